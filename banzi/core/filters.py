@@ -1,0 +1,46 @@
+"""FilterSet base shared by the UI lists and the API: a `q` search box and Bootstrap widgets."""
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Subclasses set `search_fields` (lookups searched with icontains by `q`)."""
+
+    search_fields = ()
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        cond = Q()
+        for lookup in self.search_fields:
+            cond |= Q(**{f"{lookup}__icontains": value})
+        return queryset.filter(cond)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select | forms.NullBooleanSelect):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+        if "q" in self.form.fields:
+            self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Name or pinyin initials"))
+            self.form.fields["q"].widget.attrs.setdefault("type", "search")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes / no / any choice that reads well in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+        )
+        super().__init__(*args, **kwargs)

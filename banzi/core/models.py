@@ -1,0 +1,98 @@
+"""The base every business record stands on, and the global audit trail."""
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .scoping import CATALOG, ScopedQuerySet
+
+
+class BaseModel(models.Model):
+    """A business record: timestamps, a scoped manager and a full change history.
+
+    Subclasses set `scope` (see `core.scoping.Scope`). Every create, update and delete is kept by
+    django-simple-history with user, time and values, and indexed in `AuditEvent`.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    objects = ScopedQuerySet.as_manager()
+
+    scope = CATALOG
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def url_name(cls, action):
+        return f"{cls._meta.app_label}:{cls._meta.model_name}_{action}"
+
+    def get_absolute_url(self):
+        return reverse(self.url_name("detail"), args=[self.pk])
+
+    def get_url(self, action):
+        try:
+            return reverse(self.url_name(action), args=[self.pk])
+        except NoReverseMatch:
+            return None
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail: a data change, an export or import, or a security event.
+
+    Written only by signal handlers in `core.audit`; no view or API can change or delete it.
+    """
+
+    class Kind(models.TextChoices):
+        DATA = "data", _("Data change")
+        SECURITY = "security", _("Security event")
+        TRANSFER = "transfer", _("Import or export")
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOGOUT = "logout", _("Logged out")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
+        DENIED = "denied", _("Access denied")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_constraint=False,
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("record"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-time", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise RuntimeError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit events cannot be deleted.")

@@ -1,0 +1,43 @@
+"""The navigation menu. Each app adds its entries in its AppConfig.ready(); an entry appears only
+for users whose role may see it, so the menu grows as modules land and holds no placeholders."""
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url_name: str
+    roles: set | None = None  # None: every signed-in user
+    superuser_only: bool = False
+
+
+@dataclass
+class MenuGroup:
+    label: str
+    order: int
+    items: list = field(default_factory=list)
+
+
+_groups: dict[str, MenuGroup] = {}
+
+
+def register(group_key, group_label, order, *items):
+    group = _groups.setdefault(group_key, MenuGroup(group_label, order))
+    group.items.extend(items)
+
+
+def _allowed(user, item):
+    if item.superuser_only:
+        return user.is_superuser
+    return item.roles is None or user.is_superuser or user.role in item.roles
+
+
+def menu_for(user):
+    menu = []
+    for group in sorted(_groups.values(), key=lambda g: g.order):
+        items = [{"label": i.label, "url": reverse(i.url_name)} for i in group.items if _allowed(user, i)]
+        if items:
+            menu.append({"label": group.label, "items": items})
+    return menu

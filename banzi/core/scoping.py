@@ -1,0 +1,101 @@
+"""Who may see and change which records.
+
+Every business model declares a `Scope`: the lookup from the model to the township that owns a
+record and, for a cadre's own records, the lookup to the cadre. `ScopedQuerySet.visible_to` is the
+one place that turns a user into a queryset filter; views, exports, the API and services all go
+through it, so an object outside a user's scope is simply not there (404).
+"""
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from .roles import COUNTY_WIDE, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model is scoped.
+
+    township: lookup to the owning township `Organization` ("organization__township"); None marks
+        a county-wide catalog that every signed-in user may read.
+    cadre: lookup to the `Cadre` a record belongs to ("" for the cadre itself); None means cadres
+        see none of these records.
+    write_roles: the roles that may change records (always within what they can see).
+    """
+
+    township: str | None = None
+    cadre: str | None = None
+    write_roles: frozenset = field(default_factory=lambda: frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN}))
+
+    @property
+    def is_catalog(self):
+        return self.township is None
+
+
+CATALOG = Scope(township=None, write_roles=frozenset({Role.COUNTY_ADMIN}))
+
+
+def _role(user):
+    return getattr(user, "role", None)
+
+
+def sees_everything(user):
+    return bool(user and user.is_authenticated and (user.is_superuser or _role(user) in COUNTY_WIDE))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to what a user may see or change."""
+
+    def visible_to(self, user):
+        scope = self.model.scope
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if sees_everything(user) or scope.is_catalog:
+            return self
+        role = _role(user)
+        if role == Role.TOWNSHIP_ADMIN:
+            township_id = user.township_id
+            return self.filter(**{scope.township: township_id}) if township_id else self.none()
+        if role == Role.CADRE:
+            if scope.cadre is None or not user.cadre_id:
+                return self.none()
+            return self.filter(**{scope.cadre or "pk": user.cadre_id})
+        return self.none()
+
+    def editable_by(self, user):
+        if not can_write_model(user, self.model):
+            return self.none()
+        return self.visible_to(user)
+
+
+def can_write_model(user, model):
+    """Whether the user's role may change records of this model at all."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return _role(user) in model.scope.write_roles
+
+
+def _follow(instance, lookup):
+    obj = instance
+    for part in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def instance_in_scope(user, instance):
+    """Whether a (possibly unsaved) record would be visible to the user with its current values."""
+    scope = type(instance).scope
+    if sees_everything(user) or scope.is_catalog:
+        return True
+    role = _role(user)
+    if role == Role.TOWNSHIP_ADMIN:
+        township = _follow(instance, scope.township)
+        return township is not None and township.pk == user.township_id
+    if role == Role.CADRE and scope.cadre is not None:
+        cadre = instance if scope.cadre == "" else _follow(instance, scope.cadre)
+        return cadre is not None and cadre.pk == user.cadre_id
+    return False

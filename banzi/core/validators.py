@@ -1,0 +1,63 @@
+"""Field validators shared by every app, with messages users can act on."""
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def id_number_check_digit(first17):
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def id_number_birth_date(value):
+    """The birth date encoded in an 18-digit resident ID number, or None if it is not a date."""
+    try:
+        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def validate_id_number(value):
+    """An 18-digit resident ID number (GB 11643) with a valid date and check digit."""
+    value = (value or "").upper()
+    if not _ID_RE.match(value):
+        raise ValidationError(_("A resident ID number has 18 characters: 17 digits and a digit or X."), code="id_format")
+    if id_number_birth_date(value) is None:
+        raise ValidationError(_("The birth date inside this ID number is not a real date."), code="id_birth_date")
+    if id_number_check_digit(value[:17]) != value[17]:
+        raise ValidationError(
+            _("The ID number's check digit is wrong; please check the number for a typing error."), code="id_checksum"
+        )
+
+
+def validate_phone(value):
+    """A mainland mobile number (11 digits) or a landline with area code."""
+    if not (_MOBILE_RE.match(value or "") or _LANDLINE_RE.match(value or "")):
+        raise ValidationError(
+            _("Enter an 11-digit mobile number or a landline with area code, e.g. 0357-1234567."), code="phone"
+        )
+
+
+def validate_not_future(value):
+    """A date that records something that has already happened."""
+    if value and value > timezone.localdate():
+        raise ValidationError(_("This date cannot be in the future."), code="future_date")
+
+
+def validate_digits(value):
+    if value and not value.isdigit():
+        raise ValidationError(_("Only digits are allowed."), code="digits")
+
+
+def check_date_order(start, end, *, end_field="end", message=None):
+    """Raise a field error on end_field if end is not after start (both optional)."""
+    if start and end and end <= start:
+        raise ValidationError({end_field: message or _("The end date must be after the start date.")}, code="date_order")

@@ -1,0 +1,456 @@
+"""The registry: organizations, village designations, cadres, leadership teams and memberships."""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banzi.core.models import BaseModel
+from banzi.core.pinyin import full_pinyin, pinyin_initials
+from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
+from banzi.core.validators import (
+    check_date_order,
+    id_number_birth_date,
+    validate_digits,
+    validate_id_number,
+    validate_not_future,
+    validate_phone,
+)
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _overlaps(start, end, other_start, other_end):
+    """Whether [start, end) and [other_start, other_end) overlap; an open end runs forever."""
+    return start < (other_end or datetime.date.max) and other_start < (end or datetime.date.max)
+
+
+class Organization(BaseModel):
+    """A unit in the county: the county itself, a township, a village or community, a county
+    department or an enterprise. Townships and their villages form the tree that scopes access."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("County")
+        TOWNSHIP = "township", _("Township")
+        VILLAGE = "village", _("Village")
+        COMMUNITY = "community", _("Community")
+        DEPARTMENT = "department", _("County department")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        OTHER = "other", _("Other organization")
+
+    # Which parent each kind may have, and how long its division code is.
+    PARENT_KINDS = {
+        Kind.COUNTY: set(),
+        Kind.TOWNSHIP: {Kind.COUNTY},
+        Kind.VILLAGE: {Kind.TOWNSHIP},
+        Kind.COMMUNITY: {Kind.TOWNSHIP},
+        Kind.DEPARTMENT: {Kind.COUNTY},
+        Kind.ENTERPRISE: {Kind.COUNTY, Kind.TOWNSHIP},
+        Kind.OTHER: {Kind.COUNTY, Kind.TOWNSHIP},
+    }
+    CODE_LENGTHS = {Kind.COUNTY: 6, Kind.TOWNSHIP: 9, Kind.VILLAGE: 12, Kind.COMMUNITY: 12}
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organization"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    township = models.ForeignKey(
+        "self", verbose_name=_("township"), null=True, blank=True, editable=False, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    division_code = models.CharField(
+        _("administrative division code"), max_length=12, blank=True, validators=[validate_digits],
+        help_text=_("6 digits for a county, 9 for a township, 12 for a village or community."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope = Scope(township="township")
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["division_code"], condition=~Q(division_code=""), name="org_unique_division_code"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.validate_parent()
+        self.validate_division_code()
+
+    def validate_parent(self):
+        allowed = self.PARENT_KINDS.get(self.kind, set())
+        if not allowed:
+            if self.parent_id:
+                raise ValidationError({"parent": _("A county has no parent organization.")})
+            return
+        if self.parent is None:
+            raise ValidationError({"parent": _("Choose the organization this one belongs to.")})
+        if self.parent.kind not in allowed:
+            raise ValidationError(
+                {"parent": _("A %(kind)s must belong to a %(parents)s.") % {
+                    "kind": self.get_kind_display(),
+                    "parents": " / ".join(str(self.Kind(k).label) for k in sorted(allowed)),
+                }}
+            )
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organization cannot belong to itself.")})
+
+    def validate_division_code(self):
+        length = self.CODE_LENGTHS.get(self.kind)
+        if self.division_code and length and len(self.division_code) != length:
+            raise ValidationError(
+                {"division_code": _("A %(kind)s's division code has %(n)d digits.") % {
+                    "kind": self.get_kind_display(), "n": length}}
+            )
+
+    def save(self, *args, **kwargs):
+        self.township = self.compute_township()
+        super().save(*args, **kwargs)
+        if self.kind == self.Kind.TOWNSHIP and self.township_id != self.pk:
+            self.township = self
+            super().save(update_fields=["township"])
+
+    def compute_township(self):
+        if self.kind == self.Kind.TOWNSHIP:
+            return self if self.pk else None
+        return self.parent.township if self.parent_id else None
+
+    @property
+    def is_township(self):
+        return self.kind == self.Kind.TOWNSHIP
+
+
+class VillageDesignation(BaseModel):
+    """A village's designation for a year: weak and lax, dispute-heavy, weak collective economy,
+    registered poor, or a model unit to learn from."""
+
+    class Category(models.TextChoices):
+        WEAK_LAX = "weak_lax", _("Weak and lax village")
+        DISPUTE_HEAVY = "dispute_heavy", _("Dispute-heavy village")
+        WEAK_ECONOMY = "weak_economy", _("Weak collective economy village")
+        REGISTERED_POOR = "registered_poor", _("Registered poor village")
+        MODEL_UNIT = "model_unit", _("Model unit")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("village"), on_delete=models.PROTECT, related_name="designations"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    designated_on = models.DateField(_("designated on"), null=True, blank=True, validators=[validate_not_future])
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True, validators=[validate_not_future])
+
+    scope = Scope(township="organization__township")
+
+    class Meta:
+        verbose_name = _("village designation")
+        verbose_name_plural = _("village designations")
+        ordering = ["-year", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "category"], name="designation_unique_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} {self.get_category_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.organization_id and self.category != self.Category.MODEL_UNIT and self.organization.kind not in (
+            Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY
+        ):
+            raise ValidationError({"organization": _("Only a village or community can be designated this way.")})
+        this_year = timezone.localdate().year
+        if self.year and not (2000 <= self.year <= this_year + 1):
+            raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
+        if self.designated_on and self.lifted_on and self.lifted_on < self.designated_on:
+            raise ValidationError({"lifted_on": _("A designation cannot be lifted before it was made.")})
+
+
+class Cadre(BaseModel):
+    """A cadre's record (干部信息): identity, Party and work history, current unit and post, flags."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class Education(models.TextChoices):
+        POSTGRADUATE = "postgraduate", _("Postgraduate")
+        UNIVERSITY = "university", _("University")
+        COLLEGE = "college", _("Junior college")
+        SECONDARY = "secondary", _("Technical secondary school")
+        HIGH_SCHOOL = "high_school", _("High school")
+        BELOW = "below", _("Junior high school or below")
+
+    class Rank(models.TextChoices):
+        SECTION_CHIEF = "section_chief", _("Section chief level")
+        DEPUTY_SECTION_CHIEF = "deputy_section_chief", _("Deputy section chief level")
+        PRINCIPAL_STAFF = "principal_staff", _("Principal staff member")
+        STAFF = "staff", _("Staff member")
+        CLERK = "clerk", _("Clerk")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False, db_index=True)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"), validators=[validate_not_future])
+    native_place = models.CharField(_("native place"), max_length=100, blank=True)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, null=True, blank=True, unique=True, validators=[validate_id_number],
+        error_messages={"unique": _("Another cadre already has this ID number.")},
+    )
+    party_joined_on = models.DateField(_("joined the Party on"), null=True, blank=True, validators=[validate_not_future])
+    work_started_on = models.DateField(_("started work on"), null=True, blank=True, validators=[validate_not_future])
+    education_fulltime = models.CharField(_("full-time education"), max_length=20, choices=Education.choices, blank=True)
+    education_inservice = models.CharField(
+        _("in-service education"), max_length=20, choices=Education.choices, blank=True
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("current unit"), on_delete=models.PROTECT, related_name="cadres"
+    )
+    post = models.CharField(_("current post"), max_length=100, blank=True)
+    rank = models.CharField(_("rank"), max_length=30, choices=Rank.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    is_newly_promoted = models.BooleanField(_("newly promoted"), default=False)
+    promoted_on = models.DateField(_("promoted on"), null=True, blank=True, validators=[validate_not_future])
+    is_reserve = models.BooleanField(_("reserve cadre"), default=False)
+    is_key_position = models.BooleanField(_("key position"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    scope = Scope(township="organization__township", cadre="")
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["name_pinyin", "id"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.id_number == "":
+            self.id_number = None
+        if self.id_number:
+            self.id_number = self.id_number.upper()
+        self.validate_id_matches()
+        self.validate_life_dates()
+        self.validate_promotion()
+
+    def validate_id_matches(self):
+        if not self.id_number or len(self.id_number) != 18:
+            return
+        encoded = id_number_birth_date(self.id_number)
+        if encoded and self.birth_date and encoded != self.birth_date:
+            raise ValidationError(
+                {"id_number": _("The ID number says the birth date is %(date)s, but the birth date field says otherwise.")
+                 % {"date": encoded.isoformat()}}
+            )
+        if self.id_number[16].isdigit() and self.gender:
+            encoded_gender = self.Gender.MALE if int(self.id_number[16]) % 2 else self.Gender.FEMALE
+            if encoded_gender != self.gender:
+                raise ValidationError({"id_number": _("The ID number does not match the gender.")})
+
+    def validate_life_dates(self):
+        if not self.birth_date:
+            return
+        if self.party_joined_on and self.party_joined_on < _add_years(self.birth_date, 18):
+            raise ValidationError({"party_joined_on": _("One can join the Party only at 18 or older.")})
+        if self.work_started_on and self.work_started_on < _add_years(self.birth_date, 16):
+            raise ValidationError({"work_started_on": _("The work start date must be at least 16 years after birth.")})
+
+    def validate_promotion(self):
+        if self.is_newly_promoted and not self.promoted_on:
+            raise ValidationError({"promoted_on": _("Enter the date of promotion for a newly promoted cadre.")})
+
+    def save(self, *args, **kwargs):
+        if self.id_number == "":
+            self.id_number = None
+        self.name_pinyin = full_pinyin(self.name)
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self):
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def masked_id_number(self):
+        """The ID number with the middle hidden, for lists and people not entitled to the whole."""
+        if not self.id_number:
+            return ""
+        return f"{self.id_number[:6]}********{self.id_number[-4:]}"
+
+
+class Position(BaseModel):
+    """A position in a township leadership team (党委书记, 乡镇长, …), an editable catalog."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    is_head = models.BooleanField(
+        _("team head position"), default=False, help_text=_("The Party secretary who heads the team.")
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope = CATALOG
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamQuerySet(ScopedQuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(elected_on__lte=on, term_ends_on__gt=on)
+
+
+class Team(BaseModel):
+    """A township's leadership team for one term, from its election (换届)."""
+
+    township = models.ForeignKey(
+        Organization, verbose_name=_("township"), on_delete=models.PROTECT, related_name="teams",
+        limit_choices_to={"kind": Organization.Kind.TOWNSHIP},
+    )
+    elected_on = models.DateField(_("election date"), validators=[validate_not_future])
+    term_years = models.PositiveSmallIntegerField(_("term (years)"), default=5)
+    term_ends_on = models.DateField(_("term ends on"), editable=False, null=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = TeamQuerySet.as_manager()
+    scope = Scope(township="township")
+
+    class Meta:
+        verbose_name = _("leadership team")
+        verbose_name_plural = _("leadership teams")
+        ordering = ["township__sort_order", "township__name", "-elected_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "elected_on"], name="team_unique_election"),
+        ]
+
+    def __str__(self):
+        return _("%(township)s leadership team (elected %(year)s)") % {
+            "township": self.township, "year": self.elected_on.year if self.elected_on else ""}
+
+    def clean(self):
+        super().clean()
+        if self.township_id and self.township.kind != Organization.Kind.TOWNSHIP:
+            raise ValidationError({"township": _("A leadership team belongs to a township.")})
+        if self.term_years is not None and not 1 <= self.term_years <= 10:
+            raise ValidationError({"term_years": _("A term lasts between 1 and 10 years.")})
+
+    def save(self, *args, **kwargs):
+        self.term_ends_on = _add_years(self.elected_on, self.term_years)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return bool(self.elected_on and self.term_ends_on and self.elected_on <= today < self.term_ends_on)
+
+
+class TeamMembershipQuerySet(ScopedQuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+
+class TeamMembership(BaseModel):
+    """A cadre holding a position in a leadership team from a start date to an end date."""
+
+    team = models.ForeignKey(Team, verbose_name=_("leadership team"), on_delete=models.PROTECT, related_name="memberships")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="memberships")
+    position = models.ForeignKey(Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="memberships")
+    is_head = models.BooleanField(_("team head"), default=False)
+    started_on = models.DateField(_("start date"), validators=[validate_not_future])
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    appointment_document = models.CharField(_("appointment document number"), max_length=100, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = TeamMembershipQuerySet.as_manager()
+    scope = Scope(township="team__township", cadre="cadre")
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        ordering = ["team", "sort_order", "position__sort_order", "started_on"]
+        indexes = [models.Index(fields=["team", "ended_on"])]
+
+    def __str__(self):
+        return f"{self.cadre} · {self.position}"
+
+    def clean(self):
+        super().clean()
+        check_date_order(self.started_on, self.ended_on, end_field="ended_on")
+        if not (self.team_id and self.cadre_id and self.position_id and self.started_on):
+            return
+        self.validate_cadre_active()
+        self.validate_single_head()
+        self.validate_no_overlap()
+
+    def validate_cadre_active(self):
+        if self._state.adding and self.cadre.status == Cadre.Status.ARCHIVED:
+            raise ValidationError({"cadre": _("An archived cadre cannot be given a new position.")})
+
+    def _overlapping(self, queryset):
+        return [
+            m for m in queryset.exclude(pk=self.pk)
+            if _overlaps(self.started_on, self.ended_on, m.started_on, m.ended_on)
+        ]
+
+    def validate_single_head(self):
+        if not self.is_head:
+            return
+        heads = self._overlapping(TeamMembership.objects.filter(team_id=self.team_id, is_head=True).select_related("cadre"))
+        if heads:
+            raise ValidationError({"is_head": _("%(name)s is already the team head for part of this period; a team has one head at a time.")
+                                   % {"name": heads[0].cadre}})
+
+    def validate_no_overlap(self):
+        same = self._overlapping(TeamMembership.objects.filter(cadre_id=self.cadre_id, position_id=self.position_id))
+        if same:
+            raise ValidationError({"started_on": _("This cadre already holds this position for part of this period.")})
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return self.started_on <= today and (self.ended_on is None or self.ended_on > today)
+

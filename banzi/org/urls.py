@@ -1,0 +1,26 @@
+from django.urls import path
+
+from banzi.core.routing import model_urls
+
+from . import imports, views
+from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+
+app_name = "org"
+
+urlpatterns = [
+    *model_urls("organizations", Organization, list_view=views.OrganizationListView,
+                detail_view=views.OrganizationDetailView, edit_view=views.OrganizationEditView),
+    *model_urls("designations", VillageDesignation, list_view=views.VillageDesignationListView,
+                detail_view=views.VillageDesignationDetailView, edit_view=views.VillageDesignationEditView),
+    *model_urls("cadres", Cadre, list_view=views.CadreListView, detail_view=views.CadreDetailView,
+                edit_view=views.CadreEditView),
+    path("cadres/<int:pk>/archive/", views.CadreArchiveView.as_view(), {"action": "archive"}, name="cadre_archive"),
+    path("cadres/<int:pk>/restore/", views.CadreArchiveView.as_view(), {"action": "restore"}, name="cadre_restore"),
+    *model_urls("positions", Position, list_view=views.PositionListView, detail_view=views.PositionDetailView,
+                edit_view=views.PositionEditView),
+    *model_urls("teams", Team, list_view=views.TeamListView, detail_view=views.TeamDetailView,
+                edit_view=views.TeamEditView),
+    *model_urls("memberships", TeamMembership, list_view=views.TeamMembershipListView,
+                detail_view=views.TeamMembershipDetailView, edit_view=views.TeamMembershipEditView),
+    *imports.urlpatterns,
+]

@@ -1,0 +1,170 @@
+"""Registry pages: declarations over core's generic views."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+
+from . import filters, forms, services, tables
+from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+
+
+def _current_members():
+    today = timezone.localdate()
+    return Count(
+        "memberships",
+        filter=Q(memberships__started_on__lte=today)
+        & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)),
+    )
+
+
+class OrganizationListView(ObjectListView):
+    queryset = Organization.objects.select_related("parent")
+    filterset_class = filters.OrganizationFilterSet
+    table_class = tables.OrganizationTable
+
+
+class OrganizationDetailView(ObjectDetailView):
+    queryset = Organization.objects.select_related("parent", "township")
+    template_name = "org/organization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["children"] = self.object.children.visible_to(user).order_by("sort_order", "name")[:200]
+        ctx["designations"] = self.object.designations.visible_to(user).order_by("-year")[:50]
+        ctx["cadre_count"] = self.object.cadres.visible_to(user).filter(status=Cadre.Status.ACTIVE).count()
+        return ctx
+
+
+class OrganizationEditView(ObjectEditView):
+    model = Organization
+    form_class = forms.OrganizationForm
+
+
+class VillageDesignationListView(ObjectListView):
+    queryset = VillageDesignation.objects.select_related("organization__township")
+    filterset_class = filters.VillageDesignationFilterSet
+    table_class = tables.VillageDesignationTable
+
+
+class VillageDesignationDetailView(ObjectDetailView):
+    queryset = VillageDesignation.objects.select_related("organization")
+
+
+class VillageDesignationEditView(ObjectEditView):
+    model = VillageDesignation
+    form_class = forms.VillageDesignationForm
+
+
+class CadreListView(ObjectListView):
+    queryset = Cadre.objects.select_related("organization")
+    filterset_class = filters.CadreFilterSet
+    table_class = tables.CadreTable
+    import_url_name = "org:cadre_import"
+
+
+class CadreDetailView(ObjectDetailView):
+    queryset = Cadre.objects.select_related("organization")
+    template_name = "org/cadre_detail.html"
+    exclude = ("id_number",)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["memberships"] = (
+            self.object.memberships.visible_to(self.request.user)
+            .select_related("team__township", "position").order_by("-started_on")
+        )
+        ctx["show_full_id"] = ctx["edit_url"] is not None or self.request.user.cadre_id == self.object.pk
+        return ctx
+
+
+class CadreEditView(ObjectEditView):
+    model = Cadre
+    form_class = forms.CadreForm
+
+
+class CadreArchiveView(ScopedMixin, View):
+    """POST: archive a cadre (ending open memberships) or restore an archived one."""
+
+    model = Cadre
+
+    def post(self, request, pk, action):
+        cadre = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            if action == "archive":
+                services.archive_cadre(request.user, cadre, reason=request.POST.get("reason", ""))
+                messages.success(request, _("“%(obj)s” has been archived.") % {"obj": cadre})
+            else:
+                services.restore_cadre(request.user, cadre)
+                messages.success(request, _("“%(obj)s” is active again.") % {"obj": cadre})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(cadre.get_absolute_url())
+
+
+class PositionListView(ObjectListView):
+    model = Position
+    filterset_class = filters.PositionFilterSet
+    table_class = tables.PositionTable
+
+
+class PositionDetailView(ObjectDetailView):
+    model = Position
+
+
+class PositionEditView(ObjectEditView):
+    model = Position
+    form_class = forms.PositionForm
+
+
+class TeamListView(ObjectListView):
+    queryset = (
+        Team.objects.select_related("township").annotate(member_count=_current_members())
+        .order_by("township__sort_order", "township__name", "-elected_on")
+    )
+    filterset_class = filters.TeamFilterSet
+    table_class = tables.TeamTable
+
+
+class TeamDetailView(ObjectDetailView):
+    queryset = Team.objects.select_related("township")
+    template_name = "org/team_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        members = self.object.memberships.visible_to(self.request.user).select_related("cadre", "position")
+        ctx["current_members"] = [m for m in members if m.is_current]
+        ctx["former_members"] = [m for m in members if not m.is_current]
+        ctx["add_member_url"] = (
+            f"{reverse(TeamMembership.url_name('add'))}?team={self.object.pk}" if ctx["edit_url"] else None
+        )
+        return ctx
+
+
+class TeamEditView(ObjectEditView):
+    model = Team
+    form_class = forms.TeamForm
+
+
+class TeamMembershipListView(ObjectListView):
+    queryset = TeamMembership.objects.select_related("cadre", "position", "team__township")
+    filterset_class = filters.TeamMembershipFilterSet
+    table_class = tables.TeamMembershipTable
+    import_url_name = "org:teammembership_import"
+
+
+class TeamMembershipDetailView(ObjectDetailView):
+    queryset = TeamMembership.objects.select_related("cadre", "position", "team__township")
+
+
+class TeamMembershipEditView(ObjectEditView):
+    model = TeamMembership
+    form_class = forms.TeamMembershipForm

@@ -1,0 +1,13 @@
+"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("banzi.dashboard.urls")),
+    path("accounts/", include("banzi.accounts.urls")),
+    path("core/", include("banzi.core.urls")),
+    path("org/", include("banzi.org.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("banzi.core.api_urls")),
+    path("admin/", admin.site.urls),
+]
