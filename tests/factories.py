@@ -1,0 +1,124 @@
+"""factory_boy factories for every registry model, producing valid records by default."""
+import datetime
+import random
+
+import factory
+from factory.django import DjangoModelFactory
+
+from banzi.accounts.models import User
+from banzi.core.roles import Role
+from banzi.core.validators import id_number_check_digit
+from banzi.org.models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+
+PASSWORD = "Banzi#2026"
+
+
+def make_id_number(birth_date, gender="male", seq=None):
+    """A valid 18-digit ID number for a birth date and gender (area code 141023, 襄汾县)."""
+    seq = random.randint(0, 49) if seq is None else seq
+    order = seq * 2 + (1 if gender == "male" else 0)
+    first17 = f"141023{birth_date:%Y%m%d}{order % 1000:03d}"
+    return first17 + id_number_check_digit(first17)
+
+
+class CountyFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = "襄汾县"
+    kind = Organization.Kind.COUNTY
+    division_code = "141023"
+
+
+class TownshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"第{n}镇")
+    kind = Organization.Kind.TOWNSHIP
+    parent = factory.SubFactory(CountyFactory)
+
+
+class VillageFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"第{n}村")
+    kind = Organization.Kind.VILLAGE
+    parent = factory.SubFactory(TownshipFactory)
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"县直部门{n}")
+    kind = Organization.Kind.DEPARTMENT
+    parent = factory.SubFactory(CountyFactory)
+
+
+class VillageDesignationFactory(DjangoModelFactory):
+    class Meta:
+        model = VillageDesignation
+
+    organization = factory.SubFactory(VillageFactory)
+    year = 2026
+    category = VillageDesignation.Category.WEAK_LAX
+    reason = "班子软弱"
+
+
+class CadreFactory(DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    name = factory.Sequence(lambda n: f"干部{n}")
+    gender = Cadre.Gender.MALE
+    birth_date = factory.Sequence(lambda n: datetime.date(1975, 1, 1) + datetime.timedelta(days=37 * n))
+    organization = factory.SubFactory(TownshipFactory)
+    id_number = factory.LazyAttributeSequence(lambda o, n: make_id_number(o.birth_date, o.gender, n % 50))
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    post = "科员"
+
+
+class PositionFactory(DjangoModelFactory):
+    class Meta:
+        model = Position
+        django_get_or_create = ("name",)
+
+    name = "党委委员"
+    sort_order = 50
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    township = factory.SubFactory(TownshipFactory)
+    elected_on = datetime.date(2021, 9, 1)
+    term_years = 5
+
+
+class TeamMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = TeamMembership
+
+    team = factory.SubFactory(TeamFactory)
+    cadre = factory.SubFactory(CadreFactory, organization=factory.SelfAttribute("..team.township"))
+    position = factory.SubFactory(PositionFactory)
+    started_on = datetime.date(2021, 9, 1)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.COUNTY_ADMIN
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
