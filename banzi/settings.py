@@ -96,6 +96,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = ["banzi.accounts.backends.LockoutModelBackend"]
+BANZI_LOGIN_MAX_FAILURES = int(os.environ.get("BANZI_LOGIN_MAX_FAILURES", "5"))
+BANZI_LOGIN_LOCK_MINUTES = int(os.environ.get("BANZI_LOGIN_LOCK_MINUTES", "15"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
