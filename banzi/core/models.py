@@ -96,3 +96,95 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events cannot be deleted.")
+
+
+class CalendarYear(models.Model):
+    """Whether a year's official holiday schedule is on record (seeded or entered by the county)."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    is_published = models.BooleanField(
+        _("official schedule entered"), default=True,
+        help_text=_("Tick once every public holiday and adjusted working day of the year is entered."),
+    )
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a public holiday or an adjusted working day."""
+
+    class Kind(models.TextChoices):
+        REST = "rest", _("Public holiday (no work)")
+        WORK = "work", _("Adjusted working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class Rule(models.Model):
+    """A configurable rule (frequencies, quorums, time limits, quotas): the county's values,
+    overriding the defaults an app registers in `core.rules`."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    value = models.JSONField(_("value"), default=dict)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule")
+        verbose_name_plural = _("rules")
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
+
+
+class ImportJob(models.Model):
+    """An uploaded import file kept between its preview and its confirmation.
+
+    The file lives in the database, not on one server's disk or in its memory, so the preview and
+    the confirmation may be served by different app servers. A job belongs to the user who uploaded
+    it and is used once; after the import only its summary is kept.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    model_label = models.CharField(_("record type"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    summary = models.JSONField(_("result summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
