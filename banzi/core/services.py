@@ -33,6 +33,10 @@ def save_object(user, instance, *, reason=""):
     if reason:
         instance._change_reason = reason
     instance.save()
+    # Values derived on save (e.g. an organization's township) can still move a record out of the
+    # user's reach; checking the stored row catches that and rolls the whole save back.
+    if not type(instance)._default_manager.editable_by(user).filter(pk=instance.pk).exists():
+        raise PermissionDenied(_("This record would be outside the organizations you manage."))
     return instance
 
 

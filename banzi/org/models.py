@@ -96,6 +96,8 @@ class Organization(BaseModel):
         super().clean()
         self.validate_parent()
         self.validate_division_code()
+        # Keep the owning township current before the scope check on save (see core.services).
+        self.township = self.compute_township()
 
     def validate_parent(self):
         allowed = self.PARENT_KINDS.get(self.kind, set())

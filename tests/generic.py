@@ -1,0 +1,190 @@
+"""The generic test harness: one `ModelCase` per business model, and helpers the generic tests use.
+
+Every concrete subclass of `banzi.core.models.BaseModel` must have a case; `tests/core/test_scoping.py`,
+`tests/core/test_audit.py` and `tests/core/test_query_counts.py` run over all of them, so a new model
+inherits the scoping, audit and query-count tests by registering a case, and a model without one
+fails the suite (`test_every_business_model_has_a_case`).
+
+To register a model, add `tests/<app>/cases.py` (found automatically) with, for example:
+
+    from tests.generic import ModelCase, register
+
+    register(ModelCase(
+        model=StudySession,
+        make=lambda township: StudySessionFactory(organization=township),
+        form_data=lambda township: {"organization": township.pk, "held_on": "2025-03-01", ...},
+        update={"topic": "新的主题"},
+        move=lambda record, other: setattr(record, "organization", other),
+    ))
+
+`make(township)` builds and saves a record owned by the township (for a county-wide catalog the
+township is ignored). `form_data(township)` returns valid POST data for the add page that creates a
+record in that township, creating whatever it refers to. `update` maps form fields to new values for
+the edit test; nothing else may change. See `ModelCase` for the optional parts.
+"""
+import datetime
+import importlib
+import io
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.apps import apps
+from django.urls import resolve, reverse
+
+from banzi.core.models import BaseModel
+
+
+@dataclass
+class ModelCase:
+    """How the generic tests build and edit records of one model."""
+
+    model: type
+    # A saved record owned by the township (a catalog ignores the township).
+    make: Callable
+    # Valid POST data for the add page that creates a record in the township.
+    form_data: Callable
+    # Form fields and new values for the edit test (values as they are posted).
+    update: dict
+    # Changes a saved record in memory so that it belongs to another township; None for catalogs.
+    move: Callable | None = None
+    # For models a cadre sees their own records of: a saved record belonging to the cadre.
+    make_own: Callable | None = None
+    # A saved record, owned by the township, that other records still refer to (deletion refused).
+    make_referenced: Callable | None = None
+    # The text that identifies a record in its list's Excel export.
+    export_label: Callable = str
+    # Extra GET parameters that the list needs to show every record (e.g. a default filter).
+    list_params: dict = field(default_factory=dict)
+
+    @property
+    def label(self):
+        return f"{self.model._meta.app_label}.{self.model._meta.model_name}"
+
+    @property
+    def is_catalog(self):
+        return self.model.scope.is_catalog
+
+    def url(self, action, record=None):
+        name = self.model.url_name(action)
+        return reverse(name, args=[record.pk]) if record is not None else reverse(name)
+
+    @property
+    def form_class(self):
+        return resolve(self.url("add")).func.view_class.form_class
+
+    def edit_data(self, record, user):
+        """The edit page's POST data for the record as it stands, with `update` applied."""
+        data = instance_form_data(self.form_class, record, user)
+        data.update(self.update)
+        return data
+
+
+_CASES = {}
+_discovered = False
+
+
+def register(case):
+    """Register the generic-test case of a model (one per model)."""
+    if case.model in _CASES:
+        raise ValueError(f"{case.label} already has a case")
+    _CASES[case.model] = case
+    return case
+
+
+def _discover():
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    import tests
+
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg:
+            try:
+                importlib.import_module(f"tests.{info.name}.cases")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"tests.{info.name}.cases":
+                    raise
+
+
+def all_cases():
+    """Every registered case, in a stable order."""
+    _discover()
+    return sorted(_CASES.values(), key=lambda c: c.label)
+
+
+def case_for(model):
+    _discover()
+    return _CASES[model]
+
+
+def business_models():
+    """Every concrete subclass of BaseModel, i.e. every model the generic tests must cover."""
+    return [m for m in apps.get_models() if issubclass(m, BaseModel) and not m._meta.abstract]
+
+
+def case_params(predicate=None):
+    """Cases for pytest.mark.parametrize, with readable ids."""
+    import pytest
+
+    return [pytest.param(c, id=c.label) for c in all_cases() if predicate is None or predicate(c)]
+
+
+def owning_township(record):
+    """The township that owns a record, following the model's scope lookup (None for catalogs)."""
+    lookup = type(record).scope.township
+    if lookup is None:
+        return None
+    obj = record
+    for part in lookup.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def instance_form_data(form_class, instance, user=None):
+    """POST data that a browser would send for the form showing this record unchanged."""
+    kwargs = {"instance": instance}
+    if getattr(form_class, "takes_user", False):
+        kwargs["user"] = user
+    form = form_class(**kwargs)
+    data = {}
+    for name, form_field in form.fields.items():
+        value = form[name].value()
+        if isinstance(form_field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, datetime.date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
+
+
+def table_pks(response):
+    """Primary keys of the rows on a list page."""
+    table = response.context["table"]
+    rows = table.page.object_list if getattr(table, "page", None) else table.rows
+    return {row.record.pk for row in rows}
+
+
+def xlsx_rows(response):
+    """The rows of an exported .xlsx (header first), as lists of strings."""
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    assert "spreadsheetml" in response["Content-Type"], response["Content-Type"]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(body), read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def login_url_of(response):
+    return response.url.split("?")[0] if response.status_code == 302 else None
