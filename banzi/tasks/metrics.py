@@ -1,0 +1,617 @@
+"""Read-only figures of work implementation, computed from records in the user's scope: task
+states, the implementation rate (done on time ÷ due), on-time rates per township and per person,
+overdue items, problems opened and closed, the battle-map data and the dashboard's cards and to-dos.
+
+A task or a supervised item becomes an `Entry` (start, deadline, progress, state, milestones); the
+battle map, the bulletins and the reminders all read entries, so a figure means the same everywhere.
+`collect()` builds them in a fixed number of queries whatever the number of rows: the rows with
+their milestones and reports prefetched, the rules once and the working-day calendar once.
+"""
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from banzi.core import metrics, rules
+from banzi.core.roles import Role
+from banzi.core.scoping import sees_everything
+from banzi.org.models import Organization, TeamMembership
+
+from . import clock
+from .models import Milestone, Problem, SupervisedItem, SupervisedReport, Task
+
+PROGRESS_RULE = "tasks.progress"
+rules.register(
+    PROGRESS_RULE,
+    # A task is at risk when its progress lags the straight line from start to deadline by more
+    # than this many points; reminders go out this many working days before a deadline.
+    {"at_risk_lag": 20, "remind_working_days": 1},
+    gettext_lazy("Task progress and reminders"),
+)
+
+DONE, ON_TRACK, AT_RISK, OVERDUE, CANCELLED = "done", "on_track", "at_risk", "overdue", "cancelled"
+# The traffic lights of the battle map, in the order they are shown.
+STATES = {
+    ON_TRACK: (gettext_lazy("On track"), "#2fb344"),
+    AT_RISK: (gettext_lazy("At risk"), "#f59f00"),
+    OVERDUE: (gettext_lazy("Overdue"), "#d63939"),
+    DONE: (gettext_lazy("Done"), "#206bc4"),
+    CANCELLED: (gettext_lazy("Cancelled"), "#9aa0ac"),
+}
+TARGET_RATE = 100
+# How many entries of each to-do the home page names, and overdue entries the county map lists.
+ITEMS_SHOWN = 8
+COUNTY_ITEMS_SHOWN = 200
+
+
+def state_label(state):
+    return str(STATES[state][0])
+
+
+def state_colour(state):
+    return STATES[state][1]
+
+
+def progress_rule():
+    return rules.get(PROGRESS_RULE)
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+def expected_progress(task, today):
+    """Where the task should be on the straight line from its start to its deadline (0–100)."""
+    if today <= task.start_on:
+        return 0
+    span = (task.deadline - task.start_on).days
+    if span <= 0 or today >= task.deadline:
+        return 100
+    return round(100 * (today - task.start_on).days / span)
+
+
+def milestone_state(milestone, today):
+    if milestone.done_on:
+        return clock.DONE if milestone.done_on <= milestone.due_on else clock.DONE_LATE
+    return clock.OVERDUE if milestone.due_on < today else clock.PENDING
+
+
+def task_state(task, today=None, at_risk_lag=None):
+    """"done", "on_track", "at_risk" or "overdue" ("cancelled" for a cancelled task).
+
+    At risk: a milestone is past its date, or the progress lags the straight line from start to
+    deadline by more than the rule's `at_risk_lag` points. Reads `task.milestones.all()`, so
+    prefetch milestones when asking about many tasks, and pass `at_risk_lag` to skip the rule read.
+    """
+    if task.status == Task.Status.CANCELLED:
+        return CANCELLED
+    if task.status == Task.Status.DONE:
+        return DONE
+    today = today or timezone.localdate()
+    if today > task.deadline:
+        return OVERDUE
+    if any(m.done_on is None and m.due_on < today for m in task.milestones.all()):
+        return AT_RISK
+    lag = progress_rule()["at_risk_lag"] if at_risk_lag is None else at_risk_lag
+    if expected_progress(task, today) - task.progress > lag:
+        return AT_RISK
+    return ON_TRACK
+
+
+# --- entries -----------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """A task or a supervised item as the battle map and bulletins see it."""
+
+    kind: str  # "task" or "supervised"
+    obj: object
+    title: str
+    township_id: int | None
+    township: str
+    organization: str
+    person_id: int
+    person: str
+    post: str
+    start: datetime.date
+    deadline: datetime.date
+    done_on: datetime.date | None
+    progress: int
+    state: str
+    milestones: list = field(default_factory=list)
+    target: str = ""
+    effect: str = ""
+    warnings: list = field(default_factory=list)
+    deadline_at: datetime.datetime | None = None
+
+    @property
+    def is_done(self):
+        return self.state == DONE
+
+    @property
+    def on_time(self):
+        return self.done_on is not None and self.done_on <= self.deadline
+
+    @property
+    def url(self):
+        try:
+            return self.obj.get_absolute_url()
+        except NoReverseMatch:
+            return None
+
+    def is_due(self, start, end, today):
+        """Whether the entry counts in the implementation rate of the period [start, end] as of today:
+        its deadline falls in the period and has passed, or it is already done."""
+        if self.state == CANCELLED or not (start <= self.deadline <= end):
+            return False
+        return self.is_done or self.deadline < today
+
+
+def _township(org):
+    township = org.township if org.township_id else None
+    return (township.pk, township.name) if township else (None, "")
+
+
+def task_entry(task, today, lag):
+    township_id, township = _township(task.organization)
+    state = task_state(task, today, lag)
+    milestones = [
+        {"title": m.title, "due": m.due_on, "done": m.done_on, "state": milestone_state(m, today)}
+        for m in task.milestones.all()
+    ]
+    return Entry(
+        kind="task", obj=task, title=task.title, township_id=township_id, township=township,
+        organization=task.organization.name, person_id=task.responsible_id, person=task.responsible.name,
+        post=task.responsible.post, start=task.start_on, deadline=task.deadline,
+        done_on=task.completed_on if state == DONE else None,
+        progress=100 if state == DONE else task.progress, state=state, milestones=milestones,
+        target=task.target, effect=task.latest_effect,
+    )
+
+
+def item_entry(item, item_clock):
+    township_id, township = _township(item.organization)
+    stages = item_clock.stages(item)
+    state = item_clock.item_state(item, stages)
+    done_stage = next(s for s in stages if s.name == "done")
+    percents = [r for r in item.reports.all() if r.percent is not None]
+    latest = max(percents, key=lambda r: (r.reported_at, r.pk)) if percents else None
+    milestones = [
+        {"title": s.label, "due": s.due_on, "done": timezone.localdate(s.done_at) if s.done_at else None,
+         "state": s.state}
+        for s in stages if s.due_at is not None and s.name != "done"
+    ]
+    return Entry(
+        kind="supervised", obj=item, title=item.title, township_id=township_id, township=township,
+        organization=item.organization.name, person_id=item.assignee_id, person=item.assignee.name,
+        post=item.assignee.post, start=timezone.localdate(item.assigned_at), deadline=done_stage.due_on,
+        done_on=timezone.localdate(done_stage.done_at) if done_stage.done_at else None,
+        progress=100 if state == DONE else (latest.percent if latest else 0), state=state,
+        milestones=milestones, target=item.description, warnings=item_clock.warnings(item, stages),
+        deadline_at=done_stage.due_at,
+    )
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def year(cls, year):
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    def task_filter(self):
+        """Tasks alive at some time in the period (open tasks from earlier years stay on the map)."""
+        open_task = ~Q(status__in=(Task.Status.DONE, Task.Status.CANCELLED))
+        return Q(start_on__lte=self.end) & (
+            Q(deadline__gte=self.start) | Q(completed_on__gte=self.start) | open_task
+        )
+
+    def item_filter(self):
+        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+        end = timezone.make_aware(datetime.datetime.combine(self.end, datetime.time.max))
+        return Q(assigned_at__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+
+
+def task_queryset(user):
+    return (
+        Task.objects.visible_to(user)
+        .select_related("organization__township", "responsible")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")))
+    )
+
+
+def item_queryset(user):
+    return (
+        SupervisedItem.objects.visible_to(user)
+        .select_related("organization__township", "assignee")
+        .prefetch_related(Prefetch("reports", queryset=SupervisedReport.objects.only(
+            "pk", "item_id", "kind", "reported_at", "percent")))
+    )
+
+
+def scope_filter(township=None, cadre=None, *, task=True):
+    """The filter for a township's or a person's entries (none for the county: all the user sees)."""
+    if cadre is not None:
+        return Q(responsible=cadre) if task else Q(assignee=cadre)
+    if township is not None:
+        return Q(organization__township=township)
+    return Q()
+
+
+def collect(user, period, *, township=None, cadre=None, today=None, now=None):
+    """Every task and supervised item in the scope alive during the period, as entries, in a fixed
+    number of queries."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    lag = progress_rule()["at_risk_lag"]
+    tasks = list(task_queryset(user).filter(period.task_filter(), scope_filter(township, cadre)))
+    items = list(item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, task=False)))
+    item_clock = clock.Clock.for_items(items, now=now)
+    entries = [task_entry(t, today, lag) for t in tasks]
+    entries += [item_entry(i, item_clock) for i in items]
+    entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
+    return entries
+
+
+# --- rates -------------------------------------------------------------------------------------
+
+@dataclass
+class Rate:
+    """Done on time out of due; `percent` is None when nothing was due."""
+
+    due: int = 0
+    on_time: int = 0
+
+    @property
+    def percent(self):
+        return None if not self.due else round(100 * self.on_time / self.due, 1)
+
+    def display(self):
+        value = self.percent
+        return "—" if value is None else f"{value:g}%"
+
+    def as_dict(self):
+        return {"due": self.due, "on_time": self.on_time, "percent": self.percent, "target": TARGET_RATE}
+
+
+def implementation_rate(entries, period, today):
+    """The implementation rate: entries done on time ÷ entries due in the period (as of today)."""
+    rate = Rate()
+    for entry in entries:
+        if entry.is_due(period.start, period.end, today):
+            rate.due += 1
+            rate.on_time += entry.on_time
+    return rate
+
+
+def state_counts(entries):
+    counts = dict.fromkeys(STATES, 0)
+    for entry in entries:
+        counts[entry.state] += 1
+    return counts
+
+
+def average_progress(entries):
+    live = [e.progress for e in entries if e.state != CANCELLED]
+    return round(sum(live) / len(live)) if live else None
+
+
+def overdue(entries):
+    return [e for e in entries if e.state == OVERDUE]
+
+
+def group_by(entries, key):
+    groups = defaultdict(list)
+    for entry in entries:
+        groups[key(entry)].append(entry)
+    return groups
+
+
+def rates_by(entries, key, period, today):
+    """{group key: Rate} — the on-time rate per township (key: township_id) or per person."""
+    return {k: implementation_rate(v, period, today) for k, v in group_by(entries, key).items()}
+
+
+def ranked(rows):
+    """Rows (dicts with a "rate" Rate) ranked by on-time rate, best first; rows with nothing due
+    last. Equal rates share a rank."""
+    rows = sorted(rows, key=lambda r: (r["rate"].percent is None, -(r["rate"].percent or 0), r["name"]))
+    rank, previous = 0, object()
+    for position, row in enumerate(rows, start=1):
+        if row["rate"].percent is None:
+            row["rank"] = None
+            continue
+        if row["rate"].percent != previous:
+            rank, previous = position, row["rate"].percent
+        row["rank"] = rank
+    return rows
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+def _day_bounds(period):
+    start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time.max))
+    return start, end
+
+
+def problems_in_period(user, period, *, township=None, cadre=None):
+    """Problems opened (recorded) or closed (verified) in the period, in one query."""
+    start, end = _day_bounds(period)
+    qs = Problem.objects.visible_to(user).select_related("organization__township", "responsible").filter(
+        Q(created_at__range=(start, end)) | Q(status=Problem.Status.CLOSED, verified_at__range=(start, end))
+    )
+    if cadre is not None:
+        qs = qs.filter(responsible=cadre)
+    elif township is not None:
+        qs = qs.filter(organization__township=township)
+    return list(qs.order_by("deadline", "pk"))
+
+
+@dataclass
+class ProblemCount:
+    opened: int = 0
+    closed: int = 0
+
+
+def problem_counts(problems, period, key=lambda p: None):
+    """{group key: ProblemCount} of problems opened and closed in the period."""
+    start, end = _day_bounds(period)
+    counts = defaultdict(ProblemCount)
+    for problem in problems:
+        group = counts[key(problem)]
+        if start <= problem.created_at <= end:
+            group.opened += 1
+        if problem.status == Problem.Status.CLOSED and problem.verified_at and start <= problem.verified_at <= end:
+            group.closed += 1
+    return counts
+
+
+def problem_township(problem):
+    return problem.organization.township_id
+
+
+def problem_person(problem):
+    return problem.responsible_id
+
+
+def problems_past_deadline(user, today=None):
+    today = today or timezone.localdate(_now())
+    return (
+        Problem.objects.visible_to(user).exclude(status=Problem.Status.CLOSED).filter(deadline__lt=today)
+        .select_related("organization", "responsible").order_by("deadline", "pk")
+    )
+
+
+# --- the battle map ----------------------------------------------------------------------------
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def entry_json(entry):
+    return {
+        "kind": entry.kind,
+        "id": entry.obj.pk,
+        "title": entry.title,
+        "url": entry.url,
+        "township": entry.township,
+        "organization": entry.organization,
+        "person": entry.person,
+        "person_id": entry.person_id,
+        "start": _date(entry.start),
+        "deadline": _date(entry.deadline),
+        "done_on": _date(entry.done_on),
+        "progress": entry.progress,
+        "state": entry.state,
+        "state_label": state_label(entry.state),
+        "colour": state_colour(entry.state),
+        "target": entry.target,
+        "effect": entry.effect,
+        "warnings": entry.warnings,
+        "milestones": [
+            {"title": m["title"], "due": _date(m["due"]), "done": _date(m["done"]), "state": m["state"]}
+            for m in entry.milestones
+        ],
+    }
+
+
+def _group(key, name, entries, period, today, **extra):
+    return {
+        "id": key, "name": name, "rate": implementation_rate(entries, period, today),
+        "counts": state_counts(entries), "progress": average_progress(entries), "total": len(entries), **extra,
+    }
+
+
+def _group_json(group):
+    return {**group, "rate": group["rate"].as_dict()}
+
+
+def battle_map(user, *, township=None, cadre=None, year=None, today=None, now=None):
+    """The battle-map data of a scope: the county (a row per township), a township (a row per team
+    member, and all its entries) or a person (their entries), with the implementation rate of the
+    year against the 100% target. The caller has checked that the user may see the scope."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    year = year or today.year
+    period = Period.year(year)
+    entries = collect(user, period, township=township, cadre=cadre, today=today, now=now)
+    if cadre is not None:
+        level, name, groups, shown = "person", cadre.name, [], entries
+    elif township is not None:
+        level, name, shown = "township", township.name, entries
+        groups = _person_groups(user, township, entries, period, today)
+    else:
+        level, name = "county", _county_name(user)
+        groups = _township_groups(user, entries, period, today)
+        shown = overdue(entries)[:COUNTY_ITEMS_SHOWN]
+    warnings = sorted({w for e in entries for w in e.warnings})
+    return {
+        "scope": {"level": level, "name": name, "year": year, "today": today.isoformat(),
+                  "township_id": getattr(township, "pk", None) or getattr(cadre, "organization_id", None),
+                  "cadre_id": getattr(cadre, "pk", None)},
+        "rate": implementation_rate(entries, period, today).as_dict(),
+        "counts": state_counts(entries),
+        "progress": average_progress(entries),
+        "total": len(entries),
+        "groups": [_group_json(g) for g in groups],
+        "items": [entry_json(e) for e in shown],
+        "items_are_overdue_only": level == "county",
+        "states": {k: {"label": str(label), "colour": colour} for k, (label, colour) in STATES.items()},
+        "warnings": warnings,
+    }
+
+
+def _county_name(user):
+    counties = list(Organization.objects.filter(kind=Organization.Kind.COUNTY).values_list("name", flat=True)[:2])
+    return counties[0] if len(counties) == 1 else _("All townships")
+
+
+def _township_groups(user, entries, period, today):
+    by_township = group_by(entries, lambda e: e.township_id)
+    townships = Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP, is_active=True)
+    groups = [
+        _group(t.pk, t.name, by_township.get(t.pk, []), period, today, level="township")
+        for t in townships.order_by("sort_order", "name").only("pk", "name")
+    ]
+    if by_township.get(None):
+        groups.append(_group(None, _("County departments and others"), by_township[None], period, today,
+                             level="other"))
+    return groups
+
+
+def _person_groups(user, township, entries, period, today):
+    """A row per current team member (even with nothing assigned), then anyone else with entries."""
+    by_person = group_by(entries, lambda e: e.person_id)
+    members = (
+        TeamMembership.objects.visible_to(user).current(today)
+        .filter(team__township=township, team__elected_on__lte=today, team__term_ends_on__gt=today)
+        .select_related("cadre", "position").order_by("sort_order", "position__sort_order", "pk")
+    )
+    groups, seen = [], set()
+    for membership in members:
+        if membership.cadre_id in seen:
+            continue
+        seen.add(membership.cadre_id)
+        groups.append(_group(membership.cadre_id, membership.cadre.name, by_person.get(membership.cadre_id, []),
+                             period, today, level="person", post=membership.position.name))
+    others = sorted((k for k in by_person if k not in seen), key=lambda k: by_person[k][0].person)
+    for person_id in others:
+        first = by_person[person_id][0]
+        groups.append(_group(person_id, first.person, by_person[person_id], period, today, level="person",
+                             post=first.post))
+    return groups
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+def _url(name, query=""):
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return None
+
+
+def _now():
+    """The time the dashboard figures are computed at (a seam for tests)."""
+    return timezone.now()
+
+
+def _works(user):
+    """Users who have work to do here (the auditor only reads)."""
+    return user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE)
+
+
+def open_entries(user, today=None, now=None):
+    """Entries not yet done in the user's scope (any year), for the dashboard and reminders."""
+    now = now or _now()
+    today = today or timezone.localdate(now)
+    lag = progress_rule()["at_risk_lag"]
+    tasks = task_queryset(user).exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED))
+    items = list(item_queryset(user).exclude(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED)))
+    item_clock = clock.Clock.for_items(items, now=now)
+    return [task_entry(t, today, lag) for t in tasks] + [item_entry(i, item_clock) for i in items]
+
+
+def _entry_item(entry):
+    return {"label": entry.title, "url": entry.url or _url("tasks:battle_map"),
+            "note": _("%(person)s · due %(date)s") % {"person": entry.person, "date": entry.deadline.isoformat()}}
+
+
+@metrics.card(30)
+def work_cards(user):
+    if not _works(user):
+        return []
+    now = _now()
+    today = timezone.localdate(now)
+    period = Period.year(today.year)
+    entries = collect(user, period, today=today, now=now)
+    rate = implementation_rate(entries, period, today)
+    counts = state_counts(entries)
+    url = _url("tasks:battle_map")
+    return [
+        {"label": _("Implementation rate %(year)s (target 100%%)") % {"year": today.year}, "value": rate.display(),
+         "url": url},
+        {"label": _("Overdue tasks and supervised items"), "value": counts[OVERDUE], "url": url},
+        {"label": _("At-risk tasks and supervised items"), "value": counts[AT_RISK], "url": url},
+    ]
+
+
+@metrics.action(30)
+def overdue_work(user):
+    if not _works(user):
+        return []
+    late = sorted(overdue(open_entries(user)), key=lambda e: e.deadline)
+    if not late:
+        return []
+    return [{"label": _("Overdue tasks and supervised items"), "count": len(late),
+             "items": [_entry_item(e) for e in late[:ITEMS_SHOWN]], "url": _url("tasks:battle_map"),
+             "level": "danger"}]
+
+
+def awaiting_close_out(user):
+    """Supervised items reported done that this user assigned and must confirm (销号)."""
+    return (
+        SupervisedItem.objects.visible_to(user).filter(status=SupervisedItem.Status.DONE, assigned_by=user)
+        .select_related("assignee").order_by("done_at", "pk")
+    )
+
+
+@metrics.action(31)
+def close_outs_waiting(user):
+    if not _works(user):
+        return []
+    items = list(awaiting_close_out(user)[: ITEMS_SHOWN + 1])
+    if not items:
+        return []
+    count = len(items) if len(items) <= ITEMS_SHOWN else awaiting_close_out(user).count()
+    shown = [{"label": i.title, "url": i.get_url("detail") or _url("tasks:battle_map"),
+              "note": _("%(person)s reported it done") % {"person": i.assignee.name}} for i in items[:ITEMS_SHOWN]]
+    return [{"label": _("Supervised items awaiting your close-out"), "count": count, "items": shown,
+             "url": _url("tasks:superviseditem_list") or _url("tasks:battle_map"), "level": "warning"}]
+
+
+@metrics.action(32)
+def late_problems(user):
+    if not _works(user):
+        return []
+    problems = problems_past_deadline(user)
+    rows = list(problems[: ITEMS_SHOWN + 1])
+    if not rows:
+        return []
+    count = len(rows) if len(rows) <= ITEMS_SHOWN else problems.count()
+    shown = [{"label": str(p), "url": p.get_url("detail") or "",
+              "note": _("%(person)s · deadline %(date)s") % {"person": p.responsible.name,
+                                                            "date": p.deadline.isoformat()}}
+             for p in rows[:ITEMS_SHOWN]]
+    return [{"label": _("Problems past their rectification deadline"), "count": count, "items": shown,
+             "url": _url("tasks:problem_list") or _url("tasks:battle_map"), "level": "danger"}]
+
+
+def may_see_county(user):
+    return sees_everything(user)
