@@ -49,6 +49,11 @@ ITEMS_SHOWN = 8
 COUNTY_ITEMS_SHOWN = 200
 
 
+def current_time():
+    """The time figures are computed at (one seam for tests)."""
+    return timezone.now()
+
+
 def state_label(state):
     return str(STATES[state][0])
 
@@ -134,6 +139,10 @@ class Entry:
     @property
     def on_time(self):
         return self.done_on is not None and self.done_on <= self.deadline
+
+    @property
+    def state_label(self):
+        return state_label(self.state)
 
     @property
     def url(self):
@@ -246,7 +255,7 @@ def scope_filter(township=None, cadre=None, *, task=True):
 def collect(user, period, *, township=None, cadre=None, today=None, now=None):
     """Every task and supervised item in the scope alive during the period, as entries, in a fixed
     number of queries."""
-    now = now or timezone.now()
+    now = now or current_time()
     today = today or timezone.localdate(now)
     lag = progress_rule()["at_risk_lag"]
     tasks = list(task_queryset(user).filter(period.task_filter(), scope_filter(township, cadre)))
@@ -334,7 +343,7 @@ def ranked(rows):
 
 # --- problems ----------------------------------------------------------------------------------
 
-def _day_bounds(period):
+def day_bounds(period):
     start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
     end = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time.max))
     return start, end
@@ -342,7 +351,7 @@ def _day_bounds(period):
 
 def problems_in_period(user, period, *, township=None, cadre=None):
     """Problems opened (recorded) or closed (verified) in the period, in one query."""
-    start, end = _day_bounds(period)
+    start, end = day_bounds(period)
     qs = Problem.objects.visible_to(user).select_related("organization__township", "responsible").filter(
         Q(created_at__range=(start, end)) | Q(status=Problem.Status.CLOSED, verified_at__range=(start, end))
     )
@@ -361,7 +370,7 @@ class ProblemCount:
 
 def problem_counts(problems, period, key=lambda p: None):
     """{group key: ProblemCount} of problems opened and closed in the period."""
-    start, end = _day_bounds(period)
+    start, end = day_bounds(period)
     counts = defaultdict(ProblemCount)
     for problem in problems:
         group = counts[key(problem)]
@@ -381,7 +390,7 @@ def problem_person(problem):
 
 
 def problems_past_deadline(user, today=None):
-    today = today or timezone.localdate(_now())
+    today = today or timezone.localdate(current_time())
     return (
         Problem.objects.visible_to(user).exclude(status=Problem.Status.CLOSED).filter(deadline__lt=today)
         .select_related("organization", "responsible").order_by("deadline", "pk")
@@ -436,7 +445,7 @@ def battle_map(user, *, township=None, cadre=None, year=None, today=None, now=No
     """The battle-map data of a scope: the county (a row per township), a township (a row per team
     member, and all its entries) or a person (their entries), with the implementation rate of the
     year against the 100% target. The caller has checked that the user may see the scope."""
-    now = now or timezone.now()
+    now = now or current_time()
     today = today or timezone.localdate(now)
     year = year or today.year
     period = Period.year(year)
@@ -517,11 +526,6 @@ def _url(name, query=""):
         return None
 
 
-def _now():
-    """The time the dashboard figures are computed at (a seam for tests)."""
-    return timezone.now()
-
-
 def _works(user):
     """Users who have work to do here (the auditor only reads)."""
     return user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE)
@@ -529,7 +533,7 @@ def _works(user):
 
 def open_entries(user, today=None, now=None):
     """Entries not yet done in the user's scope (any year), for the dashboard and reminders."""
-    now = now or _now()
+    now = now or current_time()
     today = today or timezone.localdate(now)
     lag = progress_rule()["at_risk_lag"]
     tasks = task_queryset(user).exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED))
@@ -547,7 +551,7 @@ def _entry_item(entry):
 def work_cards(user):
     if not _works(user):
         return []
-    now = _now()
+    now = current_time()
     today = timezone.localdate(now)
     period = Period.year(today.year)
     entries = collect(user, period, today=today, now=now)

@@ -151,7 +151,7 @@ def test_battle_map_levels(sc, county_admin):
 
 
 def test_dashboard_figures(sc, county_admin, township_admin, auditor, monkeypatch):
-    monkeypatch.setattr(metrics, "_now", lambda: NOW)
+    monkeypatch.setattr(metrics, "current_time", lambda: NOW)
     cards = {c["label"]: c["value"] for c in registry.cards_for(county_admin)}
     assert cards["Implementation rate 2026 (target 100%)"] == "57.1%"
     assert cards["Overdue tasks and supervised items"] == 2

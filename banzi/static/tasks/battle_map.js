@@ -1,0 +1,242 @@
+/* The battle map: fetches the scope's data (tasks:battle_map_data) and draws the implementation
+   rate against the 100% target, a row per township or team member (drill down by clicking), a
+   timeline of every task and supervised item with its milestones in traffic-light colours, and a
+   table of the same items that also serves printing and screen readers. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("battle-map");
+  if (!root) { return; }
+  var i18n = JSON.parse(document.getElementById("bm-i18n").textContent);
+  var charts = [];
+  var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var fontFamily = getComputedStyle(document.body).fontFamily;
+
+  function part(name) { return root.querySelector("[data-bm='" + name + "']"); }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; }
+      else if (key === "style") { node.style.cssText = attrs[key]; }
+      else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+
+  function pct(value) { return value === null || value === undefined ? "—" : value + "%"; }
+
+  function stateBadge(data, state) {
+    return el("span", { "class": "bm-state bm-state-" + state, "data-state": state,
+                        text: data.states[state] ? data.states[state].label : state });
+  }
+
+  function progressBar(value, colour) {
+    var bar = el("div", { "class": "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+                          "aria-valuenow": String(value || 0), "aria-label": i18n.progress });
+    bar.appendChild(el("div", { "class": "progress-bar", style: "width:" + (value || 0) + "%;background:" + colour }));
+    return el("div", { "class": "bm-progress" }, [bar, el("small", { "class": "text-secondary", text: pct(value) })]);
+  }
+
+  function renderSummary(data) {
+    var rate = data.rate;
+    part("rate").textContent = pct(rate.percent);
+    part("rate-detail").textContent = i18n.rate_detail.replace("{on_time}", rate.on_time).replace("{due}", rate.due);
+    part("rate-bar").style.width = (rate.percent || 0) + "%";
+    part("rate-bar").style.background = rate.percent === null ? "" : (rate.percent >= 100 ? data.states.done.colour
+      : rate.percent >= 80 ? data.states.on_track.colour : rate.percent >= 60 ? data.states.at_risk.colour
+      : data.states.overdue.colour);
+    part("rate-bar-label").setAttribute("aria-label", i18n.rate_bar.replace("{rate}", pct(rate.percent)));
+    part("total").textContent = data.total;
+    part("progress").textContent = pct(data.progress);
+    var counts = part("counts");
+    counts.textContent = "";
+    Object.keys(data.states).forEach(function (state) {
+      if (state === "cancelled") { return; }
+      counts.appendChild(el("div", { "data-count": state }, [stateBadge(data, state),
+        el("strong", { "class": "ms-2 fs-3", text: String(data.counts[state] || 0) })]));
+    });
+    var warnings = part("warnings");
+    warnings.textContent = "";
+    data.warnings.forEach(function (text) {
+      warnings.appendChild(el("div", { "class": "alert alert-warning", role: "status", text: text }));
+    });
+  }
+
+  function renderGroups(data) {
+    if (!data.groups.length) { return; }
+    part("groups-card").hidden = false;
+    var county = data.scope.level === "county";
+    part("groups-title").textContent = county ? i18n.by_township : i18n.by_member;
+    part("group-name-heading").textContent = county ? i18n.township : i18n.member;
+    var body = part("groups-table").querySelector("tbody");
+    body.textContent = "";
+    data.groups.forEach(function (group) {
+      var name = group.url ? el("a", { href: group.url, text: group.name }) : el("span", { text: group.name });
+      var cells = [
+        el("td", {}, [name, group.post ? el("div", { "class": "small text-secondary", text: group.post }) : null]),
+        el("td", { "data-rate": pct(group.rate.percent) }, [progressBar(group.rate.percent, "#206bc4")]),
+        el("td", { text: String(group.rate.due) }),
+        el("td", { text: String(group.rate.on_time) })
+      ];
+      Object.keys(data.states).forEach(function (state) {
+        if (state !== "cancelled") { cells.push(el("td", { text: String(group.counts[state] || 0) })); }
+      });
+      cells.push(el("td", { text: pct(group.progress) }));
+      body.appendChild(el("tr", { "data-group": String(group.id) }, cells));
+    });
+    if (!window.echarts) { return; }
+    var names = data.groups.map(function (g) { return g.name; });
+    var chartEl = part("groups-chart");
+    chartEl.style.height = Math.max(220, 28 * names.length + 60) + "px";
+    var chart = window.echarts.init(chartEl, null, { renderer: "svg" });
+    charts.push(chart);
+    chart.setOption({
+      animation: !reduceMotion,
+      textStyle: { fontFamily: fontFamily },
+      grid: { left: 8, right: 48, top: 24, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: names, inverse: true },
+      series: [{
+        type: "bar", name: i18n.implementation_rate, barMaxWidth: 18,
+        data: data.groups.map(function (g) {
+          return { value: g.rate.percent === null ? 0 : g.rate.percent,
+                   itemStyle: { color: g.rate.percent !== null && g.rate.percent < 60 ? data.states.overdue.colour
+                                : data.states.done.colour } };
+        }),
+        label: { show: true, position: "right", formatter: function (p) {
+          var g = data.groups[p.dataIndex]; return pct(g.rate.percent); } },
+        markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#1d273b" },
+                    label: { formatter: i18n.target }, data: [{ xAxis: 100 }] }
+      }]
+    });
+    chart.on("click", function (params) {
+      var group = data.groups[params.dataIndex];
+      if (group && group.url) { window.location.href = group.url; }
+    });
+  }
+
+  function day(value) { return value ? new Date(value + "T00:00:00").getTime() : null; }
+
+  function renderTimeline(data) {
+    var items = data.items;
+    if (data.items_are_overdue_only) { part("items-title").textContent = i18n.overdue_only; }
+    if (!items.length) {
+      part("empty").hidden = false;
+      part("timeline-body").hidden = true;
+      return;
+    }
+    if (!window.echarts) { part("timeline-body").hidden = true; return; }
+    var labels = items.map(function (item) {
+      return (data.scope.level === "person" ? "" : item.person + " · ") + item.title;
+    });
+    var chartEl = part("timeline");
+    chartEl.style.height = Math.max(200, 30 * items.length + 70) + "px";
+    var chart = window.echarts.init(chartEl, null, { renderer: "svg" });
+    charts.push(chart);
+    var bars = items.map(function (item, index) {
+      return { value: [index, day(item.start), day(item.deadline), item.progress], itemStyle: { color: item.colour } };
+    });
+    var marks = [];
+    items.forEach(function (item, index) {
+      item.milestones.forEach(function (m) {
+        var colour = m.state === "overdue" ? data.states.overdue.colour : m.state === "done" ? data.states.done.colour
+          : m.state === "done_late" ? data.states.at_risk.colour : "#1d273b";
+        marks.push({ value: [day(m.due), index], name: m.title, itemStyle: { color: colour } });
+      });
+    });
+    chart.setOption({
+      animation: !reduceMotion,
+      textStyle: { fontFamily: fontFamily },
+      grid: { left: 8, right: 24, top: 30, bottom: 24, containLabel: true },
+      tooltip: {
+        formatter: function (p) {
+          if (p.seriesType === "scatter") { return p.name + "<br>" + new Date(p.value[0]).toLocaleDateString(); }
+          var item = items[p.value[0]];
+          return [item.title, item.person, item.start + " → " + item.deadline,
+                  i18n.progress + " " + item.progress + "%", item.state_label].map(function (s) {
+            var d = document.createElement("span"); d.textContent = s; return d.innerHTML; }).join("<br>");
+        }
+      },
+      xAxis: { type: "time", position: "top", splitLine: { show: true } },
+      yAxis: { type: "category", data: labels, inverse: true, axisLabel: { width: 220, overflow: "truncate" } },
+      series: [
+        {
+          type: "custom", name: i18n.plan, encode: { x: [1, 2], y: 0 }, data: bars,
+          renderItem: function (params, api) {
+            var start = api.coord([api.value(1), api.value(0)]);
+            var end = api.coord([api.value(2), api.value(0)]);
+            var height = api.size([0, 1])[1] * 0.5;
+            var width = Math.max(end[0] - start[0], 2);
+            var colour = api.visual("color");
+            var y = start[1] - height / 2;
+            return { type: "group", children: [
+              { type: "rect", shape: { x: start[0], y: y, width: width, height: height },
+                style: { fill: colour, opacity: 0.25, stroke: colour } },
+              { type: "rect", shape: { x: start[0], y: y, width: width * api.value(3) / 100, height: height },
+                style: { fill: colour } }
+            ] };
+          }
+        },
+        { type: "scatter", name: i18n.milestone, symbol: "diamond", symbolSize: 11, data: marks, z: 3 },
+        { type: "line", data: [], markLine: { symbol: "none", silent: true,
+          lineStyle: { color: data.states.overdue.colour, type: "dashed" }, label: { formatter: i18n.today },
+          data: [{ xAxis: day(data.scope.today) }] } }
+      ]
+    });
+  }
+
+  function renderItems(data) {
+    var body = part("items-table").querySelector("tbody");
+    body.textContent = "";
+    data.items.forEach(function (item) {
+      var title = item.url ? el("a", { href: item.url, text: item.title }) : el("span", { text: item.title });
+      var kind = el("div", { "class": "small text-secondary", text: item.kind === "supervised" ? i18n.supervised : i18n.task });
+      var milestones = el("ul", { "class": "bm-milestones" });
+      item.milestones.forEach(function (m) {
+        var colour = m.state === "overdue" ? data.states.overdue.colour : m.state === "done" ? data.states.done.colour
+          : m.state === "done_late" ? data.states.at_risk.colour : "#1d273b";
+        milestones.appendChild(el("li", { "data-state": m.state }, [
+          el("span", { "class": "bm-dot", style: "background:" + colour }),
+          el("span", { text: m.title + " " + (m.due || "") })
+        ]));
+      });
+      var warn = item.warnings.length ? el("div", { "class": "small text-warning", text: item.warnings.join(" ") }) : null;
+      body.appendChild(el("tr", { "data-state": item.state, "data-kind": item.kind }, [
+        el("td", {}, [stateBadge(data, item.state)]),
+        el("td", { "class": "bm-title" }, [title, kind, warn]),
+        el("td", { text: item.person + (item.township ? " · " + item.township : "") }),
+        el("td", { text: item.start }),
+        el("td", { text: item.deadline }),
+        el("td", {}, [progressBar(item.progress, item.colour)]),
+        el("td", {}, [milestones])
+      ]));
+    });
+  }
+
+  function resizeAll(width) { charts.forEach(function (c) { c.resize(width ? { width: width } : undefined); }); }
+  // A3 landscape less 10 mm margins is about 400 mm: draw the charts that wide before printing.
+  window.addEventListener("beforeprint", function () { resizeAll(1480); });
+  window.addEventListener("afterprint", function () { resizeAll(); });
+  window.addEventListener("resize", function () { resizeAll(); });
+
+  fetch(root.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    })
+    .then(function (data) {
+      renderSummary(data);
+      renderItems(data);
+      renderGroups(data);
+      renderTimeline(data);
+      root.setAttribute("aria-busy", "false");
+      root.setAttribute("data-loaded", "true");
+    })
+    .catch(function () {
+      root.setAttribute("aria-busy", "false");
+      root.insertBefore(el("div", { "class": "alert alert-danger", role: "alert", text: i18n.failed }), root.firstChild);
+    });
+})();

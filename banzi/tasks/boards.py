@@ -1,0 +1,184 @@
+"""The battle map (挂图作战) and the bulletin pages and downloads.
+
+The battle map's scope comes from the query string: nothing (the user's own scope: the county for
+the county department, the township for a township committee, themselves for a cadre),
+`?township=<id>` or `?cadre=<id>`. A scope the user may not see is a 404, as everywhere; the data
+endpoint answers the same scope as JSON, and the page draws it with the vendored ECharts.
+"""
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from banzi.core.audit import record_event
+from banzi.core.models import AuditEvent
+from banzi.core.roles import Role
+from banzi.core.scoping import sees_everything
+from banzi.core.views import ScopedMixin
+from banzi.org.models import Cadre, Organization
+
+from . import metrics, reports, views
+from .models import Bulletin
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class BattleMapScope(LoginRequiredMixin):
+    """Resolves the scope in the query string to (township, cadre), or 404."""
+
+    def get_year(self):
+        value = self.request.GET.get("year", "")
+        if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+            return int(value)
+        return timezone.localdate(metrics.current_time()).year
+
+    def get_scope(self):
+        user, params = self.request.user, self.request.GET
+        if params.get("cadre"):
+            cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("organization__township"),
+                                      pk=_int(params["cadre"]))
+            return cadre.organization.township, cadre
+        if params.get("township"):
+            township = get_object_or_404(
+                Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP),
+                pk=_int(params["township"]),
+            )
+            return township, None
+        if sees_everything(user):
+            return None, None
+        if user.role == Role.TOWNSHIP_ADMIN and user.township_id:
+            return Organization.objects.get(pk=user.township_id), None
+        if user.role == Role.CADRE and user.cadre_id:
+            return None, Cadre.objects.select_related("organization__township").get(pk=user.cadre_id)
+        raise Http404
+
+    def scope_url(self, name, year, **params):
+        query = {k: v for k, v in params.items() if v is not None}
+        query["year"] = year
+        return f"{reverse(name)}?{urlencode(query)}"
+
+    def breadcrumbs(self, township, cadre, year):
+        user = self.request.user
+        crumbs = []
+        if sees_everything(user):
+            crumbs.append({"label": metrics._county_name(user), "url": self.scope_url("tasks:battle_map", year)})
+        if township is not None and user.role != Role.CADRE:
+            crumbs.append({"label": township.name,
+                           "url": self.scope_url("tasks:battle_map", year, township=township.pk)})
+        if cadre is not None:
+            crumbs.append({"label": cadre.name, "url": self.scope_url("tasks:battle_map", year, cadre=cadre.pk)})
+        return crumbs
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+class BattleMapView(BattleMapScope, TemplateView):
+    """The battle map page: the data is fetched from `tasks:battle_map_data` and drawn in the browser."""
+
+    template_name = "tasks/battle_map.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        township, cadre = self.get_scope()
+        year = self.get_year()
+        params = {"township": township.pk if township and not cadre else None, "cadre": cadre.pk if cadre else None}
+        ctx.update(
+            year=year,
+            years=range(year - 2, min(year + 2, LAST_YEAR) + 1),
+            scope_name=cadre.name if cadre else township.name if township else metrics._county_name(self.request.user),
+            breadcrumbs=self.breadcrumbs(township, cadre, year),
+            data_url=self.scope_url("tasks:battle_map_data", year, **params),
+            scope_params={k: v for k, v in params.items() if v is not None},
+            i18n=script_strings(),
+            states=[{"key": k, "label": label, "colour": colour} for k, (label, colour) in metrics.STATES.items()
+                    if k != metrics.CANCELLED],
+        )
+        return ctx
+
+
+def script_strings():
+    """The words the battle map's script shows, translated here."""
+    return {
+        "progress": _("Progress"),
+        "rate_detail": _("{on_time} of {due} due done on time"),
+        "rate_bar": _("Implementation rate: {rate}"),
+        "by_township": _("Implementation rate by township"),
+        "by_member": _("Implementation rate by team member"),
+        "township": _("Township"),
+        "member": _("Team member"),
+        "implementation_rate": _("Implementation rate"),
+        "target": _("Target 100%"),
+        "overdue_only": _("Overdue items (open a township to see all of its work)"),
+        "plan": _("Plan"),
+        "milestone": _("Milestone"),
+        "today": _("Today"),
+        "supervised": _("Supervised item"),
+        "task": _("Task"),
+        "failed": _("The battle map could not be loaded. Reload the page to try again."),
+    }
+
+
+class BattleMapDataView(BattleMapScope, View):
+    """The battle-map data of a scope as JSON (a fixed number of queries whatever the rows)."""
+
+    def get(self, request):
+        township, cadre = self.get_scope()
+        year = self.get_year()
+        data = metrics.battle_map(request.user, township=township, cadre=cadre, year=year)
+        for group in data["groups"]:
+            if group["id"] is None:
+                group["url"] = None
+            elif group["level"] == "township":
+                group["url"] = self.scope_url("tasks:battle_map", year, township=group["id"])
+            else:
+                group["url"] = self.scope_url("tasks:battle_map", year, cadre=group["id"])
+        data["breadcrumbs"] = self.breadcrumbs(township, cadre, year)
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+class BulletinDetailView(views.BulletinDetailView):
+    """A bulletin with its figures computed from the records, and its downloads."""
+
+    template_name = "tasks/bulletin_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        data = reports.bulletin_data(self.object, self.request.user)
+        ctx["data"] = data
+        ctx["summary"] = reports.summary_sentence(data)
+        ctx["intro"] = reports.intro_sentence(data)
+        return ctx
+
+
+class BulletinDownloadView(ScopedMixin, View):
+    """The bulletin as .docx or .xlsx, computed over what the user may see; the export is audited."""
+
+    model = Bulletin
+    formats = {
+        "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", reports.bulletin_docx),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reports.bulletin_xlsx),
+    }
+    file_format = "docx"
+
+    def get(self, request, pk):
+        bulletin = get_object_or_404(self.get_queryset().select_related("organization"), pk=pk)
+        content_type, build = self.formats[self.file_format]
+        data = reports.bulletin_data(bulletin, request.user)
+        body = build(data)
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=request.user, obj=bulletin,
+                     detail=_("Bulletin exported as .%(format)s") % {"format": self.file_format}, request=request)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"{bulletin.title}.{self.file_format}")
+        return response
