@@ -2,6 +2,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 
@@ -66,6 +68,7 @@ class CadreFilterSet(BaseFilterSet):
             )
         return super().search(queryset, name, value)
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a position id
     def filter_position(self, queryset, name, value):
         if not value:
             return queryset
