@@ -1,4 +1,6 @@
 """Template context shared by every page."""
+from django.urls import reverse
+
 from .navigation import menu_for
 
 
@@ -6,4 +8,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {"nav_menu": menu_for(user)}
+    return {"nav_menu": menu_for(user, request.path)}
+
+
+def notifications(request):
+    """The bell: the signed-in user's unread notifications (one query a page)."""
+    from .notifications import unread_count
+
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user), "notifications_url": reverse("core:notification_list")}

@@ -34,10 +34,15 @@ def _allowed(user, item):
     return item.roles is None or user.is_superuser or user.role in item.roles
 
 
-def menu_for(user):
+def menu_for(user, path=""):
+    """The groups and entries this user may open; the entry whose page holds `path` is active."""
     menu = []
     for group in sorted(_groups.values(), key=lambda g: g.order):
-        items = [{"label": i.label, "url": reverse(i.url_name)} for i in group.items if _allowed(user, i)]
+        items = []
+        for item in group.items:
+            if _allowed(user, item):
+                url = reverse(item.url_name)
+                items.append({"label": item.label, "url": url, "active": bool(path) and path.startswith(url)})
         if items:
-            menu.append({"label": group.label, "items": items})
+            menu.append({"label": group.label, "items": items, "active": any(i["active"] for i in items)})
     return menu

@@ -6,3 +6,6 @@ class DashboardConfig(AppConfig):
     name = "banzi.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self):
+        from . import metrics  # noqa: F401  (registers the audit trail's figures for the auditor)

@@ -1,9 +1,9 @@
-"""The home page: for each role, what that user must act on."""
+"""The home page: for each role, what that user must act on. The figures come from the metrics
+registry, which every app fills in its `metrics.py`; this view only collects them."""
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from banzi.core import metrics
-from banzi.core.roles import Role
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -12,8 +12,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["role"] = "county_admin" if user.is_superuser else user.role
         ctx["cards"] = metrics.cards_for(user)
         ctx["actions"] = metrics.actions_for(user)
-        ctx["Role"] = Role
+        ctx["panels"] = metrics.panels_for(user)
+        ctx["has_chart"] = any(p.get("chart") for p in ctx["panels"])
         return ctx
