@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "banzi.core",
     "banzi.accounts",
     "banzi.org",
+    "banzi.tasks",
     "banzi.dashboard",
 ]
 
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "banzi.core.context_processors.navigation",
+                "banzi.core.context_processors.notifications",
             ],
         },
     },
