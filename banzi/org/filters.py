@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 
+from .metrics import incomplete_q
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
 
 
@@ -53,11 +54,12 @@ class CadreFilterSet(BaseFilterSet):
     is_reserve = YesNoFilter(label=_("reserve cadre"))
     is_key_position = YesNoFilter(label=_("key position"))
     is_team_member = YesNoFilter(method="filter_team_member", label=_("current team member"))
+    incomplete = YesNoFilter(method="filter_incomplete", label=_("incomplete record"))
 
     class Meta:
         model = Cadre
         fields = ["q", "township", "organization", "position", "is_team_member", "is_newly_promoted",
-                  "is_reserve", "is_key_position", "gender", "rank", "status"]
+                  "is_reserve", "is_key_position", "gender", "rank", "status", "incomplete"]
 
     def search(self, queryset, name, value):
         value = (value or "").strip()
@@ -80,6 +82,11 @@ class CadreFilterSet(BaseFilterSet):
             return queryset
         current = TeamMembership.objects.current().values("cadre_id")
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+    def filter_incomplete(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(incomplete_q()) if value else queryset.exclude(incomplete_q())
 
 
 class PositionFilterSet(BaseFilterSet):

@@ -55,7 +55,7 @@ def current_members(user, on=None):
 
 
 def incomplete_q():
-    """Active cadres whose record lacks one of REQUIRED_FOR_COMPLETE (also the cadre list's filter)."""
+    """Cadres whose record lacks one of REQUIRED_FOR_COMPLETE (also the cadre list's filter)."""
     cond = Q()
     for name in REQUIRED_FOR_COMPLETE:
         field = Cadre._meta.get_field(name)
@@ -63,7 +63,7 @@ def incomplete_q():
             cond |= Q(**{f"{name}__isnull": True})
         if isinstance(field, models.CharField | models.TextField):
             cond |= Q(**{name: ""})
-    return cond & Q(status=Cadre.Status.ACTIVE)
+    return cond
 
 
 def missing_fields(cadre):
@@ -174,7 +174,9 @@ def terms_ending_soon(user):
 def incomplete_cadres(user):
     if not _is_admin(user):
         return []
-    cadres = Cadre.objects.visible_to(user).filter(incomplete_q()).order_by("name_pinyin", "pk")
+    cadres = (
+        Cadre.objects.visible_to(user).filter(incomplete_q(), status=Cadre.Status.ACTIVE).order_by("name_pinyin", "pk")
+    )
     count = cadres.count()
     if not count:
         return []
@@ -185,7 +187,7 @@ def incomplete_cadres(user):
         for c in cadres[:ITEMS_SHOWN]
     ]
     return [_action(_("Cadres with incomplete records"), count, items,
-                    reverse("org:cadre_list") + "?incomplete=true", "info")]
+                    reverse("org:cadre_list") + "?incomplete=true&status=active", "info")]
 
 
 @metrics.panel(10)
