@@ -647,13 +647,19 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             raise ValidationError(str(exc) or _("You are not allowed to change this record.")) from exc
 
     def after_import_row(self, row, row_result, **kwargs):
+        """Note what the row changes: each changed column of an update, each filled-in column of a new record."""
         row_result.changes = []
-        if row_result.is_update() and row_result.original is not None:
+        if row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+            original = row_result.original if row_result.is_update() else None
             for column in self.columns():
-                if column.attribute:
-                    old, new = column.export(row_result.original), column.export(row_result.instance)
-                    if old != new:
-                        row_result.changes.append({"column": column.column_name, "old": old, "new": new})
+                if not column.attribute or column.column_name not in row:
+                    continue
+                if original is None and row[column.column_name] in (None, ""):
+                    continue  # a new record: list what the file fills in
+                old = column.export(original) if original is not None else ""
+                new = column.export(row_result.instance)
+                if old != new:
+                    row_result.changes.append({"column": column.column_name, "old": old, "new": new})
         row_result.instance = row_result.original = None  # keep memory flat on long files
 
     def after_import(self, dataset, result, **kwargs):
