@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("banzi.accounts.urls")),
     path("core/", include("banzi.core.urls")),
     path("org/", include("banzi.org.urls")),
+    path("tasks/", include("banzi.tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("banzi.core.api_urls")),
     path("admin/", admin.site.urls),

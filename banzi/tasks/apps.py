@@ -6,3 +6,34 @@ class TasksConfig(AppConfig):
     name = "banzi.tasks"
     label = "tasks"
     verbose_name = _("Work implementation")
+
+    def ready(self):
+        from banzi.core import navigation
+        from banzi.core.roles import Role
+
+        from . import metrics  # noqa: F401  (registers the dashboard's work figures and the rules)
+
+        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        everyone = staff | {Role.CADRE}
+        items = [
+            ("tasks:battle_map", _("Battle map"), everyone),
+            ("tasks:worklist_list", _("Work lists"), everyone),
+            ("tasks:task_list", _("Tasks"), everyone),
+            ("tasks:superviseditem_list", _("Supervised items (13710)"), everyone),
+            ("tasks:inspection_list", _("Cross-inspections"), staff),
+            ("tasks:problem_list", _("Problem list"), everyone),
+            ("tasks:review_sheet", _("Look-back review"), staff),
+            ("tasks:bulletin_list", _("Bulletins"), staff),
+        ]
+        navigation.register(
+            "tasks", _("Work implementation"), 40,
+            *[navigation.MenuItem(label, url_name, roles) for url_name, label, roles in items
+              if url_name != "tasks:battle_map" or _battle_map_defined()],
+        )
+
+
+def _battle_map_defined():
+    """The battle map entry appears once the boards module defines its page."""
+    from . import boards_urls
+
+    return any(getattr(p, "name", None) == "battle_map" for p in boards_urls.urlpatterns)
