@@ -471,11 +471,18 @@ class PlanBuilder:
             staying = {m["cadre"] for m in township["members"] if rng.random() < 0.55
                        and elected_on.year - self.plan.cadres[m["cadre"]]["fields"]["birth_date"].year < 57}
             used = set()
+            schooling = [Cadre.Education.POSTGRADUATE, Cadre.Education.UNIVERSITY, Cadre.Education.COLLEGE]
+            # Newcomers: party members of working age, reserves and the better schooled first.
             candidates = sorted(
                 (c for c in township["general"] if self.plan.cadres[c]["fields"]["party_joined_on"]
                  and 28 <= elected_on.year - self.plan.cadres[c]["fields"]["birth_date"].year <= 50),
-                key=lambda c: (not self.plan.cadres[c]["fields"]["is_reserve"], rng.random()),
+                key=lambda c: (not self.plan.cadres[c]["fields"]["is_reserve"],
+                               self.plan.cadres[c]["fields"]["education_fulltime"] not in schooling,
+                               elected_on.year - self.plan.cadres[c]["fields"]["birth_date"].year > 45,
+                               rng.random()),
             )
+            deputies = [m["cadre"] for m in township["members"] if m["position"] in ENTRY_POSITIONS
+                        and m["cadre"] in staying]
             members = []
             for order, position in enumerate(self.team_positions(rng), start=1):
                 if position == HEAD:
@@ -485,6 +492,9 @@ class PlanBuilder:
                         pool.reverse()
                 else:
                     pool = [c for c in previous.get(position, []) if c in staying]
+                    if position not in ENTRY_POSITIONS:
+                        # Senior posts go to members who served in the last team; newcomers start as deputies.
+                        pool += deputies
                 pool = [c for c in pool if c not in used]
                 if pool:
                     id_number = pool[0]
