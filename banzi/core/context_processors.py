@@ -8,7 +8,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {"nav_menu": menu_for(user, request.path)}
+    menu = menu_for(user, request.path)
+    # The lists this user reaches from the menu; pages link back only to these.
+    nav_urls = {item["url"] for group in menu for item in group["items"]}
+    return {"nav_menu": menu, "nav_urls": nav_urls}
 
 
 def notifications(request):
