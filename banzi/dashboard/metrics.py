@@ -80,13 +80,16 @@ def recent_audit_events(user):
     if not may_read_audit(user):
         return []
     security = AuditEvent.objects.filter(kind=AuditEvent.Kind.SECURITY).order_by("-time", "-id")[:EVENTS_SHOWN]
+    # A save that changed no field (a user's last-login stamp, say) tells the auditor nothing here.
     changes = (
-        AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA).select_related("content_type")
-        .order_by("-time", "-id")[:EVENTS_SHOWN]
+        AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA).exclude(action=AuditEvent.Action.UPDATE, changes=[])
+        .select_related("content_type").order_by("-time", "-id")[:EVENTS_SHOWN]
     )
     return [
         {"title": _("Recent security events"), "template": "dashboard/panels/audit_events.html",
-         "events": list(security), "url": audit_url(kind=AuditEvent.Kind.SECURITY), "show_record": False},
+         "events": list(security), "url": audit_url(kind=AuditEvent.Kind.SECURITY), "show_record": False,
+         "first": True},
         {"title": _("Recent changes"), "template": "dashboard/panels/audit_events.html",
-         "events": list(changes), "url": audit_url(kind=AuditEvent.Kind.DATA), "show_record": True},
+         "events": list(changes), "url": audit_url(kind=AuditEvent.Kind.DATA), "show_record": True,
+         "first": True},
     ]

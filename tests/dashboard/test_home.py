@@ -216,3 +216,11 @@ def test_home_page_queries_do_not_grow_with_the_county(county_client, county, he
 def test_add_months_clips_to_the_end_of_the_month():
     assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
     assert add_months(datetime.date(2026, 11, 29), 6) == datetime.date(2027, 5, 29)
+
+
+def test_recent_changes_leave_out_saves_that_changed_nothing(auditor_client, township):
+    cadre = f.CadreFactory(organization=township, name="周瑜")
+    cadre.save()  # no field changed
+    panel = next(p for p in auditor_client.get("/").context["panels"] if p["title"] == "Recent changes")
+    events = [e for e in panel["events"] if e.object_repr == "周瑜"]
+    assert [e.action for e in events] == [AuditEvent.Action.CREATE]
