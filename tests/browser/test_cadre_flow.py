@@ -100,7 +100,9 @@ def test_cadre_list_fits_a_phone(live_server, open_page, log_in, officer, townsh
     # The search box is always there; the other filters fold away until asked for.
     assert page.locator("#id_q").is_visible()
     assert not page.locator("#id_township").is_visible()
-    page.click("[data-bs-target='#filter-more']")
+    # ...and open from the keyboard.
+    page.focus("[data-bs-target='#filter-more']")
+    page.keyboard.press("Enter")
     page.locator("#id_township").wait_for(state="visible")
     overflow = page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert overflow
