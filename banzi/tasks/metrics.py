@@ -226,11 +226,19 @@ class Period:
         return Q(assigned_at__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
 
 
+# Only the columns an entry reads: on a province's worth of rows, building model instances and
+# converting timestamps nobody reads is most of the time.
+_PLACE = ("organization__name", "organization__township_id", "organization__township__name")
+
+
 def task_queryset(user):
     return (
         Task.objects.visible_to(user)
         .select_related("organization__township", "responsible")
-        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")))
+        .only("title", "start_on", "deadline", "status", "completed_on", "progress", "target", "latest_effect",
+              "organization_id", "responsible_id", "responsible__name", "responsible__post", *_PLACE)
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.only(
+            "pk", "task_id", "title", "due_on", "done_on").order_by("due_on", "pk")))
     )
 
 
@@ -238,6 +246,9 @@ def item_queryset(user):
     return (
         SupervisedItem.objects.visible_to(user)
         .select_related("organization__township", "assignee")
+        .only("title", "description", "item_class", "status", "assigned_at", "deployed_at", "first_report_at",
+              "done_at", "closed_at", "timetable_due_on", "assigned_by_id", "organization_id", "assignee_id",
+              "assignee__name", "assignee__post", *_PLACE)
         .prefetch_related(Prefetch("reports", queryset=SupervisedReport.objects.only(
             "pk", "item_id", "kind", "reported_at", "percent")))
     )

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -314,9 +315,15 @@ def _table(document, columns, rows):
     for cell, text in zip(table.rows[0].cells, columns, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         set_font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, TABLE_SIZE)
+    # Rows are built on the XML directly: python-docx's add_row().cells re-reads the whole table for
+    # every row, which turns a bulletin of a thousand tasks into minutes.
+    widths = [tc.width for tc in table.rows[0]._tr.tc_lst]
     for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
+        tr = table._tbl.add_tr()
+        for width, value in zip(widths, values, strict=True):
+            tc = tr.add_tc()
+            tc.width = width
+            cell = _Cell(tc, table)
             set_font(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, TABLE_SIZE)
     return table
 

@@ -109,7 +109,7 @@
         label: { show: true, position: "right", formatter: function (p) {
           var g = data.groups[p.dataIndex]; return pct(g.rate.percent); } },
         markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#1d273b" },
-                    label: { formatter: i18n.target }, data: [{ xAxis: 100 }] }
+                    label: { formatter: i18n.target, position: "start" }, data: [{ xAxis: 100 }] }
       }]
     });
     chart.on("click", function (params) {
