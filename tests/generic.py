@@ -74,6 +74,10 @@ class ModelCase:
     def form_class(self):
         return resolve(self.url("add")).func.view_class.form_class
 
+    def form_value(self, record, name):
+        """A field's current value as the edit form posts it."""
+        return instance_form_data(self.form_class, record).get(name, "")
+
     def edit_data(self, record, user):
         """The edit page's POST data for the record as it stands, with `update` applied."""
         data = instance_form_data(self.form_class, record, user)
@@ -161,8 +165,9 @@ def instance_form_data(form_class, instance, user=None):
             data[name] = ""
         elif isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]
-        elif isinstance(value, datetime.date):
-            data[name] = value.isoformat()
+        elif isinstance(value, datetime.date | datetime.time):
+            # As the browser sends it back: the widget's rendering (no microseconds, local time).
+            data[name] = form_field.widget.format_value(value)
         else:
             data[name] = str(value)
     return data
@@ -182,8 +187,11 @@ def xlsx_rows(response):
     assert response.status_code == 200, response.status_code
     assert "spreadsheetml" in response["Content-Type"], response["Content-Type"]
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    sheet = load_workbook(io.BytesIO(body), read_only=True).active
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    try:
+        return [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 def login_url_of(response):

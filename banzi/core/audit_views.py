@@ -17,12 +17,13 @@ def may_read_audit(user):
 
 class AuditEventFilterSet(BaseFilterSet):
     search_fields = ("username", "object_repr", "detail", "object_id")
+    username = django_filters.CharFilter(lookup_expr="iexact", label=_("user"))
     time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
     time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
 
     class Meta:
         model = AuditEvent
-        fields = ["q", "kind", "action", "content_type", "time_after", "time_before"]
+        fields = ["q", "username", "kind", "action", "content_type", "time_after", "time_before"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
