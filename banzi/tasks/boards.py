@@ -176,7 +176,11 @@ class BulletinDownloadView(ScopedMixin, View):
         bulletin = get_object_or_404(self.get_queryset().select_related("organization"), pk=pk)
         content_type, build = self.formats[self.file_format]
         data = reports.bulletin_data(bulletin, request.user)
-        body = build(data)
+        if self.file_format == "docx":
+            # The red band (红头) is for documents issued under the body's own header; ?red_band=0 leaves it off.
+            body = build(data, red_band=request.GET.get("red_band") != "0")
+        else:
+            body = build(data)
         record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=request.user, obj=bulletin,
                      detail=_("Bulletin exported as .%(format)s") % {"format": self.file_format}, request=request)
         response = HttpResponse(body, content_type=content_type)

@@ -195,6 +195,17 @@ def test_bulletin_docx_is_an_official_document_with_the_on_time_rate(sc, county,
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_id=str(bulletin.pk)).exists()
 
 
+def test_bulletin_docx_without_the_red_band(sc, county, county_client):
+    bulletin = county_bulletin(county)
+    url = reverse("tasks:bulletin_docx", args=[bulletin.pk])
+    with_band = Document(io.BytesIO(county_client.get(url).content))
+    without = Document(io.BytesIO(county_client.get(url, {"red_band": "0"}).content))
+    red = [r for p in with_band.paragraphs for r in p.runs if r.font.color.rgb is not None]
+    assert red and red[0].text == "中共襄汾县委组织部"
+    assert not [r for p in without.paragraphs for r in p.runs if r.font.color.rgb is not None]
+    assert "57.1%" in "\n".join(p.text for p in without.paragraphs)
+
+
 def test_bulletin_docx_in_chinese_writes_dates_the_official_way(sc, county):
     from banzi.tasks import reports
 
