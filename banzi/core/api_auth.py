@@ -2,9 +2,11 @@
 
 The token is then sent as `Authorization: Token <token>`. Credentials are checked by Django's
 `authenticate`, so a wrong password is logged as a failed login in the audit trail exactly like
-one on the login page, and an issued token is logged as a login.
+one on the login page (and counts towards locking the account), and an issued token is logged as a
+login.
 """
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -13,6 +15,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from banzi.accounts.lockout import is_locked, lock_minutes
 
 from .audit import record_event
 from .models import AuditEvent
@@ -31,6 +35,12 @@ class TokenCredentialsSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
+        if is_locked(attrs["username"]):
+            raise serializers.ValidationError(
+                gettext("Too many failed attempts. This account is locked for %(minutes)d minutes.")
+                % {"minutes": lock_minutes()},
+                code="locked",
+            )
         request = self.context.get("request")
         user = authenticate(
             request=getattr(request, "_request", request), username=attrs["username"], password=attrs["password"]

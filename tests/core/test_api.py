@@ -82,6 +82,18 @@ def test_wrong_password_message_is_translated(county_admin):
 
 
 @pytest.mark.django_db
+def test_repeated_failures_lock_the_account_for_tokens_too(county_admin, settings):
+    settings.BANZI_LOGIN_MAX_FAILURES = 3
+    client = english_client()
+    for _ in range(3):
+        assert client.post(TOKEN_URL, {"username": "county", "password": "guess"}).status_code == 400
+    response = client.post(TOKEN_URL, {"username": "county", "password": f.PASSWORD})
+    assert response.status_code == 400
+    assert "locked" in response.json()["non_field_errors"][0]
+    assert not Token.objects.filter(user=county_admin).exists()
+
+
+@pytest.mark.django_db
 def test_disabled_account_gets_no_token(county_admin):
     county_admin.is_active = False
     county_admin.save()
