@@ -34,6 +34,17 @@ from .models import (
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
+class TasksViewSet(ScopedModelViewSet):
+    """The tasks API's base: the services validate and fill in defaults themselves (an assignment
+    time of now, a milestone's computed date, the reviewing day), so the input goes to them as it
+    is, without the generic pre-clean, which would refuse those fields as missing."""
+
+    def save_instance(self, serializer, instance):
+        for attr, value in serializer.validated_data.items():
+            setattr(instance, attr, value)
+        serializer.instance = self.save_service(self.request.user, instance) or instance
+
+
 def _name(source):
     return serializers.CharField(source=source, read_only=True, default=None)
 
@@ -146,18 +157,19 @@ class TaskReviewSerializer(BaseSerializer):
         return data
 
 
-class WorkListViewSet(ScopedModelViewSet):
+class WorkListViewSet(TasksViewSet):
     """Team members' yearly work lists (工作清单). A list belongs to a member of the township's
     leadership team in its year; one list per member and year."""
 
-    queryset = WorkList.objects.select_related("cadre", "organization").annotate(task_count=Count("tasks"))
+    queryset = WorkList.objects.select_related("cadre", "organization").annotate(task_count=Count("tasks")).order_by(
+        "-year", "organization__name", "cadre__name_pinyin")
     serializer_class = WorkListSerializer
     filterset_class = filters.WorkListFilterSet
     ordering_fields = ["year", "created_at"]
     save_service = staticmethod(services.save_work_list)
 
 
-class TaskViewSet(ScopedModelViewSet):
+class TaskViewSet(TasksViewSet):
     """Tasks with target (亮目标), measures, responsible cadre and deadline. `progress`,
     `latest_effect` and `last_reported_on` follow the latest progress report; `state` is the
     battle map's colour. Filter by `state` (on_track, at_risk, overdue, done)."""
@@ -214,7 +226,7 @@ class TaskViewSet(ScopedModelViewSet):
                         status=status.HTTP_201_CREATED)
 
 
-class MilestoneViewSet(ScopedModelViewSet):
+class MilestoneViewSet(TasksViewSet):
     """Milestones of tasks; a milestone never falls after its task's deadline."""
 
     queryset = Milestone.objects.select_related("task")
@@ -224,7 +236,7 @@ class MilestoneViewSet(ScopedModelViewSet):
     save_service = staticmethod(services.save_milestone)
 
 
-class ProgressReportViewSet(ScopedModelViewSet):
+class ProgressReportViewSet(TasksViewSet):
     """Progress reports of tasks (percent 0–100); the task shows its latest report's figures."""
 
     queryset = ProgressReport.objects.select_related("task")
@@ -326,7 +338,7 @@ class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class SupervisedItemViewSet(ScopedModelViewSet):
+class SupervisedItemViewSet(TasksViewSet):
     """Supervised items (督办事项) on the 13710 clock: deployed within 1 day, a first report within
     3 days, ordinary items done within 7 days, complex and major items within a month or by a filed
     timetable with monthly reports, and tracked until closed out (销号). `stages`, `state`,
@@ -402,7 +414,7 @@ class SupervisedReportSerializer(BaseSerializer):
         fields = ["id", "item", "kind", "reported_at", "content", "percent", *TIMESTAMPS]
 
 
-class SupervisedReportViewSet(ScopedModelViewSet):
+class SupervisedReportViewSet(TasksViewSet):
     """Reports on supervised items. Creating one runs the matching step (deployment, progress or
     monthly report, completion); reports of a closed item are kept as they are."""
 
@@ -421,7 +433,7 @@ class SupervisedReopeningSerializer(BaseSerializer):
         read_only_fields = ["previous_closed_at"]
 
 
-class SupervisedReopeningViewSet(ScopedModelViewSet):
+class SupervisedReopeningViewSet(TasksViewSet):
     """Reopenings of closed-out items, with the reason. Creating one reopens the item."""
 
     queryset = SupervisedReopening.objects.select_related("item")
@@ -482,7 +494,7 @@ class ProblemSerializer(BaseSerializer):
                             "verified_by", "return_reason"]
 
 
-class InspectionViewSet(ScopedModelViewSet):
+class InspectionViewSet(TasksViewSet):
     """Cross-inspections (交叉检查): never of one's own organization or township; nobody on the team
     works in the inspected township. Findings go on the problem list (POST `findings`)."""
 
@@ -517,7 +529,7 @@ class RectificationInputSerializer(serializers.Serializer):
     evidence_file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class ProblemViewSet(ScopedModelViewSet):
+class ProblemViewSet(TasksViewSet):
     """The problem list (问题清单): problems from cross-inspections, look-back reviews, democratic
     life meetings, assessments and supervision, each with a responsible cadre, measures and a
     deadline. Status moves only through the steps: start-rectifying → submit (with evidence) →
@@ -568,7 +580,7 @@ class ProblemViewSet(ScopedModelViewSet):
         return self._step(request, services.return_problem, ReasonInputSerializer)
 
 
-class TaskReviewViewSet(ScopedModelViewSet):
+class TaskReviewViewSet(TasksViewSet):
     """Look-back reviews (回头看) of tasks; a gap goes on the problem list."""
 
     queryset = TaskReview.objects.select_related("task", "problem")
@@ -594,7 +606,7 @@ class BulletinSerializer(BaseSerializer):
                   "document_number", "issued_on", *TIMESTAMPS]
 
 
-class BulletinViewSet(ScopedModelViewSet):
+class BulletinViewSet(TasksViewSet):
     """Bulletin headings (通报): scope, period, issuing body and number. The figures are computed
     from the records whenever the bulletin is shown or downloaded."""
 

@@ -52,7 +52,8 @@ class FormAwareEditView(ObjectEditView):
 # --- work lists -------------------------------------------------------------------------------
 
 class WorkListListView(ObjectListView):
-    queryset = WorkList.objects.select_related("cadre", "organization").annotate(task_count=Count("tasks"))
+    queryset = WorkList.objects.select_related("cadre", "organization").annotate(task_count=Count("tasks")).order_by(
+        "-year", "organization__name", "cadre__name_pinyin")
     filterset_class = filters.WorkListFilterSet
     table_class = tables.WorkListTable
     import_url_name = "tasks:task_import"
@@ -265,7 +266,7 @@ class SupervisedReopeningEditView(ObjectEditView):
 
 class InspectionListView(ObjectListView):
     queryset = (Inspection.objects.select_related("inspecting_organization", "organization", "leader")
-                .annotate(finding_count=Count("problems")))
+                .annotate(finding_count=Count("problems")).order_by("-start_on", "-id"))
     filterset_class = filters.InspectionFilterSet
     table_class = tables.InspectionTable
 

@@ -135,8 +135,9 @@ def inspection(township, **fields):
 
 def problem(township, responsible=None, **fields):
     fields.setdefault("description", f"问题{n()}：台账不全")
+    fields.setdefault("deadline", next_year_date())
     return Problem.objects.create(organization=township, responsible=responsible or f.CadreFactory(organization=township),
-                                  deadline=next_year_date(), **fields)
+                                  **fields)
 
 
 def review(township, responsible=None, **fields):
