@@ -254,23 +254,32 @@ def item_queryset(user):
     )
 
 
-def scope_filter(township=None, cadre=None, *, task=True):
-    """The filter for a township's or a person's entries (none for the county: all the user sees)."""
+def county_filter(county, prefix="organization"):
+    """Records of one county: its townships and villages, and its own departments and enterprises."""
+    return (Q(**{f"{prefix}__township__parent": county}) | Q(**{prefix: county})
+            | Q(**{f"{prefix}__parent": county, f"{prefix}__township__isnull": True}))
+
+
+def scope_filter(township=None, cadre=None, county=None, *, task=True):
+    """The filter for a person's, a township's or a county's entries; with none of them, everything
+    the user sees (the county level of a one-county installation)."""
     if cadre is not None:
         return Q(responsible=cadre) if task else Q(assignee=cadre)
     if township is not None:
         return Q(organization__township=township)
+    if county is not None:
+        return county_filter(county)
     return Q()
 
 
-def collect(user, period, *, township=None, cadre=None, today=None, now=None):
+def collect(user, period, *, township=None, cadre=None, county=None, today=None, now=None):
     """Every task and supervised item in the scope alive during the period, as entries, in a fixed
     number of queries."""
     now = now or current_time()
     today = today or timezone.localdate(now)
     lag = progress_rule()["at_risk_lag"]
-    tasks = list(task_queryset(user).filter(period.task_filter(), scope_filter(township, cadre)))
-    items = list(item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, task=False)))
+    tasks = list(task_queryset(user).filter(period.task_filter(), scope_filter(township, cadre, county)))
+    items = list(item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False)))
     item_clock = clock.Clock.for_items(items, now=now)
     entries = [task_entry(t, today, lag) for t in tasks]
     entries += [item_entry(i, item_clock) for i in items]
@@ -360,7 +369,7 @@ def day_bounds(period):
     return start, end
 
 
-def problems_in_period(user, period, *, township=None, cadre=None):
+def problems_in_period(user, period, *, township=None, cadre=None, county=None):
     """Problems opened (recorded) or closed (verified) in the period, in one query."""
     start, end = day_bounds(period)
     qs = Problem.objects.visible_to(user).select_related("organization__township", "responsible").filter(
@@ -370,6 +379,8 @@ def problems_in_period(user, period, *, township=None, cadre=None):
         qs = qs.filter(responsible=cadre)
     elif township is not None:
         qs = qs.filter(organization__township=township)
+    elif county is not None:
+        qs = qs.filter(county_filter(county))
     return list(qs.order_by("deadline", "pk"))
 
 

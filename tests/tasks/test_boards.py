@@ -156,6 +156,18 @@ def test_bulletin_page_shows_the_computed_figures(sc, county, county_client):
     assert reverse("tasks:bulletin_docx", args=[bulletin.pk]) in response.content.decode()
 
 
+def test_county_bulletin_counts_only_its_county(sc, county, county_client):
+    elsewhere = f.TownshipFactory(name="另一县的镇", parent=f.CountyFactory(name="曲沃县", division_code="141021"))
+    task(organization=elsewhere, deadline=D(2026, 5, 1), title="外县任务")
+    department = f.DepartmentFactory(parent=county, name="县农业农村局")
+    task(organization=department, deadline=D(2026, 5, 1), status="done", completed_on=D(2026, 4, 1),
+         title="部门任务")
+    data = county_client.get(reverse("tasks:bulletin_detail", args=[county_bulletin(county).pk])).context["data"]
+    assert (data.rate.due, data.rate.on_time) == (8, 5)  # the department's task counts; the other county's not
+    assert "外县任务" not in {e.title for e in data.tasks} and "部门任务" in {e.title for e in data.tasks}
+    assert [r["name"] for r in data.townships] == ["赵康镇", "新城镇"]
+
+
 def test_township_bulletin_counts_only_the_township(sc, township, township_client):
     bulletin = Bulletin.objects.create(title="新城镇通报", organization=township, period_start=D(2026, 1, 1),
                                        period_end=D(2026, 12, 31), issuing_body="中共新城镇委员会")
