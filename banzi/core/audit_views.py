@@ -2,6 +2,7 @@
 import django_filters
 import django_tables2 as tables
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .filters import BaseFilterSet
@@ -33,12 +34,16 @@ class AuditEventFilterSet(BaseFilterSet):
 
 
 class AuditEventTable(BaseTable):
-    changes = tables.TemplateColumn(template_name="core/audit_changes_cell.html", orderable=False)
+    changes = tables.Column(orderable=False)
 
     class Meta(BaseTable.Meta):
         model = AuditEvent
         fields = ("time", "username", "kind", "action", "content_type", "object_repr", "object_id", "changes",
                   "detail", "ip_address")
+
+    def render_changes(self, value):
+        # Rendered without the request: a TemplateColumn would run every context processor per row.
+        return render_to_string("core/audit_changes_cell.html", {"value": value})
 
     def value_changes(self, value):
         return "; ".join(f"{c.get('label')}: {c.get('old')} → {c.get('new')}" for c in value or [])

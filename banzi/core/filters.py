@@ -33,6 +33,17 @@ class BaseFilterSet(django_filters.FilterSet):
         if "q" in self.form.fields:
             self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Name or pinyin initials"))
             self.form.fields["q"].widget.attrs.setdefault("type", "search")
+        self.limit_choices_to_user(getattr(self.request, "user", None))
+
+    def limit_choices_to_user(self, user):
+        """Offer only records the user may see as filter choices: another township's teams or
+        villages must not show up in a township user's drop-downs."""
+        if user is None:
+            return
+        for field in self.form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user)
 
 
 class YesNoFilter(django_filters.BooleanFilter):

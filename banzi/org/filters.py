@@ -116,6 +116,9 @@ class TeamFilterSet(BaseFilterSet):
 class TeamMembershipFilterSet(BaseFilterSet):
     search_fields = ("cadre__name", "cadre__name_initials", "cadre__name_pinyin", "position__name")
     township = django_filters.ModelChoiceFilter(field_name="team__township", queryset=townships, label=_("township"))
+    # A team's name shows its township: join it, or every choice costs a query.
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.select_related("township"),
+                                            label=_("leadership team"))
     current = YesNoFilter(method="filter_current", label=_("current"))
 
     class Meta:

@@ -9,13 +9,17 @@ from tests.generic import ModelCase, register
 _seq = itertools.count(1)
 
 
-def _election_date():
-    """A distinct past election date, so that many teams of one township can exist."""
-    return datetime.date(2021, 9, 1) - datetime.timedelta(days=next(_seq))
+def _election_date(township=None):
+    """A past election date no team of the township has yet, so that one township can have many
+    teams (counted back from 1995 to stay clear of the dates other tests pick)."""
+    while True:
+        day = datetime.date(1995, 1, 1) - datetime.timedelta(days=next(_seq))
+        if township is None or not Team.objects.filter(township=township, elected_on=day).exists():
+            return day
 
 
 def _team(township):
-    return f.TeamFactory(township=township, elected_on=_election_date())
+    return f.TeamFactory(township=township, elected_on=_election_date(township))
 
 
 def _membership(township, **kwargs):
@@ -92,7 +96,7 @@ register(ModelCase(
 register(ModelCase(
     model=Team,
     make=_team,
-    form_data=lambda township: {"township": township.pk, "elected_on": _election_date().isoformat(),
+    form_data=lambda township: {"township": township.pk, "elected_on": _election_date(township).isoformat(),
                                 "term_years": "5", "notes": ""},
     update={"notes": "换届后调整两名成员"},
     move=_set("township", lambda other: other),
