@@ -3,6 +3,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 
 from banzi.org.models import Cadre
 from tests import factories as f
@@ -94,13 +95,18 @@ def test_menu_marks_the_current_page(county_client):
     assert re.search(r'class="dropdown-item active" href="/org/teams/" aria-current="page"', html)
 
 
-def test_language_switcher_changes_to_english_and_back(county_client):
+def test_language_switcher_changes_to_english_and_back(county_client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the default of the system, before anyone chooses
     zh = county_client.get("/")
     assert '<html lang="zh-hans">' in zh.content.decode()
     county_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert '<html lang="en">' in county_client.get("/").content.decode()
     county_client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert '<html lang="zh-hans">' in county_client.get("/").content.decode()
+    back = county_client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in back
+    with translation.override("zh-hans"):
+        to_act_on = translation.gettext("To act on")
+    assert to_act_on != "To act on" and to_act_on in back
 
 
 def test_login_page_offers_the_language_switcher_and_no_menu(client):
