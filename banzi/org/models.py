@@ -85,7 +85,9 @@ class Organization(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
             models.UniqueConstraint(
-                fields=["division_code"], condition=~Q(division_code=""), name="org_unique_division_code"
+                fields=["division_code"], condition=~Q(division_code=""), name="org_unique_division_code",
+                violation_error_code="unique",  # shown on the field, not as a constraint name
+                violation_error_message=_("Another organization already has this division code."),
             ),
         ]
 
