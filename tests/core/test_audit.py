@@ -249,6 +249,10 @@ def test_login_success_and_failure_are_security_events(county_admin):
     assert response.status_code == 302
     ok = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
     assert ok.kind == AuditEvent.Kind.SECURITY and ok.user == county_admin
+    # Signing in is not a change to the user's record.
+    county_admin.refresh_from_db()
+    assert county_admin.last_login is not None
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA, time__gte=failed.time).exists()
 
     client.post(reverse("logout"))
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGOUT, user=county_admin).exists()
