@@ -62,3 +62,13 @@ def test_simple_passwords_are_refused(password):
 
 def test_mixed_password_is_accepted():
     assert CharacterClassValidator().validate("Banzi#2026") is None
+
+
+@pytest.mark.django_db
+def test_login_stamps_last_login_without_a_history_version(county_admin):
+    versions = county_admin.history.count()
+    client = Client()
+    client.post("/accounts/login/", {"username": "county", "password": PASSWORD})
+    county_admin.refresh_from_db()
+    assert county_admin.last_login is not None
+    assert county_admin.history.count() == versions
