@@ -74,7 +74,9 @@ class CadreFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"干部{n}")
     gender = Cadre.Gender.MALE
-    birth_date = factory.Sequence(lambda n: datetime.date(1975, 1, 1) + datetime.timedelta(days=37 * n))
+    # Distinct past dates for the first 16,000 cadres of a test session (37 and 16,000 share no
+    # factor), all between 1960 and 2003: a plain 37 * n ran into the future after ~500 cadres.
+    birth_date = factory.Sequence(lambda n: datetime.date(1960, 1, 1) + datetime.timedelta(days=37 * n % 16000))
     organization = factory.SubFactory(TownshipFactory)
     id_number = factory.LazyAttributeSequence(lambda o, n: make_id_number(o.birth_date, o.gender, n % 50))
     phone = factory.Sequence(lambda n: f"139{n:08d}")
