@@ -165,16 +165,16 @@ def _township(org):
 
 
 def task_entry(task, today, lag):
-    township_id, township = _township(task.organization)
+    """The entry of a `TaskRow` (see `task_rows`)."""
     state = task_state(task, today, lag)
     milestones = [
         {"title": m.title, "due": m.due_on, "done": m.done_on, "state": milestone_state(m, today)}
         for m in task.milestones.all()
     ]
     return Entry(
-        kind="task", obj=task, title=task.title, township_id=township_id, township=township,
-        organization=task.organization.name, person_id=task.responsible_id, person=task.responsible.name,
-        post=task.responsible.post, start=task.start_on, deadline=task.deadline,
+        kind="task", obj=task, title=task.title, township_id=task.township_id, township=task.township_name or "",
+        organization=task.organization_name, person_id=task.responsible_id, person=task.responsible_name,
+        post=task.responsible_post, start=task.start_on, deadline=task.deadline,
         done_on=task.completed_on if state == DONE else None,
         progress=100 if state == DONE else task.progress, state=state, milestones=milestones,
         target=task.target, effect=task.latest_effect,
@@ -226,20 +226,56 @@ class Period:
         return Q(assigned_at__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
 
 
+class TaskRow:
+    """A task read as plain values with its milestones: what an entry needs, without building model
+    instances (on a province's worth of tasks that is most of the time). `task_state` reads it like
+    a task: `milestones.all()` gives the milestones."""
+
+    __slots__ = ("pk", "title", "start_on", "deadline", "status", "completed_on", "progress", "target",
+                 "latest_effect", "organization_id", "organization_name", "township_id", "township_name",
+                 "responsible_id", "responsible_name", "responsible_post", "milestones")
+
+    def __init__(self, values, milestones):
+        for name, value in zip(self.__slots__, values, strict=False):
+            setattr(self, name, value)
+        self.milestones = milestones
+
+    def get_absolute_url(self):
+        return reverse("tasks:task_detail", args=[self.pk])
+
+
+class MilestoneRow:
+    __slots__ = ("title", "due_on", "done_on")
+
+    def __init__(self, title, due_on, done_on):
+        self.title, self.due_on, self.done_on = title, due_on, done_on
+
+
+class _Milestones(list):
+    def all(self):
+        return self
+
+
+TASK_COLUMNS = ("pk", "title", "start_on", "deadline", "status", "completed_on", "progress", "target",
+                "latest_effect", "organization_id", "organization__name", "organization__township_id",
+                "organization__township__name", "responsible_id", "responsible__name", "responsible__post")
+
+
+def task_rows(tasks):
+    """The tasks of a (scoped, filtered) queryset as `TaskRow`s, in two queries."""
+    milestones = defaultdict(_Milestones)
+    for task_id, title, due_on, done_on in (
+        Milestone.objects.filter(task__in=tasks.values("pk")).order_by("due_on", "pk")
+        .values_list("task_id", "title", "due_on", "done_on")
+    ):
+        milestones[task_id].append(MilestoneRow(title, due_on, done_on))
+    return [TaskRow(values, milestones.get(values[0]) or _Milestones())
+            for values in tasks.order_by().values_list(*TASK_COLUMNS)]
+
+
 # Only the columns an entry reads: on a province's worth of rows, building model instances and
 # converting timestamps nobody reads is most of the time.
 _PLACE = ("organization__name", "organization__township_id", "organization__township__name")
-
-
-def task_queryset(user):
-    return (
-        Task.objects.visible_to(user)
-        .select_related("organization__township", "responsible")
-        .only("title", "start_on", "deadline", "status", "completed_on", "progress", "target", "latest_effect",
-              "organization_id", "responsible_id", "responsible__name", "responsible__post", *_PLACE)
-        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.only(
-            "pk", "task_id", "title", "due_on", "done_on").order_by("due_on", "pk")))
-    )
 
 
 def item_queryset(user):
@@ -278,7 +314,7 @@ def collect(user, period, *, township=None, cadre=None, county=None, today=None,
     now = now or current_time()
     today = today or timezone.localdate(now)
     lag = progress_rule()["at_risk_lag"]
-    tasks = list(task_queryset(user).filter(period.task_filter(), scope_filter(township, cadre, county)))
+    tasks = task_rows(Task.objects.visible_to(user).filter(period.task_filter(), scope_filter(township, cadre, county)))
     items = list(item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False)))
     item_clock = clock.Clock.for_items(items, now=now)
     entries = [task_entry(t, today, lag) for t in tasks]
@@ -558,7 +594,7 @@ def open_entries(user, today=None, now=None):
     now = now or current_time()
     today = today or timezone.localdate(now)
     lag = progress_rule()["at_risk_lag"]
-    tasks = task_queryset(user).exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED))
+    tasks = task_rows(Task.objects.visible_to(user).exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)))
     items = list(item_queryset(user).exclude(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED)))
     item_clock = clock.Clock.for_items(items, now=now)
     return [task_entry(t, today, lag) for t in tasks] + [item_entry(i, item_clock) for i in items]
