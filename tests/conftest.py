@@ -1,6 +1,7 @@
 """Shared fixtures: two townships with records, and a user of every role."""
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from banzi.core.roles import Role
 
@@ -11,6 +12,16 @@ from . import factories as f
 def _fast_password_hashing(settings):
     """Tests log in many users; the production hasher's deliberate slowness only costs time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english(request, settings):
+    """Tests read messages in English, so they check what is said, not the catalog's wording.
+    Tests marked `zh` run with the Chinese default that users get (and the browser asks for Chinese)."""
+    language = "zh-hans" if request.node.get_closest_marker("zh") else "en"
+    settings.LANGUAGE_CODE = language
+    with translation.override(language):
+        yield
 
 
 @pytest.fixture
