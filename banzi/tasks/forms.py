@@ -24,10 +24,13 @@ from .services import BY_DAYS, BY_WEIGHT
 
 
 class DateTimeInput(forms.DateTimeInput):
+    """A date-time picker to the second: the 13710 clock's times are kept to the second, and an
+    edit must not change a time it did not touch."""
+
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):  # noqa: A002 - Django's name
-        super().__init__(attrs=attrs, format=format)
+    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M:%S"):  # noqa: A002 - Django's name
+        super().__init__(attrs={"step": "1", **(attrs or {})}, format=format)
 
 
 def _style(form):

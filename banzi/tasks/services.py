@@ -77,6 +77,12 @@ def _fresh(instance):
     return instance
 
 
+def _now():
+    """Now, to the second: the times of the workflow are shown and edited to the second, so that
+    opening and saving an edit form does not change them."""
+    return timezone.now().replace(microsecond=0)
+
+
 def _stored(model, pk, field):
     return model._default_manager.filter(pk=pk).values_list(field, flat=True).first() if pk else None
 
@@ -285,7 +291,7 @@ def save_progress_report(user, report, *, mark_done=False):
     old_task_id = _stored(ProgressReport, report.pk, "task_id")
     _check_report(report, task)
     if mark_done and report.percent != 100:
-        raise ValidationError({"percent": _("Only a report of 100% can mark the task done.")})
+        raise ValidationError({"percent": _("Only a report of %(n)d%% can mark the task done.") % {"n": 100}})
     report = services.save_object(user, report)
     task = _fresh(task)
     if mark_done:
@@ -394,7 +400,7 @@ def submit_rectification(user, problem, *, evidence="", evidence_file=None):
     if evidence_file:
         problem.evidence_file = evidence_file
     problem.status = Problem.Status.SUBMITTED
-    problem.submitted_at = timezone.now()
+    problem.submitted_at = _now()
     return services.save_object(user, problem, reason=_("Rectification submitted"))
 
 
@@ -423,7 +429,7 @@ def verify_problem(user, problem):
     if problem.status != Problem.Status.SUBMITTED:
         raise ValidationError(_("Only a rectification submitted with its evidence can be verified."))
     problem.status = Problem.Status.CLOSED
-    problem.verified_at = timezone.now()
+    problem.verified_at = _now()
     problem.verified_by = user
     return services.save_object(user, problem, reason=_("Verified and closed"))
 
@@ -568,7 +574,7 @@ def assign_item(user, item):
         return update_item(user, item)
     item.assigned_by = user
     if item.assigned_at is None:
-        item.assigned_at = timezone.now()
+        item.assigned_at = _now()
     services.ensure_can_write(user, item)
     _check_moment(item, item.assigned_at, "assigned_at", _("The assignment time"))
     item.status = SupervisedItem.Status.ASSIGNED
@@ -615,7 +621,7 @@ def record_deployment(user, item, *, content, at=None):
         raise ValidationError(_("This item was already deployed on %(at)s.") % {
             "at": timezone.localtime(item.deployed_at).strftime("%Y-%m-%d %H:%M")})
     content = _require_text(content, "content", _("Describe how the item was deployed."))
-    at = at or timezone.now()
+    at = at or _now()
     _check_moment(item, at, "reported_at", _("The deployment"))
     _report(user, item, SupervisedReport.Kind.DEPLOYMENT, content, at)
     item.deployed_at = at
@@ -642,7 +648,7 @@ def add_report(user, item, *, content, percent=None, kind=None, at=None):
         kind = SupervisedReport.Kind.MONTHLY if item.timetable_due_on else SupervisedReport.Kind.PROGRESS
     if kind not in (SupervisedReport.Kind.PROGRESS, SupervisedReport.Kind.MONTHLY):
         raise ValidationError({"kind": _("Record a deployment or completion with its own step.")})
-    at = at or timezone.now()
+    at = at or _now()
     _check_moment(item, at, "reported_at", _("The report"))
     report = _report(user, item, kind, content, at, percent)
     if item.first_report_at is None or at < item.first_report_at:
@@ -682,7 +688,7 @@ def mark_done(user, item, *, content, at=None):
     if item.status == SupervisedItem.Status.DONE:
         raise ValidationError(_("This item is already done and awaiting close-out."))
     content = _require_text(content, "content", _("Describe what was done."))
-    at = at or timezone.now()
+    at = at or _now()
     _check_moment(item, at, "reported_at", _("The completion"))
     _report(user, item, SupervisedReport.Kind.COMPLETION, content, at, 100)
     item.done_at = at
@@ -709,7 +715,7 @@ def close_out(user, item, *, evidence):
     if item.status != SupervisedItem.Status.DONE:
         raise ValidationError(_("Only an item reported done can be closed out."))
     item.close_evidence = _require_text(evidence, "close_evidence", _("Give the evidence that the item is done."))
-    item.closed_at = timezone.now()
+    item.closed_at = _now()
     item.closed_by = user
     item.status = SupervisedItem.Status.CLOSED
     return services.save_object(user, item, reason=_("Closed out"))

@@ -47,6 +47,10 @@ def next_year_date():
     return datetime.date(this_year() + 1, 6, 30)
 
 
+def now():
+    return timezone.now().replace(microsecond=0)
+
+
 def local_minute(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
@@ -94,29 +98,30 @@ def progress_report(township, responsible=None):
 
 def item(township, assignee=None, assigned_by=None, **fields):
     fields.setdefault("title", f"督办事项{n()}")
-    fields.setdefault("assigned_at", timezone.now() - datetime.timedelta(days=2))
+    fields.setdefault("assigned_at", now() - datetime.timedelta(days=2))
     return SupervisedItem.objects.create(
         organization=township, assignee=assignee or f.CadreFactory(organization=township),
         assigned_by=assigned_by or assigner(), **fields)
 
 
 def closed_item(township, assignee=None, **fields):
-    now = timezone.now()
-    return item(township, assignee, status=SupervisedItem.Status.CLOSED, deployed_at=now - datetime.timedelta(days=1),
-                first_report_at=now - datetime.timedelta(hours=20), done_at=now - datetime.timedelta(hours=10),
-                closed_at=now - datetime.timedelta(hours=1), close_evidence="验收报告", **fields)
+    moment = now()
+    return item(township, assignee, status=SupervisedItem.Status.CLOSED,
+                deployed_at=moment - datetime.timedelta(days=1), first_report_at=moment - datetime.timedelta(hours=20),
+                done_at=moment - datetime.timedelta(hours=10), closed_at=moment - datetime.timedelta(hours=1),
+                close_evidence="验收报告", **fields)
 
 
 def supervised_report(township, assignee=None):
     parent = item(township, assignee)
     return SupervisedReport.objects.create(item=parent, kind=SupervisedReport.Kind.PROGRESS, content="已召开部署会",
-                                           reported_at=timezone.now() - datetime.timedelta(days=1))
+                                           reported_at=now() - datetime.timedelta(days=1))
 
 
 def reopening(township, assignee=None):
-    parent = item(township, assignee, deployed_at=timezone.now() - datetime.timedelta(days=1))
+    parent = item(township, assignee, deployed_at=now() - datetime.timedelta(days=1))
     return SupervisedReopening.objects.create(item=parent, reason="群众反映问题仍未解决",
-                                              previous_closed_at=timezone.now() - datetime.timedelta(hours=3))
+                                              previous_closed_at=now() - datetime.timedelta(hours=3))
 
 
 def other_township(township):
@@ -240,7 +245,7 @@ register(ModelCase(
     model=SupervisedReport,
     make=lambda township: supervised_report(township),
     form_data=lambda township: {"item": item(township).pk, "kind": SupervisedReport.Kind.PROGRESS,
-                                "reported_at": local_minute(timezone.now() - datetime.timedelta(hours=1)),
+                                "reported_at": local_minute(now() - datetime.timedelta(hours=1)),
                                 "content": "已召开专题会", "percent": "40"},
     update={"content": "已召开专题会并分解任务"},
     move=_set("item", lambda other: item(other)),

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from banzi.core.models import AuditEvent
 from banzi.tasks.models import Task, WorkList
@@ -15,6 +16,14 @@ from tests import factories as f
 from tests.tasks import cases as c
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are asserted in English, the message ids, whatever the catalog holds."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 HEADINGS = ["乡镇", "班子成员", "年度", "分工", "任务", "目标", "措施", "责任人", "开始日期", "完成时限", "来源"]
 IMPORT = "tasks:task_import"

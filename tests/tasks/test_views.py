@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from banzi.core.navigation import menu_for
 from banzi.tasks import services
@@ -25,6 +25,14 @@ from tests.generic import all_cases, table_pks, xlsx_rows
 from tests.tasks import cases as c
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are asserted in English, the message ids, whatever the catalog holds."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 D = datetime.date
 TASK_CASES = [case for case in all_cases() if case.model._meta.app_label == "tasks"]
