@@ -8,7 +8,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("Work implementation")
 
     def ready(self):
-        from banzi.core import navigation
+        from banzi.core import demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the dashboard's work figures and the rules)
@@ -27,13 +27,13 @@ class TasksConfig(AppConfig):
         ]
         navigation.register(
             "tasks", _("Work implementation"), 40,
-            *[navigation.MenuItem(label, url_name, roles) for url_name, label, roles in items
-              if url_name != "tasks:battle_map" or _battle_map_defined()],
+            *[navigation.MenuItem(label, url_name, roles) for url_name, label, roles in items],
         )
+        demo.register(40)(load_work_demo)
 
 
-def _battle_map_defined():
-    """The battle map entry appears once the boards module defines its page."""
-    from . import boards_urls
+def load_work_demo():
+    """Demo work loaded:"""
+    from .demo import load_tasks_demo
 
-    return any(getattr(p, "name", None) == "battle_map" for p in boards_urls.urlpatterns)
+    return load_tasks_demo()

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from banzi.core import demo
 from banzi.org.demo import DEMO_PASSWORD, load_demo
-from banzi.tasks.demo import load_tasks_demo
 
 
 class Command(BaseCommand):
@@ -32,9 +32,10 @@ class Command(BaseCommand):
         for user in plan.users:
             role = "superuser (Django admin)" if user.get("superuser") else user["role"]
             self.stdout.write(f"  {user['username']:<16}{DEMO_PASSWORD:<14}{role} / {user['scope']}")
-        # The tasks app's demo work (work lists, supervised items, inspections, reviews): adds only what is missing.
-        with translation.override(settings.LANGUAGE_CODE):
-            work = load_tasks_demo()
-        if work:
-            self.stdout.write(self.style.SUCCESS("Demo work loaded: " + ", ".join(
-                f"{count} {name}" for name, count in sorted(work.items())) + "."))
+        # Each module's own demo records (see core.demo): each adds only what is missing.
+        for loader_func in demo.loaders():
+            with translation.override(settings.LANGUAGE_CODE):
+                work = loader_func()
+            if work:
+                self.stdout.write(self.style.SUCCESS(f"{loader_func.__doc__.splitlines()[0]} " + ", ".join(
+                    f"{count} {name}" for name, count in sorted(work.items())) + "."))
