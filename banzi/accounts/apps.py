@@ -7,3 +7,20 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        pre_save.connect(revoke_tokens_on_password_change, sender=self.get_model("User"),
+                         dispatch_uid="banzi_revoke_tokens_on_password_change")
+
+
+def revoke_tokens_on_password_change(sender, instance, **kwargs):
+    """A new password ends every API token issued under the old one (and a deactivated account's)."""
+    from rest_framework.authtoken.models import Token
+
+    if instance.pk is None:
+        return
+    old = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
+    if old and (old["password"] != instance.password or (old["is_active"] and not instance.is_active)):
+        Token.objects.filter(user_id=instance.pk).delete()

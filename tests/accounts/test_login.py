@@ -72,3 +72,16 @@ def test_login_stamps_last_login_without_a_history_version(county_admin):
     county_admin.refresh_from_db()
     assert county_admin.last_login is not None
     assert county_admin.history.count() == versions
+
+
+@pytest.mark.django_db
+def test_password_change_revokes_api_tokens(county_admin):
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=county_admin)
+    county_admin.first_name = "张"
+    county_admin.save()
+    assert Token.objects.filter(user=county_admin).exists()
+    county_admin.set_password("Another#2027")
+    county_admin.save()
+    assert not Token.objects.filter(user=county_admin).exists()
