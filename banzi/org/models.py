@@ -219,7 +219,7 @@ class Cadre(BaseModel):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False, db_index=True)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
