@@ -17,3 +17,9 @@ class CoreConfig(AppConfig):
         navigation.register(
             "audit", _("Audit"), 90, navigation.MenuItem(_("Audit trail"), "core:auditevent_list", {Role.AUDITOR})
         )
+        navigation.register(
+            "settings", _("Settings"), 80,
+            navigation.MenuItem(_("Working-day calendar"), "core:calendaryear_list", {Role.COUNTY_ADMIN}),
+            navigation.MenuItem(_("Holidays and adjusted working days"), "core:calendarday_list", {Role.COUNTY_ADMIN}),
+            navigation.MenuItem(_("Rules"), "core:rule_list", {Role.COUNTY_ADMIN}),
+        )

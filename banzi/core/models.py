@@ -1,6 +1,8 @@
 """The base every business record stands on, and the global audit trail."""
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -98,16 +100,22 @@ class AuditEvent(models.Model):
         raise RuntimeError("Audit events cannot be deleted.")
 
 
-class CalendarYear(models.Model):
-    """Whether a year's official holiday schedule is on record (seeded or entered by the county)."""
+class CalendarYear(BaseModel):
+    """Whether a year's official holiday schedule is on record (seeded or entered by the county).
 
-    year = models.PositiveIntegerField(_("year"), unique=True)
+    A county-wide catalog: everyone signed in reads it, only the county administrator changes it.
+    """
+
+    year = models.PositiveIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     is_published = models.BooleanField(
         _("official schedule entered"), default=True,
         help_text=_("Tick once every public holiday and adjusted working day of the year is entered."),
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
-    history = HistoricalRecords()
+
+    scope = CATALOG
 
     class Meta:
         verbose_name = _("calendar year")
@@ -118,8 +126,12 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a public holiday or an adjusted working day."""
+class CalendarDay(BaseModel):
+    """An exception to the Monday–Friday week: a public holiday or an adjusted working day.
+
+    A county-wide catalog kept by the county administrator. An adjusted working day falls on a
+    Saturday or Sunday; a rest day on a weekend is allowed as part of a holiday. Both carry a name.
+    """
 
     class Kind(models.TextChoices):
         REST = "rest", _("Public holiday (no work)")
@@ -128,7 +140,8 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True)
-    history = HistoricalRecords()
+
+    scope = CATALOG
 
     class Meta:
         verbose_name = _("calendar day")
@@ -137,6 +150,18 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not (self.name or "").strip():
+            errors["name"] = _("Enter the holiday's name, e.g. National Day.")
+        if self.date and not 2000 <= self.date.year <= 2100:
+            errors["date"] = _("The date must fall between the years 2000 and 2100.")
+        elif self.date and self.kind == self.Kind.WORK and self.date.weekday() < 5:
+            errors["date"] = _("An adjusted working day must be a Saturday or Sunday; weekdays are working days anyway.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Rule(models.Model):
