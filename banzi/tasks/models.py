@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banzi.core.models import BaseModel
 from banzi.core.scoping import Scope
+from banzi.core.uploads import FileContentValidator
 from banzi.core.validators import check_date_order
 from banzi.org.models import Cadre, Organization
 
@@ -139,7 +140,8 @@ class ProgressReport(BaseModel):
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
     narrative = models.TextField(_("progress"))
     effect = models.TextField(_("effect"), blank=True)
-    attachment = models.FileField(_("attachment"), upload_to=progress_attachment_path, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=progress_attachment_path, blank=True,
+                                  validators=[FileContentValidator()])
 
     scope = Scope(township="task__organization__township", cadre="task__responsible")
 
@@ -348,7 +350,8 @@ class Problem(BaseModel):
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     evidence = models.TextField(_("rectification evidence"), blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to="tasks/problems/%Y/%m/", blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="tasks/problems/%Y/%m/", blank=True,
+                                     validators=[FileContentValidator()])
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(

@@ -59,6 +59,8 @@ urlpatterns = [
     *[p for p in _generic if p.name not in _boards_names],
     *imports.urlpatterns,
     path("reviews/sheet/", views.ReviewSheetView.as_view(), name="review_sheet"),
+    path("progress-reports/<int:pk>/file/", views.ProgressReportFileView.as_view(), name="progressreport_file"),
+    path("problems/<int:pk>/file/", views.ProblemFileView.as_view(), name="problem_file"),
     path("tasks/<int:pk>/report/", views.TaskReportStep.as_view(), name="task_report"),
     path("tasks/<int:pk>/schedule/", views.TaskScheduleStep.as_view(), name="task_schedule"),
     path("tasks/<int:pk>/review/", views.TaskReviewStep.as_view(), name="task_review"),

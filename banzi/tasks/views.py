@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from . import clock, filters, forms, services, tables
@@ -580,3 +581,11 @@ class InspectionFindingStep(StepView):
     def perform(self, user, inspection, data):
         services.record_finding(user, inspection, description=data["description"], responsible=data["responsible"],
                                 deadline=data["deadline"], measures=data["measures"], item=data["item"])
+
+
+class ProgressReportFileView(FileDownloadView):
+    model, field = ProgressReport, "attachment"
+
+
+class ProblemFileView(FileDownloadView):
+    model, field = Problem, "evidence_file"

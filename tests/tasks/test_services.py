@@ -224,7 +224,7 @@ def test_report_dated_in_the_future_is_refused(township, township_admin):
 def test_report_with_attachment(township, township_admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     report = services.submit_progress_report(township_admin, c.task(township), percent=10, narrative="推进",
-                                             attachment=SimpleUploadedFile("照片.jpg", b"jpeg"))
+                                             attachment=SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0jpeg"))
     assert report.attachment.name.endswith(".jpg")
 
 
@@ -287,7 +287,7 @@ def test_rectification_workflow(township, township_admin, county_admin):
 def test_evidence_file_is_enough(township, township_admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     problem = new_problem(township_admin, township)
-    services.submit_rectification(township_admin, problem, evidence_file=SimpleUploadedFile("整改报告.pdf", b"%PDF"))
+    services.submit_rectification(township_admin, problem, evidence_file=SimpleUploadedFile("整改报告.pdf", b"%PDF-1.7"))
     assert problem.status == Problem.Status.SUBMITTED and problem.evidence_file
 
 
