@@ -131,7 +131,8 @@ class RuleEditView(RuleMixin, FormView):
         try:
             save_rule(self.request.user, self.key, form.rule_values(), note=form.cleaned_data["note"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            for message in exc.messages:
+                form.add_error(None, message)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved “%(obj)s”.") % {"obj": self.label or self.key})
         return HttpResponseRedirect(reverse("core:rule_list"))
