@@ -1,5 +1,6 @@
 """The API's shared base: a viewset that reads through `visible_to` and writes through the same
 services as the UI, and a serializer whose related fields offer only what the user may see."""
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.validators import UniqueValidator
@@ -99,3 +100,19 @@ class BaseSerializer(serializers.ModelSerializer):
         if validators:
             field_kwargs["validators"] = [v for v in validators if not isinstance(v, UniqueValidator)]
         return field_class, field_kwargs
+
+
+class ScopedFileField(serializers.FileField):
+    """A file field whose link is the record's scoped download view, not the storage's /media/ address
+    (media is not served: every download goes through `visible_to`)."""
+
+    def __init__(self, url_name, **kwargs):
+        self.url_name = url_name
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = reverse(self.url_name, args=[value.instance.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

@@ -12,7 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
 from banzi.org.models import Cadre, Organization
 
 from . import clock, filters, metrics, services
@@ -92,6 +92,8 @@ class MilestoneSerializer(BaseSerializer):
 
 
 class ProgressReportSerializer(BaseSerializer):
+    attachment = ScopedFileField("tasks:progressreport_file", required=False, allow_null=True)
+
     class Meta:
         model = ProgressReport
         fields = ["id", "task", "reported_on", "percent", "narrative", "effect", "attachment", *TIMESTAMPS]
@@ -482,6 +484,7 @@ class FindingInputSerializer(serializers.Serializer):
 
 
 class ProblemSerializer(BaseSerializer):
+    evidence_file = ScopedFileField("tasks:problem_file", read_only=True)
     organization_name = _name("organization.name")
     responsible_name = _name("responsible.name")
 

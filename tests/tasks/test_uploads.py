@@ -125,3 +125,12 @@ def test_the_pages_link_to_the_download_views_not_to_media(township, township_cl
     response = township_client.get(url("problem_file", problem.pk))
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
     assert client_for(other_township_admin).get(url("problem_file", problem.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_links_files_to_the_scoped_download_view(county_client, township):
+    """The API gives the download view's address (scoped), never the unserved /media/ address."""
+    report = report_with_pdf(township)
+    data = county_client.get(f"/api/v1/tasks/progress-reports/{report.pk}/").json()
+    assert data["attachment"].endswith(f"/tasks/progress-reports/{report.pk}/file/")
+    assert "/media/" not in data["attachment"]
