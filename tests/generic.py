@@ -51,6 +51,9 @@ class ModelCase:
     move: Callable | None = None
     # For models a cadre sees their own records of: a saved record belonging to the cadre.
     make_own: Callable | None = None
+    # The cadre writes their own records of this model (e.g. progress reports on their own tasks):
+    # the generic test then checks they cannot write anyone else's, and the app's tests check the rest.
+    cadre_writes_own: bool = False
     # A saved record, owned by the township, that other records still refer to (deletion refused).
     make_referenced: Callable | None = None
     # The text that identifies a record in its list's Excel export.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.models import BaseModel
+from banzi.core.roles import Role
 from banzi.core.scoping import Scope
 from banzi.core.uploads import FileContentValidator
 from banzi.core.validators import check_date_order
@@ -143,7 +144,9 @@ class ProgressReport(BaseModel):
     attachment = models.FileField(_("attachment"), upload_to=progress_attachment_path, blank=True,
                                   validators=[FileContentValidator()])
 
-    scope = Scope(township="task__organization__township", cadre="task__responsible")
+    # The responsible cadre reports on their own tasks (DESIGN: a cadre keeps "own tasks' progress").
+    scope = Scope(township="task__organization__township", cadre="task__responsible",
+                  write_roles=frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE}))
 
     class Meta:
         verbose_name = _("progress report")

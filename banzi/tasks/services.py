@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core import services
 from banzi.core.roles import Role
+from banzi.core.scoping import can_write_model
 from banzi.org.models import Organization, TeamMembership
 
 from .models import (
@@ -267,6 +268,13 @@ def refresh_task_progress(user, task):
     task.last_reported_on = latest.reported_on if latest else None
     if latest and task.status == Task.Status.NOT_STARTED:
         task.status = Task.Status.IN_PROGRESS
+    if task.responsible_id == getattr(user, "cadre_id", None) and not can_write_model(user, Task):
+        # The responsible cadre may report but not edit the task: its figures follow the report
+        # they were allowed to write, so they are saved as derived values, with the cadre in history.
+        task._history_user = user
+        task._change_reason = _("Progress report")
+        task.save(update_fields=["progress", "latest_effect", "last_reported_on", "status", "updated_at"])
+        return task
     return services.save_object(user, task, reason=_("Progress report"))
 
 
@@ -290,6 +298,8 @@ def save_progress_report(user, report, *, mark_done=False):
     _check_in_scope(user, task, "task", _("Choose a task you manage."))
     old_task_id = _stored(ProgressReport, report.pk, "task_id")
     _check_report(report, task)
+    if mark_done:
+        services.ensure_can_write(user, task)  # marking the task done is the committee's, not the reporter's
     if mark_done and report.percent != 100:
         raise ValidationError({"percent": _("Only a report of %(n)d%% can mark the task done.") % {"n": 100}})
     report = services.save_object(user, report)

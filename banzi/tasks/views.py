@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
@@ -109,11 +110,17 @@ class TaskDetailView(ObjectDetailView):
         ctx["problem"] = _related(ctx["review"], "problem") if ctx["review"] else None
         ctx["today"] = timezone.localdate()
         if ctx["edit_url"] and not task.is_closed:
-            ctx["progress_form"] = forms.ProgressStepForm()
             ctx["schedule_form"] = forms.ScheduleStepForm()
+        if not task.is_closed and (ctx["edit_url"] or _reports_own_task(user, task)):
+            ctx["progress_form"] = forms.ProgressStepForm()
         if ctx["edit_url"] and ctx["review"] is None:
             ctx["review_form"] = forms.ReviewStepForm(user=user)
         return ctx
+
+
+def _reports_own_task(user, task):
+    """The responsible cadre reports progress on their own task (they cannot edit the task itself)."""
+    return task.responsible_id == user.cadre_id and can_write_model(user, ProgressReport)
 
 
 class TaskEditView(ObjectEditView):

@@ -223,6 +223,7 @@ register(ModelCase(
     update={"narrative": "已完成摸底和方案"},
     move=_set("task", lambda other: task(other)),
     make_own=lambda cadre: progress_report(cadre.organization, cadre),
+    cadre_writes_own=True,
     export_label=lambda record: record.task.title,
 ))
 
