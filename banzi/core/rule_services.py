@@ -31,6 +31,10 @@ def save_rule(user, key, values, *, note=None):
     unknown = set(values) - set(defaults)
     if unknown:
         raise ValidationError(_("Unknown settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    for name, value in values.items():
+        options = rules.field_choices(key, name)
+        if options is not None and value not in [option for option, _label in options]:
+            raise ValidationError({name: _("Choose one of the listed values.")})
     overrides = {k: v for k, v in values.items() if v != defaults[k]}
     rule = Rule.objects.select_for_update().filter(key=key).first()
     if rule is None:

@@ -20,26 +20,30 @@ class RuleForm(forms.Form):
 
     note = forms.CharField(label=gettext_lazy("note"), max_length=200, required=False)
 
-    def __init__(self, *args, defaults, **kwargs):
+    def __init__(self, *args, defaults, key, **kwargs):
         super().__init__(*args, **kwargs)
         self.defaults = defaults
         for name, default in defaults.items():
-            self.fields[name] = _field_for(name, default)
+            self.fields[name] = _field_for(name, default, rules.field_label(key, name), rules.field_choices(key, name))
         self.order_fields([*defaults, "note"])
 
     def rule_values(self):
         return {name: self.cleaned_data[name] for name in self.defaults}
 
 
-def _field_for(name, default):
+def _field_for(name, default, label, choices=None):
     help_text = _("Default: %(value)s") % {"value": _show(default)}
+    if choices is not None:
+        field = forms.ChoiceField(label=label, choices=choices, help_text=help_text)
+        field.widget.attrs["class"] = "form-select"
+        return field
     if isinstance(default, bool):
-        field = forms.BooleanField(label=name, required=False, help_text=help_text)
+        field = forms.BooleanField(label=label, required=False, help_text=help_text)
         field.widget.attrs["class"] = "form-check-input"
         return field
     if isinstance(default, int):
         field = forms.IntegerField(
-            label=name, min_value=0, help_text=help_text,
+            label=label, min_value=0, help_text=help_text,
             error_messages={
                 "invalid": gettext_lazy("Enter a whole number, 0 or more."),
                 "min_value": gettext_lazy("Enter a whole number, 0 or more."),
@@ -47,14 +51,14 @@ def _field_for(name, default):
         )
     elif isinstance(default, float):
         field = forms.FloatField(
-            label=name, min_value=0, help_text=help_text,
+            label=label, min_value=0, help_text=help_text,
             error_messages={
                 "invalid": gettext_lazy("Enter a number, 0 or more."),
                 "min_value": gettext_lazy("Enter a number, 0 or more."),
             },
         )
     else:
-        field = forms.CharField(label=name, max_length=200, help_text=help_text)
+        field = forms.CharField(label=label, max_length=200, help_text=help_text)
     field.widget.attrs["class"] = "form-control"
     return field
 
@@ -120,6 +124,7 @@ class RuleEditView(RuleMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["defaults"] = self.defaults
+        kwargs["key"] = self.key
         return kwargs
 
     def get_initial(self):

@@ -1,16 +1,32 @@
 """Rules are data: each app registers its rules with defaults here; the county overrides them in
 the `Rule` table (admin or settings page) without a code change.
 
-    rules.register("tasks.13710", {"deploy_days": 1, ...}, _("13710 clock"))
+    rules.register("tasks.13710", {"deploy_days": 1, ...}, _("13710 clock"),
+                   fields={"deploy_days": _("days to deploy")}, choices={"day_mode": [...]})
     rules.get("tasks.13710")["deploy_days"]
+
+`fields` labels each setting on the county's edit form; `choices` restricts a setting to a list of
+(value, label) pairs.
 """
 _defaults = {}
 _labels = {}
+_field_labels = {}
+_choices = {}
 
 
-def register(key, default, label=""):
+def register(key, default, label="", *, fields=None, choices=None):
     _defaults[key] = dict(default)
     _labels[key] = label
+    _field_labels[key] = dict(fields or {})
+    _choices[key] = {name: list(options) for name, options in (choices or {}).items()}
+
+
+def field_label(key, name):
+    return _field_labels.get(key, {}).get(name, name)
+
+
+def field_choices(key, name):
+    return _choices.get(key, {}).get(name)
 
 
 def registered():

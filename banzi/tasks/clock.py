@@ -44,6 +44,18 @@ rules.register(
         "day_mode": DAY_MODE_CALENDAR,
     },
     _("13710 clock of supervised items"),
+    fields={
+        "deploy_days": _("Days to deploy"),
+        "report_days": _("Days to the first progress report"),
+        "ordinary_days": _("Days to finish an ordinary item"),
+        "complex_months": _("Months to finish a complex or major item"),
+        "monthly_report_days": _("Days between monthly reports on a timetable"),
+        "day_mode": _("Count days as"),
+    },
+    choices={"day_mode": [
+        (DAY_MODE_CALENDAR, _("Calendar days (a period ending on a rest day runs to the next working day)")),
+        (DAY_MODE_WORKING, _("Working days (public holidays and adjusted working days)")),
+    ]},
 )
 
 DONE, DONE_LATE, PENDING, OVERDUE = "done", "done_late", "pending", "overdue"

@@ -32,6 +32,10 @@ rules.register(
     # than this many points; reminders go out this many working days before a deadline.
     {"at_risk_lag": 20, "remind_working_days": 1},
     gettext_lazy("Task progress and reminders"),
+    fields={
+        "at_risk_lag": gettext_lazy("At risk when progress lags the schedule by more than (points)"),
+        "remind_working_days": gettext_lazy("Remind this many working days before a deadline"),
+    },
 )
 
 DONE, ON_TRACK, AT_RISK, OVERDUE, CANCELLED = "done", "on_track", "at_risk", "overdue", "cancelled"

@@ -109,3 +109,21 @@ def test_service_refuses_other_roles_and_unknown_settings(township_admin, county
     with pytest.raises(ValidationError):
         save_rule(county_admin, KEY, {"weeks": 9})
     assert not Rule.objects.filter(key=KEY).exists()
+
+
+def test_13710_form_labels_each_setting_and_offers_the_day_modes(county_client):
+    response = county_client.get("/core/rules/tasks.13710/edit/")
+    form = response.context["form"]
+    assert form.fields["deploy_days"].label == "Days to deploy"
+    assert [value for value, _label in form.fields["day_mode"].choices] == ["calendar", "working"]
+
+
+def test_a_day_mode_outside_the_choices_is_refused(county_admin):
+    from django.core.exceptions import ValidationError
+
+    from banzi.core.rule_services import save_rule
+
+    values = {**rules.get("tasks.13710"), "day_mode": "lunar"}
+    with pytest.raises(ValidationError):
+        save_rule(county_admin, "tasks.13710", values)
+    assert rules.get("tasks.13710")["day_mode"] == "calendar"
