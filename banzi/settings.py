@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "banzi.core",
     "banzi.accounts",
     "banzi.org",
+    "banzi.study",
+    "banzi.training",
+    "banzi.practice",
+    "banzi.governance",
+    "banzi.talks",
+    "banzi.conduct",
     "banzi.tasks",
     "banzi.dashboard",
 ]
@@ -187,6 +193,16 @@ SPECTACULAR_SETTINGS = {
         {"name": "auth", "description": "API tokens"},
         {"name": "org", "description": "Registry: organizations, village designations, cadres, positions, "
          "leadership teams and memberships"},
+        {"name": "study", "description": "Group study sessions, personal study records and the nine lead-by-example duties"},
+        {"name": "training", "description": "Training programs, sessions, lecturers, attendance, hours and training needs"},
+        {"name": "practice", "description": "Frontline postings, rectification working groups, enterprise service, "
+         "mentoring pairs and study visits"},
+        {"name": "governance", "description": "Meetings, agenda items and decisions, organizational-life compliance "
+         "and democratic life meetings"},
+        {"name": "talks", "description": "Heart-to-heart talks, talk plans and coverage"},
+        {"name": "conduct", "description": "Discipline, commitments and declarations, leave, outing reports, "
+         "overnight duty and attendance"},
+        {"name": "tasks", "description": "Work lists, tasks, 13710 supervised items, inspections, problems and bulletins"},
     ],
     # One name per choice set: Education serves two fields, and generic names such as Kind or
     # Status would collide as more apps publish their models.

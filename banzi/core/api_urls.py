@@ -12,6 +12,12 @@ urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("v1/org/", include("banzi.org.api_urls")),
     path("v1/tasks/", include("banzi.tasks.api_urls")),
+    path("v1/study/", include("banzi.study.api_urls")),
+    path("v1/training/", include("banzi.training.api_urls")),
+    path("v1/practice/", include("banzi.practice.api_urls")),
+    path("v1/governance/", include("banzi.governance.api_urls")),
+    path("v1/talks/", include("banzi.talks.api_urls")),
+    path("v1/conduct/", include("banzi.conduct.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path(

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConductConfig(AppConfig):
+    name = "banzi.conduct"
+    label = "conduct"
+    verbose_name = _("Strict management")
+
+    def ready(self):
+        pass

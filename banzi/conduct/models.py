@@ -1,0 +1,1 @@
+"""Discipline rules and declarations, leave, outing reports, overnight duty with spot checks, and attendance."""

@@ -1,0 +1,5 @@
+"""Pages under /conduct/."""
+
+app_name = "conduct"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Pages under /governance/."""
+
+app_name = "governance"
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Frontline postings (first secretaries, rectification groups, enterprise service), mentoring pairs and study visits."""

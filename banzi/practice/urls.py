@@ -1,0 +1,5 @@
+"""Pages under /practice/."""
+
+app_name = "practice"
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Daily education: group study sessions, personal study records and the nine lead-by-example duties."""

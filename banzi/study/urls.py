@@ -1,0 +1,5 @@
+"""Pages under /study/."""
+
+app_name = "study"
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Heart-to-heart talks, talk plans and coverage."""

@@ -1,0 +1,5 @@
+"""Pages under /talks/."""
+
+app_name = "talks"
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Training programs, sessions, lecturers, attendance, hours and training needs."""

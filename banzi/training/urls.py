@@ -1,0 +1,5 @@
+"""Pages under /training/."""
+
+app_name = "training"
+
+urlpatterns = []
