@@ -8,4 +8,8 @@ class ConductConfig(AppConfig):
     verbose_name = _("Strict management")
 
     def ready(self):
-        pass
+        from . import wiring
+        from .duty import wiring as duty_wiring
+
+        wiring.ready()
+        duty_wiring.ready()

@@ -1,0 +1,1 @@
+"""Models of overnight duty and attendance (imported into `banzi.conduct.models`)."""

@@ -1,0 +1,3 @@
+"""Overnight duty and attendance pages, included by `banzi/conduct/urls.py` into the `conduct:` namespace."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Generic-test cases of overnight duty, swaps, spot checks and attendance."""

@@ -1,0 +1,1 @@
+"""Generic-test cases of discipline, commitments, declarations, violations, leave and outing reports."""
