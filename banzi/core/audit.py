@@ -33,8 +33,24 @@ def _display(value):
     return str(value)
 
 
+def _value_labels(field, values):
+    """What a reader recognises for stored values: a related record's name for a foreign key (its id
+    when it no longer exists), a choice's label for a choice field; None where the value says it all."""
+    if field is None:
+        return None
+    if field.many_to_one or field.one_to_one:
+        ids = [v for v in values if v is not None]
+        names = {obj.pk: str(obj) for obj in field.related_model._base_manager.filter(pk__in=ids)} if ids else {}
+        return [None if v is None else names.get(v, f"#{v}") for v in values]
+    if field.choices:
+        choices = dict(field.flatchoices)
+        return [None if v is None or v == "" else str(choices.get(v, v)) for v in values]
+    return None
+
+
 def field_changes(new_record, old_record):
-    """The fields that differ between two historical records, as [{field, label, old, new}]."""
+    """The fields that differ between two historical records, as [{field, label, old, new}], with
+    `old_label`/`new_label` where the raw value is an id or a code (see `shown_changes`)."""
     if old_record is None:
         return []
     delta = new_record.diff_against(old_record)
@@ -42,11 +58,22 @@ def field_changes(new_record, old_record):
     changes = []
     for change in delta.changes:
         try:
-            label = str(model._meta.get_field(change.field).verbose_name)
+            field = model._meta.get_field(change.field)
+            label = str(field.verbose_name)
         except Exception:
-            label = change.field
-        changes.append({"field": change.field, "label": label, "old": _display(change.old), "new": _display(change.new)})
+            field, label = None, change.field
+        entry = {"field": change.field, "label": label, "old": _display(change.old), "new": _display(change.new)}
+        labels = _value_labels(field, [change.old, change.new])
+        if labels is not None:
+            entry["old_label"], entry["new_label"] = labels
+        changes.append(entry)
     return changes
+
+
+def shown_changes(changes):
+    """Changes as a reader sees them: each with `old_shown`/`new_shown` (the label where there is one)."""
+    return [{**c, "old_shown": c.get("old_label", c.get("old")), "new_shown": c.get("new_label", c.get("new"))}
+            for c in changes or []]
 
 
 def record_event(*, kind, action, user=None, obj=None, detail="", changes=None, request=None, username=""):

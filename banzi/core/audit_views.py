@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from .audit import shown_changes
 from .filters import BaseFilterSet
 from .models import AuditEvent
 from .roles import Role
@@ -43,10 +44,10 @@ class AuditEventTable(BaseTable):
 
     def render_changes(self, value):
         # Rendered without the request: a TemplateColumn would run every context processor per row.
-        return render_to_string("core/audit_changes_cell.html", {"value": value})
+        return render_to_string("core/audit_changes_cell.html", {"value": shown_changes(value)})
 
     def value_changes(self, value):
-        return "; ".join(f"{c.get('label')}: {c.get('old')} → {c.get('new')}" for c in value or [])
+        return "; ".join(f"{c['label']}: {c['old_shown']} → {c['new_shown']}" for c in shown_changes(value))
 
 
 class AuditEventListView(UserPassesTestMixin, ObjectListView):

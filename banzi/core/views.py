@@ -17,7 +17,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from . import services
-from .audit import field_changes, record_event
+from .audit import field_changes, record_event, shown_changes
 from .models import AuditEvent
 from .scoping import can_write_model
 
@@ -241,7 +241,8 @@ class ObjectHistoryView(ScopedMixin, DetailView):
         entries = []
         for i, record in enumerate(records[: self.paginate_by]):
             older = records[i + 1] if i + 1 < len(records) else None
-            entries.append({"record": record, "changes": field_changes(record, older) if record.history_type == "~" and older else []})
+            changes = field_changes(record, older) if record.history_type == "~" and older else []
+            entries.append({"record": record, "changes": shown_changes(changes)})
         ctx["entries"] = entries
         ctx["truncated"] = len(records) > self.paginate_by
         return ctx
