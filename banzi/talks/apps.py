@@ -8,4 +8,24 @@ class TalksConfig(AppConfig):
     verbose_name = _("Talks")
 
     def ready(self):
-        pass
+        from banzi.core import demo, navigation
+        from banzi.core.roles import Role
+
+        from . import metrics  # noqa: F401  (registers the dashboard's talk figures and the integrity rule)
+
+        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        everyone = staff | {Role.CADRE}
+        navigation.register(
+            "governance", _("Mechanisms"), 35,
+            navigation.MenuItem(_("Heart-to-heart talks"), "talks:talk_list", everyone),
+            navigation.MenuItem(_("Talk plans"), "talks:talkplan_list", staff),
+            navigation.MenuItem(_("Integrity talks with the newly promoted"), "talks:integrity", staff),
+        )
+        demo.register(62)(load_talks_demo)
+
+
+def load_talks_demo():
+    """Demo talks loaded:"""
+    from .demo import load_talks_demo as load
+
+    return load()

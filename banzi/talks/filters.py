@@ -1,0 +1,67 @@
+"""Filters of the talks lists, shared by the pages and the API. Nothing searches or filters by a
+talk's summary or follow-up: a filter would disclose what a list does not show."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from banzi.core.filters import BaseFilterSet
+from banzi.org.filters import townships
+from banzi.org.models import Cadre
+
+from .models import Talk, TalkPlan, TalkPlanEntry
+
+
+def cadres(request):
+    user = getattr(request, "user", None)
+    return Cadre.objects.visible_to(user) if user is not None else Cadre.objects.none()
+
+
+def plans(request):
+    user = getattr(request, "user", None)
+    return TalkPlan.objects.visible_to(user) if user is not None else TalkPlan.objects.none()
+
+
+class TalkFilterSet(BaseFilterSet):
+    search_fields = ("talker__name", "talker__name_initials", "talkee__name", "talkee__name_initials", "place")
+    township = django_filters.ModelChoiceFilter(field_name="organization__township", queryset=townships,
+                                                label=_("township"))
+    talker = django_filters.ModelChoiceFilter(queryset=cadres, label=_("talker"))
+    talkee = django_filters.ModelChoiceFilter(queryset=cadres, label=_("talkee"))
+    kind = django_filters.ChoiceFilter(choices=Talk.Kind.choices, label=_("kind"))
+    reason = django_filters.ChoiceFilter(choices=[(f, label) for f, label in Talk.REASONS], method="by_reason",
+                                         label=_("reason"))
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("from"))
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("to"))
+
+    class Meta:
+        model = Talk
+        fields = ["q", "township", "talker", "talkee", "kind", "reason", "held_after", "held_before"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Talker, talkee or place")
+        for name in ("held_after", "held_before"):
+            self.form.fields[name].widget.input_type = "date"
+
+    def by_reason(self, queryset, name, value):
+        return queryset.filter(**{value: True}) if value in dict(Talk.REASONS) else queryset
+
+
+class TalkPlanFilterSet(BaseFilterSet):
+    search_fields = ("title",)
+    township = django_filters.ModelChoiceFilter(field_name="organization__township", queryset=townships,
+                                                label=_("township"))
+
+    class Meta:
+        model = TalkPlan
+        fields = ["q", "township"]
+
+
+class TalkPlanEntryFilterSet(BaseFilterSet):
+    search_fields = ("talkee__name", "talkee__name_initials", "expected_talker__name")
+    plan = django_filters.ModelChoiceFilter(queryset=plans, label=_("talk plan"))
+    priority_group = django_filters.ChoiceFilter(choices=[c for c in TalkPlanEntry.PriorityGroup.choices if c[0]],
+                                                 label=_("priority group"))
+
+    class Meta:
+        model = TalkPlanEntry
+        fields = ["q", "plan", "priority_group"]

@@ -1,0 +1,252 @@
+"""Read-only figures of the talks app, computed from the talks on record: a plan's coverage and
+priority coverage, and the newly promoted cadres' integrity talks against the county's time limit.
+
+An entry of a plan is covered by a talk with its talkee held on or after the plan's start date by
+the expected talker, or, where the plan names an organization, by any cadre of that organization
+(for a township, any cadre working in the township). A talk after the entry's due date still
+covers it, but late. Figures never read a talk's summary.
+"""
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from banzi.core import metrics, rules
+from banzi.core.roles import Role
+from banzi.org.models import Cadre
+
+from .models import Talk, TalkPlan, TalkPlanEntry
+
+INTEGRITY_RULE = "talks.integrity"
+rules.register(
+    INTEGRITY_RULE,
+    {"days_after_promotion": 30},
+    gettext_lazy("Integrity talks with the newly promoted"),
+    fields={"days_after_promotion": gettext_lazy("A newly promoted cadre has an integrity talk within (days of "
+                                                 "appointment)")},
+)
+
+
+def integrity_days():
+    return int(rules.get(INTEGRITY_RULE)["days_after_promotion"])
+
+
+# --- plan coverage --------------------------------------------------------------------------------
+
+COVERED, LATE, DUE, OVERDUE = "covered", "late", "due", "overdue"
+ENTRY_STATES = {
+    COVERED: gettext_lazy("Covered"),
+    LATE: gettext_lazy("Covered late"),
+    DUE: gettext_lazy("Not yet covered"),
+    OVERDUE: gettext_lazy("Overdue"),
+}
+
+
+def _talker_matches(entry, talk):
+    if entry.expected_talker_id:
+        return talk.talker_id == entry.expected_talker_id
+    org = entry.talker_organization_id
+    return talk.talker.organization_id == org or talk.talker.organization.township_id == org
+
+
+def entry_states(entries, today=None):
+    """{entry id: (state, first covering talk or None)} for entries of one or more plans, from two
+    queries however many entries there are."""
+    today = today or timezone.localdate()
+    entries = list(entries)
+    if not entries:
+        return {}
+    earliest = min(e.plan.starts_on for e in entries)
+    talks = (Talk.objects.filter(talkee__in={e.talkee_id for e in entries}, held_on__gte=earliest,
+                                 held_on__lte=today)
+             .select_related("talker__organization").only(
+                 "id", "talkee_id", "talker_id", "held_on", "kind", "talker__organization__id",
+                 "talker__organization__township_id").order_by("held_on", "id"))
+    by_talkee = {}
+    for talk in talks:
+        by_talkee.setdefault(talk.talkee_id, []).append(talk)
+    states = {}
+    for entry in entries:
+        talk = next((t for t in by_talkee.get(entry.talkee_id, ())
+                     if t.held_on >= entry.plan.starts_on and _talker_matches(entry, t)), None)
+        if talk is not None:
+            state = COVERED if talk.held_on <= entry.due_on else LATE
+        else:
+            state = OVERDUE if entry.due_on < today else DUE
+        states[entry.pk] = (state, talk)
+    return states
+
+
+@dataclass
+class Coverage:
+    """How much of a plan (or of one priority group) is covered."""
+
+    total: int = 0
+    covered: int = 0  # in time or late
+    on_time: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self):
+        return round(100 * self.covered / self.total, 1) if self.total else None
+
+    def display(self):
+        return "—" if self.rate is None else f"{self.rate:g}%"
+
+    def add(self, state):
+        self.total += 1
+        if state in (COVERED, LATE):
+            self.covered += 1
+        if state == COVERED:
+            self.on_time += 1
+        if state == OVERDUE:
+            self.overdue += 1
+
+    def as_dict(self):
+        return {"total": self.total, "covered": self.covered, "on_time": self.on_time, "overdue": self.overdue,
+                "rate": self.rate}
+
+
+def plan_coverage(plan, user=None, today=None):
+    """The plan's coverage: overall, for the priority groups together, and per priority group;
+    with `user`, over the entries that user may see."""
+    entries = plan.entries.all() if user is None else TalkPlanEntry.objects.visible_to(user).filter(plan=plan)
+    entries = list(entries.select_related("plan"))
+    states = entry_states(entries, today)
+    overall, priority = Coverage(), Coverage()
+    groups = {value: Coverage() for value, _label in TalkPlanEntry.PriorityGroup.choices if value}
+    for entry in entries:
+        state = states[entry.pk][0]
+        overall.add(state)
+        if entry.priority_group:
+            priority.add(state)
+            groups[entry.priority_group].add(state)
+    return {"overall": overall, "priority": priority, "groups": groups}
+
+
+def coverage_dict(plan, user=None, today=None):
+    figures = plan_coverage(plan, user, today)
+    labels = dict(TalkPlanEntry.PriorityGroup.choices)
+    return {
+        "plan": plan.pk,
+        "title": plan.title,
+        "overall": figures["overall"].as_dict(),
+        "priority": figures["priority"].as_dict(),
+        "groups": [{"group": key, "label": str(labels[key]), **value.as_dict()}
+                   for key, value in figures["groups"].items()],
+    }
+
+
+# --- integrity talks with the newly promoted ------------------------------------------------------
+
+ON_TIME, HELD_LATE, PENDING, MISSING = "on_time", "late", "pending", "missing"
+INTEGRITY_STATES = {
+    ON_TIME: gettext_lazy("Held in time"),
+    HELD_LATE: gettext_lazy("Held late"),
+    PENDING: gettext_lazy("Not yet held, still in time"),
+    MISSING: gettext_lazy("Not held in time"),
+}
+
+
+@dataclass
+class IntegrityRow:
+    cadre: Cadre
+    due_on: datetime.date
+    talk: Talk | None
+    state: str
+
+    @property
+    def state_label(self):
+        return INTEGRITY_STATES[self.state]
+
+
+def integrity_rows(user, today=None, days=None):
+    """Every newly promoted active cadre the user may see, with the deadline of their integrity talk
+    (promotion date + the rule's days) and its state; two queries."""
+    today = today or timezone.localdate()
+    days = integrity_days() if days is None else days
+    cadres = list(Cadre.objects.visible_to(user).filter(
+        is_newly_promoted=True, promoted_on__isnull=False, status=Cadre.Status.ACTIVE,
+    ).select_related("organization").order_by("promoted_on", "name_pinyin", "id"))
+    talks = {}
+    for talk in Talk.objects.filter(talkee__in=[c.pk for c in cadres], kind=Talk.Kind.INTEGRITY).only(
+            "id", "talkee_id", "held_on").order_by("held_on", "id"):
+        talks.setdefault(talk.talkee_id, []).append(talk)
+    rows = []
+    for cadre in cadres:
+        due_on = cadre.promoted_on + datetime.timedelta(days=days)
+        held = [t for t in talks.get(cadre.pk, ()) if t.held_on >= cadre.promoted_on]
+        in_time = next((t for t in held if t.held_on <= due_on), None)
+        if in_time is not None:
+            rows.append(IntegrityRow(cadre, due_on, in_time, ON_TIME))
+        elif held:
+            rows.append(IntegrityRow(cadre, due_on, held[0], HELD_LATE))
+        else:
+            rows.append(IntegrityRow(cadre, due_on, None, PENDING if today <= due_on else MISSING))
+    return rows
+
+
+def integrity_summary(rows):
+    counts = dict.fromkeys(INTEGRITY_STATES, 0)
+    for row in rows:
+        counts[row.state] += 1
+    return {"total": len(rows), **counts}
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+def _staff(user):
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN,
+                                                                         Role.AUDITOR))
+
+
+def latest_plan(user):
+    return TalkPlan.objects.visible_to(user).order_by("-starts_on", "-id").first()
+
+
+@metrics.card(62)
+def talk_cards(user):
+    if not _staff(user):
+        return []
+    cards = []
+    plan = latest_plan(user)
+    if plan is not None:
+        figures = plan_coverage(plan, user)
+        url = plan.get_absolute_url()
+        cards.append({"label": _("Talk coverage: %(plan)s") % {"plan": plan.title},
+                      "value": figures["overall"].display(), "url": url})
+        cards.append({"label": _("Priority talk coverage"), "value": figures["priority"].display(),
+                      "url": url})
+    return cards
+
+
+@metrics.action(62)
+def integrity_talks_missing(user):
+    if not _staff(user):
+        return []
+    missing = [r for r in integrity_rows(user) if r.state == MISSING]
+    if not missing:
+        return []
+    return [{"label": _("Newly promoted cadres without an integrity talk in time"), "count": len(missing),
+             "items": [{"label": r.cadre.name, "url": r.cadre.get_absolute_url(),
+                        "note": _("%(unit)s · due %(date)s") % {"unit": r.cadre.organization,
+                                                                          "date": r.due_on.isoformat()}}
+                       for r in missing[:5]],
+             "url": reverse("talks:integrity"), "level": "warning"}]
+
+
+def visible_talks(user):
+    """Talks the user may see, newest first, without their confidential fields loaded."""
+    return Talk.objects.visible_to(user).defer("summary", "follow_up")
+
+
+def talks_before(talkees, day, since=None):
+    """Talks held with any of the cadres on or before a day (e.g. before a democratic life meeting)."""
+    condition = Q(talkee__in=talkees, held_on__lte=day)
+    if since is not None:
+        condition &= Q(held_on__gte=since)
+    return Talk.objects.filter(condition).defer("summary", "follow_up")

@@ -1,0 +1,151 @@
+"""Writes and confidential reads of the talks app: recording a talk, planning talks, filling a plan
+from the teams, and reading a talk's summary.
+
+Every function is atomic, re-checks the user's right to change the records it touches and raises
+one clear `ValidationError` per broken rule, so nothing is saved when a rule is broken. Reading a
+summary goes through `read_summary`, which refuses anyone not entitled as if the talk did not exist
+(404) and records every read in the audit trail.
+"""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from banzi.core import services
+from banzi.core.audit import record_event
+from banzi.core.models import AuditEvent
+from banzi.core.roles import Role
+from banzi.org.models import Cadre, Organization, TeamMembership
+
+from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlanEntry
+
+
+def _in_scope(user, obj):
+    return obj is not None and type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+
+
+# --- talks ----------------------------------------------------------------------------------------
+
+def _stored_confidential(talk):
+    """The confidential values as stored (the instance may carry what a form or API client sent)."""
+    if talk.pk is None:
+        return dict.fromkeys(CONFIDENTIAL_FIELDS, "")
+    return Talk.objects.filter(pk=talk.pk).values(*CONFIDENTIAL_FIELDS).first() or {}
+
+
+@transaction.atomic
+def save_talk(user, talk):
+    """Record or correct a talk. A talk with oneself is refused; a cadre records only talks they
+    held; the summary and follow-up of an existing talk are changed only by those entitled to read
+    them (anyone else's input for them is ignored, never saved over what the talker wrote)."""
+    services.ensure_can_write(user, talk)
+    if talk.talker_id and talk.talker_id == talk.talkee_id:
+        raise ValidationError({"talkee": _("A talk is held with someone else: the talker and the talkee are the "
+                                           "same cadre.")})
+    if user.role == Role.CADRE and talk.talker_id != user.cadre_id:
+        raise ValidationError({"talker": _("You can record only the talks you held yourself.")})
+    if talk.talkee_id and not _in_scope(user, talk.talkee):
+        raise ValidationError({"talkee": _("Choose a cadre of an organization you manage.")})
+    if talk.pk is not None:
+        stored = Talk.objects.get(pk=talk.pk)
+        if not stored.summary_visible_to(user):
+            for name in CONFIDENTIAL_FIELDS:
+                setattr(talk, name, getattr(stored, name))
+    changed = talk.pk is not None and any(
+        getattr(talk, name) != value for name, value in _stored_confidential(talk).items())
+    reason = _("Summary or follow-up changed (confidential)") if changed else ""
+    return services.save_object(user, talk, reason=reason)
+
+
+@transaction.atomic
+def delete_talk(user, talk):
+    return services.delete_object(user, talk)
+
+
+def read_summary(user, talk, *, via):
+    """The talk's summary and follow-up for a user entitled to read them, the read recorded in the
+    audit trail; anyone else gets a 404 (the refusal is recorded too). `via` says where it was read."""
+    if not _in_scope(user, talk) or not talk.summary_visible_to(user):
+        record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.DENIED, user=user, obj=talk,
+                     detail=_("Refused: read a talk's confidential summary (%(via)s)") % {"via": via})
+        raise Http404(_("No such talk."))
+    record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.EXPORT, user=user, obj=talk,
+                 detail=_("Read a talk's confidential summary and follow-up (%(via)s)") % {"via": via})
+    return {name: getattr(talk, name) for name in CONFIDENTIAL_FIELDS}
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_plan(user, plan):
+    if plan.organization_id and plan.organization.kind not in (Organization.Kind.COUNTY, Organization.Kind.TOWNSHIP):
+        raise ValidationError({"organization": _("A talk plan belongs to the county or to a township.")})
+    return services.save_object(user, plan)
+
+
+@transaction.atomic
+def save_plan_entry(user, entry):
+    services.ensure_can_write(user, entry)
+    if entry.talkee_id and not _in_scope(user, entry.talkee):
+        raise ValidationError({"talkee": _("Choose a cadre of an organization you manage.")})
+    if entry.plan_id and entry.due_on and entry.plan.due_on and entry.due_on > entry.plan.due_on:
+        raise ValidationError({"due_on": _("The due date cannot be after the plan's due date (%(date)s).")
+                               % {"date": entry.plan.due_on.isoformat()}})
+    return services.save_object(user, entry)
+
+
+def priority_group_of(cadre, plan, open_problem_cadres=frozenset(), leaving_cadres=frozenset()):
+    """The priority group a cadre falls in for a plan: leaving the team, reported problems, newly
+    appointed (promoted in the year before the plan started), key position, or none."""
+    group = TalkPlanEntry.PriorityGroup
+    if cadre.pk in leaving_cadres:
+        return group.LEAVING
+    if cadre.pk in open_problem_cadres:
+        return group.REPORTED_PROBLEMS
+    if cadre.is_newly_promoted and cadre.promoted_on and (plan.starts_on - cadre.promoted_on).days <= 366:
+        return group.NEWLY_APPOINTED
+    if cadre.is_key_position:
+        return group.KEY_POSITION
+    return group.NONE
+
+
+def plan_candidates(plan, on=None):
+    """Who a plan must cover: for a county plan every current township team member, for a township
+    plan the township's active general cadres (cadres not on its current team)."""
+    on = on or plan.starts_on
+    members = TeamMembership.objects.current(on).select_related("cadre", "team__township")
+    if plan.organization.kind == Organization.Kind.COUNTY:
+        return [m.cadre for m in members.filter(cadre__status=Cadre.Status.ACTIVE).order_by(
+            "team__township__sort_order", "sort_order", "id")]
+    team_ids = set(members.filter(team__township=plan.organization).values_list("cadre_id", flat=True))
+    cadres = Cadre.objects.filter(organization__township=plan.organization, status=Cadre.Status.ACTIVE).order_by(
+        "name_pinyin", "id")
+    return [c for c in cadres if c.pk not in team_ids]
+
+
+@transaction.atomic
+def fill_plan(user, plan, *, talker_organization=None, expected_talker=None, due_on=None):
+    """Add an entry for everyone the plan must cover who has none yet (see `plan_candidates`), each
+    with its priority group; returns how many were added."""
+    services.ensure_can_write(user, plan)
+    if expected_talker is None and talker_organization is None:
+        raise ValidationError({"talker_organization": _("Choose the expected talker or the talker organization.")})
+    due_on = due_on or plan.due_on
+    if due_on < plan.starts_on or due_on > plan.due_on:
+        raise ValidationError({"due_on": _("The due date must fall within the plan (%(start)s to %(end)s).")
+                               % {"start": plan.starts_on.isoformat(), "end": plan.due_on.isoformat()}})
+    from banzi.tasks.models import Problem
+
+    existing = set(plan.entries.values_list("talkee_id", flat=True))
+    candidates = [c for c in plan_candidates(plan) if c.pk not in existing and c.pk != getattr(expected_talker, "pk", None)]
+    open_problems = set(Problem.objects.exclude(status=Problem.Status.CLOSED).filter(
+        responsible__in=[c.pk for c in candidates]).values_list("responsible_id", flat=True))
+    added = 0
+    for cadre in candidates:
+        entry = TalkPlanEntry(plan=plan, talkee=cadre, expected_talker=expected_talker,
+                              talker_organization=talker_organization, due_on=due_on,
+                              priority_group=priority_group_of(cadre, plan, open_problems))
+        save_plan_entry(user, entry)
+        added += 1
+    return added
+
