@@ -1,0 +1,258 @@
+"""Training figures, computed from the records in the user's scope (never typed in).
+
+Definitions (shown on the statistics page as well):
+
+- Person-times (人次): present attendances summed over sessions. A cadre present at 6 sessions
+  counts 6; absent and excused attendances count nothing.
+- People trained: distinct cadres with at least one present attendance.
+- Training day: a calendar date on which the cadre was present at at least one session. Two
+  sessions on the same date make one day; a session's length does not matter.
+- Credit hours (学时): the credit hours of every session the cadre was present at, summed.
+- The yearly minimum is the rule `training.yearly_minimum` (default, for township-level cadres and
+  below: 12 training days or 90 credit hours a year, per the 2023 cadre training regulations);
+  meeting either one meets the minimum. A cadre below both is on the shortfall list, with the
+  days and the credit hours they still need (either one is enough).
+
+Scope: the county sees every attendance; a township committee the attendances of its own cadres
+(in its own and in county-wide programs); a cadre their own.
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banzi.core import metrics, rules
+from banzi.core.roles import Role
+from banzi.org.models import Cadre
+
+from .models import Attendance, TrainingNeed, TrainingProgram
+
+RULE = "training.yearly_minimum"
+rules.register(
+    RULE, {"days": 12, "credit_hours": 90}, _("Yearly training minimum (township-level cadres and below)"),
+    fields={"days": _("training days a year"), "credit_hours": _("credit hours a year")},
+)
+
+PRESENT = Attendance.Status.PRESENT
+ZERO = Decimal("0")
+
+
+def minimum():
+    """The yearly minimum in force: {"days": int, "credit_hours": Decimal}."""
+    value = rules.get(RULE)
+    return {"days": int(value["days"]), "credit_hours": Decimal(str(value["credit_hours"]))}
+
+
+def meets(days, hours, rule=None):
+    """Whether a cadre's training days or credit hours meet the yearly minimum (either one is enough)."""
+    rule = rule or minimum()
+    return days >= rule["days"] or Decimal(hours or 0) >= rule["credit_hours"]
+
+
+def needs(days, hours, rule=None):
+    """What a cadre still needs: more days, or more credit hours (either one is enough); zeros once met."""
+    rule = rule or minimum()
+    if meets(days, hours, rule):
+        return {"days": 0, "credit_hours": ZERO}
+    return {"days": rule["days"] - days, "credit_hours": rule["credit_hours"] - Decimal(hours or 0)}
+
+
+# --- attendance-based figures ------------------------------------------------------------------
+
+def present_attendances(user, *, year=None, township=None):
+    """Present attendances the user may see, optionally of one year and one township's cadres."""
+    qs = Attendance.objects.visible_to(user).filter(status=PRESENT)
+    if year:
+        qs = qs.filter(session__held_on__year=year)
+    if township is not None:
+        qs = qs.filter(cadre__organization__township=township)
+    return qs
+
+
+def summary(attendances):
+    """Person-times, people trained, programs, sessions and credit hours earned of attendances."""
+    figures = attendances.order_by().aggregate(
+        person_times=Count("id"), people=Count("cadre", distinct=True),
+        programs=Count("session__program", distinct=True), sessions=Count("session", distinct=True),
+        credit_hours=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()),
+    )
+    return figures
+
+
+def program_figures(program):
+    """One program's figures over all its sessions (aggregates, whoever is looking)."""
+    figures = summary(Attendance.objects.filter(session__program=program, status=PRESENT))
+    sessions = program.sessions.order_by().aggregate(
+        count=Count("id"), hours=Coalesce(Sum("credit_hours"), Value(ZERO), output_field=DecimalField()),
+        days=Count("held_on", distinct=True))
+    figures.update(session_count=sessions["count"], program_hours=sessions["hours"], session_days=sessions["days"],
+                   enrolled=program.enrollments.count())
+    return figures
+
+
+def _grouped(attendances, key, label_key=None):
+    rows = (attendances.order_by().values(key, *([label_key] if label_key else []))
+            .annotate(person_times=Count("id"), people=Count("cadre", distinct=True))
+            .order_by("-person_times", key))
+    return [{"key": r[key], "label": r[label_key or key], "person_times": r["person_times"], "people": r["people"]}
+            for r in rows]
+
+
+def by_program(attendances, limit=None):
+    rows = _grouped(attendances, "session__program", "session__program__name")
+    return rows[:limit] if limit else rows
+
+
+def by_kind(attendances):
+    labels = dict(TrainingProgram.Kind.choices)
+    rows = _grouped(attendances, "session__program__kind")
+    for row in rows:
+        row["label"] = labels.get(row["key"], row["key"])
+    return rows
+
+
+def by_topic(attendances):
+    return _grouped(attendances, "session__topic", "session__topic__name")
+
+
+def by_organization(attendances):
+    """By the program's organizer."""
+    return _grouped(attendances, "session__program__organizer", "session__program__organizer__name")
+
+
+def by_month(attendances):
+    """Twelve months of the year, January first, months without training included."""
+    rows = (attendances.order_by().annotate(month=ExtractMonth("session__held_on")).values("month")
+            .annotate(person_times=Count("id"), people=Count("cadre", distinct=True)))
+    found = {r["month"]: r for r in rows}
+    return [{"key": m, "label": _("Month %(month)d") % {"month": m},
+             "person_times": found.get(m, {}).get("person_times", 0), "people": found.get(m, {}).get("people", 0)}
+            for m in range(1, 13)]
+
+
+def chart(rows, series):
+    """The data of a bar chart (see banzi.js: labels, values, series)."""
+    return {"labels": [str(r["label"]) for r in rows], "values": [r["person_times"] for r in rows],
+            "series": str(series)}
+
+
+def statistics(user, year, *, township=None):
+    """Everything the statistics page and its API endpoint show, for one year."""
+    attendances = present_attendances(user, year=year, township=township)
+    rule = minimum()
+    cadres = cadre_hours(user, year, township=township)
+    counted = cadres.aggregate(total=Count("id"))["total"]
+    short = shortfall(cadres, rule).count()
+    return {
+        "year": year,
+        "summary": summary(attendances),
+        "minimum": rule,
+        "cadres": counted,
+        "cadres_meeting": counted - short,
+        "cadres_short": short,
+        "by_program": by_program(attendances),
+        "by_kind": by_kind(attendances),
+        "by_topic": by_topic(attendances),
+        "by_organization": by_organization(attendances),
+        "by_month": by_month(attendances),
+    }
+
+
+# --- per cadre ---------------------------------------------------------------------------------
+
+def cadre_hours(user, year, *, township=None):
+    """Active cadres the user may see, each annotated with `training_days` and `credit_hours` of
+    the year (from their present attendances; see the module's definitions)."""
+    attended = Q(training_attendances__status=PRESENT, training_attendances__session__held_on__year=year)
+    qs = Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE)
+    if township is not None:
+        qs = qs.filter(organization__township=township)
+    return qs.annotate(
+        training_days=Count("training_attendances__session__held_on", filter=attended, distinct=True),
+        credit_hours=Coalesce(Sum("training_attendances__session__credit_hours", filter=attended), Value(ZERO),
+                              output_field=DecimalField()),
+    )
+
+
+def shortfall(cadres, rule=None):
+    """Of annotated cadres (`cadre_hours`), those below both the days and the credit-hours minimum."""
+    rule = rule or minimum()
+    return cadres.filter(training_days__lt=rule["days"], credit_hours__lt=rule["credit_hours"])
+
+
+def own_hours(cadre, year):
+    """A cadre's own training days and credit hours in a year, and whether they meet the minimum."""
+    figures = Attendance.objects.filter(cadre=cadre, status=PRESENT, session__held_on__year=year).aggregate(
+        days=Count("session__held_on", distinct=True),
+        credit_hours=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()))
+    rule = minimum()
+    return {**figures, "minimum": rule, "meets": meets(figures["days"], figures["credit_hours"], rule),
+            "needs": needs(figures["days"], figures["credit_hours"], rule)}
+
+
+# --- training needs ----------------------------------------------------------------------------
+
+def upcoming_programs(user, today=None):
+    today = today or timezone.localdate()
+    return (TrainingProgram.objects.visible_to(user).filter(start_on__gte=today)
+            .select_related("organizer").prefetch_related("topics").order_by("start_on", "id"))
+
+
+def match_needs(user, today=None, *, township=None):
+    """Each open need the user may see, with the upcoming programs that cover it: programs on the
+    need's topic, organized county-wide or by the need's own township. [(need, [programs])]."""
+    needs_qs = (TrainingNeed.objects.visible_to(user).filter(status=TrainingNeed.Status.OPEN)
+                .select_related("organization", "cadre", "topic").order_by("topic__sort_order", "organization__name",
+                                                                          "id"))
+    if township is not None:
+        needs_qs = needs_qs.filter(organization__township=township)
+    by_topic = defaultdict(list)
+    for program in upcoming_programs(user, today):
+        for topic in program.topics.all():
+            by_topic[topic.pk].append(program)
+    matches = []
+    for need in needs_qs:
+        township_id = need.organization.township_id
+        programs = [p for p in by_topic[need.topic_id] if p.organizer.township_id in (None, township_id)]
+        matches.append((need, programs))
+    return matches
+
+
+def uncovered_needs(user, today=None, *, township=None):
+    """The open needs no upcoming program covers."""
+    return [need for need, programs in match_needs(user, today, township=township) if not programs]
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+@metrics.card(50)
+def training_cards(user):
+    year = timezone.localdate().year
+    if user.role == Role.CADRE:
+        if not user.cadre_id:
+            return []
+        own = own_hours(user.cadre, year)
+        return [{"label": _("My training this year"),
+                 "value": _("%(days)d days · %(hours)s credit hours") % {"days": own["days"],
+                                                                          "hours": own["credit_hours"]},
+                 "url": reverse("training:hours")}]
+    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR) and not user.is_superuser:
+        return []
+    person_times = present_attendances(user, year=year).count()
+    return [{"label": _("Training person-times this year"), "value": person_times,
+             "url": reverse("training:statistics")}]
+
+
+@metrics.action(50)
+def training_actions(user):
+    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN) and not user.is_superuser:
+        return []
+    needs_open = TrainingNeed.objects.visible_to(user).filter(status=TrainingNeed.Status.OPEN).count()
+    if not needs_open:
+        return []
+    return [{"label": _("Open training needs"), "count": needs_open, "level": "info",
+             "url": reverse("training:needs_matching")}]
