@@ -93,6 +93,7 @@ class ConcurrentPostDeclaration(BaseModel):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
         MUST_RESIGN = "must_resign", _("Must resign by a date")
+        NOT_NEEDED = "not_needed", _("No decision needed")
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="declarations")
     year = models.PositiveIntegerField(_("year"))
@@ -142,6 +143,10 @@ class ConcurrentPostDeclaration(BaseModel):
             self.pay = None
         if self.pay is not None and not self.is_paid:
             raise ValidationError({"pay": _("Tick “paid” when the post is paid, or leave the pay empty.")})
+
+
+# Decisions under which a declaration may still be corrected by the one who filed it.
+DECISION_OPEN = (ConcurrentPostDeclaration.Decision.PENDING, ConcurrentPostDeclaration.Decision.NOT_NEEDED)
 
 
 class Violation(BaseModel):

@@ -5,15 +5,31 @@ Every function here is atomic, re-checks the user's right to act (`core.services
 and the record's scope), and raises one clear `ValidationError` per broken rule, so that nothing is
 saved when a rule is broken. Pages and the API call these functions; they hold no rules of their own.
 """
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from banzi.core import services
-from banzi.org.models import Cadre
+from banzi.accounts.models import User
+from banzi.core import rules, services
+from banzi.core.notifications import Message, notify, notify_many
+from banzi.core.roles import Role
+from banzi.core.workdays import Calendar
+from banzi.org.models import Cadre, TeamMembership
 
-from .models import Violation
+from .models import (
+    DECISION_OPEN,
+    ConcurrentPostDeclaration,
+    LeaveKind,
+    LeaveLedgerEntry,
+    LeaveRequest,
+    OutingReport,
+    Violation,
+)
 
 
 def _in_scope(user, obj):
@@ -89,3 +105,585 @@ def decide_violation(user, violation, *, status, decision="", decision_body="", 
     violation.decided_on = decided_on
     violation.decided_by = user
     return services.save_object(user, violation, reason=_("Decision recorded"))
+
+
+# --- commitment letters and concurrent-post declarations --------------------------------------
+
+
+@transaction.atomic
+def save_commitment(user, letter):
+    """Record a cadre's signed commitment letter for a year (one a year)."""
+    services.ensure_can_write(user, letter)
+    _check_cadre(user, letter.cadre)
+    return services.save_object(user, letter)
+
+
+@transaction.atomic
+def save_declaration(user, declaration):
+    """File or correct a concurrent-post declaration: “none”, or one post with its organization, role
+    and pay. A declaration the department has decided on is not changed: a new one is filed."""
+    services.ensure_can_write(user, declaration)
+    _check_cadre(user, declaration.cadre)
+    stored = ConcurrentPostDeclaration.objects.filter(pk=declaration.pk).values_list("decision", flat=True).first()
+    if stored and stored not in DECISION_OPEN:
+        raise ValidationError(_("The department has decided on this declaration; file a new declaration instead."))
+    others = ConcurrentPostDeclaration.objects.filter(cadre=declaration.cadre_id, year=declaration.year).exclude(
+        pk=declaration.pk)
+    if not declaration.has_post and others.exists():
+        raise ValidationError({"has_post": _(
+            "This cadre has already declared a concurrent post for this year; a declaration of none would contradict it.")})
+    if declaration.has_post and others.filter(has_post=False).exists():
+        raise ValidationError({"has_post": _(
+            "This cadre declared no concurrent post for this year; correct that declaration instead of adding one.")})
+    declaration.decision = (ConcurrentPostDeclaration.Decision.PENDING if declaration.has_post
+                            else ConcurrentPostDeclaration.Decision.NOT_NEEDED)
+    return services.save_object(user, declaration)
+
+
+@transaction.atomic
+def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
+    """The department approves or refuses a declared concurrent post, or orders the cadre to resign
+    from it by a date."""
+    _require_county(user, _("Only the county organization department decides on concurrent posts."))
+    services.ensure_can_write(user, declaration)
+    declaration = _fresh(declaration)
+    Decision = ConcurrentPostDeclaration.Decision
+    if not declaration.has_post:
+        raise ValidationError(_("A declaration of no concurrent post needs no decision."))
+    if decision not in (Decision.APPROVED, Decision.REFUSED, Decision.MUST_RESIGN):
+        raise ValidationError({"decision": _("Approve, refuse, or order the cadre to resign by a date.")})
+    today = timezone.localdate()
+    if decision == Decision.MUST_RESIGN:
+        if resign_by is None:
+            raise ValidationError({"resign_by": _("Enter the date by which the cadre must resign from the post.")})
+        if resign_by < today:
+            raise ValidationError({"resign_by": _("The date to resign by cannot be in the past.")})
+    else:
+        resign_by = None
+    if decision == Decision.REFUSED and not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason for refusing the concurrent post.")})
+    declaration.decision = decision
+    declaration.resign_by = resign_by
+    declaration.decision_note = (note or "").strip()
+    declaration.decided_on = today
+    declaration.decided_by = user
+    saved = services.save_object(user, declaration, reason=_("Decision recorded"))
+    _notify_cadre(declaration.cadre, f"conduct.declaration:{declaration.pk}:decided",
+                  _("Decision on your concurrent-post declaration: %(decision)s") % {
+                      "decision": declaration.get_decision_display()}, declaration)
+    return saved
+
+
+def missing_commitments(user, year):
+    """Active cadres in the user's scope without a commitment letter for the year."""
+    return Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE).exclude(commitments__year=year)
+
+
+def missing_declarations(user, year):
+    """Active cadres in the user's scope without a concurrent-post declaration for the year."""
+    return Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE).exclude(declarations__year=year)
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def _notify_cadre(cadre, key, title, record, body=""):
+    account = User.objects.filter(cadre=cadre, is_active=True).first()
+    if account is not None:
+        notify(account, key, title, url=record.get_absolute_url(), body=body)
+
+
+def _notify_approvers(leave):
+    title = _("Leave request to approve: %(leave)s") % {"leave": leave}
+    key = f"conduct.leave:{leave.pk}:submitted:{leave.submitted_at:%Y%m%d%H%M%S}"
+    if leave.approver_id:
+        notify(leave.approver, key, title, url=leave.get_absolute_url())
+        return
+    notify_many(Message(user_id=pk, key=key, title=title, url=leave.get_absolute_url())
+                for pk in User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).values_list("pk", flat=True))
+
+
+# --- leave: the approver ---------------------------------------------------------------------
+
+APPROVER_RULE = "conduct.leave_approvers"
+ANNUAL_RULE = "conduct.annual_leave"
+
+_APPROVER_CHOICES = [(k.value, k.label) for k in LeaveRequest.ApproverKind]
+rules.register(
+    APPROVER_RULE,
+    {"team_member": LeaveRequest.ApproverKind.SECRETARY.value, "secretary": LeaveRequest.ApproverKind.COUNTY.value,
+     "general_cadre": LeaveRequest.ApproverKind.ORGANIZATION_MEMBER.value,
+     "organization_member_position": "组织委员"},
+    gettext_lazy("Who approves leave"),
+    fields={
+        "team_member": gettext_lazy("a team member's leave is approved by"),
+        "secretary": gettext_lazy("the township Party secretary's leave is approved by"),
+        "general_cadre": gettext_lazy("a general cadre's leave is approved by"),
+        "organization_member_position": gettext_lazy("position of the organization committee member"),
+    },
+    choices={"team_member": _APPROVER_CHOICES, "secretary": _APPROVER_CHOICES, "general_cadre": _APPROVER_CHOICES},
+)
+rules.register(
+    ANNUAL_RULE,
+    # 职工带薪年休假条例 art. 3: 1–10 years of work 5 days, 10–20 years 10 days, 20 years or more 15.
+    {"days_1_to_10_years": 5, "days_10_to_20_years": 10, "days_20_years_or_more": 15},
+    gettext_lazy("Annual leave entitlement"),
+    fields={
+        "days_1_to_10_years": gettext_lazy("days a year after 1 to 10 years of work"),
+        "days_10_to_20_years": gettext_lazy("days a year after 10 to 20 years of work"),
+        "days_20_years_or_more": gettext_lazy("days a year after 20 years of work or more"),
+    },
+)
+
+
+def _current_memberships(township_id, on):
+    return (TeamMembership.objects.current(on).filter(team__township_id=township_id)
+            .filter(team__elected_on__lte=on, team__term_ends_on__gt=on)
+            .select_related("position", "cadre"))
+
+
+def _is_head(membership):
+    return membership.is_head or membership.position.is_head
+
+
+def _account_of(cadre):
+    return User.objects.filter(cadre=cadre, is_active=True).first() if cadre is not None else None
+
+
+def leave_role(cadre, on=None):
+    """Whether the cadre is the township's Party secretary, a team member or a general cadre on a day."""
+    on = on or timezone.localdate()
+    township_id = cadre.organization.township_id
+    if not township_id:
+        return "general_cadre", None
+    own = [m for m in _current_memberships(township_id, on) if m.cadre_id == cadre.pk]
+    if any(_is_head(m) for m in own):
+        return "secretary", township_id
+    return ("team_member" if own else "general_cadre"), township_id
+
+
+def leave_approver(cadre, on=None):
+    """(approver kind, approver user or None) for the cadre's leave, by the county's rule.
+
+    A team member's leave goes to the township's Party secretary, the secretary's to the county
+    department, a general cadre's to the organization committee member (by default). The approver
+    is the user account of the cadre holding that position now; when nobody holds it, or they have
+    no account, or they would approve their own leave, the request goes up: to the secretary, and
+    from there to the county department, which always has someone to decide."""
+    on = on or timezone.localdate()
+    rule = rules.get(APPROVER_RULE)
+    role, township_id = leave_role(cadre, on)
+    kind = rule.get(role) or LeaveRequest.ApproverKind.COUNTY
+    Kind = LeaveRequest.ApproverKind
+    if township_id is None:
+        return Kind.COUNTY, None
+    memberships = list(_current_memberships(township_id, on))
+    if kind == Kind.ORGANIZATION_MEMBER:
+        holder = next((m.cadre for m in memberships if m.position.name == rule["organization_member_position"]
+                       and m.cadre_id != cadre.pk), None)
+        account = _account_of(holder)
+        if account is not None:
+            return Kind.ORGANIZATION_MEMBER, account
+        kind = Kind.SECRETARY
+    if kind == Kind.SECRETARY:
+        holder = next((m.cadre for m in memberships if _is_head(m) and m.cadre_id != cadre.pk), None)
+        account = _account_of(holder)
+        if account is not None:
+            return Kind.SECRETARY, account
+    return Kind.COUNTY, None
+
+
+def may_approve(user, leave):
+    """Whether the user is the approver of this submitted request (never the cadre themselves)."""
+    if not (user and user.is_authenticated and user.is_active) or leave.status != LeaveRequest.Status.SUBMITTED:
+        return False
+    if user.cadre_id and user.cadre_id == leave.cadre_id:
+        return False
+    if leave.approver_kind == LeaveRequest.ApproverKind.COUNTY:
+        return user.is_county_admin
+    return leave.approver_id == user.pk
+
+
+def _check_approver(user, leave):
+    if leave.status != LeaveRequest.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted request can be approved or rejected; this one is %(status)s.")
+                              % {"status": leave.get_status_display()})
+    if not may_approve(user, leave):
+        who = leave.approver.display_name if leave.approver_id else leave.get_approver_kind_display()
+        raise PermissionDenied(_("You are not the approver of this request; it waits for %(who)s.") % {"who": who})
+
+
+# --- leave: days and the annual-leave ledger ---------------------------------------------------
+
+
+def leave_days(kind, starts_on, ends_on):
+    """Working days for annual leave (holidays and weekends do not count), calendar days otherwise."""
+    if kind != LeaveKind.ANNUAL:
+        return (ends_on - starts_on).days + 1
+    calendar = Calendar.load(starts_on.year, ends_on.year)
+    day, count = starts_on, 0
+    while day <= ends_on:
+        count += calendar.is_working_day(day)
+        day += datetime.timedelta(days=1)
+    return count
+
+
+def years_of_service(cadre, on):
+    started = cadre.work_started_on
+    if started is None or started > on:
+        return 0
+    return on.year - started.year - ((on.month, on.day) < (started.month, started.day))
+
+
+def entitlement_days(cadre, year):
+    """The annual leave a cadre is entitled to in a year by the years of work completed on 1 January
+    (less than one year: none)."""
+    rule = rules.get(ANNUAL_RULE)
+    years = years_of_service(cadre, datetime.date(year, 1, 1))
+    if years >= 20:
+        return rule["days_20_years_or_more"]
+    if years >= 10:
+        return rule["days_10_to_20_years"]
+    if years >= 1:
+        return rule["days_1_to_10_years"]
+    return 0
+
+
+def _write_ledger(user, entry, reason=""):
+    """Append a row to the ledger. The service that calls this has checked the user's right to act
+    (the approver of a request need not be allowed to edit the ledger by hand)."""
+    entry.full_clean()
+    entry._history_user = user
+    if reason:
+        entry._change_reason = reason
+    entry.save()
+    return entry
+
+
+def ensure_entitlement(user, cadre, year):
+    """The cadre's entitlement row for the year, written from the rule when missing."""
+    entry = LeaveLedgerEntry.objects.filter(cadre=cadre, year=year, kind=LeaveLedgerEntry.Kind.ENTITLEMENT).first()
+    if entry is None:
+        days = entitlement_days(cadre, year)
+        if days == 0:
+            return None
+        entry = _write_ledger(user, LeaveLedgerEntry(
+            cadre=cadre, year=year, kind=LeaveLedgerEntry.Kind.ENTITLEMENT, days=days, entry_on=datetime.date(year, 1, 1),
+            note=_("By %(years)d years of work") % {"years": years_of_service(cadre, datetime.date(year, 1, 1))}))
+    return entry
+
+
+def annual_balance(cadre, year):
+    """The sum of the cadre's ledger rows for the year (the entitlement not yet written counts too)."""
+    rows = LeaveLedgerEntry.objects.filter(cadre=cadre, year=year)
+    total = rows.aggregate(total=Sum("days"))["total"] or 0
+    if not rows.filter(kind=LeaveLedgerEntry.Kind.ENTITLEMENT).exists():
+        total += entitlement_days(cadre, year)
+    return total
+
+
+def _pending_annual_days(leave):
+    """Days of the cadre's other submitted annual leave in the same year, which will need the balance."""
+    others = LeaveRequest.objects.filter(cadre=leave.cadre_id, kind=LeaveKind.ANNUAL, status=LeaveRequest.Status.SUBMITTED,
+                                         starts_on__year=leave.starts_on.year).exclude(pk=leave.pk)
+    return others.aggregate(total=Sum("days"))["total"] or 0
+
+
+def _check_balance(leave, *, pending):
+    if leave.kind != LeaveKind.ANNUAL:
+        return
+    year = leave.starts_on.year
+    available = annual_balance(leave.cadre, year) - (_pending_annual_days(leave) if pending else 0)
+    original = leave.amends
+    if original is not None and original.status == LeaveRequest.Status.APPROVED and original.kind == LeaveKind.ANNUAL \
+            and original.starts_on.year == year:
+        available += original.days  # given back when this amendment replaces it
+    if leave.days > available:
+        raise ValidationError({"ends_on": _(
+            "This annual leave takes %(days)d working days but only %(left)d are left for %(year)d.") % {
+            "days": leave.days, "left": max(available, 0), "year": year}})
+
+
+# --- leave: the lifecycle ----------------------------------------------------------------------
+
+
+def _validate_leave(leave):
+    """The request's own rules, in order: dates, one year for annual leave, the amended request,
+    no overlap with the cadre's other requests."""
+    if not leave.starts_on or not leave.ends_on:
+        raise ValidationError(_("Enter the first and the last day of the leave."))
+    if leave.ends_on < leave.starts_on:
+        raise ValidationError({"ends_on": _("The leave cannot end before it starts.")})
+    if leave.kind == LeaveKind.ANNUAL and leave.starts_on.year != leave.ends_on.year:
+        raise ValidationError({"ends_on": _("Annual leave is counted per year: split leave that spans New Year into two requests.")})
+    if (leave.ends_on - leave.starts_on).days > 365:
+        raise ValidationError({"ends_on": _("A leave request covers at most one year.")})
+    _validate_amended(leave)
+    leave.days = leave_days(leave.kind, leave.starts_on, leave.ends_on)
+    if leave.days == 0:
+        raise ValidationError({"starts_on": _("These days are all holidays or weekends: annual leave needs working days.")})
+    _validate_overlap(leave)
+
+
+def _validate_amended(leave):
+    original = leave.amends
+    if original is None:
+        return
+    if original.pk == leave.pk:
+        raise ValidationError({"amends": _("A request cannot amend itself.")})
+    if original.cadre_id != leave.cadre_id:
+        raise ValidationError({"amends": _("An amendment must be for the same cadre as the request it amends.")})
+    if original.status != LeaveRequest.Status.APPROVED:
+        raise ValidationError({"amends": _("Only an approved request can be amended.")})
+    if original.returned_on is not None:
+        raise ValidationError({"amends": _("The cadre has already returned from that leave; it can no longer be amended.")})
+    if original.amendments.exclude(pk=leave.pk).exclude(
+            status__in=(LeaveRequest.Status.REJECTED, LeaveRequest.Status.CANCELLED)).exists():
+        raise ValidationError({"amends": _("Another request already amends that one; continue with it.")})
+
+
+def _validate_overlap(leave):
+    clash = (LeaveRequest.objects.active().overlapping(leave.starts_on, leave.ends_on)
+             .filter(cadre=leave.cadre_id).exclude(pk=leave.pk))
+    if leave.amends_id:
+        clash = clash.exclude(pk=leave.amends_id)
+    first = clash.order_by("starts_on").first()
+    if first is not None:
+        raise ValidationError({"starts_on": _(
+            "These days overlap another leave request of this cadre (%(other)s, %(status)s).") % {
+            "other": first, "status": first.get_status_display()}})
+
+
+def _check_acts_for_cadre(user, leave):
+    """The cadre themselves, or the department or township managing them."""
+    services.ensure_can_write(user, leave)
+    _check_cadre(user, leave.cadre)
+
+
+def _stored_status(leave):
+    return LeaveRequest.objects.filter(pk=leave.pk).values_list("status", flat=True).first() if leave.pk else None
+
+
+_NOT_EDITABLE = {
+    LeaveRequest.Status.SUBMITTED: gettext_lazy(
+        "A submitted request cannot be edited; the approver decides on it as it was submitted. Cancel it and file a new one."),
+    LeaveRequest.Status.APPROVED: gettext_lazy(
+        "An approved request cannot be edited; cancel it, or file a new request that amends it."),
+    LeaveRequest.Status.REJECTED: gettext_lazy("A rejected request cannot be edited; file a new one."),
+    LeaveRequest.Status.CANCELLED: gettext_lazy("A cancelled request cannot be edited; file a new one."),
+}
+
+
+@transaction.atomic
+def save_leave(user, leave):
+    """Create or change a draft leave request. Only a draft can be changed."""
+    _check_acts_for_cadre(user, leave)
+    stored = _stored_status(leave)
+    if stored and stored != LeaveRequest.Status.DRAFT:
+        raise ValidationError(_NOT_EDITABLE[stored])
+    leave.status = LeaveRequest.Status.DRAFT
+    _validate_leave(leave)
+    return services.save_object(user, leave)
+
+
+@transaction.atomic
+def delete_leave(user, leave):
+    """Delete a draft; a request once submitted stays on record and is cancelled instead."""
+    if leave.status != LeaveRequest.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted; cancel the request instead."))
+    services.delete_object(user, leave)
+
+
+@transaction.atomic
+def submit_leave(user, leave):
+    """Submit a request (saving it first if it is new) to the approver the rule names, who is notified."""
+    if leave.pk is None:
+        leave = save_leave(user, leave)
+    _check_acts_for_cadre(user, leave)
+    leave = _fresh(leave)
+    if leave.status != LeaveRequest.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted; this request is %(status)s.")
+                              % {"status": leave.get_status_display()})
+    _validate_leave(leave)
+    _check_balance(leave, pending=True)
+    leave.approver_kind, leave.approver = leave_approver(leave.cadre, leave.starts_on if leave.starts_on > timezone.localdate()
+                                                         else timezone.localdate())
+    leave.status = LeaveRequest.Status.SUBMITTED
+    leave.submitted_at = timezone.now().replace(microsecond=0)
+    services.save_object(user, leave, reason=_("Submitted"))
+    _notify_approvers(leave)
+    return leave
+
+
+def _save_step(user, leave, reason):
+    """Save a lifecycle step. The step's service has checked that the user may take it (an approver
+    may sit outside the cadre's organization, e.g. the county department for a secretary)."""
+    leave.full_clean()
+    leave._history_user = user
+    leave._change_reason = reason
+    leave.save()
+    return leave
+
+
+@transaction.atomic
+def approve_leave(user, leave, *, note=""):
+    """The approver approves a submitted request: annual leave is taken from the ledger, and a
+    request that amends an approved one replaces it (the original is cancelled and its days given
+    back). The cadre is notified."""
+    leave = _fresh(leave)
+    _check_approver(user, leave)
+    _validate_leave(leave)
+    _check_balance(leave, pending=False)
+    original = leave.amends
+    if original is not None:
+        _cancel(user, _fresh(original), _("Replaced by the amending request %(leave)s") % {"leave": leave})
+    leave.status = LeaveRequest.Status.APPROVED
+    leave.decided_at = timezone.now().replace(microsecond=0)
+    leave.decided_by = user
+    leave.decision_note = (note or "").strip()
+    _save_step(user, leave, _("Approved"))
+    if leave.kind == LeaveKind.ANNUAL:
+        ensure_entitlement(user, leave.cadre, leave.starts_on.year)
+        _write_ledger(user, LeaveLedgerEntry(
+            cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.TAKEN, days=-leave.days,
+            leave=leave, entry_on=timezone.localdate(), note=str(leave)[:200]))
+    _notify_cadre(leave.cadre, f"conduct.leave:{leave.pk}:approved", _("Your leave request was approved: %(leave)s")
+                  % {"leave": leave}, leave, body=leave.decision_note)
+    return leave
+
+
+@transaction.atomic
+def reject_leave(user, leave, *, note):
+    """The approver rejects a submitted request with the reason; the cadre is notified."""
+    leave = _fresh(leave)
+    _check_approver(user, leave)
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason for rejecting the request.")})
+    leave.status = LeaveRequest.Status.REJECTED
+    leave.decided_at = timezone.now().replace(microsecond=0)
+    leave.decided_by = user
+    leave.decision_note = note.strip()
+    _save_step(user, leave, _("Rejected"))
+    _notify_cadre(leave.cadre, f"conduct.leave:{leave.pk}:rejected", _("Your leave request was rejected: %(leave)s")
+                  % {"leave": leave}, leave, body=leave.decision_note)
+    return leave
+
+
+def _cancel(user, leave, reason):
+    was_approved = leave.status == LeaveRequest.Status.APPROVED
+    leave.status = LeaveRequest.Status.CANCELLED
+    leave.cancelled_at = timezone.now().replace(microsecond=0)
+    leave.cancel_reason = reason
+    _save_step(user, leave, _("Cancelled"))
+    if was_approved and leave.kind == LeaveKind.ANNUAL:
+        _write_ledger(user, LeaveLedgerEntry(
+            cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.REVERSAL, days=leave.days,
+            leave=leave, entry_on=timezone.localdate(), note=str(reason)[:200]))
+    return leave
+
+
+@transaction.atomic
+def cancel_leave(user, leave, *, reason=""):
+    """Cancel a draft, submitted or approved request (by the cadre, or the department or township
+    managing them). Annual leave already approved goes back to the ledger as a reversing row."""
+    _check_acts_for_cadre(user, leave)
+    leave = _fresh(leave)
+    Status = LeaveRequest.Status
+    if leave.status not in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED):
+        raise ValidationError(_("This request is %(status)s and cannot be cancelled.") % {
+            "status": leave.get_status_display()})
+    if leave.returned_on is not None:
+        raise ValidationError(_("The cadre has returned from this leave; it was taken and cannot be cancelled."))
+    if leave.status == Status.APPROVED and not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling approved leave.")})
+    was_submitted = leave.status == Status.SUBMITTED
+    _cancel(user, leave, (reason or "").strip())
+    if was_submitted and leave.approver_id:
+        notify(leave.approver, f"conduct.leave:{leave.pk}:cancelled", _("Leave request withdrawn: %(leave)s")
+               % {"leave": leave}, url=leave.get_absolute_url())
+    return leave
+
+
+@transaction.atomic
+def return_from_leave(user, leave, *, returned_on):
+    """Report back from approved leave (销假) with the first day back at work. Returning early from
+    annual leave gives the unused working days back to the ledger as a row."""
+    _check_acts_for_cadre(user, leave)
+    leave = _fresh(leave)
+    if leave.status != LeaveRequest.Status.APPROVED:
+        raise ValidationError(_("Only approved leave can be returned from."))
+    if leave.returned_on is not None:
+        raise ValidationError(_("The return from this leave is already recorded."))
+    if returned_on is None:
+        raise ValidationError({"returned_on": _("Enter the date the cadre was back at work.")})
+    if returned_on <= leave.starts_on:
+        raise ValidationError({"returned_on": _("The return must be after the first day of leave.")})
+    if returned_on > timezone.localdate():
+        raise ValidationError({"returned_on": _("The return date cannot be in the future.")})
+    leave.returned_on = returned_on
+    _save_step(user, leave, _("Returned from leave"))
+    if leave.kind == LeaveKind.ANNUAL and returned_on <= leave.ends_on:
+        unused = leave_days(leave.kind, returned_on, leave.ends_on)
+        if unused:
+            _write_ledger(user, LeaveLedgerEntry(
+                cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.REVERSAL, days=unused,
+                leave=leave, entry_on=returned_on, note=_("Returned early on %(day)s") % {"day": returned_on}))
+    return leave
+
+
+@transaction.atomic
+def save_ledger_entry(user, entry):
+    """Add or correct a manual row of the annual-leave ledger (an entitlement or an adjustment).
+    Rows written by leave approvals, cancellations and returns are never changed by hand."""
+    if entry.pk and LeaveLedgerEntry.objects.filter(pk=entry.pk, leave__isnull=False).exists():
+        raise ValidationError(_("This row was written by a leave request and cannot be changed; add an adjustment instead."))
+    if entry.kind not in LeaveLedgerEntry.MANUAL_KINDS:
+        raise ValidationError({"kind": _("Only entitlements and adjustments are entered by hand.")})
+    _check_cadre(user, entry.cadre)
+    return services.save_object(user, entry)
+
+
+@transaction.atomic
+def delete_ledger_entry(user, entry):
+    if entry.leave_id:
+        raise ValidationError(_("This row was written by a leave request and cannot be deleted; add an adjustment instead."))
+    services.delete_object(user, entry)
+
+
+# --- outing reports ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_outing_report(user, report):
+    """File or correct an outing report. It is due before the departure: one filed after the
+    planned departure is accepted and marked late."""
+    services.ensure_can_write(user, report)
+    _check_cadre(user, report.cadre)
+    if report.pk is None:
+        report.filed_at = timezone.now().replace(microsecond=0)
+    elif OutingReport.objects.filter(pk=report.pk, returned_at__isnull=False).exists():
+        raise ValidationError(_("The cadre has returned; this outing report is closed and cannot be changed."))
+    # Times are kept to the minute, as the form shows them, so that saving a form changes nothing it did not touch.
+    for name in ("departs_at", "planned_return_at"):
+        if getattr(report, name):
+            setattr(report, name, getattr(report, name).replace(second=0, microsecond=0))
+    if report.departs_at and report.planned_return_at and report.planned_return_at <= report.departs_at:
+        raise ValidationError({"planned_return_at": _("The planned return must be after the departure.")})
+    report.is_late = bool(report.departs_at and report.filed_at > report.departs_at)
+    return services.save_object(user, report)
+
+
+@transaction.atomic
+def record_outing_return(user, report, *, returned_at=None):
+    """Record the actual return from an outing."""
+    services.ensure_can_write(user, report)
+    report = _fresh(report)
+    returned_at = returned_at or timezone.now().replace(microsecond=0)
+    if report.returned_at is not None:
+        raise ValidationError(_("The return from this outing is already recorded."))
+    if returned_at < report.departs_at:
+        raise ValidationError({"returned_at": _("The return cannot be before the departure.")})
+    if returned_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"returned_at": _("The return time cannot be in the future.")})
+    report.returned_at = returned_at
+    return services.save_object(user, report, reason=_("Returned"))

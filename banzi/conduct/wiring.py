@@ -1,5 +1,35 @@
 """Menus, metrics and demo data of discipline, leave and outing reports; called from ConductConfig.ready()."""
+from django.utils.translation import gettext_lazy as _
 
 
 def ready():
-    pass
+    from banzi.core import demo, navigation
+    from banzi.core.roles import Role
+
+    from . import metrics, services  # noqa: F401  (register the dashboard's figures and the leave rules)
+
+    staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+    everyone = staff | {Role.CADRE}
+    items = [
+        ("conduct:leaverequest_list", _("Leave"), everyone),
+        ("conduct:outingreport_list", _("Outing reports"), everyone),
+        ("conduct:away_today", _("Away today"), staff),
+        ("conduct:commitmentletter_list", _("Commitment letters"), everyone),
+        ("conduct:concurrentpostdeclaration_list", _("Concurrent-post declarations"), everyone),
+        ("conduct:missing_list", _("Not signed or declared"), staff),
+        ("conduct:violation_list", _("Violations"), staff),
+        ("conduct:leaveledgerentry_list", _("Annual leave ledger"), everyone),
+        ("conduct:disciplinerule_list", _("Discipline rules"), everyone),
+    ]
+    navigation.register(
+        "conduct", _("Strict management"), 45,
+        *[navigation.MenuItem(label, url_name, roles) for url_name, label, roles in items],
+    )
+    demo.register(75)(load_conduct_demo)
+
+
+def load_conduct_demo():
+    """Demo discipline, leave and outing reports loaded:"""
+    from .demo import load_demo
+
+    return load_demo()

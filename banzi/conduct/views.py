@@ -1,0 +1,384 @@
+"""Strict-management pages: declarations over core's generic views, detail pages that show a
+record's workflow, small POST views for the workflow steps (each calling its service), the
+department's list of who has not signed or declared, and who is away today."""
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from banzi.core.uploads import FileDownloadView
+from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.org.models import Cadre
+
+from . import filters, forms, metrics, services, tables
+from .models import (
+    CommitmentLetter,
+    ConcurrentPostDeclaration,
+    DisciplineRule,
+    LeaveKind,
+    LeaveLedgerEntry,
+    LeaveRequest,
+    OutingReport,
+    Violation,
+)
+
+LEAVE_RELATED = ("cadre", "approver", "decided_by", "amends__cadre")
+
+
+# --- discipline rules, commitments, declarations, violations -----------------------------------
+
+class DisciplineRuleListView(ObjectListView):
+    model = DisciplineRule
+    filterset_class = filters.DisciplineRuleFilterSet
+    table_class = tables.DisciplineRuleTable
+
+
+class DisciplineRuleDetailView(ObjectDetailView):
+    model = DisciplineRule
+
+
+class DisciplineRuleEditView(ObjectEditView):
+    model = DisciplineRule
+    form_class = forms.DisciplineRuleForm
+
+
+class CommitmentLetterListView(ObjectListView):
+    queryset = CommitmentLetter.objects.select_related("cadre__organization")
+    filterset_class = filters.CommitmentLetterFilterSet
+    table_class = tables.CommitmentLetterTable
+
+
+class CommitmentLetterDetailView(ObjectDetailView):
+    queryset = CommitmentLetter.objects.select_related("cadre")
+    template_name = "conduct/commitmentletter_detail.html"
+    exclude = ("scan",)
+
+
+class CommitmentLetterEditView(ObjectEditView):
+    model = CommitmentLetter
+    form_class = forms.CommitmentLetterForm
+    service = staticmethod(services.save_commitment)
+
+
+class CommitmentScanView(FileDownloadView):
+    model, field = CommitmentLetter, "scan"
+
+
+class ConcurrentPostDeclarationListView(ObjectListView):
+    queryset = ConcurrentPostDeclaration.objects.select_related("cadre")
+    filterset_class = filters.ConcurrentPostDeclarationFilterSet
+    table_class = tables.ConcurrentPostDeclarationTable
+
+
+class ConcurrentPostDeclarationDetailView(ObjectDetailView):
+    queryset = ConcurrentPostDeclaration.objects.select_related("cadre", "decided_by")
+    template_name = "conduct/concurrentpostdeclaration_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        declaration, user = self.object, self.request.user
+        if declaration.decision not in services.DECISION_OPEN:
+            ctx["edit_url"] = ctx["delete_url"] = None  # decided: a new declaration is filed instead
+        if declaration.has_post and user.is_county_admin and ctx["history_url"]:
+            ctx["decide_form"] = forms.DeclarationDecisionForm(prefix="decide")
+        return ctx
+
+
+class ConcurrentPostDeclarationEditView(ObjectEditView):
+    model = ConcurrentPostDeclaration
+    form_class = forms.ConcurrentPostDeclarationForm
+    service = staticmethod(services.save_declaration)
+
+
+class ViolationListView(ObjectListView):
+    queryset = Violation.objects.select_related("cadre", "rule")
+    filterset_class = filters.ViolationFilterSet
+    table_class = tables.ViolationTable
+
+
+class ViolationDetailView(ObjectDetailView):
+    queryset = Violation.objects.select_related("cadre", "rule", "decided_by")
+    template_name = "conduct/violation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.request.user.is_county_admin and ctx["edit_url"]:
+            ctx["decide_form"] = forms.ViolationDecisionForm(prefix="decide")
+        return ctx
+
+
+class ViolationEditView(ObjectEditView):
+    model = Violation
+    form_class = forms.ViolationForm
+    service = staticmethod(services.save_violation)
+
+
+# --- leave -------------------------------------------------------------------------------------
+
+class LeaveRequestListView(ObjectListView):
+    queryset = LeaveRequest.objects.select_related("cadre", "approver__cadre")
+    filterset_class = filters.LeaveRequestFilterSet
+    table_class = tables.LeaveRequestTable
+
+
+class LeaveRequestDetailView(ObjectDetailView):
+    queryset = LeaveRequest.objects.select_related(*LEAVE_RELATED)
+    template_name = "conduct/leaverequest_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        leave, user = self.object, self.request.user
+        acts_for_cadre = bool(ctx["edit_url"])  # the cadre, or the department or township managing them
+        Status = LeaveRequest.Status
+        if leave.status != Status.DRAFT:
+            ctx["edit_url"] = ctx["delete_url"] = None  # never edited once submitted
+        steps = {}
+        if acts_for_cadre and leave.status == Status.DRAFT:
+            steps["submit"] = None
+        if services.may_approve(user, leave):
+            steps["approve"] = forms.NoteStepForm(prefix="approve")
+            steps["reject"] = forms.RejectStepForm(prefix="reject")
+        if acts_for_cadre and leave.status in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED) and not leave.returned_on:
+            steps["cancel"] = forms.CancelStepForm(prefix="cancel")
+        if acts_for_cadre and leave.status == Status.APPROVED and not leave.returned_on:
+            steps["return"] = forms.ReturnStepForm(prefix="return")
+            steps["amend"] = f"{reverse('conduct:leaverequest_add')}?amends={leave.pk}&cadre={leave.cadre_id}&kind={leave.kind}"
+        ctx["steps"] = steps
+        ctx["amendments"] = leave.amendments.visible_to(user).select_related("cadre")
+        if leave.kind == LeaveKind.ANNUAL:
+            ctx["balance"] = services.annual_balance(leave.cadre, leave.starts_on.year)
+            ctx["ledger"] = leave.ledger_entries.order_by("entry_on", "id")
+        return ctx
+
+
+class LeaveRequestEditView(ObjectEditView):
+    model = LeaveRequest
+    form_class = forms.LeaveRequestForm
+    template_name = "conduct/leaverequest_edit.html"
+
+    def service(self, user, leave):
+        saved = services.save_leave(user, leave)
+        if "_submit" in self.request.POST:
+            saved = services.submit_leave(user, saved)
+        return saved
+
+
+class LeaveRequestDeleteView(ObjectDeleteView):
+    model = LeaveRequest
+    service = staticmethod(services.delete_leave)
+
+
+class LeaveLedgerEntryListView(ObjectListView):
+    queryset = LeaveLedgerEntry.objects.select_related("cadre", "leave__cadre")
+    filterset_class = filters.LeaveLedgerEntryFilterSet
+    table_class = tables.LeaveLedgerEntryTable
+
+
+class LeaveLedgerEntryDetailView(ObjectDetailView):
+    queryset = LeaveLedgerEntry.objects.select_related("cadre", "leave")
+    fields = ("cadre", "year", "kind", "days", "leave", "entry_on", "note")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.object.leave_id:
+            ctx["edit_url"] = ctx["delete_url"] = None  # written by a request: never changed by hand
+        return ctx
+
+
+class LeaveLedgerEntryEditView(ObjectEditView):
+    model = LeaveLedgerEntry
+    form_class = forms.LeaveLedgerEntryForm
+    service = staticmethod(services.save_ledger_entry)
+
+
+class LeaveLedgerEntryDeleteView(ObjectDeleteView):
+    model = LeaveLedgerEntry
+    service = staticmethod(services.delete_ledger_entry)
+
+
+# --- outing reports ----------------------------------------------------------------------------
+
+class OutingReportListView(ObjectListView):
+    queryset = OutingReport.objects.select_related("cadre")
+    filterset_class = filters.OutingReportFilterSet
+    table_class = tables.OutingReportTable
+
+
+class OutingReportDetailView(ObjectDetailView):
+    queryset = OutingReport.objects.select_related("cadre")
+    template_name = "conduct/outingreport_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.object.returned_at is None and ctx["edit_url"]:
+            ctx["return_form"] = forms.OutingReturnStepForm(prefix="return")
+        elif self.object.returned_at is not None:
+            ctx["edit_url"] = None
+        return ctx
+
+
+class OutingReportEditView(ObjectEditView):
+    model = OutingReport
+    form_class = forms.OutingReportForm
+    service = staticmethod(services.save_outing_report)
+
+
+# --- the department's lists --------------------------------------------------------------------
+
+class MissingListView(ObjectListView):
+    """Active cadres who have not signed this year's commitment letter or declared their concurrent
+    posts, for the department (and each township for its own)."""
+
+    queryset = Cadre.objects.select_related("organization").filter(status=Cadre.Status.ACTIVE)
+    filterset_class = filters.MissingFilterSet
+    table_class = tables.MissingTable
+    template_name = "conduct/missing_list.html"
+
+    def get_table_kwargs(self):
+        year = self.filterset.chosen_year
+        ids = self.filterset.qs.values("pk")
+        return {
+            "signed": set(CommitmentLetter.objects.filter(year=year, cadre__in=ids).values_list("cadre_id", flat=True)),
+            "declared": set(ConcurrentPostDeclaration.objects.filter(year=year, cadre__in=ids)
+                            .values_list("cadre_id", flat=True)),
+        }
+
+    def get_export_filename(self, export_format):
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        return f"{_('Not signed or declared')}-{self.filterset.chosen_year}-{stamp}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_add"] = None
+        ctx["year"] = self.filterset.chosen_year
+        ctx["summary"] = metrics.signing_summary(self.request.user, ctx["year"])
+        return ctx
+
+
+class AwayTodayView(ScopedMixin, TemplateView):
+    """Who is away today: out on an outing report, or on approved leave, within the user's scope."""
+
+    model = OutingReport
+    template_name = "conduct/away_today.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, today = self.request.user, timezone.localdate()
+        ctx["can_add"] = None
+        ctx["today"] = today
+        outings = metrics.away_on(user, today)
+        leave = metrics.on_leave_on(user, today)
+        ctx["outing_table"] = tables.OutingReportTable(outings, orderable=False)
+        ctx["leave_table"] = tables.LeaveRequestTable(leave, orderable=False)
+        ctx["outing_export"] = f"{reverse('conduct:outingreport_list')}?away_on={today:%Y-%m-%d}&_export=xlsx"
+        ctx["leave_export"] = f"{reverse('conduct:leaverequest_list')}?on_leave_on={today:%Y-%m-%d}&_export=xlsx"
+        ctx["overdue_ids"] = {r.pk for r in outings if r.planned_return_at < timezone.now()}
+        return ctx
+
+
+# --- workflow steps ----------------------------------------------------------------------------
+
+class StepView(ScopedMixin, View):
+    """POST one workflow step on a record the user can see (404 otherwise): validate the step's
+    small form, call the service, and go back to the record with a message. A rule the step breaks,
+    or a user who may not take it, comes back as the service's message."""
+
+    model = None
+    form_class = None
+    prefix = None
+    success_message = ""
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        form = self.form_class(request.POST, prefix=self.prefix) if self.form_class else None
+        if form is not None and not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return HttpResponseRedirect(obj.get_absolute_url())
+        try:
+            self.perform(request.user, obj, form.cleaned_data if form is not None else {})
+        except (ValidationError, PermissionDenied) as exc:
+            for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+                messages.error(request, message)
+            return HttpResponseRedirect(obj.get_absolute_url())
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+    def perform(self, user, obj, data):
+        raise NotImplementedError
+
+
+class LeaveSubmitStep(StepView):
+    model = LeaveRequest
+    success_message = gettext_lazy("The request has been submitted to the approver.")
+
+    def perform(self, user, leave, data):
+        services.submit_leave(user, leave)
+
+
+class LeaveApproveStep(StepView):
+    model, form_class, prefix = LeaveRequest, forms.NoteStepForm, "approve"
+    success_message = gettext_lazy("The leave has been approved.")
+
+    def perform(self, user, leave, data):
+        services.approve_leave(user, leave, note=data["note"])
+
+
+class LeaveRejectStep(StepView):
+    model, form_class, prefix = LeaveRequest, forms.RejectStepForm, "reject"
+    success_message = gettext_lazy("The leave has been rejected.")
+
+    def perform(self, user, leave, data):
+        services.reject_leave(user, leave, note=data["note"])
+
+
+class LeaveCancelStep(StepView):
+    model, form_class, prefix = LeaveRequest, forms.CancelStepForm, "cancel"
+    success_message = gettext_lazy("The request has been cancelled.")
+
+    def perform(self, user, leave, data):
+        services.cancel_leave(user, leave, reason=data["reason"])
+
+
+class LeaveReturnStep(StepView):
+    model, form_class, prefix = LeaveRequest, forms.ReturnStepForm, "return"
+    success_message = gettext_lazy("The return from leave has been recorded.")
+
+    def perform(self, user, leave, data):
+        services.return_from_leave(user, leave, returned_on=data["returned_on"])
+
+
+class OutingReturnStep(StepView):
+    model, form_class, prefix = OutingReport, forms.OutingReturnStepForm, "return"
+    success_message = gettext_lazy("The return has been recorded.")
+
+    def perform(self, user, report, data):
+        services.record_outing_return(user, report, returned_at=data["returned_at"])
+
+
+class ViolationDecideStep(StepView):
+    model, form_class, prefix = Violation, forms.ViolationDecisionForm, "decide"
+    success_message = gettext_lazy("The decision has been recorded.")
+
+    def perform(self, user, violation, data):
+        services.decide_violation(user, violation, status=data["status"], decision=data["decision"],
+                                  decision_body=data["decision_body"], decided_on=data["decided_on"])
+
+
+class DeclarationDecideStep(StepView):
+    model, form_class, prefix = ConcurrentPostDeclaration, forms.DeclarationDecisionForm, "decide"
+    success_message = gettext_lazy("The decision has been recorded.")
+
+    def perform(self, user, declaration, data):
+        services.decide_declaration(user, declaration, decision=data["decision"], resign_by=data["resign_by"],
+                                    note=data["note"])
