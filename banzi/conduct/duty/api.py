@@ -1,0 +1,247 @@
+"""Overnight duty and attendance API under /api/v1/conduct/: rosters (with a publish action),
+shifts (with the cadre's check-in), swaps (approve / refuse), check-ins, spot checks (an absence
+becomes a violation candidate), attendance records, tonight's duty and the monthly attendance summary.
+
+Reads go through `visible_to`; every write and step goes through the same service as the pages."""
+import datetime
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.org.filters import townships
+
+from . import attendance, filters, metrics, services
+from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+
+TIMESTAMPS = ["created_at", "updated_at"]
+
+
+def _name(source):
+    return serializers.CharField(source=source, read_only=True, default=None)
+
+
+class DutyViewSet(ScopedModelViewSet):
+    """The services validate (and fill in what they derive) themselves."""
+
+    def save_instance(self, serializer, instance):
+        for attr, value in serializer.validated_data.items():
+            setattr(instance, attr, value)
+        serializer.instance = self.save_service(self.request.user, instance) or instance
+
+    def respond(self, obj, code=status.HTTP_200_OK):
+        obj = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(obj).data, status=code)
+
+
+class DutyRosterSerializer(BaseSerializer):
+    township_name = _name("township.name")
+
+    class Meta:
+        model = DutyRoster
+        fields = ["id", "township", "township_name", "year", "month", "status", "published_at", "notes", *TIMESTAMPS]
+        read_only_fields = ["status", "published_at"]
+
+
+class DutyShiftSerializer(BaseSerializer):
+    township = serializers.IntegerField(source="roster.township_id", read_only=True)
+    leader_name = _name("leader.name")
+    staff_name = _name("staff.name")
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "roster", "township", "date", "leader", "leader_name", "staff", "staff_name", "notes",
+                  *TIMESTAMPS]
+
+
+class DutySwapSerializer(BaseSerializer):
+    requested_by_name = _name("requested_by.name")
+    replacement_name = _name("replacement.name")
+
+    class Meta:
+        model = DutySwap
+        fields = ["id", "shift", "requested_by", "requested_by_name", "replacement", "replacement_name", "reason",
+                  "status", "decided_at", "decision_note", *TIMESTAMPS]
+        read_only_fields = ["status", "decided_at", "decision_note"]
+
+
+class DutyCheckInSerializer(BaseSerializer):
+    cadre_name = _name("cadre.name")
+
+    class Meta:
+        model = DutyCheckIn
+        fields = ["id", "shift", "cadre", "cadre_name", "checked_in_at", "location", "note", *TIMESTAMPS]
+
+
+class SpotCheckSerializer(BaseSerializer):
+    cadre_name = _name("cadre.name")
+
+    class Meta:
+        model = SpotCheck
+        fields = ["id", "township", "duty_date", "shift", "cadre", "cadre_name", "checked_at", "method", "result",
+                  "notes", *TIMESTAMPS]
+        read_only_fields = ["shift"]
+
+
+class AttendanceRecordSerializer(BaseSerializer):
+    cadre_name = _name("cadre.name")
+
+    class Meta:
+        model = AttendanceRecord
+        fields = ["id", "cadre", "cadre_name", "organization", "date", "status", "note", *TIMESTAMPS]
+        read_only_fields = ["organization"]
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    location = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DutyRosterViewSet(DutyViewSet):
+    """Monthly overnight duty rosters of the townships; drafted, then published."""
+
+    queryset = DutyRoster.objects.select_related("township")
+    serializer_class = DutyRosterSerializer
+    filterset_class = filters.DutyRosterFilterSet
+    save_service = staticmethod(services.save_roster)
+    delete_service = staticmethod(services.delete_roster)
+
+    @extend_schema(operation_id="conduct_duty_rosters_publish", request=None, responses={200: DutyRosterSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish a drafted roster that has its nights."""
+        return self.respond(services.publish_roster(request.user, self.get_object()))
+
+
+class DutyShiftViewSet(DutyViewSet):
+    """The nights of the rosters: leader on duty (a team member) and staff on duty (a township cadre)."""
+
+    queryset = DutyShift.objects.select_related("roster", "leader", "staff")
+    serializer_class = DutyShiftSerializer
+    filterset_class = filters.DutyShiftFilterSet
+    save_service = staticmethod(services.save_shift)
+
+    @extend_schema(operation_id="conduct_duty_shifts_check_in", request=CheckInInputSerializer,
+                   responses={201: DutyCheckInSerializer})
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        """The cadre on duty checks in for the night (now)."""
+        params = CheckInInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        record = services.check_in(request.user, self.get_object(), **params.validated_data)
+        return Response(DutyCheckInSerializer(record, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class DutySwapViewSet(DutyViewSet):
+    """Swaps asked for by the cadre on duty and decided by the township Party committee."""
+
+    queryset = DutySwap.objects.select_related("requested_by", "replacement")
+    serializer_class = DutySwapSerializer
+    filterset_class = filters.DutySwapFilterSet
+    save_service = staticmethod(services.save_swap)
+    delete_service = staticmethod(services.delete_swap)
+
+    @extend_schema(operation_id="conduct_duty_swaps_approve", request=DecisionInputSerializer,
+                   responses={200: DutySwapSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve: the replacement takes the requester's place on the night."""
+        params = DecisionInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return self.respond(services.approve_swap(request.user, self.get_object(), **params.validated_data))
+
+    @extend_schema(operation_id="conduct_duty_swaps_reject", request=DecisionInputSerializer,
+                   responses={200: DutySwapSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Refuse, with the reason in `note`."""
+        params = DecisionInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        return self.respond(services.reject_swap(request.user, self.get_object(), **params.validated_data))
+
+
+class DutyCheckInViewSet(DutyViewSet):
+    queryset = DutyCheckIn.objects.select_related("cadre")
+    serializer_class = DutyCheckInSerializer
+    filterset_class = filters.DutyCheckInFilterSet
+    save_service = staticmethod(services.save_check_in)
+
+
+class SpotCheckViewSet(DutyViewSet):
+    """Spot checks of the nights on duty; an absence becomes a violation candidate for the department."""
+
+    queryset = SpotCheck.objects.select_related("cadre")
+    serializer_class = SpotCheckSerializer
+    filterset_class = filters.SpotCheckFilterSet
+    save_service = staticmethod(services.save_spot_check)
+    delete_service = staticmethod(services.delete_spot_check)
+
+
+class AttendanceRecordViewSet(DutyViewSet):
+    queryset = AttendanceRecord.objects.select_related("cadre")
+    serializer_class = AttendanceRecordSerializer
+    filterset_class = filters.AttendanceRecordFilterSet
+    save_service = staticmethod(services.save_attendance)
+
+
+class TonightSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    shifts = serializers.IntegerField(help_text="published nights on this date")
+    on_duty = serializers.IntegerField(help_text="cadres on duty (leader and staff of each night)")
+    checked_in = serializers.IntegerField()
+    spot_checks = serializers.IntegerField()
+    absent = serializers.IntegerField()
+
+
+class TonightView(APIView):
+    """Tonight's (or `date`'s) overnight duty figures in the user's scope."""
+
+    @extend_schema(operation_id="conduct_duty_tonight", responses={200: TonightSerializer},
+                   parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=False)])
+    def get(self, request):
+        try:
+            day = datetime.date.fromisoformat(request.query_params.get("date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        return Response(TonightSerializer(metrics.tonight(request.user, day)).data)
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(source="cadre.pk")
+    name = serializers.CharField(source="label")
+    organization = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="days by status: present, leave, business_trip, outing, absent, "
+                                             "not_recorded")
+
+
+class AttendanceSummaryView(APIView):
+    """The month's attendance per cadre, with leave and outing days derived from approved requests."""
+
+    @extend_schema(operation_id="conduct_attendance_summary", responses={200: SummaryRowSerializer(many=True)},
+                   parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=False),
+                               OpenApiParameter("month", OpenApiTypes.INT, required=False),
+                               OpenApiParameter("township", OpenApiTypes.INT, required=False)])
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            year = int(request.query_params.get("year") or today.year)
+            month = int(request.query_params.get("month") or today.month)
+            datetime.date(year, month, 1)
+        except ValueError:
+            return Response({"detail": "year and month must form a valid month"}, status=status.HTTP_400_BAD_REQUEST)
+        township = townships(request).filter(pk=request.query_params.get("township") or 0).first()
+        rows, _totals = attendance.monthly_summary(request.user, year, month, township=township)
+        for row in rows:
+            row.counts = {column: row.counts.get(column, 0) for column in attendance.COLUMNS}
+        return Response(SummaryRowSerializer(rows, many=True).data)

@@ -1,0 +1,62 @@
+"""Read-only figures of overnight duty for the dashboard: tonight's coverage and check-ins, swaps
+awaiting the township's decision."""
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banzi.core import metrics
+from banzi.core.roles import Role
+
+from .models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+
+
+def tonight(user, day=None):
+    """Tonight's figures in the user's scope: published nights, cadres on duty, check-ins, spot checks
+    and absences found."""
+    day = day or timezone.localdate()
+    shifts = DutyShift.objects.visible_to(user).filter(date=day, roster__status=DutyRoster.Status.PUBLISHED)
+    return {
+        "date": day,
+        "shifts": shifts.count(),
+        "on_duty": shifts.count() * 2,
+        "checked_in": DutyCheckIn.objects.filter(shift__in=shifts).count(),
+        "spot_checks": SpotCheck.objects.visible_to(user).filter(duty_date=day).count(),
+        "absent": SpotCheck.objects.visible_to(user).filter(duty_date=day, result=SpotCheck.Result.ABSENT).count(),
+    }
+
+
+@metrics.card(45)
+def duty_card(user):
+    if user.role == Role.CADRE and not user.is_superuser:
+        return []
+    figures = tonight(user)
+    if not figures["shifts"]:
+        return []
+    return [{"label": _("Checked in for overnight duty tonight"),
+             "value": f"{figures['checked_in']}/{figures['on_duty']}", "url": reverse("conduct:duty_tonight")}]
+
+
+@metrics.action(45)
+def swaps_to_decide(user):
+    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN) and not user.is_superuser:
+        return []
+    count = DutySwap.objects.visible_to(user).filter(status=DutySwap.Status.REQUESTED).count()
+    if not count:
+        return []
+    return [{"label": _("Duty swaps awaiting approval"), "count": count,
+             "url": reverse("conduct:dutyswap_list") + "?status=requested", "level": "warning"}]
+
+
+@metrics.action(46)
+def my_duty_tonight(user):
+    if not user.cadre_id:
+        return []
+    day = timezone.localdate()
+    shift = (DutyShift.objects.filter(Q(leader_id=user.cadre_id) | Q(staff_id=user.cadre_id), date=day,
+                                      roster__status=DutyRoster.Status.PUBLISHED)
+             .exclude(check_ins__cadre_id=user.cadre_id).first())
+    if shift is None:
+        return []
+    return [{"label": _("You are on overnight duty tonight: check in"), "count": 1, "url": shift.get_absolute_url(),
+             "level": "info"}]

@@ -1,0 +1,309 @@
+"""Overnight duty rules: who may be on a night, one night per date, publishing, swaps asked by the
+cadre on duty and decided by the township, check-ins and spot checks (an absence becomes a
+violation candidate), each refused with its message and nothing half-saved."""
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from banzi.conduct.duty import services
+from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+from banzi.conduct.models import Violation
+from banzi.core.models import Notification
+from banzi.core.roles import Role
+from tests import factories as f
+from tests.conduct import duty_factories as d
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(exc_info):
+    return " ".join(exc_info.value.messages)
+
+
+@pytest.fixture
+def night(township):
+    """Tonight's shift of the township on a published roster."""
+    return d.shift(township)
+
+
+@pytest.fixture
+def on_duty_user(night):
+    return f.UserFactory(role=Role.CADRE, cadre=night.staff)
+
+
+# --- shifts -------------------------------------------------------------------------------------
+
+def test_shift_with_a_cadre_of_another_township_is_refused(township, other_township, township_admin):
+    roster = d.roster(township, 2026, 3)
+    outsider = f.CadreFactory(organization=other_township, name="外镇干部")
+    shift = DutyShift(roster=roster, date=datetime.date(2026, 3, 2), leader=d.team_member(township), staff=outsider)
+    with pytest.raises(ValidationError) as exc:
+        services.save_shift(township_admin, shift)
+    assert "外镇干部 is not a cadre of" in messages_of(exc)
+    assert not DutyShift.objects.exists()
+
+
+def test_leader_must_be_a_team_member_on_the_night(township, county_admin):
+    roster = d.roster(township, 2026, 3)
+    plain = f.CadreFactory(organization=township, name="普通干部")
+    shift = DutyShift(roster=roster, date=datetime.date(2026, 3, 2), leader=plain,
+                      staff=f.CadreFactory(organization=township))
+    with pytest.raises(ValidationError) as exc:
+        services.save_shift(county_admin, shift)
+    assert "not a member of the township's leadership team" in messages_of(exc)
+    # A member whose membership starts after the night is not a member on that night either.
+    late = d.team_member(township, started_on=datetime.date(2026, 3, 3))
+    shift.leader = late
+    with pytest.raises(ValidationError):
+        services.save_shift(county_admin, shift)
+    shift.date = datetime.date(2026, 3, 3)
+    assert services.save_shift(county_admin, shift).pk
+
+
+def test_one_shift_per_night_and_within_the_month(township, county_admin):
+    roster = d.roster(township, 2026, 3)
+    leader, staff = d.team_member(township), f.CadreFactory(organization=township)
+    services.save_shift(county_admin, DutyShift(roster=roster, date=datetime.date(2026, 3, 5), leader=leader,
+                                                staff=staff))
+    with pytest.raises(ValidationError) as exc:
+        services.save_shift(county_admin, DutyShift(roster=roster, date=datetime.date(2026, 3, 5), leader=leader,
+                                                    staff=staff))
+    assert "already has a shift on this date" in messages_of(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.save_shift(county_admin, DutyShift(roster=roster, date=datetime.date(2026, 4, 1), leader=leader,
+                                                    staff=staff))
+    assert "roster's month" in messages_of(exc)
+    with pytest.raises(ValidationError) as exc:
+        services.save_shift(county_admin, DutyShift(roster=roster, date=datetime.date(2026, 3, 6), leader=leader,
+                                                    staff=leader))
+    assert "someone other than the leader" in messages_of(exc)
+    assert DutyShift.objects.count() == 1
+
+
+def test_publish_needs_nights_and_happens_once(township, township_admin):
+    roster = services.save_roster(township_admin, DutyRoster(township=township, year=2026, month=5))
+    with pytest.raises(ValidationError) as exc:
+        services.publish_roster(township_admin, roster)
+    assert "Add the roster's shifts" in messages_of(exc)
+    d.shift(township, datetime.date(2026, 5, 1), roster_=roster)
+    services.publish_roster(township_admin, roster)
+    roster.refresh_from_db()
+    assert roster.is_published and roster.published_by == township_admin
+    assert roster.history.first().history_user == township_admin
+    with pytest.raises(ValidationError):
+        services.publish_roster(township_admin, roster)
+    with pytest.raises(ValidationError) as exc:
+        services.delete_roster(township_admin, roster)
+    assert "published roster cannot be deleted" in messages_of(exc)
+
+
+def test_roster_with_shifts_keeps_its_month(township, township_admin):
+    roster = d.roster(township, 2026, 5)
+    d.shift(township, datetime.date(2026, 5, 1), roster_=roster)
+    roster.month = 6
+    with pytest.raises(ValidationError):
+        services.save_roster(township_admin, roster)
+    assert DutyRoster.objects.get(pk=roster.pk).month == 5
+
+
+def test_other_township_admin_cannot_publish(township, other_township_admin):
+    roster = d.roster(township, 2026, 5)
+    d.shift(township, datetime.date(2026, 5, 1), roster_=roster)
+    with pytest.raises(PermissionDenied):
+        services.publish_roster(other_township_admin, roster)
+
+
+# --- swaps --------------------------------------------------------------------------------------
+
+def coming_night(township, days=3, **kwargs):
+    return d.shift(township, timezone.localdate() + datetime.timedelta(days=days), **kwargs)
+
+
+def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, township_admin):
+    night = coming_night(township)
+    requester = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    colleague = f.CadreFactory(organization=township, name="替班干部")
+    colleague_user = f.UserFactory(role=Role.CADRE, cadre=colleague)
+    swap = services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=colleague,
+                                                  reason="参加培训"))
+    assert swap.status == DutySwap.Status.REQUESTED
+    assert Notification.objects.filter(user=township_admin, key=f"conduct.dutyswap:{swap.pk}:requested").exists()
+    night.refresh_from_db()
+    assert night.staff == requester.cadre  # nothing changes before approval
+
+    with pytest.raises(PermissionDenied):
+        services.approve_swap(requester, swap)
+    services.approve_swap(township_admin, swap, note="同意")
+    night.refresh_from_db()
+    swap.refresh_from_db()
+    assert night.staff == colleague and swap.status == DutySwap.Status.APPROVED
+    assert swap.decided_by == township_admin
+    assert night.history.first().history_user == township_admin
+    assert Notification.objects.filter(user=requester).exists()
+    assert Notification.objects.filter(user=colleague_user, key=f"conduct.dutyswap:{swap.pk}:replacement").exists()
+    with pytest.raises(ValidationError):
+        services.approve_swap(township_admin, swap)
+    with pytest.raises(ValidationError):
+        services.save_swap(township_admin, swap)
+    with pytest.raises(ValidationError):
+        services.delete_swap(township_admin, swap)
+
+
+def test_swap_rules(township, other_township, township_admin):
+    night = coming_night(township)
+    requester = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    stranger = f.CadreFactory(organization=township)
+    # Not on duty that night.
+    with pytest.raises(ValidationError) as exc:
+        services.save_swap(township_admin, DutySwap(shift=night, requested_by=stranger, replacement=night.staff,
+                                                    reason="x"))
+    assert "not on duty that night" in messages_of(exc)
+    # A cadre asks only for themselves.
+    with pytest.raises(PermissionDenied):
+        services.save_swap(f.UserFactory(role=Role.CADRE, cadre=stranger),
+                           DutySwap(shift=night, requested_by=night.staff, replacement=stranger, reason="x"))
+    # A replacement from another township, or already on duty.
+    with pytest.raises(ValidationError) as exc:
+        services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff,
+                                               replacement=f.CadreFactory(organization=other_township), reason="x"))
+    assert "is not a cadre of" in messages_of(exc)
+    with pytest.raises(ValidationError):
+        services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=night.leader,
+                                               reason="x"))
+    # The leader is replaced by a team member only.
+    with pytest.raises(ValidationError) as exc:
+        services.save_swap(township_admin, DutySwap(shift=night, requested_by=night.leader, replacement=stranger,
+                                                    reason="x"))
+    assert "another member of the leadership team" in messages_of(exc)
+    # A night that has passed.
+    past = d.shift(township, timezone.localdate() - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as exc:
+        services.save_swap(township_admin, DutySwap(shift=past, requested_by=past.staff, replacement=stranger,
+                                                    reason="x"))
+    assert "has passed" in messages_of(exc)
+    # One open request per night and cadre.
+    services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=stranger, reason="x"))
+    with pytest.raises(ValidationError) as exc:
+        services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=stranger,
+                                               reason="y"))
+    assert "already awaits approval" in messages_of(exc)
+    assert DutySwap.objects.count() == 1
+
+
+def test_swap_on_a_draft_roster_is_refused(township, township_admin):
+    night = coming_night(township, days=40, published=False)
+    with pytest.raises(ValidationError) as exc:
+        services.save_swap(township_admin, DutySwap(shift=night, requested_by=night.staff,
+                                                    replacement=f.CadreFactory(organization=township), reason="x"))
+    assert "published roster" in messages_of(exc)
+
+
+def test_reject_needs_a_reason_and_leaves_the_night(township, township_admin, other_township_admin):
+    night = coming_night(township)
+    swap = services.save_swap(township_admin, DutySwap(shift=night, requested_by=night.staff,
+                                                       replacement=f.CadreFactory(organization=township), reason="x"))
+    with pytest.raises(PermissionDenied):
+        services.reject_swap(other_township_admin, swap, note="不同意")
+    with pytest.raises(ValidationError):
+        services.reject_swap(township_admin, swap, note=" ")
+    services.reject_swap(township_admin, swap, note="值班人员不足")
+    swap.refresh_from_db()
+    night.refresh_from_db()
+    assert swap.status == DutySwap.Status.REJECTED and night.staff == swap.requested_by
+
+
+# --- check-ins ----------------------------------------------------------------------------------
+
+def test_cadre_on_duty_checks_in_once(night, on_duty_user):
+    record = services.check_in(on_duty_user, night, location="值班室")
+    assert record.cadre == night.staff and record.history.get().history_user == on_duty_user
+    with pytest.raises(ValidationError) as exc:
+        services.check_in(on_duty_user, night)
+    assert "already checked in" in messages_of(exc)
+
+
+def test_check_in_by_someone_not_on_duty_or_outside_the_night(township, night):
+    other = f.UserFactory(role=Role.CADRE, cadre=f.CadreFactory(organization=township))
+    with pytest.raises(PermissionDenied):
+        services.check_in(other, night)
+    leader_user = f.UserFactory(role=Role.CADRE, cadre=night.leader)
+    with pytest.raises(ValidationError) as exc:
+        services.check_in(leader_user, night, at=timezone.now() - datetime.timedelta(days=3))
+    assert "falls between that day and noon the next day" in messages_of(exc)
+    assert not DutyCheckIn.objects.exists()
+
+
+def test_check_in_on_a_draft_roster_is_refused(township):
+    night = d.shift(township, published=False)
+    user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    with pytest.raises(ValidationError) as exc:
+        services.check_in(user, night)
+    assert "not published" in messages_of(exc)
+
+
+# --- spot checks --------------------------------------------------------------------------------
+
+def spot(township, day, cadre, result=SpotCheck.Result.PRESENT):
+    return SpotCheck(township=township, duty_date=day, cadre=cadre, checked_at=d.local(day, 22),
+                     method=SpotCheck.Method.PHONE, result=result)
+
+
+def test_spot_check_on_a_date_with_no_roster_is_refused(township, county_admin):
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        services.save_spot_check(county_admin, spot(township, day, f.CadreFactory(organization=township)))
+    assert "has no duty roster shift on" in messages_of(exc)
+    assert not SpotCheck.objects.exists()
+
+
+def test_spot_check_of_someone_not_on_duty_or_on_a_draft_roster(township, county_admin):
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    night = d.shift(township, day)
+    with pytest.raises(ValidationError) as exc:
+        services.save_spot_check(county_admin, spot(township, day, f.CadreFactory(organization=township)))
+    assert "is not on duty in" in messages_of(exc)
+    draft = d.shift(township, datetime.date(2020, 1, 1), published=False)
+    with pytest.raises(ValidationError) as exc:
+        services.save_spot_check(county_admin, spot(township, draft.date, draft.staff))
+    assert "not published" in messages_of(exc)
+    record = services.save_spot_check(county_admin, spot(township, day, night.leader))
+    assert record.shift == night and record.checked_by == county_admin and record.violation is None
+    assert not Violation.objects.exists()
+
+
+def test_absence_becomes_one_violation_candidate(township, county_admin):
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    night = d.shift(township, day)
+    record = services.save_spot_check(county_admin, spot(township, day, night.staff, SpotCheck.Result.ABSENT))
+    violation = Violation.objects.get()
+    assert record.violation == violation
+    assert violation.status == Violation.Status.CANDIDATE
+    assert violation.cadre == night.staff and violation.occurred_on == day
+    assert night.staff.name in violation.facts
+    # Saving the check again does not add a second candidate; its result stays as recorded.
+    record.notes = "补充说明"
+    services.save_spot_check(county_admin, record)
+    assert Violation.objects.count() == 1
+    record.result = SpotCheck.Result.PRESENT
+    with pytest.raises(ValidationError):
+        services.save_spot_check(county_admin, record)
+    with pytest.raises(ValidationError):
+        services.delete_spot_check(county_admin, SpotCheck.objects.get(pk=record.pk))
+    assert SpotCheck.objects.get(pk=record.pk).result == SpotCheck.Result.ABSENT
+
+
+def test_unreachable_is_not_a_violation(township, county_admin):
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    night = d.shift(township, day)
+    services.save_spot_check(county_admin, spot(township, day, night.staff, SpotCheck.Result.UNREACHABLE))
+    assert not Violation.objects.exists()
+
+
+def test_spot_check_cannot_be_in_the_future(township, county_admin):
+    night = d.shift(township, timezone.localdate() + datetime.timedelta(days=5))
+    record = spot(township, night.date, night.staff)
+    with pytest.raises(ValidationError) as exc:
+        services.save_spot_check(county_admin, record)
+    assert "cannot be in the future" in messages_of(exc)
