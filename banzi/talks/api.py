@@ -49,6 +49,13 @@ class TalkSerializer(BaseSerializer):
                   "reason_post_adjusted", "reason_difficulty", "place", "summary", "follow_up", *TIMESTAMPS]
         read_only_fields = ["organization"]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and "talkee" in fields:
+            fields["talkee"].queryset = services.talkee_choices(user)
+        return fields
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         shown = self.context.get("confidential")

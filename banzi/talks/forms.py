@@ -8,6 +8,7 @@ from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization
 
 from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlan, TalkPlanEntry
+from .services import talkee_choices
 
 
 class TalksModelForm(BaseModelForm):
@@ -47,6 +48,7 @@ class TalkForm(TalksModelForm):
         # The talker may be any active cadre (a county leader talks with a township member); a
         # township user picks among the cadres they manage, a cadre records their own talks.
         self.fields["talker"].queryset = Cadre.objects.visible_to(user)
+        self.fields["talkee"].queryset = talkee_choices(user)
         self.active_cadres("talker", "talkee")
 
     def clean(self):

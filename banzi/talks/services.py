@@ -26,6 +26,17 @@ def _in_scope(user, obj):
 
 # --- talks ----------------------------------------------------------------------------------------
 
+def talkee_choices(user):
+    """Whom a user may record a talk with: the cadres in their scope; a cadre (who records only the
+    talks they held) talks with the cadres of their own township, or, from a county department,
+    with any cadre."""
+    if getattr(user, "role", None) == Role.CADRE and user.cadre_id:
+        own = Cadre.objects.select_related("organization").get(pk=user.cadre_id)
+        township = own.organization.township_id
+        return Cadre.objects.filter(organization__township=township) if township else Cadre.objects.all()
+    return Cadre.objects.visible_to(user)
+
+
 def _stored_confidential(talk):
     """The confidential values as stored (the instance may carry what a form or API client sent)."""
     if talk.pk is None:
@@ -44,7 +55,7 @@ def save_talk(user, talk):
                                            "same cadre.")})
     if user.role == Role.CADRE and talk.talker_id != user.cadre_id:
         raise ValidationError({"talker": _("You can record only the talks you held yourself.")})
-    if talk.talkee_id and not _in_scope(user, talk.talkee):
+    if talk.talkee_id and not talkee_choices(user).filter(pk=talk.talkee_id).exists():
         raise ValidationError({"talkee": _("Choose a cadre of an organization you manage.")})
     if talk.pk is not None:
         stored = Talk.objects.get(pk=talk.pk)

@@ -48,6 +48,11 @@ class TalkSummaryView(ScopedMixin, DetailView):
     model = Talk
     template_name = "talks/talk_summary.html"
 
+    def get_object(self, queryset=None):
+        # Looked up unscoped so that a refusal outside the scope is recorded as well; the service
+        # answers 404 to anyone not entitled, in scope or not.
+        return get_object_or_404(Talk, pk=self.kwargs["pk"])
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["confidential"] = services.read_summary(self.request.user, self.object, via=_("summary page"))
