@@ -1,0 +1,5 @@
+"""Demo meetings: placeholder replaced below."""
+
+
+def load_governance_demo():
+    return {}

@@ -1,0 +1,336 @@
+"""Read-only governance figures, computed from the meetings as recorded: the organizational-life
+compliance calendar (period × meeting kind: held / missing / not yet due) per organization and year,
+the county overview, and the team members' attendance at lower-level organizational life meetings.
+
+Principle 1 ("enter once"): meetings also report themselves to the study app, as group study
+(central-group study, Party lectures) and as lead-by-example duty credits (theme Party day, dual
+organizational life, democratic appraisal, giving a Party lecture). Each function runs a constant
+number of queries, whatever the number of organizations, meetings or cadres.
+"""
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banzi.core import rules
+from banzi.org.models import Organization, TeamMembership
+from banzi.study import credits, duties, sources
+from banzi.study.models import StudyKind
+
+from .models import (
+    BRANCH_KINDS,
+    LOWER_LEVEL_ORG_KINDS,
+    Attendance,
+    Frequency,
+    Meeting,
+    MeetingKind,
+    OrgLifeRule,
+)
+from .services import meets
+
+ORG_LIFE_RULE = "governance.org_life"
+rules.register(
+    ORG_LIFE_RULE,
+    {"lower_level_minimum": 2},
+    _("Team members' dual organizational life"),
+    fields={"lower_level_minimum": _("Lower-level organizational life meetings a team member attends each year")},
+)
+
+HELD, MISSING, SHORT, NOT_DUE = "held", "missing", "short", "not_due"
+STATUS_LABELS = {
+    HELD: _("Held"),
+    MISSING: _("Missing"),
+    SHORT: _("Attendance below the minimum"),
+    NOT_DUE: _("Not yet due"),
+}
+STATUS_COLOURS = {HELD: "green", MISSING: "red", SHORT: "orange", NOT_DUE: "secondary"}
+
+# Study kinds: a meeting of these kinds is its attendees' group study.
+STUDY_KINDS = {MeetingKind.CENTRAL_GROUP: StudyKind.COMMITTEE_THEORY, MeetingKind.PARTY_LECTURE: StudyKind.PARTY_LECTURE}
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: datetime.date
+    end: datetime.date
+
+
+def periods(frequency, year):
+    """The periods of a year for a frequency: 12 months, 4 quarters, 2 halves or the year."""
+    def last_day(month):
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+    if frequency == Frequency.MONTHLY:
+        return [Period(str(_("Month %(n)d") % {"n": m}), datetime.date(year, m, 1), last_day(m)) for m in range(1, 13)]
+    if frequency == Frequency.QUARTERLY:
+        return [Period(str(_("Q%(n)d") % {"n": q}), datetime.date(year, 3 * q - 2, 1), last_day(3 * q))
+                for q in range(1, 5)]
+    if frequency == Frequency.HALF_YEARLY:
+        return [Period(str(_("First half")), datetime.date(year, 1, 1), last_day(6)),
+                Period(str(_("Second half")), datetime.date(year, 7, 1), last_day(12))]
+    return [Period(str(year), datetime.date(year, 1, 1), last_day(12))]
+
+
+@dataclass
+class Cell:
+    period: Period
+    status: str
+    meetings: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def colour(self):
+        return STATUS_COLOURS[self.status]
+
+
+@dataclass
+class RuleRow:
+    rule: OrgLifeRule
+    cells: list
+
+    def count(self, status):
+        return sum(1 for c in self.cells if c.status == status)
+
+
+@dataclass
+class OrganizationCompliance:
+    organization: Organization
+    rows: list
+
+    def count(self, status):
+        return sum(row.count(status) for row in self.rows)
+
+    @property
+    def due(self):
+        """Periods that have ended or already have their meeting."""
+        return self.count(HELD) + self.count(MISSING) + self.count(SHORT)
+
+    @property
+    def rate(self):
+        return round(100 * self.count(HELD) / self.due) if self.due else None
+
+
+def _meetings_of(organization_ids, start, end):
+    """The meetings of these organizations in the range with their attendance counts (one query)."""
+    member = Q(attendances__role=Attendance.Role.MEMBER)
+    return (Meeting.objects.filter(organization_id__in=organization_ids, held_on__range=(start, end))
+            .annotate(due_count=Count("attendances", filter=member),
+                      present_count=Count("attendances", filter=member & Q(attendances__present=True)))
+            .only("id", "organization_id", "kind", "held_on", "topic", "other_members_due", "other_members_present")
+            .order_by("held_on", "id"))
+
+
+def counts_toward(meeting, rule):
+    """Whether a meeting satisfies the rule's minimum attendance (always, without a minimum)."""
+    if not rule.min_attendance:
+        return True
+    due = meeting.due_count + meeting.other_members_due
+    present = meeting.present_count + meeting.other_members_present
+    return due > 0 and meets(present, due, rule.min_attendance)
+
+
+def active_rules():
+    return list(OrgLifeRule.objects.filter(is_active=True).order_by("organization_kind", "meeting_kind"))
+
+
+def compliance(organizations, year, today=None, rule_list=None):
+    """The compliance calendar of each organization for a year: for each rule of its kind, each
+    period of the rule's frequency is held (a meeting of the kind meeting the minimum attendance
+    was held in it), short (held, but below the minimum), missing (ended without one) or not yet
+    due. Three queries whatever the number of organizations."""
+    today = today or timezone.localdate()
+    organizations = list(organizations)
+    rule_list = active_rules() if rule_list is None else rule_list
+    by_kind = defaultdict(list)
+    for rule in rule_list:
+        by_kind[rule.organization_kind].append(rule)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    held = defaultdict(list)
+    for meeting in _meetings_of([o.pk for o in organizations if by_kind.get(o.kind)], start, end):
+        held[(meeting.organization_id, meeting.kind)].append(meeting)
+    result = []
+    for organization in organizations:
+        rows = []
+        for rule in by_kind.get(organization.kind, []):
+            meetings = held.get((organization.pk, rule.meeting_kind), [])
+            cells = []
+            for period in periods(rule.frequency, year):
+                inside = [m for m in meetings if period.start <= m.held_on <= period.end]
+                if any(counts_toward(m, rule) for m in inside):
+                    status = HELD
+                elif inside and period.end < today:
+                    status = SHORT
+                elif period.end < today:
+                    status = MISSING
+                else:
+                    status = NOT_DUE
+                cells.append(Cell(period, status, inside))
+            rows.append(RuleRow(rule, cells))
+        result.append(OrganizationCompliance(organization, rows))
+    return result
+
+
+def organizations_with_rules(user, township=None):
+    """The organizations the user sees that some active rule applies to, townships first."""
+    kinds = OrgLifeRule.objects.filter(is_active=True).values_list("organization_kind", flat=True).distinct()
+    qs = Organization.objects.visible_to(user).filter(kind__in=list(kinds), is_active=True)
+    if township is not None:
+        qs = qs.filter(township=township)
+    return qs.select_related("township").order_by("township__sort_order", "township__name", "kind", "sort_order",
+                                                   "name")
+
+
+@dataclass
+class TownshipOverview:
+    township: Organization
+    organizations: int
+    held: int
+    missing: int
+    short: int
+
+    @property
+    def due(self):
+        return self.held + self.missing + self.short
+
+    @property
+    def rate(self):
+        return round(100 * self.held / self.due) if self.due else None
+
+
+def county_overview(user, year, today=None):
+    """Per township: the organizations under rules and their held / missing / short periods of the year."""
+    organizations = list(organizations_with_rules(user))
+    totals = {}
+    for entry in compliance(organizations, year, today):
+        township = entry.organization.township or entry.organization
+        row = totals.setdefault(township.pk, TownshipOverview(township, 0, 0, 0, 0))
+        row.organizations += 1
+        row.held += entry.count(HELD)
+        row.missing += entry.count(MISSING)
+        row.short += entry.count(SHORT)
+    return sorted(totals.values(), key=lambda r: (r.township.sort_order, r.township.name))
+
+
+def missing_meetings(entries):
+    """(organization, rule, period) of every missing or short period, for the list of misses."""
+    return [(entry.organization, row.rule, cell) for entry in entries for row in entry.rows for cell in row.cells
+            if cell.status in (MISSING, SHORT)]
+
+
+# --- team members at lower-level organizational life --------------------------------------------
+
+@dataclass
+class DualLife:
+    membership: TeamMembership
+    attended: list
+    minimum: int
+
+    @property
+    def count(self):
+        return len(self.attended)
+
+    @property
+    def short_by(self):
+        return max(0, self.minimum - self.count)
+
+
+def lower_level_attendance(cadre_ids, start, end):
+    """Present attendances of these cadres at meetings of lower-level branches (one query)."""
+    return (Attendance.objects.filter(cadre_id__in=cadre_ids, present=True, meeting__held_on__range=(start, end),
+                                      meeting__kind__in=BRANCH_KINDS,
+                                      meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+            .select_related("meeting__organization").order_by("meeting__held_on"))
+
+
+def dual_org_life(user, year, township=None, today=None):
+    """Each team member on a team during the year, with the lower-level organizational life meetings
+    they attended that year against the minimum (two queries)."""
+    minimum = rules.get(ORG_LIFE_RULE)["lower_level_minimum"]
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    memberships = (TeamMembership.objects.visible_to(user).filter(started_on__lte=end)
+                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+                   .select_related("cadre", "position", "team__township")
+                   .order_by("team__township__sort_order", "team__township__name", "sort_order", "position__sort_order"))
+    if township is not None:
+        memberships = memberships.filter(team__township=township)
+    memberships = list(memberships)
+    attended = defaultdict(list)
+    for row in lower_level_attendance({m.cadre_id for m in memberships}, start, end):
+        attended[row.cadre_id].append(row.meeting)
+    seen, out = set(), []
+    for membership in memberships:
+        if membership.cadre_id in seen:
+            continue
+        seen.add(membership.cadre_id)
+        out.append(DualLife(membership, attended.get(membership.cadre_id, []), minimum))
+    return out
+
+
+# --- enter once: group study and duty credits ------------------------------------------------------
+
+@sources.provider
+def meeting_studies(start, end, organization_ids=None, cadre_ids=None):
+    """Central-group studies and Party lectures count as their attendees' group study (two queries)."""
+    qs = Meeting.objects.filter(kind__in=list(STUDY_KINDS), held_on__range=(start, end))
+    if organization_ids is not None:
+        qs = qs.filter(organization_id__in=organization_ids)
+    if cadre_ids is not None:
+        qs = qs.filter(Q(attendances__cadre_id__in=cadre_ids, attendances__present=True)
+                       | Q(lecturer_id__in=cadre_ids)).distinct()
+    present = Attendance.objects.filter(present=True).only("id", "meeting_id", "cadre_id")
+    for meeting in qs.prefetch_related(Prefetch("attendances", queryset=present, to_attr="present_rows")):
+        yield sources.GroupStudy(
+            organization_id=meeting.organization_id, date=meeting.held_on, kind=STUDY_KINDS[meeting.kind],
+            topic=meeting.topic, minutes=meeting.duration_minutes,
+            attendee_ids=frozenset(a.cadre_id for a in meeting.present_rows), lecturer_id=meeting.lecturer_id,
+            url=meeting.get_absolute_url(), source="governance.meeting", source_id=meeting.pk)
+
+
+def _team_spans(cadre_ids, start, end):
+    spans = defaultdict(list)
+    memberships = (TeamMembership.objects.filter(cadre_id__in=cadre_ids, started_on__lte=end)
+                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+                   .values_list("cadre_id", "started_on", "ended_on"))
+    for cadre_id, started_on, ended_on in memberships:
+        spans[cadre_id].append((started_on, ended_on))
+    return spans
+
+
+def _on_team(spans, day):
+    return any(s <= day and (e is None or e > day) for s, e in spans)
+
+
+@credits.provider
+def meeting_credits(cadre_ids, start, end):
+    """Duties a meeting proves (three queries): attending a theme Party day; a team member attending
+    a lower-level branch's organizational life (dual organizational life); attending a democratic
+    appraisal; giving a Party lecture."""
+    rows = (Attendance.objects.filter(cadre_id__in=cadre_ids, present=True, meeting__held_on__range=(start, end),
+                                      meeting__kind__in=BRANCH_KINDS)
+            .select_related("meeting__organization"))
+    spans = _team_spans(cadre_ids, start, end)
+    for row in rows:
+        meeting = row.meeting
+        label, url = str(meeting), meeting.get_absolute_url()
+        common = {"cadre_id": row.cadre_id, "date": meeting.held_on, "label": label, "url": url,
+                  "source": "governance.meeting", "source_id": meeting.pk}
+        if meeting.kind == MeetingKind.THEME_PARTY_DAY:
+            yield credits.Credit(duty_key=duties.THEME_PARTY_DAY, **common)
+        if meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL:
+            yield credits.Credit(duty_key=duties.DEMOCRATIC_APPRAISAL, **common)
+        if meeting.organization.kind in LOWER_LEVEL_ORG_KINDS and _on_team(spans.get(row.cadre_id, ()), meeting.held_on):
+            yield credits.Credit(duty_key=duties.DUAL_ORG_LIFE, **common)
+    lectures = Meeting.objects.filter(lecturer_id__in=cadre_ids, kind=MeetingKind.PARTY_LECTURE,
+                                      held_on__range=(start, end))
+    for meeting in lectures:
+        yield credits.Credit(cadre_id=meeting.lecturer_id, duty_key=duties.PARTY_LECTURE, date=meeting.held_on,
+                             label=str(meeting), url=meeting.get_absolute_url(), source="governance.meeting",
+                             source_id=meeting.pk)

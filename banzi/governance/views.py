@@ -1,0 +1,324 @@
+"""Governance pages: declarations over core's generic views; the meeting page with its attendance,
+agenda items and (democratic life meeting) criticism, rectification and talks; the decision sheet;
+the compliance calendar, the county overview and the team members' dual organizational life."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from banzi.core.uploads import FileDownloadView
+from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.org.models import Organization
+from banzi.tasks.views import FormAwareEditView, StepView
+
+from . import filters, forms, metrics, services, tables
+from .models import AgendaItem, Attendance, Meeting, OrgLifeRule
+
+_MEMBER = Q(attendances__role=Attendance.Role.MEMBER)
+
+
+def _editable(user, obj):
+    return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
+
+
+# --- meetings ---------------------------------------------------------------------------------------
+
+class MeetingListView(ObjectListView):
+    queryset = (Meeting.objects.select_related("organization", "chair")
+                .annotate(due_count=Count("attendances", filter=_MEMBER),
+                          present_count=Count("attendances", filter=_MEMBER & Q(attendances__present=True)))
+                .order_by("-held_on", "-id"))
+    filterset_class = filters.MeetingFilterSet
+    table_class = tables.MeetingTable
+
+
+class MeetingDetailView(ObjectDetailView):
+    queryset = Meeting.objects.select_related("organization", "chair", "recorder", "lecturer")
+    template_name = "governance/meeting_detail.html"
+    exclude = ("attachment", "other_members_present", "opinions_solicited", "opinions_solicited_from")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meeting, user = self.object, self.request.user
+        rows = list(meeting.attendances.select_related("cadre").order_by("role", "sort_order", "id"))
+        ctx["members"] = [a for a in rows if a.role == Attendance.Role.MEMBER]
+        ctx["leaders"] = [a for a in rows if a.role == Attendance.Role.LEADER]
+        ctx["due"], ctx["present"] = services.attendance_counts(meeting, rows)
+        ctx["attendance_recorded"] = bool(ctx["members"]) and all(a.present is not None for a in ctx["members"])
+        ctx["items"] = meeting.items.visible_to(user).select_related("proposer").order_by("sort_order", "id")
+        if ctx["edit_url"]:
+            ctx["attendance_url"] = reverse("governance:meeting_attendance", args=[meeting.pk])
+            ctx["add_item_url"] = f"{reverse('governance:agendaitem_add')}?meeting={meeting.pk}"
+        if meeting.is_life_meeting:
+            ctx["criticisms"] = [a for a in ctx["members"] if a.self_criticism or a.criticism_received]
+            ctx["rectifications"] = meeting.rectifications.visible_to(user).select_related("responsible")
+            # Only who talked with whom, when and which kind: never what was said.
+            ctx["talks"] = meeting.talks.select_related("talker", "talkee").only(
+                "id", "held_on", "kind", "talker__name", "talkee__name")
+            if ctx["edit_url"]:
+                ctx["criticism_form"] = forms.CriticismForm(meeting=meeting, prefix="criticism")
+                ctx["rectification_form"] = forms.RectificationForm(meeting=meeting, user=user, prefix="rect")
+                ctx["talks_form"] = forms.TalksForm(meeting=meeting, user=user, prefix="talks")
+        return ctx
+
+
+class MeetingEditView(FormAwareEditView):
+    model = Meeting
+    form_class = forms.MeetingForm
+    template_name = "governance/meeting_edit.html"
+
+    def form_service(self, user, meeting, form):
+        return services.save_meeting(user, meeting, members_due=form.members_due_value())
+
+
+class MeetingDeleteView(ObjectDeleteView):
+    model = Meeting
+    service = staticmethod(services.delete_meeting)
+
+
+class MeetingFileView(FileDownloadView):
+    model, field = Meeting, "attachment"
+
+
+class AttendanceView(ScopedMixin, FormView):
+    """The attendance sheet of a meeting: every member due present or absent with a reason."""
+
+    model = Meeting
+    template_name = "governance/attendance.html"
+    form_class = forms.AttendanceForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.meeting = get_object_or_404(self.get_queryset().select_related("organization"), pk=kwargs["pk"])
+        if not _editable(request.user, self.meeting):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting, "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            services.record_attendance(self.request.user, self.meeting, **form.service_arguments())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The attendance has been recorded."))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.meeting}
+
+
+class CriticismStep(StepView):
+    model = Meeting
+    prefix = "criticism"
+    anchor = "criticism"
+    success_message = gettext_lazy("The member's self-criticism has been recorded.")
+
+    def get_form(self, request, obj):
+        return forms.CriticismForm(request.POST, meeting=obj, prefix=self.prefix)
+
+    def perform(self, user, meeting, data):
+        services.record_criticism(user, meeting, data["cadre"], self_criticism=data["self_criticism"],
+                                  criticism_received=data["criticism_received"])
+
+
+class RectificationStep(StepView):
+    model = Meeting
+    prefix = "rect"
+    anchor = "rectifications"
+    success_message = gettext_lazy("The rectification measure is on the problem list.")
+
+    def get_form(self, request, obj):
+        return forms.RectificationForm(request.POST, meeting=obj, user=request.user, prefix=self.prefix)
+
+    def perform(self, user, meeting, data):
+        services.add_rectification(user, meeting, description=data["description"], responsible=data["responsible"],
+                                   deadline=data["deadline"], measures=data["measures"])
+
+
+class TalksStep(StepView):
+    model = Meeting
+    prefix = "talks"
+    anchor = "talks"
+    success_message = gettext_lazy("The talks held beforehand have been linked.")
+
+    def get_form(self, request, obj):
+        return forms.TalksForm(request.POST, meeting=obj, user=request.user, prefix=self.prefix)
+
+    def perform(self, user, meeting, data):
+        services.link_talks(user, meeting, data["talks"])
+
+
+# --- agenda items and decisions ---------------------------------------------------------------------
+
+class AgendaItemListView(ObjectListView):
+    queryset = AgendaItem.objects.select_related("meeting", "proposer")
+    filterset_class = filters.AgendaItemFilterSet
+    table_class = tables.AgendaItemTable
+
+
+class AgendaItemDetailView(ObjectDetailView):
+    queryset = AgendaItem.objects.select_related("meeting__organization", "meeting__chair", "proposer",
+                                                 "reconsiders")
+    template_name = "governance/agendaitem_detail.html"
+    fields = ("meeting", "sort_order", "title", "category", "proposer", "description", "reconsiders")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        item = self.object
+        ctx["opinions"] = item.opinions.select_related("cadre")
+        ctx["reconsiderations"] = item.reconsiderations.visible_to(self.request.user)
+        if item.is_decided:
+            ctx["edit_url"] = ctx["delete_url"] = None  # a decided item is reconsidered, never edited
+            if _editable(self.request.user, item):
+                ctx["reconsider_url"] = "{}?reconsiders={}&category={}".format(
+                    reverse("governance:agendaitem_add"), item.pk, item.category)
+        elif ctx["edit_url"]:
+            ctx["decision_url"] = reverse("governance:agendaitem_decision", args=[item.pk])
+        return ctx
+
+
+class AgendaItemEditView(ObjectEditView):
+    model = AgendaItem
+    form_class = forms.AgendaItemForm
+    service = staticmethod(services.save_agenda_item)
+
+
+class AgendaItemDeleteView(ObjectDeleteView):
+    model = AgendaItem
+    service = staticmethod(services.delete_agenda_item)
+
+
+class DecisionView(ScopedMixin, FormView):
+    """The decision sheet of an agenda item; a broken rule comes back as one message above the sheet,
+    with what was entered kept."""
+
+    model = AgendaItem
+    template_name = "governance/decision.html"
+    form_class = forms.DecisionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.item = get_object_or_404(self.get_queryset().select_related("meeting__chair", "meeting__organization"),
+                                      pk=kwargs["pk"])
+        if not _editable(request.user, self.item):
+            raise PermissionDenied
+        if self.item.is_decided:
+            messages.info(request, _("This item is already decided; reconsider it with a new item."))
+            return HttpResponseRedirect(self.item.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.item}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.record_decision(
+                self.request.user, self.item, opinions=form.opinions(), outcome=data["outcome"],
+                votes_for=data["votes_for"], votes_against=data["votes_against"], votes_abstain=data["votes_abstain"],
+                decision=data["decision"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The decision has been recorded: %(outcome)s.") % {
+            "outcome": self.item.get_outcome_display()})
+        return HttpResponseRedirect(self.item.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.item
+        ctx["due"], ctx["present"] = services.attendance_counts(self.item.meeting)
+        return ctx
+
+
+# --- organizational-life rules and compliance -------------------------------------------------------
+
+class OrgLifeRuleListView(ObjectListView):
+    queryset = OrgLifeRule.objects.all()
+    filterset_class = filters.OrgLifeRuleFilterSet
+    table_class = tables.OrgLifeRuleTable
+
+
+class OrgLifeRuleDetailView(ObjectDetailView):
+    queryset = OrgLifeRule.objects.all()
+
+
+class OrgLifeRuleEditView(ObjectEditView):
+    model = OrgLifeRule
+    form_class = forms.OrgLifeRuleForm
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+class ComplianceView(LoginRequiredMixin, TemplateView):
+    """The compliance calendar of the organizations of a township (or one organization) for a year."""
+
+    template_name = "governance/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, year = self.request.user, _year(self.request)
+        townships = Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP)
+        township = townships.filter(pk=self.request.GET.get("township") or 0).first() \
+            if self.request.GET.get("township", "").isdigit() else None
+        if township is None and user.township_id:
+            township = townships.filter(pk=user.township_id).first()
+        township = township or townships.order_by("sort_order", "name").first()
+        organizations = metrics.organizations_with_rules(user, township) if township else []
+        organization_id = self.request.GET.get("organization", "")
+        if organization_id.isdigit():
+            organizations = [o for o in organizations if o.pk == int(organization_id)]
+        entries = metrics.compliance(organizations, year)
+        ctx.update(year=year, years=range(year - 2, year + 2), township=township, townships=townships,
+                   entries=entries, misses=metrics.missing_meetings(entries), statuses=metrics.STATUS_LABELS,
+                   colours=metrics.STATUS_COLOURS)
+        return ctx
+
+
+class OverviewView(LoginRequiredMixin, TemplateView):
+    """The county overview: per township, the required meetings of the year held and missing."""
+
+    template_name = "governance/overview.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year(self.request)
+        ctx.update(year=year, years=range(year - 2, year + 2), rows=metrics.county_overview(self.request.user, year))
+        return ctx
+
+
+class DualLifeView(LoginRequiredMixin, TemplateView):
+    """Team members' attendance at lower-level organizational life meetings against the minimum."""
+
+    template_name = "governance/dual_life.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year(self.request)
+        rows = metrics.dual_org_life(self.request.user, year)
+        if self.request.GET.get("short") == "1":
+            rows = [r for r in rows if r.short_by]
+        ctx.update(year=year, years=range(year - 2, year + 2), rows=rows,
+                   short_count=sum(1 for r in rows if r.short_by),
+                   minimum=metrics.rules.get(metrics.ORG_LIFE_RULE)["lower_level_minimum"])
+        return ctx
