@@ -42,7 +42,7 @@ def account(cadre, role=Role.CADRE, township=None):
                                organization=township if role == Role.TOWNSHIP_ADMIN else None)
 
 
-def team(township, elected_on=datetime.date(2021, 9, 1)):
+def team(township, elected_on=datetime.date(2024, 9, 1)):
     """The township's current leadership team with a secretary, an organization committee member
     and an ordinary member, each with a user account. Returns a dict of cadres and users."""
     the_team = f.TeamFactory(township=township, elected_on=elected_on)
