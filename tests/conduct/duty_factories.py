@@ -30,7 +30,7 @@ def local(day, hour=21, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def team_member(township, cadre=None, started_on=datetime.date(2021, 9, 1)):
+def team_member(township, cadre=None, started_on=datetime.date(1990, 1, 1)):
     """A cadre who sits on the township's leadership team from `started_on` on."""
     cadre = cadre or f.CadreFactory(organization=township)
     team = f.TeamFactory(township=township, elected_on=started_on - datetime.timedelta(days=n()))
@@ -43,10 +43,10 @@ def month_of(day):
 
 
 def roster(township, year=None, month=None, *, published=False):
-    """A roster for the month (default: a month of its own, far in the past, so that many fit)."""
+    """A roster for the month (default: a month of its own between 1991 and 2020, so that many fit)."""
     if year is None:
         index = n()
-        year, month = 2000 + index // 12, index % 12 + 1
+        year, month = 1991 + (index // 12) % 30, index % 12 + 1
     status = DutyRoster.Status.PUBLISHED if published else DutyRoster.Status.DRAFT
     return DutyRoster.objects.create(township=township, year=year, month=month, status=status)
 

@@ -35,6 +35,9 @@ class DutyShiftTable(BaseTable):
         model = DutyShift
         fields = ("date", "township", "leader", "staff", "roster_status", "notes")
 
+    def value_date(self, value):
+        return value.isoformat()
+
     def render_roster_status(self, record):
         return record.roster.get_status_display()
 

@@ -1,0 +1,199 @@
+"""Overnight duty pages, API, import and reminders: tonight's view across townships, the cadre's
+check-in from the shift page, swap decisions through the steps, the roster import (every bad row
+named, nothing saved), reminders the day before (sent once), and the API's scope and figures."""
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap
+from banzi.conduct.duty.reminders import duty_messages
+from banzi.core.notifications import notify_many
+from banzi.core.roles import Role
+from tests import factories as f
+from tests.conduct import duty_factories as d
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tonight_shows_every_township_with_check_ins(township, other_township, county_client, township_client):
+    here, there = d.shift(township), d.shift(other_township)
+    DutyCheckIn.objects.create(shift=here, cadre=here.staff, checked_in_at=timezone.now())
+    response = county_client.get(reverse("conduct:duty_tonight"))
+    rows = {row["shift"].pk: row for row in response.context["rows"]}
+    assert set(rows) == {here.pk, there.pk}
+    assert rows[here.pk]["staff_check_in"] is not None and rows[here.pk]["leader_check_in"] is None
+    assert rows[there.pk]["staff_check_in"] is None
+    response = township_client.get(reverse("conduct:duty_tonight"))
+    assert [row["shift"].pk for row in response.context["rows"]] == [here.pk]
+    assert other_township.name not in response.content.decode()
+
+
+def test_cadre_checks_in_from_the_shift_page(township, client_for):
+    night = d.shift(township)
+    user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    client = client_for(user)
+    page = client.get(night.get_absolute_url())
+    assert page.status_code == 200 and page.context["check_in_form"] is not None
+    response = client.post(reverse("conduct:dutyshift_check_in", args=[night.pk]), {"location": "值班室"})
+    assert response.status_code == 302
+    assert DutyCheckIn.objects.get().cadre == night.staff
+    # Someone else's night is not even there.
+    other = d.shift(township, timezone.localdate() + datetime.timedelta(days=1))
+    assert client.post(reverse("conduct:dutyshift_check_in", args=[other.pk])).status_code == 404
+
+
+def test_swap_steps(township, township_admin, client_for):
+    night = d.shift(township, timezone.localdate() + datetime.timedelta(days=2))
+    swap = DutySwap.objects.create(shift=night, requested_by=night.staff,
+                                   replacement=f.CadreFactory(organization=township), reason="培训")
+    cadre_client = client_for(f.UserFactory(role=Role.CADRE, cadre=night.staff))
+    assert cadre_client.post(reverse("conduct:dutyswap_approve", args=[swap.pk])).status_code == 403
+    client = client_for(township_admin)
+    assert "decision_form" in client.get(swap.get_absolute_url()).context
+    client.post(reverse("conduct:dutyswap_approve", args=[swap.pk]), {"note": "同意"})
+    night.refresh_from_db()
+    assert night.staff == swap.replacement
+
+
+def test_publish_step(township, township_client):
+    roster = d.roster(township, 2026, 1)
+    d.shift(township, datetime.date(2026, 1, 5), roster_=roster)
+    township_client.post(reverse("conduct:dutyroster_publish", args=[roster.pk]))
+    roster.refresh_from_db()
+    assert roster.is_published
+
+
+# --- roster import ------------------------------------------------------------------------------
+
+HEADINGS = ["乡镇", "日期", "带班领导", "值班人员", "备注"]
+
+
+def xlsx(rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADINGS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("值班表.xlsx", buffer.getvalue())
+
+
+def errors(response):
+    return {(e["row"], e["column"]): e["message"] for e in response.context["report"].errors}
+
+
+def test_roster_import_drafts_the_month(township, township_admin, client_for):
+    client = client_for(township_admin)
+    leader = d.team_member(township, f.CadreFactory(organization=township, name="王书记"))
+    f.CadreFactory(organization=township, name="赵干事")
+    url = reverse("conduct:dutyshift_import")
+    response = client.post(url, {"file": xlsx([[township.name, "2026-12-01", "王书记", "赵干事", ""],
+                                               [township.name, "2026-12-02", "王书记", "赵干事", ""]])})
+    assert not response.context["report"].has_errors, errors(response)
+    client.post(url, {"job": response.context["job"].pk})
+    roster = DutyRoster.objects.get(township=township, year=2026, month=12)
+    assert roster.status == DutyRoster.Status.DRAFT
+    assert list(roster.shifts.values_list("leader", flat=True)) == [leader.pk, leader.pk]
+
+
+def test_roster_import_reports_every_bad_row(township, other_township, township_admin, client_for):
+    client = client_for(township_admin)
+    d.team_member(township, f.CadreFactory(organization=township, name="王书记"))
+    f.CadreFactory(organization=township, name="赵干事")
+    f.CadreFactory(organization=other_township, name="外镇干部")
+    response = client.post(reverse("conduct:dutyshift_import"), {"file": xlsx([
+        [township.name, "2026-12-01", "王书记", "赵干事", ""],
+        [township.name, "2026-12-02", "王书记", "外镇干部", ""],
+        [township.name, "2026-02-30", "王书记", "赵干事", ""],
+        [township.name, "2026-12-04", "赵干事", "王书记", ""],
+        [township.name, "2026-12-01", "王书记", "赵干事", ""],
+    ])})
+    assert response.context["job"] is None
+    found = errors(response)
+    assert "No cadre named “外镇干部”" in found[(3, "值班人员")]
+    assert "is not a date" in found[(4, "日期")]
+    assert "not a member of the township's leadership team" in found[(5, "带班领导")]
+    assert (6, "日期") in found  # the same night twice
+    assert not DutyShift.objects.exists() and not DutyRoster.objects.exists()
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+def test_reminder_the_day_before_is_sent_once(township):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    night = d.shift(township, tomorrow)
+    staff_user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    leader_user = f.UserFactory(role=Role.CADRE, cadre=night.leader)
+    messages = list(duty_messages())
+    assert {m.user_id for m in messages} == {staff_user.pk, leader_user.pk}
+    assert notify_many(messages) == 2
+    assert notify_many(list(duty_messages())) == 0
+    # A draft roster's night reminds nobody.
+    other = f.TownshipFactory(parent=township.parent)
+    d.shift(other, tomorrow, published=False)
+    assert len(list(duty_messages())) == 2
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+def api_for(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+BASE = "/api/v1/conduct"
+ENDPOINTS = {
+    "duty-rosters": d.roster,
+    "duty-shifts": d.spread_shift,
+    "duty-swaps": d.swap,
+    "duty-check-ins": d.check_in,
+    "spot-checks": d.spot_check,
+    "attendance": d.attendance,
+}
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_api_scope_and_query_counts(endpoint, township, other_township, county_admin, township_admin):
+    make = ENDPOINTS[endpoint]
+    own, other = make(township), make(other_township)
+    client = api_for(township_admin)
+    response = client.get(f"{BASE}/{endpoint}/")
+    assert response.status_code == 200
+    listed = {row["id"] for row in response.json()["results"]}
+    assert own.pk in listed and other.pk not in listed
+    assert client.get(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
+    assert client.delete(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
+
+    county = api_for(county_admin)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert county.get(f"{BASE}/{endpoint}/", {"page_size": 100}).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(6):
+        make(township)
+    assert queries() == few
+
+
+def test_api_check_in_and_tonight(township):
+    night = d.shift(township)
+    user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    response = api_for(user).post(f"{BASE}/duty-shifts/{night.pk}/check-in/", {"location": "值班室"})
+    assert response.status_code == 201, response.content
+    county = api_for(f.UserFactory(role=Role.COUNTY_ADMIN))
+    figures = county.get(f"{BASE}/duty-tonight/").json()
+    assert figures["shifts"] == 1 and figures["on_duty"] == 2 and figures["checked_in"] == 1
