@@ -243,7 +243,9 @@ class SupervisedReport(BaseModel):
     content = models.TextField(_("content"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
 
-    scope = Scope(township="item__organization__township", cadre="item__assignee")
+    # The assignee reports on their own items (see services.reports_own_item).
+    scope = Scope(township="item__organization__township", cadre="item__assignee",
+                  write_roles=frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE}))
 
     class Meta:
         verbose_name = _("supervised item report")

@@ -621,10 +621,34 @@ def _report(user, item, kind, content, at, percent=None):
     return services.save_object(user, report)
 
 
+def reports_own_item(user, item):
+    """The assignee cadre reports on their own item: deploys it, reports progress, reports it done
+    (the "1", "3" and "7" of 13710 are theirs to meet). Editing, closing out and reopening the item
+    stay with the committee."""
+    return (getattr(user, "role", None) == Role.CADRE and user.cadre_id is not None
+            and item.assignee_id == user.cadre_id and can_write_model(user, SupervisedReport))
+
+
+def _ensure_can_report(user, item):
+    if not reports_own_item(user, item):
+        services.ensure_can_write(user, item)
+
+
+def _save_reported_item(user, item, reason):
+    """Save the item after a report step. The assignee may report but not edit the item, so the
+    clock fields their report moved are saved as derived values, with the cadre in the history."""
+    if reports_own_item(user, item) and not can_write_model(user, SupervisedItem):
+        item._history_user = user
+        item._change_reason = reason
+        item.save(update_fields=["deployed_at", "first_report_at", "done_at", "status", "updated_at"])
+        return item
+    return services.save_object(user, item, reason=reason)
+
+
 @transaction.atomic
 def record_deployment(user, item, *, content, at=None):
     """Record that the assignee has deployed the item (the "1" of 13710)."""
-    services.ensure_can_write(user, item)
+    _ensure_can_report(user, item)
     item = _fresh(item)
     _ensure_open(item)
     if item.deployed_at is not None:
@@ -637,14 +661,14 @@ def record_deployment(user, item, *, content, at=None):
     item.deployed_at = at
     if item.status == SupervisedItem.Status.ASSIGNED:
         item.status = SupervisedItem.Status.DEPLOYED
-    return services.save_object(user, item, reason=_("Deployed"))
+    return _save_reported_item(user, item, _("Deployed"))
 
 
 @transaction.atomic
 def add_report(user, item, *, content, percent=None, kind=None, at=None):
     """Report progress on an open item (the "3" of 13710, then further reports). The first report
     sets the first-report time; an item on a filed timetable reports monthly."""
-    services.ensure_can_write(user, item)
+    _ensure_can_report(user, item)
     item = _fresh(item)
     if item.is_closed:
         raise ValidationError(_("“%(item)s” has been closed out; no more reports can be added to it.") % {"item": item})
@@ -665,7 +689,7 @@ def add_report(user, item, *, content, percent=None, kind=None, at=None):
         item.first_report_at = at
     if item.status in (SupervisedItem.Status.ASSIGNED, SupervisedItem.Status.DEPLOYED):
         item.status = SupervisedItem.Status.IN_PROGRESS
-    services.save_object(user, item, reason=_("Progress reported"))
+    _save_reported_item(user, item, _("Progress reported"))
     return report
 
 
@@ -692,7 +716,7 @@ def file_timetable(user, item, *, due_on, plan):
 @transaction.atomic
 def mark_done(user, item, *, content, at=None):
     """Report the item done (the "7" of 13710, or the month); it then awaits close-out."""
-    services.ensure_can_write(user, item)
+    _ensure_can_report(user, item)
     item = _fresh(item)
     _ensure_open(item)
     if item.status == SupervisedItem.Status.DONE:
@@ -705,7 +729,7 @@ def mark_done(user, item, *, content, at=None):
     if item.first_report_at is None:
         item.first_report_at = at
     item.status = SupervisedItem.Status.DONE
-    return services.save_object(user, item, reason=_("Done"))
+    return _save_reported_item(user, item, _("Done"))
 
 
 def may_close_out(user, item):

@@ -195,9 +195,16 @@ class SupervisedItemDetailView(ObjectDetailView):
         )
         ctx["state_badge"] = tables.state_badge(ctx["state"])
         ctx["steps"] = self.allowed_steps(item, bool(ctx["edit_url"]))
+        if not ctx["edit_url"] and services.reports_own_item(user, item):
+            ctx["steps"] = self.reporting_steps(item)
         if item.is_closed:
             ctx["edit_url"] = ctx["delete_url"] = None  # a closed item is reopened, never edited
         return ctx
+
+    def reporting_steps(self, item):
+        """The steps the assignee cadre takes on their own item: deploy, report, report done."""
+        steps = self.allowed_steps(item, True)
+        return {name: form for name, form in steps.items() if name in ("deploy", "report", "done")}
 
     def allowed_steps(self, item, can_write):
         """The workflow steps this user may take now, each with its form."""

@@ -251,6 +251,7 @@ register(ModelCase(
     update={"content": "已召开专题会并分解任务"},
     move=_set("item", lambda other: item(other)),
     make_own=lambda cadre: supervised_report(cadre.organization, cadre),
+    cadre_writes_own=True,
     export_label=lambda record: record.item.title,
 ))
 

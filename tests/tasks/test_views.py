@@ -214,9 +214,11 @@ def test_steps_are_shown_only_to_those_allowed(township, county_admin, township_
     for step in ("deploy", "report", "done"):
         assert url(f"superviseditem_{step}", item.pk) in body
     assert url("superviseditem_close_out", item.pk) not in body
-    for client in (auditor_client, cadre_client):
-        body = client.get(item.get_absolute_url()).content.decode()
-        assert url("superviseditem_report", item.pk) not in body
+    body = auditor_client.get(item.get_absolute_url()).content.decode()
+    assert url("superviseditem_report", item.pk) not in body
+    # The assignee reports on their own item but does not close it out.
+    body = cadre_client.get(item.get_absolute_url()).content.decode()
+    assert url("superviseditem_report", item.pk) in body and url("superviseditem_close_out", item.pk) not in body
 
     services.mark_done(township_admin, item, content="完成")
     body = township_client.get(item.get_absolute_url()).content.decode()
@@ -342,9 +344,12 @@ def test_township_admin_cannot_act_on_another_townships_records(other_township, 
 
 def test_auditor_and_cadre_cannot_take_steps(township, auditor_client, cadre_user, cadre_client):
     item = c.item(township, assignee=cadre_user.cadre)
-    for client in (auditor_client, cadre_client):
-        assert client.post(url("superviseditem_report", item.pk), {"report-content": "x"}).status_code == 403
-    assert not item.reports.exists()
+    assert auditor_client.post(url("superviseditem_report", item.pk), {"report-content": "x"}).status_code == 403
+    # The cadre reports on their own item (test_cadre_item_reports.py) but takes no committee step.
+    for step, data in (("timetable", {"timetable-due_on": "2099-01-01", "timetable-plan": "x"}),
+                       ("close_out", {"close_out-evidence": "x"}), ("reopen", {"reopen-reason": "x"})):
+        assert cadre_client.post(url(f"superviseditem_{step}", item.pk), data).status_code == 403
+    assert not item.reports.exists() and not item.reopenings.exists()
 
 
 # --- look-back review sheet --------------------------------------------------------------------
