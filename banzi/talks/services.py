@@ -6,6 +6,8 @@ one clear `ValidationError` per broken rule, so nothing is saved when a rule is 
 summary goes through `read_summary`, which refuses anyone not entitled as if the talk did not exist
 (404) and records every read in the audit trail.
 """
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -105,33 +107,48 @@ def save_plan_entry(user, entry):
     return services.save_object(user, entry)
 
 
-def priority_group_of(cadre, plan, open_problem_cadres=frozenset(), leaving_cadres=frozenset()):
-    """The priority group a cadre falls in for a plan: leaving the team, reported problems, newly
-    appointed (promoted in the year before the plan started), key position, or none."""
+def priority_group_of(cadre, plan, *, new_members=frozenset(), leaving=frozenset()):
+    """The priority group a cadre falls in for a plan: leaving the team, newly appointed (first
+    joined a team at this election, or promoted in the year before the plan), key position, or none.
+    Reported problems are known to the department, not to the records: it sets that group itself."""
     group = TalkPlanEntry.PriorityGroup
-    if cadre.pk in leaving_cadres:
+    if cadre.pk in leaving:
         return group.LEAVING
-    if cadre.pk in open_problem_cadres:
-        return group.REPORTED_PROBLEMS
-    if cadre.is_newly_promoted and cadre.promoted_on and (plan.starts_on - cadre.promoted_on).days <= 366:
+    promoted = cadre.is_newly_promoted and cadre.promoted_on and 0 <= (plan.starts_on - cadre.promoted_on).days <= 366
+    if cadre.pk in new_members or promoted:
         return group.NEWLY_APPOINTED
     if cadre.is_key_position:
         return group.KEY_POSITION
     return group.NONE
 
 
-def plan_candidates(plan, on=None):
-    """Who a plan must cover: for a county plan every current township team member, for a township
-    plan the township's active general cadres (cadres not on its current team)."""
-    on = on or plan.starts_on
-    members = TeamMembership.objects.current(on).select_related("cadre", "team__township")
+ELECTION_WINDOW_DAYS = 90
+
+
+def plan_candidates(plan):
+    """Who a plan must cover, as (cadres, ids of new team members, ids of those leaving a team).
+
+    A county plan covers every current township team member and those who left a team in the
+    90 days before the plan started; a township plan covers the township's active general cadres
+    (cadres not on its current team)."""
+    on = plan.starts_on
+    window = on - datetime.timedelta(days=ELECTION_WINDOW_DAYS)
+    memberships = TeamMembership.objects.select_related("cadre", "team__township")
+    current = memberships.current(on).filter(cadre__status=Cadre.Status.ACTIVE)
     if plan.organization.kind == Organization.Kind.COUNTY:
-        return [m.cadre for m in members.filter(cadre__status=Cadre.Status.ACTIVE).order_by(
-            "team__township__sort_order", "sort_order", "id")]
-    team_ids = set(members.filter(team__township=plan.organization).values_list("cadre_id", flat=True))
+        cadres = [m.cadre for m in current.order_by("team__township__sort_order", "sort_order", "id")]
+        current_ids = {c.pk for c in cadres}
+        earlier = set(memberships.filter(cadre__in=current_ids, started_on__lt=window).values_list("cadre_id", flat=True))
+        new_members = {m.cadre_id for m in current if m.started_on >= window and m.cadre_id not in earlier}
+        left = [m.cadre for m in memberships.filter(ended_on__gte=window, ended_on__lte=on, cadre__status=Cadre.Status.ACTIVE)
+                .exclude(cadre__in=current_ids).order_by("ended_on", "id")]
+        seen = set()
+        left = [c for c in left if not (c.pk in seen or seen.add(c.pk))]
+        return cadres + left, new_members, {c.pk for c in left}
+    team_ids = set(current.filter(team__township=plan.organization).values_list("cadre_id", flat=True))
     cadres = Cadre.objects.filter(organization__township=plan.organization, status=Cadre.Status.ACTIVE).order_by(
         "name_pinyin", "id")
-    return [c for c in cadres if c.pk not in team_ids]
+    return [c for c in cadres if c.pk not in team_ids], set(), set()
 
 
 @transaction.atomic
@@ -145,17 +162,15 @@ def fill_plan(user, plan, *, talker_organization=None, expected_talker=None, due
     if due_on < plan.starts_on or due_on > plan.due_on:
         raise ValidationError({"due_on": _("The due date must fall within the plan (%(start)s to %(end)s).")
                                % {"start": plan.starts_on.isoformat(), "end": plan.due_on.isoformat()}})
-    from banzi.tasks.models import Problem
-
     existing = set(plan.entries.values_list("talkee_id", flat=True))
-    candidates = [c for c in plan_candidates(plan) if c.pk not in existing and c.pk != getattr(expected_talker, "pk", None)]
-    open_problems = set(Problem.objects.exclude(status=Problem.Status.CLOSED).filter(
-        responsible__in=[c.pk for c in candidates]).values_list("responsible_id", flat=True))
+    cadres, new_members, leaving = plan_candidates(plan)
+    candidates = [c for c in cadres if c.pk not in existing and c.pk != getattr(expected_talker, "pk", None)]
     added = 0
     for cadre in candidates:
         entry = TalkPlanEntry(plan=plan, talkee=cadre, expected_talker=expected_talker,
                               talker_organization=talker_organization, due_on=due_on,
-                              priority_group=priority_group_of(cadre, plan, open_problems))
+                              priority_group=priority_group_of(cadre, plan, new_members=new_members,
+                                                               leaving=leaving))
         save_plan_entry(user, entry)
         added += 1
     return added
