@@ -1,0 +1,297 @@
+"""Frontline-practice figures, computed from the records in the user's scope: the enterprise-service
+summary, the rectification campaign overview, the hard-place tempering of newly appointed team
+members, mentoring pairs per township, the designation map; the lead-by-example duty credits that
+postings prove; and the dashboard's cards and to-dos.
+
+Every function runs a fixed number of queries whatever the number of records.
+"""
+from collections import defaultdict
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banzi.core import metrics
+from banzi.core.roles import Role
+from banzi.org.models import Organization, TeamMembership, VillageDesignation
+from banzi.study import credits, duties
+
+from .models import HARD_CATEGORIES, Mentorship, Posting, RectificationGroup, WorkLog
+
+ADMINS = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+# Postings that are hard assignments whatever the place (急难险重).
+HARD_KINDS = (Posting.Kind.FIRST_SECRETARY, Posting.Kind.RECTIFICATION, Posting.Kind.OTHER)
+ITEMS_SHOWN = 5
+
+
+def _today(on=None):
+    return on or timezone.localdate()
+
+
+def active_on(day, prefix=""):
+    """Records (postings, groups) whose [started_on, ended_on] holds the day; an open end runs on."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
+
+
+def _townships(user):
+    return list(Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP)
+                .order_by("sort_order", "name"))
+
+
+# --- enterprise service -----------------------------------------------------------------------
+
+
+def enterprise_service(user, on=None):
+    """Who serves which enterprise on the day (入企服务): cadres per enterprise, enterprises per cadre,
+    and the problems their work logs report and solve, by township and for the county."""
+    day = _today(on)
+    postings = list(
+        Posting.objects.visible_to(user).filter(active_on(day), kind=Posting.Kind.ENTERPRISE)
+        .values("pk", "cadre_id", "cadre__name", "cadre__is_reserve", "organization_id", "organization__name",
+                "organization__township_id")
+    )
+    cadre_ids = {p["cadre_id"] for p in postings}
+    leading = set(TeamMembership.objects.current(day).filter(
+        cadre_id__in=cadre_ids, team__elected_on__lte=day, team__term_ends_on__gt=day).values_list("cadre_id", flat=True))
+    logs = {
+        row["posting_id"]: row for row in WorkLog.objects.filter(posting_id__in=[p["pk"] for p in postings])
+        .values("posting_id").annotate(found=Sum("problems_found"), solved=Sum("problems_solved"), visits=Sum("visits"))
+    }
+    townships = _townships(user)
+    rows = {t.pk: {"township": t, "cadres": set(), "enterprises": set(), "found": 0, "solved": 0, "visits": 0}
+            for t in townships}
+    enterprises, cadres = {}, {}
+    for p in postings:
+        log = logs.get(p["pk"], {})
+        row = rows.get(p["organization__township_id"])
+        if row is not None:
+            row["cadres"].add(p["cadre_id"])
+            row["enterprises"].add(p["organization_id"])
+            for key in ("found", "solved", "visits"):
+                row[key] += log.get(key) or 0
+        enterprise = enterprises.setdefault(p["organization_id"], {
+            "id": p["organization_id"], "name": p["organization__name"], "cadres": [], "found": 0, "solved": 0})
+        enterprise["cadres"].append(p["cadre__name"])
+        enterprise["found"] += log.get("found") or 0
+        enterprise["solved"] += log.get("solved") or 0
+        cadre = cadres.setdefault(p["cadre_id"], {
+            "id": p["cadre_id"], "name": p["cadre__name"], "enterprises": [],
+            "leading": p["cadre_id"] in leading, "reserve": p["cadre__is_reserve"]})
+        cadre["enterprises"].append(p["organization__name"])
+    by_township = [
+        {"township": r["township"], "cadres": len(r["cadres"]), "enterprises": len(r["enterprises"]),
+         "found": r["found"], "solved": r["solved"], "visits": r["visits"]}
+        for r in rows.values()
+    ]
+    return {
+        "on": day,
+        "postings": len(postings),
+        "cadres": len(cadre_ids),
+        "enterprises": len(enterprises),
+        "leading_or_reserve": sum(1 for c in cadres.values() if c["leading"] or c["reserve"]),
+        "found": sum(log.get("found") or 0 for log in logs.values()),
+        "solved": sum(log.get("solved") or 0 for log in logs.values()),
+        "visits": sum(log.get("visits") or 0 for log in logs.values()),
+        "by_township": by_township,
+        "per_enterprise": sorted(enterprises.values(), key=lambda e: (-len(e["cadres"]), e["name"])),
+        "per_cadre": sorted(cadres.values(), key=lambda c: (-len(c["enterprises"]), c["name"])),
+    }
+
+
+# --- the rectification campaign ---------------------------------------------------------------
+
+
+def campaign_overview(user, year=None):
+    """The county's rectification campaign of a year: each township's group and leader, the
+    designated villages it covers, how many are lifted, and their average progress."""
+    year = year or _today().year
+    groups = {g.township_id: g for g in RectificationGroup.objects.visible_to(user).filter(year=year)
+              .select_related("township", "leader").annotate(member_count=Count("postings", distinct=True))}
+    designations = (VillageDesignation.objects.visible_to(user).filter(year=year, category__in=HARD_CATEGORIES)
+                    .values("organization__township_id")
+                    .annotate(villages=Count("organization", distinct=True),
+                              lifted=Count("organization", filter=Q(lifted_on__isnull=False), distinct=True),
+                              progress=Avg("rectification__progress")))
+    by_township = {d["organization__township_id"]: d for d in designations}
+    rows = []
+    for township in _townships(user):
+        d = by_township.get(township.pk, {})
+        group = groups.get(township.pk)
+        rows.append({"township": township, "group": group, "leader": group.leader if group else None,
+                     "members": group.member_count if group else 0,
+                     "villages": d.get("villages", 0), "lifted": d.get("lifted", 0),
+                     "progress": round(d["progress"]) if d.get("progress") is not None else None})
+    return {
+        "year": year,
+        "groups": len(groups),
+        "townships": len(rows),
+        "villages": sum(r["villages"] for r in rows),
+        "lifted": sum(r["lifted"] for r in rows),
+        "without_group": [r["township"] for r in rows if r["group"] is None],
+        "rows": rows,
+    }
+
+
+# --- hard-place tempering and mentoring of the newly appointed ---------------------------------
+
+
+def newly_appointed(user, on=None):
+    """Current team memberships of cadres who had never sat on a leadership team before this
+    team's election: the team members who are new to the job (新进班子成员)."""
+    day = _today(on)
+    earlier = TeamMembership.objects.filter(cadre=OuterRef("cadre"), started_on__lt=OuterRef("team__elected_on"))
+    return (TeamMembership.objects.visible_to(user).current(day)
+            .filter(team__elected_on__lte=day, team__term_ends_on__gt=day)
+            .exclude(Exists(earlier))
+            .select_related("cadre", "position", "team__township")
+            .order_by("team__township__sort_order", "team__township__name", "sort_order", "id"))
+
+
+def hard_postings(cadre_ids):
+    """The postings of these cadres that temper them in a hard place: first secretary, rectification
+    group member or another hard assignment, or any posting to a designated village."""
+    designated = VillageDesignation.objects.filter(organization=OuterRef("organization"), category__in=HARD_CATEGORIES)
+    return (Posting.objects.filter(cadre_id__in=cadre_ids)
+            .filter(Q(kind__in=HARD_KINDS) | Q(Exists(designated)))
+            .select_related("organization").order_by("started_on", "id"))
+
+
+def tempering(user, on=None):
+    """For each newly appointed team member: the first hard-place posting and since when, or none."""
+    members = list(newly_appointed(user, on))
+    first = {}
+    for posting in hard_postings([m.cadre_id for m in members]):
+        first.setdefault(posting.cadre_id, posting)
+    rows = [{"membership": m, "cadre": m.cadre, "township": m.team.township, "posting": first.get(m.cadre_id),
+             "since": first[m.cadre_id].started_on if m.cadre_id in first else None} for m in members]
+    return {"rows": rows, "total": len(rows), "tempered": sum(1 for r in rows if r["posting"]),
+            "not_tempered": [r for r in rows if r["posting"] is None]}
+
+
+def mentoring(user, on=None):
+    """Active mentoring pairs per township, and the newly appointed team members without a mentor."""
+    day = _today(on)
+    active = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    counts = dict(Mentorship.objects.visible_to(user).filter(active).values("mentee__organization__township_id")
+                  .annotate(n=Count("pk")).values_list("mentee__organization__township_id", "n"))
+    ended = dict(Mentorship.objects.visible_to(user).filter(ended_on__lte=day)
+                 .values("mentee__organization__township_id").annotate(n=Count("pk"))
+                 .values_list("mentee__organization__township_id", "n"))
+    members = list(newly_appointed(user, day))
+    mentored = set(Mentorship.objects.filter(active, mentee_id__in=[m.cadre_id for m in members])
+                   .values_list("mentee_id", flat=True))
+    without = [m for m in members if m.cadre_id not in mentored]
+    missing = defaultdict(int)
+    for m in without:
+        missing[m.team.township_id] += 1
+    rows = [{"township": t, "active": counts.get(t.pk, 0), "ended": ended.get(t.pk, 0),
+             "without_mentor": missing.get(t.pk, 0)} for t in _townships(user)]
+    return {"rows": rows, "active": sum(counts.values()), "newly_appointed": len(members),
+            "without_mentor": without}
+
+
+def designation_grid(user, year=None):
+    """Every village of each township with its designations of the year: the map-like overview."""
+    year = year or _today().year
+    villages = list(Organization.objects.visible_to(user)
+                    .filter(kind__in=[Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY], is_active=True)
+                    .order_by("sort_order", "name").values("pk", "name", "township_id"))
+    categories = defaultdict(list)
+    for d in VillageDesignation.objects.visible_to(user).filter(year=year).values(
+            "pk", "organization_id", "category", "lifted_on"):
+        categories[d["organization_id"]].append(d)
+    first_secretaries = defaultdict(list)
+    for p in Posting.objects.visible_to(user).filter(active_on(_today()), kind=Posting.Kind.FIRST_SECRETARY).values(
+            "organization_id", "cadre__name"):
+        first_secretaries[p["organization_id"]].append(p["cadre__name"])
+    by_township = defaultdict(list)
+    for v in villages:
+        found = categories.get(v["pk"], [])
+        by_township[v["township_id"]].append({
+            **v, "designations": found, "first_secretaries": first_secretaries.get(v["pk"], []),
+            "css": found[0]["category"] if found else "none",
+            "lifted": bool(found) and all(d["lifted_on"] for d in found)})
+    labels = dict(VillageDesignation.Category.choices)
+    rows = []
+    for township in _townships(user):
+        cells = by_township.get(township.pk, [])
+        for cell in cells:
+            cell["labels"] = [str(labels[d["category"]]) for d in cell["designations"]]
+        rows.append({"township": township, "villages": cells,
+                     "designated": sum(1 for c in cells if any(d["category"] in HARD_CATEGORIES
+                                                              for d in c["designations"]))})
+    return {"year": year, "rows": rows, "legend": VillageDesignation.Category.choices}
+
+
+# --- duty credits (九个带头) ------------------------------------------------------------------
+
+
+@credits.provider
+def practice_credits(cadre_ids, start, end):
+    """Postings and group leadership that prove lead-by-example duties, once per period each:
+    liaison-point work (a posting as first secretary, to an enterprise or another assignment),
+    targeted poverty alleviation (a posting to a registered poor village) and rectification
+    (leading or serving on a rectification working group). Three queries."""
+    overlap = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    postings = list(Posting.objects.filter(overlap, cadre_id__in=cadre_ids).select_related("organization"))
+    poor = set(VillageDesignation.objects.filter(
+        organization_id__in={p.organization_id for p in postings},
+        category=VillageDesignation.Category.REGISTERED_POOR).values_list("organization_id", flat=True))
+    for p in postings:
+        day = max(p.started_on, start)
+        url = p.get_url("detail") or ""
+        if p.kind in (Posting.Kind.FIRST_SECRETARY, Posting.Kind.ENTERPRISE, Posting.Kind.OTHER):
+            yield credits.Credit(cadre_id=p.cadre_id, duty_key=duties.LIAISON_POINT, date=day,
+                                 label=_("%(kind)s: %(org)s") % {"kind": p.get_kind_display(), "org": p.organization},
+                                 url=url, source="practice.posting", source_id=p.pk)
+        if p.organization_id in poor:
+            yield credits.Credit(cadre_id=p.cadre_id, duty_key=duties.POVERTY_ALLEVIATION, date=day,
+                                 label=_("Posted to the registered poor village %(org)s") % {"org": p.organization},
+                                 url=url, source="practice.posting", source_id=p.pk)
+        if p.kind == Posting.Kind.RECTIFICATION:
+            yield credits.Credit(cadre_id=p.cadre_id, duty_key=duties.RECTIFICATION, date=day,
+                                 label=_("Rectification working group member: %(org)s") % {"org": p.organization},
+                                 url=url, source="practice.posting", source_id=p.pk)
+    for g in RectificationGroup.objects.filter(overlap, leader_id__in=cadre_ids).select_related("township"):
+        yield credits.Credit(cadre_id=g.leader_id, duty_key=duties.RECTIFICATION, date=max(g.started_on, start),
+                             label=_("Leads the %(group)s") % {"group": g}, url=g.get_url("detail") or "",
+                             source="practice.rectificationgroup", source_id=g.pk)
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+def _is_staff(user):
+    return user.is_superuser or user.role in ADMINS
+
+
+@metrics.card(30)
+def practice_cards(user):
+    if not _is_staff(user):
+        return []
+    summary = enterprise_service(user)
+    return [
+        {"label": _("Cadres serving enterprises"), "value": summary["cadres"],
+         "url": reverse("practice:enterprise_service")},
+        {"label": _("Enterprises served"), "value": summary["enterprises"],
+         "url": reverse("practice:enterprise_service")},
+        {"label": _("First secretaries serving"),
+         "value": Posting.objects.visible_to(user).filter(active_on(_today()), kind=Posting.Kind.FIRST_SECRETARY)
+         .count(), "url": reverse("practice:posting_list") + "?kind=first_secretary&active=true"},
+    ]
+
+
+@metrics.action(30)
+def untempered_new_members(user):
+    if not _is_staff(user):
+        return []
+    result = tempering(user)
+    missing = result["not_tempered"]
+    if not missing:
+        return []
+    items = [{"label": str(r["cadre"]), "url": reverse("practice:record", args=[r["cadre"].pk]),
+              "note": str(r["township"])} for r in missing[:ITEMS_SHOWN]]
+    return [{"label": _("New team members not yet tempered in a hard place"), "count": len(missing),
+             "items": items, "url": reverse("practice:tempering"), "level": "warning"}]
