@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
         "CadreRankEnum": "banzi.org.models.Cadre.Rank",
         "OrganizationKindEnum": "banzi.org.models.Organization.Kind",
         "VillageDesignationCategoryEnum": "banzi.org.models.VillageDesignation.Category",
+        "LeaveKindEnum": "banzi.conduct.models.LeaveKind",
+        "LeaveLedgerKindEnum": "banzi.conduct.models.LeaveLedgerEntry.Kind",
     },
     # Docs are served offline: assets from the sidecar package, no online validator badge.
     "SWAGGER_UI_DIST": "SIDECAR",
