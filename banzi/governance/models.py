@@ -131,7 +131,7 @@ class Attendance(models.Model):
                                 related_name="attendances")
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="meeting_attendances")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    present = models.BooleanField(_("present"), null=True, help_text=_("Empty until the attendance is recorded."))
+    present = models.BooleanField(_("present"), null=True, blank=True, help_text=_("Empty until the attendance is recorded."))
     absence_reason = models.CharField(_("reason for absence"), max_length=200, blank=True)
     self_criticism = models.TextField(_("self-criticism points"), blank=True)
     criticism_received = models.TextField(_("criticism received"), blank=True)
