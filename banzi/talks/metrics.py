@@ -173,7 +173,8 @@ def integrity_rows(user, today=None, days=None):
         is_newly_promoted=True, promoted_on__isnull=False, status=Cadre.Status.ACTIVE,
     ).select_related("organization").order_by("promoted_on", "name_pinyin", "id"))
     talks = {}
-    for talk in Talk.objects.filter(talkee__in=[c.pk for c in cadres], kind=Talk.Kind.INTEGRITY).only(
+    for talk in Talk.objects.filter(talkee__in=[c.pk for c in cadres], kind=Talk.Kind.INTEGRITY,
+                                    held_on__lte=today).only(
             "id", "talkee_id", "held_on").order_by("held_on", "id"):
         talks.setdefault(talk.talkee_id, []).append(talk)
     rows = []
