@@ -41,24 +41,29 @@ PRESENT = Attendance.Status.PRESENT
 ZERO = Decimal("0")
 
 
+def hours(value):
+    """Credit hours to one decimal place, as they are shown and compared (5 → 5.0)."""
+    return Decimal(value or 0).quantize(Decimal("0.1"))
+
+
 def minimum():
     """The yearly minimum in force: {"days": int, "credit_hours": Decimal}."""
     value = rules.get(RULE)
-    return {"days": int(value["days"]), "credit_hours": Decimal(str(value["credit_hours"]))}
+    return {"days": int(value["days"]), "credit_hours": hours(Decimal(str(value["credit_hours"])))}
 
 
-def meets(days, hours, rule=None):
+def meets(days, credit_hours, rule=None):
     """Whether a cadre's training days or credit hours meet the yearly minimum (either one is enough)."""
     rule = rule or minimum()
-    return days >= rule["days"] or Decimal(hours or 0) >= rule["credit_hours"]
+    return days >= rule["days"] or Decimal(credit_hours or 0) >= rule["credit_hours"]
 
 
-def needs(days, hours, rule=None):
+def needs(days, credit_hours, rule=None):
     """What a cadre still needs: more days, or more credit hours (either one is enough); zeros once met."""
     rule = rule or minimum()
-    if meets(days, hours, rule):
-        return {"days": 0, "credit_hours": ZERO}
-    return {"days": rule["days"] - days, "credit_hours": rule["credit_hours"] - Decimal(hours or 0)}
+    if meets(days, credit_hours, rule):
+        return {"days": 0, "credit_hours": hours(0)}
+    return {"days": rule["days"] - days, "credit_hours": hours(rule["credit_hours"] - Decimal(credit_hours or 0))}
 
 
 # --- attendance-based figures ------------------------------------------------------------------
@@ -80,6 +85,7 @@ def summary(attendances):
         programs=Count("session__program", distinct=True), sessions=Count("session", distinct=True),
         credit_hours=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()),
     )
+    figures["credit_hours"] = hours(figures["credit_hours"])
     return figures
 
 
@@ -89,7 +95,7 @@ def program_figures(program):
     sessions = program.sessions.order_by().aggregate(
         count=Count("id"), hours=Coalesce(Sum("credit_hours"), Value(ZERO), output_field=DecimalField()),
         days=Count("held_on", distinct=True))
-    figures.update(session_count=sessions["count"], program_hours=sessions["hours"], session_days=sessions["days"],
+    figures.update(session_count=sessions["count"], program_hours=hours(sessions["hours"]), session_days=sessions["days"],
                    enrolled=program.enrollments.count())
     return figures
 
@@ -190,6 +196,7 @@ def own_hours(cadre, year):
         days=Count("session__held_on", distinct=True),
         credit_hours=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()))
     rule = minimum()
+    figures["credit_hours"] = hours(figures["credit_hours"])
     return {**figures, "minimum": rule, "meets": meets(figures["days"], figures["credit_hours"], rule),
             "needs": needs(figures["days"], figures["credit_hours"], rule)}
 

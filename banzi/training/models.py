@@ -241,7 +241,9 @@ class Enrollment(BaseModel):
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
         ordering = ["program", "cadre__name_pinyin", "id"]
-        constraints = [models.UniqueConstraint(fields=["program", "cadre"], name="training_enrollment_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["program", "cadre"], name="training_enrollment_once",
+            violation_error_message=_("This cadre is already enrolled in the program."))]
 
     def __str__(self):
         return f"{self.program} · {self.cadre}"
@@ -258,13 +260,6 @@ class Enrollment(BaseModel):
         if self._state.adding and self.cadre.status != Cadre.Status.ACTIVE:
             raise ValidationError({"cadre": _("%(cadre)s is archived and cannot be enrolled.") % {"cadre": self.cadre}})
 
-    def validate_unique(self, exclude=None):
-        try:
-            super().validate_unique(exclude)
-        except ValidationError as exc:
-            if "__all__" in exc.message_dict:
-                raise ValidationError({"cadre": _("This cadre is already enrolled in the program.")}) from exc
-            raise
 
 
 class Attendance(BaseModel):
@@ -290,7 +285,9 @@ class Attendance(BaseModel):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
         ordering = ["session", "cadre__name_pinyin", "id"]
-        constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="training_attendance_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["session", "cadre"], name="training_attendance_once",
+            violation_error_message=_("This cadre's attendance at the session is already recorded."))]
         indexes = [models.Index(fields=["cadre", "status"])]
 
     def __str__(self):
@@ -304,14 +301,6 @@ class Attendance(BaseModel):
             raise ValidationError({"cadre": _("%(cadre)s is not enrolled in “%(program)s”; enroll them first.") % {
                 "cadre": self.cadre, "program": self.session.program}})
 
-    def validate_unique(self, exclude=None):
-        try:
-            super().validate_unique(exclude)
-        except ValidationError as exc:
-            if "__all__" in exc.message_dict:
-                raise ValidationError({"cadre": _("This cadre's attendance at the session is already recorded.")}
-                                      ) from exc
-            raise
 
 
 class TrainingNeed(BaseModel):

@@ -89,6 +89,9 @@ class AttendanceTable(BaseTable):
         return format_html('<span class="badge bg-{}-lt">{}</span>', STATUS_COLOURS.get(record.status, "secondary"),
                            value)
 
+    def value_status(self, record, value):
+        return value
+
 
 class TrainingNeedTable(BaseTable):
     need = tables.Column(accessor="pk", verbose_name=_("training need"), orderable=False,
@@ -126,6 +129,12 @@ class CadreHoursTable(BaseTable):
     def __init__(self, *args, rule=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rule = rule or metrics.minimum()
+
+    def render_credit_hours(self, value):
+        return metrics.hours(value)
+
+    def value_credit_hours(self, value):
+        return str(metrics.hours(value))
 
     def value_meets(self, record):
         return str(_("Yes")) if metrics.meets(record.training_days, record.credit_hours, self.rule) else str(_("No"))

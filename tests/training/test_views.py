@@ -1,0 +1,141 @@
+"""The training pages: the program page with its figures, enrolling and the roster export; the
+session's sign-in sheet; the statistics page computed from records; the hours and shortfall list
+(and a cadre's own hours); the needs page; who may change a county program."""
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from banzi.core.models import AuditEvent
+from banzi.training.models import Attendance, Enrollment
+
+from . import factories as tf
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def program(township):
+    program = tf.program(township, name="机关干部培训")
+    s1 = tf.session(program, D(2025, 3, 10), "3", title="第一课")
+    s2 = tf.session(program, D(2025, 3, 11), "2", title="第二课")
+    a, b = tf.cadre(township, name="甲"), tf.cadre(township, name="乙")
+    tf.attend(s1, a)
+    tf.attend(s2, a)
+    tf.attend(s1, b, Attendance.Status.ABSENT)
+    return program
+
+
+def test_program_page_shows_figures_computed_from_attendance(program, county_client):
+    response = county_client.get(program.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["figures"]["person_times"] == 2
+    assert response.context["figures"]["people"] == 1
+    body = response.content.decode()
+    assert 'data-figure="person_times">2<' in body and "第一课" in body
+
+
+def test_roster_export_lists_each_cadre_and_session(program, county_client):
+    response = county_client.get(reverse("training:trainingprogram_roster", args=[program.pk]))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "机关干部培训"
+    assert rows[2][-4:] == ("03-10 第一课", "03-11 第二课", "person-times", "credit hours")
+    assert rows[3][1:2] + rows[3][-4:] == ("甲", "Present", "Present", 2, 5.0)
+    assert rows[4][1:2] + rows[4][-4:] == ("乙", "Absent", None, 0, 0.0)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_id=str(program.pk)).exists()
+
+
+def test_roster_of_another_township_is_404(program, other_township_admin, client_for):
+    client = client_for(other_township_admin)
+    assert client.get(reverse("training:trainingprogram_roster", args=[program.pk])).status_code == 404
+    assert client.get(program.get_absolute_url()).status_code == 404
+
+
+def test_enroll_form_is_all_or_none(program, township, other_township, county_client):
+    newcomer = tf.cadre(township, name="丙")
+    response = county_client.post(reverse("training:trainingprogram_enroll", args=[program.pk]),
+                                  {"cadres": [newcomer.pk]})
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(program=program, cadre=newcomer).exists()
+    stranger = tf.cadre(other_township, name="丁")
+    count = Enrollment.objects.count()
+    response = county_client.post(reverse("training:trainingprogram_enroll", args=[program.pk]),
+                                  {"cadres": [tf.cadre(township).pk, stranger.pk]}, follow=True)
+    assert Enrollment.objects.count() == count
+    assert any("choice" in str(m) or "does not work" in str(m) for m in response.context["messages"])
+
+
+def test_sign_in_sheet_marks_enrolled_cadres(program, township, county_client):
+    session = program.sessions.get(title="第二课")
+    b = program.enrollments.get(cadre__name="乙").cadre
+    page = county_client.get(session.get_absolute_url())
+    assert [row["cadre"].name for row in page.context["sheet"]] == ["甲", "乙"]
+    response = county_client.post(reverse("training:trainingsession_sheet", args=[session.pk]),
+                                  {f"status-{b.pk}": "excused"})
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=session, cadre=b).status == Attendance.Status.EXCUSED
+    outsider = tf.cadre(township, name="外人")
+    response = county_client.post(reverse("training:trainingsession_sheet", args=[session.pk]),
+                                  {f"status-{outsider.pk}": "present"})
+    assert not Attendance.objects.filter(cadre=outsider).exists()
+
+
+def test_township_cannot_change_a_county_program(township, county, township_client):
+    county_program = tf.program(county, name="全县培训")
+    session = tf.session(county_program)
+    cadre = tf.cadre(township)
+    tf.enroll(county_program, cadre)
+    assert township_client.get(county_program.get_absolute_url()).status_code == 200
+    assert township_client.get(reverse("training:trainingprogram_edit", args=[county_program.pk])).status_code == 403
+    response = township_client.post(reverse("training:trainingsession_sheet", args=[session.pk]),
+                                    {f"status-{cadre.pk}": "present"})
+    assert response.status_code == 403
+    assert not Attendance.objects.exists()
+    listed = township_client.get(reverse("training:trainingprogram_list"))
+    assert county_program.pk in {row.record.pk for row in listed.context["table"].page.object_list}
+
+
+def test_statistics_page(program, county_client):
+    response = county_client.get(reverse("training:statistics"), {"year": 2025})
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats["summary"]["person_times"] == 2 and stats["summary"]["people"] == 1
+    body = response.content.decode()
+    assert 'data-figure="person_times">2<' in body
+    assert "Training day: a date on which the cadre was present" in body
+    assert "vendor/echarts/echarts.min.js" in body
+
+
+def test_hours_and_shortfall_list(program, township, county_client):
+    tf.cadre(township, name="丙")  # no training at all
+    response = county_client.get(reverse("training:hours"), {"year": 2025, "short": "true"})
+    rows = {row.record.name: row.record for row in response.context["table"].page.object_list}
+    assert set(rows) == {"甲", "乙", "丙"}
+    assert (rows["甲"].training_days, rows["甲"].credit_hours) == (2, 5)
+    body = response.content.decode()
+    assert "10 more days or 85.0 more credit hours" in body
+    assert "A training day is a date on which the cadre was present" in body
+    export = county_client.get(reverse("training:hours"), {"year": 2025, "_export": "xlsx"})
+    assert export.status_code == 200
+
+
+def test_cadre_sees_own_hours_only(program, township, client_for):
+    from tests import factories as f
+    a = program.enrollments.get(cadre__name="甲").cadre
+    user = f.UserFactory(username="jia", role="cadre", cadre=a)
+    response = client_for(user).get(reverse("training:hours"), {"year": 2025})
+    assert response.status_code == 200
+    assert [row.record.name for row in response.context["table"].page.object_list] == ["甲"]
+    assert response.context["own"]["days"] == 2
+    assert "2 training days · 5.0 credit hours" in response.content.decode()
+
+
+def test_needs_matching_page(township, county, county_client):
+    tf.need(township, topic_name="应急管理", note="防汛")
+    response = county_client.get(reverse("training:needs_matching"))
+    assert response.status_code == 200
+    assert [n.topic.name for n in response.context["uncovered"]] == ["应急管理"]
