@@ -173,6 +173,10 @@ class MissingFilterSet(BaseFilterSet):
         model = Cadre
         fields = ["q", "year", "township", "missing"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Bound even without parameters: the list always filters (this year, either missing).
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together in filter_queryset, which needs both values
 
