@@ -214,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "VillageDesignationCategoryEnum": "banzi.org.models.VillageDesignation.Category",
         "LeaveKindEnum": "banzi.conduct.models.LeaveKind",
         "LeaveLedgerKindEnum": "banzi.conduct.models.LeaveLedgerEntry.Kind",
+        "MeetingKindEnum": "banzi.governance.models.MeetingKind",
+        "AgendaItemOutcomeEnum": "banzi.governance.models.AgendaItem.Outcome",
+        "TaskReviewOutcomeEnum": "banzi.tasks.models.TaskReview.Outcome",
     },
     # Docs are served offline: assets from the sidecar package, no online validator badge.
     "SWAGGER_UI_DIST": "SIDECAR",
