@@ -53,6 +53,16 @@ STATUS_COLOURS = {HELD: "green", MISSING: "red", SHORT: "orange", NOT_DUE: "seco
 STUDY_KINDS = {MeetingKind.CENTRAL_GROUP: StudyKind.COMMITTEE_THEORY, MeetingKind.PARTY_LECTURE: StudyKind.PARTY_LECTURE}
 
 
+def year_param(value):
+    """A year asked for in a page's or the API's query (this year when missing or out of range)."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(value or "")
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= 2100 else this_year
+
+
 @dataclass(frozen=True)
 class Period:
     label: str

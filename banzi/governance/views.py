@@ -8,7 +8,6 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -263,11 +262,7 @@ class OrgLifeRuleEditView(ObjectEditView):
 
 
 def _year(request):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return metrics.year_param(request.GET.get("year"))
 
 
 class ComplianceView(LoginRequiredMixin, TemplateView):
