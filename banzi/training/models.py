@@ -1,17 +1,7 @@
 """Training programs, sessions, lecturers, attendance, hours and training needs.
 
-Who sees what (see `TrainingQuerySet`):
-
-- A program belongs to its organizer. A program organized by the county itself or a county
-  department has no township: it is county-wide, and every township committee reads it (they send
-  their cadres, and match their training needs against it), but only the county changes it.
-  A township's own programs are seen and changed by that township (and the county).
-- Lecturers are kept the same way: the county's pool is shared by all, a township may add its own.
-- Enrollments and attendances belong to the program's organizer; a township committee also reads
-  (never changes) the enrollments and attendances of its own cadres in county-wide programs.
-- A cadre sees the programs and sessions they are enrolled in, and their own enrollments,
-  attendances and training needs; their hours are on the hours page.
-"""
+Who sees and changes which records is set out in the package docstring (`banzi/training/__init__.py`)
+and implemented by `TrainingQuerySet` below."""
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError

@@ -139,3 +139,41 @@ def test_needs_matching_page(township, county, county_client):
     response = county_client.get(reverse("training:needs_matching"))
     assert response.status_code == 200
     assert [n.topic.name for n in response.context["uncovered"]] == ["应急管理"]
+
+
+def test_the_county_sets_the_minimum_on_the_rules_page(program, county_client, township_client):
+    url = reverse("core:rule_edit", args=["training.yearly_minimum"])
+    assert township_client.post(url, {"days": 1, "credit_hours": 1}).status_code == 403
+    response = county_client.post(url, {"days": 2, "credit_hours": 90})
+    assert response.status_code == 302
+    short = county_client.get(reverse("training:hours"), {"year": 2025, "short": "true"})
+    assert {row.record.name for row in short.context["table"].page.object_list} == {"乙"}  # 甲 has 2 days
+    assert "The yearly minimum is 2 training days or 90.0 credit hours" in short.content.decode()
+
+
+def test_a_township_sees_only_its_own_cadres_figures(program, other_township, township_client, county_client):
+    far = tf.program(other_township, name="外乡培训")
+    far_cadre = tf.cadre(other_township, name="外乡干部")
+    tf.attend(tf.session(far), far_cadre)
+    hours = township_client.get(reverse("training:hours"), {"year": 2025})
+    assert "外乡干部" not in {row.record.name for row in hours.context["table"].page.object_list}
+    stats = township_client.get(reverse("training:statistics"), {"year": 2025, "township": other_township.pk})
+    assert stats.context["township"] is None  # another township cannot be asked for
+    assert stats.context["stats"]["summary"]["person_times"] == 2
+    assert "外乡培训" not in stats.content.decode()
+    county = county_client.get(reverse("training:statistics"), {"year": 2025, "township": other_township.pk})
+    assert county.context["stats"]["summary"]["person_times"] == 1
+
+
+def test_the_dashboard_shows_training_figures(program, county_client, client_for):
+    from django.utils import timezone
+
+    from tests import factories as f
+    this_year = tf.program(program.organizer, start_on=timezone.localdate(), end_on=timezone.localdate())
+    a = program.enrollments.get(cadre__name="甲").cadre
+    tf.attend(tf.session(this_year), a)
+    cards = {str(c["label"]): c["value"] for c in county_client.get(reverse("dashboard:home")).context["cards"]}
+    assert cards["Training person-times this year"] == 1
+    user = f.UserFactory(username="jia", role="cadre", cadre=a)
+    cards = {str(c["label"]): str(c["value"]) for c in client_for(user).get(reverse("dashboard:home")).context["cards"]}
+    assert cards["My training this year"] == "1 days · 3.0 credit hours"
