@@ -34,7 +34,7 @@ class DesignationOverviewTable(BaseTable):
                   "first_secretaries", "designated_on", "lifted_on")
 
     def value_first_secretaries(self, record):
-        return "、".join(p.cadre.name for p in getattr(record, "first_secretary_postings", []))
+        return "、".join(p.cadre.name for p in getattr(record.organization, "first_secretary_postings", []))
 
     def render_first_secretaries(self, record):
         return self.value_first_secretaries(record) or "—"
