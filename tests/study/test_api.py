@@ -1,0 +1,163 @@
+"""The study API: scoping of every endpoint, list query counts, writes through the services (rules,
+400 with the field, history), a record's material and note only for its cadre, and the figures."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from banzi.study import duties
+from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
+from tests import factories as f
+
+from .factories import attendance, duty, duty_record, evidence, leader, record, session, today
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/study"
+
+
+def api_for(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+ENDPOINTS = {
+    "sessions": lambda t: session(t),
+    "attendances": lambda t: attendance(t),
+    "records": lambda t: record(f.CadreFactory(organization=t)),
+    "duty-records": lambda t: duty_record(t),
+    "evidence": lambda t: evidence(t),
+}
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_scoping_of_every_endpoint(endpoint, township, other_township, county_admin, township_admin):
+    make = ENDPOINTS[endpoint]
+    own, other = make(township), make(other_township)
+    assert {own.pk, other.pk} <= ids(api_for(county_admin).get(f"{BASE}/{endpoint}/"))
+    client = api_for(township_admin)
+    listed = ids(client.get(f"{BASE}/{endpoint}/"))
+    assert own.pk in listed and other.pk not in listed
+    assert client.get(f"{BASE}/{endpoint}/{own.pk}/").status_code == 200
+    assert client.get(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
+    assert client.patch(f"{BASE}/{endpoint}/{other.pk}/", {}).status_code == 404
+    assert client.delete(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
+    assert type(other).objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+@pytest.mark.parametrize("role", ["county_admin", "township_admin"])
+def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
+    client = api_for(request.getfixturevalue(role))
+    make = ENDPOINTS[endpoint]
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"{BASE}/{endpoint}/", {"page_size": 100})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.json()["count"]
+
+    for _ in range(3):
+        make(township)
+    few, count_few = queries()
+    for _ in range(9):
+        make(township)
+    many, count_many = queries()
+    assert count_many == count_few + 9
+    assert many == few
+
+
+def test_cadre_writes_own_record_and_only_they_read_its_note(township, cadre_user, township_admin):
+    client = api_for(cadre_user)
+    response = client.post(f"{BASE}/records/", {"cadre": cadre_user.cadre_id, "studied_on": today().isoformat(),
+                                                "minutes": 30, "material": "党章", "note": "心得"})
+    assert response.status_code == 201, response.content
+    assert response.json()["note"] == "心得"
+    saved = StudyRecord.objects.get()
+    assert saved.history.get().history_user == cadre_user
+    committee = api_for(township_admin).get(f"{BASE}/records/{saved.pk}/").json()
+    assert committee["minutes"] == 30 and committee["material"] is None and committee["note"] is None
+    # A committee's correction leaves the material and note as they are.
+    assert api_for(township_admin).patch(f"{BASE}/records/{saved.pk}/", {"minutes": 45, "note": "改"}).status_code == 200
+    saved.refresh_from_db()
+    assert (saved.minutes, saved.note) == (45, "心得")
+    other = f.CadreFactory(organization=township)
+    response = client.post(f"{BASE}/records/", {"cadre": other.pk, "studied_on": today().isoformat(),
+                                                "minutes": 30, "material": "党章"})
+    assert response.status_code == 400 and "cadre" in response.json()
+
+
+@pytest.mark.parametrize("data,field", [
+    ({"minutes": 0}, "minutes"), ({"minutes": 1441}, "minutes"),
+    ({"studied_on": (datetime.date.today() + datetime.timedelta(days=2)).isoformat()}, "studied_on"),
+])
+def test_bad_records_are_400(cadre_user, data, field):
+    payload = {"cadre": cadre_user.cadre_id, "studied_on": today().isoformat(), "minutes": 30, "material": "党章"}
+    response = api_for(cadre_user).post(f"{BASE}/records/", {**payload, **data})
+    assert response.status_code == 400 and field in response.json(), response.content
+    assert not StudyRecord.objects.exists()
+
+
+def test_auditor_only_reads(township, auditor):
+    s = session(township)
+    client = api_for(auditor)
+    assert client.get(f"{BASE}/sessions/{s.pk}/").status_code == 200
+    assert client.patch(f"{BASE}/sessions/{s.pk}/", {"topic": "改"}).status_code == 403
+
+
+def test_team_matrix_endpoint(township, other_township, township_admin, cadre_user):
+    team = f.TeamFactory(township=township, elected_on=today() - datetime.timedelta(days=400))
+    head = f.TeamMembershipFactory(team=team, started_on=team.elected_on).cadre
+    session(township, kind=StudyKind.PARTY_LECTURE, lecturer=head, topic="党课")
+    duty_record(township, cadre=head, duty=duty(duties.PARTY_LECTURE))
+    client = api_for(township_admin)
+    body = client.get(f"{BASE}/teams/{team.pk}/duty-matrix/").json()
+    assert body["team"] == team.pk and len(body["duties"]) == 9
+    row = body["rows"][0]
+    cell = next(c for c in row["cells"] if c["duty"] == duties.PARTY_LECTURE)
+    assert (cell["count"], len(cell["records"]), len(cell["credits"])) == (2, 1, 1)
+    assert row["duties_shown"] == 1
+    far = f.TeamFactory(township=other_township, elected_on=team.elected_on)
+    assert client.get(f"{BASE}/teams/{far.pk}/duty-matrix/").status_code == 404
+    assert api_for(cadre_user).get(f"{BASE}/teams/{team.pk}/duty-matrix/").status_code == 403
+    assert client.get(f"{BASE}/teams/{team.pk}/duty-matrix/", {"year": "abc"}).status_code == 400
+
+
+def test_leader_duties_endpoint_is_the_leaders_own(township, cadre_user):
+    mine = leader(township, cadre_user.cadre)
+    session(township, kind=StudyKind.PARTY_LECTURE, lecturer=mine)
+    client = api_for(cadre_user)
+    assert client.get(f"{BASE}/leaders/{mine.pk}/duties/").json()["rows"][0]["duties_shown"] == 1
+    assert client.get(f"{BASE}/leaders/{leader(township).pk}/duties/").status_code == 404
+
+
+def test_monthly_totals_endpoint(township, other_township, township_admin, cadre_user):
+    first = today().replace(day=1)
+    record(cadre_user.cadre, studied_on=first, minutes=30, note="不外传")
+    record(cadre_user.cadre, studied_on=first, minutes=15)
+    f.CadreFactory(organization=other_township)
+    rows = api_for(township_admin).get(f"{BASE}/monthly-totals/", {"year": first.year, "month": first.month}).json()
+    mine = next(r for r in rows if r["cadre"] == cadre_user.cadre_id)
+    assert (mine["days"], mine["minutes"]) == (1, 45) and "note" not in mine
+    assert {r["organization"] for r in rows} == {township.pk}
+    assert api_for(township_admin).get(f"{BASE}/monthly-totals/", {"township": other_township.pk}).status_code == 400
+    assert api_for(cadre_user).get(f"{BASE}/monthly-totals/").status_code == 403
+
+
+def test_group_studies_endpoint(township, other_township, township_admin):
+    s = session(township, held_on=today())
+    StudyAttendance.objects.create(session=s, cadre=f.CadreFactory(organization=township))
+    session(other_township, held_on=today())
+    rows = api_for(township_admin).get(f"{BASE}/group-studies/", {"year": today().year,
+                                                                  "month": today().month}).json()
+    assert [(r["source"], r["source_id"], len(r["attendees"])) for r in rows] == [("study.studysession", s.pk, 1)]
