@@ -51,6 +51,8 @@ def save_talk(user, talk):
     """Record or correct a talk. A talk with oneself is refused; a cadre records only talks they
     held; the summary and follow-up of an existing talk are changed only by those entitled to read
     them (anyone else's input for them is ignored, never saved over what the talker wrote)."""
+    if talk.talkee_id:
+        talk.organization_id = talk.talkee.organization_id  # the talk belongs to the talkee's township
     services.ensure_can_write(user, talk)
     if talk.talker_id and talk.talker_id == talk.talkee_id:
         raise ValidationError({"talkee": _("A talk is held with someone else: the talker and the talkee are the "
