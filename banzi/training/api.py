@@ -173,7 +173,7 @@ def _township(request):
 
 
 class GroupSerializer(serializers.Serializer):
-    key = serializers.CharField()
+    key = serializers.CharField(allow_null=True)
     label = serializers.CharField()
     person_times = serializers.IntegerField()
     people = serializers.IntegerField()
@@ -203,6 +203,7 @@ class StatisticsSerializer(serializers.Serializer):
     by_kind = GroupSerializer(many=True)
     by_topic = GroupSerializer(many=True)
     by_organization = GroupSerializer(many=True)
+    by_township = GroupSerializer(many=True)
     by_month = GroupSerializer(many=True)
 
 

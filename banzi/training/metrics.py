@@ -130,6 +130,15 @@ def by_organization(attendances):
     return _grouped(attendances, "session__program__organizer", "session__program__organizer__name")
 
 
+def by_township(attendances):
+    """By the township the cadres work in; county departments' cadres together."""
+    rows = _grouped(attendances, "cadre__organization__township", "cadre__organization__township__name")
+    for row in rows:
+        if row["key"] is None:
+            row["label"] = _("County departments")
+    return rows
+
+
 def by_month(attendances):
     """Twelve months of the year, January first, months without training included."""
     rows = (attendances.order_by().annotate(month=ExtractMonth("session__held_on")).values("month")
@@ -164,6 +173,7 @@ def statistics(user, year, *, township=None):
         "by_kind": by_kind(attendances),
         "by_topic": by_topic(attendances),
         "by_organization": by_organization(attendances),
+        "by_township": by_township(attendances),
         "by_month": by_month(attendances),
     }
 

@@ -350,6 +350,7 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
             ("kind", gettext_lazy("Person-times by kind"), stats["by_kind"]),
             ("topic", gettext_lazy("Person-times by topic"), stats["by_topic"]),
             ("organization", gettext_lazy("Person-times by organizer"), stats["by_organization"]),
+            ("township", gettext_lazy("Person-times by the cadres' township"), stats["by_township"]),
             ("month", gettext_lazy("Person-times by month"), stats["by_month"]),
         ]
         ctx["panels"] = [{"chart_id": f"training-{key}", "title": title,

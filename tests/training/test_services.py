@@ -107,6 +107,7 @@ def test_statistics_by_kind_topic_organizer_and_month(week, township, other_town
     # 政治理论: s1 (甲, 乙), s2 (甲), the lecture (甲, 丁) = 5; 党的建设: s3 (甲), s4 (乙) = 2
     assert {r["label"]: r["person_times"] for r in stats["by_topic"]} == {"政治理论": 5, "党的建设": 2}
     assert {r["label"]: r["person_times"] for r in stats["by_organization"]} == {township.name: 5, county.name: 2}
+    assert {r["label"]: r["person_times"] for r in stats["by_township"]} == {township.name: 6, other_township.name: 1}
     months = [r["person_times"] for r in stats["by_month"]]
     assert months == [0, 0, 5, 0, 2, 0, 0, 0, 0, 0, 0, 0]
     assert stats["cadres"] == 4 and stats["cadres_short"] == 4 and stats["cadres_meeting"] == 0
@@ -279,3 +280,17 @@ def test_a_need_met_names_its_program(township, county_admin):
     need = TrainingNeed(organization=township, cadre=cadre_elsewhere, topic=tf.topic())
     with pytest.raises(ValidationError):
         services.save_need(county_admin, need)
+
+
+def test_person_times_by_the_cadres_township_put_department_cadres_together(township, county, county_admin):
+    hall = tf.program(county)
+    first, second = tf.session(hall, D(2025, 3, 10)), tf.session(hall, D(2025, 3, 11))
+    department = f.DepartmentFactory(parent=county, name="县委宣传部")
+    clerk, officer = tf.cadre(department, name="部门干部"), tf.cadre(township, name="乡镇干部")
+    for session in (first, second):
+        tf.attend(session, clerk)
+    tf.attend(first, officer)
+    tf.attend(second, officer, ABSENT)
+    rows = {str(r["label"]): (r["person_times"], r["people"]) for r in metrics.statistics(county_admin, 2025)[
+        "by_township"]}
+    assert rows == {"County departments": (2, 1), township.name: (1, 1)}
