@@ -264,6 +264,23 @@ def training_cards(user):
              "url": reverse("training:statistics")}]
 
 
+@metrics.panel(50)
+def training_by_month_chart(user):
+    """Bar chart of this year's training person-times by month, for the county and townships."""
+    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR) and not user.is_superuser:
+        return []
+    year = timezone.localdate().year
+    rows = by_month(present_attendances(user, year=year))
+    return [{
+        "title": _("Training person-times by month this year"),
+        "template": "dashboard/panels/bar_chart.html",
+        "chart_id": "chart-training-by-month",
+        "url": reverse("training:statistics"),
+        "chart": chart(rows, _("person-times")),
+        "table": [(r["label"], r["person_times"]) for r in rows],
+    }]
+
+
 @metrics.action(50)
 def training_actions(user):
     if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN) and not user.is_superuser:

@@ -172,8 +172,11 @@ def test_the_dashboard_shows_training_figures(program, county_client, client_for
     this_year = tf.program(program.organizer, start_on=timezone.localdate(), end_on=timezone.localdate())
     a = program.enrollments.get(cadre__name="甲").cadre
     tf.attend(tf.session(this_year), a)
-    cards = {str(c["label"]): c["value"] for c in county_client.get(reverse("dashboard:home")).context["cards"]}
+    home = county_client.get(reverse("dashboard:home"))
+    cards = {str(c["label"]): c["value"] for c in home.context["cards"]}
     assert cards["Training person-times this year"] == 1
+    panel = next(p for p in home.context["panels"] if p.get("chart_id") == "chart-training-by-month")
+    assert panel["chart"]["values"][timezone.localdate().month - 1] == 1 and sum(panel["chart"]["values"]) == 1
     user = f.UserFactory(username="jia", role="cadre", cadre=a)
     cards = {str(c["label"]): str(c["value"]) for c in client_for(user).get(reverse("dashboard:home")).context["cards"]}
     assert cards["My training this year"] == "1 days · 3.0 credit hours"
