@@ -5,30 +5,17 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from banzi.study import duties
 from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
 from tests import factories as f
+from tests.tasks.test_api import api_for, ids
 
 from .factories import attendance, duty, duty_record, evidence, leader, record, session, today
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/study"
-
-
-def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 ENDPOINTS = {
