@@ -45,8 +45,8 @@ class TalkForm(TalksModelForm):
 
     def limit_to_user(self, user):
         super().limit_to_user(user)
-        # The talker may be any active cadre (a county leader talks with a township member); a
-        # township user picks among the cadres they manage, a cadre records their own talks.
+        # The talker and the talkee among the cadres the user manages (the county: any cadre, so a
+        # county leader can talk with a township member); a cadre is the talker of their own talks.
         self.fields["talker"].queryset = Cadre.objects.visible_to(user)
         self.fields["talkee"].queryset = talkee_choices(user)
         self.active_cadres("talker", "talkee")
