@@ -59,7 +59,10 @@ class Meeting(BaseModel):
     kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
     held_on = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=200, help_text=_("For a democratic life meeting: its theme."))
-    chair = models.ForeignKey(Cadre, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+")
+    chair = models.ForeignKey(
+        Cadre, verbose_name=_("chair"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Required for the team's meetings; a branch's secretary may not be a cadre in the registry."),
+    )
     recorder = models.ForeignKey(
         Cadre, verbose_name=_("recorder"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

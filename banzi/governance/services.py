@@ -135,6 +135,8 @@ def save_meeting(user, meeting, members_due=None):
     _check_kind_fits_organization(meeting)
     for field in ("chair", "recorder", "lecturer"):
         _require_in_scope(user, getattr(meeting, field), field, _("Choose a cadre of an organization you manage."))
+    if meeting.kind in TEAM_KINDS and not meeting.chair_id:
+        raise ValidationError({"chair": _("Choose the chair: the team head or whoever chaired in their place.")})
     creating = meeting.pk is None
     if members_due is None and creating and meeting.kind in TEAM_MEMBER_KINDS:
         members_due = team_members_on(meeting.organization, meeting.held_on)
