@@ -30,8 +30,11 @@ def local(day, hour):
 
 @pytest.fixture
 def march(township):
-    CalendarYear.objects.create(year=YEAR)
-    CalendarDay.objects.create(date=datetime.date(2026, 3, 9), kind=CalendarDay.Kind.REST, name="测试假日")
+    CalendarYear.objects.get_or_create(year=YEAR)
+    CalendarDay.objects.update_or_create(date=datetime.date(2026, 3, 9),
+                                         defaults={"kind": CalendarDay.Kind.REST, "name": "测试假日"})
+    assert not CalendarDay.objects.filter(date__year=YEAR, date__month=MONTH).exclude(
+        date=datetime.date(2026, 3, 9)).exists()  # no other holiday or adjusted day in March 2026
     zhang = f.CadreFactory(organization=township, name="张三")
     li = f.CadreFactory(organization=township, name="李四")
     for day in (2, 3, 4):

@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -132,7 +132,8 @@ class DutyShiftViewSet(DutyViewSet):
 
     @extend_schema(operation_id="conduct_duty_shifts_check_in", request=CheckInInputSerializer,
                    responses={201: DutyCheckInSerializer})
-    @action(detail=True, methods=["post"], url_path="check-in")
+    # A cadre may not change shifts, but checks in for their own night: the service decides who may.
+    @action(detail=True, methods=["post"], url_path="check-in", permission_classes=[permissions.IsAuthenticated])
     def check_in(self, request, pk=None):
         """The cadre on duty checks in for the night (now)."""
         params = CheckInInputSerializer(data=request.data)

@@ -3,10 +3,10 @@ registry, tasks and the other strict-management demo data).
 
 For every township: a published roster for last month and this month with a night every day — the
 leader on duty rotating among the current team members, the staff on duty among the township's other
-cadres —, check-ins for most past nights, a few spot checks by the county over the last ten nights
-(present, one unreachable) and exactly one absence in the first township, which becomes a violation
+cadres —, check-ins for most of the last fortnight's nights, a few spot checks by the county over the last ten nights
+(present, now and then unreachable) and exactly one absence in the first township, which becomes a violation
 candidate through the same service as the pages; a swap asked for and approved for a coming night;
-and last month's attendance of the township's cadres (present on working days, a few business trips,
+and last month's attendance of the team members (present on working days, a few business trips,
 leave and outing days left to be derived from the leave requests and outing reports).
 
 Everything is written through the services as the county's demo user; deterministic (seeded by
@@ -66,7 +66,7 @@ class DutyDemo:
                 self.roster(township, year, month, leaders, staff)
             self.spot_checks(township)
             self.swap(township)
-            self.attendance(township, *months[0])
+            self.attendance(township, leaders, *months[0])
         return self
 
     def people(self, township):
@@ -95,7 +95,8 @@ class DutyDemo:
 
     def check_ins(self, roster):
         rng = self.rng(roster.township_id, roster.year, roster.month, "check-in")
-        for shift in roster.shifts.filter(date__lt=self.today).select_related("leader", "staff"):
+        recent = self.today - datetime.timedelta(days=14)
+        for shift in roster.shifts.filter(date__lt=self.today, date__gte=recent).select_related("leader", "staff"):
             for cadre in shift.on_duty():
                 if rng.random() < 0.9:
                     at = _local(shift.date, 19 + rng.randint(0, 2), rng.randint(0, 59))
@@ -141,9 +142,8 @@ class DutyDemo:
         services.approve_swap(self.user, swap, note="同意")
         self.created["duty swaps"] += 1
 
-    def attendance(self, township, year, month):
+    def attendance(self, township, cadres, year, month):
         start, end = attendance.month_bounds(year, month)
-        cadres = list(Cadre.objects.filter(organization=township, status=Cadre.Status.ACTIVE).order_by("pk"))
         if not cadres or AttendanceRecord.objects.filter(cadre__in=cadres, date__range=(start, end)).exists():
             return
         calendar = Calendar.load(year, year)

@@ -44,7 +44,7 @@ class DutyShiftFilterSet(BaseFilterSet):
         model = DutyShift
         fields = ["township", "roster", "date", "cadre"]
 
-    def on_duty(self, queryset, name, value):
+    def on_duty(self, queryset, name, value: int):  # the type tells the API schema: a cadre id
         return queryset.filter(Q(leader=value) | Q(staff=value)) if value else queryset
 
 

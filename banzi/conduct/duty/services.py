@@ -261,4 +261,6 @@ def delete_spot_check(user, spot_check):
 @transaction.atomic
 def save_attendance(user, record, *, reason=""):
     """Record a cadre's attendance on a day that has passed (one record a day)."""
+    if record.cadre_id:
+        record.organization = record.cadre.organization  # places the record in scope before the check
     return services.save_object(user, record, reason=reason)
