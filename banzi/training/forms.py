@@ -129,10 +129,25 @@ class TrainingNeedForm(TrainingForm):
 
 
 class EnrollCadresForm(forms.Form):
-    """Enroll several cadres at once, from the program's page."""
+    """Enroll several cadres at once, from the program's page: chosen one by one, or a whole group
+    (every newly promoted cadre, every section-level cadre, every cadre of a township), or both."""
 
-    cadres = forms.ModelMultipleChoiceField(queryset=Cadre.objects.none(), label=_("cadres"),
-                                            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 10}))
+    GROUPS = [
+        ("", _("—")),
+        ("newly_promoted", _("Every newly promoted cadre")),
+        ("section_level", _("Every section-level cadre")),
+        ("all", _("Every cadre")),
+    ]
+    SECTION_LEVEL = [Cadre.Rank.SECTION_CHIEF, Cadre.Rank.DEPUTY_SECTION_CHIEF]
+
+    cadres = forms.ModelMultipleChoiceField(
+        queryset=Cadre.objects.none(), label=_("cadres"), required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}))
+    group = forms.ChoiceField(choices=GROUPS, label=_("or a whole group"), required=False,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    township = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("of the township"),
+                                      required=False, empty_label=_("the whole county"),
+                                      widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, user=None, program=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,4 +156,29 @@ class EnrollCadresForm(forms.Form):
             qs = qs.filter(organization__township=program.organizer.township_id)
         if program is not None:
             qs = qs.exclude(training_enrollments__program=program)
+        self.available = qs
         self.fields["cadres"].queryset = qs.order_by("organization__name", "name_pinyin")
+        self.fields["township"].queryset = Organization.objects.visible_to(user).filter(
+            kind=Organization.Kind.TOWNSHIP, is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("cadres") and not data.get("group"):
+            raise forms.ValidationError(_("Choose cadres, or a whole group."))
+        return data
+
+    def chosen(self):
+        """The cadres to enroll: those chosen one by one and the group's, each once, in name order."""
+        data = self.cleaned_data
+        chosen = {c.pk: c for c in data.get("cadres") or []}
+        group = data.get("group")
+        if group:
+            qs = self.available
+            if group == "newly_promoted":
+                qs = qs.filter(is_newly_promoted=True)
+            elif group == "section_level":
+                qs = qs.filter(rank__in=self.SECTION_LEVEL)
+            if data.get("township"):
+                qs = qs.filter(organization__township=data["township"])
+            chosen.update({c.pk: c for c in qs})
+        return sorted(chosen.values(), key=lambda c: (c.name_pinyin, c.pk))

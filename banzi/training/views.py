@@ -125,7 +125,7 @@ class ProgramEnrollView(ScopedMixin, View):
                     messages.error(request, error)
             return back
         try:
-            created = services.enroll_cadres(request.user, program, form.cleaned_data["cadres"])
+            created = services.enroll_cadres(request.user, program, form.chosen())
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -231,6 +231,10 @@ class SessionSheetView(ScopedMixin, View):
     def post(self, request, pk):
         session = get_object_or_404(self.get_queryset().select_related("program"), pk=pk)
         marks = {}
+        if "all_present" in request.POST:
+            # Everyone enrolled who is not marked otherwise on the sheet is present.
+            for cadre_id in session.program.enrollments.values_list("cadre_id", flat=True):
+                marks[cadre_id] = Attendance.Status.PRESENT
         for key, value in request.POST.items():
             if key.startswith("status-") and key[7:].isdigit() and value:
                 marks[int(key[7:])] = value

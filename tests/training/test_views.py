@@ -180,3 +180,37 @@ def test_the_dashboard_shows_training_figures(program, county_client, client_for
     user = f.UserFactory(username="jia", role="cadre", cadre=a)
     cards = {str(c["label"]): str(c["value"]) for c in client_for(user).get(reverse("dashboard:home")).context["cards"]}
     assert cards["My training this year"] == "1 days · 3.0 credit hours"
+
+
+def test_enroll_a_whole_group(township, other_township, county, county_client, township_client):
+    hall = tf.program(county, name="大讲堂")
+    chief = tf.cadre(township, name="科长", rank="section_chief")
+    deputy = tf.cadre(other_township, name="副科长", rank="deputy_section_chief")
+    staff = tf.cadre(township, name="科员", rank="staff")
+    promoted = tf.cadre(township, name="新提拔", is_newly_promoted=True, promoted_on=D(2024, 1, 1))
+    url = reverse("training:trainingprogram_enroll", args=[hall.pk])
+    county_client.post(url, {"group": "section_level"})
+    assert set(hall.enrollments.values_list("cadre", flat=True)) == {chief.pk, deputy.pk}
+    county_client.post(url, {"group": "newly_promoted", "township": other_township.pk})
+    assert hall.enrollments.count() == 2  # nobody newly promoted there
+    county_client.post(url, {"group": "newly_promoted", "cadres": [staff.pk]})
+    assert set(hall.enrollments.values_list("cadre", flat=True)) == {chief.pk, deputy.pk, promoted.pk, staff.pk}
+    response = county_client.post(url, {}, follow=True)
+    assert any("Choose cadres, or a whole group." in str(m) for m in response.context["messages"])
+    # A township's "every cadre" for its own program is its own cadres only.
+    own = tf.program(township, name="本镇培训")
+    township_client.post(reverse("training:trainingprogram_enroll", args=[own.pk]), {"group": "all"})
+    assert set(own.enrollments.values_list("cadre__name", flat=True)) == {"科长", "科员", "新提拔"}
+    assert not own.enrollments.filter(cadre=deputy).exists()
+    assert township_client.post(url, {"group": "all"}).status_code == 403
+
+
+def test_mark_everyone_not_marked_as_present(program, township, county_client):
+    session = program.sessions.get(title="第二课")
+    b = program.enrollments.get(cadre__name="乙").cadre
+    c = tf.cadre(township, name="丙")
+    tf.enroll(program, c)
+    county_client.post(reverse("training:trainingsession_sheet", args=[session.pk]),
+                       {f"status-{b.pk}": "absent", "all_present": "1"})
+    statuses = dict(Attendance.objects.filter(session=session).values_list("cadre__name", "status"))
+    assert statuses == {"甲": "present", "乙": "absent", "丙": "present"}
