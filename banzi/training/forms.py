@@ -133,7 +133,7 @@ class EnrollCadresForm(forms.Form):
     (every newly promoted cadre, every section-level cadre, every cadre of a township), or both."""
 
     GROUPS = [
-        ("", _("—")),
+        ("", "—"),
         ("newly_promoted", _("Every newly promoted cadre")),
         ("section_level", _("Every section-level cadre")),
         ("all", _("Every cadre")),
