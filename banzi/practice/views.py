@@ -1,15 +1,25 @@
 """Frontline-practice pages: declarations over core's generic views, detail pages with their related
 records, and the read-only figure pages (designation map, campaign overview, enterprise service,
 hard-place tempering, mentoring, a cadre's frontline record)."""
+import datetime
+import io
+
+import openpyxl
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch, Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from banzi.core.audit import record_event
+from banzi.core.importing import XLSX_CONTENT_TYPE
+from banzi.core.models import AuditEvent
 from banzi.core.scoping import can_write_model
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from banzi.org.models import Cadre, VillageDesignation
@@ -32,6 +42,46 @@ def _year(request):
     except ValueError:
         return timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+class FigurePage(LoginRequiredMixin, TemplateView):
+    """A read-only figure page: `figure(user[, year])` from metrics, in the context as `name`;
+    `can_act` tells whether the user may add the `action_model` records the page suggests. With
+    `?_export=xlsx` the page's table (`export_rows`) downloads as Excel."""
+
+    name = figure = action_model = None
+    by_year = False
+    title = ""
+
+    def compute(self):
+        args = (_year(self.request),) if self.by_year else ()
+        return self.figure(self.request.user, *args)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("_export") == "xlsx" and hasattr(self, "export_rows"):
+            return self.export(self.compute())
+        return super().get(request, *args, **kwargs)
+
+    def export(self, data):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        for row in self.export_rows(data):
+            sheet.append([str(v) if v is not None and not isinstance(v, int | datetime.date) else v for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
+                     detail=f"{self.title} ?{self.request.GET.urlencode()}", request=self.request)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.title}-{stamp}.xlsx")
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx[self.name] = self.compute()
+        ctx["can_act"] = bool(self.action_model) and can_write_model(self.request.user, self.action_model)
+        ctx["export_url"] = "?" + "&".join(filter(None, [self.request.GET.urlencode(), "_export=xlsx"]))
+        return ctx
 
 
 # --- designations and rectification -----------------------------------------------------------
@@ -60,15 +110,11 @@ class DesignationOverviewView(ObjectListView):
         return ctx
 
 
-class DesignationGridView(LoginRequiredMixin, TemplateView):
+class DesignationGridView(FigurePage):
     """The map-like overview: every township's villages as tiles coloured by designation."""
 
     template_name = "practice/designation_grid.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["grid"] = metrics.designation_grid(self.request.user, _year(self.request))
-        return ctx
+    name, figure, by_year = "grid", staticmethod(metrics.designation_grid), True
 
 
 class VillageRectificationListView(ObjectListView):
@@ -115,13 +161,17 @@ class RectificationGroupEditView(ObjectEditView):
     service = staticmethod(services.save_group)
 
 
-class CampaignOverviewView(LoginRequiredMixin, TemplateView):
+class CampaignOverviewView(FigurePage):
     template_name = "practice/campaign.html"
+    name, figure, by_year = "overview", staticmethod(metrics.campaign_overview), True
+    title = gettext_lazy("Rectification campaign")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["overview"] = metrics.campaign_overview(self.request.user, _year(self.request))
-        return ctx
+    def export_rows(self, data):
+        yield [_("township"), _("campaign"), _("group leader"), _("members"), _("villages covered"), _("lifted"),
+               _("average progress")]
+        for r in data["rows"]:
+            yield [r["township"], r["group"].campaign if r["group"] else "", r["leader"] or "", r["members"],
+                   r["villages"], r["lifted"], r["progress"]]
 
 
 # --- postings and work logs -------------------------------------------------------------------
@@ -172,23 +222,30 @@ class WorkLogEditView(ObjectEditView):
     service = staticmethod(services.save_work_log)
 
 
-class EnterpriseServiceView(LoginRequiredMixin, TemplateView):
+class EnterpriseServiceView(FigurePage):
     template_name = "practice/enterprise_service.html"
+    name, figure = "summary", staticmethod(metrics.enterprise_service)
+    title = gettext_lazy("Enterprise service")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["summary"] = metrics.enterprise_service(self.request.user)
-        return ctx
+    def export_rows(self, data):
+        yield [_("township"), _("cadres"), _("enterprises"), _("visits"), _("problems reported"),
+               _("problems solved")]
+        for r in data["by_township"]:
+            yield [r["township"], r["cadres"], r["enterprises"], r["visits"], r["found"], r["solved"]]
+        yield [_("County"), data["cadres"], data["enterprises"], data["visits"], data["found"], data["solved"]]
 
 
-class TemperingView(LoginRequiredMixin, TemplateView):
+class TemperingView(FigurePage):
     template_name = "practice/tempering.html"
+    name, figure, action_model = "tempering", staticmethod(metrics.tempering), Posting
+    title = gettext_lazy("Hard-place tempering")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["tempering"] = metrics.tempering(self.request.user)
-        ctx["can_post"] = can_write_model(self.request.user, Posting)
-        return ctx
+    def export_rows(self, data):
+        yield [_("team member"), _("township"), _("position"), _("hard-place posting"), _("since")]
+        for r in data["rows"]:
+            posting = r["posting"]
+            yield [r["cadre"], r["township"], r["membership"].position,
+                   f"{posting.get_kind_display()} · {posting.organization}" if posting else "", r["since"]]
 
 
 # --- mentoring --------------------------------------------------------------------------------
@@ -235,14 +292,15 @@ class MentorshipMeetingEditView(ObjectEditView):
     service = staticmethod(services.save_meeting)
 
 
-class MentoringOverviewView(LoginRequiredMixin, TemplateView):
+class MentoringOverviewView(FigurePage):
     template_name = "practice/mentoring.html"
+    name, figure, action_model = "mentoring", staticmethod(metrics.mentoring), Mentorship
+    title = gettext_lazy("Mentoring overview")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["mentoring"] = metrics.mentoring(self.request.user)
-        ctx["can_pair"] = can_write_model(self.request.user, Mentorship)
-        return ctx
+    def export_rows(self, data):
+        yield [_("township"), _("active pairs"), _("ended pairs"), _("new team members without a mentor")]
+        for r in data["rows"]:
+            yield [r["township"], r["active"], r["ended"], r["without_mentor"]]
 
 
 # --- study visits -----------------------------------------------------------------------------

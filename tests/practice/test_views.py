@@ -169,3 +169,27 @@ def test_mentorship_form_refuses_a_second_mentor(township, county_client):
         "mentee_evaluation": ""})
     assert response.status_code == 200 and "one mentor at a time" in response.content.decode()
     assert Mentorship.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["practice:campaign", "practice:enterprise_service", "practice:tempering",
+                                  "practice:mentoring"])
+def test_figure_pages_export_their_table_scoped_and_audited(name, township, other_township, township_admin,
+                                                            client_for):
+    from banzi.core.models import AuditEvent
+
+    c.group(township, leader=c.team_member(township, f.CadreFactory(organization=township, name="组长甲")))
+    c.posting(township, f.CadreFactory(organization=township, name="入企干部甲"))
+    c.team_member(other_township, f.CadreFactory(organization=other_township, name="外镇委员"))
+    rows = xlsx_rows(client_for(township_admin).get(reverse(name), {"_export": "xlsx"}))
+    cells = {cell for row in rows for cell in row}
+    assert len(rows) >= 2 and township.name in cells and other_township.name not in cells
+    assert "外镇委员" not in cells
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=township_admin).exists()
+
+
+def test_tempering_export_names_each_new_member_and_since_when(township, county_client):
+    member = c.team_member(township, f.CadreFactory(organization=township, name="新委员"))
+    posting = c.posting(township, member, kind=Posting.Kind.OTHER)
+    rows = xlsx_rows(county_client.get(reverse("practice:tempering"), {"_export": "xlsx"}))
+    row = next(r for r in rows if r[0] == "新委员")
+    assert row[1] == township.name and posting.started_on.isoformat() in row[4]
