@@ -133,3 +133,14 @@ def test_integrity_rows_are_scoped(promoted, other_township, township_admin, oth
     f.CadreFactory(organization=other_township, is_newly_promoted=True, promoted_on=D(2025, 3, 1), name="外镇新提拔")
     assert "外镇新提拔" not in states(township_admin, D(2025, 5, 1))
     assert set(states(other_township_admin, D(2025, 5, 1))) == {"外镇新提拔"}
+
+
+def test_dashboard_card_and_action(scene, township, township_admin, cadre_user):
+    p, _entries = scene
+    cards = metrics.talk_cards(township_admin)
+    overall = metrics.plan_coverage(p, township_admin)["overall"].display()
+    assert cards[0]["value"] == overall and cards[0]["url"] == p.get_absolute_url()
+    f.CadreFactory(organization=township, is_newly_promoted=True, promoted_on=D(2024, 1, 1), name="未谈廉政")
+    action = metrics.integrity_talks_missing(township_admin)
+    assert action[0]["count"] == 1 and action[0]["items"][0]["label"] == "未谈廉政"
+    assert metrics.talk_cards(cadre_user) == [] and metrics.integrity_talks_missing(cadre_user) == []
