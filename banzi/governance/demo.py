@@ -21,6 +21,7 @@ import random
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -253,13 +254,20 @@ class GovernanceDemo:
         for meeting in saved:
             by_township.setdefault(township_of[meeting.organization_id], []).append(meeting)
         attendances = []
-        for township_id, cadres in members.items():
-            pool = [m for m in by_township.get(township_id, []) if m.held_on >= self.today.replace(month=1, day=1)]
-            for cadre in cadres:
-                rng = self.rng("dual", cadre.pk)
-                for meeting in rng.sample(pool, min(len(pool), rng.choice([0, 1, 2, 2, 3, 3, 4]))):
-                    attendances.append(Attendance(meeting=meeting, cadre=cadre, role=Attendance.Role.LEADER,
-                                                  present=True))
+        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        spans = {}
+        for membership in (TeamMembership.objects.filter(team__township__in=townships, started_on__lte=end)
+                           .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+                           .select_related("team").order_by("pk")):
+            spans.setdefault((membership.team.township_id, membership.cadre_id), []).append(membership)
+        for (township_id, cadre_id), memberships in spans.items():
+            pool = [m for m in by_township.get(township_id, [])
+                    if any(ms.started_on <= m.held_on and (ms.ended_on is None or m.held_on < ms.ended_on)
+                           for ms in memberships)]
+            rng = self.rng("dual", cadre_id)
+            for meeting in rng.sample(pool, min(len(pool), rng.choice([1, 2, 2, 3, 3, 4]))):
+                attendances.append(Attendance(meeting=meeting, cadre_id=cadre_id, role=Attendance.Role.LEADER,
+                                              present=True))
         bulk_create_with_history(attendances, Attendance, batch_size=500, default_user=self.user)
         self.created[_("leaders at branch meetings")] += len(attendances)
 

@@ -1,13 +1,17 @@
 """Forms of the governance pages: the meeting with its members due, the attendance sheet, the
 decision sheet (each present member's opinion in speaking order), and the democratic life
 meeting's criticism, rectification and talks steps."""
+import datetime
+
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.forms import BaseModelForm, DateInput
 from banzi.org.models import Cadre
 
-from .models import AgendaItem, Attendance, Meeting, Opinion, OrgLifeRule
+from .models import AgendaItem, Attendance, Meeting, MeetingKind, Opinion, OrgLifeRule
 
 
 def _active_cadres(user):
@@ -54,11 +58,22 @@ class AgendaItemForm(BaseModelForm):
         model = AgendaItem
         fields = ["meeting", "sort_order", "title", "category", "proposer", "description", "reconsiders"]
 
+    # The meetings offered: those that decide matters, held recently (a page opened from a meeting
+    # passes ?meeting=); the item's own meeting is always offered.
+    DECIDING_KINDS = (MeetingKind.COMMITTEE, MeetingKind.BRANCH_GENERAL, MeetingKind.BRANCH_COMMITTEE)
+    RECENT_DAYS = 120
+
     def limit_to_user(self, user):
         super().limit_to_user(user)
+        since = timezone.localdate() - datetime.timedelta(days=self.RECENT_DAYS)
+        chosen = Q(pk=self.instance.meeting_id) | Q(pk=self.initial.get("meeting") or 0)
+        self.fields["meeting"].queryset = (Meeting.objects.visible_to(user).filter(
+            Q(kind__in=self.DECIDING_KINDS, held_on__gte=since) | chosen).select_related("organization"))
+        years_ago = timezone.localdate() - datetime.timedelta(days=5 * 366)
         self.fields["reconsiders"].queryset = (AgendaItem.objects.visible_to(user)
-                                               .exclude(outcome=AgendaItem.Outcome.PENDING).select_related("meeting"))
-        self.fields["meeting"].queryset = self.fields["meeting"].queryset.select_related("organization")
+                                               .exclude(outcome=AgendaItem.Outcome.PENDING)
+                                               .filter(Q(meeting__held_on__gte=years_ago)
+                                                       | Q(pk=self.instance.reconsiders_id or 0)))
 
 
 class OrgLifeRuleForm(BaseModelForm):
