@@ -412,8 +412,10 @@ class DutyMatrixView(LoginRequiredMixin, TemplateView):
         team = metrics.current_team(township) if township else None
         matrix = metrics.team_matrix(team, year) if team else None
         this_year = timezone.localdate().year
+        rows = [(label, cadre, cells, sum(1 for cell in cells if cell.count))
+                for label, cadre, cells in (matrix.rows if matrix else [])]
         ctx.update(year=year, years=list(range(this_year, this_year - 6, -1)), townships=townships,
-                   township=township, team=team, matrix=matrix,
+                   township=township, team=team, matrix=matrix, rows=rows,
                    totals=matrix.totals() if matrix else [])
         return ctx
 

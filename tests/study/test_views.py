@@ -207,3 +207,35 @@ def test_session_page_lists_attendance(township, township_client):
     response = township_client.get(s.get_absolute_url())
     assert (response.context["present"], response.context["absent"]) == (0, 1)
     assert "孙八" in response.content.decode() and "病假" in response.content.decode()
+
+
+def test_sign_in_template_has_the_sheet_columns(township_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = township_client.get(reverse("study:studyattendance_import_template"))
+    assert response.status_code == 200
+    headings = [c.value for c in next(load_workbook(io.BytesIO(response.content)).active.iter_rows(max_row=1))]
+    assert headings == ["姓名", "出勤", "缺席原因", "身份"]
+
+
+def test_duty_record_page_takes_evidence_and_refuses_a_disguised_file(township, township_client):
+    from banzi.study.models import LeadDutyRecord
+
+    from .factories import pdf_file, png_bytes
+
+    member = leader(township)
+    url = reverse("study:leaddutyrecord_add")
+    data = {"cadre": member.pk, "duty": duty(duties.PARTY_LECTURE).pk, "done_on": today().isoformat(),
+            "description": "为机关干部讲专题党课"}
+    response = township_client.post(url, {**data, "evidence_file": SimpleUploadedFile("党课.pdf", png_bytes())})
+    assert response.status_code == 200 and "evidence_file" in response.context["form"].errors
+    assert not LeadDutyRecord.objects.exists()
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+    response = township_client.post(url, {**data, "evidence_file": pdf_file("党课.pdf")})
+    assert response.status_code == 302
+    saved = LeadDutyRecord.objects.get()
+    assert [e.filename for e in saved.evidence.all()] == ["党课.pdf"]
+    matrix_row = township_client.get(reverse("study:leader_duties", args=[member.pk])).context["duties"]
+    assert [d.key for d, cell in matrix_row if cell.count] == [duties.PARTY_LECTURE]
