@@ -99,3 +99,27 @@ def test_filters(township, county_client):
     assert pks({"reason": "reason_key_position"}) == {a.pk}
     assert pks({"held_after": "2025-02-01"}) == {b.pk}
     assert pks({"q": a.talkee.name}) == {a.pk}
+
+
+def test_plan_page_query_count_does_not_grow_with_entries(township, county_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = plan(township, starts_on=D(2025, 1, 1), due_on=D(2025, 3, 31))
+    secretary = f.CadreFactory(organization=township)
+
+    def grow(n):
+        for _ in range(n):
+            e = entry(township, p, expected_talker=secretary, due_on=D(2025, 3, 31))
+            talk(township, secretary, e.talkee, held_on=D(2025, 2, 1))
+
+    def measure():
+        county_client.get(p.get_absolute_url())
+        with CaptureQueriesContext(connection) as ctx:
+            assert county_client.get(p.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(3)
+    few = measure()
+    grow(20)
+    assert measure() == few
