@@ -18,6 +18,7 @@ from banzi.accounts.models import User
 from banzi.core import rules, services
 from banzi.core.notifications import Message, notify, notify_many
 from banzi.core.roles import Role
+from banzi.core.scoping import can_write_model, instance_in_scope
 from banzi.core.workdays import Calendar
 from banzi.org.models import Cadre, TeamMembership
 
@@ -452,6 +453,12 @@ def _validate_overlap(leave):
         raise ValidationError({"starts_on": _(
             "These days overlap another leave request of this cadre (%(other)s, %(status)s).") % {
             "other": first, "status": first.get_status_display()}})
+
+
+def acts_for_cadre(user, leave):
+    """Whether the user is the cadre themselves, or the department or township managing them (an
+    approver sees the request but does not act for the cadre)."""
+    return can_write_model(user, LeaveRequest) and instance_in_scope(user, leave)
 
 
 def _check_acts_for_cadre(user, leave):

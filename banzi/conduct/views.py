@@ -136,7 +136,7 @@ class LeaveRequestDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         leave, user = self.object, self.request.user
-        acts_for_cadre = bool(ctx["edit_url"])  # the cadre, or the department or township managing them
+        acts_for_cadre = services.acts_for_cadre(user, leave)
         Status = LeaveRequest.Status
         if leave.status != Status.DRAFT:
             ctx["edit_url"] = ctx["delete_url"] = None  # never edited once submitted

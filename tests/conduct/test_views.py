@@ -87,6 +87,8 @@ def test_the_organization_committee_member_approves_from_their_list(client, town
     cadre = c.general_cadre(township)
     leave = services.submit_leave(c.account(cadre), new(cadre, LeaveRequest.Kind.SICK))
     login(client, people["organization_member_user"])
+    page = client.get(leave.get_absolute_url()).content.decode()
+    assert step("approve", leave) in page and step("cancel", leave) not in page  # approves, does not act for them
     listed = client.get(reverse("conduct:leaverequest_list"), {"to_approve": "true"})
     assert [row.record.pk for row in listed.context["table"].rows] == [leave.pk]
     response = client.post(step("reject", leave), {"reject-note": ""}, follow=True)
