@@ -214,3 +214,33 @@ def test_mark_everyone_not_marked_as_present(program, township, county_client):
                        {f"status-{b.pk}": "absent", "all_present": "1"})
     statuses = dict(Attendance.objects.filter(session=session).values_list("cadre__name", "status"))
     assert statuses == {"甲": "present", "乙": "absent", "丙": "present"}
+
+
+def test_dashboard_query_count_does_not_grow_with_training_records(township, county, cadre_user, county_client,
+                                                                    township_client, cadre_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def grow(n):
+        for _ in range(n):
+            program = tf.program(county, start_on=today, end_on=today)
+            tf.attend(tf.session(program), tf.cadre(township))
+            tf.attend(tf.session(program), cadre_user.cadre)
+            tf.need(township)
+
+    def measure():
+        counts = {}
+        for role, client in {"county": county_client, "township": township_client, "cadre": cadre_client}.items():
+            client.get(reverse("dashboard:home"))
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse("dashboard:home")).status_code == 200
+            counts[role] = len(ctx.captured_queries)
+        return counts
+
+    grow(2)
+    few = measure()
+    grow(8)
+    assert measure() == few
