@@ -197,7 +197,8 @@ class MyStudyView(LoginRequiredMixin, FormView):
         days, total = metrics.my_month(cadre, year, month)
         ctx.update(
             cadre=cadre, year=year, month=month, total=total, days_studied=len(days), today=timezone.localdate(),
-            weeks=[[(day, days.get(day, [])) for day in week] for week in metrics.month_weeks(year, month)],
+            weeks=[[(day, days.get(day, []), sum(r.minutes for r in days.get(day, []))) for day in week]
+                   for week in metrics.month_weeks(year, month)],
             records=[r for day in sorted(days, reverse=True) for r in days[day]],
             previous=_neighbours(year, month)[0], following=_neighbours(year, month)[1],
             reminder=getattr(cadre, "study_preference", None),
@@ -287,7 +288,7 @@ class StudyCalendarView(LoginRequiredMixin, TemplateView):
         ctx.update(
             year=year, month=month, month_value=f"{year}-{month:02d}", organization=organization,
             organizations=organizations if not is_cadre(user) else [], names=names, kinds=kinds,
-            weeks=[[(day, days.get(day, [])) for day in week] for week in metrics.month_weeks(year, month)],
+            weeks=[[(day, days.get(day, []), 0) for day in week] for week in metrics.month_weeks(year, month)],
             studies=[s for day in sorted(days) for s in days[day]], total=sum(len(v) for v in days.values()),
             previous=_neighbours(year, month)[0], following=_neighbours(year, month)[1],
             can_add=can_write_model(user, StudySession),

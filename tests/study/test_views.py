@@ -27,7 +27,7 @@ def test_cadre_records_study_and_sees_it_on_the_calendar(cadre_client, cadre_use
     saved = StudyRecord.objects.get()
     assert (saved.cadre, saved.minutes) == (cadre_user.cadre, 40)
     body = cadre_client.get(response.url).content.decode()
-    assert f'data-date="{today().isoformat()}"' in body and "40′ 党章" in body
+    assert f'data-date="{today().isoformat()}"' in body and 'data-minutes="40"' in body and ">40′</a>" in body
 
 
 def test_bad_entries_are_refused_on_the_page(cadre_client):
@@ -236,6 +236,6 @@ def test_duty_record_page_takes_evidence_and_refuses_a_disguised_file(township, 
     response = township_client.post(url, {**data, "evidence_file": pdf_file("党课.pdf")})
     assert response.status_code == 302
     saved = LeadDutyRecord.objects.get()
-    assert [e.filename for e in saved.evidence.all()] == ["党课.pdf"]
+    assert [e.filename for e in saved.evidence.all()] == ["党课.pdf"]  # stored under the name it was given
     matrix_row = township_client.get(reverse("study:leader_duties", args=[member.pk])).context["duties"]
     assert [d.key for d, cell in matrix_row if cell.count] == [duties.PARTY_LECTURE]
