@@ -15,8 +15,8 @@ from tests.generic import ModelCase, register
 
 
 def _roster_form(township):
-    index = d.n()
-    return {"township": township.pk, "year": str(2030 + (index // 12) % 60), "month": str(index % 12 + 1), "notes": ""}
+    year, month = d.free_month()
+    return {"township": township.pk, "year": str(year), "month": str(month), "notes": ""}
 
 
 def _move_roster(record, other):

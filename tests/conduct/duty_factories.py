@@ -16,6 +16,15 @@ from banzi.conduct.duty.models import (
 from tests import factories as f
 
 _seq = itertools.count(1)
+_months = itertools.count(0)  # months of rosters made one by one: 2030-01 on
+_nights = itertools.count(0)  # nights spread over past months: 1995-01-01 on
+_form_months = itertools.count(0)  # months that add pages post for a new roster: 2100 back to 2031
+
+
+def free_month():
+    """A (year, month) that no roster made here takes."""
+    index = next(_form_months) % 840
+    return 2100 - index // 12, 12 - index % 12
 
 
 def n():
@@ -43,10 +52,10 @@ def month_of(day):
 
 
 def roster(township, year=None, month=None, *, published=False):
-    """A roster for the month (default: a month of its own between 1991 and 2020, so that many fit)."""
+    """A roster for the month (default: a month of its own from 2030 on, so that many fit)."""
     if year is None:
-        index = n()
-        year, month = 1991 + (index // 12) % 30, index % 12 + 1
+        index = next(_months) % 840
+        year, month = 2030 + index // 12, index % 12 + 1
     status = DutyRoster.Status.PUBLISHED if published else DutyRoster.Status.DRAFT
     return DutyRoster.objects.create(township=township, year=year, month=month, status=status)
 
@@ -63,9 +72,8 @@ def shift(township, day=None, *, leader=None, staff=None, published=True, roster
 
 
 def spread_shift(township, **kwargs):
-    """A night in a roster of its own (so that many can be made for one township)."""
-    parent = roster(township, published=True)
-    return shift(township, parent.first_day, roster_=parent, **kwargs)
+    """A past night of its own on a published roster (so that many can be made for one township)."""
+    return shift(township, datetime.date(1995, 1, 1) + datetime.timedelta(days=next(_nights)), **kwargs)
 
 
 def check_in(township, cadre=None, day=None):

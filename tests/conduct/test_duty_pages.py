@@ -58,8 +58,8 @@ def test_swap_steps(township, township_admin, client_for):
     cadre_client = client_for(f.UserFactory(role=Role.CADRE, cadre=night.staff))
     assert cadre_client.post(reverse("conduct:dutyswap_approve", args=[swap.pk])).status_code == 403
     client = client_for(township_admin)
-    assert "decision_form" in client.get(swap.get_absolute_url()).context
-    client.post(reverse("conduct:dutyswap_approve", args=[swap.pk]), {"note": "同意"})
+    assert "approve_form" in client.get(swap.get_absolute_url()).context
+    client.post(reverse("conduct:dutyswap_approve", args=[swap.pk]), {"approve-note": "同意"})
     night.refresh_from_db()
     assert night.staff == swap.replacement
 

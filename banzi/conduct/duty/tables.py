@@ -1,10 +1,16 @@
 """Tables of the overnight duty and attendance lists (also the columns of their Excel exports)."""
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.tables import BaseTable
 
 from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+
+
+def local_time(value):
+    """A time as the county reads it (local, to the minute) in the Excel export."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class DutyRosterTable(BaseTable):
@@ -61,6 +67,9 @@ class DutySwapTable(BaseTable):
     def value_name(self, record):
         return str(record)
 
+    def value_decided_at(self, value):
+        return local_time(value)
+
 
 class DutyCheckInTable(BaseTable):
     cadre = tables.Column(linkify=lambda record: record.get_absolute_url())
@@ -70,6 +79,9 @@ class DutyCheckInTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = DutyCheckIn
         fields = ("cadre", "township", "date", "checked_in_at", "location", "note")
+
+    def value_checked_in_at(self, value):
+        return local_time(value)
 
 
 class SpotCheckTable(BaseTable):
@@ -85,6 +97,9 @@ class SpotCheckTable(BaseTable):
 
     def value_name(self, record):
         return str(record)
+
+    def value_checked_at(self, value):
+        return local_time(value)
 
 
 class AttendanceRecordTable(BaseTable):

@@ -3,18 +3,14 @@ show a record's workflow, small POST views for the workflow steps (each calling 
 tonight's duty across the townships and the monthly attendance summary."""
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.tasks.views import StepView
 
 from . import attendance, filters, forms, services, tables
 from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
@@ -116,7 +112,8 @@ class DutySwapDetailView(ObjectDetailView):
         if not swap.is_open:
             ctx["edit_url"] = ctx["delete_url"] = None
         elif DutyShift.objects.editable_by(self.request.user).filter(pk=swap.shift_id).exists():
-            ctx["decision_form"] = forms.DecisionStepForm()
+            ctx["approve_form"] = forms.DecisionStepForm(prefix="approve")
+            ctx["reject_form"] = forms.DecisionStepForm(prefix="reject")
         return ctx
 
 
@@ -275,37 +272,7 @@ class TonightView(ScopedMixin, TemplateView):
         return ctx
 
 
-# --- workflow steps ---------------------------------------------------------------------------
-
-
-class StepView(ScopedMixin, View):
-    """POST one workflow step on a record the user can see (404 otherwise) through its service."""
-
-    form_class = None
-    success_message = ""
-
-    def post(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(), pk=pk)
-        form = self.form_class(request.POST) if self.form_class else None
-        if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return self.back(obj)
-        try:
-            self.perform(request.user, obj, form.cleaned_data if form is not None else {})
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return self.back(obj)
-        messages.success(request, self.success_message)
-        return self.back(obj)
-
-    def back(self, obj):
-        target = self.request.POST.get("next", "")
-        if target.startswith("/") and not target.startswith("//"):
-            return HttpResponseRedirect(target)
-        return HttpResponseRedirect(obj.get_absolute_url())
+# --- workflow steps (the work-implementation module's small POST views) --------------------------
 
 
 class PublishRosterStep(StepView):
@@ -326,8 +293,7 @@ class CheckInStep(StepView):
 
 
 class ApproveSwapStep(StepView):
-    model = DutySwap
-    form_class = forms.DecisionStepForm
+    model, form_class, prefix = DutySwap, forms.DecisionStepForm, "approve"
     success_message = gettext_lazy("The swap has been approved and the roster changed.")
 
     def perform(self, user, swap, data):
@@ -335,8 +301,7 @@ class ApproveSwapStep(StepView):
 
 
 class RejectSwapStep(StepView):
-    model = DutySwap
-    form_class = forms.DecisionStepForm
+    model, form_class, prefix = DutySwap, forms.DecisionStepForm, "reject"
     success_message = gettext_lazy("The swap has been refused.")
 
     def perform(self, user, swap, data):
