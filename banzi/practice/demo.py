@@ -49,6 +49,10 @@ LOG_TEXTS = [
     "走访企业了解生产经营情况，协调解决用电、用工问题", "帮助企业对接金融机构，申报贴息贷款",
     "宣讲惠企政策，协助办理项目审批手续", "协调解决企业周边道路和环境问题", "调研企业用地需求，协调自然资源部门",
 ]
+VILLAGE_LOG_TEXTS = [
+    "入户走访困难群众，了解生产生活需求", "召开村两委会议，研究整顿转化措施", "调解邻里土地纠纷，化解信访苗头",
+    "指导村党支部规范开展三会一课", "对接农业农村部门，谋划集体经济项目",
+]
 HARD_TASKS = [
     "信访积案化解", "防汛抢险和地质灾害隐患排查", "疫情和安全生产专项整治", "征地拆迁和重点项目保障",
     "秸秆禁烧和冬季清洁取暖攻坚",
@@ -141,9 +145,10 @@ class PracticeDemo:
             if not general:
                 break
             cadre = general.pop(rng.randrange(len(general)))
-            self.save("postings", services.save_posting, Posting(
+            posting = self.save("postings", services.save_posting, Posting(
                 cadre=cadre, kind=Posting.Kind.RECTIFICATION, organization=d.organization, group=group,
                 started_on=started_on, goals=f"驻村指导{d.organization.name}整顿转化"))
+            self.logs(posting, rng, count=1)
 
     def first_secretaries(self):
         """A first secretary in every weak and lax and every registered poor village: county
@@ -167,7 +172,7 @@ class PracticeDemo:
                 posting = self.save("postings", services.save_posting, Posting(
                     cadre=cadre, kind=Posting.Kind.FIRST_SECRETARY, organization=d.organization, started_on=start,
                     goals=TARGETS[d.category][0]))
-                self.logs(posting, self.rng("fs", cadre.pk), count=3)
+                self.logs(posting, self.rng("fs", cadre.pk), count=2)
 
     # --- enterprise service ---------------------------------------------------------------------
 
@@ -209,23 +214,23 @@ class PracticeDemo:
             posting = self.save("postings", services.save_posting, Posting(
                 cadre=cadre, kind=Posting.Kind.ENTERPRISE, organization=enterprise, started_on=start,
                 goals="落实包联服务，帮助企业解决用工、融资、审批等难题"))
-            self.logs(posting, self.rng("log", cadre.pk, enterprise.pk), count=None)
+            self.logs(posting, self.rng("log", cadre.pk, enterprise.pk), texts=LOG_TEXTS)
 
     def members_on_all(self):
         return [m.cadre for m in TeamMembership.objects.current(self.today).filter(
             team__elected_on__lte=self.today, team__term_ends_on__gt=self.today)
             .select_related("cadre__organization").order_by("team__township__sort_order", "sort_order", "pk")]
 
-    def logs(self, posting, rng, count=None):
+    def logs(self, posting, rng, count=None, texts=VILLAGE_LOG_TEXTS):
         span = (self.today - posting.started_on).days
         if span < 1:
             return
-        for _n in range(count or rng.randint(2, 4)):
+        for _n in range(count or rng.randint(1, 3)):
             found = rng.randint(0, 3)
             self.save("work logs", services.save_work_log, WorkLog(
                 posting=posting, logged_on=posting.started_on + datetime.timedelta(days=rng.randint(1, span)),
                 visits=rng.randint(1, 4), problems_found=found, problems_solved=rng.randint(0, found),
-                content=rng.choice(LOG_TEXTS)))
+                content=rng.choice(texts)))
 
     # --- the newly appointed: hard assignments and mentors -------------------------------------
 
@@ -239,9 +244,10 @@ class PracticeDemo:
                 continue
             start = self.day(m.started_on + datetime.timedelta(days=rng.randint(10, 40)))
             village = rng.choice(villages).organization
-            self.save("postings", services.save_posting, Posting(
+            posting = self.save("postings", services.save_posting, Posting(
                 cadre=m.cadre, kind=Posting.Kind.OTHER, organization=village, started_on=start,
                 goals=f"急难险重任务：{rng.choice(HARD_TASKS)}"))
+            self.logs(posting, rng, count=1)
 
     def mentoring(self):
         """Most newly appointed team members are paired with an experienced member of their team
@@ -263,7 +269,7 @@ class PracticeDemo:
                 mentor_id=mentors[rng.randrange(min(3, len(mentors)))], mentee=m.cadre, started_on=start,
                 goals="一年内熟悉分管领域工作，能独立主持会议、处理群众诉求"))
             span = (self.today - start).days
-            for _n in range(rng.randint(1, 3) if span > 0 else 0):
+            for _n in range(rng.randint(1, 2) if span > 0 else 0):
                 self.save("mentoring meetings", services.save_meeting, MentorshipMeeting(
                     mentorship=pair, met_on=start + datetime.timedelta(days=rng.randint(1, span)),
                     topic=rng.choice(MEETING_TOPICS), notes="导师结合自身经历讲解，结对对象记录要点并交流体会"))
