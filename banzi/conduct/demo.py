@@ -145,10 +145,10 @@ class ConductDemo:
         """Nearly everyone signed in January; a few have not signed."""
         done = set(CommitmentLetter.objects.filter(year=self.year).values_list("cadre_id", flat=True))
         rows = []
-        for cadre in cadres:
+        for index, cadre in enumerate(cadres):
             rng = self.rng("commitment", cadre.pk, cadre.name)
-            if rng.random() < 0.04 or cadre.pk in done:
-                continue
+            if index % 25 == 7 or cadre.pk in done:
+                continue  # one in 25 has not signed
             signed_on = min(datetime.date(self.year, 1, 1) + datetime.timedelta(days=rng.randint(8, 40)), self.today)
             rows.append(CommitmentLetter(cadre=cadre, year=self.year, signed_on=signed_on))
         self._bulk(CommitmentLetter, rows, "commitment letters")
@@ -157,11 +157,11 @@ class ConductDemo:
         """Mostly “none”; a few posts in cooperatives, associations or a company; a few not declared."""
         done = set(ConcurrentPostDeclaration.objects.filter(year=self.year).values_list("cadre_id", flat=True))
         rows = []
-        for cadre in cadres:
+        for index, cadre in enumerate(cadres):
             rng = self.rng("declaration", cadre.pk, cadre.name)
             roll = rng.random()
-            if roll < 0.03 or cadre.pk in done:
-                continue
+            if index % 30 == 11 or cadre.pk in done:
+                continue  # one in 30 has not declared
             declared_on = min(datetime.date(self.year, 1, 1) + datetime.timedelta(days=rng.randint(10, 45)), self.today)
             row = ConcurrentPostDeclaration(cadre=cadre, year=self.year, declared_on=declared_on,
                                             decision=ConcurrentPostDeclaration.Decision.NOT_NEEDED)
@@ -299,17 +299,21 @@ class ConductDemo:
             return
         rng = self.rng("outing", cadre.pk, cadre.name)
         trips = [(rng.randint(30, 330), 48, "on_time"), (rng.randint(30, 330), 24, "late" if n % 4 == 1 else "on_time")]
-        if n % 5 == 0:
+        # Not on cadres whose leave is under way today (n % 3 == 0), nor both on one cadre.
+        if n % 6 == 1:
             trips.append((1, 72, "away"))          # left yesterday, back the day after tomorrow
-        if n % 7 == 3:
+        if n % 6 == 4:
             trips.append((4, 48, "not_back"))      # should have been back two days ago
         for days_ago, hours, how in trips:
             departs_at = _local(self.today - datetime.timedelta(days=days_ago), rng.choice((7, 8, 14)))
-            if OutingReport.objects.filter(cadre=cadre, departs_at__date=departs_at.date()).exists():
-                continue
-            report = services.save_outing_report(self.county, OutingReport(
-                cadre=cadre, destination=rng.choice(DESTINATIONS), reason=rng.choice(REASONS), departs_at=departs_at,
-                planned_return_at=departs_at + datetime.timedelta(hours=hours), contact=cadre.phone or "13800000000"))
+            try:
+                with transaction.atomic():
+                    report = services.save_outing_report(self.county, OutingReport(
+                        cadre=cadre, destination=rng.choice(DESTINATIONS), reason=rng.choice(REASONS),
+                        departs_at=departs_at, planned_return_at=departs_at + datetime.timedelta(hours=hours),
+                        contact=cadre.phone or "13800000000"))
+            except ValidationError:
+                continue  # two random trips that would overlap: the second is left out
             # The demo enters a year of reports today: date each filing as it would have happened.
             filed_at = departs_at + datetime.timedelta(hours=5) if how == "late" else departs_at - datetime.timedelta(hours=18)
             OutingReport.objects.filter(pk=report.pk).update(filed_at=filed_at, is_late=how == "late")

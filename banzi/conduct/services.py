@@ -9,7 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -676,8 +676,23 @@ def save_outing_report(user, report):
             setattr(report, name, getattr(report, name).replace(second=0, microsecond=0))
     if report.departs_at and report.planned_return_at and report.planned_return_at <= report.departs_at:
         raise ValidationError({"planned_return_at": _("The planned return must be after the departure.")})
+    _validate_outing_overlap(report)
     report.is_late = bool(report.departs_at and report.filed_at > report.departs_at)
     return services.save_object(user, report)
+
+
+def _validate_outing_overlap(report):
+    """One trip at a time: a report may not overlap another of the same cadre (until its actual
+    return, or its planned return while the cadre has not reported back)."""
+    if not (report.cadre_id and report.departs_at and report.planned_return_at):
+        return
+    clash = (OutingReport.objects.filter(cadre=report.cadre_id, departs_at__lt=report.planned_return_at)
+             .filter(Q(returned_at__isnull=False, returned_at__gt=report.departs_at)
+                     | Q(returned_at__isnull=True, planned_return_at__gt=report.departs_at))
+             .exclude(pk=report.pk).order_by("departs_at").first())
+    if clash is not None:
+        raise ValidationError({"departs_at": _(
+            "This trip overlaps another outing report of this cadre (%(other)s).") % {"other": clash}})
 
 
 @transaction.atomic

@@ -110,3 +110,17 @@ def test_late_reports_are_listed(township, township_client):
     assert table_pks(township_client.get(reverse("conduct:outingreport_list"), {"is_late": "true"})) == {late.pk}
     assert table_pks(township_client.get(reverse("conduct:outingreport_list"), {"is_late": "false"})) == {on_time.pk}
     assert "Filed after departure" in township_client.get(late.get_absolute_url()).content.decode()
+
+
+def test_one_trip_at_a_time(township, township_admin):
+    cadre = f.CadreFactory(organization=township)
+    first = services.save_outing_report(township_admin, report(cadre, now() + 24 * HOUR, hours=48))
+    with pytest.raises(ValidationError) as exc:
+        services.save_outing_report(township_admin, report(cadre, now() + 48 * HOUR))
+    assert "overlaps another outing report" in " ".join(exc.value.messages)
+    # Right after the planned return is fine, and so is a trip after an early return.
+    services.save_outing_report(township_admin, report(cadre, now() + 72 * HOUR))
+    back = services.save_outing_report(township_admin, report(f.CadreFactory(organization=township), now() - 10 * HOUR))
+    services.record_outing_return(township_admin, back, returned_at=now() - 8 * HOUR)
+    services.save_outing_report(township_admin, report(back.cadre, now() - 6 * HOUR, hours=2))
+    assert OutingReport.objects.count() == 4 and first.pk
