@@ -63,6 +63,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logged out")
         EXPORT = "export", _("Exported")
         IMPORT = "import", _("Imported")
+        READ = "read", _("Read confidential content")
         DENIED = "denied", _("Access denied")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

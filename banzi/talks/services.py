@@ -84,7 +84,7 @@ def read_summary(user, talk, *, via):
         record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.DENIED, user=user, obj=talk,
                      detail=_("Refused: read a talk's confidential summary (%(via)s)") % {"via": via})
         raise Http404(_("No such talk."))
-    record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.EXPORT, user=user, obj=talk,
+    record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.READ, user=user, obj=talk,
                  detail=_("Read a talk's confidential summary and follow-up (%(via)s)") % {"via": via})
     return {name: getattr(talk, name) for name in CONFIDENTIAL_FIELDS}
 

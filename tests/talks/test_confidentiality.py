@@ -53,7 +53,7 @@ ROLES = ["county_admin", "talker_cadre", "talkee_cadre", "township_admin", "othe
 
 
 def reads(record, user):
-    return AuditEvent.objects.filter(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.EXPORT,
+    return AuditEvent.objects.filter(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.READ,
                                      object_id=str(record.pk), user=user,
                                      content_type=ContentType.objects.get_for_model(Talk))
 
