@@ -193,3 +193,23 @@ def test_tempering_export_names_each_new_member_and_since_when(township, county_
     rows = xlsx_rows(county_client.get(reverse("practice:tempering"), {"_export": "xlsx"}))
     row = next(r for r in rows if r[0] == "新委员")
     assert row[1] == township.name and posting.started_on.isoformat() in row[4]
+
+
+def test_posting_list_filters_by_kind_and_serving_now(township, county_client):
+    start = c.year_start()
+    serving = c.posting(township)
+    ended = c.posting(township, started_on=start, ended_on=start + datetime.timedelta(days=3))
+    fs = c.posting(township, kind=Posting.Kind.FIRST_SECRETARY)
+    url = reverse("practice:posting_list")
+    assert table_pks(county_client.get(url, {"kind": "enterprise"})) == {serving.pk, ended.pk}
+    assert table_pks(county_client.get(url, {"active": "true"})) == {serving.pk, fs.pk}
+    assert table_pks(county_client.get(url, {"active": "false"})) == {ended.pk}
+    assert table_pks(county_client.get(url, {"cadre": fs.cadre_id})) == {fs.pk}
+
+
+def test_mentorship_list_filters_active_pairs(township, county_client):
+    active = c.mentorship(township)
+    ended = c.mentorship(township, ended_on=c.today(), mentor_evaluation="好", mentee_evaluation="好")
+    url = reverse("practice:mentorship_list")
+    assert table_pks(county_client.get(url, {"active": "true"})) == {active.pk}
+    assert table_pks(county_client.get(url, {"active": "false"})) == {ended.pk}
