@@ -338,8 +338,7 @@ class MissingView(APIView):
                                                                              enum=["commitment", "declaration", "either"])])
     def get(self, request):
         filterset = filters.MissingFilterSet(request.query_params, request=request,
-                                             queryset=Cadre.objects.visible_to(request.user)
-                                             .filter(status=Cadre.Status.ACTIVE).select_related("organization"))
+                                             queryset=filters.township_cadres(request.user).select_related("organization"))
         if not filterset.is_valid():
             return Response(filterset.errors, status=400)
         return Response(MissingCadreSerializer(filterset.qs, many=True).data)

@@ -155,13 +155,20 @@ class OutingReportFilterSet(BaseFilterSet):
         return queryset.filter(away_on_q(value)) if value else queryset
 
 
+def township_cadres(user):
+    """The cadres who sign the yearly commitment and declare concurrent posts: active cadres of the
+    townships and their villages (the programme is the township teams'; county departments' own
+    staff are not in it)."""
+    return Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE, organization__township__isnull=False)
+
+
 class MissingFilterSet(BaseFilterSet):
-    """Active cadres missing this year's commitment letter or declaration (the department's list)."""
+    """Active township cadres missing this year's commitment letter or declaration (the department's list)."""
 
     MISSING_CHOICES = [
+        ("either", _("Either missing")),
         ("commitment", _("Commitment letter not signed")),
         ("declaration", _("Concurrent posts not declared")),
-        ("either", _("Either missing")),
     ]
     search_fields = ("name", "name_pinyin", "name_initials", "post")
     year = django_filters.NumberFilter(method="filter_noop", label=_("year"))

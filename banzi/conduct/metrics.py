@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from banzi.core import metrics
 from banzi.core.roles import Role
-from banzi.org.models import Cadre
 
-from .filters import away_on_q, on_leave_q
+from .filters import away_on_q, on_leave_q, township_cadres
 from .models import CommitmentLetter, ConcurrentPostDeclaration, LeaveRequest, OutingReport, Violation
 
 ITEMS_SHOWN = 5
@@ -19,8 +18,8 @@ STAFF = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
 
 
 def signing_summary(user, year):
-    """{cadres, signed, declared, missing_either} over the active cadres the user may see."""
-    cadres = Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE)
+    """{cadres, signed, declared, missing_either} over the active township cadres the user may see."""
+    cadres = township_cadres(user)
     ids = cadres.values("pk")
     signed = set(CommitmentLetter.objects.filter(year=year, cadre__in=ids).values_list("cadre_id", flat=True))
     declared = set(ConcurrentPostDeclaration.objects.filter(year=year, cadre__in=ids).values_list("cadre_id", flat=True))

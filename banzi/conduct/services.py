@@ -175,16 +175,6 @@ def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
     return saved
 
 
-def missing_commitments(user, year):
-    """Active cadres in the user's scope without a commitment letter for the year."""
-    return Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE).exclude(commitments__year=year)
-
-
-def missing_declarations(user, year):
-    """Active cadres in the user's scope without a concurrent-post declaration for the year."""
-    return Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE).exclude(declarations__year=year)
-
-
 # --- notifications -----------------------------------------------------------------------------
 
 

@@ -237,7 +237,8 @@ class MissingListView(ObjectListView):
     """Active cadres who have not signed this year's commitment letter or declared their concurrent
     posts, for the department (and each township for its own)."""
 
-    queryset = Cadre.objects.select_related("organization").filter(status=Cadre.Status.ACTIVE)
+    queryset = Cadre.objects.select_related("organization").filter(status=Cadre.Status.ACTIVE,
+                                                                    organization__township__isnull=False)
     filterset_class = filters.MissingFilterSet
     table_class = tables.MissingTable
     template_name = "conduct/missing_list.html"

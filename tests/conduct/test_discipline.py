@@ -228,11 +228,12 @@ def test_only_the_department_sees_the_decision_form(township, township_client, c
 
 # --- who has not signed or declared -------------------------------------------------------------
 
-def test_the_list_of_who_has_not_signed_or_declared(township, other_township, county_client, township_client):
+def test_the_list_of_who_has_not_signed_or_declared(county, township, other_township, county_client, township_client):
     year = TODAY().year
     signed_and_declared, only_signed, only_declared, neither = (f.CadreFactory(organization=township) for _ in range(4))
     far = f.CadreFactory(organization=other_township)
     archived = f.CadreFactory(organization=township, status="archived")
+    department_staff = f.CadreFactory(organization=f.DepartmentFactory(parent=county))  # not in the programme
     for cadre in (signed_and_declared, only_signed):
         c.commitment(cadre, year)
     for cadre in (signed_and_declared, only_declared):
@@ -244,6 +245,8 @@ def test_the_list_of_who_has_not_signed_or_declared(township, other_township, co
     assert table_pks(township_client.get(url, {"missing": "declaration"})) == {only_signed.pk, neither.pk}
     assert table_pks(county_client.get(url)) == {only_signed.pk, only_declared.pk, neither.pk, far.pk}
     assert archived.pk not in table_pks(county_client.get(url))
+    assert department_staff.pk not in table_pks(county_client.get(url))
+    assert township_client.get(url).context["filter"].form["missing"].value() in (None, "", "either")
     summary = metrics.signing_summary(township_client.get(url).wsgi_request.user, year)
     assert summary == {"cadres": 4, "signed": 2, "declared": 2, "missing_either": 3}
     rows = xlsx_rows(township_client.get(url, {"_export": "xlsx"}))
