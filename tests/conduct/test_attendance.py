@@ -160,3 +160,21 @@ def test_attendance_import_reports_every_bad_row_and_saves_nothing(township, oth
     assert "No cadre named “外镇干部”" in found[(5, "姓名")]
     assert "is not an accepted value" in found[(6, "考勤")]
     assert not AttendanceRecord.objects.exists()
+
+
+def test_summary_api_gives_the_same_counts(march, township, county_admin):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token, _ = Token.objects.get_or_create(user=county_admin)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/conduct/attendance-summary/", {"year": YEAR, "month": MONTH,
+                                                                  "township": township.pk})
+    assert response.status_code == 200
+    rows = {row["name"]: row["counts"] for row in response.json()}
+    rows_page, _ = attendance.monthly_summary(county_admin, YEAR, MONTH, township=township)
+    expected = {row.label: {c: row.counts.get(c, 0) for c in attendance.COLUMNS} for row in rows_page}
+    assert rows == expected
+    assert rows["张三"][Status.LEAVE] == 3 and rows["张三"][Status.OUTING] == 1
+    assert client.get("/api/v1/conduct/attendance-summary/", {"year": YEAR, "month": 13}).status_code == 400
