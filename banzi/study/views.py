@@ -24,7 +24,7 @@ from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from banzi.org.models import Cadre, Organization
 
-from . import filters, forms, metrics, services, tables
+from . import credits, filters, forms, metrics, services, tables
 from .models import (
     LeadDuty,
     LeadDutyEvidence,
@@ -97,10 +97,23 @@ class StudySessionDetailView(ObjectDetailView):
             attendances.order_by("-role", "status", "cadre__name_pinyin"), orderable=False, exclude=("session",))
         ctx["present"] = sum(1 for a in attendances if a.status == StudyAttendance.Status.PRESENT)
         ctx["absent"] = sum(1 for a in attendances if a.status == StudyAttendance.Status.ABSENT)
+        ctx["credits"] = self.duty_credits(attendances)
         if ctx["edit_url"]:
             ctx["add_attendance_url"] = f"{reverse('study:studyattendance_add')}?session={self.object.pk}"
             ctx["sign_in_url"] = reverse("study:session_sign_in", args=[self.object.pk])
         return ctx
+
+
+    def duty_credits(self, attendances):
+        """The lead-by-example duties this session proves, read from the credits registry."""
+        people = {a.cadre_id: a.cadre for a in attendances}
+        if self.object.lecturer_id:
+            people[self.object.lecturer_id] = self.object.lecturer
+        held_on = self.object.held_on
+        names = {d.key: d.name for d in LeadDuty.objects.all()}
+        return [{"cadre": people[c.cadre_id], "duty": names.get(c.duty_key, c.duty_key)}
+                for c in credits.credits_for(people, held_on, held_on)
+                if c.source == metrics.SESSION_SOURCE and c.source_id == self.object.pk]
 
 
 class StudySessionEditView(ObjectEditView):

@@ -200,6 +200,14 @@ def test_evidence_downloads_only_within_scope(township, township_client, other_t
     assert township_client.get(reverse("study:leaddutyevidence_file", args=[far.pk])).status_code == 404
 
 
+def test_session_page_names_the_duties_it_proves(township, township_client):
+    lecturer = leader(township)
+    lecture = session(township, kind=StudyKind.PARTY_LECTURE, lecturer=lecturer)
+    response = township_client.get(lecture.get_absolute_url())
+    assert [(c["cadre"], c["duty"]) for c in response.context["credits"]] == [(lecturer, duty(duties.PARTY_LECTURE).name)]
+    assert township_client.get(session(township).get_absolute_url()).context["credits"] == []
+
+
 def test_session_page_lists_attendance(township, township_client):
     s = session(township)
     StudyAttendance.objects.create(session=s, cadre=f.CadreFactory(organization=township, name="孙八"),
@@ -239,3 +247,28 @@ def test_duty_record_page_takes_evidence_and_refuses_a_disguised_file(township, 
     assert [e.filename for e in saved.evidence.all()] == ["党课.pdf"]  # stored under the name it was given
     matrix_row = township_client.get(reverse("study:leader_duties", args=[member.pk])).context["duties"]
     assert [d.key for d, cell in matrix_row if cell.count] == [duties.PARTY_LECTURE]
+
+
+def test_matrix_and_calendar_query_counts_do_not_grow(township, township_client):
+    team = f.TeamFactory(township=township, elected_on=today() - datetime.timedelta(days=400))
+    village = f.VillageFactory(parent=township)
+
+    def grow(n):
+        for _ in range(n):
+            member = f.TeamMembershipFactory(team=team, started_on=team.elected_on).cadre
+            session(township, kind=StudyKind.PARTY_LECTURE, lecturer=member, held_on=today())
+            guided = session(village, kind=StudyKind.PARTY_GROUP, held_on=today())
+            StudyAttendance.objects.create(session=guided, cadre=member, role="guide")
+            from .factories import duty_record, evidence
+            evidence(township, duty_record(township, member).cadre)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert township_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [reverse("study:duty_matrix"), reverse("study:calendar")]
+    grow(2)
+    few = [count(u) for u in urls]
+    grow(6)
+    assert [count(u) for u in urls] == few
