@@ -79,7 +79,7 @@ class Lecturer(BaseModel):
     class AffiliationKind(models.TextChoices):
         PARTY_SCHOOL = "party_school", _("Party school")
         DEPARTMENT = "department", _("Department")
-        UNIVERSITY = "university", _("University")
+        UNIVERSITY = "university", _("University or college")
         TOWNSHIP = "township", _("Township leader")
         EXPERT = "expert", _("Expert or model worker")
         OTHER = "other", _("Other")
@@ -87,7 +87,7 @@ class Lecturer(BaseModel):
     name = models.CharField(_("full name"), max_length=50)
     affiliation_kind = models.CharField(_("affiliation kind"), max_length=20, choices=AffiliationKind.choices)
     affiliation = models.CharField(_("affiliation"), max_length=100, help_text=_("e.g. 山西大学政治与公共管理学院"))
-    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("e.g. 教授, 副部长"))
+    title = models.CharField(_("title or post"), max_length=100, blank=True, help_text=_("e.g. 教授, 副部长"))
     organization = models.ForeignKey(
         Organization, verbose_name=_("kept by"), on_delete=models.PROTECT, related_name="training_lecturers",
         help_text=_("The county or a department: every township may invite the lecturer. A township: its own."),
@@ -176,7 +176,7 @@ class TrainingSession(BaseModel):
 
     program = models.ForeignKey(TrainingProgram, verbose_name=_("training program"), on_delete=models.CASCADE,
                                 related_name="sessions")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("lecture title"), max_length=200)
     topic = models.ForeignKey(TrainingTopic, verbose_name=_("topic"), on_delete=models.PROTECT,
                               related_name="sessions")
     lecturer = models.ForeignKey(Lecturer, verbose_name=_("lecturer"), null=True, blank=True,
@@ -304,7 +304,7 @@ class TrainingNeed(BaseModel):
         ASSESSMENT = "assessment", _("Assessment")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Not yet met")
         MET = "met", _("Met")
 
     organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
