@@ -1,17 +1,23 @@
 """Governance pages: declarations over core's generic views; the meeting page with its attendance,
 agenda items and (democratic life meeting) criticism, rectification and talks; the decision sheet;
 the compliance calendar, the county overview and the team members' dual organizational life."""
+import io
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
+from openpyxl import Workbook
 
+from banzi.core.audit import record_event
+from banzi.core.models import AuditEvent
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from banzi.org.models import Organization
@@ -20,6 +26,7 @@ from banzi.tasks.views import FormAwareEditView, StepView
 from . import filters, forms, metrics, services, tables
 from .models import AgendaItem, Attendance, Meeting, OrgLifeRule
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MEMBER = Q(attendances__role=Attendance.Role.MEMBER)
 
 
@@ -261,59 +268,101 @@ class OrgLifeRuleEditView(ObjectEditView):
     form_class = forms.OrgLifeRuleForm
 
 
-def _year(request):
-    return metrics.year_param(request.GET.get("year"))
+class YearView(LoginRequiredMixin, TemplateView):
+    """A figures page for a year (?year=), exportable to Excel (?_export=xlsx) with its rows."""
 
-
-class ComplianceView(LoginRequiredMixin, TemplateView):
-    """The compliance calendar of the organizations of a township (or one organization) for a year."""
-
-    template_name = "governance/compliance.html"
+    title = ""
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, year = self.request.user, _year(self.request)
+        self.year = metrics.year_param(self.request.GET.get("year"))
+        query = self.request.GET.copy()
+        query["_export"] = "xlsx"
+        ctx.update(year=self.year, years=range(self.year - 2, self.year + 2), export_url=f"?{query.urlencode()}")
+        ctx.update(self.figures(self.request.user, self.year))
+        return ctx
+
+    def figures(self, user, year):
+        raise NotImplementedError
+
+    def export_rows(self, ctx):
+        """The header and rows of the Excel export."""
+        raise NotImplementedError
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("_export") != "xlsx":
+            return super().render_to_response(context, **kwargs)
+        book = Workbook()
+        sheet = book.active
+        for row in self.export_rows(context):
+            sheet.append([str(v) if v is not None else "" for v in row])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
+                     detail=f"{self.title} ?{self.request.GET.urlencode()}", request=self.request)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(str(self.title))}-{self.year}.xlsx"
+        return response
+
+
+class ComplianceView(YearView):
+    """The compliance calendar of the organizations of a township (or one organization) for a year."""
+
+    template_name = "governance/compliance.html"
+    title = gettext_lazy("Organizational-life compliance")
+
+    def figures(self, user, year):
+        params = self.request.GET
         townships = Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP)
-        township = townships.filter(pk=self.request.GET.get("township") or 0).first() \
-            if self.request.GET.get("township", "").isdigit() else None
+        township = townships.filter(pk=params["township"]).first() if params.get("township", "").isdigit() else None
         if township is None and user.township_id:
             township = townships.filter(pk=user.township_id).first()
         township = township or townships.order_by("sort_order", "name").first()
         organizations = metrics.organizations_with_rules(user, township) if township else []
-        organization_id = self.request.GET.get("organization", "")
-        if organization_id.isdigit():
-            organizations = [o for o in organizations if o.pk == int(organization_id)]
+        if params.get("organization", "").isdigit():
+            organizations = [o for o in organizations if o.pk == int(params["organization"])]
         entries = metrics.compliance(organizations, year)
-        ctx.update(year=year, years=range(year - 2, year + 2), township=township, townships=townships,
-                   entries=entries, misses=metrics.missing_meetings(entries), statuses=metrics.STATUS_LABELS,
-                   colours=metrics.STATUS_COLOURS)
-        return ctx
+        return {"township": township, "townships": townships, "entries": entries,
+                "misses": metrics.missing_meetings(entries), "statuses": metrics.STATUS_LABELS,
+                "colours": metrics.STATUS_COLOURS}
+
+    def export_rows(self, ctx):
+        yield [_("organization"), _("meeting kind"), _("frequency"), _("period"), _("status"), _("meetings")]
+        for entry in ctx["entries"]:
+            for row in entry.rows:
+                for cell in row.cells:
+                    yield [entry.organization, row.rule.get_meeting_kind_display(), row.rule.get_frequency_display(),
+                           cell.period.label, cell.label, len(cell.meetings)]
 
 
-class OverviewView(LoginRequiredMixin, TemplateView):
+class OverviewView(YearView):
     """The county overview: per township, the required meetings of the year held and missing."""
 
     template_name = "governance/overview.html"
+    title = gettext_lazy("Compliance overview")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        year = _year(self.request)
-        ctx.update(year=year, years=range(year - 2, year + 2), rows=metrics.county_overview(self.request.user, year))
-        return ctx
+    def figures(self, user, year):
+        return {"rows": metrics.county_overview(user, year)}
+
+    def export_rows(self, ctx):
+        yield [_("township"), _("organizations"), _("held"), _("missing"), _("attendance below the minimum"), _("rate")]
+        for row in ctx["rows"]:
+            yield [row.township, row.organizations, row.held, row.missing, row.short,
+                   "" if row.rate is None else f"{row.rate}%"]
 
 
-class DualLifeView(LoginRequiredMixin, TemplateView):
+class DualLifeView(YearView):
     """Team members' attendance at lower-level organizational life meetings against the minimum."""
 
     template_name = "governance/dual_life.html"
+    title = gettext_lazy("Team members' dual organizational life")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        year = _year(self.request)
-        rows = metrics.dual_org_life(self.request.user, year)
-        if self.request.GET.get("short") == "1":
-            rows = [r for r in rows if r.short_by]
-        ctx.update(year=year, years=range(year - 2, year + 2), rows=rows,
-                   short_count=sum(1 for r in rows if r.short_by),
-                   minimum=metrics.rules.get(metrics.ORG_LIFE_RULE)["lower_level_minimum"])
-        return ctx
+    def figures(self, user, year):
+        rows = metrics.dual_org_life(user, year)
+        return {"rows": rows, "short_count": sum(1 for r in rows if r.short_by),
+                "minimum": metrics.rules.get(metrics.ORG_LIFE_RULE)["lower_level_minimum"]}
+
+    def export_rows(self, ctx):
+        yield [_("township"), _("team member"), _("position"), _("attended"), _("minimum")]
+        for row in ctx["rows"]:
+            yield [row.membership.team.township, row.membership.cadre, row.membership.position, row.count, row.minimum]

@@ -132,3 +132,18 @@ def test_api_attendance_refuses_someone_not_due(township, township_client, other
     response = township_client.post(url, {"present": [m.pk for m in members]}, content_type="application/json")
     assert response.status_code == 200
     assert Attendance.objects.filter(meeting=record, present=True).count() == 2
+
+
+def test_figure_pages_export_to_excel(township, township_client):
+    from tests.generic import xlsx_rows
+
+    head, member = team(township, 2)
+    village = f.VillageFactory(parent=township, name="东王村")
+    meeting(village, MeetingKind.ORG_LIFE, members=[head], present=1, held_on=recent())
+    rows = xlsx_rows(township_client.get(reverse("governance:dual_life"), {"_export": "xlsx"}))
+    counts = {r[1]: r[3] for r in rows[1:]}
+    assert counts == {head.name: "1", member.name: "0"}
+    rows = xlsx_rows(township_client.get(reverse("governance:compliance"), {"_export": "xlsx"}))
+    assert any(r[0] == "东王村" and r[4] == "Held" for r in rows[1:])
+    rows = xlsx_rows(township_client.get(reverse("governance:overview"), {"_export": "xlsx"}))
+    assert [r[0] for r in rows[1:]] == [township.name]
