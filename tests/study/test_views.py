@@ -272,3 +272,15 @@ def test_matrix_and_calendar_query_counts_do_not_grow(township, township_client)
     few = [count(u) for u in urls]
     grow(6)
     assert [count(u) for u in urls] == few
+
+
+def test_cadre_reads_and_corrects_own_record(cadre_client, cadre_user):
+    mine = record(cadre_user.cadre, studied_on=today(), minutes=30, material="党章", note="初稿")
+    assert "初稿" in cadre_client.get(mine.get_absolute_url()).content.decode()
+    response = cadre_client.post(reverse("study:studyrecord_edit", args=[mine.pk]), {
+        "cadre": cadre_user.cadre_id, "studied_on": today().isoformat(), "minutes": "50", "material": "党章",
+        "note": "修改后"})
+    assert response.status_code == 302 and response.url.startswith(reverse("study:my_study"))
+    mine.refresh_from_db()
+    assert (mine.minutes, mine.note) == (50, "修改后")
+    assert mine.history.first().history_user == cadre_user
