@@ -3,20 +3,17 @@ record's workflow, small POST views for the workflow steps (each calling its ser
 department's list of who has not signed or declared, and who is away today."""
 import datetime
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from banzi.org.models import Cadre
+from banzi.tasks.views import StepView as BaseStepView
 
 from . import filters, forms, metrics, services, tables
 from .models import (
@@ -287,35 +284,17 @@ class AwayTodayView(ScopedMixin, TemplateView):
 
 # --- workflow steps ----------------------------------------------------------------------------
 
-class StepView(ScopedMixin, View):
-    """POST one workflow step on a record the user can see (404 otherwise): validate the step's
-    small form, call the service, and go back to the record with a message. A rule the step breaks,
-    or a user who may not take it, comes back as the service's message."""
-
-    model = None
-    form_class = None
-    prefix = None
-    success_message = ""
-
-    def post(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(), pk=pk)
-        form = self.form_class(request.POST, prefix=self.prefix) if self.form_class else None
-        if form is not None and not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-            return HttpResponseRedirect(obj.get_absolute_url())
-        try:
-            self.perform(request.user, obj, form.cleaned_data if form is not None else {})
-        except (ValidationError, PermissionDenied) as exc:
-            for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
-                messages.error(request, message)
-            return HttpResponseRedirect(obj.get_absolute_url())
-        messages.success(request, self.success_message)
-        return HttpResponseRedirect(obj.get_absolute_url())
+class StepView(BaseStepView):
+    """A workflow step as on the work pages (`tasks.views.StepView`); here a user who may not take
+    the step (e.g. not the approver) is told so on the record's page, like a broken rule."""
 
     def perform(self, user, obj, data):
+        try:
+            self.act(user, obj, data)
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def act(self, user, obj, data):
         raise NotImplementedError
 
 
@@ -323,7 +302,7 @@ class LeaveSubmitStep(StepView):
     model = LeaveRequest
     success_message = gettext_lazy("The request has been submitted to the approver.")
 
-    def perform(self, user, leave, data):
+    def act(self, user, leave, data):
         services.submit_leave(user, leave)
 
 
@@ -331,7 +310,7 @@ class LeaveApproveStep(StepView):
     model, form_class, prefix = LeaveRequest, forms.NoteStepForm, "approve"
     success_message = gettext_lazy("The leave has been approved.")
 
-    def perform(self, user, leave, data):
+    def act(self, user, leave, data):
         services.approve_leave(user, leave, note=data["note"])
 
 
@@ -339,7 +318,7 @@ class LeaveRejectStep(StepView):
     model, form_class, prefix = LeaveRequest, forms.RejectStepForm, "reject"
     success_message = gettext_lazy("The leave has been rejected.")
 
-    def perform(self, user, leave, data):
+    def act(self, user, leave, data):
         services.reject_leave(user, leave, note=data["note"])
 
 
@@ -347,7 +326,7 @@ class LeaveCancelStep(StepView):
     model, form_class, prefix = LeaveRequest, forms.CancelStepForm, "cancel"
     success_message = gettext_lazy("The request has been cancelled.")
 
-    def perform(self, user, leave, data):
+    def act(self, user, leave, data):
         services.cancel_leave(user, leave, reason=data["reason"])
 
 
@@ -355,7 +334,7 @@ class LeaveReturnStep(StepView):
     model, form_class, prefix = LeaveRequest, forms.ReturnStepForm, "return"
     success_message = gettext_lazy("The return from leave has been recorded.")
 
-    def perform(self, user, leave, data):
+    def act(self, user, leave, data):
         services.return_from_leave(user, leave, returned_on=data["returned_on"])
 
 
@@ -363,7 +342,7 @@ class OutingReturnStep(StepView):
     model, form_class, prefix = OutingReport, forms.OutingReturnStepForm, "return"
     success_message = gettext_lazy("The return has been recorded.")
 
-    def perform(self, user, report, data):
+    def act(self, user, report, data):
         services.record_outing_return(user, report, returned_at=data["returned_at"])
 
 
@@ -371,7 +350,7 @@ class ViolationDecideStep(StepView):
     model, form_class, prefix = Violation, forms.ViolationDecisionForm, "decide"
     success_message = gettext_lazy("The decision has been recorded.")
 
-    def perform(self, user, violation, data):
+    def act(self, user, violation, data):
         services.decide_violation(user, violation, status=data["status"], decision=data["decision"],
                                   decision_body=data["decision_body"], decided_on=data["decided_on"])
 
@@ -380,6 +359,6 @@ class DeclarationDecideStep(StepView):
     model, form_class, prefix = ConcurrentPostDeclaration, forms.DeclarationDecisionForm, "decide"
     success_message = gettext_lazy("The decision has been recorded.")
 
-    def perform(self, user, declaration, data):
+    def act(self, user, declaration, data):
         services.decide_declaration(user, declaration, decision=data["decision"], resign_by=data["resign_by"],
                                     note=data["note"])
