@@ -44,6 +44,7 @@ from .models import (
 
 SEED = "banzi-conduct-demo"
 SECRETARY_USERNAME = "secretary"
+DEMO_SOURCES = ("群众举报", "日常检查")
 POSTS = [("襄汾县果蔬种植专业合作社", "理事", None), ("襄汾县书法家协会", "会员", None),
          ("汾城镇农产品电商协会", "副会长", None), ("临汾市某农业科技有限公司", "技术顾问", 24000)]
 DESTINATIONS = ["太原市", "临汾市", "运城市", "北京市", "西安市", "侯马市"]
@@ -202,7 +203,7 @@ class ConductDemo:
             self.created["declaration decisions"] += 1
 
     def violations(self, townships, members):
-        if Violation.objects.exists() and Violation.objects.exclude(source="spot check").exists():
+        if Violation.objects.filter(source__in=DEMO_SOURCES).exists():
             return
         rules = {r.code: r for r in DisciplineRule.objects.all()}
         plan = [
@@ -221,7 +222,7 @@ class ConductDemo:
             cadre = team[-1].cadre
             violation = services.save_violation(self.county, Violation(
                 cadre=cadre, rule=rules.get(code), occurred_on=self.today - datetime.timedelta(days=days_ago),
-                facts=facts, source="群众举报" if index != 2 else "日常检查"))
+                facts=facts, source=DEMO_SOURCES[index == 2]))
             self.created["violations"] += 1
             if status != "candidate":
                 services.decide_violation(self.county, violation, status=status, decision=decision,

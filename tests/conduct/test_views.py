@@ -177,3 +177,26 @@ def test_list_pages_queries_do_not_grow(url_name, township, township_client):
     few = _count(township_client, url)
     grow(20)
     assert _count(township_client, url) == few
+
+
+def test_the_county_sets_who_approves_on_the_rules_page(client, township, people, county_admin):
+    login(client, county_admin)
+    url = reverse("core:rule_edit", args=[services.APPROVER_RULE])
+    page = client.get(url)
+    assert page.status_code == 200 and "organization_member_position" in page.content.decode()
+    response = client.post(url, {"team_member": "county", "secretary": "county", "general_cadre": "secretary",
+                                 "organization_member_position": "组织委员"})
+    assert response.status_code == 302
+    leave = services.submit_leave(people["member_user"], new(people["member"]))
+    assert leave.approver_kind == LeaveRequest.ApproverKind.COUNTY and leave.approver is None
+
+
+def test_the_approver_sees_the_waiting_request_on_the_dashboard(client, people):
+    from banzi.conduct import metrics
+
+    leave = services.submit_leave(people["member_user"], new(people["member"]))
+    actions = metrics.leave_waiting(people["secretary_user"])
+    assert actions[0]["count"] == 1 and actions[0]["items"][0]["url"] == leave.get_absolute_url()
+    assert metrics.leave_waiting(people["member_user"]) == []
+    login(client, people["secretary_user"])
+    assert leave.get_absolute_url() in client.get(reverse("dashboard:home")).content.decode()
