@@ -13,10 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import metrics as dashboard
 from banzi.core import rules
+from banzi.core.roles import Role
 from banzi.org.models import Organization, TeamMembership
 from banzi.study import credits, duties, sources
 from banzi.study.models import StudyKind
@@ -344,3 +347,40 @@ def meeting_credits(cadre_ids, start, end):
         yield credits.Credit(cadre_id=meeting.lecturer_id, duty_key=duties.PARTY_LECTURE, date=meeting.held_on,
                              label=str(meeting), url=meeting.get_absolute_url(), source="governance.meeting",
                              source_id=meeting.pk)
+
+
+# --- the dashboard ----------------------------------------------------------------------------------
+
+ITEMS_SHOWN = 8
+
+
+def _manages(user):
+    return user.is_superuser or getattr(user, "role", None) in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN)
+
+
+@dashboard.card(35)
+def compliance_cards(user):
+    """This year's organizational-life compliance in the user's scope: held as a share of the due periods."""
+    if not _manages(user):
+        return []
+    year = timezone.localdate().year
+    rows = county_overview(user, year)
+    held, due = sum(r.held for r in rows), sum(r.due for r in rows)
+    return [{"label": _("Organizational-life meetings held %(year)s") % {"year": year},
+             "value": f"{round(100 * held / due)}%" if due else "—", "url": reverse("governance:overview")}]
+
+
+@dashboard.action(35)
+def dual_life_short(user):
+    """Team members who have not yet attended the minimum of lower-level organizational life meetings."""
+    if not _manages(user):
+        return []
+    year = timezone.localdate().year
+    short = [r for r in dual_org_life(user, year) if r.short_by]
+    if not short:
+        return []
+    items = [{"label": r.membership.cadre.name, "url": reverse("governance:dual_life"),
+              "note": _("%(count)d of %(minimum)d attended") % {"count": r.count, "minimum": r.minimum}}
+             for r in short[:ITEMS_SHOWN]]
+    return [{"label": _("Team members short of lower-level organizational life"), "count": len(short),
+             "items": items, "url": reverse("governance:dual_life"), "level": "warning"}]

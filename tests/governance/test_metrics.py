@@ -150,3 +150,15 @@ def test_providers_run_a_constant_number_of_queries(township):
         meeting(township, MeetingKind.CENTRAL_GROUP, members=members, held_on=D(year, 1, day), present=3,
                 lecturer=members[0])
     assert queries() == few
+
+
+def test_dashboard_lists_team_members_short_of_two(township, township_admin):
+    head, member = team(township, 2)
+    village = f.VillageFactory(parent=township)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    for kind in (MeetingKind.ORG_LIFE, MeetingKind.THEME_PARTY_DAY):
+        meeting(village, kind, members=[head], held_on=yesterday, present=1)
+    [action] = metrics.dual_life_short(township_admin)
+    assert action["count"] == 1 and [i["label"] for i in action["items"]] == [member.name]
+    [card] = metrics.compliance_cards(township_admin)
+    assert card["value"].endswith("%") or card["value"] == "—"
