@@ -124,7 +124,7 @@ class GovernanceDemo:
                 break
             rng = self.rng("committee", township.pk, month)
             entry = self.record(township, MeetingKind.COMMITTEE, rng.choice(days),
-                                _("Party committee meeting (%(month)d)") % {"month": month}, rng,
+                                f"研究部署{month}月份重点工作", rng,
                                 absent_count=rng.choice([0, 0, 1, 1, 2]))
             if entry is None:
                 continue
@@ -164,9 +164,10 @@ class GovernanceDemo:
 
         day = life_meeting_day(self.today)
         rng = self.rng("life", township.pk)
-        entry = self.record(township, MeetingKind.LIFE_MEETING, day, _("Democratic life meeting: %(year)d") % {
-            "year": day.year - 1}, rng, absent_count=rng.choice([0, 0, 1]), opinions_solicited=rng.randint(18, 46),
-            opinions_solicited_from="村干部、党员代表、服务对象、“两代表一委员”")
+        theme = f"{day.year - 1}年度民主生活会：深入学习贯彻党的创新理论，加强党性锤炼，推动高质量发展"
+        entry = self.record(township, MeetingKind.LIFE_MEETING, day, theme, rng, absent_count=rng.choice([0, 0, 1]),
+                            opinions_solicited=rng.randint(18, 46),
+                            opinions_solicited_from="村干部、党员代表、服务对象、“两代表一委员”")
         if entry is None:
             return
         entry["talks"] = list(Talk.objects.filter(organization__township=township, held_on__range=(
