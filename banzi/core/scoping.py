@@ -18,18 +18,26 @@ class Scope:
 
     township: lookup to the owning township `Organization` ("organization__township"); None marks
         a county-wide catalog that every signed-in user may read.
-    cadre: lookup to the `Cadre` a record belongs to ("" for the cadre itself); None means cadres
-        see none of these records.
+    cadre: lookup to the `Cadre` a record belongs to ("" for the cadre itself), or a tuple of
+        lookups when a record belongs to several cadres (a mentoring pair is both the mentor's and
+        the mentee's); None means cadres see none of these records.
     write_roles: the roles that may change records (always within what they can see).
     """
 
     township: str | None = None
-    cadre: str | None = None
+    cadre: str | tuple | None = None
     write_roles: frozenset = field(default_factory=lambda: frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN}))
 
     @property
     def is_catalog(self):
         return self.township is None
+
+    @property
+    def cadre_lookups(self):
+        """The lookups to the cadres a record belongs to (empty when cadres see none)."""
+        if self.cadre is None:
+            return ()
+        return self.cadre if isinstance(self.cadre, tuple) else (self.cadre,)
 
 
 CATALOG = Scope(township=None, write_roles=frozenset({Role.COUNTY_ADMIN}))
@@ -57,9 +65,12 @@ class ScopedQuerySet(models.QuerySet):
             township_id = user.township_id
             return self.filter(**{scope.township: township_id}) if township_id else self.none()
         if role == Role.CADRE:
-            if scope.cadre is None or not user.cadre_id:
+            if not scope.cadre_lookups or not user.cadre_id:
                 return self.none()
-            return self.filter(**{scope.cadre or "pk": user.cadre_id})
+            condition = models.Q()
+            for lookup in scope.cadre_lookups:
+                condition |= models.Q(**{lookup or "pk": user.cadre_id})
+            return self.filter(condition)
         return self.none()
 
     def editable_by(self, user):
@@ -95,7 +106,9 @@ def instance_in_scope(user, instance):
     if role == Role.TOWNSHIP_ADMIN:
         township = _follow(instance, scope.township)
         return township is not None and township.pk == user.township_id
-    if role == Role.CADRE and scope.cadre is not None:
-        cadre = instance if scope.cadre == "" else _follow(instance, scope.cadre)
-        return cadre is not None and cadre.pk == user.cadre_id
+    if role == Role.CADRE:
+        for lookup in scope.cadre_lookups:
+            cadre = instance if lookup == "" else _follow(instance, lookup)
+            if cadre is not None and cadre.pk == user.cadre_id:
+                return True
     return False

@@ -202,7 +202,8 @@ class Mentorship(BaseModel):
     mentor_evaluation = models.TextField(_("mentor's evaluation"), blank=True)
     mentee_evaluation = models.TextField(_("mentee's evaluation"), blank=True)
 
-    scope = Scope(township="mentee__organization__township", cadre="mentee")
+    # Both sides of a pair see it (and its meetings) among their own records.
+    scope = Scope(township="mentee__organization__township", cadre=("mentee", "mentor"))
 
     class Meta:
         verbose_name = _("mentoring pair")
@@ -239,7 +240,8 @@ class MentorshipMeeting(BaseModel):
     topic = models.CharField(_("topic"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
 
-    scope = Scope(township="mentorship__mentee__organization__township", cadre="mentorship__mentee")
+    scope = Scope(township="mentorship__mentee__organization__township",
+                  cadre=("mentorship__mentee", "mentorship__mentor"))
 
     class Meta:
         verbose_name = _("mentoring meeting")
