@@ -1,8 +1,11 @@
 """Builders of overnight duty and attendance records for the tests: a township's roster with a night
 whose leader is a current team member and whose staff is a cadre of the township."""
 import datetime
+import io
 import itertools
 
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from banzi.conduct.duty.models import (
@@ -102,3 +105,20 @@ def attendance(township, cadre=None, day=None, status=AttendanceRecord.Status.PR
     cadre = cadre or f.CadreFactory(organization=township)
     day = day or today() - datetime.timedelta(days=n())
     return AttendanceRecord.objects.create(cadre=cadre, organization=cadre.organization, date=day, status=status)
+
+
+def upload(file_name, headings, rows):
+    """An .xlsx upload with the headings and rows, as an attendance or roster export would be."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headings)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(file_name, buffer.getvalue())
+
+
+def import_errors(response):
+    """{(worksheet row, column heading): message} of an import preview."""
+    return {(e["row"], e["column"]): e["message"] for e in response.context["report"].errors}

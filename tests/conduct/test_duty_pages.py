@@ -2,11 +2,8 @@
 check-in from the shift page, swap decisions through the steps, the roster import (every bad row
 named, nothing saved), reminders the day before (sent once), and the API's scope and figures."""
 import datetime
-import io
 
-import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -78,18 +75,10 @@ HEADINGS = ["乡镇", "日期", "带班领导", "值班人员", "备注"]
 
 
 def xlsx(rows):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADINGS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("值班表.xlsx", buffer.getvalue())
+    return d.upload("值班表.xlsx", HEADINGS, rows)
 
 
-def errors(response):
-    return {(e["row"], e["column"]): e["message"] for e in response.context["report"].errors}
+errors = d.import_errors
 
 
 def test_roster_import_drafts_the_month(township, township_admin, client_for):
@@ -197,3 +186,27 @@ def test_api_check_in_and_tonight(township):
     county = api_for(f.UserFactory(role=Role.COUNTY_ADMIN))
     figures = county.get(f"{BASE}/duty-tonight/").json()
     assert figures["shifts"] == 1 and figures["on_duty"] == 2 and figures["checked_in"] == 1
+
+
+def test_dashboard_duty_figures_cost_the_same_whatever_the_rows(township, county_client, cadre_user, cadre_client):
+    url = reverse("dashboard:home")
+
+    def count(client):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def grow(n):
+        for _ in range(n):
+            night = d.shift(f.TownshipFactory(parent=township.parent))
+            DutyCheckIn.objects.create(shift=night, cadre=night.staff, checked_in_at=timezone.now())
+            d.swap(township)
+
+    d.shift(township, staff=cadre_user.cadre)
+    grow(2)
+    few = (count(county_client), count(cadre_client))
+    grow(8)
+    assert (count(county_client), count(cadre_client)) == few
+    page = county_client.get(url).content.decode()
+    assert reverse("conduct:duty_tonight") in page
