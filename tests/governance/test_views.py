@@ -147,3 +147,30 @@ def test_figure_pages_export_to_excel(township, township_client):
     assert any(r[0] == "东王村" and r[4] == "Held" for r in rows[1:])
     rows = xlsx_rows(township_client.get(reverse("governance:overview"), {"_export": "xlsx"}))
     assert [r[0] for r in rows[1:]] == [township.name]
+
+
+def test_attachment_is_checked_by_content_and_served_only_in_scope(township, township_client, other_township_admin,
+                                                                   settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    settings.MEDIA_ROOT = tmp_path
+
+    village = f.VillageFactory(parent=township)
+    data = {"organization": village.pk, "kind": MeetingKind.THEME_PARTY_DAY, "held_on": recent().isoformat(),
+            "topic": "主题党日", "chair": "", "recorder": "", "lecturer": "", "duration_minutes": "90",
+            "other_members_due": "10", "minutes": "", "opinions_solicited": "0", "opinions_solicited_from": ""}
+    fake = SimpleUploadedFile("会议纪要.pdf", b"this is not a pdf at all", content_type="application/pdf")
+    response = township_client.post(reverse("governance:meeting_add"), {**data, "attachment": fake})
+    assert response.status_code == 200 and response.context["form"].errors["attachment"]
+    assert not Meeting.objects.exists()
+    real = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                              content_type="application/pdf")
+    response = township_client.post(reverse("governance:meeting_add"), {**data, "attachment": real})
+    assert response.status_code == 302, response.context["form"].errors
+    record = Meeting.objects.get()
+    url = reverse("governance:meeting_file", args=[record.pk])
+    assert township_client.get(url).status_code == 200
+    other = Client()
+    other.force_login(other_township_admin)
+    assert other.get(url).status_code == 404
