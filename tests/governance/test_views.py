@@ -174,3 +174,15 @@ def test_attachment_is_checked_by_content_and_served_only_in_scope(township, tow
     other = Client()
     other.force_login(other_township_admin)
     assert other.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["governance-meeting-list", "governance-agendaitem-list"])
+def test_api_lists_keep_their_query_count(name, township, county_client):
+    from tests.core.test_query_counts import assert_same_queries
+
+    def grow(n):
+        for _ in range(n):
+            record = meeting(township, MeetingKind.COMMITTEE, present=3)
+            agenda_item(township, record)
+
+    assert_same_queries(county_client, reverse(name), grow)
