@@ -60,6 +60,9 @@ class ModelCase:
     export_label: Callable = str
     # Extra GET parameters that the list needs to show every record (e.g. a default filter).
     list_params: dict = field(default_factory=dict)
+    # For a private model (its cadre's alone, `Scope(private=True)`): valid POST data for the add
+    # page when the cadre records their own (tests/core/test_private_records.py).
+    own_form_data: Callable | None = None
 
     @property
     def label(self):
@@ -68,6 +71,10 @@ class ModelCase:
     @property
     def is_catalog(self):
         return self.model.scope.is_catalog
+
+    @property
+    def is_private(self):
+        return self.model.scope.private
 
     def url(self, action, record=None):
         name = self.model.url_name(action)
@@ -132,11 +139,14 @@ def business_models():
     return [m for m in apps.get_models() if issubclass(m, BaseModel) and not m._meta.abstract]
 
 
-def case_params(predicate=None):
-    """Cases for pytest.mark.parametrize, with readable ids."""
+def case_params(predicate=None, *, private=False):
+    """Cases for pytest.mark.parametrize, with readable ids. Private models (their cadre's alone)
+    are left out unless `private=True` asks for them only: committees neither see nor change them,
+    so the generic tests of committee access do not apply and test_private_records.py covers them."""
     import pytest
 
-    return [pytest.param(c, id=c.label) for c in all_cases() if predicate is None or predicate(c)]
+    return [pytest.param(c, id=c.label) for c in all_cases()
+            if c.is_private == private and (predicate is None or predicate(c))]
 
 
 def owning_township(record):

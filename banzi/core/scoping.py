@@ -22,11 +22,15 @@ class Scope:
         lookups when a record belongs to several cadres (a mentoring pair is both the mentor's and
         the mentee's); None means cadres see none of these records.
     write_roles: the roles that may change records (always within what they can see).
+    private: the records are their cadre's alone (a daily study record, DESIGN principle 2): only
+        that cadre sees or changes them, whatever the role; committees read aggregates computed by
+        the app's metrics, never the records.
     """
 
     township: str | None = None
     cadre: str | tuple | None = None
     write_roles: frozenset = field(default_factory=lambda: frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN}))
+    private: bool = False
 
     @property
     def is_catalog(self):
@@ -58,6 +62,8 @@ class ScopedQuerySet(models.QuerySet):
         scope = self.model.scope
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
+        if scope.private:
+            return self._own(user, scope)
         if sees_everything(user) or scope.is_catalog:
             return self
         role = _role(user)
@@ -65,13 +71,17 @@ class ScopedQuerySet(models.QuerySet):
             township_id = user.township_id
             return self.filter(**{scope.township: township_id}) if township_id else self.none()
         if role == Role.CADRE:
-            if not scope.cadre_lookups or not user.cadre_id:
-                return self.none()
-            condition = models.Q()
-            for lookup in scope.cadre_lookups:
-                condition |= models.Q(**{lookup or "pk": user.cadre_id})
-            return self.filter(condition)
+            return self._own(user, scope)
         return self.none()
+
+    def _own(self, user, scope):
+        """The records that belong to the user's own cadre."""
+        if not scope.cadre_lookups or not getattr(user, "cadre_id", None):
+            return self.none()
+        condition = models.Q()
+        for lookup in scope.cadre_lookups:
+            condition |= models.Q(**{lookup or "pk": user.cadre_id})
+        return self.filter(condition)
 
     def editable_by(self, user):
         if not can_write_model(user, self.model):
@@ -100,6 +110,8 @@ def _follow(instance, lookup):
 def instance_in_scope(user, instance):
     """Whether a (possibly unsaved) record would be visible to the user with its current values."""
     scope = type(instance).scope
+    if scope.private:
+        return _is_own(user, instance, scope)
     if sees_everything(user) or scope.is_catalog:
         return True
     role = _role(user)
@@ -107,8 +119,16 @@ def instance_in_scope(user, instance):
         township = _follow(instance, scope.township)
         return township is not None and township.pk == user.township_id
     if role == Role.CADRE:
-        for lookup in scope.cadre_lookups:
-            cadre = instance if lookup == "" else _follow(instance, lookup)
-            if cadre is not None and cadre.pk == user.cadre_id:
-                return True
+        return _is_own(user, instance, scope)
+    return False
+
+
+def _is_own(user, instance, scope):
+    cadre_id = getattr(user, "cadre_id", None)
+    if not cadre_id:
+        return False
+    for lookup in scope.cadre_lookups:
+        cadre = instance if lookup == "" else _follow(instance, lookup)
+        if cadre is not None and cadre.pk == cadre_id:
+            return True
     return False

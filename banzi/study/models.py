@@ -126,9 +126,9 @@ class StudyAttendance(BaseModel):
 class StudyRecord(BaseModel):
     """A cadre's own daily study (每天半小时): date, minutes, material and a short note.
 
-    Personal by design (DESIGN.md principle 2): never ranked or scored. The cadre writes and reads
-    their own; a committee reads per-person monthly totals, and a record's material and note only
-    ever show to the cadre who wrote it.
+    Personal by design (DESIGN.md principle 2): never ranked or scored. The record is private to its
+    cadre, who alone sees and writes it (whatever their role); a committee reads per-person monthly
+    totals computed by `metrics.monthly_totals`, never the records.
     """
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="study_records")
@@ -137,7 +137,8 @@ class StudyRecord(BaseModel):
     material = models.CharField(_("material"), max_length=200)
     note = models.TextField(_("note"), max_length=1000, blank=True)
 
-    scope = Scope(township="cadre__organization__township", cadre="cadre",
+    # Any user with a cadre record keeps their own (a township secretary studies too).
+    scope = Scope(township="cadre__organization__township", cadre="cadre", private=True,
                   write_roles=frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE}))
 
     class Meta:

@@ -55,6 +55,8 @@ register(ModelCase(
     move=_set("cadre", lambda other: f.CadreFactory(organization=other)),
     make_own=lambda cadre: record(cadre),
     cadre_writes_own=True,
+    own_form_data=lambda cadre: {"cadre": cadre.pk, "studied_on": today().isoformat(), "minutes": "30",
+                                 "material": "党章", "note": "第一章"},
     export_label=lambda r: r.cadre.name,
 ))
 

@@ -21,7 +21,6 @@ BASE = "/api/v1/study"
 ENDPOINTS = {
     "sessions": lambda t: session(t),
     "attendances": lambda t: attendance(t),
-    "records": lambda t: record(f.CadreFactory(organization=t)),
     "duty-records": lambda t: duty_record(t),
     "evidence": lambda t: evidence(t),
 }
@@ -64,7 +63,8 @@ def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, towns
     assert many == few
 
 
-def test_cadre_writes_own_record_and_only_they_read_its_note(township, cadre_user, township_admin):
+def test_cadre_writes_own_record_and_nobody_else_reads_it(township, cadre_user, township_admin, county_admin,
+                                                         auditor):
     client = api_for(cadre_user)
     response = client.post(f"{BASE}/records/", {"cadre": cadre_user.cadre_id, "studied_on": today().isoformat(),
                                                 "minutes": 30, "material": "党章", "note": "心得"})
@@ -72,16 +72,35 @@ def test_cadre_writes_own_record_and_only_they_read_its_note(township, cadre_use
     assert response.json()["note"] == "心得"
     saved = StudyRecord.objects.get()
     assert saved.history.get().history_user == cadre_user
-    committee = api_for(township_admin).get(f"{BASE}/records/{saved.pk}/").json()
-    assert committee["minutes"] == 30 and committee["material"] is None and committee["note"] is None
-    # A committee's correction leaves the material and note as they are.
-    assert api_for(township_admin).patch(f"{BASE}/records/{saved.pk}/", {"minutes": 45, "note": "改"}).status_code == 200
+    assert ids(client.get(f"{BASE}/records/")) == {saved.pk}
+    # The record is the cadre's alone: committees, the county and the auditor read monthly totals.
+    for user in (township_admin, county_admin, auditor):
+        other = api_for(user)
+        assert ids(other.get(f"{BASE}/records/")) == set()
+        assert other.get(f"{BASE}/records/{saved.pk}/").status_code == 404
+        assert other.patch(f"{BASE}/records/{saved.pk}/", {"minutes": 45}).status_code in (403, 404)
     saved.refresh_from_db()
-    assert (saved.minutes, saved.note) == (45, "心得")
+    assert (saved.minutes, saved.note) == (30, "心得")
     other = f.CadreFactory(organization=township)
     response = client.post(f"{BASE}/records/", {"cadre": other.pk, "studied_on": today().isoformat(),
                                                 "minutes": 30, "material": "党章"})
     assert response.status_code == 400 and "cadre" in response.json()
+
+
+def test_cadres_record_list_query_count_does_not_grow(cadre_user):
+    client = api_for(cadre_user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"{BASE}/records/", {"page_size": 100}).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(3):
+        record(cadre_user.cadre)
+    few = queries()
+    for _ in range(9):
+        record(cadre_user.cadre)
+    assert queries() == few
 
 
 @pytest.mark.parametrize("data,field", [
