@@ -5,6 +5,7 @@ items and their decisions, the organizational-life rules, and the read-only comp
 Reads go through `visible_to`; every write and every step (POST `meetings/{id}/attendance/`,
 `agenda-items/{id}/decision/` …) goes through the same service as the pages, with the same rules.
 Linked talks show who talked with whom, when and which kind only, never what was said."""
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -102,10 +103,17 @@ class MeetingViewSet(ScopedModelViewSet):
     democratic appraisals, democratic life meetings and central-group studies."""
 
     queryset = (Meeting.objects.select_related("organization", "chair")
-                .prefetch_related("attendances__cadre", "talks__talker", "talks__talkee", "rectifications"))
+                .prefetch_related("attendances__cadre", "rectifications"))
     serializer_class = MeetingSerializer
     filterset_class = filters.MeetingFilterSet
     ordering_fields = ["held_on", "created_at"]
+
+    def get_queryset(self):
+        from banzi.talks.models import Talk
+
+        # Only the talks the user may see, and of them only who, with whom, when and which kind.
+        talks = Talk.objects.visible_to(self.request.user).select_related("talker", "talkee")
+        return super().get_queryset().prefetch_related(Prefetch("talks", queryset=talks))
 
     def save_instance(self, serializer, instance):
         data = dict(serializer.validated_data)

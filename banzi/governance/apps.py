@@ -15,7 +15,7 @@ class GovernanceConfig(AppConfig):
 
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         items = [
-            ("governance:meeting_list", _("Meetings"), staff),
+            ("governance:meeting_list", _("Meetings"), staff | {Role.CADRE}),
             ("governance:agendaitem_list", _("Agenda items and decisions"), staff),
             ("governance:compliance", _("Organizational-life compliance"), staff),
             ("governance:overview", _("Compliance overview"), staff),

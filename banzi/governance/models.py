@@ -94,7 +94,8 @@ class Meeting(BaseModel):
         "tasks.Problem", verbose_name=_("rectification measures"), blank=True, related_name="life_meetings",
     )
 
-    scope = Scope(township="organization__township")
+    # A cadre sees the meetings they were due at or attended.
+    scope = Scope(township="organization__township", cadre="attendances__cadre")
 
     class Meta:
         verbose_name = _("meeting")
@@ -189,7 +190,7 @@ class AgendaItem(BaseModel):
     decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
     decision = models.TextField(_("decision"), blank=True, editable=False)
 
-    scope = Scope(township="meeting__organization__township")
+    scope = Scope(township="meeting__organization__township", cadre="meeting__attendances__cadre")
 
     class Meta:
         verbose_name = _("agenda item")

@@ -66,7 +66,7 @@ class MeetingDetailView(ObjectDetailView):
             ctx["criticisms"] = [a for a in ctx["members"] if a.self_criticism or a.criticism_received]
             ctx["rectifications"] = meeting.rectifications.visible_to(user).select_related("responsible")
             # Only who talked with whom, when and which kind: never what was said.
-            ctx["talks"] = meeting.talks.select_related("talker", "talkee").only(
+            ctx["talks"] = meeting.talks.visible_to(user).select_related("talker", "talkee").only(
                 "id", "held_on", "kind", "talker__name", "talkee__name")
             if ctx["edit_url"]:
                 ctx["criticism_form"] = forms.CriticismForm(meeting=meeting, prefix="criticism")

@@ -108,6 +108,8 @@ register(ModelCase(
     update={"minutes": "会议纪要已整理"},
     move=_move_meeting,
     make_referenced=lambda township: decided_item(township).meeting,
+    make_own=lambda cadre: meeting(cadre.organization, MeetingKind.BRANCH_GENERAL,
+                                   members=[cadre, f.CadreFactory(organization=cadre.organization)], present=2),
     export_label=lambda record: record.topic,
 ))
 
@@ -125,6 +127,8 @@ register(ModelCase(
     move=lambda record, other: setattr(record, "meeting", meeting(other)),
     make_referenced=lambda township: AgendaItem.objects.create(
         meeting=meeting(township), title="复议", reconsiders=decided_item(township)).reconsiders,
+    make_own=lambda cadre: agenda_item(cadre.organization, meeting(
+        cadre.organization, members=[cadre, f.CadreFactory(organization=cadre.organization)], present=2)),
     export_label=lambda record: record.title,
 ))
 

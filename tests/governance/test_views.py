@@ -186,3 +186,17 @@ def test_api_lists_keep_their_query_count(name, township, county_client):
             agenda_item(township, record)
 
     assert_same_queries(county_client, reverse(name), grow)
+
+
+def test_cadre_sees_the_meetings_they_were_due_at_and_only_their_own_talks(township, cadre_user, cadre_client):
+    me = cadre_user.cadre
+    head = f.CadreFactory(organization=township)
+    mine = meeting(township, MeetingKind.LIFE_MEETING, members=[head, me], present=2)
+    theirs = meeting(township, MeetingKind.COMMITTEE, members=[head], present=1)
+    talk = Talk.objects.create(talker=head, talkee=me, held_on=mine.held_on - datetime.timedelta(days=3), summary="x")
+    mine.talks.add(talk)
+    assert cadre_client.get(mine.get_absolute_url()).status_code == 200
+    assert cadre_client.get(theirs.get_absolute_url()).status_code == 404
+    page = cadre_client.get(mine.get_absolute_url()).content.decode()
+    assert 'id="talks"' in page and "No talks linked." in page  # held by someone else: not theirs to see
+    assert cadre_client.get(reverse("governance-meeting-detail", args=[mine.pk])).json()["talks"] == []
