@@ -27,21 +27,15 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def style(form):
-    """Bootstrap classes and HTML pickers for a plain (non-model) step form."""
+    """Bootstrap classes and HTML pickers for a step form (text, choices, dates and times only)."""
     for field in form.fields.values():
         if isinstance(field, forms.DateTimeField):
             field.widget = DateTimeInput()
         elif isinstance(field, forms.DateField):
             field.widget = DateInput()
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-        if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 3)
+        field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.setdefault("rows", 3)
 
 
 class ConductModelForm(BaseModelForm):
