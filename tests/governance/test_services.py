@@ -52,7 +52,7 @@ def assert_nothing_decided(item):
 
 def test_exactly_half_present_is_no_quorum(township, township_admin):
     record = committee(township, due=6, present=3)
-    item = agenda_item(township, record, category=AgendaItem.Category.ORDINARY)
+    item = agenda_item(township, record, category=AgendaItem.Category.MAJOR_DECISION)
     with pytest.raises(ValidationError, match="No quorum: 3 of the 6 members due"):
         decide(township_admin, item, chair_last(record), outcome=AgendaItem.Outcome.REJECTED)
     assert_nothing_decided(item)
