@@ -15,6 +15,7 @@ from banzi.conduct.duty.models import (
     DutyShift,
     DutySwap,
     SpotCheck,
+    current_night,
 )
 from banzi.org.models import Team
 from tests import factories as f
@@ -37,6 +38,11 @@ def n():
 
 def today():
     return timezone.localdate()
+
+
+def tonight():
+    """The night on duty now (last night's until noon)."""
+    return current_night()
 
 
 def local(day, hour=21, minute=0):
@@ -68,8 +74,9 @@ def roster(township, year=None, month=None, *, published=False):
 
 
 def shift(township, day=None, *, leader=None, staff=None, published=True, roster_=None):
-    """A night of the township's roster on `day` (default today), creating the roster if needed."""
-    day = day or today()
+    """A night of the township's roster on `day` (default: the night on duty now), creating the roster
+    if needed."""
+    day = day or tonight()
     if roster_ is None:
         roster_ = DutyRoster.objects.filter(township=township, year=day.year, month=day.month).first()
         if roster_ is None:

@@ -231,7 +231,7 @@ def test_check_in_by_someone_not_on_duty_or_outside_the_night(township, night):
     leader_user = f.UserFactory(role=Role.CADRE, cadre=night.leader)
     with pytest.raises(ValidationError) as exc:
         services.check_in(leader_user, night, at=timezone.now() - datetime.timedelta(days=3))
-    assert "falls between that day and noon the next day" in messages_of(exc)
+    assert "falls between noon that day and noon the next day" in messages_of(exc)
     assert not DutyCheckIn.objects.exists()
 
 
@@ -307,3 +307,13 @@ def test_spot_check_cannot_be_in_the_future(township, county_admin):
     with pytest.raises(ValidationError) as exc:
         services.save_spot_check(county_admin, record)
     assert "cannot be in the future" in messages_of(exc)
+
+
+def test_the_night_on_duty_runs_until_noon():
+    from banzi.conduct.duty.models import current_night
+
+    day = datetime.date(2026, 3, 10)
+    assert current_night(d.local(day, 2)) == datetime.date(2026, 3, 9)
+    assert current_night(d.local(day, 11, 59)) == datetime.date(2026, 3, 9)
+    assert current_night(d.local(day, 12)) == day
+    assert current_night(d.local(day, 23)) == day

@@ -17,7 +17,7 @@ from banzi.core.api import BaseSerializer, ScopedModelViewSet
 from banzi.org.filters import townships
 
 from . import attendance, filters, metrics, services
-from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck, current_night
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -213,7 +213,7 @@ class TonightView(APIView):
         try:
             day = datetime.date.fromisoformat(request.query_params.get("date", ""))
         except ValueError:
-            day = timezone.localdate()
+            day = current_night()
         return Response(TonightSerializer(metrics.tonight(request.user, day)).data)
 
 

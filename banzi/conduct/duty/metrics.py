@@ -2,19 +2,18 @@
 awaiting the township's decision."""
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.core import metrics
 from banzi.core.roles import Role
 
-from .models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+from .models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck, current_night
 
 
 def tonight(user, day=None):
     """Tonight's figures in the user's scope: published nights, cadres on duty, check-ins, spot checks
     and absences found."""
-    day = day or timezone.localdate()
+    day = day or current_night()
     shifts = DutyShift.objects.visible_to(user).filter(date=day, roster__status=DutyRoster.Status.PUBLISHED)
     return {
         "date": day,
@@ -52,7 +51,7 @@ def swaps_to_decide(user):
 def my_duty_tonight(user):
     if not user.cadre_id:
         return []
-    day = timezone.localdate()
+    day = current_night()
     shift = (DutyShift.objects.filter(Q(leader_id=user.cadre_id) | Q(staff_id=user.cadre_id), date=day,
                                       roster__status=DutyRoster.Status.PUBLISHED)
              .exclude(check_ins__cadre_id=user.cadre_id).first())

@@ -27,15 +27,22 @@ __all__ = ["AttendanceRecord", "DutyCheckIn", "DutyRoster", "DutyShift", "DutySw
 
 EVERYONE_WRITES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE})
 # A night's duty runs from the evening of its date into the next morning; a check-in or a spot
-# check belongs to the night if it falls between midnight before and noon after.
+# check belongs to the night if it falls between noon that day and noon the next day.
 NIGHT_ENDS = datetime.time(12, 0)
 
 
 def duty_window(day):
     """The (start, end) local times within which a check-in or spot check belongs to the night of `day`."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    start = timezone.make_aware(datetime.datetime.combine(day, NIGHT_ENDS))
     end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), NIGHT_ENDS))
     return start, end
+
+
+def current_night(now=None):
+    """The night on duty now: today's from noon on, and until noon still last night's, so that a
+    spot check at two in the morning is of the night that began the evening before."""
+    local = timezone.localtime(now)
+    return local.date() if local.time() >= NIGHT_ENDS else local.date() - datetime.timedelta(days=1)
 
 
 def township_of(cadre):
@@ -286,7 +293,7 @@ class DutyCheckIn(BaseModel):
             start, end = duty_window(self.shift.date)
             if not start <= self.checked_in_at < end:
                 raise ValidationError({"checked_in_at": _(
-                    "A check-in for the night of %(date)s falls between that day and noon the next day.")
+                    "A check-in for the night of %(date)s falls between noon that day and noon the next day.")
                     % {"date": self.shift.date.isoformat()}})
             if self.checked_in_at > timezone.now() + datetime.timedelta(minutes=5):
                 raise ValidationError({"checked_in_at": _("A check-in cannot be in the future.")})
@@ -351,7 +358,7 @@ class SpotCheck(BaseModel):
             start, end = duty_window(self.duty_date)
             if not start <= self.checked_at < end:
                 raise ValidationError({"checked_at": _(
-                    "A spot check of the night of %(date)s falls between that day and noon the next day.")
+                    "A spot check of the night of %(date)s falls between noon that day and noon the next day.")
                     % {"date": self.duty_date.isoformat()}})
             if self.checked_at > timezone.now() + datetime.timedelta(minutes=5):
                 raise ValidationError({"checked_at": _("A spot check cannot be in the future.")})

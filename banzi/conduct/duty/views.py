@@ -13,7 +13,7 @@ from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView,
 from banzi.tasks.views import StepView
 
 from . import attendance, filters, forms, services, tables
-from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
+from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck, current_night
 from .reports import summary_workbook, xlsx_response
 
 # --- rosters ----------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ class TonightView(ScopedMixin, TemplateView):
         try:
             day = datetime.date.fromisoformat(self.request.GET.get("date", ""))
         except ValueError:
-            day = timezone.localdate()
+            day = current_night()
         shifts = (DutyShift.objects.visible_to(user).filter(date=day, roster__status=DutyRoster.Status.PUBLISHED)
                   .select_related("roster__township", "leader", "staff")
                   .prefetch_related(Prefetch("check_ins", queryset=DutyCheckIn.objects.order_by("checked_in_at")),
