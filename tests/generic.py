@@ -76,6 +76,13 @@ class ModelCase:
     def is_private(self):
         return self.model.scope.private
 
+    @property
+    def township_writes(self):
+        """Whether township committees change these records (a spot check, say, is the county's)."""
+        from banzi.core.roles import Role
+
+        return Role.TOWNSHIP_ADMIN in self.model.scope.write_roles
+
     def url(self, action, record=None):
         name = self.model.url_name(action)
         return reverse(name, args=[record.pk]) if record is not None else reverse(name)

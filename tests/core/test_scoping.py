@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 
 CASES = case_params()
 SCOPED = case_params(lambda c: not c.is_catalog)
+TOWNSHIP_WRITTEN = case_params(lambda c: not c.is_catalog and c.township_writes)
+COUNTY_WRITTEN = case_params(lambda c: not c.is_catalog and not c.township_writes)
 CATALOGS = case_params(lambda c: c.is_catalog)
 OBJECT_ACTIONS = ("detail", "edit", "delete", "history")
 
@@ -82,7 +84,8 @@ def test_township_admin_sees_only_own_township(case, township, other_township, t
     assert len(rows) - 1 == own_count
 
     for action in OBJECT_ACTIONS:
-        assert township_client.get(case.url(action, own)).status_code == 200, action
+        expected = 200 if case.township_writes or action in ("detail", "history") else 403
+        assert township_client.get(case.url(action, own)).status_code == expected, action
         assert township_client.get(case.url(action, other)).status_code == 404, action
     data = case.edit_data(other, None)
     assert township_client.post(case.url("edit", other), data).status_code == 404
@@ -90,7 +93,7 @@ def test_township_admin_sees_only_own_township(case, township, other_township, t
     assert case.model.objects.filter(pk=other.pk).exists()
 
 
-@pytest.mark.parametrize("case", SCOPED)
+@pytest.mark.parametrize("case", TOWNSHIP_WRITTEN)
 def test_township_admin_can_create_in_own_township(case, township, township_client):
     before = set(case.model.objects.values_list("pk", flat=True))
     response = township_client.post(case.url("add"), case.form_data(township))
@@ -100,7 +103,7 @@ def test_township_admin_can_create_in_own_township(case, township, township_clie
     assert owning_township(created.get()) == township
 
 
-@pytest.mark.parametrize("case", SCOPED)
+@pytest.mark.parametrize("case", TOWNSHIP_WRITTEN)
 def test_township_admin_cannot_create_in_another_township(case, township, other_township, township_client):
     data = case.form_data(other_township)
     count = case.model.objects.count()
@@ -111,7 +114,7 @@ def test_township_admin_cannot_create_in_another_township(case, township, other_
     assert case.model.objects.count() == count
 
 
-@pytest.mark.parametrize("case", SCOPED)
+@pytest.mark.parametrize("case", TOWNSHIP_WRITTEN)
 def test_township_admin_cannot_move_a_record_to_another_township(case, township, other_township, township_admin,
                                                                   township_client):
     record = case.make(township)
@@ -144,6 +147,23 @@ def test_services_refuse_another_townships_record(case, other_township, township
     with pytest.raises(PermissionDenied):
         services.delete_object(township_admin, other)
     assert case.model.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("case", COUNTY_WRITTEN)
+def test_county_written_records_are_read_only_for_townships(case, township, township_admin, township_client):
+    record = case.make(township)
+    assert township_client.get(case.url("detail", record)).status_code == 200
+    assert record.pk in table_pks(township_client.get(case.url("list"), case.list_params))
+    count = case.model.objects.count()
+    assert township_client.get(case.url("add")).status_code == 403
+    assert township_client.post(case.url("add"), case.form_data(township)).status_code == 403
+    assert township_client.post(case.url("edit", record), case.edit_data(record, township_admin)).status_code == 403
+    assert township_client.post(case.url("delete", record)).status_code == 403
+    assert case.model.objects.count() == count
+    with pytest.raises(PermissionDenied):
+        services.save_object(township_admin, record)
+    with pytest.raises(PermissionDenied):
+        services.delete_object(township_admin, record)
 
 
 @pytest.mark.parametrize("case", CATALOGS)

@@ -3,7 +3,7 @@
 Overnight duty (住夜值班): a township's roster for a month (`DutyRoster`), one shift a night
 (`DutyShift`: the leader on duty, a current team member, and the staff member on duty, a cadre of
 the township), swaps the cadre on duty asks for and the township approves (`DutySwap`), the on-duty
-cadre's check-in (`DutyCheckIn`) and spot checks by the county or the township (`SpotCheck`).
+cadre's check-in (`DutyCheckIn`) and spot checks by the county (`SpotCheck`).
 
 Attendance (考勤): one record per cadre and day (`AttendanceRecord`), entered or imported. Leave and
 outings are not copied into it: the monthly summary derives those days from the approved leave
@@ -331,7 +331,9 @@ class SpotCheck(BaseModel):
     violation = models.ForeignKey("conduct.Violation", verbose_name=_("violation candidate"), null=True, blank=True,
                                   editable=False, on_delete=models.SET_NULL, related_name="spot_checks")
 
-    scope = Scope(township="township", cadre="cadre")
+    # The county department checks the townships (a township does not spot-check itself); the
+    # township and the cadre checked read the result.
+    scope = Scope(township="township", cadre="cadre", write_roles=frozenset({Role.COUNTY_ADMIN}))
 
     class Meta:
         verbose_name = _("spot check")

@@ -20,7 +20,8 @@ from .reports import summary_workbook, xlsx_response
 
 
 class DutyRosterListView(ObjectListView):
-    queryset = DutyRoster.objects.select_related("township").annotate(shift_count=Count("shifts"))
+    queryset = DutyRoster.objects.select_related("township").annotate(shift_count=Count("shifts")).order_by(
+        "-year", "-month", "township__sort_order", "township__name")
     filterset_class = filters.DutyRosterFilterSet
     table_class = tables.DutyRosterTable
     import_url_name = "conduct:dutyshift_import"
