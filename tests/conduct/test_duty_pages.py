@@ -211,3 +211,16 @@ def test_dashboard_duty_figures_cost_the_same_whatever_the_rows(township, county
     assert (count(county_client), count(cadre_client)) == few
     page = county_client.get(url).content.decode()
     assert reverse("conduct:duty_tonight") in page
+
+
+def test_only_the_county_is_offered_a_spot_check_on_a_night(township, county_admin, township_admin):
+    from django.test import Client
+
+    shift = d.spread_shift(township)  # on a published roster
+    assert shift.roster.is_published
+    pages = {}
+    for user in (county_admin, township_admin):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        pages[user.role] = client.get(shift.get_absolute_url()).context.get("spot_check_url")
+    assert pages["township_admin"] is None and pages["county_admin"] is not None

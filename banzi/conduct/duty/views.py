@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from banzi.core.scoping import can_write_model
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from banzi.tasks.views import StepView
 
@@ -81,7 +82,7 @@ class DutyShiftDetailView(ObjectDetailView):
         ctx["check_in_form"] = forms.CheckInStepForm() if ctx["can_check_in"] else None
         if on_duty and shift.date >= timezone.localdate():
             ctx["swap_url"] = f"{reverse('conduct:dutyswap_add')}?shift={shift.pk}&requested_by={user.cadre_id}"
-        if ctx["edit_url"] and shift.roster.is_published:
+        if can_write_model(user, SpotCheck) and shift.roster.is_published:
             ctx["spot_check_url"] = "{}?township={}&duty_date={}".format(
                 reverse("conduct:spotcheck_add"), shift.roster.township_id, shift.date.isoformat())
         return ctx
