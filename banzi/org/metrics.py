@@ -158,12 +158,14 @@ def terms_ending_soon(user):
         .filter(term_ends_on__lte=add_months(today, TERM_ENDING_MONTHS))
         .select_related("township").order_by("term_ends_on")
     )
+    # The first few and the count, two queries whether or not any term ends soon.
+    shown = list(teams[:ITEMS_SHOWN])
     count = teams.count()
     if not count:
         return []
     items = [{"label": str(t), "url": t.get_absolute_url(),
               "note": _("term ends on %(date)s") % {"date": t.term_ends_on.isoformat()}}
-             for t in teams[:ITEMS_SHOWN]]
+             for t in shown]
     return [_action(
         _("Leadership teams whose term ends within %(months)d months") % {"months": TERM_ENDING_MONTHS},
         count, items, reverse("org:team_list") + "?current=true", "warning",
