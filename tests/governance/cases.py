@@ -28,7 +28,8 @@ def recent():
 
 def team(township, size=5, elected_on=None):
     """A current team of `size` members; the first is the team head. Returns the cadres in order."""
-    elected_on = elected_on or today() - datetime.timedelta(days=400 + n())
+    # Wrapped: the counter grows over the whole session and the team must still be current.
+    elected_on = elected_on or today() - datetime.timedelta(days=400 + n() % 1200)
     the_team = f.TeamFactory(township=township, elected_on=elected_on)
     cadres = []
     for i in range(size):

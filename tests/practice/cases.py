@@ -57,7 +57,10 @@ def designation(township, category=Category.WEAK_LAX, year=None, place=None, **f
 
 
 def team(township, elected_on=None):
-    return f.TeamFactory(township=township, elected_on=elected_on or today() - datetime.timedelta(days=400 + n()))
+    # A distinct election date per call, always within the current five-year term (the counter keeps
+    # growing over the whole session, so it is wrapped).
+    return f.TeamFactory(township=township,
+                         elected_on=elected_on or today() - datetime.timedelta(days=400 + n() % 1200))
 
 
 def team_member(township, cadre=None, started_on=None, on_team=None):
