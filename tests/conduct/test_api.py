@@ -5,28 +5,15 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from banzi.conduct.models import LeaveLedgerEntry, LeaveRequest, Violation
 from tests import factories as f
+from tests.api import api_for, ids
 from tests.conduct import factories as c
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/conduct"
-
-
-def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 def test_violations_are_hidden_from_cadres_and_other_townships(township, other_township, township_admin, auditor):

@@ -8,14 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap
 from banzi.conduct.duty.reminders import duty_messages
 from banzi.core.notifications import notify_many
 from banzi.core.roles import Role
 from tests import factories as f
+from tests.api import api_for
 from tests.conduct import duty_factories as d
 
 pytestmark = pytest.mark.django_db
@@ -134,13 +133,6 @@ def test_reminder_the_day_before_is_sent_once(township):
 
 
 # --- API ----------------------------------------------------------------------------------------
-
-def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
 
 BASE = "/api/v1/conduct"
 ENDPOINTS = {

@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from banzi.practice.models import Mentorship, Posting, WorkLog
 from tests import factories as f
+from tests.api import api_for, ids
 from tests.practice import cases as c
 
 pytestmark = pytest.mark.django_db
@@ -26,18 +26,6 @@ ENDPOINTS = {
     "mentoring-meetings": c.meeting,
     "study-visits": c.visit,
 }
-
-
-def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from banzi.study import duties
 from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
 from tests import factories as f
-from tests.tasks.test_api import api_for, ids
+from tests.api import api_for, assert_list_queries_flat, assert_township_scoped, ids
 
 from .factories import attendance, duty, duty_record, evidence, leader, record, session, today
 
@@ -28,17 +28,8 @@ ENDPOINTS = {
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_scoping_of_every_endpoint(endpoint, township, other_township, county_admin, township_admin):
-    make = ENDPOINTS[endpoint]
-    own, other = make(township), make(other_township)
-    assert {own.pk, other.pk} <= ids(api_for(county_admin).get(f"{BASE}/{endpoint}/"))
-    client = api_for(township_admin)
-    listed = ids(client.get(f"{BASE}/{endpoint}/"))
-    assert own.pk in listed and other.pk not in listed
-    assert client.get(f"{BASE}/{endpoint}/{own.pk}/").status_code == 200
-    assert client.get(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
-    assert client.patch(f"{BASE}/{endpoint}/{other.pk}/", {}).status_code == 404
-    assert client.delete(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
-    assert type(other).objects.filter(pk=other.pk).exists()
+    assert_township_scoped(f"{BASE}/{endpoint}/", ENDPOINTS[endpoint], township, other_township, county_admin,
+                           township_admin)
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
@@ -46,21 +37,7 @@ def test_scoping_of_every_endpoint(endpoint, township, other_township, county_ad
 def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
     client = api_for(request.getfixturevalue(role))
     make = ENDPOINTS[endpoint]
-
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(f"{BASE}/{endpoint}/", {"page_size": 100})
-        assert response.status_code == 200
-        return len(ctx.captured_queries), response.json()["count"]
-
-    for _ in range(3):
-        make(township)
-    few, count_few = queries()
-    for _ in range(9):
-        make(township)
-    many, count_many = queries()
-    assert count_many == count_few + 9
-    assert many == few
+    assert_list_queries_flat(client, f"{BASE}/{endpoint}/", make, township)
 
 
 def test_cadre_writes_own_record_and_nobody_else_reads_it(township, cadre_user, township_admin, county_admin,

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from banzi.talks.models import Talk, TalkPlanEntry
 from tests import factories as f
+from tests.api import ids
 from tests.talks.factories import entry, plan, talk
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +25,6 @@ def api_for(user):
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 BUILDERS = {"talks": talk, "plans": plan, "plan-entries": entry}

@@ -4,11 +4,7 @@ services (history, rules, 400 with the field and message), the workflow actions,
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from banzi.tasks.models import (
     Inspection,
@@ -22,23 +18,12 @@ from banzi.tasks.models import (
     WorkList,
 )
 from tests import factories as f
+from tests.api import api_for, assert_list_queries_flat, assert_township_scoped
 from tests.tasks import cases as c
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/tasks"
-
-
-def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 # endpoint → builder of a record owned by a township
@@ -59,17 +44,8 @@ ENDPOINTS = {
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_scoping_of_every_endpoint(endpoint, township, other_township, county_admin, township_admin):
-    make = ENDPOINTS[endpoint]
-    own, other = make(township), make(other_township)
-    assert {own.pk, other.pk} <= ids(api_for(county_admin).get(f"{BASE}/{endpoint}/"))
-    client = api_for(township_admin)
-    listed = ids(client.get(f"{BASE}/{endpoint}/"))
-    assert own.pk in listed and other.pk not in listed
-    assert client.get(f"{BASE}/{endpoint}/{own.pk}/").status_code == 200
-    assert client.get(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
-    assert client.patch(f"{BASE}/{endpoint}/{other.pk}/", {}).status_code == 404
-    assert client.delete(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
-    assert type(other).objects.filter(pk=other.pk).exists()
+    assert_township_scoped(f"{BASE}/{endpoint}/", ENDPOINTS[endpoint], township, other_township, county_admin,
+                           township_admin)
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
@@ -77,21 +53,7 @@ def test_scoping_of_every_endpoint(endpoint, township, other_township, county_ad
 def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
     client = api_for(request.getfixturevalue(role))
     make = ENDPOINTS[endpoint]
-
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(f"{BASE}/{endpoint}/", {"page_size": 100})
-        assert response.status_code == 200
-        return len(ctx.captured_queries), response.json()["count"]
-
-    for _ in range(3):
-        make(township)
-    few, count_few = queries()
-    for _ in range(9):
-        make(township)
-    many, count_many = queries()
-    assert count_many == count_few + 9
-    assert many == few
+    assert_list_queries_flat(client, f"{BASE}/{endpoint}/", make, township)
 
 
 def test_auditor_and_cadre_only_read(township, auditor, cadre_user):

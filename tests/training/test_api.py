@@ -4,12 +4,9 @@ the figure endpoints computed from records, and list query counts that do not gr
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from banzi.training.models import Enrollment, TrainingSession
+from tests.api import api_for, assert_list_queries_flat, assert_township_scoped
 
 from . import cases as c
 from . import factories as tf
@@ -18,18 +15,6 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/training"
 D = datetime.date
-
-
-def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 ENDPOINTS = {
@@ -44,17 +29,8 @@ ENDPOINTS = {
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_scoping_of_every_endpoint(endpoint, township, other_township, county_admin, township_admin):
-    make = ENDPOINTS[endpoint]
-    own, other = make(township), make(other_township)
-    assert {own.pk, other.pk} <= ids(api_for(county_admin).get(f"{BASE}/{endpoint}/"))
-    client = api_for(township_admin)
-    listed = ids(client.get(f"{BASE}/{endpoint}/"))
-    assert own.pk in listed and other.pk not in listed
-    assert client.get(f"{BASE}/{endpoint}/{own.pk}/").status_code == 200
-    assert client.get(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
-    assert client.patch(f"{BASE}/{endpoint}/{other.pk}/", {}).status_code == 404
-    assert client.delete(f"{BASE}/{endpoint}/{other.pk}/").status_code == 404
-    assert type(other).objects.filter(pk=other.pk).exists()
+    assert_township_scoped(f"{BASE}/{endpoint}/", ENDPOINTS[endpoint], township, other_township, county_admin,
+                           township_admin)
 
 
 @pytest.mark.parametrize("endpoint", [*ENDPOINTS, "topics"])
@@ -62,21 +38,7 @@ def test_scoping_of_every_endpoint(endpoint, township, other_township, county_ad
 def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
     client = api_for(request.getfixturevalue(role))
     make = ENDPOINTS.get(endpoint, lambda t: tf.topic())
-
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(f"{BASE}/{endpoint}/", {"page_size": 100})
-        assert response.status_code == 200
-        return len(ctx.captured_queries), response.json()["count"]
-
-    for _ in range(3):
-        make(township)
-    few, count_few = queries()
-    for _ in range(9):
-        make(township)
-    many, count_many = queries()
-    assert count_many == count_few + 9
-    assert many == few
+    assert_list_queries_flat(client, f"{BASE}/{endpoint}/", make, township)
 
 
 def test_a_township_reads_but_cannot_change_a_county_program(township, county, township_admin):
