@@ -42,7 +42,7 @@ def test_talker_records_a_talk_and_only_the_entitled_read_it(live_server, open_p
     assert SUMMARY not in page.content()
     page.click(f'a[href="/talks/talks/{record.pk}/summary/"]')
     page.get_by_text(SUMMARY).wait_for()
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_id=str(record.pk)).count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.READ, object_id=str(record.pk)).count() == 1
 
     phone = open_page(PHONE)
     log_in(phone, "township", f.PASSWORD)
