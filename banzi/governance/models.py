@@ -76,7 +76,7 @@ class Meeting(BaseModel):
         help_text=_("Party members due to attend who are not cadres in the registry (e.g. a village branch's members)."),
     )
     other_members_present = models.PositiveIntegerField(_("other members present"), default=0)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("meeting minutes"), blank=True)
     attachment = models.FileField(_("attachment"), upload_to=meeting_attachment_path, blank=True,
                                   validators=[FileContentValidator()])
     opinions_solicited = models.PositiveIntegerField(
@@ -167,7 +167,7 @@ class AgendaItem(BaseModel):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Not yet decided")
         PASSED = "passed", _("Passed")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Not passed")
         DEFERRED = "deferred", _("Deferred")
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="items")

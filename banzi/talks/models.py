@@ -57,7 +57,7 @@ class Talk(BaseModel):
     reason_post_adjusted = models.BooleanField(_("post adjusted or leaving the team"), default=False)
     reason_difficulty = models.BooleanField(_("emotional or cognitive difficulty"), default=False)
     place = models.CharField(_("place"), max_length=100, blank=True)
-    summary = models.TextField(_("summary"), blank=True, help_text=_("Confidential: only the talker and the county "
+    summary = models.TextField(_("talk summary"), blank=True, help_text=_("Confidential: only the talker and the county "
                                                                      "organization department can read it."))
     follow_up = models.TextField(_("follow-up"), blank=True, help_text=_("Confidential, like the summary."))
 

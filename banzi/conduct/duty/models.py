@@ -309,9 +309,9 @@ class SpotCheck(BaseModel):
         ON_SITE = "on_site", _("On site")
 
     class Result(models.TextChoices):
-        PRESENT = "present", _("Present")
+        PRESENT = "present", _("At the post")
         UNREACHABLE = "unreachable", _("Unreachable")
-        ABSENT = "absent", _("Absent")
+        ABSENT = "absent", _("Absent from the post")
 
     township = models.ForeignKey(
         Organization, verbose_name=_("township"), on_delete=models.PROTECT, related_name="duty_spot_checks",
@@ -387,18 +387,18 @@ class AttendanceRecord(BaseModel):
     the summary derives their days from the approved requests and reports."""
 
     class Status(models.TextChoices):
-        PRESENT = "present", _("Present")
+        PRESENT = "present", _("At work")
         LEAVE = "leave", _("On leave")
         BUSINESS_TRIP = "business_trip", _("Business trip")
         OUTING = "outing", _("Outing")
-        ABSENT = "absent", _("Absent")
+        ABSENT = "absent", _("Absent from work")
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT,
                               related_name="attendance_records")
     organization = models.ForeignKey(Organization, verbose_name=_("unit"), on_delete=models.PROTECT,
                                      editable=False, related_name="attendance_records")
     date = models.DateField(_("date"))
-    status = models.CharField(_("attendance"), max_length=16, choices=Status.choices)
+    status = models.CharField(_("attendance status"), max_length=16, choices=Status.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     scope = Scope(township="organization__township", cadre="cadre")

@@ -16,7 +16,7 @@ def ready():
         ("conduct:dutyshift_list", _("Duty shifts"), everyone),
         ("conduct:dutyswap_list", _("Duty swaps"), everyone),
         ("conduct:spotcheck_list", _("Spot checks"), staff),
-        ("conduct:attendancerecord_list", _("Attendance"), everyone),
+        ("conduct:attendancerecord_list", _("Daily attendance"), everyone),
         ("conduct:attendance_summary", _("Monthly attendance"), staff),
     ]
     navigation.register(
