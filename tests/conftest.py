@@ -1,11 +1,57 @@
-"""Shared fixtures: two townships with records, and a user of every role."""
+"""Shared fixtures: the pinned clock, two townships with records, and a user of every role."""
+import datetime
+import os
+import zoneinfo
+
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import translation
 
 from banzi.core.roles import Role
 
 from . import factories as f
+
+# Every test runs at one pinned moment, never at the real date: by default PINNED_AT below, or the
+# local time (Asia/Shanghai) given in BANZI_TEST_NOW, e.g. BANZI_TEST_NOW="2027-01-04 09:00" make test.
+# The clock ticks from there, so durations still pass; each test starts again at the same moment.
+LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
+PINNED_AT = "2026-12-02 10:00"
+
+
+def pinned_moment():
+    text = os.environ.get("BANZI_TEST_NOW", "").strip() or PINNED_AT
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise pytest.UsageError(f"BANZI_TEST_NOW={text!r} is not a date and time like 2027-01-04 09:00") from exc
+    return moment.replace(tzinfo=LOCAL) if moment.tzinfo is None else moment
+
+
+_session_travel = None
+
+
+def pytest_configure(config):
+    """The session itself (migrations, module-scoped fixtures) runs at the pinned moment too."""
+    global _session_travel
+    _session_travel = time_machine.travel(pinned_moment(), tick=True)
+    _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    if _session_travel is not None:
+        _session_travel.stop()
+
+
+def pytest_report_header(config):
+    return f"clock pinned at {pinned_moment().isoformat()} (BANZI_TEST_NOW)"
+
+
+@pytest.fixture(autouse=True)
+def travel():
+    """The pinned clock of this test: `travel.move_to(moment)` or `travel.shift(timedelta)` moves it."""
+    with time_machine.travel(pinned_moment(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

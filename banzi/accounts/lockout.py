@@ -6,8 +6,8 @@ servers without a shared cache.
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.models import AuditEvent
 
 
@@ -23,7 +23,7 @@ def is_locked(username):
     """Whether this username has failed too often within the lock window."""
     if not username:
         return False
-    since = timezone.now() - datetime.timedelta(minutes=lock_minutes())
+    since = clock.now() - datetime.timedelta(minutes=lock_minutes())
     last_success = (
         AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN, username__iexact=username, time__gte=since)
         .order_by("-time").values_list("time", flat=True).first()

@@ -6,7 +6,6 @@ who has not signed or declared.
 
 Reads go through `visible_to`; every write and every lifecycle step goes through the same service
 as the pages."""
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
 from banzi.org.models import Cadre
 
@@ -310,7 +310,7 @@ class AwayTodayView(APIView):
                    parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD; today by default")])
     def get(self, request):
         day = serializers.DateField().to_internal_value(request.query_params["date"]) \
-            if request.query_params.get("date") else timezone.localdate()
+            if request.query_params.get("date") else clock.today()
         context = {"request": request}
         return Response({
             "date": day,

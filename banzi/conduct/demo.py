@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, Organization, TeamMembership
 
@@ -69,8 +70,8 @@ class ConductDemo:
 
     def __init__(self, county_user, today=None):
         self.county = county_user
-        self.now = timezone.now().replace(microsecond=0)
-        self.today = today or timezone.localdate(self.now)
+        self.now = clock.now().replace(microsecond=0)
+        self.today = today or clock.local_date(self.now)
         self.year = self.today.year
         self.created = Counter()
 

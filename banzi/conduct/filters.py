@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import Cadre
@@ -190,9 +191,9 @@ class MissingFilterSet(BaseFilterSet):
     @property
     def chosen_year(self):
         try:
-            return int(self.form.cleaned_data.get("year") or timezone.localdate().year)
+            return int(self.form.cleaned_data.get("year") or clock.today().year)
         except (AttributeError, TypeError, ValueError):
-            return timezone.localdate().year
+            return clock.today().year
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -2,9 +2,9 @@
 live in `services.py`. The small forms of the workflow steps (approve, reject, cancel, return,
 decide) are plain forms whose cleaned data is handed to the matching service."""
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.forms import BaseModelForm, DateInput
 from banzi.org.models import Cadre
 
@@ -77,7 +77,7 @@ class CommitmentLetterForm(ConductModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class ConcurrentPostDeclarationForm(ConductModelForm):
@@ -88,8 +88,8 @@ class ConcurrentPostDeclarationForm(ConductModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
-        self.fields["declared_on"].initial = timezone.localdate()
+        self.fields["year"].initial = clock.today().year
+        self.fields["declared_on"].initial = clock.today()
 
 
 class ViolationForm(ConductModelForm):
@@ -127,8 +127,8 @@ class LeaveLedgerEntryForm(ConductModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in LeaveLedgerEntry.MANUAL_KINDS]
-        self.fields["year"].initial = timezone.localdate().year
-        self.fields["entry_on"].initial = timezone.localdate()
+        self.fields["year"].initial = clock.today().year
+        self.fields["entry_on"].initial = clock.today()
 
 
 class OutingReportForm(ConductModelForm):
@@ -158,7 +158,7 @@ class CancelStepForm(StepForm):
 
 
 class ReturnStepForm(StepForm):
-    returned_on = forms.DateField(label=_("back at work on"), initial=timezone.localdate)
+    returned_on = forms.DateField(label=_("back at work on"), initial=clock.today)
 
 
 class OutingReturnStepForm(StepForm):
@@ -174,7 +174,7 @@ class ViolationDecisionForm(StepForm):
     decision = forms.CharField(label=_("decision taken"), required=False, widget=forms.Textarea,
                                help_text=_("E.g. admonishment talk, written criticism, referred to the discipline commission."))
     decision_body = forms.CharField(label=_("decision body"), required=False, max_length=100)
-    decided_on = forms.DateField(label=_("decided on"), initial=timezone.localdate)
+    decided_on = forms.DateField(label=_("decided on"), initial=clock.today)
 
 
 class DeclarationDecisionForm(StepForm):

@@ -4,10 +4,9 @@ waiting for the user's approval, violation candidates waiting for the department
 reports. Registered for the dashboard."""
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import metrics
+from banzi.core import clock, metrics
 from banzi.core.roles import Role
 
 from .filters import away_on_q, on_leave_q, township_cadres
@@ -61,7 +60,7 @@ def _url(name, query=""):
 def conduct_cards(user):
     if user.role not in STAFF and not user.is_superuser:
         return []
-    today = timezone.localdate()
+    today = clock.today()
     summary = signing_summary(user, today.year)
     return [
         {"label": _("Not signed or declared %(year)s") % {"year": today.year}, "value": summary["missing_either"],

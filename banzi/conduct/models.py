@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
@@ -23,7 +24,7 @@ CADRE_TOWNSHIP = "cadre__organization__township"
 
 
 def _check_year(year, field="year"):
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     if year and not (2000 <= year <= this_year + 1):
         raise ValidationError({field: _("Enter a year between 2000 and next year.")})
 
@@ -50,7 +51,7 @@ class DisciplineRule(BaseModel):
 
 
 def commitment_scan_path(instance, filename):
-    return f"conduct/commitments/{timezone.now():%Y/%m}/{filename}"
+    return f"conduct/commitments/{clock.now():%Y/%m}/{filename}"
 
 
 class CommitmentLetter(BaseModel):
@@ -78,7 +79,7 @@ class CommitmentLetter(BaseModel):
     def clean(self):
         super().clean()
         _check_year(self.year)
-        if self.signed_on and self.signed_on > timezone.localdate():
+        if self.signed_on and self.signed_on > clock.today():
             raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
         if self.signed_on and self.year and abs(self.signed_on.year - self.year) > 1:
             raise ValidationError({"signed_on": _("The letter must be signed in its year or the year around it.")})
@@ -191,7 +192,7 @@ class Violation(BaseModel):
 
     def clean(self):
         super().clean()
-        if self.occurred_on and self.occurred_on > timezone.localdate():
+        if self.occurred_on and self.occurred_on > clock.today():
             raise ValidationError({"occurred_on": _("A violation cannot have occurred in the future.")})
 
 
@@ -356,7 +357,7 @@ class OutingReport(BaseModel):
     planned_return_at = models.DateTimeField(_("planned return"))
     contact = models.CharField(_("contact while away"), max_length=20, validators=[validate_phone])
     returned_at = models.DateTimeField(_("actual return"), null=True, blank=True, editable=False)
-    filed_at = models.DateTimeField(_("filed at"), editable=False, default=timezone.now)
+    filed_at = models.DateTimeField(_("filed at"), editable=False, default=clock.now)
     is_late = models.BooleanField(_("filed late"), default=False, editable=False)
 
     scope = Scope(township=CADRE_TOWNSHIP, cadre="cadre", write_roles=WRITERS_AND_CADRE)

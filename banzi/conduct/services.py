@@ -10,12 +10,11 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.accounts.models import User
-from banzi.core import rules, services
+from banzi.core import clock, rules, services
 from banzi.core.notifications import Message, notify, notify_many
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model, instance_in_scope
@@ -90,8 +89,8 @@ def decide_violation(user, violation, *, status, decision="", decision_body="", 
     violation = _fresh(violation)
     if status not in (Violation.Status.CONFIRMED, Violation.Status.DISMISSED):
         raise ValidationError({"status": _("Confirm or dismiss the violation.")})
-    decided_on = decided_on or timezone.localdate()
-    if decided_on > timezone.localdate():
+    decided_on = decided_on or clock.today()
+    if decided_on > clock.today():
         raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
     if decided_on < violation.occurred_on:
         raise ValidationError({"decided_on": _("The decision cannot come before the violation occurred.")})
@@ -153,7 +152,7 @@ def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
         raise ValidationError(_("A declaration of no concurrent post needs no decision."))
     if decision not in (Decision.APPROVED, Decision.REFUSED, Decision.MUST_RESIGN):
         raise ValidationError({"decision": _("Approve, refuse, or order the cadre to resign by a date.")})
-    today = timezone.localdate()
+    today = clock.today()
     if decision == Decision.MUST_RESIGN:
         if resign_by is None:
             raise ValidationError({"resign_by": _("Enter the date by which the cadre must resign from the post.")})
@@ -243,7 +242,7 @@ def _account_of(cadre):
 
 def leave_role(cadre, on=None):
     """Whether the cadre is the township's Party secretary, a team member or a general cadre on a day."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     township_id = cadre.organization.township_id
     if not township_id:
         return "general_cadre", None
@@ -261,7 +260,7 @@ def leave_approver(cadre, on=None):
     is the user account of the cadre holding that position now; when nobody holds it, or they have
     no account, or they would approve their own leave, the request goes up: to the secretary, and
     from there to the county department, which always has someone to decide."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     rule = rules.get(APPROVER_RULE)
     role, township_id = leave_role(cadre, on)
     kind = rule.get(role) or LeaveRequest.ApproverKind.COUNTY
@@ -503,10 +502,10 @@ def submit_leave(user, leave):
                               % {"status": leave.get_status_display()})
     _validate_leave(leave)
     _check_balance(leave, pending=True)
-    leave.approver_kind, leave.approver = leave_approver(leave.cadre, leave.starts_on if leave.starts_on > timezone.localdate()
-                                                         else timezone.localdate())
+    leave.approver_kind, leave.approver = leave_approver(leave.cadre, leave.starts_on if leave.starts_on > clock.today()
+                                                         else clock.today())
     leave.status = LeaveRequest.Status.SUBMITTED
-    leave.submitted_at = timezone.now().replace(microsecond=0)
+    leave.submitted_at = clock.now().replace(microsecond=0)
     services.save_object(user, leave, reason=_("Submitted"))
     _notify_approvers(leave)
     return leave
@@ -535,7 +534,7 @@ def approve_leave(user, leave, *, note=""):
     if original is not None:
         _cancel(user, _fresh(original), _("Replaced by the amending request %(leave)s") % {"leave": leave})
     leave.status = LeaveRequest.Status.APPROVED
-    leave.decided_at = timezone.now().replace(microsecond=0)
+    leave.decided_at = clock.now().replace(microsecond=0)
     leave.decided_by = user
     leave.decision_note = (note or "").strip()
     _save_step(user, leave, _("Approved"))
@@ -543,7 +542,7 @@ def approve_leave(user, leave, *, note=""):
         ensure_entitlement(user, leave.cadre, leave.starts_on.year)
         _write_ledger(user, LeaveLedgerEntry(
             cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.TAKEN, days=-leave.days,
-            leave=leave, entry_on=timezone.localdate(), note=str(leave)[:200]))
+            leave=leave, entry_on=clock.today(), note=str(leave)[:200]))
     _notify_cadre(leave.cadre, f"conduct.leave:{leave.pk}:approved", _("Your leave request was approved: %(leave)s")
                   % {"leave": leave}, leave, body=leave.decision_note)
     return leave
@@ -557,7 +556,7 @@ def reject_leave(user, leave, *, note):
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for rejecting the request.")})
     leave.status = LeaveRequest.Status.REJECTED
-    leave.decided_at = timezone.now().replace(microsecond=0)
+    leave.decided_at = clock.now().replace(microsecond=0)
     leave.decided_by = user
     leave.decision_note = note.strip()
     _save_step(user, leave, _("Rejected"))
@@ -569,13 +568,13 @@ def reject_leave(user, leave, *, note):
 def _cancel(user, leave, reason):
     was_approved = leave.status == LeaveRequest.Status.APPROVED
     leave.status = LeaveRequest.Status.CANCELLED
-    leave.cancelled_at = timezone.now().replace(microsecond=0)
+    leave.cancelled_at = clock.now().replace(microsecond=0)
     leave.cancel_reason = reason
     _save_step(user, leave, _("Cancelled"))
     if was_approved and leave.kind == LeaveKind.ANNUAL:
         _write_ledger(user, LeaveLedgerEntry(
             cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.REVERSAL, days=leave.days,
-            leave=leave, entry_on=timezone.localdate(), note=str(reason)[:200]))
+            leave=leave, entry_on=clock.today(), note=str(reason)[:200]))
     return leave
 
 
@@ -615,7 +614,7 @@ def return_from_leave(user, leave, *, returned_on):
         raise ValidationError({"returned_on": _("Enter the date the cadre was back at work.")})
     if returned_on <= leave.starts_on:
         raise ValidationError({"returned_on": _("The return must be after the first day of leave.")})
-    if returned_on > timezone.localdate():
+    if returned_on > clock.today():
         raise ValidationError({"returned_on": _("The return date cannot be in the future.")})
     leave.returned_on = returned_on
     _save_step(user, leave, _("Returned from leave"))
@@ -657,7 +656,7 @@ def save_outing_report(user, report):
     services.ensure_can_write(user, report)
     _check_cadre(user, report.cadre)
     if report.pk is None:
-        report.filed_at = timezone.now().replace(microsecond=0)
+        report.filed_at = clock.now().replace(microsecond=0)
     elif OutingReport.objects.filter(pk=report.pk, returned_at__isnull=False).exists():
         raise ValidationError(_("The cadre has returned; this outing report is closed and cannot be changed."))
     # Times are kept to the minute, as the form shows them, so that saving a form changes nothing it did not touch.
@@ -690,12 +689,12 @@ def record_outing_return(user, report, *, returned_at=None):
     """Record the actual return from an outing."""
     services.ensure_can_write(user, report)
     report = _fresh(report)
-    returned_at = returned_at or timezone.now().replace(microsecond=0)
+    returned_at = returned_at or clock.now().replace(microsecond=0)
     if report.returned_at is not None:
         raise ValidationError(_("The return from this outing is already recorded."))
     if returned_at < report.departs_at:
         raise ValidationError({"returned_at": _("The return cannot be before the departure.")})
-    if returned_at > timezone.now() + datetime.timedelta(minutes=5):
+    if returned_at > clock.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"returned_at": _("The return time cannot be in the future.")})
     report.returned_at = returned_at
     return services.save_object(user, report, reason=_("Returned"))

@@ -1,15 +1,14 @@
 """Strict-management pages: declarations over core's generic views, detail pages that show a
 record's workflow, small POST views for the workflow steps (each calling its service), the
 department's list of who has not signed or declared, and who is away today."""
-import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from banzi.core import clock
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from banzi.org.models import Cadre
@@ -250,7 +249,7 @@ class MissingListView(ObjectListView):
         }
 
     def get_export_filename(self, export_format):
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         return f"{_('Not signed or declared')}-{self.filterset.chosen_year}-{stamp}.{export_format}"
 
     def get_context_data(self, **kwargs):
@@ -269,7 +268,7 @@ class AwayTodayView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user, today = self.request.user, timezone.localdate()
+        user, today = self.request.user, clock.today()
         ctx["can_add"] = None
         ctx["today"] = today
         outings = metrics.away_on(user, today)
@@ -278,7 +277,7 @@ class AwayTodayView(ScopedMixin, TemplateView):
         ctx["leave_table"] = tables.LeaveRequestTable(leave, orderable=False)
         ctx["outing_export"] = f"{reverse('conduct:outingreport_list')}?away_on={today:%Y-%m-%d}&_export=xlsx"
         ctx["leave_export"] = f"{reverse('conduct:leaverequest_list')}?on_leave_on={today:%Y-%m-%d}&_export=xlsx"
-        ctx["overdue_ids"] = {r.pk for r in outings if r.planned_return_at < timezone.now()}
+        ctx["overdue_ids"] = {r.pk for r in outings if r.planned_return_at < clock.now()}
         return ctx
 
 

@@ -6,9 +6,10 @@ indexes each change in one table so that the auditor can filter the whole trail 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
+
+from banzi.core import clock
 
 from .models import AuditEvent
 
@@ -121,7 +122,7 @@ user_logged_in.disconnect(dispatch_uid="update_last_login")
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    user.last_login = timezone.now()
+    user.last_login = clock.now()
     type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
     record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.LOGIN, user=user, request=request)
 

@@ -38,7 +38,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,6 +51,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from banzi.core import clock
 
 from . import services
 from .audit import record_event
@@ -791,7 +793,7 @@ def commit_import(user, resource_class, job):
         # Claiming the job first makes a second confirmation (another tab, another server) wait
         # for this one and then find nothing to claim.
         claimed = ImportJob.objects.filter(
-            pk=job.pk, user=user, status=ImportJob.Status.PENDING, created_at__gte=timezone.now() - JOB_LIFETIME
+            pk=job.pk, user=user, status=ImportJob.Status.PENDING, created_at__gte=clock.now() - JOB_LIFETIME
         ).update(status=ImportJob.Status.DONE)
         if not claimed:
             raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
@@ -958,7 +960,7 @@ class ImportView(ImportMixin, View):
         except ValidationError as exc:
             form.add_error("file", exc)
             return render(request, self.template_name, self.context(form=form))
-        ImportJob.objects.filter(created_at__lt=timezone.now() - JOB_LIFETIME).delete()
+        ImportJob.objects.filter(created_at__lt=clock.now() - JOB_LIFETIME).delete()
         job = None
         if not report.has_errors:
             job = ImportJob.objects.create(

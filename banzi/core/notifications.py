@@ -8,7 +8,8 @@ person hears about each deadline once. Keys name what the reminder is about, e.g
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
+
+from banzi.core import clock
 
 from .models import Notification
 
@@ -80,4 +81,4 @@ def mark_read(user, pk=None):
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:
         qs = qs.filter(pk=pk)
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())

@@ -3,8 +3,9 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from banzi.core import clock
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
@@ -48,7 +49,7 @@ def validate_phone(value):
 
 def validate_not_future(value):
     """A date that records something that has already happened."""
-    if value and value > timezone.localdate():
+    if value and value > clock.today():
         raise ValidationError(_("This date cannot be in the future."), code="future_date")
 
 

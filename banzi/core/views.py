@@ -1,7 +1,6 @@
 """Generic views: every model's list, detail, edit, delete and history pages are a few lines over
 these. Each view starts from `Model.objects.visible_to(user)`, so scope is decided in one place; an
 object outside the scope is a 404. Writes go through a service (core.services by default)."""
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,6 +14,8 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
+
+from banzi.core import clock
 
 from . import services
 from .audit import field_changes, record_event, shown_changes
@@ -66,7 +67,7 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return {"per_page": self.paginate_by}
 
     def get_export_filename(self, export_format):
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         return f"{self.get_model()._meta.verbose_name_plural}-{stamp}.{export_format}"
 
     def create_export(self, export_format):

@@ -8,10 +8,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import metrics
+from banzi.core import clock, metrics
 from banzi.core.audit_views import may_read_audit
 from banzi.core.models import AuditEvent
 
@@ -27,7 +26,7 @@ def audit_url(**params):
 
 
 def _since_days(days):
-    return timezone.now() - datetime.timedelta(days=days)
+    return clock.now() - datetime.timedelta(days=days)
 
 
 @metrics.card(90)
@@ -35,7 +34,7 @@ def audit_cards(user):
     if not may_read_audit(user):
         return []
     since = _since_days(RECENT_DAYS)
-    since_day = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+    since_day = clock.today() - datetime.timedelta(days=RECENT_DAYS)
     recent = AuditEvent.objects.filter(time__gte=since)
     counts = recent.aggregate(
         failed=Count("pk", filter=Q(action=AuditEvent.Action.LOGIN_FAILED)),

@@ -22,10 +22,10 @@ from collections import Counter
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from banzi.core import clock
 from banzi.org.models import Organization, TeamMembership
 
 from . import metrics, services
@@ -70,7 +70,7 @@ def life_meeting_day(today):
 class GovernanceDemo:
     def __init__(self, user, today=None):
         self.user = user
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.year = self.today.year
         self.created = Counter()
         self.pending = []

@@ -5,9 +5,9 @@ import datetime
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.forms import BaseModelForm, DateInput
 from banzi.org.models import Cadre
 
@@ -65,11 +65,11 @@ class AgendaItemForm(BaseModelForm):
 
     def limit_to_user(self, user):
         super().limit_to_user(user)
-        since = timezone.localdate() - datetime.timedelta(days=self.RECENT_DAYS)
+        since = clock.today() - datetime.timedelta(days=self.RECENT_DAYS)
         chosen = Q(pk=self.instance.meeting_id) | Q(pk=self.initial.get("meeting") or 0)
         self.fields["meeting"].queryset = (Meeting.objects.visible_to(user).filter(
             Q(kind__in=self.DECIDING_KINDS, held_on__gte=since) | chosen).select_related("organization"))
-        years_ago = timezone.localdate() - datetime.timedelta(days=5 * 366)
+        years_ago = clock.today() - datetime.timedelta(days=5 * 366)
         self.fields["reconsiders"].queryset = (AgendaItem.objects.visible_to(user)
                                                .exclude(outcome=AgendaItem.Outcome.PENDING)
                                                .filter(Q(meeting__held_on__gte=years_ago)

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock, rules
 from banzi.core import metrics as dashboard
-from banzi.core import rules
 from banzi.core.roles import Role
 from banzi.org.models import Organization, TeamMembership
 from banzi.study import credits, duties, sources
@@ -58,7 +57,7 @@ STUDY_KINDS = {MeetingKind.CENTRAL_GROUP: StudyKind.COMMITTEE_THEORY, MeetingKin
 
 def year_param(value):
     """A year asked for in a page's or the API's query (this year when missing or out of range)."""
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     try:
         year = int(value or "")
     except ValueError:
@@ -159,7 +158,7 @@ def compliance(organizations, year, today=None, rule_list=None):
     period of the rule's frequency is held (a meeting of the kind meeting the minimum attendance
     was held in it), short (held, but below the minimum), missing (ended without one) or not yet
     due. Three queries whatever the number of organizations."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     organizations = list(organizations)
     rule_list = active_rules() if rule_list is None else rule_list
     by_kind = defaultdict(list)
@@ -363,7 +362,7 @@ def compliance_cards(user):
     """This year's organizational-life compliance in the user's scope: held as a share of the due periods."""
     if not _manages(user):
         return []
-    year = timezone.localdate().year
+    year = clock.today().year
     rows = county_overview(user, year)
     held, due = sum(r.held for r in rows), sum(r.due for r in rows)
     return [{"label": _("Organizational-life meetings held %(year)s") % {"year": year},
@@ -375,7 +374,7 @@ def dual_life_short(user):
     """Team members who have not yet attended the minimum of lower-level organizational life meetings."""
     if not _manages(user):
         return []
-    year = timezone.localdate().year
+    year = clock.today().year
     short = [r for r in dual_org_life(user, year) if r.short_by]
     if not short:
         return []

@@ -8,10 +8,10 @@ order of opinions, who may attend) live in `services.py`; attendance and opinion
 meeting and an agenda item, written only by those services, each change kept in their history."""
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.scoping import CATALOG, Scope
 from banzi.core.uploads import FileContentValidator
@@ -45,7 +45,7 @@ LOWER_LEVEL_ORG_KINDS = {Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY,
 
 
 def meeting_attachment_path(instance, filename):
-    return f"governance/meetings/{timezone.now():%Y/%m}/{filename}"
+    return f"governance/meetings/{clock.now():%Y/%m}/{filename}"
 
 
 class Meeting(BaseModel):

@@ -7,11 +7,10 @@ settings (`DECISION_RULE` in `core.rules`), read when a decision is recorded.
 """
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banzi.core import rules, services
+from banzi.core import clock, rules, services
 from banzi.org.models import Organization, TeamMembership
 from banzi.tasks import services as task_services
 from banzi.tasks.models import Problem
@@ -130,7 +129,7 @@ def save_meeting(user, meeting, members_due=None):
     township's team members on that day. The chair is one of the members due."""
     services.ensure_can_write(user, meeting)
     _require_in_scope(user, meeting.organization, "organization", _("Choose an organization you manage."))
-    if meeting.held_on and meeting.held_on > timezone.localdate():
+    if meeting.held_on and meeting.held_on > clock.today():
         raise ValidationError({"held_on": _("A meeting is recorded once it has been held; the date is in the future.")})
     _check_kind_fits_organization(meeting)
     for field in ("chair", "recorder", "lecturer"):

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.core.validators import id_number_check_digit
 
@@ -540,7 +540,7 @@ class PlanBuilder:
 
 def build_plan(today=None, data=None, seed=SEED):
     """The demo county as it stands on `today`, as a plan of records (nothing is written)."""
-    return PlanBuilder(data or load_county_data(), today or timezone.localdate(), seed).build()
+    return PlanBuilder(data or load_county_data(), today or clock.today(), seed).build()
 
 
 class Loader:

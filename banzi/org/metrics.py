@@ -8,10 +8,9 @@ import datetime
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import metrics
+from banzi.core import clock, metrics
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
 
@@ -48,7 +47,7 @@ def current_teams(user, on=None):
 
 def current_members(user, on=None):
     """Memberships held today in a team whose term is running today."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return TeamMembership.objects.visible_to(user).current(on).filter(
         team__elected_on__lte=on, team__term_ends_on__gt=on
     )
@@ -109,7 +108,7 @@ def registry_cards(user):
 def townships_without_team(user):
     if not _is_admin(user):
         return []
-    today = timezone.localdate()
+    today = clock.today()
     running = Team.objects.current(today).filter(township=OuterRef("pk"))
     townships = (
         Organization.objects.visible_to(user)
@@ -137,7 +136,7 @@ def townships_without_team(user):
 def teams_without_head(user):
     if not _is_admin(user):
         return []
-    today = timezone.localdate()
+    today = clock.today()
     head = TeamMembership.objects.current(today).filter(team=OuterRef("pk"), is_head=True)
     teams = current_teams(user, today).exclude(Exists(head)).select_related("township")
     count = teams.count()
@@ -152,7 +151,7 @@ def teams_without_head(user):
 def terms_ending_soon(user):
     if not _is_admin(user):
         return []
-    today = timezone.localdate()
+    today = clock.today()
     teams = (
         current_teams(user, today)
         .filter(term_ends_on__lte=add_months(today, TERM_ENDING_MONTHS))

@@ -4,9 +4,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.pinyin import full_pinyin, pinyin_initials
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
@@ -185,7 +185,7 @@ class VillageDesignation(BaseModel):
             Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY
         ):
             raise ValidationError({"organization": _("Only a village or community can be designated this way.")})
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         if self.year and not (2000 <= self.year <= this_year + 1):
             raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
         if self.designated_on and self.lifted_on and self.lifted_on < self.designated_on:
@@ -308,7 +308,7 @@ class Cadre(BaseModel):
     def age(self):
         if not self.birth_date:
             return None
-        today = timezone.localdate()
+        today = clock.today()
         return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
 
     @property
@@ -342,7 +342,7 @@ class Position(BaseModel):
 
 class TeamQuerySet(ScopedQuerySet):
     def current(self, on=None):
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.filter(elected_on__lte=on, term_ends_on__gt=on)
 
 
@@ -386,13 +386,13 @@ class Team(BaseModel):
 
     @property
     def is_current(self):
-        today = timezone.localdate()
+        today = clock.today()
         return bool(self.elected_on and self.term_ends_on and self.elected_on <= today < self.term_ends_on)
 
 
 class TeamMembershipQuerySet(ScopedQuerySet):
     def current(self, on=None):
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
 
@@ -455,6 +455,6 @@ class TeamMembership(BaseModel):
 
     @property
     def is_current(self):
-        today = timezone.localdate()
+        today = clock.today()
         return self.started_on <= today and (self.ended_on is None or self.ended_on > today)
 

@@ -1,10 +1,9 @@
 """Registry writes with rules beyond one record: archiving cadres, ending memberships."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import services
+from banzi.core import clock, services
 
 from .models import Cadre, TeamMembership
 
@@ -15,7 +14,7 @@ def archive_cadre(user, cadre, *, on=None, reason=""):
     services.ensure_can_write(user, cadre)
     if cadre.status == Cadre.Status.ARCHIVED:
         raise ValidationError(_("This cadre is already archived."))
-    on = on or timezone.localdate()
+    on = on or clock.today()
     for membership in TeamMembership.objects.filter(cadre=cadre, ended_on__isnull=True).select_related("team__township"):
         if membership.started_on >= on:
             raise ValidationError(_("%(m)s starts on or after the archive date; correct it first.") % {"m": membership})

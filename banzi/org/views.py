@@ -5,10 +5,10 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from banzi.core import clock
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from . import filters, forms, services, tables
@@ -16,7 +16,7 @@ from .models import Cadre, Organization, Position, Team, TeamMembership, Village
 
 
 def _current_members():
-    today = timezone.localdate()
+    today = clock.today()
     return Count(
         "memberships",
         filter=Q(memberships__started_on__lte=today)

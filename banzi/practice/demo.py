@@ -17,8 +17,8 @@ import random
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core import services as core_services
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
 from banzi.tasks.demo import demo_user
@@ -70,7 +70,7 @@ LEARNED = [
 class PracticeDemo:
     def __init__(self, user, today=None):
         self.user = user
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.year = self.today.year
         self.created = Counter()
 

@@ -2,11 +2,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from banzi.core import clock
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import VillageDesignation
@@ -34,7 +34,7 @@ def _hidden(lookup, label):
 
 
 def _active_q(prefix=""):
-    today = timezone.localdate()
+    today = clock.today()
     return Q(**{f"{prefix}started_on__lte": today}) & (
         Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": today}))
 
@@ -122,7 +122,7 @@ class MentorshipFilterSet(ActiveFilterMixin, BaseFilterSet):
     def filter_active_pair(self, queryset, name, value):
         if value is None:
             return queryset
-        today = timezone.localdate()
+        today = clock.today()
         active = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         return queryset.filter(active) if value else queryset.exclude(active)
 

@@ -9,10 +9,9 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import metrics
+from banzi.core import clock, metrics
 from banzi.core.roles import Role
 from banzi.org.models import Organization, TeamMembership, VillageDesignation
 from banzi.study import credits, duties
@@ -26,7 +25,7 @@ ITEMS_SHOWN = 5
 
 
 def _today(on=None):
-    return on or timezone.localdate()
+    return on or clock.today()
 
 
 def active_on(day, prefix=""):

@@ -9,9 +9,9 @@ group led by a member of the township's team, one active mentor per mentee) live
 """
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope
@@ -164,7 +164,7 @@ class Posting(BaseModel):
 
     @property
     def is_active(self):
-        return self.is_active_on(timezone.localdate())
+        return self.is_active_on(clock.today())
 
 
 class WorkLog(BaseModel):
@@ -218,7 +218,7 @@ class Mentorship(BaseModel):
         _check_order(self.started_on, self.ended_on)
         if self.mentor_id and self.mentor_id == self.mentee_id:
             raise ValidationError({"mentee": _("A cadre cannot be their own mentor.")})
-        if self.ended_on and self.ended_on <= timezone.localdate() and not (
+        if self.ended_on and self.ended_on <= clock.today() and not (
                 (self.mentor_evaluation or "").strip() and (self.mentee_evaluation or "").strip()):
             raise ValidationError({"mentor_evaluation": _(
                 "A pair that has ended needs the evaluation of both the mentor and the mentee.")})
@@ -228,7 +228,7 @@ class Mentorship(BaseModel):
 
     @property
     def is_active(self):
-        return self.is_active_on(timezone.localdate())
+        return self.is_active_on(clock.today())
 
 
 class MentorshipMeeting(BaseModel):

@@ -11,10 +11,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import services
+from banzi.core import clock, services
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
 
 from .models import (
@@ -131,7 +130,7 @@ def save_work_log(user, log, *, reason=""):
     posting = log.posting
     _check_in_scope(user, posting, "posting", _("Choose a posting you may see."))
     if log.logged_on:
-        if log.logged_on > timezone.localdate():
+        if log.logged_on > clock.today():
             raise ValidationError({"logged_on": _("This date cannot be in the future.")})
         if log.logged_on < posting.started_on or (posting.ended_on and log.logged_on > posting.ended_on):
             raise ValidationError({"logged_on": _(
@@ -150,7 +149,7 @@ def save_group(user, group, *, reason=""):
     led by a member of that township's leadership team when the group starts."""
     services.ensure_can_write(user, group)
     _check_in_scope(user, group.township, "township", _("Choose a township you manage."))
-    if group.year and not 2000 <= group.year <= timezone.localdate().year + 1:
+    if group.year and not 2000 <= group.year <= clock.today().year + 1:
         raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
     if group.township_id and group.leader_id and group.started_on:
         if not is_team_member_on(group.leader, group.township, group.started_on):
@@ -167,7 +166,7 @@ def save_rectification(user, rectification, *, reason=""):
     services.ensure_can_write(user, rectification)
     _check_in_scope(user, rectification.designation, "designation", _("Choose a designation you manage."))
     if rectification.progress_note and not rectification.reported_on:
-        rectification.reported_on = timezone.localdate()
+        rectification.reported_on = clock.today()
     return services.save_object(user, rectification, reason=reason)
 
 
@@ -202,7 +201,7 @@ def save_meeting(user, meeting, *, reason=""):
     pair = meeting.mentorship
     _check_in_scope(user, pair, "mentorship", _("Choose a mentoring pair you manage."))
     if meeting.met_on:
-        if meeting.met_on > timezone.localdate():
+        if meeting.met_on > clock.today():
             raise ValidationError({"met_on": _("This date cannot be in the future.")})
         if meeting.met_on < pair.started_on or (pair.ended_on and meeting.met_on > pair.ended_on):
             raise ValidationError({"met_on": _("The meeting falls outside the pair's time together.")})
@@ -225,7 +224,7 @@ def save_visit(user, visit, *, participants=None, reason=""):
     if visit.host_id and visit.visited_on and not is_model_unit(visit.host, visit.visited_on.year):
         raise ValidationError({"host": _(
             "%(org)s is not designated a model unit; a study visit goes to a model unit.") % {"org": visit.host}})
-    if visit.visited_on and visit.visited_on > timezone.localdate():
+    if visit.visited_on and visit.visited_on > clock.today():
         raise ValidationError({"visited_on": _("This date cannot be in the future.")})
     if participants is not None:
         participants = list(participants)

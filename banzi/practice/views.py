@@ -10,13 +10,13 @@ from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from banzi.core import clock
 from banzi.core.audit import record_event
 from banzi.core.importing import XLSX_CONTENT_TYPE
 from banzi.core.models import AuditEvent
@@ -38,10 +38,10 @@ from .models import (
 
 def _year(request):
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or clock.today().year)
     except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+        return clock.today().year
+    return year if 2000 <= year <= 2100 else clock.today().year
 
 
 class FigurePage(LoginRequiredMixin, TemplateView):
@@ -72,7 +72,7 @@ class FigurePage(LoginRequiredMixin, TemplateView):
         record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
                      detail=f"{self.title} ?{self.request.GET.urlencode()}", request=self.request)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = content_disposition_header(True, f"{self.title}-{stamp}.xlsx")
         return response
 
@@ -98,7 +98,7 @@ class DesignationOverviewView(ObjectListView):
         # "Today" is worked out per request, not when the module is loaded.
         queryset = VillageDesignation.objects.select_related("organization__township", "rectification").prefetch_related(
             Prefetch("organization__postings", to_attr="first_secretary_postings",
-                     queryset=Posting.objects.filter(metrics.active_on(timezone.localdate()),
+                     queryset=Posting.objects.filter(metrics.active_on(clock.today()),
                                                      kind=Posting.Kind.FIRST_SECRETARY).select_related("cadre")))
         return queryset.visible_to(self.request.user).order_by("-year", "organization__township__sort_order",
                                                                "organization__name")

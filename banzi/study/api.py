@@ -3,7 +3,6 @@
 records and evidence, and read-only figures: the group study of every source, a team's yearly duty
 matrix, a leader's duties and the per-person monthly totals."""
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
@@ -11,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
 from banzi.org.models import Cadre, Organization, Team
 
@@ -146,7 +146,7 @@ class LeadDutyEvidenceViewSet(StudyViewSet):
 def _year(request):
     value = request.query_params.get("year", "")
     if not value:
-        return timezone.localdate().year
+        return clock.today().year
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
     return int(value)
@@ -155,7 +155,7 @@ def _year(request):
 def _month(request):
     value = request.query_params.get("month", "")
     if not value:
-        return timezone.localdate().month
+        return clock.today().month
     if not value.isdigit() or not 1 <= int(value) <= 12:
         raise ValidationError({"month": _("Enter a month from 1 to 12.")})
     return int(value)

@@ -16,10 +16,10 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, Organization, TeamMembership
 
@@ -70,7 +70,7 @@ def demo_user():
 class StudyDemo:
     def __init__(self, user, today=None):
         self.user = user
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.start = self.today - datetime.timedelta(days=364)
         self.created = Counter()
 

@@ -1,9 +1,9 @@
 """Forms of the study pages. Choices are limited to what the user may see; the rules live in
 `services.py`. A cadre writing their own records gets a form whose cadre is theirs alone."""
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.forms import BaseModelForm, DateInput
 from banzi.core.uploads import FileContentValidator
 from banzi.org.models import Cadre
@@ -92,7 +92,7 @@ class MyStudyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studied_on"].initial = timezone.localdate()
+        self.fields["studied_on"].initial = clock.today()
         self.fields["minutes"].initial = 30
 
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import metrics
+from banzi.core import clock, metrics
 from banzi.core.roles import Role
 from banzi.core.scoping import sees_everything
 from banzi.org.models import Cadre, Organization, Team, TeamMembership
@@ -239,7 +238,7 @@ def team_matrix(team, year):
 
 @metrics.card(20)
 def study_cards(user):
-    today = timezone.localdate()
+    today = clock.today()
     if getattr(user, "role", None) == Role.CADRE and user.cadre_id:
         start, end = month_bounds(today.year, today.month)
         minutes = StudyRecord.objects.filter(cadre_id=user.cadre_id, studied_on__range=(start, end)).aggregate(

@@ -3,10 +3,10 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope
@@ -198,7 +198,7 @@ class LeadDuty(BaseModel):
     def save(self, *args, **kwargs):
         # A duty added by the county gets a key of its own; the nine seeded keys never change.
         if not self.key:
-            self.key = f"duty-{timezone.now():%Y%m%d%H%M%S%f}"
+            self.key = f"duty-{clock.now():%Y%m%d%H%M%S%f}"
         super().save(*args, **kwargs)
 
 
@@ -233,7 +233,7 @@ class LeadDutyRecord(BaseModel):
 
 
 def evidence_path(instance, filename):
-    return f"study/evidence/{timezone.now():%Y/%m}/{filename}"
+    return f"study/evidence/{clock.now():%Y/%m}/{filename}"
 
 
 class LeadDutyEvidence(BaseModel):

@@ -7,10 +7,9 @@ rule with one clear ValidationError, saving nothing.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import services
+from banzi.core import clock, services
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, TeamMembership
 
@@ -86,7 +85,7 @@ def save_study_record(user, record):
     # One writer at a time per cadre, so that two entries of the same day cannot both pass the total.
     Cadre.objects.select_for_update().filter(pk=record.cadre_id).first()
     check_minutes(record.minutes)
-    if record.studied_on and record.studied_on > timezone.localdate():
+    if record.studied_on and record.studied_on > clock.today():
         raise ValidationError({"studied_on": _("A study record cannot be dated in the future.")}, code="future_date")
     if record.studied_on and record.minutes:
         _check_day_total(record)
@@ -132,7 +131,7 @@ def save_duty_record(user, record, *, evidence_file=None):
     if not record.cadre_id:
         raise ValidationError({"cadre": _("Choose the leader.")})
     _check_visible(user, record.cadre, "cadre", _("Choose a leader among the cadres you manage."))
-    if record.done_on and record.done_on > timezone.localdate():
+    if record.done_on and record.done_on > clock.today():
         raise ValidationError({"done_on": _("This date cannot be in the future.")}, code="future_date")
     if record.done_on and not is_leader_on(record.cadre_id, record.done_on):
         raise ValidationError({"cadre": _("%(name)s was not a leadership team member on %(date)s; the nine "

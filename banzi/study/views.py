@@ -11,13 +11,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model, sees_everything
 from banzi.core.uploads import FileDownloadView
@@ -56,7 +56,7 @@ def _int(value, default, low, high):
 
 def _month(request):
     """(year, month) from ?month=YYYY-MM, defaulting to this month."""
-    today = timezone.localdate()
+    today = clock.today()
     text = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in text.split("-", 1))
@@ -209,7 +209,7 @@ class MyStudyView(LoginRequiredMixin, FormView):
         year, month = _month(self.request)
         days, total = metrics.my_month(cadre, year, month)
         ctx.update(
-            cadre=cadre, year=year, month=month, total=total, days_studied=len(days), today=timezone.localdate(),
+            cadre=cadre, year=year, month=month, total=total, days_studied=len(days), today=clock.today(),
             weeks=[[(day, days.get(day, []), sum(r.minutes for r in days.get(day, []))) for day in week]
                    for week in metrics.month_weeks(year, month)],
             records=[r for day in sorted(days, reverse=True) for r in days[day]],
@@ -319,7 +319,7 @@ class CadreStudyView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("organization"), pk=self.kwargs["pk"])
-        year = _int(self.request.GET.get("year"), timezone.localdate().year, 2000, 2100)
+        year = _int(self.request.GET.get("year"), clock.today().year, 2000, 2100)
         studies = metrics.cadre_group_studies(cadre, year)
         months = metrics.cadre_months(cadre, year)
         names = dict(Organization.objects.filter(pk__in={s.organization_id for s in studies}).values_list("pk", "name"))
@@ -416,7 +416,7 @@ class DutyMatrixView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        year = _int(self.request.GET.get("year"), timezone.localdate().year, 2000, 2100)
+        year = _int(self.request.GET.get("year"), clock.today().year, 2000, 2100)
         townships = Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP).order_by(
             "sort_order", "name")
         pk = self.request.GET.get("township", "")
@@ -425,7 +425,7 @@ class DutyMatrixView(LoginRequiredMixin, TemplateView):
             township = townships.first()
         team = metrics.current_team(township) if township else None
         matrix = metrics.team_matrix(team, year) if team else None
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         rows = [(label, cadre, cells, sum(1 for cell in cells if cell.count))
                 for label, cadre, cells in (matrix.rows if matrix else [])]
         ctx.update(year=year, years=list(range(this_year, this_year - 6, -1)), townships=townships,
@@ -443,11 +443,11 @@ class LeaderDutiesView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("organization"), pk=self.kwargs["pk"])
-        year = _int(self.request.GET.get("year"), timezone.localdate().year, 2000, 2100)
+        year = _int(self.request.GET.get("year"), clock.today().year, 2000, 2100)
         matrix = metrics.duty_matrix([cadre], year)
         cells = matrix.rows[0][2]
         duties = list(zip(matrix.duties, cells, strict=True))
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         ctx.update(cadre=cadre, year=year, years=list(range(this_year, this_year - 6, -1)), duties=duties,
                    shown=sum(1 for _d, cell in duties if cell.count), own=cadre.pk == getattr(user, "cadre_id", None),
                    can_add=can_write_model(user, LeadDutyRecord))

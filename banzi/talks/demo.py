@@ -17,9 +17,9 @@ import random
 from collections import Counter
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banzi.core import clock
 from banzi.org.models import Cadre, Organization, Team, TeamMembership
 
 from . import metrics, services
@@ -63,7 +63,7 @@ def life_meeting_day(today):
 class TalksDemo:
     def __init__(self, user, today=None):
         self.user = user
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.created = Counter()
         self.department = Organization.objects.filter(name=DEPARTMENT, kind=Organization.Kind.DEPARTMENT).first()
 

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banzi.core import metrics, rules
+from banzi.core import clock, metrics, rules
 from banzi.core.roles import Role
 from banzi.org.models import Cadre
 
@@ -56,7 +55,7 @@ def _talker_matches(entry, talk):
 def entry_states(entries, today=None):
     """{entry id: (state, first covering talk or None)} for entries of one or more plans, from two
     queries however many entries there are."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     entries = list(entries)
     if not entries:
         return {}
@@ -167,7 +166,7 @@ class IntegrityRow:
 def integrity_rows(user, today=None, days=None):
     """Every newly promoted active cadre the user may see, with the deadline of their integrity talk
     (promotion date + the rule's days) and its state; two queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = integrity_days() if days is None else days
     cadres = list(Cadre.objects.visible_to(user).filter(
         is_newly_promoted=True, promoted_on__isnull=False, status=Cadre.Status.ACTIVE,

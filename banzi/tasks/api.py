@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
 from banzi.org.models import Cadre, Organization
 
-from . import clock, filters, metrics, services
+from . import clock13710, filters, metrics, services
 from .filters import task_state
 from .models import (
     Bulletin,
@@ -256,7 +256,7 @@ class StageSerializer(serializers.Serializer):
     label = serializers.CharField()
     due_at = serializers.DateTimeField(allow_null=True)
     done_at = serializers.DateTimeField(allow_null=True)
-    state = serializers.ChoiceField(choices=list(clock.STAGE_STATES))
+    state = serializers.ChoiceField(choices=list(clock13710.STAGE_STATES))
 
 
 class SupervisedItemListSerializer(serializers.ListSerializer):
@@ -264,7 +264,7 @@ class SupervisedItemListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         items = list(data.all() if hasattr(data, "all") else data)
-        self.context["clock"] = clock.Clock.for_items(items)
+        self.context["clock"] = clock13710.Clock.for_items(items)
         return super().to_representation(items)
 
 
@@ -290,7 +290,7 @@ class SupervisedItemSerializer(BaseSerializer):
     def _computed(self, item):
         cached = getattr(item, "_api_clock", None)
         if cached is None:
-            item_clock = self.context.get("clock") or clock.Clock.for_items([item])
+            item_clock = self.context.get("clock") or clock13710.Clock.for_items([item])
             stages = item_clock.stages(item)
             cached = item._api_clock = {
                 "stages": stages, "state": item_clock.item_state(item, stages),
@@ -302,7 +302,7 @@ class SupervisedItemSerializer(BaseSerializer):
     def get_stages(self, item):
         return StageSerializer(self._computed(item)["stages"], many=True).data
 
-    @extend_schema_field(serializers.ChoiceField(choices=list(clock.ITEM_STATES)))
+    @extend_schema_field(serializers.ChoiceField(choices=list(clock13710.ITEM_STATES)))
     def get_state(self, item):
         return self._computed(item)["state"]
 

@@ -11,12 +11,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from banzi.core import clock
 from banzi.core.audit import record_event
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
@@ -37,7 +37,7 @@ class BattleMapScope(LoginRequiredMixin):
         value = self.request.GET.get("year", "")
         if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
             return int(value)
-        return timezone.localdate(metrics.current_time()).year
+        return clock.local_date(clock.now()).year
 
     def get_scope(self):
         user, params = self.request.user, self.request.GET

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Organization, TeamMembership
 
@@ -69,8 +70,8 @@ class TasksDemo:
 
     def __init__(self, user, today=None):
         self.user = user
-        self.now = timezone.now()
-        self.today = today or timezone.localdate(self.now)
+        self.now = clock.now()
+        self.today = today or clock.local_date(self.now)
         self.year = self.today.year
         self.created = Counter()
 

@@ -2,14 +2,14 @@
 responsible cadre, status, source and the computed state (on track / at risk / overdue / done)."""
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import Cadre, Organization
 
-from . import clock, metrics
+from . import clock13710, metrics
 from .models import (
     Bulletin,
     Inspection,
@@ -87,7 +87,7 @@ def task_states(tasks, today=None):
 def item_states(items, now=None):
     """{item pk: state} of supervised items on one 13710 clock (the rule and calendar loaded once)."""
     items = list(items)
-    batch = clock.Clock.for_items(items, now=now)
+    batch = clock13710.Clock.for_items(items, now=now)
     return {item.pk: batch.item_state(item) for item in items}
 
 
@@ -139,7 +139,7 @@ class MilestoneFilterSet(BaseFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = {"done_on__isnull": True, "due_on__lt": timezone.localdate()}
+        late = {"done_on__isnull": True, "due_on__lt": clock.today()}
         return queryset.filter(**late) if value else queryset.exclude(**late)
 
 
@@ -226,7 +226,7 @@ class ProblemFilterSet(BaseFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = queryset.exclude(status=Problem.Status.CLOSED).filter(deadline__lt=timezone.localdate())
+        late = queryset.exclude(status=Problem.Status.CLOSED).filter(deadline__lt=clock.today())
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 

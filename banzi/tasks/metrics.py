@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banzi.core import metrics, rules
+from banzi.core import clock, metrics, rules
 from banzi.core.roles import Role
 from banzi.core.scoping import sees_everything
 from banzi.org.models import Organization, TeamMembership
 
-from . import clock
+from . import clock13710
 from .models import Milestone, Problem, SupervisedItem, SupervisedReport, Task
 
 PROGRESS_RULE = "tasks.progress"
@@ -53,10 +53,6 @@ ITEMS_SHOWN = 8
 COUNTY_ITEMS_SHOWN = 200
 
 
-def current_time():
-    """The time figures are computed at (one seam for tests)."""
-    return timezone.now()
-
 
 def state_label(state):
     return str(STATES[state][0])
@@ -84,8 +80,8 @@ def expected_progress(task, today):
 
 def milestone_state(milestone, today):
     if milestone.done_on:
-        return clock.DONE if milestone.done_on <= milestone.due_on else clock.DONE_LATE
-    return clock.OVERDUE if milestone.due_on < today else clock.PENDING
+        return clock13710.DONE if milestone.done_on <= milestone.due_on else clock13710.DONE_LATE
+    return clock13710.OVERDUE if milestone.due_on < today else clock13710.PENDING
 
 
 def task_state(task, today=None, at_risk_lag=None):
@@ -99,7 +95,7 @@ def task_state(task, today=None, at_risk_lag=None):
         return CANCELLED
     if task.status == Task.Status.DONE:
         return DONE
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if today > task.deadline:
         return OVERDUE
     if any(m.done_on is None and m.due_on < today for m in task.milestones.all()):
@@ -193,15 +189,15 @@ def item_entry(item, item_clock):
     percents = [r for r in item.reports.all() if r.percent is not None]
     latest = max(percents, key=lambda r: (r.reported_at, r.pk)) if percents else None
     milestones = [
-        {"title": s.label, "due": s.due_on, "done": timezone.localdate(s.done_at) if s.done_at else None,
+        {"title": s.label, "due": s.due_on, "done": clock.local_date(s.done_at) if s.done_at else None,
          "state": s.state}
         for s in stages if s.due_at is not None and s.name != "done"
     ]
     return Entry(
         kind="supervised", obj=item, title=item.title, township_id=township_id, township=township,
         organization=item.organization.name, person_id=item.assignee_id, person=item.assignee.name,
-        post=item.assignee.post, start=timezone.localdate(item.assigned_at), deadline=done_stage.due_on,
-        done_on=timezone.localdate(done_stage.done_at) if done_stage.done_at else None,
+        post=item.assignee.post, start=clock.local_date(item.assigned_at), deadline=done_stage.due_on,
+        done_on=clock.local_date(done_stage.done_at) if done_stage.done_at else None,
         progress=100 if state == DONE else (latest.percent if latest else 0), state=state,
         milestones=milestones, target=item.description, warnings=item_clock.warnings(item, stages),
         deadline_at=done_stage.due_at,
@@ -315,12 +311,12 @@ def scope_filter(township=None, cadre=None, county=None, *, task=True):
 def collect(user, period, *, township=None, cadre=None, county=None, today=None, now=None):
     """Every task and supervised item in the scope alive during the period, as entries, in a fixed
     number of queries."""
-    now = now or current_time()
-    today = today or timezone.localdate(now)
+    now = now or clock.now()
+    today = today or clock.local_date(now)
     lag = progress_rule()["at_risk_lag"]
     tasks = task_rows(Task.objects.visible_to(user).filter(period.task_filter(), scope_filter(township, cadre, county)))
     items = list(item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False)))
-    item_clock = clock.Clock.for_items(items, now=now)
+    item_clock = clock13710.Clock.for_items(items, now=now)
     entries = [task_entry(t, today, lag) for t in tasks]
     entries += [item_entry(i, item_clock) for i in items]
     entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
@@ -452,7 +448,7 @@ def problem_person(problem):
 
 
 def problems_past_deadline(user, today=None):
-    today = today or timezone.localdate(current_time())
+    today = today or clock.local_date(clock.now())
     return (
         Problem.objects.visible_to(user).exclude(status=Problem.Status.CLOSED).filter(deadline__lt=today)
         .select_related("organization", "responsible").order_by("deadline", "pk")
@@ -507,8 +503,8 @@ def battle_map(user, *, township=None, cadre=None, year=None, today=None, now=No
     """The battle-map data of a scope: the county (a row per township), a township (a row per team
     member, and all its entries) or a person (their entries), with the implementation rate of the
     year against the 100% target. The caller has checked that the user may see the scope."""
-    now = now or current_time()
-    today = today or timezone.localdate(now)
+    now = now or clock.now()
+    today = today or clock.local_date(now)
     year = year or today.year
     period = Period.year(year)
     entries = collect(user, period, township=township, cadre=cadre, today=today, now=now)
@@ -595,12 +591,12 @@ def _works(user):
 
 def open_entries(user, today=None, now=None):
     """Entries not yet done in the user's scope (any year), for the dashboard and reminders."""
-    now = now or current_time()
-    today = today or timezone.localdate(now)
+    now = now or clock.now()
+    today = today or clock.local_date(now)
     lag = progress_rule()["at_risk_lag"]
     tasks = task_rows(Task.objects.visible_to(user).exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)))
     items = list(item_queryset(user).exclude(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED)))
-    item_clock = clock.Clock.for_items(items, now=now)
+    item_clock = clock13710.Clock.for_items(items, now=now)
     return [task_entry(t, today, lag) for t in tasks] + [item_entry(i, item_clock) for i in items]
 
 
@@ -613,8 +609,8 @@ def _entry_item(entry):
 def work_cards(user):
     if not _works(user):
         return []
-    now = current_time()
-    today = timezone.localdate(now)
+    now = clock.now()
+    today = clock.local_date(now)
     period = Period.year(today.year)
     entries = collect(user, period, today=today, now=now)
     rate = implementation_rate(entries, period, today)

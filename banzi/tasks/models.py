@@ -1,13 +1,13 @@
 """Work implementation (狠抓工作落实): work lists and tasks with back-scheduled milestones and progress
 reports, 13710 supervised items, cross-inspections, the problem list, the look-back review and
-bulletins. Computed states (on track / at risk / overdue, stage deadlines) live in `clock.py` and
+bulletins. Computed states (on track / at risk / overdue, stage deadlines) live in `clock13710.py` and
 `metrics.py`; rules that span records live in `services.py`."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope
@@ -130,7 +130,7 @@ class Milestone(BaseModel):
 
 
 def progress_attachment_path(instance, filename):
-    return f"tasks/progress/{timezone.now():%Y/%m}/{filename}"
+    return f"tasks/progress/{clock.now():%Y/%m}/{filename}"
 
 
 class ProgressReport(BaseModel):
@@ -239,7 +239,7 @@ class SupervisedReport(BaseModel):
     item = models.ForeignKey(SupervisedItem, verbose_name=_("supervised item"), on_delete=models.CASCADE,
                              related_name="reports")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROGRESS)
-    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_at = models.DateTimeField(_("reported at"), default=clock.now)
     content = models.TextField(_("content"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
 
@@ -419,7 +419,7 @@ class Bulletin(BaseModel):
     period_end = models.DateField(_("period end"))
     issuing_body = models.CharField(_("issuing body"), max_length=100)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
-    issued_on = models.DateField(_("issued on"), default=timezone.localdate)
+    issued_on = models.DateField(_("issued on"), default=clock.today)
 
     scope = Scope(township="organization__township")
 

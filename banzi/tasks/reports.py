@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from banzi.core import clock
 from banzi.org.models import Organization
 
 from . import metrics
@@ -65,8 +66,8 @@ def _row(name, entries, period, today, problems, **extra):
 def bulletin_data(bulletin, user, today=None, now=None):
     """The bulletin's figures over the records of its county or township that the user may see. A
     county bulletin has a row per township; both kinds have a row per person responsible for work."""
-    now = now or metrics.current_time()
-    today = today or timezone.localdate(now)
+    now = now or clock.now()
+    today = today or clock.local_date(now)
     period = Period(bulletin.period_start, bulletin.period_end)
     org = bulletin.organization
     is_county = org.kind == Organization.Kind.COUNTY

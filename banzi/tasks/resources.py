@@ -10,10 +10,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banzi.core import clock
 from banzi.core.importing import ChoiceWidget, Column, DateWidget, ImportResource, ScopedForeignKeyWidget
 from banzi.org.models import Cadre, Organization
 from banzi.org.resources import OrganizationWidget
@@ -132,7 +132,7 @@ class WorkListTaskResource(ImportResource):
     township = Column(TOWNSHIP, None, required=True, example=_example_township,
                       help_text=gettext_lazy("the township of the team member"))
     work_list = Column(MEMBER, "work_list", WorkListWidget(), required=True, example="张三")
-    year = Column(YEAR, None, required=True, example=lambda resource: timezone.localdate().year,
+    year = Column(YEAR, None, required=True, example=lambda resource: clock.today().year,
                   help_text=gettext_lazy("the year of the work list, e.g. 2026"))
     duties = Column(DUTIES, None, example="分管党建、组织工作",
                     help_text=gettext_lazy("the team member's responsibilities; fills in the work list"))
@@ -142,10 +142,10 @@ class WorkListTaskResource(ImportResource):
     responsible = Column(RESPONSIBLE, "responsible", CadreInTownshipWidget(), example="",
                          help_text=gettext_lazy("leave empty for the team member"))
     start_on = Column("开始日期", "start_on", DateWidget(),
-                      example=lambda resource: datetime.date(timezone.localdate().year, 1, 1),
+                      example=lambda resource: datetime.date(clock.today().year, 1, 1),
                       help_text=gettext_lazy("empty: 1 January of the year"))
     deadline = Column("完成时限", "deadline", DateWidget(), required=True,
-                      example=lambda resource: datetime.date(timezone.localdate().year, 12, 31))
+                      example=lambda resource: datetime.date(clock.today().year, 12, 31))
     source = Column("来源", "source", ChoiceWidget(Task.Source, SOURCE_LABELS), example="年初清单",
                     help_text=gettext_lazy("empty: year-start work list"))
 

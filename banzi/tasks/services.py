@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banzi.core import services
+from banzi.core import clock, services
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
 from banzi.org.models import Organization, TeamMembership
@@ -81,7 +81,7 @@ def _fresh(instance):
 def _now():
     """Now, to the second: the times of the workflow are shown and edited to the second, so that
     opening and saving an edit form does not change them."""
-    return timezone.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _stored(model, pk, field):
@@ -112,7 +112,7 @@ def save_work_list(user, work_list):
     services.ensure_can_write(user, work_list)
     _check_in_scope(user, work_list.organization, "organization", _("Choose an organization you manage."))
     _check_in_scope(user, work_list.cadre, "cadre", _("Choose a cadre of an organization you manage."))
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     if work_list.year and not 2000 <= work_list.year <= this_year + 1:
         raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
     stored = (
@@ -155,7 +155,7 @@ def save_task(user, task):
                 "Milestone “%(m)s” is due on %(date)s, after this deadline; move the milestone first.") % {
                 "m": late.title, "date": late.due_on.isoformat()}})
     if task.status == Task.Status.DONE and not task.completed_on:
-        task.completed_on = task.last_reported_on or timezone.localdate()
+        task.completed_on = task.last_reported_on or clock.today()
     if task.status != Task.Status.DONE:
         task.completed_on = None
     return services.save_object(user, task)
@@ -283,7 +283,7 @@ def _check_report(report, task):
         raise ValidationError(_("“%(task)s” is %(status)s; progress can no longer be reported on it.") % {
             "task": task, "status": task.get_status_display()})
     _check_percent(report.percent)
-    if report.reported_on and report.reported_on > timezone.localdate():
+    if report.reported_on and report.reported_on > clock.today():
         raise ValidationError({"reported_on": _("A progress report cannot be dated in the future.")})
 
 
@@ -318,7 +318,7 @@ def submit_progress_report(user, task, *, reported_on=None, percent, narrative, 
                            mark_done=False):
     """Report a task's progress (亮进度) and effect (亮效果)."""
     report = ProgressReport(
-        task=task, reported_on=reported_on or timezone.localdate(), percent=percent, narrative=narrative or "",
+        task=task, reported_on=reported_on or clock.today(), percent=percent, narrative=narrative or "",
         effect=effect or "",
     )
     if attachment:
@@ -530,7 +530,7 @@ def save_review(user, review, *, responsible=None, deadline=None, measures=""):
     if review.outcome != TaskReview.Outcome.ACHIEVED and not (review.gap or "").strip():
         raise ValidationError({"gap": _("Describe the gap for a task that was not fully achieved.")})
     if review.reviewed_on is None:
-        review.reviewed_on = timezone.localdate()
+        review.reviewed_on = clock.today()
     review = services.save_object(user, review)
     _problem_from_review(user, review, responsible, deadline, measures)
     return review
@@ -559,7 +559,7 @@ def _check_moment(item, moment, field, what):
     if item.assigned_at and moment < item.assigned_at:
         raise ValidationError({field: _("%(what)s cannot be before the item was assigned (%(at)s).") % {
             "what": what, "at": timezone.localtime(item.assigned_at).strftime("%Y-%m-%d %H:%M")}})
-    if moment > timezone.now() + datetime.timedelta(minutes=5):
+    if moment > clock.now() + datetime.timedelta(minutes=5):
         raise ValidationError({field: _("%(what)s cannot be in the future.") % {"what": what}})
 
 
@@ -572,7 +572,7 @@ def _check_item(user, item):
             raise ValidationError({"timetable_due_on": _(
                 "An ordinary item is done within the 13710 time limit; only a complex or major item may file a "
                 "timetable.")})
-        if item.assigned_at and item.timetable_due_on < timezone.localdate(item.assigned_at):
+        if item.assigned_at and item.timetable_due_on < clock.local_date(item.assigned_at):
             raise ValidationError({"timetable_due_on": _("The deadline cannot be before the assignment date.")})
 
 
@@ -707,7 +707,7 @@ def file_timetable(user, item, *, due_on, plan):
     if due_on is None:
         raise ValidationError({"timetable_due_on": _("Enter the date by which the timetable has the item done.")})
     item.timetable = _require_text(plan, "timetable", _("Enter the timetable: the steps and their dates."))
-    if due_on < timezone.localdate(item.assigned_at):
+    if due_on < clock.local_date(item.assigned_at):
         raise ValidationError({"timetable_due_on": _("The deadline cannot be before the assignment date.")})
     item.timetable_due_on = due_on
     return services.save_object(user, item, reason=_("Timetable filed"))

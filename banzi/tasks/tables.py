@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.tables import BaseTable
 from banzi.core.workdays import Calendar
 
-from . import clock, metrics
+from . import clock13710, metrics
 from .filters import task_state
 from .models import (
     Bulletin,
@@ -47,14 +48,14 @@ def state_badge(state):
 def clock_for(queryset, now=None):
     """One 13710 clock for every item of a list: the rule read once and the calendar loaded once,
     for the span of years the items' stages reach (two queries, however many rows)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     span = queryset.order_by().aggregate(first=Min("assigned_at"), last=Max("assigned_at"),
                                          timetable=Max("timetable_due_on"))
-    this_year = timezone.localdate(now).year
-    first = timezone.localdate(span["first"]).year if span["first"] else this_year
-    last = max(this_year, timezone.localdate(span["last"]).year if span["last"] else this_year,
+    this_year = clock.local_date(now).year
+    first = clock.local_date(span["first"]).year if span["first"] else this_year
+    last = max(this_year, clock.local_date(span["last"]).year if span["last"] else this_year,
                span["timetable"].year if span["timetable"] else this_year)
-    return clock.Clock(values=clock.rule(), calendar=Calendar.load(min(first, this_year), last + 1), now=now)
+    return clock13710.Clock(values=clock13710.rule(), calendar=Calendar.load(min(first, this_year), last + 1), now=now)
 
 
 class TaskStateColumn(tables.Column):

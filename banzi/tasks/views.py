@@ -1,6 +1,5 @@
 """Work-implementation pages: declarations over core's generic views, detail pages that show a
 record's workflow, and small POST views for the workflow steps, each calling its service."""
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -8,16 +7,16 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from banzi.core import clock
 from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
-from . import clock, filters, forms, services, tables
+from . import clock13710, filters, forms, services, tables
 from .models import (
     Bulletin,
     Inspection,
@@ -108,7 +107,7 @@ class TaskDetailView(ObjectDetailView):
         ctx["items"] = task.supervised_items.visible_to(user).select_related("assignee")
         ctx["review"] = _related(task, "review")
         ctx["problem"] = _related(ctx["review"], "problem") if ctx["review"] else None
-        ctx["today"] = timezone.localdate()
+        ctx["today"] = clock.today()
         if ctx["edit_url"] and not task.is_closed:
             ctx["schedule_form"] = forms.ScheduleStepForm()
         if not task.is_closed and (ctx["edit_url"] or _reports_own_task(user, task)):
@@ -184,7 +183,7 @@ class SupervisedItemDetailView(ObjectDetailView):
         item, user = self.object, self.request.user
         reports = list(item.reports.visible_to(user).order_by("-reported_at", "-id"))
         item.__dict__.setdefault("_prefetched_objects_cache", {})["reports"] = reports
-        item_clock = clock.Clock.for_items([item])
+        item_clock = clock13710.Clock.for_items([item])
         stages = item_clock.stages(item)
         ctx.update(
             stages=stages,
@@ -323,7 +322,7 @@ class ProblemDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         problem, Status = self.object, Problem.Status
-        ctx["overdue"] = problem.status != Status.CLOSED and problem.deadline < timezone.localdate()
+        ctx["overdue"] = problem.status != Status.CLOSED and problem.deadline < clock.today()
         steps = {}
         if ctx["edit_url"]:
             if problem.status in (Status.OPEN, Status.RETURNED):
@@ -382,7 +381,7 @@ class ReviewSheetView(ObjectListView):
     paginate_by = 100
 
     def get_export_filename(self, export_format):
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         return f"{_('Look-back review')}-{stamp}.{export_format}"
 
     def get_context_data(self, **kwargs):

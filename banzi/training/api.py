@@ -2,7 +2,6 @@
 attendances and needs (read through `visible_to`, written through the same services as the pages),
 and the figures as read-only endpoints: statistics of a year, each cadre's hours against the
 minimum (the shortfall list with `short=true`), and the needs no upcoming program covers."""
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -11,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedModelViewSet
 from banzi.org.models import Organization
 
@@ -162,7 +162,7 @@ TOWNSHIP = OpenApiParameter("township", int, description=_("A township's id: its
 
 def _year(request):
     value = request.query_params.get("year", "")
-    return int(value) if value.isdigit() else timezone.localdate().year
+    return int(value) if value.isdigit() else clock.today().year
 
 
 def _township(request):

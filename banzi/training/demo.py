@@ -20,10 +20,10 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, Organization
 
@@ -72,7 +72,7 @@ MORNING, AFTERNOON = (datetime.time(9, 0), datetime.time(12, 0)), (datetime.time
 def demo_year(today=None):
     """The year the demo's programs fall in: this year from October on, else last year, so that
     every demo session has taken place."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return today.year if today.month >= 10 else today.year - 1
 
 
@@ -84,7 +84,7 @@ def demo_user():
 class TrainingDemo:
     def __init__(self, user, today=None):
         self.user = user
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.year = demo_year(self.today)
         self.rng = random.Random(SEED)
         self.created = Counter()

@@ -22,10 +22,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banzi.core import metrics, rules
+from banzi.core import clock, metrics, rules
 from banzi.core.roles import Role
 from banzi.org.models import Cadre
 
@@ -214,7 +213,7 @@ def own_hours(cadre, year):
 # --- training needs ----------------------------------------------------------------------------
 
 def upcoming_programs(user, today=None):
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (TrainingProgram.objects.visible_to(user).filter(start_on__gte=today)
             .select_related("organizer").prefetch_related("topics").order_by("start_on", "id"))
 
@@ -248,7 +247,7 @@ def uncovered_needs(user, today=None, *, township=None):
 
 @metrics.card(50)
 def training_cards(user):
-    year = timezone.localdate().year
+    year = clock.today().year
     if user.role == Role.CADRE:
         if not user.cadre_id:
             return []
@@ -269,7 +268,7 @@ def training_by_month_chart(user):
     """Bar chart of this year's training person-times by month, for the county and townships."""
     if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR) and not user.is_superuser:
         return []
-    year = timezone.localdate().year
+    year = clock.today().year
     rows = by_month(present_attendances(user, year=year))
     return [{
         "title": _("Training person-times by month this year"),

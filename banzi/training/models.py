@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet, can_write_model, sees_everything
@@ -316,7 +316,7 @@ class TrainingNeed(BaseModel):
                               related_name="needs")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.COMMITTEE)
     note = models.TextField(_("note"), blank=True)
-    raised_on = models.DateField(_("raised on"), default=timezone.localdate)
+    raised_on = models.DateField(_("raised on"), default=clock.today)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     met_by = models.ForeignKey(TrainingProgram, verbose_name=_("met by"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="needs_met")

@@ -1,7 +1,6 @@
 """Training pages: declarations over core's generic views, the program page (figures, sessions,
 enrollment, roster export), the session's sign-in sheet, the statistics page, the hours and
 shortfall list, and the matching of training needs to upcoming programs."""
-import datetime
 import io
 
 import django_filters
@@ -11,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +18,7 @@ from django.views.generic import TemplateView
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from banzi.core import clock
 from banzi.core.audit import record_event
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 from banzi.core.importing import XLSX_CONTENT_TYPE
@@ -317,7 +316,7 @@ class NeedsMatchingView(LoginRequiredMixin, TemplateView):
         matches = metrics.match_needs(self.request.user)
         ctx["covered"] = [(need, programs) for need, programs in matches if programs]
         ctx["uncovered"] = [need for need, programs in matches if not programs]
-        ctx["today"] = timezone.localdate()
+        ctx["today"] = clock.today()
         return ctx
 
 
@@ -326,7 +325,7 @@ class NeedsMatchingView(LoginRequiredMixin, TemplateView):
 
 def _year(request):
     value = request.GET.get("year", "")
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     return int(value) if value.isdigit() and 2000 <= int(value) <= this_year + 1 else this_year
 
 
@@ -349,7 +348,7 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         stats = metrics.statistics(user, year, township=township)
         ctx.update(stats=stats, year=year, township=township,
                    townships=Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP),
-                   years=range(timezone.localdate().year, timezone.localdate().year - 6, -1))
+                   years=range(clock.today().year, clock.today().year - 6, -1))
         panels = [
             ("kind", gettext_lazy("Person-times by kind"), stats["by_kind"]),
             ("topic", gettext_lazy("Person-times by topic"), stats["by_topic"]),
@@ -405,7 +404,7 @@ class HoursListView(ObjectListView):
         return {"rule": metrics.minimum()}
 
     def get_export_filename(self, export_format):
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         return f"{_('Training hours')}-{_year(self.request)}-{stamp}.{export_format}"
 
     def get_context_data(self, **kwargs):

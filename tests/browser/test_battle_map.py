@@ -4,7 +4,6 @@ import pytest
 from docx import Document
 
 from banzi.core.roles import Role
-from banzi.tasks import metrics
 from banzi.tasks.models import Bulletin
 from tests import factories as f
 from tests.tasks.boards_data import D
@@ -15,8 +14,8 @@ OVERDUE_RGB = "rgb(214, 57, 57)"  # #d63939
 
 
 @pytest.fixture
-def scenario(county, township, other_township, monkeypatch):
-    monkeypatch.setattr(metrics, "current_time", lambda: NOW)
+def scenario(county, township, other_township, travel):
+    travel.move_to(NOW)
     f.UserFactory(username="ducha", role=Role.COUNTY_ADMIN)
     return build(township, other_township)
 

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
-from banzi.tasks import metrics
 from banzi.tasks.models import Bulletin
 from tests import factories as f
 
@@ -27,8 +26,8 @@ DATA = reverse("tasks:battle_map_data")
 
 
 @pytest.fixture(autouse=True)
-def fixed_time(monkeypatch):
-    monkeypatch.setattr(metrics, "current_time", lambda: NOW)
+def fixed_time(travel):
+    travel.move_to(NOW)
 
 
 @pytest.fixture

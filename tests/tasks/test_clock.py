@@ -4,7 +4,7 @@ import pytest
 
 from banzi.core.models import Rule
 from banzi.core.workdays import Calendar
-from banzi.tasks import clock
+from banzi.tasks import clock13710
 from banzi.tasks.models import SupervisedItem
 
 from .boards_data import at, item, report
@@ -15,20 +15,20 @@ COMPLEX = SupervisedItem.ItemClass.COMPLEX
 
 @pytest.fixture
 def working(db):
-    Rule.objects.create(key=clock.RULE_KEY, value={"day_mode": "working"})
+    Rule.objects.create(key=clock13710.RULE_KEY, value={"day_mode": "working"})
 
 
 def dues(obj, now=None):
     """{stage name: local due date} of an item."""
-    return {s.name: s.due_on for s in clock.stages(obj, now=now or at(2026, 11, 29))}
+    return {s.name: s.due_on for s in clock13710.stages(obj, now=now or at(2026, 11, 29))}
 
 
 def by_name(obj, now):
-    return {s.name: s for s in clock.stages(obj, now=now)}
+    return {s.name: s for s in clock13710.stages(obj, now=now)}
 
 
 def test_default_rule_is_calendar_days_with_the_13710_windows():
-    assert clock.rule() == {"deploy_days": 1, "report_days": 3, "ordinary_days": 7, "complex_months": 1,
+    assert clock13710.rule() == {"deploy_days": 1, "report_days": 3, "ordinary_days": 7, "complex_months": 1,
                             "monthly_report_days": 30, "day_mode": "calendar"}
 
 
@@ -77,39 +77,39 @@ def test_stage_due_time_is_the_end_of_its_last_day():
     obj = item(assigned_at=at(2026, 11, 24, 23, 59))
     deploy = by_name(obj, at(2026, 11, 25, 12))["deploy"]
     assert deploy.due_at == at(2026, 11, 25, 23, 59).replace(second=59)
-    assert deploy.state == clock.PENDING
+    assert deploy.state == clock13710.PENDING
 
 
 def test_states_done_done_late_pending_overdue():
     obj = item(assigned_at=at(2026, 11, 16, 9), deployed_at=at(2026, 11, 17, 18),
                first_report_at=at(2026, 11, 20, 9))
     s = by_name(obj, at(2026, 11, 24, 12))
-    assert s["deploy"].state == clock.DONE  # due end of 17 Nov
-    assert s["first_report"].state == clock.DONE_LATE  # due end of 19 Nov
-    assert s["done"].state == clock.OVERDUE  # due end of Monday 23 Nov
-    assert s["close_out"].state == clock.PENDING
-    assert clock.item_state(obj, now=at(2026, 11, 24, 12)) == clock.ITEM_OVERDUE
+    assert s["deploy"].state == clock13710.DONE  # due end of 17 Nov
+    assert s["first_report"].state == clock13710.DONE_LATE  # due end of 19 Nov
+    assert s["done"].state == clock13710.OVERDUE  # due end of Monday 23 Nov
+    assert s["close_out"].state == clock13710.PENDING
+    assert clock13710.item_state(obj, now=at(2026, 11, 24, 12)) == clock13710.ITEM_OVERDUE
     # Before the deadline, with the report filed (late), nothing falls due by the next working day.
-    assert clock.item_state(obj, now=at(2026, 11, 18, 12)) == clock.ON_TRACK
+    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.ON_TRACK
 
 
 def test_at_risk_when_a_stage_falls_due_by_the_next_working_day():
     obj = item(assigned_at=at(2026, 11, 16, 9), deployed_at=at(2026, 11, 16, 18))
     # First report due end of Thursday 19 Nov; on Wednesday 18 it is due by the next working day.
-    assert clock.item_state(obj, now=at(2026, 11, 18, 12)) == clock.AT_RISK
-    assert clock.item_state(obj, now=at(2026, 11, 17, 8)) == clock.ON_TRACK
+    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.AT_RISK
+    assert clock13710.item_state(obj, now=at(2026, 11, 17, 8)) == clock13710.ON_TRACK
 
 
 def test_done_item_and_close_out():
     obj = item(assigned_at=at(2026, 11, 16, 9), done_at=at(2026, 11, 20, 9), status=SupervisedItem.Status.DONE)
     s = by_name(obj, at(2026, 11, 29))
     # Completion implies deployment and a report that were not timed separately.
-    assert s["deploy"].state == clock.DONE_LATE and s["deploy"].inferred
-    assert s["done"].state == clock.DONE
-    assert s["close_out"].state == clock.PENDING
-    assert clock.item_state(obj, now=at(2026, 11, 29)) == clock.ITEM_DONE
+    assert s["deploy"].state == clock13710.DONE_LATE and s["deploy"].inferred
+    assert s["done"].state == clock13710.DONE
+    assert s["close_out"].state == clock13710.PENDING
+    assert clock13710.item_state(obj, now=at(2026, 11, 29)) == clock13710.ITEM_DONE
     obj.status, obj.closed_at = SupervisedItem.Status.CLOSED, at(2026, 11, 23, 9)
-    assert by_name(obj, at(2026, 11, 29))["close_out"].state == clock.DONE
+    assert by_name(obj, at(2026, 11, 29))["close_out"].state == clock13710.DONE
 
 
 def test_complex_item_without_a_timetable_is_due_within_a_month():
@@ -134,14 +134,14 @@ def test_complex_item_on_a_timetable_needs_a_report_every_month():
     # Months of 30 days from 1 Jun: 1 Jul, 31 Jul, 30 Aug (a Sunday → 31 Aug), 29 Sep.
     assert [s[f"monthly_{k}"].due_on for k in range(1, 5)] == [
         at(2026, 7, 1).date(), at(2026, 7, 31).date(), at(2026, 8, 31).date(), at(2026, 9, 29).date()]
-    assert [s[f"monthly_{k}"].state for k in range(1, 5)] == [clock.DONE, clock.DONE, clock.DONE_LATE, clock.PENDING]
+    assert [s[f"monthly_{k}"].state for k in range(1, 5)] == [clock13710.DONE, clock13710.DONE, clock13710.DONE_LATE, clock13710.PENDING]
     assert "monthly_5" not in s
     assert s["done"].due_on == at(2026, 12, 31).date()
-    assert clock.item_state(obj, now=now) == clock.ON_TRACK
+    assert clock13710.item_state(obj, now=now) == clock13710.ON_TRACK
     later = at(2026, 10, 1)
-    assert by_name(obj, later)["monthly_4"].state == clock.OVERDUE
-    assert by_name(obj, later)["monthly_5"].state == clock.PENDING
-    assert clock.item_state(obj, now=later) == clock.ITEM_OVERDUE
+    assert by_name(obj, later)["monthly_4"].state == clock13710.OVERDUE
+    assert by_name(obj, later)["monthly_5"].state == clock13710.PENDING
+    assert clock13710.item_state(obj, now=later) == clock13710.ITEM_OVERDUE
 
 
 def test_a_report_counts_for_one_month_only():
@@ -149,8 +149,8 @@ def test_a_report_counts_for_one_month_only():
     report(obj, at(2026, 6, 10))
     report(obj, at(2026, 6, 20))  # a second report in the first month does not cover the second
     s = by_name(obj, at(2026, 8, 5))
-    assert s["monthly_1"].state == clock.DONE
-    assert s["monthly_2"].state == clock.OVERDUE
+    assert s["monthly_1"].state == clock13710.DONE
+    assert s["monthly_2"].state == clock13710.OVERDUE
 
 
 def test_no_monthly_report_is_due_after_completion():
@@ -158,9 +158,9 @@ def test_no_monthly_report_is_due_after_completion():
                done_at=at(2026, 8, 15), status=SupervisedItem.Status.DONE)
     report(obj, at(2026, 6, 25))
     report(obj, at(2026, 7, 25))
-    names = [s.name for s in clock.stages(obj, now=at(2026, 11, 29))]
+    names = [s.name for s in clock13710.stages(obj, now=at(2026, 11, 29))]
     assert names == ["deploy", "first_report", "monthly_1", "monthly_2", "done", "close_out"]
-    assert clock.item_state(obj, now=at(2026, 11, 29)) == clock.ITEM_DONE
+    assert clock13710.item_state(obj, now=at(2026, 11, 29)) == clock13710.ITEM_DONE
 
 
 def test_year_without_a_schedule_falls_back_to_weekends_and_warns(working):
@@ -168,37 +168,37 @@ def test_year_without_a_schedule_falls_back_to_weekends_and_warns(working):
     obj = item(assigned_at=at(2027, 9, 30, 9))
     assert dues(obj)["deploy"] == at(2027, 10, 1).date()
     assert dues(obj)["done"] == at(2027, 10, 11).date()  # 1, 4–8, 11 Oct: weekends only
-    (warning,) = clock.warnings(obj)
+    (warning,) = clock13710.warnings(obj)
     assert "2027" in warning
-    assert clock.warnings(item(assigned_at=at(2026, 9, 30, 9))) == []
+    assert clock13710.warnings(item(assigned_at=at(2026, 9, 30, 9))) == []
 
 
 def test_an_item_running_into_next_year_warns():
     obj = item(assigned_at=at(2026, 12, 28, 9))  # ordinary: done by 4 Jan 2027
     assert dues(obj)["done"] == at(2027, 1, 4).date()
-    assert "2027" in clock.warnings(obj)[0]
+    assert "2027" in clock13710.warnings(obj)[0]
 
 
 def test_county_overrides_the_rule_in_the_rule_table():
     obj = item(assigned_at=at(2026, 11, 27, 10))
     assert dues(obj)["done"] == at(2026, 12, 4).date()
-    Rule.objects.create(key=clock.RULE_KEY, value={"day_mode": "working", "ordinary_days": 5})
-    assert clock.rule()["ordinary_days"] == 5
+    Rule.objects.create(key=clock13710.RULE_KEY, value={"day_mode": "working", "ordinary_days": 5})
+    assert clock13710.rule()["ordinary_days"] == 5
     assert dues(obj)["done"] == at(2026, 12, 4).date()  # Mon 30, Tue 1, Wed 2, Thu 3, Fri 4 Dec
-    Rule.objects.filter(key=clock.RULE_KEY).update(value={"day_mode": "working", "ordinary_days": 6})
+    Rule.objects.filter(key=clock13710.RULE_KEY).update(value={"day_mode": "working", "ordinary_days": 6})
     assert dues(obj)["done"] == at(2026, 12, 7).date()
 
 
 def test_batch_clock_loads_calendar_and_rule_once(django_assert_num_queries):
     items = [item(assigned_at=at(2026, 9, 20 + n, 9)) for n in range(5)]
     with django_assert_num_queries(3):  # the rule, the calendar's years and its days
-        batch = clock.Clock.for_items(items, now=at(2026, 11, 29))
+        batch = clock13710.Clock.for_items(items, now=at(2026, 11, 29))
     with django_assert_num_queries(0):
         states = [batch.item_state(i) for i in items]
-    assert set(states) == {clock.ITEM_OVERDUE}
+    assert set(states) == {clock13710.ITEM_OVERDUE}
 
 
 def test_given_calendar_is_used():
     cal = Calendar.load(2026, 2027)
     obj = item(assigned_at=at(2026, 11, 27, 10))
-    assert clock.stages(obj, calendar=cal, now=at(2026, 11, 29))[0].due_on == at(2026, 11, 30).date()
+    assert clock13710.stages(obj, calendar=cal, now=at(2026, 11, 29))[0].due_on == at(2026, 11, 30).date()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from banzi.core.roles import Role
-from banzi.tasks import clock, metrics
+from banzi.tasks import clock13710, metrics
 from banzi.tasks.demo import load_tasks_demo
 from banzi.tasks.models import Inspection, Milestone, Problem, SupervisedItem, Task, TaskReview, WorkList
 from tests import factories as f
@@ -37,10 +37,10 @@ def test_demo_work_for_every_member_and_every_state(county_with_teams):
     statuses = set(SupervisedItem.objects.values_list("status", flat=True))
     assert statuses == {s.value for s in SupervisedItem.Status}
     major = SupervisedItem.objects.get(item_class=SupervisedItem.ItemClass.MAJOR)
-    assert major.timetable_due_on and any(s.name.startswith("monthly") for s in clock.stages(major))
+    assert major.timetable_due_on and any(s.name.startswith("monthly") for s in clock13710.stages(major))
     items = SupervisedItem.objects.prefetch_related("reports")
-    batch = clock.Clock.for_items(list(items))
-    assert clock.ITEM_OVERDUE in {batch.item_state(i) for i in items}
+    batch = clock13710.Clock.for_items(list(items))
+    assert clock13710.ITEM_OVERDUE in {batch.item_state(i) for i in items}
     # The ring: each township inspects the next and is inspected once, never by itself.
     pairs = set(Inspection.objects.values_list("inspecting_organization__name", "organization__name"))
     assert pairs == {("襄陵镇", "新城镇"), ("新城镇", "赵康镇"), ("赵康镇", "襄陵镇")}

@@ -150,8 +150,8 @@ def test_battle_map_levels(sc, county_admin):
     assert [m["state"] for m in s1["milestones"]] == ["done", "overdue"]  # deployed; first report missed
 
 
-def test_dashboard_figures(sc, county_admin, township_admin, auditor, monkeypatch):
-    monkeypatch.setattr(metrics, "current_time", lambda: NOW)
+def test_dashboard_figures(sc, county_admin, township_admin, auditor, travel):
+    travel.move_to(NOW)
     cards = {c["label"]: c["value"] for c in registry.cards_for(county_admin)}
     assert cards["Implementation rate 2026 (target 100%)"] == "57.1%"
     assert cards["Overdue tasks and supervised items"] == 2

@@ -10,7 +10,6 @@ from django.urls import reverse
 from banzi.core import notifications
 from banzi.core.models import Notification
 from banzi.core.roles import Role
-from banzi.tasks import metrics
 from banzi.tasks.models import SupervisedItem, Task
 from tests import factories as f
 
@@ -21,8 +20,8 @@ NOW = at(2026, 11, 27, 16)  # Friday afternoon: the next working day is Monday 3
 
 
 @pytest.fixture(autouse=True)
-def fixed_time(monkeypatch):
-    monkeypatch.setattr(metrics, "current_time", lambda: NOW)
+def fixed_time(travel):
+    travel.move_to(NOW)
 
 
 @pytest.fixture

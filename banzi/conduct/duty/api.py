@@ -5,7 +5,6 @@ becomes a violation candidate), attendance records, tonight's duty and the month
 Reads go through `visible_to`; every write and step goes through the same service as the pages."""
 import datetime
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
@@ -13,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedModelViewSet
 from banzi.org.filters import townships
 
@@ -234,7 +234,7 @@ class AttendanceSummaryView(APIView):
                                OpenApiParameter("month", OpenApiTypes.INT, required=False),
                                OpenApiParameter("township", OpenApiTypes.INT, required=False)])
     def get(self, request):
-        today = timezone.localdate()
+        today = clock.today()
         try:
             year = int(request.query_params.get("year") or today.year)
             month = int(request.query_params.get("month") or today.month)

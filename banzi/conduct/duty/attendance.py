@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.workdays import Calendar
 from banzi.org.models import Cadre
 
@@ -62,8 +63,8 @@ def outing_days(cadre_ids, start, end):
         Q(returned_at__gte=window_start) | Q(returned_at__isnull=True, planned_return_at__gte=window_start),
     ).values_list("cadre_id", "departs_at", "planned_return_at", "returned_at")
     for cadre_id, departs_at, planned_return_at, returned_at in reports:
-        first = timezone.localdate(departs_at)
-        last = timezone.localdate(returned_at or planned_return_at)
+        first = clock.local_date(departs_at)
+        last = clock.local_date(returned_at or planned_return_at)
         for day in _days(max(first, start), min(last, end)):
             found.add((cadre_id, day))
     return found
@@ -72,7 +73,7 @@ def outing_days(cadre_ids, start, end):
 def day_statuses(cadre_ids, start, end, *, records=None, calendar=None, today=None):
     """{cadre id: {date: status}} for every day of [start, end] up to today that has a status: the
     record, else leave, else outing, else `NOT_RECORDED` on a working day."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     end = min(end, today)
     calendar = calendar or Calendar.load(start.year, end.year)
     cadre_ids = list(cadre_ids)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.core.workdays import Calendar
 from banzi.org.models import Cadre, Organization, TeamMembership
@@ -43,8 +44,8 @@ def _previous_month(day):
 class DutyDemo:
     def __init__(self, user, today=None):
         self.user = user
-        self.now = timezone.now()
-        self.today = today or timezone.localdate(self.now)
+        self.now = clock.now()
+        self.today = today or clock.local_date(self.now)
         self.created = Counter()
         self.absence_recorded = SpotCheck.objects.filter(result=SpotCheck.Result.ABSENT).exists()
 

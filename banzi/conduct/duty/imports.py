@@ -10,10 +10,10 @@ lists them, one row per cadre and day.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banzi.core import clock
 from banzi.core.importing import (
     ChoiceWidget,
     Column,
@@ -45,7 +45,7 @@ def _example_township(resource):
 
 
 def _example_date(resource):
-    return timezone.localdate()
+    return clock.today()
 
 
 class RosterWidget(ScopedForeignKeyWidget):

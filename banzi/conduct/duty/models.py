@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import clock
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope, ScopedQuerySet
@@ -295,7 +296,7 @@ class DutyCheckIn(BaseModel):
                 raise ValidationError({"checked_in_at": _(
                     "A check-in for the night of %(date)s falls between noon that day and noon the next day.")
                     % {"date": self.shift.date.isoformat()}})
-            if self.checked_in_at > timezone.now() + datetime.timedelta(minutes=5):
+            if self.checked_in_at > clock.now() + datetime.timedelta(minutes=5):
                 raise ValidationError({"checked_in_at": _("A check-in cannot be in the future.")})
 
 
@@ -362,7 +363,7 @@ class SpotCheck(BaseModel):
                 raise ValidationError({"checked_at": _(
                     "A spot check of the night of %(date)s falls between noon that day and noon the next day.")
                     % {"date": self.duty_date.isoformat()}})
-            if self.checked_at > timezone.now() + datetime.timedelta(minutes=5):
+            if self.checked_at > clock.now() + datetime.timedelta(minutes=5):
                 raise ValidationError({"checked_at": _("A spot check cannot be in the future.")})
 
     def find_shift(self):
@@ -426,6 +427,6 @@ class AttendanceRecord(BaseModel):
             if self._state.adding and self.cadre.status != Cadre.Status.ACTIVE:
                 raise ValidationError({"cadre": _("%(name)s is archived; attendance is kept for active cadres.")
                                        % {"name": self.cadre}})
-        if self.date and self.date > timezone.localdate():
+        if self.date and self.date > clock.today():
             raise ValidationError({"date": _("Attendance is recorded for days that have passed, not for %(date)s.")
                                    % {"date": self.date.isoformat()}})

@@ -3,9 +3,9 @@ roster's shift tomorrow). Keys name the shift, the cadre and the night, so runni
 notifies nobody twice, and a swap that puts someone new on the night reminds the newcomer."""
 import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banzi.core import clock
 from banzi.core.notifications import Message
 
 from .models import DutyRoster, DutyShift
@@ -13,7 +13,7 @@ from .models import DutyRoster, DutyShift
 
 def duty_messages(today=None):
     """A reminder for every cadre on duty tomorrow who has an active user account."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     tomorrow = today + datetime.timedelta(days=1)
     shifts = (DutyShift.objects.filter(date=tomorrow, roster__status=DutyRoster.Status.PUBLISHED)
               .select_related("roster__township", "leader__user", "staff__user"))

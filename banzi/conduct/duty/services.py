@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.accounts.models import User
-from banzi.core import services
+from banzi.core import clock, services
 from banzi.core.notifications import notify
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
@@ -72,7 +72,7 @@ def publish_roster(user, roster):
     if not roster.shifts.exists():
         raise ValidationError(_("Add the roster's shifts before publishing it."))
     roster.status = DutyRoster.Status.PUBLISHED
-    roster.published_at = timezone.now()
+    roster.published_at = clock.now()
     roster.published_by = user
     return services.save_object(user, roster, reason=_("Published"))
 
@@ -102,7 +102,7 @@ def save_swap(user, swap, *, reason=""):
     shift = swap.shift
     if not shift.roster.is_published:
         raise ValidationError({"shift": _("Swaps are asked for on a published roster.")})
-    if shift.date < timezone.localdate():
+    if shift.date < clock.today():
         raise ValidationError({"shift": _("This night has passed; a swap can only be asked for a coming night.")})
     others = DutySwap.objects.filter(shift=shift, requested_by_id=swap.requested_by_id,
                                      status=DutySwap.Status.REQUESTED).exclude(pk=swap.pk)
@@ -138,7 +138,7 @@ def approve_swap(user, swap, *, note=""):
     if not swap.is_open:
         raise ValidationError(_("This swap has already been decided."))
     shift = _fresh(swap.shift)
-    if shift.date < timezone.localdate():
+    if shift.date < clock.today():
         raise ValidationError(_("This night has passed; the swap can no longer be approved."))
     swap.full_clean()  # the replacement is still a cadre of the township, free that night
     if swap.requested_by_id == shift.leader_id:
@@ -147,7 +147,7 @@ def approve_swap(user, swap, *, note=""):
         shift.staff = swap.replacement
     services.save_object(user, shift, reason=_("Swap approved: %(swap)s") % {"swap": swap})
     swap.status = DutySwap.Status.APPROVED
-    swap.decided_by, swap.decided_at, swap.decision_note = user, timezone.now(), (note or "").strip()
+    swap.decided_by, swap.decided_at, swap.decision_note = user, clock.now(), (note or "").strip()
     swap = services.save_object(user, swap, reason=_("Approved"))
     _notify_decision(swap, _("Duty swap approved: %(swap)s"))
     replacement = _user_of(swap.replacement)
@@ -169,7 +169,7 @@ def reject_swap(user, swap, *, note):
     if not note:
         raise ValidationError({"note": _("Say why the swap is refused.")})
     swap.status = DutySwap.Status.REJECTED
-    swap.decided_by, swap.decided_at, swap.decision_note = user, timezone.now(), note
+    swap.decided_by, swap.decided_at, swap.decision_note = user, clock.now(), note
     swap = services.save_object(user, swap, reason=_("Rejected"))
     _notify_decision(swap, _("Duty swap refused: %(swap)s"))
     return swap
@@ -205,7 +205,7 @@ def check_in(user, shift, *, location="", note="", at=None):
         raise PermissionDenied(_("Only the cadres on duty that night check in for it."))
     if DutyCheckIn.objects.filter(shift=shift, cadre_id=user.cadre_id).exists():
         raise ValidationError(_("You have already checked in for this night."))
-    record = DutyCheckIn(shift=shift, cadre_id=user.cadre_id, checked_in_at=at or timezone.now(),
+    record = DutyCheckIn(shift=shift, cadre_id=user.cadre_id, checked_in_at=at or clock.now(),
                          location=(location or "").strip(), note=(note or "").strip())
     return save_check_in(user, record)
 

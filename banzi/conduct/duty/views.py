@@ -5,10 +5,10 @@ import datetime
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from banzi.core import clock
 from banzi.core.scoping import can_write_model
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from banzi.tasks.views import StepView
@@ -80,7 +80,7 @@ class DutyShiftDetailView(ObjectDetailView):
         on_duty = shift.is_on_duty(user.cadre_id) and shift.roster.is_published
         ctx["can_check_in"] = on_duty and not shift.check_ins.filter(cadre_id=user.cadre_id).exists()
         ctx["check_in_form"] = forms.CheckInStepForm() if ctx["can_check_in"] else None
-        if on_duty and shift.date >= timezone.localdate():
+        if on_duty and shift.date >= clock.today():
             ctx["swap_url"] = f"{reverse('conduct:dutyswap_add')}?shift={shift.pk}&requested_by={user.cadre_id}"
         if can_write_model(user, SpotCheck) and shift.roster.is_published:
             ctx["spot_check_url"] = "{}?township={}&duty_date={}".format(
@@ -205,7 +205,7 @@ class AttendanceRecordEditView(ObjectEditView):
 
 
 def _month(request):
-    today = timezone.localdate()
+    today = clock.today()
     try:
         year = int(request.GET.get("year") or today.year)
         month = int(request.GET.get("month") or today.month)

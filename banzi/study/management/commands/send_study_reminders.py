@@ -10,9 +10,10 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from banzi.core import clock
 from banzi.core.notifications import Message, notify_many
 from banzi.study.models import StudyPreference
 
@@ -44,5 +45,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with translation.override("zh-hans"):
-            sent = notify_many(list(reminder_messages(timezone.localdate())))
+            sent = notify_many(list(reminder_messages(clock.today())))
         self.stdout.write(_("Study reminders sent: %(n)d") % {"n": sent})

@@ -16,14 +16,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.notifications import Message, notify_many
 from banzi.core.roles import Role
 from banzi.core.workdays import Calendar, end_of_day
-from banzi.tasks import clock, metrics
+from banzi.tasks import clock13710, metrics
 from banzi.tasks.models import SupervisedItem, SupervisedReport, Task
 
 NEAR, MISSED = "near", "missed"
@@ -77,14 +78,14 @@ def item_messages(now, near_until_at):
         .prefetch_related(Prefetch("reports", queryset=SupervisedReport.objects.only(
             "pk", "item_id", "kind", "reported_at", "percent")))
     )
-    item_clock = clock.Clock.for_items(items, now=now)
+    item_clock = clock13710.Clock.for_items(items, now=now)
     for item in items:
         users = [_user_of(item.assignee), item.assigned_by if item.assigned_by.is_active else None]
         users = {u.pk: u for u in users if u is not None}.values()
         for stage in item_clock.stages(item):
             if stage.due_at is None or not stage.is_open:
                 continue
-            if stage.state == clock.OVERDUE:
+            if stage.state == clock13710.OVERDUE:
                 when, title = MISSED, _("%(stage)s overdue since %(date)s: %(title)s")
             elif stage.due_at <= near_until_at:
                 when, title = NEAR, _("%(stage)s due %(date)s: %(title)s")
@@ -99,8 +100,8 @@ def item_messages(now, near_until_at):
 
 def build_reminders(now=None):
     """Every reminder that is due now (already-sent ones included; `notify_many` skips those)."""
-    now = now or metrics.current_time()
-    today = timezone.localdate(now)
+    now = now or clock.now()
+    today = clock.local_date(now)
     days = metrics.progress_rule()["remind_working_days"]
     calendar = Calendar.load(today.year - 1, today.year + 1)
     near_until = calendar.add_working_days(today, days)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from banzi.core import rules
+from banzi.core import clock, rules
 from banzi.core.workdays import Calendar, end_of_day
 
 from .models import SupervisedItem, SupervisedReport
@@ -98,7 +98,7 @@ class Stage:
 
     @property
     def due_on(self):
-        return timezone.localdate(self.due_at) if self.due_at else None
+        return clock.local_date(self.due_at) if self.due_at else None
 
     @property
     def state_label(self):
@@ -118,7 +118,7 @@ def _state(due_at, done_at, now):
 
 
 def _local_day(moment):
-    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+    return clock.local_date(moment) if timezone.is_aware(moment) else moment.date()
 
 
 @dataclass
@@ -134,7 +134,7 @@ class Clock:
     def for_items(cls, items, now=None, calendar=None, values=None):
         """A clock for a batch: one read of the rule and one load of the calendar covering every year
         the items' stages can reach."""
-        now = now or timezone.now()
+        now = now or clock.now()
         if calendar is None:
             calendar = load_calendar(items, now)
         return cls(values=values or rule(), calendar=calendar, now=now)
@@ -226,7 +226,7 @@ class Clock:
         open_stages = [s for s in stages if s.is_open and s.due_at is not None]
         if any(s.state == OVERDUE for s in open_stages):
             return ITEM_OVERDUE
-        soon = end_of_day(self.calendar.add_working_days(timezone.localdate(self.now), 1))
+        soon = end_of_day(self.calendar.add_working_days(clock.local_date(self.now), 1))
         if any(s.due_at <= soon for s in open_stages):
             return AT_RISK
         return ON_TRACK
@@ -265,7 +265,7 @@ def calendar_years(items, now):
 
 def load_calendar(items, now=None):
     """The working-day calendar for a batch of items, loaded once."""
-    now = now or timezone.now()
+    now = now or clock.now()
     first, last = calendar_years(items, timezone.localtime(now) if timezone.is_aware(now) else now)
     return Calendar.load(first, last)
 
