@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The suite runs on every core, one test module per worker at a time (module-scoped demo fixtures load once).
+TEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: demo test venv lint messages clean
 
@@ -22,7 +24,7 @@ demo: venv
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest $(TEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
