@@ -54,10 +54,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from banzi.core import clock
 
-from . import services
-from .audit import record_event
-from .models import AuditEvent, ImportJob
-from .scoping import can_write_model, instance_in_scope
+from .. import services
+from ..audit import record_event
+from ..models import AuditEvent, ImportJob
+from ..scoping import can_write_model, instance_in_scope
 
 logger = logging.getLogger(__name__)
 
