@@ -1,5 +1,5 @@
 """Excel imports of the registry: cadre rosters and team memberships (pages from core.importing)."""
-from banzi.core.importing import import_urls
+from banzi.core.importing.views import import_urls
 
 from .resources import CadreResource, TeamMembershipResource
 

@@ -8,15 +8,15 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banzi.core.importing import (
+from banzi.core.importing.columns import (
     ChoiceWidget,
     Column,
     DateWidget,
     IdNumberWidget,
-    ImportResource,
     ScopedForeignKeyWidget,
     YesNoWidget,
 )
+from banzi.core.importing.resources import ImportResource
 from banzi.core.validators import id_number_check_digit
 
 from .models import Cadre, Organization, Position, Team, TeamMembership

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from banzi.core import clock
 from banzi.core.audit import record_event
-from banzi.core.importing import XLSX_CONTENT_TYPE
+from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.models import AuditEvent
 from banzi.core.scoping import can_write_model
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView

@@ -10,14 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banzi.core.importing import (
-    ChoiceWidget,
-    Column,
-    ImportResource,
-    ImportTemplateView,
-    ImportView,
-    ScopedForeignKeyWidget,
-)
+from banzi.core.importing.columns import ChoiceWidget, Column, ScopedForeignKeyWidget
+from banzi.core.importing.resources import ImportResource
+from banzi.core.importing.views import ImportTemplateView, ImportView
 from banzi.org.models import Cadre
 
 from . import services

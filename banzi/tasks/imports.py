@@ -1,7 +1,7 @@
 """Excel import of work lists with their tasks (pages from core.importing)."""
 from django.urls import reverse_lazy
 
-from banzi.core.importing import import_urls
+from banzi.core.importing.views import import_urls
 
 from .resources import WorkListTaskResource
 

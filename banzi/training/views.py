@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from banzi.core import clock
 from banzi.core.audit import record_event
 from banzi.core.filters import BaseFilterSet, YesNoFilter
-from banzi.core.importing import XLSX_CONTENT_TYPE
+from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin

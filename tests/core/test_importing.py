@@ -11,20 +11,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from banzi.core import importing
-from banzi.core.importing import (
+from banzi.core.importing.columns import (
     ChoiceWidget,
     Column,
     DateWidget,
     IdNumberWidget,
-    ImportResource,
     ScopedForeignKeyWidget,
     YesNoWidget,
-    commit_import,
-    preview_import,
-    read_sheet,
-    validate_xlsx,
 )
+from banzi.core.importing.resources import ImportResource
+from banzi.core.importing.services import JOB_LIFETIME, commit_import, preview_import
+from banzi.core.importing.template_workbook import build_template
+from banzi.core.importing.workbook import read_sheet, validate_xlsx
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.org.models import Cadre, Organization
 from tests import factories as f
@@ -269,7 +267,7 @@ def test_expired_job_cannot_be_confirmed(county_admin, county_client, township):
                               ["张三", "男", datetime.date(1986, 5, 4),
                                f.make_id_number(datetime.date(1986, 5, 4)), "新城镇"]])
     job = ImportJob.objects.create(user=county_admin, model_label="org.cadre", file_name="old.xlsx", content=content)
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - importing.JOB_LIFETIME * 2)
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - JOB_LIFETIME * 2)
     response = county_client.post(reverse("org:cadre_import"), {"job": job.pk}, follow=True)
     assert "expired" in response.content.decode()
     assert not Cadre.objects.exists()
@@ -285,7 +283,7 @@ def test_job_for_another_list_is_404(county_admin, county_client):
 
 def test_template_explains_every_column():
     resource = VillageResource(user=None)
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.build_template(resource)))
+    workbook = openpyxl.load_workbook(io.BytesIO(build_template(resource)))
     data, notes = workbook.worksheets
     assert [c.value for c in data[1]] == resource.headings()
     assert [c.value for c in data[2]] == ["东村", "村", "新城镇", "141023100201"]

@@ -14,14 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock
-from banzi.core.importing import (
-    ChoiceWidget,
-    Column,
-    DateWidget,
-    ImportResource,
-    ScopedForeignKeyWidget,
-    import_urls,
-)
+from banzi.core.importing.columns import ChoiceWidget, Column, DateWidget, ScopedForeignKeyWidget
+from banzi.core.importing.resources import ImportResource
+from banzi.core.importing.views import import_urls
 from banzi.org.models import Cadre, Organization
 from banzi.org.resources import OrganizationWidget
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from banzi.core.audit import record_event
-from banzi.core.importing import XLSX_CONTENT_TYPE
+from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.models import AuditEvent
 
 from . import attendance

@@ -1,0 +1,89 @@
+"""The outcome of an import or of its preview, row by row: what each row creates, updates or leaves
+unchanged, and the errors of the rows that cannot be saved, named by row number and column.
+
+The preview page shows it, and the `ImportJob` keeps its summary once the import is done.
+"""
+import dataclasses
+import logging
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from import_export.results import RowResult
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_ERRORS = 500
+
+
+@dataclasses.dataclass
+class RowOutcome:
+    """What importing one row does: create, update, leave unchanged, or fail with errors."""
+
+    number: int
+    action: str  # new | update | skip | error
+    label: str
+    changes: list
+    errors: list  # [{"column", "message"}]
+
+
+@dataclasses.dataclass
+class ImportReport:
+    """The outcome of an import or its preview, row by row."""
+
+    file_name: str
+    rows: list
+    file_errors: list = dataclasses.field(default_factory=list)
+    ignored_columns: list = dataclasses.field(default_factory=list)
+
+    @property
+    def counts(self):
+        counts = {"new": 0, "update": 0, "skip": 0, "error": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    @property
+    def has_errors(self):
+        return bool(self.file_errors) or any(row.errors for row in self.rows)
+
+    @property
+    def error_rows(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def errors(self):
+        return [{"row": row.number, **error} for row in self.rows for error in row.errors]
+
+    @property
+    def changed_rows(self):
+        return [row for row in self.rows if row.action in ("new", "update")]
+
+    def summary(self):
+        return {
+            "file": self.file_name, "counts": self.counts, "file_errors": self.file_errors,
+            "errors": self.errors[:SUMMARY_ERRORS], "ignored_columns": self.ignored_columns,
+        }
+
+
+def build_report(resource, result, file_name, ignored):
+    """The report of an import_export result, with row numbers and columns as in the file."""
+    rows = []
+    for index, row_result in enumerate(result.rows, start=1):
+        errors = []
+        if row_result.validation_error is not None:
+            error = row_result.validation_error
+            items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
+            for key, error_list in items:
+                for message in ValidationError(error_list).messages:
+                    errors.append({"column": resource.error_label(key), "message": message})
+        for error in row_result.errors:
+            logger.warning("import row %s failed: %r", index, error.error)
+            errors.append({"column": "", "message": _("This row could not be saved: %(error)s") % {"error": error.error}})
+        action = "error" if errors else {RowResult.IMPORT_TYPE_NEW: "new", RowResult.IMPORT_TYPE_UPDATE: "update"}.get(
+            row_result.import_type, "skip")
+        rows.append(RowOutcome(
+            number=resource.excel_row(index), action=action, label=resource.row_label(row_result.row_values, row_result),
+            changes=getattr(row_result, "changes", []), errors=errors,
+        ))
+    file_errors = [str(e.error) for e in result.base_errors]
+    return ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)

@@ -1,0 +1,97 @@
+"""The import's two services and the `ImportJob` kept between them: the preview (a dry run of
+every row, saving nothing; the upload is kept as a job if every row is right) and the commit
+(claims the job and imports it, all or nothing, with one audit event).
+"""
+import datetime
+
+import tablib
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from banzi.core import clock
+from banzi.core.audit import record_event
+from banzi.core.models import AuditEvent, ImportJob
+from banzi.core.scoping import can_write_model
+
+from .report import build_report
+from .workbook import read_sheet, validate_xlsx
+
+JOB_LIFETIME = datetime.timedelta(days=1)
+
+
+def _run(user, resource_class, content, file_name, *, dry_run):
+    sheet = read_sheet(content)
+    resource = resource_class(user=user, file_name=file_name)
+    ignored = resource.check_headings(sheet.headings)
+    resource.row_numbers = sheet.row_numbers
+    dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
+    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
+    return build_report(resource, result, file_name, ignored)
+
+
+def _ensure_can_import(user, resource_class):
+    model = resource_class._meta.model
+    if not can_write_model(user, model):
+        raise PermissionDenied(_("You are not allowed to change %(model)s.") % {"model": model._meta.verbose_name})
+
+
+def preview_import(user, resource_class, content, file_name):
+    """Validate every row of an upload exactly as the import would, saving nothing.
+
+    The rows are written in a transaction that is always rolled back, so rules across rows (one
+    team head, one cadre per ID number) are checked as they will be at the real import. Raises
+    ValidationError for a file that cannot be imported at all (type, size, rows, columns).
+    """
+    _ensure_can_import(user, resource_class)
+    validate_xlsx(content)
+    return _run(user, resource_class, content, file_name, dry_run=True)
+
+
+def keep_job(user, resource_class, file_name, content, report):
+    """Keep a previewed upload as an `ImportJob` for its confirmation, or None when a row has
+    errors (there is nothing to confirm); jobs past their lifetime are dropped on the way."""
+    ImportJob.objects.filter(created_at__lt=clock.now() - JOB_LIFETIME).delete()
+    if report.has_errors:
+        return None
+    return ImportJob.objects.create(
+        user=user, model_label=resource_class.model_label(), file_name=file_name, content=content,
+        summary=report.summary(),
+    )
+
+
+def commit_import(user, resource_class, job):
+    """Import a previewed upload, all or nothing, and use the job up.
+
+    Runs in one transaction: if any row fails (the data may have changed since the preview),
+    nothing is saved and the job is marked failed. Otherwise every row is saved through the
+    resource's service with its history user, one IMPORT audit event is written, and the job keeps
+    only its summary. Raises ValidationError if the job was already used.
+    """
+    _ensure_can_import(user, resource_class)
+    with transaction.atomic():
+        # Claiming the job first makes a second confirmation (another tab, another server) wait
+        # for this one and then find nothing to claim.
+        claimed = ImportJob.objects.filter(
+            pk=job.pk, user=user, status=ImportJob.Status.PENDING, created_at__gte=clock.now() - JOB_LIFETIME
+        ).update(status=ImportJob.Status.DONE)
+        if not claimed:
+            raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
+                                  code="used")
+        content = ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()
+        report = _run(user, resource_class, bytes(content), job.file_name, dry_run=False)
+        if report.has_errors:
+            transaction.set_rollback(True)
+        else:
+            counts = report.counts
+            record_event(
+                kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.IMPORT, user=user,
+                detail=_("%(records)s from %(file)s: %(new)d new, %(update)d updated, %(skip)d unchanged")
+                % {"records": resource_class._meta.model._meta.verbose_name_plural, "file": job.file_name, **counts},
+            )
+            ImportJob.objects.filter(pk=job.pk).update(content=b"", summary=report.summary())
+    if report.has_errors:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, content=b"", summary=report.summary()
+        )
+    return report

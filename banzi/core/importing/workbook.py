@@ -1,0 +1,154 @@
+"""Reading an uploaded workbook: the bytes are checked to be a real .xlsx of acceptable size (by
+content, not by name), then the first worksheet is read into its headings and its non-empty rows.
+
+Everything here raises ValidationError with a message the user can act on; nothing here knows
+which list is being imported (that is `resources`).
+"""
+import dataclasses
+import io
+import logging
+import re
+import zipfile
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_WORKBOOK_PART = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
+# An .xlsx is zipped XML; unzipped it is rarely more than ~20 times its size. Far more is a zip bomb.
+UNZIPPED_RATIO = 30
+MAX_COLUMNS = 100
+SPACES = re.compile(r"\s+")
+_REQUIRED_MARKS = ("*", "＊", "(必填)", "（必填）")
+
+
+def squeeze(value):
+    """A cell's text without any spaces, for comparing what people type."""
+    return SPACES.sub("", str(value)).replace("\u3000", "")
+
+
+def _not_xlsx():
+    return ValidationError(
+        _("This file is not an Excel workbook (.xlsx). Open it in Excel, save it as “Excel Workbook (*.xlsx)” "
+          "and upload that file; CSV, text and other files cannot be imported."),
+        code="not_xlsx",
+    )
+
+
+def validate_xlsx(content):
+    """Check that the bytes really are an .xlsx workbook of acceptable size (not only named so)."""
+    max_bytes = settings.BANZI_IMPORT_MAX_BYTES
+    if len(content) > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the largest file that can be imported is %(max)s.")
+            % {"size": filesizeformat(len(content)), "max": filesizeformat(max_bytes)},
+            code="too_big",
+        )
+    if not content:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if content.startswith(_OLE_MAGIC):
+        raise ValidationError(
+            _("This is an old Excel 97–2003 (.xls) file or a password-protected workbook. Open it in Excel, "
+              "remove any password, save it as “Excel Workbook (*.xlsx)” and upload that file."),
+            code="xls",
+        )
+    if not content.startswith(b"PK\x03\x04"):
+        raise _not_xlsx()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > max_bytes * UNZIPPED_RATIO:
+                raise ValidationError(_("The workbook is too large once unpacked."), code="too_big")
+            content_types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError) as exc:
+        raise _not_xlsx() from exc
+    if _WORKBOOK_PART not in content_types:
+        raise _not_xlsx()
+
+
+def clean_heading(value):
+    """A column heading as written in the template: no spaces, no “required” marks."""
+    text = squeeze(value if value is not None else "")
+    for mark in _REQUIRED_MARKS:
+        text = text.removesuffix(mark)
+    return text
+
+
+def _cell(value):
+    if isinstance(value, str):
+        value = value.replace("\u3000", " ").replace("\xa0", " ").strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclasses.dataclass
+class Sheet:
+    """The first worksheet of an upload: its headings and its non-empty rows with their row numbers."""
+
+    headings: list
+    rows: list
+    row_numbers: list
+
+
+def read_sheet(content):
+    """Read the first worksheet: the first non-empty row holds the headings. Raise ValidationError for
+    a file that cannot be read, has no rows, repeats a heading or has too many rows."""
+    max_rows = settings.BANZI_IMPORT_MAX_ROWS
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
+        logger.info("unreadable workbook: %s", exc)
+        raise ValidationError(
+            _("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry."),
+            code="unreadable",
+        ) from exc
+    try:
+        if not workbook.worksheets:
+            raise ValidationError(_("The workbook has no worksheet."), code="empty")
+        headings, keep, rows, numbers = None, [], [], []
+        for number, values in enumerate(
+            workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
+        ):
+            values = [_cell(v) for v in values]
+            if all(v is None for v in values):
+                continue
+            if headings is None:
+                keep = [i for i, v in enumerate(values) if v is not None]
+                headings = [clean_heading(values[i]) for i in keep]
+                continue
+            if len(rows) >= max_rows:
+                raise ValidationError(
+                    _("The file has more than %(max)d rows; split it into several files.") % {"max": max_rows},
+                    code="too_many_rows",
+                )
+            rows.append(tuple(values[i] if i < len(values) else None for i in keep))
+            numbers.append(number)
+    except ValidationError:
+        raise
+    except Exception as exc:
+        logger.info("unreadable worksheet: %s", exc)
+        raise ValidationError(
+            _("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry."),
+            code="unreadable",
+        ) from exc
+    finally:
+        workbook.close()
+    if not headings:
+        raise ValidationError(_("The first worksheet is empty; the first row must hold the column headings."),
+                              code="empty")
+    repeated = sorted({h for h in headings if headings.count(h) > 1})
+    if repeated:
+        raise ValidationError(
+            _("These columns appear more than once: %(columns)s.") % {"columns": "、".join(repeated)},
+            code="repeated_columns",
+        )
+    if not rows:
+        raise ValidationError(_("The file has column headings but no rows to import."), code="no_rows")
+    return Sheet(headings, rows, numbers)
