@@ -155,7 +155,7 @@ def run(args):
     from django.db import connection
     from django.utils import timezone
 
-    from banzi.tasks import metrics, reports
+    from banzi.tasks import bulletin_documents, metrics
     from banzi.tasks.models import Bulletin
 
     print(f"database: {connection.vendor}", flush=True)
@@ -177,14 +177,14 @@ def run(args):
         print(f"    {data['total']:,} entries, {len(data['groups'])} team members")
         measure("battle map, one team member", lambda: metrics.battle_map(admin, cadre=cadre))
         figures = measure("bulletin figures, one county (13 townships)",
-                          lambda: reports.bulletin_data(county_bulletin, admin))
+                          lambda: bulletin_documents.bulletin_data(county_bulletin, admin))
         print(f"    on-time rate {figures.rate.display()}, {len(figures.townships)} townships, "
               f"{len(figures.members)} people, {len(figures.tasks)} tasks")
-        measure("  as .docx", lambda: reports.bulletin_docx(figures))
-        measure("  as .xlsx", lambda: reports.bulletin_xlsx(figures))
-        figures = measure("bulletin figures, one township", lambda: reports.bulletin_data(township_bulletin, admin))
-        measure("  as .docx", lambda: reports.bulletin_docx(figures))
-        measure("  as .xlsx", lambda: reports.bulletin_xlsx(figures))
+        measure("  as .docx", lambda: bulletin_documents.bulletin_docx(figures))
+        measure("  as .xlsx", lambda: bulletin_documents.bulletin_xlsx(figures))
+        figures = measure("bulletin figures, one township", lambda: bulletin_documents.bulletin_data(township_bulletin, admin))
+        measure("  as .docx", lambda: bulletin_documents.bulletin_docx(figures))
+        measure("  as .xlsx", lambda: bulletin_documents.bulletin_xlsx(figures))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

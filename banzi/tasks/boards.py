@@ -24,7 +24,7 @@ from banzi.core.scoping import sees_everything
 from banzi.core.views import ScopedMixin
 from banzi.org.models import Cadre, Organization
 
-from . import metrics, reports, views
+from . import bulletin_documents, metrics, views
 from .models import Bulletin
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -155,10 +155,10 @@ class BulletinDetailView(views.BulletinDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        data = reports.bulletin_data(self.object, self.request.user)
+        data = bulletin_documents.bulletin_data(self.object, self.request.user)
         ctx["data"] = data
-        ctx["summary"] = reports.summary_sentence(data)
-        ctx["intro"] = reports.intro_sentence(data)
+        ctx["summary"] = bulletin_documents.summary_sentence(data)
+        ctx["intro"] = bulletin_documents.intro_sentence(data)
         return ctx
 
 
@@ -167,15 +167,15 @@ class BulletinDownloadView(ScopedMixin, View):
 
     model = Bulletin
     formats = {
-        "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", reports.bulletin_docx),
-        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reports.bulletin_xlsx),
+        "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", bulletin_documents.bulletin_docx),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bulletin_documents.bulletin_xlsx),
     }
     file_format = "docx"
 
     def get(self, request, pk):
         bulletin = get_object_or_404(self.get_queryset().select_related("organization"), pk=pk)
         content_type, build = self.formats[self.file_format]
-        data = reports.bulletin_data(bulletin, request.user)
+        data = bulletin_documents.bulletin_data(bulletin, request.user)
         if self.file_format == "docx":
             # The red band (红头) is for documents issued under the body's own header; ?red_band=0 leaves it off.
             body = build(data, red_band=request.GET.get("red_band") != "0")

@@ -218,11 +218,11 @@ def test_bulletin_docx_without_the_red_band(sc, county, county_client):
 
 
 def test_bulletin_docx_in_chinese_writes_dates_the_official_way(sc, county):
-    from banzi.tasks import reports
+    from banzi.tasks import bulletin_documents
 
     with translation.override("zh-hans"):
-        data = reports.bulletin_data(county_bulletin(county), f.UserFactory(username="c2"), now=NOW)
-        body = reports.bulletin_docx(data)
+        data = bulletin_documents.bulletin_data(county_bulletin(county), f.UserFactory(username="c2"), now=NOW)
+        body = bulletin_documents.bulletin_docx(data)
     text = "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
     assert "2026年11月29日" in text and "一、" in text
 
