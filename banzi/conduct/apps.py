@@ -8,8 +8,8 @@ class ConductConfig(AppConfig):
     verbose_name = _("Strict management")
 
     def ready(self):
-        from . import wiring
-        from .duty import wiring as duty_wiring
+        from . import registrations
+        from .duty import registrations as duty_registrations
 
-        wiring.ready()
-        duty_wiring.ready()
+        registrations.register()
+        duty_registrations.register()

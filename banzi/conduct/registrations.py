@@ -1,8 +1,10 @@
-"""Menus, metrics and demo data of discipline, leave and outing reports; called from ConductConfig.ready()."""
+"""What discipline, leave and outing reports register with core when the app is ready (from
+`ConductConfig.ready()`): their menu entries, their dashboard figures and leave rules (registered
+when `metrics` and `services` are imported) and their demo data loader."""
 from django.utils.translation import gettext_lazy as _
 
 
-def ready():
+def register():
     from banzi.core import demo, navigation
     from banzi.core.roles import Role
 

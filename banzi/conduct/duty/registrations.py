@@ -1,8 +1,10 @@
-"""Menus, metrics and demo data of overnight duty and attendance; called from ConductConfig.ready()."""
+"""What overnight duty and attendance register with core when the app is ready (from
+`ConductConfig.ready()`): their menu entries, their dashboard figures (registered when `metrics` is
+imported) and their demo data loader."""
 from django.utils.translation import gettext_lazy as _
 
 
-def ready():
+def register():
     from banzi.core import demo, navigation
     from banzi.core.roles import Role
 
