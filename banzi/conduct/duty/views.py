@@ -14,8 +14,8 @@ from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView,
 from banzi.tasks.views import StepView
 
 from . import attendance, filters, forms, services, tables
+from .attendance_workbook import summary_workbook, xlsx_response
 from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck, current_night
-from .reports import summary_workbook, xlsx_response
 
 # --- rosters ----------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ Idempotent by name: a topic the county already has is left as it is. Reversing i
 from django.db import migrations
 from django.utils import timezone
 
-from banzi.training.topics import SEED
+from banzi.training.topics_seed import SEED
 
 
 def seed_topics(apps, schema_editor):
