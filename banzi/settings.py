@@ -184,9 +184,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Banzi REST API. Authenticate with the browser session, or obtain a token with "
     "`POST /api/v1/auth/token/` (`username`, `password`) and send it as `Authorization: Token <token>`. "
     "Every list is paginated (`page`, `page_size`) and takes the same filters as the list page; records "
-    "outside the user's organizations answer 404.",
+    "outside the user's organizations answer 404. Errors answer with an object whose keys are field names, "
+    "`non_field_errors` or `detail`, each a list of `{\"message\": ..., \"code\": ...}`; match the stable `code` "
+    "(the rules' codes are listed in banzi/core/errors.py), not the translated message.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "banzi.core.api_settings.document_errors"],
     # Tags and operation ids come from the path after /api/v1/: `org`, `org_cadres_list`, …
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "TAGS": [

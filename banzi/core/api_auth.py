@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from banzi.accounts.lockout import is_locked, lock_minutes
 
 from .audit import record_event
+from .errors import Code
 from .models import AuditEvent
 
 
@@ -39,7 +40,7 @@ class TokenCredentialsSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 gettext("Too many failed attempts. This account is locked for %(minutes)d minutes.")
                 % {"minutes": lock_minutes()},
-                code="locked",
+                code=Code.LOCKED,
             )
         request = self.context.get("request")
         user = authenticate(
@@ -47,7 +48,7 @@ class TokenCredentialsSerializer(serializers.Serializer):
         )
         if user is None:
             raise serializers.ValidationError(
-                _("The username or password is incorrect, or the account is disabled."), code="authorization"
+                _("The username or password is incorrect, or the account is disabled."), code=Code.AUTHORIZATION
             )
         attrs["user"] = user
         return attrs

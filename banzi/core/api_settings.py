@@ -5,10 +5,14 @@ Kept apart from core.api so that DRF can import them while it is still loading i
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import Code
 
 
 class Pagination(PageNumberPagination):
@@ -20,21 +24,102 @@ class Pagination(PageNumberPagination):
 
 
 def validation_error_detail(exc):
-    """A Django ValidationError as DRF's error body: {field: [messages]}, rule errors under
-    non_field_errors, so an API client sees the same field names and messages as the form."""
-    if not hasattr(exc, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    """A Django ValidationError as DRF's error detail: {field: [ErrorDetail(message, code)]}, errors of
+    the record as a whole under non_field_errors, so that an API client sees the same field names,
+    messages and codes as the form (an error raised without a code gets DRF's `invalid`)."""
+    items = exc.error_dict.items() if hasattr(exc, "error_dict") else [(NON_FIELD_ERRORS, exc.error_list)]
     detail = {}
-    for field, errors in exc.error_dict.items():
+    for field, errors in items:
         key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
-        detail.setdefault(key, []).extend(str(m) for e in errors for m in e.messages)
+        detail.setdefault(key, []).extend(
+            ErrorDetail(message, error.code or exceptions.ValidationError.default_code)
+            for error in errors for message in error
+        )
     return detail
 
 
+def _with_codes(data):
+    """Every ErrorDetail in a DRF error body as {"message", "code"}, nested lists and objects kept."""
+    if isinstance(data, dict):
+        return {key: _with_codes(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_with_codes(value) for value in data]
+    if isinstance(data, ErrorDetail):
+        return {"message": str(data), "code": data.code}
+    return data
+
+
+def error_body(data):
+    """The API's one error shape: an object whose keys are field names, `non_field_errors` (the
+    record as a whole) or `detail` (the request as a whole), each holding a list of
+    {"message": ..., "code": ...}."""
+    if isinstance(data, list):
+        data = {api_settings.NON_FIELD_ERRORS_KEY: data}
+    return {key: _with_codes(value if isinstance(value, list | dict) else [value]) for key, value in data.items()}
+
+
 def exception_handler(exc, context):
-    """Turn Django's validation and permission errors raised by services into 400 and 403."""
+    """Turn Django's validation and permission errors raised by services into 400 and 403, and give
+    every error response the same shape, each message with its code (see `error_body`)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(response.data)
+    return response
+
+
+def _error_item_schema():
+    catalogue = "\n".join(f"- `{code}`: {code.meaning}" for code in Code)
+    return {
+        "type": "object",
+        "properties": {
+            "message": {"type": "string", "description": gettext("What went wrong, in the request's language.")},
+            "code": {"type": "string", "description": gettext(
+                "Stable code to match on: a rule's code below, Django's or DRF's own for a value of the wrong "
+                "form (`required`, `invalid`, `does_not_exist`, ...), or the request's (`not_authenticated`, "
+                "`permission_denied`, `not_found`, ...).") + "\n\n" + catalogue},
+        },
+        "required": ["message", "code"],
+    }
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: the error shape as the `Error` component (with the rules'
+    codes) and the error answers of every operation: 400 for writes, 401 and 403 where signing in is
+    needed, 404 for a path naming a record."""
+    item = {"$ref": "#/components/schemas/ErrorItem"}
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorItem"] = _error_item_schema()
+    schemas["Error"] = {
+        "type": "object",
+        "description": gettext("Errors by what they are about: a field's name, `non_field_errors` (the record as a "
+                               "whole) or `detail` (the request as a whole). Errors of a nested value nest the "
+                               "same way, by index or sub-field."),
+        "additionalProperties": {"oneOf": [{"type": "array", "items": item}, {"type": "object"}]},
+    }
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    answers = {
+        "400": gettext("Refused: a rule is broken or a value is invalid."),
+        "401": gettext("Not signed in, or the token is invalid."),
+        "403": gettext("Not allowed."),
+        "404": gettext("No such record, or outside the user's organizations."),
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            statuses = []
+            if method not in ("get", "head"):
+                statuses.append("400")
+            if operation.get("security"):
+                statuses += ["401", "403"]
+            if "{" in path:
+                statuses.append("404")
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                responses.setdefault(status, {"description": answers[status]})
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    response.setdefault("content", content)
+    return result

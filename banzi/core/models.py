@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .errors import Code
 from .scoping import CATALOG, ScopedQuerySet
 
 
@@ -156,11 +157,12 @@ class CalendarDay(BaseModel):
         super().clean()
         errors = {}
         if not (self.name or "").strip():
-            errors["name"] = _("Enter the holiday's name, e.g. National Day.")
+            errors["name"] = ValidationError(_("Enter the holiday's name, e.g. National Day."), code=Code.REQUIRED)
         if self.date and not 2000 <= self.date.year <= 2100:
-            errors["date"] = _("The date must fall between the years 2000 and 2100.")
+            errors["date"] = ValidationError(_("The date must fall between the years 2000 and 2100."), code=Code.YEAR_OUT_OF_RANGE)
         elif self.date and self.kind == self.Kind.WORK and self.date.weekday() < 5:
-            errors["date"] = _("An adjusted working day must be a Saturday or Sunday; weekdays are working days anyway.")
+            errors["date"] = ValidationError(_("An adjusted working day must be a Saturday or Sunday; weekdays are working days anyway."),
+                                             code=Code.ADJUSTED_WORKDAY_NOT_WEEKEND)
         if errors:
             raise ValidationError(errors)
 

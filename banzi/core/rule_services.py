@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import rules
+from .errors import Code
 from .models import Rule
 from .roles import Role
 
@@ -26,15 +27,15 @@ def save_rule(user, key, values, *, note=None):
         raise PermissionDenied(_("Only the county organization department may change the rules."))
     registered = rules.registered()
     if key not in registered:
-        raise ValidationError(_("Unknown rule."))
+        raise ValidationError(_("Unknown rule."), code=Code.UNKNOWN_RULE)
     defaults = registered[key][1]
     unknown = set(values) - set(defaults)
     if unknown:
-        raise ValidationError(_("Unknown settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+        raise ValidationError(_("Unknown settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}, code=Code.UNKNOWN_SETTING)
     for name, value in values.items():
         options = rules.field_choices(key, name)
         if options is not None and value not in [option for option, _label in options]:
-            raise ValidationError({name: _("Choose one of the listed values.")})
+            raise ValidationError({name: ValidationError(_("Choose one of the listed values."), code=Code.INVALID_CHOICE)})
     overrides = {k: v for k, v in values.items() if v != defaults[k]}
     rule = Rule.objects.select_for_update().filter(key=key).first()
     if rule is None:

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from .errors import Code
 from .scoping import can_write_model, instance_in_scope
 
 
@@ -55,5 +56,5 @@ def delete_object(user, instance, *, reason=""):
         raise ValidationError(
             _("“%(obj)s” is still referred to by %(refs)s and cannot be deleted.")
             % {"obj": instance, "refs": get_text_list(refs, _("and"))},
-            code="protected",
+            code=Code.PROTECTED,
         ) from exc

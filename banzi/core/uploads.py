@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from .errors import Code
+
 KINDS = ("image", "pdf", "office")
 _HEAD = 16
 
@@ -131,7 +133,7 @@ class FileContentValidator:
         finally:
             value.seek(position)
         if real is None or TYPES[real][0] not in self.kinds:
-            raise ValidationError(_NOT_ACCEPTED[frozenset(self.kinds)], code="file_type")
+            raise ValidationError(_NOT_ACCEPTED[frozenset(self.kinds)], code=Code.FILE_TYPE)
         self.check_name(value.name, real)
 
     def check_size(self, value):
@@ -140,7 +142,7 @@ class FileContentValidator:
             raise ValidationError(
                 _("The file is %(size)s; the limit is %(limit)s.")
                 % {"size": format_size(value.size, up=True), "limit": format_size(limit)},
-                code="file_size",
+                code=Code.FILE_SIZE,
             )
 
     def check_name(self, name, real):
@@ -153,7 +155,7 @@ class FileContentValidator:
         else:
             message = _("The file name has no extension but the content is %(real)s; name it .%(ext)s.") % {
                 "real": label, "ext": extensions[0]}
-        raise ValidationError(message, code="file_name")
+        raise ValidationError(message, code=Code.FILE_NAME)
 
 
 class FileDownloadView(LoginRequiredMixin, View):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
@@ -30,12 +31,12 @@ def validate_id_number(value):
     """An 18-digit resident ID number (GB 11643) with a valid date and check digit."""
     value = (value or "").upper()
     if not _ID_RE.match(value):
-        raise ValidationError(_("A resident ID number has 18 characters: 17 digits and a digit or X."), code="id_format")
+        raise ValidationError(_("A resident ID number has 18 characters: 17 digits and a digit or X."), code=Code.ID_FORMAT)
     if id_number_birth_date(value) is None:
-        raise ValidationError(_("The birth date inside this ID number is not a real date."), code="id_birth_date")
+        raise ValidationError(_("The birth date inside this ID number is not a real date."), code=Code.ID_BIRTH_DATE)
     if id_number_check_digit(value[:17]) != value[17]:
         raise ValidationError(
-            _("The ID number's check digit is wrong; please check the number for a typing error."), code="id_checksum"
+            _("The ID number's check digit is wrong; please check the number for a typing error."), code=Code.ID_CHECKSUM
         )
 
 
@@ -43,22 +44,22 @@ def validate_phone(value):
     """A mainland mobile number (11 digits) or a landline with area code."""
     if not (_MOBILE_RE.match(value or "") or _LANDLINE_RE.match(value or "")):
         raise ValidationError(
-            _("Enter an 11-digit mobile number or a landline with area code, e.g. 0357-1234567."), code="phone"
+            _("Enter an 11-digit mobile number or a landline with area code, e.g. 0357-1234567."), code=Code.PHONE
         )
 
 
 def validate_not_future(value):
     """A date that records something that has already happened."""
     if value and value > clock.today():
-        raise ValidationError(_("This date cannot be in the future."), code="future_date")
+        raise ValidationError(_("This date cannot be in the future."), code=Code.FUTURE_DATE)
 
 
 def validate_digits(value):
     if value and not value.isdigit():
-        raise ValidationError(_("Only digits are allowed."), code="digits")
+        raise ValidationError(_("Only digits are allowed."), code=Code.DIGITS)
 
 
 def check_date_order(start, end, *, end_field="end", message=None):
     """Raise a field error on end_field if end is not after start (both optional)."""
     if start and end and end <= start:
-        raise ValidationError({end_field: message or _("The end date must be after the start date.")}, code="date_order")
+        raise ValidationError({end_field: ValidationError(message or _("The end date must be after the start date."), code=Code.DATE_ORDER)})

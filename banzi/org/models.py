@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.pinyin import full_pinyin, pinyin_initials
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
@@ -86,7 +87,7 @@ class Organization(BaseModel):
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_in_parent"),
             models.UniqueConstraint(
                 fields=["division_code"], condition=~Q(division_code=""), name="org_unique_division_code",
-                violation_error_code="unique",  # shown on the field, not as a constraint name
+                violation_error_code=Code.UNIQUE,  # shown on the field, not as a constraint name
                 violation_error_message=_("Another organization already has this division code."),
             ),
         ]
@@ -105,26 +106,26 @@ class Organization(BaseModel):
         allowed = self.PARENT_KINDS.get(self.kind, set())
         if not allowed:
             if self.parent_id:
-                raise ValidationError({"parent": _("A county has no parent organization.")})
+                raise ValidationError({"parent": ValidationError(_("A county has no parent organization."), code=Code.NOT_APPLICABLE)})
             return
         if self.parent is None:
-            raise ValidationError({"parent": _("Choose the organization this one belongs to.")})
+            raise ValidationError({"parent": ValidationError(_("Choose the organization this one belongs to."), code=Code.REQUIRED)})
         if self.parent.kind not in allowed:
             raise ValidationError(
-                {"parent": _("A %(kind)s must belong to a %(parents)s.") % {
+                {"parent": ValidationError(_("A %(kind)s must belong to a %(parents)s.") % {
                     "kind": self.get_kind_display(),
                     "parents": " / ".join(str(self.Kind(k).label) for k in sorted(allowed)),
-                }}
+                }, code=Code.WRONG_KIND)}
             )
         if self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("An organization cannot belong to itself.")})
+            raise ValidationError({"parent": ValidationError(_("An organization cannot belong to itself."), code=Code.PARENT_IS_SELF)})
 
     def validate_division_code(self):
         length = self.CODE_LENGTHS.get(self.kind)
         if self.division_code and length and len(self.division_code) != length:
             raise ValidationError(
-                {"division_code": _("A %(kind)s's division code has %(n)d digits.") % {
-                    "kind": self.get_kind_display(), "n": length}}
+                {"division_code": ValidationError(_("A %(kind)s's division code has %(n)d digits.") % {
+                    "kind": self.get_kind_display(), "n": length}, code=Code.DIVISION_CODE_LENGTH)}
             )
 
     def save(self, *args, **kwargs):
@@ -184,12 +185,13 @@ class VillageDesignation(BaseModel):
         if self.organization_id and self.category != self.Category.MODEL_UNIT and self.organization.kind not in (
             Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY
         ):
-            raise ValidationError({"organization": _("Only a village or community can be designated this way.")})
+            raise ValidationError({"organization": ValidationError(_("Only a village or community can be designated this way."),
+                                                                    code=Code.WRONG_KIND)})
         this_year = clock.today().year
         if self.year and not (2000 <= self.year <= this_year + 1):
-            raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
+            raise ValidationError({"year": ValidationError(_("Enter a year between 2000 and next year."), code=Code.YEAR_OUT_OF_RANGE)})
         if self.designated_on and self.lifted_on and self.lifted_on < self.designated_on:
-            raise ValidationError({"lifted_on": _("A designation cannot be lifted before it was made.")})
+            raise ValidationError({"lifted_on": ValidationError(_("A designation cannot be lifted before it was made."), code=Code.DATE_ORDER)})
 
 
 class Cadre(BaseModel):
@@ -277,25 +279,27 @@ class Cadre(BaseModel):
         encoded = id_number_birth_date(self.id_number)
         if encoded and self.birth_date and encoded != self.birth_date:
             raise ValidationError(
-                {"id_number": _("The ID number says the birth date is %(date)s, but the birth date field says otherwise.")
-                 % {"date": encoded.isoformat()}}
+                {"id_number": ValidationError(_("The ID number says the birth date is %(date)s, but the birth date field says otherwise.")
+                 % {"date": encoded.isoformat()}, code=Code.ID_BIRTH_DATE_MISMATCH)}
             )
         if self.id_number[16].isdigit() and self.gender:
             encoded_gender = self.Gender.MALE if int(self.id_number[16]) % 2 else self.Gender.FEMALE
             if encoded_gender != self.gender:
-                raise ValidationError({"id_number": _("The ID number does not match the gender.")})
+                raise ValidationError({"id_number": ValidationError(_("The ID number does not match the gender."), code=Code.ID_GENDER_MISMATCH)})
 
     def validate_life_dates(self):
         if not self.birth_date:
             return
         if self.party_joined_on and self.party_joined_on < _add_years(self.birth_date, 18):
-            raise ValidationError({"party_joined_on": _("One can join the Party only at 18 or older.")})
+            raise ValidationError({"party_joined_on": ValidationError(_("One can join the Party only at 18 or older."), code=Code.PARTY_AGE)})
         if self.work_started_on and self.work_started_on < _add_years(self.birth_date, 16):
-            raise ValidationError({"work_started_on": _("The work start date must be at least 16 years after birth.")})
+            raise ValidationError({"work_started_on": ValidationError(_("The work start date must be at least 16 years after birth."),
+                                                                       code=Code.WORK_AGE)})
 
     def validate_promotion(self):
         if self.is_newly_promoted and not self.promoted_on:
-            raise ValidationError({"promoted_on": _("Enter the date of promotion for a newly promoted cadre.")})
+            raise ValidationError({"promoted_on": ValidationError(_("Enter the date of promotion for a newly promoted cadre."),
+                                                                   code=Code.REQUIRED)})
 
     def save(self, *args, **kwargs):
         if self.id_number == "":
@@ -376,9 +380,9 @@ class Team(BaseModel):
     def clean(self):
         super().clean()
         if self.township_id and self.township.kind != Organization.Kind.TOWNSHIP:
-            raise ValidationError({"township": _("A leadership team belongs to a township.")})
+            raise ValidationError({"township": ValidationError(_("A leadership team belongs to a township."), code=Code.WRONG_KIND)})
         if self.term_years is not None and not 1 <= self.term_years <= 10:
-            raise ValidationError({"term_years": _("A term lasts between 1 and 10 years.")})
+            raise ValidationError({"term_years": ValidationError(_("A term lasts between 1 and 10 years."), code=Code.OUT_OF_RANGE)})
 
     def save(self, *args, **kwargs):
         self.term_ends_on = _add_years(self.elected_on, self.term_years)
@@ -432,7 +436,7 @@ class TeamMembership(BaseModel):
 
     def validate_cadre_active(self):
         if self._state.adding and self.cadre.status == Cadre.Status.ARCHIVED:
-            raise ValidationError({"cadre": _("An archived cadre cannot be given a new position.")})
+            raise ValidationError({"cadre": ValidationError(_("An archived cadre cannot be given a new position."), code=Code.CADRE_ARCHIVED)})
 
     def _overlapping(self, queryset):
         return [
@@ -445,13 +449,14 @@ class TeamMembership(BaseModel):
             return
         heads = self._overlapping(TeamMembership.objects.filter(team_id=self.team_id, is_head=True).select_related("cadre"))
         if heads:
-            raise ValidationError({"is_head": _("%(name)s is already the team head for part of this period; a team has one head at a time.")
-                                   % {"name": heads[0].cadre}})
+            raise ValidationError({"is_head": ValidationError(_("%(name)s is already the team head for part of this period; a team has one head at a time.")
+                                   % {"name": heads[0].cadre}, code=Code.HEAD_OVERLAPS)})
 
     def validate_no_overlap(self):
         same = self._overlapping(TeamMembership.objects.filter(cadre_id=self.cadre_id, position_id=self.position_id))
         if same:
-            raise ValidationError({"started_on": _("This cadre already holds this position for part of this period.")})
+            raise ValidationError({"started_on": ValidationError(_("This cadre already holds this position for part of this period."),
+                                                                  code=Code.POSITION_OVERLAPS)})
 
     @property
     def is_current(self):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
+from banzi.core.errors import Code
 
 from .models import Cadre, TeamMembership
 
@@ -13,11 +14,12 @@ def archive_cadre(user, cadre, *, on=None, reason=""):
     """Archive a cadre who has left: their open memberships end and the record stays for history."""
     services.ensure_can_write(user, cadre)
     if cadre.status == Cadre.Status.ARCHIVED:
-        raise ValidationError(_("This cadre is already archived."))
+        raise ValidationError(_("This cadre is already archived."), code=Code.ALREADY_ARCHIVED)
     on = on or clock.today()
     for membership in TeamMembership.objects.filter(cadre=cadre, ended_on__isnull=True).select_related("team__township"):
         if membership.started_on >= on:
-            raise ValidationError(_("%(m)s starts on or after the archive date; correct it first.") % {"m": membership})
+            raise ValidationError(_("%(m)s starts on or after the archive date; correct it first.") % {"m": membership},
+                                  code=Code.ARCHIVE_BEFORE_MEMBERSHIP)
         membership.ended_on = on
         services.save_object(user, membership, reason=reason or _("Cadre archived"))
     cadre.status = Cadre.Status.ARCHIVED
@@ -29,7 +31,7 @@ def archive_cadre(user, cadre, *, on=None, reason=""):
 def restore_cadre(user, cadre):
     """Bring an archived cadre back to active (e.g. archived by mistake)."""
     if cadre.status != Cadre.Status.ARCHIVED:
-        raise ValidationError(_("This cadre is not archived."))
+        raise ValidationError(_("This cadre is not archived."), code=Code.NOT_ARCHIVED)
     cadre.status = Cadre.Status.ACTIVE
     cadre.archived_on = None
     return services.save_object(user, cadre, reason=_("Restored from archive"))

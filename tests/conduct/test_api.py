@@ -79,7 +79,7 @@ def test_bad_leave_input_is_a_400_with_the_field(township):
     response = api_for(people["member_user"]).post(f"{BASE}/leave/", {
         "cadre": people["member"].pk, "kind": "sick", "starts_on": "2026-03-13", "ends_on": "2026-03-09"}, format="json")
     assert response.status_code == 400
-    assert response.json()["ends_on"] == ["The leave cannot end before it starts."]
+    assert [error["message"] for error in response.json()["ends_on"]] == ["The leave cannot end before it starts."]
     assert not LeaveRequest.objects.exists()
 
 

@@ -7,13 +7,19 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from jsonschema.exceptions import ValidationError as JsonSchemaValidationError
+from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from banzi.core.api_settings import validation_error_detail
+from banzi.core.api_settings import error_body, validation_error_detail
+from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from tests import factories as f
+from tests.api import api_for
+from tests.errors import api_codes
 
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -62,9 +68,9 @@ def test_token_is_stable_across_logins(county_admin):
 def test_wrong_password_is_400_with_a_clear_message_and_is_audited(county_admin):
     response = english_client().post(TOKEN_URL, {"username": "county", "password": "wrong-password"})
     assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": ["The username or password is incorrect, or the account is disabled."]
-    }
+    assert response.json() == {"non_field_errors": [
+        {"message": "The username or password is incorrect, or the account is disabled.", "code": "authorization"}
+    ]}
     assert not Token.objects.filter(user=county_admin).exists()
     failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
     assert failed.kind == AuditEvent.Kind.SECURITY
@@ -77,8 +83,8 @@ def test_wrong_password_message_is_translated(county_admin):
     response = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans").post(
         TOKEN_URL, {"username": "county", "password": "wrong-password"}
     )
-    assert response.status_code == 400
-    assert response.json()["non_field_errors"][0]
+    assert api_codes(response) == {"non_field_errors": [Code.AUTHORIZATION]}
+    assert response.json()["non_field_errors"][0]["message"] == "用户名或密码错误，或账号已停用。"
 
 
 @pytest.mark.django_db
@@ -89,7 +95,7 @@ def test_repeated_failures_lock_the_account_for_tokens_too(county_admin, setting
         assert client.post(TOKEN_URL, {"username": "county", "password": "guess"}).status_code == 400
     response = client.post(TOKEN_URL, {"username": "county", "password": f.PASSWORD})
     assert response.status_code == 400
-    assert "locked" in response.json()["non_field_errors"][0]
+    assert api_codes(response) == {"non_field_errors": [Code.LOCKED]}
     assert not Token.objects.filter(user=county_admin).exists()
 
 
@@ -106,7 +112,7 @@ def test_disabled_account_gets_no_token(county_admin):
 def test_missing_fields_are_named():
     response = english_client().post(TOKEN_URL, {})
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert api_codes(response) == {"username": ["required"], "password": ["required"]}
 
 
 @pytest.mark.django_db
@@ -145,15 +151,84 @@ def test_session_writes_need_the_csrf_token(county_admin, township):
         "/api/v1/org/positions/", {"name": "挂职副书记"}, content_type="application/json"
     )
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    [error] = response.json()["detail"]
+    assert error["code"] == "permission_denied" and "CSRF" in error["message"]
 
 
 # --- error format -------------------------------------------------------------------------------
 
-def test_django_validation_errors_keep_their_field_names():
-    exc = ValidationError({"id_number": ["bad checksum"], "__all__": ["rule broken"]})
+def test_django_validation_errors_keep_their_field_names_and_codes():
+    exc = ValidationError({
+        "id_number": [ValidationError("bad checksum", code=Code.ID_CHECKSUM)],
+        "__all__": [ValidationError("rule broken", code=Code.DATE_ORDER)],
+    })
     assert validation_error_detail(exc) == {"id_number": ["bad checksum"], "non_field_errors": ["rule broken"]}
-    assert validation_error_detail(ValidationError("plain")) == {"non_field_errors": ["plain"]}
+    assert error_body(validation_error_detail(exc)) == {
+        "id_number": [{"message": "bad checksum", "code": "id_checksum"}],
+        "non_field_errors": [{"message": "rule broken", "code": "date_order"}],
+    }
+    assert error_body(validation_error_detail(ValidationError("plain", code=Code.PROTECTED))) == {
+        "non_field_errors": [{"message": "plain", "code": "protected"}]}
+
+
+def test_an_error_raised_without_a_code_is_invalid_and_params_are_filled_in():
+    exc = ValidationError({"year": ValidationError("Enter %(n)d.", params={"n": 7})})
+    assert error_body(validation_error_detail(exc)) == {"year": [{"message": "Enter 7.", "code": "invalid"}]}
+
+
+def test_every_error_body_is_lists_of_message_and_code():
+    detail = exceptions.NotFound().detail
+    assert error_body({"detail": detail}) == {"detail": [{"message": str(detail), "code": "not_found"}]}
+    # A bare list (a ValidationError raised with a message) is about the request's record as a whole.
+    assert error_body(exceptions.ValidationError("no").detail) == {
+        "non_field_errors": [{"message": "no", "code": "invalid"}]}
+    # Errors of a nested value nest the same way.
+    nested = exceptions.ValidationError({"items": {"0": ["bad"]}}).detail
+    assert error_body(nested) == {"items": {"0": [{"message": "bad", "code": "invalid"}]}}
+
+
+@pytest.mark.django_db
+def test_a_rule_error_of_a_service_is_400_with_its_code_on_the_field(county_admin, township):
+    village = f.VillageFactory(parent=township)
+    response = api_for(county_admin).post("/api/v1/org/organizations/", {
+        "name": "错村", "kind": "village", "parent": village.pk})
+    assert response.status_code == 400
+    [error] = response.json()["parent"]
+    assert error["code"] == Code.WRONG_KIND and error["message"]
+
+
+@pytest.mark.django_db
+def test_a_rule_error_of_the_record_as_a_whole_is_under_non_field_errors(county_admin, township):
+    village = f.VillageFactory(parent=township)
+    f.CadreFactory(organization=village)  # a cadre refers to the village: it cannot be deleted
+    response = api_for(county_admin).delete(f"/api/v1/org/organizations/{village.pk}/")
+    assert response.status_code == 400
+    assert api_codes(response) == {"non_field_errors": [Code.PROTECTED]}
+
+
+@pytest.mark.django_db
+def test_refusals_of_the_request_keep_their_codes_under_detail(county_admin, township_admin, auditor, other_township):
+    assert api_codes(api_for(auditor).post("/api/v1/org/positions/", {"name": "挂职副书记"})) == {
+        "detail": ["permission_denied"]}
+    missing = api_for(township_admin).get(f"/api/v1/org/organizations/{other_township.pk}/")
+    assert missing.status_code == 404
+    assert api_codes(missing) == {"detail": ["not_found"]}
+    anonymous = english_client().get("/api/v1/org/positions/")
+    assert anonymous.status_code == 401
+    assert api_codes(anonymous) == {"detail": ["not_authenticated"]}
+    assert api_codes(api_for(county_admin).put("/api/v1/org/positions/", {})) == {"detail": ["method_not_allowed"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.zh
+def test_the_message_follows_the_language_and_the_code_does_not(county_admin, township):
+    village = f.VillageFactory(parent=township)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_authenticate(county_admin)
+    response = client.post("/api/v1/org/organizations/", {"name": "错村", "kind": "village", "parent": village.pk})
+    [error] = response.json()["parent"]
+    assert error["code"] == "wrong_kind"
+    assert "必须隶属于" in error["message"]
 
 
 # --- the OpenAPI schema ----------------------------------------------------------------------------
@@ -209,6 +284,26 @@ def test_schema_documents_list_filters(schema):
         assert name in params
     assert params["position"]["schema"]["type"] == "integer"
     assert params["is_newly_promoted"]["schema"]["type"] == "boolean"
+
+
+def test_schema_documents_the_error_shape_and_the_rule_codes(schema, county_admin, township):
+    errors = {"$ref": "#/components/schemas/Error"}
+    cadre_ops = schema["paths"]["/api/v1/org/cadres/{id}/"]
+    for status in ("400", "401", "403", "404"):
+        assert cadre_ops["delete"]["responses"][status]["content"]["application/json"]["schema"] == errors
+    listing = schema["paths"]["/api/v1/org/cadres/"]["get"]["responses"]
+    assert {"401", "403"} <= set(listing) and not {"400", "404"} & set(listing)
+    assert "401" not in schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    code_doc = schema["components"]["schemas"]["ErrorItem"]["properties"]["code"]["description"]
+    assert all(f"`{code}`: {code.meaning}" in code_doc for code in Code)
+
+    # A real refusal fits the documented shape.
+    village = f.VillageFactory(parent=township)
+    body = api_for(county_admin).post("/api/v1/org/organizations/", {
+        "name": "错村", "kind": "village", "parent": village.pk}).json()
+    OAS30Validator({**errors, "components": schema["components"]}).validate(body)
+    with pytest.raises(JsonSchemaValidationError):
+        OAS30Validator({**errors, "components": schema["components"]}).validate({"parent": ["a bare message"]})
 
 
 # --- offline docs ----------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 
+from banzi.core.errors import Code
 from banzi.core.models import CalendarDay, CalendarYear
 from banzi.core.workdays import Calendar
+from tests.errors import form_codes
 from tests.generic import table_pks, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -82,18 +84,20 @@ def test_only_the_county_admin_may_change_the_calendar(request, client_name):
     assert day.kind == CalendarDay.Kind.REST
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"date": "2027-10-04", "kind": "work", "name": "国庆节"}, "date"),  # a Monday cannot be an adjusted working day
-    ({"date": "2027-10-02", "kind": "rest", "name": ""}, "name"),  # a holiday needs its name
-    ({"date": "2027-09-26", "kind": "work", "name": ""}, "name"),
-    ({"date": "2026-10-01", "kind": "work", "name": "国庆节"}, "date"),  # already on record as a holiday
-    ({"date": "2101-01-01", "kind": "rest", "name": "元旦"}, "date"),
+@pytest.mark.parametrize(("data", "field", "code"), [
+    # a Monday cannot be an adjusted working day
+    ({"date": "2027-10-04", "kind": "work", "name": "国庆节"}, "date", Code.ADJUSTED_WORKDAY_NOT_WEEKEND),
+    ({"date": "2027-10-02", "kind": "rest", "name": ""}, "name", Code.REQUIRED),  # a holiday needs its name
+    ({"date": "2027-09-26", "kind": "work", "name": ""}, "name", Code.REQUIRED),
+    # already on record as a holiday, and a weekday: the weekday rule answers first
+    ({"date": "2026-10-01", "kind": "work", "name": "国庆节"}, "date", Code.ADJUSTED_WORKDAY_NOT_WEEKEND),
+    ({"date": "2101-01-01", "kind": "rest", "name": "元旦"}, "date", Code.YEAR_OUT_OF_RANGE),
 ])
-def test_bad_days_are_refused_with_a_field_error(county_client, data, field):
+def test_bad_days_are_refused_with_a_field_error(county_client, data, field, code):
     before = CalendarDay.objects.count()
     response = county_client.post(DAYS + "add/", data)
     assert response.status_code == 200
-    assert field in response.context["form"].errors
+    assert code in form_codes(response.context["form"]).get(field, [])
     assert CalendarDay.objects.count() == before
 
 

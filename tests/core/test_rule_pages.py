@@ -3,7 +3,9 @@ that differ from the defaults are stored, in history; nobody else can change the
 import pytest
 
 from banzi.core import rules
+from banzi.core.errors import Code
 from banzi.core.models import Rule
+from tests.errors import ALL, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +102,16 @@ def test_unknown_rule_is_not_found(county_client):
 
 
 def test_service_refuses_other_roles_and_unknown_settings(township_admin, county_admin):
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
 
     from banzi.core.rule_services import save_rule
 
     with pytest.raises(PermissionDenied):
         save_rule(township_admin, KEY, {"days": 9})
-    with pytest.raises(ValidationError):
+    with refused(ALL, Code.UNKNOWN_SETTING):
         save_rule(county_admin, KEY, {"weeks": 9})
+    with refused(ALL, Code.UNKNOWN_RULE):
+        save_rule(county_admin, "no.such.rule", {"days": 9})
     assert not Rule.objects.filter(key=KEY).exists()
 
 
@@ -119,11 +123,9 @@ def test_13710_form_labels_each_setting_and_offers_the_day_modes(county_client):
 
 
 def test_a_day_mode_outside_the_choices_is_refused(county_admin):
-    from django.core.exceptions import ValidationError
-
     from banzi.core.rule_services import save_rule
 
     values = {**rules.get("tasks.13710"), "day_mode": "lunar"}
-    with pytest.raises(ValidationError):
+    with refused("day_mode", Code.INVALID_CHOICE):
         save_rule(county_admin, "tasks.13710", values)
     assert rules.get("tasks.13710")["day_mode"] == "calendar"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from banzi.core.errors import Code
 from banzi.core.uploads import FileContentValidator, format_size
 
 MB = 1024 * 1024
@@ -81,6 +82,7 @@ def test_content_that_is_no_accepted_kind_is_refused(name, content):
 
 def test_a_kind_not_allowed_here_is_refused():
     error = refusal(FileContentValidator(kinds=("pdf",)), "scan.png", CONTENT["scan.png"])
+    assert error.code == Code.FILE_TYPE
     assert error.messages == ["This file is not a PDF."]
     FileContentValidator(kinds=("pdf",))(upload("report.pdf", CONTENT["report.pdf"]))
 
@@ -104,6 +106,7 @@ def test_too_big_is_refused_with_the_sizes(settings):
     big.size = 25 * MB
     with pytest.raises(ValidationError) as error:
         FileContentValidator()(big)
+    assert error.value.code == Code.FILE_SIZE
     assert error.value.messages == ["The file is 25 MB; the limit is 20 MB."]
 
     settings.BANZI_UPLOAD_MAX_BYTES = 1 * MB

@@ -1,0 +1,94 @@
+"""The codes of Banzi's rule errors: one stable code per rule, the same in every app.
+
+A service, a model's `clean()` or a validator that refuses something raises
+`ValidationError(message, code=Code.X)` (on a field: `ValidationError({"field": ValidationError(message,
+code=Code.X)})`). The message is for people and is translated; the code is for programs and tests: the
+API returns it beside the message (see `core.api_settings`), and tests assert it rather than the wording.
+A code, once released, keeps its name and its meaning; a new rule gets a new code here.
+"""
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """A rule error's code (a snake_case string), each with a one-line meaning."""
+
+    def __new__(cls, value, meaning):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    # --- shapes of rule that recur across apps (Django's own codes where one fits) ---------------
+    REQUIRED = "required", "A value that this record needs in its situation is missing."
+    INVALID_CHOICE = "invalid_choice", "The value is not one of the listed choices."
+    UNIQUE = "unique", "Another record already has this value or combination of values."
+    PROTECTED = "protected", "The record is still referred to by other records and cannot be deleted."
+    FUTURE_DATE = "future_date", "The date of something that has already happened is after today."
+    DATE_ORDER = "date_order", "An end (date or time) comes before its start."
+    OUTSIDE_PERIOD = "outside_period", "A date falls outside the period of the record it belongs to."
+    YEAR_OUT_OF_RANGE = "year_out_of_range", "The year lies outside the years the record may have."
+    OUT_OF_RANGE = "out_of_range", "A number lies outside the range the rule allows."
+    OUTSIDE_SCOPE = "outside_scope", "A referenced record lies outside the organizations the user may see or manage."
+    OTHER_TOWNSHIP = "other_township", "A referenced cadre or organization belongs to another township."
+    WRONG_KIND = "wrong_kind", "A referenced organization or record is not of the kind this record needs."
+    NOT_APPLICABLE = "not_applicable", "A value was given that this record does not take in its situation."
+    STATUS_MISMATCH = "status_mismatch", "The status contradicts the record's other values."
+    SAME_PERSON = "same_person", "One cadre is named on both sides where two different people are needed."
+    OWN_RECORDS_ONLY = "own_records_only", "A cadre may write only their own records of this kind."
+    INACTIVE = "inactive", "The chosen catalogue entry is no longer in use."
+
+    # --- formats --------------------------------------------------------------------------------
+    ID_FORMAT = "id_format", "A resident ID number is not 17 digits followed by a digit or X."
+    ID_BIRTH_DATE = "id_birth_date", "The birth date inside a resident ID number is not a real date."
+    ID_CHECKSUM = "id_checksum", "A resident ID number's check digit is wrong."
+    PHONE = "phone", "Not a mainland mobile number or a landline with area code."
+    DIGITS = "digits", "A code that holds only digits has other characters."
+    FILE_TYPE = "file_type", "An upload's content is not of a kind the field accepts."
+    FILE_SIZE = "file_size", "An upload is larger than the limit."
+    FILE_NAME = "file_name", "An upload's file name extension does not match its content."
+
+    # --- accounts and sign-in -------------------------------------------------------------------
+    PASSWORD_TOO_SIMPLE = "password_too_simple", "A password mixes fewer than three character classes."
+    LOCKED = "locked", "The account is locked after too many failed sign-ins."
+    AUTHORIZATION = "authorization", "The username or password is wrong, or the account is disabled."
+
+    # --- the calendar and the rules -------------------------------------------------------------
+    ADJUSTED_WORKDAY_NOT_WEEKEND = "adjusted_workday_not_weekend", "An adjusted working day is not a Saturday or Sunday."
+    UNKNOWN_RULE = "unknown_rule", "No rule is registered under this key."
+    UNKNOWN_SETTING = "unknown_setting", "A rule was given a setting it does not have."
+
+    # --- registry (org) -------------------------------------------------------------------------
+    PARENT_IS_SELF = "parent_is_self", "An organization is made its own parent."
+    DIVISION_CODE_LENGTH = "division_code_length", "A division code does not have the length its kind of organization needs."
+    ID_BIRTH_DATE_MISMATCH = "id_birth_date_mismatch", "The ID number's birth date differs from the birth date."
+    ID_GENDER_MISMATCH = "id_gender_mismatch", "The ID number's gender digit differs from the gender."
+    PARTY_AGE = "party_age", "The Party joining date is before the cadre turned 18."
+    WORK_AGE = "work_age", "The work start date is before the cadre turned 16."
+    CADRE_ARCHIVED = "cadre_archived", "An archived cadre is given a new position, enrollment or similar record."
+    ALREADY_ARCHIVED = "already_archived", "The cadre is archived already."
+    NOT_ARCHIVED = "not_archived", "The cadre to restore is not archived."
+    ARCHIVE_BEFORE_MEMBERSHIP = "archive_before_membership", "The archive date is not after the start of an open team membership."
+    HEAD_OVERLAPS = "head_overlaps", "A team would have two heads at the same time."
+    POSITION_OVERLAPS = "position_overlaps", "A cadre would hold the same position twice at the same time."
+    NOT_TEAM_MEMBER = "not_team_member", "The cadre is not a leadership team member on the date the rule needs."
+
+    # --- study ----------------------------------------------------------------------------------
+    MINUTES = "minutes", "A duration is not between 1 minute and 24 hours."
+    DAY_TOTAL = "day_total", "A cadre's study of one day would add up to more than 24 hours."
+
+    # --- training -------------------------------------------------------------------------------
+    NOT_ENROLLED = "not_enrolled", "The cadre is not enrolled in the training program."
+
+    # --- practice -------------------------------------------------------------------------------
+    NOT_DESIGNATED_VILLAGE = "not_designated_village", "A first secretary is posted to a village with no designation in force."
+    POSTING_OVERLAPS = "posting_overlaps", "A cadre would hold two first-secretary postings at the same time."
+    MENTOR_OVERLAPS = "mentor_overlaps", "A mentee would have two mentors at the same time."
+    NOT_MODEL_UNIT = "not_model_unit", "A study visit goes to an organization not designated a model unit."
+
+
+def single_errors(exc):
+    """The one-message errors inside a Django ValidationError, of every field alike, each with its
+    code (to gather several records' refusals into one error without losing the codes)."""
+    if hasattr(exc, "error_dict"):
+        return [error for errors in exc.error_dict.values() for error in errors]
+    return list(exc.error_list)
