@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
+from banzi.core.errors import Code
 from banzi.org.models import Cadre, Organization, Team
 
 from . import filters, metrics, services
@@ -148,7 +149,7 @@ def _year(request):
     if not value:
         return clock.today().year
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")}, code=Code.YEAR_OUT_OF_RANGE)
     return int(value)
 
 
@@ -157,7 +158,7 @@ def _month(request):
     if not value:
         return clock.today().month
     if not value.isdigit() or not 1 <= int(value) <= 12:
-        raise ValidationError({"month": _("Enter a month from 1 to 12.")})
+        raise ValidationError({"month": _("Enter a month from 1 to 12.")}, code=Code.OUT_OF_RANGE)
     return int(value)
 
 
@@ -263,7 +264,7 @@ class MonthlyTotalsView(APIView):
             township = Organization.objects.visible_to(request.user).filter(
                 kind=Organization.Kind.TOWNSHIP, pk=value if value.isdigit() else 0).first()
             if township is None:
-                raise ValidationError({"township": _("Choose a township you may see.")})
+                raise ValidationError({"township": _("Choose a township you may see.")}, code=Code.OUTSIDE_SCOPE)
         rows = metrics.monthly_totals(request.user, _year(request), _month(request), township)
         return Response(MonthlyTotalSerializer(rows, many=True).data)
 

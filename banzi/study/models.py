@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope
@@ -35,8 +36,8 @@ class StudyKind(models.TextChoices):
 def check_minutes(minutes, field="minutes"):
     """A duration in minutes is more than none and no more than a day."""
     if minutes is not None and not 0 < minutes <= MINUTES_PER_DAY:
-        raise ValidationError({field: _("Enter between 1 and %(max)d minutes (24 hours).") % {"max": MINUTES_PER_DAY}},
-                              code="minutes")
+        raise ValidationError({field: ValidationError(_("Enter between 1 and %(max)d minutes (24 hours).") % {
+            "max": MINUTES_PER_DAY}, code=Code.MINUTES)})
 
 
 class StudySession(BaseModel):
@@ -75,7 +76,7 @@ class StudySession(BaseModel):
         super().clean()
         check_minutes(self.minutes)
         if self.kind == StudyKind.PARTY_LECTURE and not (self.lecturer_id or self.lecturer_name.strip()):
-            raise ValidationError({"lecturer": _("A Party lecture needs its lecturer.")})
+            raise ValidationError({"lecturer": ValidationError(_("A Party lecture needs its lecturer."), code=Code.REQUIRED)})
 
     @property
     def lecturer_display(self):
@@ -108,6 +109,7 @@ class StudyAttendance(BaseModel):
         verbose_name_plural = _("study attendances")
         ordering = ["session", "role", "cadre__name_pinyin"]
         constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="study_attendance_once",
+                                               violation_error_code=Code.UNIQUE,
                                                violation_error_message=_("This cadre is already on the session's list."))]
 
     def __str__(self):
@@ -116,11 +118,13 @@ class StudyAttendance(BaseModel):
     def clean(self):
         super().clean()
         if self.status == self.Status.ABSENT and not self.absence_reason.strip():
-            raise ValidationError({"absence_reason": _("Give the reason for the absence.")})
+            raise ValidationError({"absence_reason": ValidationError(_("Give the reason for the absence."), code=Code.REQUIRED)})
         if self.status == self.Status.PRESENT and self.absence_reason.strip():
-            raise ValidationError({"absence_reason": _("Only an absence has a reason; clear it or mark the cadre absent.")})
+            raise ValidationError({"absence_reason": ValidationError(
+                _("Only an absence has a reason; clear it or mark the cadre absent."), code=Code.NOT_APPLICABLE)})
         if self.role == self.AttendanceRole.GUIDE and self.status != self.Status.PRESENT:
-            raise ValidationError({"status": _("A guiding leader is present at the study they guide.")})
+            raise ValidationError({"status": ValidationError(_("A guiding leader is present at the study they guide."),
+                                                            code=Code.STATUS_MISMATCH)})
 
 
 class StudyRecord(BaseModel):
@@ -229,7 +233,7 @@ class LeadDutyRecord(BaseModel):
     def clean(self):
         super().clean()
         if self._state.adding and self.duty_id and not self.duty.is_active:
-            raise ValidationError({"duty": _("This duty is no longer in use; choose another.")})
+            raise ValidationError({"duty": ValidationError(_("This duty is no longer in use; choose another."), code=Code.INACTIVE)})
 
 
 def evidence_path(instance, filename):

@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
+from banzi.core.errors import Code
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, TeamMembership
 
@@ -28,7 +29,7 @@ from .models import (
 def _check_visible(user, cadre, field, message):
     """The cadre must be one the user may see (a township cannot name another township's cadre)."""
     if cadre is not None and not Cadre.objects.visible_to(user).filter(pk=cadre.pk).exists():
-        raise ValidationError({field: message})
+        raise ValidationError({field: ValidationError(message, code=Code.OUTSIDE_SCOPE)})
 
 
 # --- group study ---------------------------------------------------------------------------------
@@ -53,7 +54,7 @@ def save_attendance(user, attendance, *, reason=""):
     """Put a cadre on a session's list as present or absent (with reason), attendee or guide."""
     services.ensure_can_write(user, attendance)
     if attendance.session_id and not StudySession.objects.visible_to(user).filter(pk=attendance.session_id).exists():
-        raise ValidationError({"session": _("Choose a session you manage.")})
+        raise ValidationError({"session": ValidationError(_("Choose a session you manage."), code=Code.OUTSIDE_SCOPE)})
     _check_visible(user, attendance.cadre if attendance.cadre_id else None, "cadre",
                    _("Choose a cadre among the cadres you manage."))
     return services.save_object(user, attendance, reason=reason)
@@ -66,11 +67,11 @@ def _check_day_total(record):
     others = (StudyRecord.objects.filter(cadre_id=record.cadre_id, studied_on=record.studied_on)
               .exclude(pk=record.pk).aggregate(total=Sum("minutes"))["total"] or 0)
     if others + (record.minutes or 0) > MINUTES_PER_DAY:
-        raise ValidationError({"minutes": _(
+        raise ValidationError({"minutes": ValidationError(_(
             "With this record the study of %(date)s would come to %(total)d minutes, more than 24 hours; "
             "%(left)d minutes are left for that day.") % {
             "date": record.studied_on.isoformat(), "total": others + record.minutes,
-            "left": max(0, MINUTES_PER_DAY - others)}}, code="day_total")
+            "left": max(0, MINUTES_PER_DAY - others)}, code=Code.DAY_TOTAL)})
 
 
 @transaction.atomic
@@ -81,12 +82,13 @@ def save_study_record(user, record):
     """
     services.ensure_can_write(user, record)
     if not record.cadre_id:
-        raise ValidationError({"cadre": _("Choose whose study this is.")})
+        raise ValidationError({"cadre": ValidationError(_("Choose whose study this is."), code=Code.REQUIRED)})
     # One writer at a time per cadre, so that two entries of the same day cannot both pass the total.
     Cadre.objects.select_for_update().filter(pk=record.cadre_id).first()
     check_minutes(record.minutes)
     if record.studied_on and record.studied_on > clock.today():
-        raise ValidationError({"studied_on": _("A study record cannot be dated in the future.")}, code="future_date")
+        raise ValidationError({"studied_on": ValidationError(_("A study record cannot be dated in the future."),
+                                                             code=Code.FUTURE_DATE)})
     if record.studied_on and record.minutes:
         _check_day_total(record)
     return services.save_object(user, record)
@@ -129,14 +131,14 @@ def save_duty_record(user, record, *, evidence_file=None):
     team member on that date shows these duties."""
     services.ensure_can_write(user, record)
     if not record.cadre_id:
-        raise ValidationError({"cadre": _("Choose the leader.")})
+        raise ValidationError({"cadre": ValidationError(_("Choose the leader."), code=Code.REQUIRED)})
     _check_visible(user, record.cadre, "cadre", _("Choose a leader among the cadres you manage."))
     if record.done_on and record.done_on > clock.today():
-        raise ValidationError({"done_on": _("This date cannot be in the future.")}, code="future_date")
+        raise ValidationError({"done_on": ValidationError(_("This date cannot be in the future."), code=Code.FUTURE_DATE)})
     if record.done_on and not is_leader_on(record.cadre_id, record.done_on):
-        raise ValidationError({"cadre": _("%(name)s was not a leadership team member on %(date)s; the nine "
+        raise ValidationError({"cadre": ValidationError(_("%(name)s was not a leadership team member on %(date)s; the nine "
                                           "duties are recorded for team members.") % {
-            "name": record.cadre, "date": record.done_on.isoformat()}})
+            "name": record.cadre, "date": record.done_on.isoformat()}, code=Code.NOT_TEAM_MEMBER)})
     record = services.save_object(user, record)
     if evidence_file:
         add_evidence(user, record, evidence_file)
@@ -148,7 +150,7 @@ def save_evidence(user, evidence):
     """Attach an evidence file to a lead-by-example record the user may change."""
     services.ensure_can_write(user, evidence)
     if evidence.record_id and not LeadDutyRecord.objects.editable_by(user).filter(pk=evidence.record_id).exists():
-        raise ValidationError({"record": _("Choose a record you may change.")})
+        raise ValidationError({"record": ValidationError(_("Choose a record you may change."), code=Code.OUTSIDE_SCOPE)})
     return services.save_object(user, evidence)
 
 

@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from banzi.core.errors import Code
 from banzi.study import duties
 from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
 from tests import factories as f
 from tests.api import api_for, assert_list_queries_flat, assert_township_scoped, ids
+from tests.errors import api_codes
 
 from .factories import attendance, duty, duty_record, evidence, leader, record, session, today
 
@@ -61,7 +63,7 @@ def test_cadre_writes_own_record_and_nobody_else_reads_it(township, cadre_user, 
     other = f.CadreFactory(organization=township)
     response = client.post(f"{BASE}/records/", {"cadre": other.pk, "studied_on": today().isoformat(),
                                                 "minutes": 30, "material": "党章"})
-    assert response.status_code == 400 and "cadre" in response.json()
+    assert api_codes(response) == {"cadre": ["does_not_exist"]}
 
 
 def test_cadres_record_list_query_count_does_not_grow(cadre_user):
@@ -87,7 +89,7 @@ def test_cadres_record_list_query_count_does_not_grow(cadre_user):
 def test_bad_records_are_400(cadre_user, data, field):
     payload = {"cadre": cadre_user.cadre_id, "studied_on": today().isoformat(), "minutes": 30, "material": "党章"}
     response = api_for(cadre_user).post(f"{BASE}/records/", {**payload, **data})
-    assert response.status_code == 400 and field in response.json(), response.content
+    assert api_codes(response) == {field: [{"minutes": Code.MINUTES, "studied_on": Code.FUTURE_DATE}[field]]}
     assert not StudyRecord.objects.exists()
 
 
@@ -113,7 +115,8 @@ def test_team_matrix_endpoint(township, other_township, township_admin, cadre_us
     far = f.TeamFactory(township=other_township, elected_on=team.elected_on)
     assert client.get(f"{BASE}/teams/{far.pk}/duty-matrix/").status_code == 404
     assert api_for(cadre_user).get(f"{BASE}/teams/{team.pk}/duty-matrix/").status_code == 403
-    assert client.get(f"{BASE}/teams/{team.pk}/duty-matrix/", {"year": "abc"}).status_code == 400
+    assert api_codes(client.get(f"{BASE}/teams/{team.pk}/duty-matrix/", {"year": "abc"})) == {
+        "year": [Code.YEAR_OUT_OF_RANGE]}
 
 
 def test_leader_duties_endpoint_is_the_leaders_own(township, cadre_user):
@@ -133,7 +136,10 @@ def test_monthly_totals_endpoint(township, other_township, township_admin, cadre
     mine = next(r for r in rows if r["cadre"] == cadre_user.cadre_id)
     assert (mine["days"], mine["minutes"]) == (1, 45) and "note" not in mine
     assert {r["organization"] for r in rows} == {township.pk}
-    assert api_for(township_admin).get(f"{BASE}/monthly-totals/", {"township": other_township.pk}).status_code == 400
+    assert api_codes(api_for(township_admin).get(f"{BASE}/monthly-totals/", {"township": other_township.pk})) == {
+        "township": [Code.OUTSIDE_SCOPE]}
+    assert api_codes(api_for(township_admin).get(f"{BASE}/monthly-totals/", {"month": "13"})) == {
+        "month": [Code.OUT_OF_RANGE]}
     assert api_for(cadre_user).get(f"{BASE}/monthly-totals/").status_code == 403
 
 

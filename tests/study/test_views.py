@@ -9,9 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from banzi.core.errors import Code
 from banzi.study import credits, duties, sources
 from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
 from tests import factories as f
+from tests.errors import form_codes
 from tests.generic import xlsx_rows
 
 from .factories import duty, leader, record, session, today, xlsx_bytes
@@ -33,12 +35,13 @@ def test_cadre_records_study_and_sees_it_on_the_calendar(cadre_client, cadre_use
 def test_bad_entries_are_refused_on_the_page(cadre_client):
     url = reverse("study:my_study")
     future = (today() + datetime.timedelta(days=1)).isoformat()
-    for data, field in [({"minutes": "0"}, "minutes"), ({"studied_on": future}, "studied_on"),
-                        ({"minutes": "1441"}, "minutes")]:
+    for data, field, code in [({"minutes": "0"}, "minutes", Code.MINUTES),
+                              ({"studied_on": future}, "studied_on", Code.FUTURE_DATE),
+                              ({"minutes": "1441"}, "minutes", Code.MINUTES)]:
         response = cadre_client.post(url, {"studied_on": today().isoformat(), "minutes": "30", "material": "党章",
                                            **data})
         assert response.status_code == 200
-        assert field in response.context["form"].errors
+        assert form_codes(response.context["form"]) == {field: [code]}
     assert not StudyRecord.objects.exists()
 
 
@@ -238,7 +241,8 @@ def test_duty_record_page_takes_evidence_and_refuses_a_disguised_file(township, 
     data = {"cadre": member.pk, "duty": duty(duties.PARTY_LECTURE).pk, "done_on": today().isoformat(),
             "description": "为机关干部讲专题党课"}
     response = township_client.post(url, {**data, "evidence_file": SimpleUploadedFile("党课.pdf", png_bytes())})
-    assert response.status_code == 200 and "evidence_file" in response.context["form"].errors
+    assert response.status_code == 200
+    assert form_codes(response.context["form"]) == {"evidence_file": [Code.FILE_NAME]}
     assert not LeadDutyRecord.objects.exists()
     assert 'enctype="multipart/form-data"' in response.content.decode()
     response = township_client.post(url, {**data, "evidence_file": pdf_file("党课.pdf")})
