@@ -4,6 +4,7 @@ they manage, organizers of the right kind."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core.errors import Code
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization
 
@@ -164,7 +165,7 @@ class EnrollCadresForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("cadres") and not data.get("group"):
-            raise forms.ValidationError(_("Choose cadres, or a whole group."))
+            raise forms.ValidationError(_("Choose cadres, or a whole group."), code=Code.REQUIRED)
         return data
 
     def chosen(self):

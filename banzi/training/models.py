@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet, can_write_model, sees_everything
@@ -148,19 +149,20 @@ class TrainingProgram(BaseModel):
     def clean(self):
         super().clean()
         if self.start_on and self.end_on and self.end_on < self.start_on:
-            raise ValidationError({"end_on": _("The end date cannot be before the start date; a one-day program "
-                                               "ends on the day it starts.")})
+            raise ValidationError({"end_on": ValidationError(_("The end date cannot be before the start date; a one-day program "
+                                                               "ends on the day it starts."), code=Code.DATE_ORDER)})
         if self.organizer_id and self.organizer.kind not in (
             Organization.Kind.COUNTY, Organization.Kind.TOWNSHIP, Organization.Kind.DEPARTMENT
         ):
-            raise ValidationError({"organizer": _("A program is organized by the county, a county department or a "
-                                                  "township.")})
+            raise ValidationError({"organizer": ValidationError(_("A program is organized by the county, a county department or a "
+                                                                  "township."), code=Code.WRONG_KIND)})
         if self.pk and self.start_on and self.end_on:
             outside = self.sessions.exclude(held_on__range=(self.start_on, self.end_on)).order_by("held_on").first()
             if outside is not None:
-                raise ValidationError({"end_on": _(
+                raise ValidationError({"end_on": ValidationError(_(
                     "The session “%(session)s” on %(date)s would fall outside the program's dates; move or delete "
-                    "it first.") % {"session": outside.title, "date": outside.held_on.isoformat()}})
+                    "it first.") % {"session": outside.title, "date": outside.held_on.isoformat()},
+                    code=Code.OUTSIDE_PERIOD)})
 
     @property
     def is_county_wide(self):
@@ -207,11 +209,12 @@ class TrainingSession(BaseModel):
     def clean(self):
         super().clean()
         if self.program_id and self.held_on and not (self.program.start_on <= self.held_on <= self.program.end_on):
-            raise ValidationError({"held_on": _(
+            raise ValidationError({"held_on": ValidationError(_(
                 "The session must fall within the program's dates, %(start)s to %(end)s.") % {
-                "start": self.program.start_on.isoformat(), "end": self.program.end_on.isoformat()}})
+                "start": self.program.start_on.isoformat(), "end": self.program.end_on.isoformat()},
+                code=Code.OUTSIDE_PERIOD)})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("The session must end after it starts.")})
+            raise ValidationError({"ends_at": ValidationError(_("The session must end after it starts."), code=Code.DATE_ORDER)})
 
 
 class Enrollment(BaseModel):
@@ -233,6 +236,7 @@ class Enrollment(BaseModel):
         ordering = ["program", "cadre__name_pinyin", "id"]
         constraints = [models.UniqueConstraint(
             fields=["program", "cadre"], name="training_enrollment_once",
+            violation_error_code=Code.UNIQUE,
             violation_error_message=_("This cadre is already enrolled in the program."))]
 
     def __str__(self):
@@ -244,11 +248,12 @@ class Enrollment(BaseModel):
             return
         township_id = self.program.organizer.township_id
         if township_id is not None and self.cadre.organization.township_id != township_id:
-            raise ValidationError({"cadre": _(
+            raise ValidationError({"cadre": ValidationError(_(
                 "%(cadre)s does not work in %(organizer)s; a township enrolls only its own cadres.") % {
-                "cadre": self.cadre, "organizer": self.program.organizer}})
+                "cadre": self.cadre, "organizer": self.program.organizer}, code=Code.OTHER_TOWNSHIP)})
         if self._state.adding and self.cadre.status != Cadre.Status.ACTIVE:
-            raise ValidationError({"cadre": _("%(cadre)s is archived and cannot be enrolled.") % {"cadre": self.cadre}})
+            raise ValidationError({"cadre": ValidationError(_("%(cadre)s is archived and cannot be enrolled.") % {
+                "cadre": self.cadre}, code=Code.CADRE_ARCHIVED)})
 
 
 
@@ -277,6 +282,7 @@ class Attendance(BaseModel):
         ordering = ["session", "cadre__name_pinyin", "id"]
         constraints = [models.UniqueConstraint(
             fields=["session", "cadre"], name="training_attendance_once",
+            violation_error_code=Code.UNIQUE,
             violation_error_message=_("This cadre's attendance at the session is already recorded."))]
         indexes = [models.Index(fields=["cadre", "status"])]
 
@@ -288,8 +294,8 @@ class Attendance(BaseModel):
         if self.session_id and self.cadre_id and not Enrollment.objects.filter(
             program_id=self.session.program_id, cadre_id=self.cadre_id
         ).exists():
-            raise ValidationError({"cadre": _("%(cadre)s is not enrolled in “%(program)s”; enroll them first.") % {
-                "cadre": self.cadre, "program": self.session.program}})
+            raise ValidationError({"cadre": ValidationError(_("%(cadre)s is not enrolled in “%(program)s”; enroll them first.") % {
+                "cadre": self.cadre, "program": self.session.program}, code=Code.NOT_ENROLLED)})
 
 
 
@@ -335,8 +341,10 @@ class TrainingNeed(BaseModel):
     def clean(self):
         super().clean()
         if self.cadre_id and self.organization_id and self.cadre.organization.township_id != self.organization.township_id:
-            raise ValidationError({"cadre": _("The cadre does not work in this organization's township.")})
+            raise ValidationError({"cadre": ValidationError(_("The cadre does not work in this organization's township."),
+                                                           code=Code.OTHER_TOWNSHIP)})
         if self.status == self.Status.MET and not self.met_by_id:
-            raise ValidationError({"met_by": _("Choose the program that met the need.")})
+            raise ValidationError({"met_by": ValidationError(_("Choose the program that met the need."), code=Code.REQUIRED)})
         if self.status == self.Status.OPEN and self.met_by_id:
-            raise ValidationError({"status": _("A need met by a program is no longer open; set it to met.")})
+            raise ValidationError({"status": ValidationError(_("A need met by a program is no longer open; set it to met."),
+                                                            code=Code.STATUS_MISMATCH)})

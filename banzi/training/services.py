@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banzi.core.errors import Code, single_errors
 from banzi.core.services import delete_object, save_object
 
 from .models import Attendance, Enrollment, TrainingNeed, TrainingProgram
@@ -66,7 +67,7 @@ def enroll_cadres(user, program, cadres, *, note=""):
         try:
             enrollment.full_clean()
         except ValidationError as exc:
-            problems.extend(exc.messages)
+            problems.extend(single_errors(exc))
             continue
         created.append(enrollment)
         already.add(cadre.pk)
@@ -92,10 +93,10 @@ def record_session_attendance(user, session, marks):
     enrolled = set(session.program.enrollments.values_list("cadre_id", flat=True))
     strangers = [cadre_id for cadre_id in marks if cadre_id not in enrolled]
     if strangers:
-        raise ValidationError(_("Only cadres enrolled in the program can be marked."))
+        raise ValidationError(_("Only cadres enrolled in the program can be marked."), code=Code.NOT_ENROLLED)
     valid = set(Attendance.Status.values)
     if any(status not in valid for status in marks.values()):
-        raise ValidationError(_("Mark each cadre present, absent or excused."))
+        raise ValidationError(_("Mark each cadre present, absent or excused."), code=Code.INVALID_CHOICE)
     existing = {a.cadre_id: a for a in session.attendances.all()}
     changed = 0
     for cadre_id, status in marks.items():
@@ -118,7 +119,7 @@ def save_need(user, need, *, reason=""):
 def mark_need_met(user, need, program):
     """Mark a need as met by a program the user can see."""
     if not TrainingProgram.objects.visible_to(user).filter(pk=program.pk).exists():
-        raise ValidationError(_("Choose a program you can see."))
+        raise ValidationError(_("Choose a program you can see."), code=Code.OUTSIDE_SCOPE)
     need.status = TrainingNeed.Status.MET
     need.met_by = program
     return save_object(user, need, reason=_("Met by %(program)s") % {"program": program})

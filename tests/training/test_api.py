@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 
+from banzi.core.errors import Code
 from banzi.training.models import Enrollment, TrainingSession
 from tests.api import api_for, assert_list_queries_flat, assert_township_scoped
+from tests.errors import api_codes
 
 from . import cases as c
 from . import factories as tf
@@ -65,11 +67,11 @@ def test_writes_follow_the_rules(township, other_township, township_admin):
     assert response.json()["topics"] == [tf.topic("群众工作").pk]
     response = client.post(f"{BASE}/sessions/", {"program": program_id, "title": "x", "topic": tf.topic().pk,
                                                  "held_on": "2025-03-12", "credit_hours": "2"}, format="json")
-    assert response.status_code == 400 and "held_on" in response.json()
+    assert api_codes(response) == {"held_on": [Code.OUTSIDE_PERIOD]}
     # Another township's cadre is not even a choice for the township: 400, nothing saved.
     response = client.post(f"{BASE}/enrollments/", {"program": program_id, "cadre": tf.cadre(other_township).pk},
                            format="json")
-    assert response.status_code == 400 and "cadre" in response.json()
+    assert api_codes(response) == {"cadre": ["does_not_exist"]}
     assert not Enrollment.objects.exists()
 
 

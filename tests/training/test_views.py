@@ -8,8 +8,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
+from banzi.training.forms import EnrollCadresForm
 from banzi.training.models import Attendance, Enrollment
+from tests.errors import ALL, form_codes
 
 from . import factories as tf
 
@@ -182,7 +185,7 @@ def test_the_dashboard_shows_training_figures(program, county_client, client_for
     assert cards["My training this year"] == "1 days · 3.0 credit hours"
 
 
-def test_enroll_a_whole_group(township, other_township, county, county_client, township_client):
+def test_enroll_a_whole_group(township, other_township, county, county_admin, county_client, township_client):
     hall = tf.program(county, name="大讲堂")
     chief = tf.cadre(township, name="科长", rank="section_chief")
     deputy = tf.cadre(other_township, name="副科长", rank="deputy_section_chief")
@@ -196,7 +199,9 @@ def test_enroll_a_whole_group(township, other_township, county, county_client, t
     county_client.post(url, {"group": "newly_promoted", "cadres": [staff.pk]})
     assert set(hall.enrollments.values_list("cadre", flat=True)) == {chief.pk, deputy.pk, promoted.pk, staff.pk}
     response = county_client.post(url, {}, follow=True)
-    assert any("Choose cadres, or a whole group." in str(m) for m in response.context["messages"])
+    empty = EnrollCadresForm({}, user=county_admin, program=hall)
+    assert form_codes(empty) == {ALL: [Code.REQUIRED]}
+    assert [str(m) for m in response.context["messages"]][-1:] == empty.non_field_errors()
     # A township's "every cadre" for its own program is its own cadres only.
     own = tf.program(township, name="本镇培训")
     township_client.post(reverse("training:trainingprogram_enroll", args=[own.pk]), {"group": "all"})
