@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope
@@ -28,7 +29,7 @@ HARD_CATEGORIES = (
 
 def _check_order(start, end, field="ended_on"):
     if start and end and end < start:
-        raise ValidationError({field: _("The end date cannot be before the start date.")}, code="date_order")
+        raise ValidationError({field: ValidationError(_("The end date cannot be before the start date."), code=Code.DATE_ORDER)})
 
 
 class VillageRectification(BaseModel):
@@ -59,9 +60,9 @@ class VillageRectification(BaseModel):
     def clean(self):
         super().clean()
         if self.progress is not None and self.progress > 100:
-            raise ValidationError({"progress": _("Progress is a percentage between 0 and 100.")})
+            raise ValidationError({"progress": ValidationError(_("Progress is a percentage between 0 and 100."), code=Code.OUT_OF_RANGE)})
         if self.designation_id and self.designation.category not in HARD_CATEGORIES:
-            raise ValidationError({"designation": _("A model unit is learned from, not rectified.")})
+            raise ValidationError({"designation": ValidationError(_("A model unit is learned from, not rectified."), code=Code.WRONG_KIND)})
 
 
 class RectificationGroup(BaseModel):
@@ -90,7 +91,7 @@ class RectificationGroup(BaseModel):
         ordering = ["-year", "township__sort_order", "township__name"]
         constraints = [
             models.UniqueConstraint(fields=["township", "campaign"], name="rectification_group_one_per_campaign",
-                                    violation_error_code="unique",
+                                    violation_error_code=Code.UNIQUE,
                                     violation_error_message=_("This township already has a group for this campaign.")),
         ]
 
@@ -102,7 +103,7 @@ class RectificationGroup(BaseModel):
         super().clean()
         _check_order(self.started_on, self.ended_on)
         if self.township_id and self.township.kind != Organization.Kind.TOWNSHIP:
-            raise ValidationError({"township": _("A rectification working group belongs to a township.")})
+            raise ValidationError({"township": ValidationError(_("A rectification working group belongs to a township."), code=Code.WRONG_KIND)})
 
     def covered_designations(self):
         return VillageDesignation.objects.filter(
@@ -157,7 +158,8 @@ class Posting(BaseModel):
         super().clean()
         _check_order(self.started_on, self.ended_on)
         if self.result and not self.ended_on:
-            raise ValidationError({"result": _("Record the result when the posting has ended (enter the end date).")})
+            raise ValidationError({"result": ValidationError(
+                _("Record the result when the posting has ended (enter the end date)."), code=Code.NOT_APPLICABLE)})
 
     def is_active_on(self, day):
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
@@ -217,11 +219,11 @@ class Mentorship(BaseModel):
         super().clean()
         _check_order(self.started_on, self.ended_on)
         if self.mentor_id and self.mentor_id == self.mentee_id:
-            raise ValidationError({"mentee": _("A cadre cannot be their own mentor.")})
+            raise ValidationError({"mentee": ValidationError(_("A cadre cannot be their own mentor."), code=Code.SAME_PERSON)})
         if self.ended_on and self.ended_on <= clock.today() and not (
                 (self.mentor_evaluation or "").strip() and (self.mentee_evaluation or "").strip()):
-            raise ValidationError({"mentor_evaluation": _(
-                "A pair that has ended needs the evaluation of both the mentor and the mentee.")})
+            raise ValidationError({"mentor_evaluation": ValidationError(_(
+                "A pair that has ended needs the evaluation of both the mentor and the mentee."), code=Code.REQUIRED)})
 
     def is_active_on(self, day):
         return self.started_on <= day and (self.ended_on is None or self.ended_on > day)

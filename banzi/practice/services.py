@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
+from banzi.core.errors import Code
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
 
 from .models import (
@@ -27,7 +28,7 @@ VILLAGE_KINDS = (Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY)
 
 def _check_in_scope(user, obj, field, message):
     if obj is not None and not type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists():
-        raise ValidationError({field: message})
+        raise ValidationError({field: ValidationError(message, code=Code.OUTSIDE_SCOPE)})
 
 
 def _overlaps(start, end, other_start, other_end):
@@ -61,22 +62,24 @@ def _check_posting_place(posting):
     kind, org = posting.kind, posting.organization
     if kind == Posting.Kind.FIRST_SECRETARY:
         if org.kind not in VILLAGE_KINDS or designation_in_force(org, posting.started_on) is None:
-            raise ValidationError({"organization": _(
+            raise ValidationError({"organization": ValidationError(_(
                 "A first secretary goes to a designated village (weak and lax, dispute-heavy, weak collective "
                 "economy or registered poor); %(org)s has no such designation in force on %(date)s.")
-                % {"org": org, "date": posting.started_on.isoformat()}})
+                % {"org": org, "date": posting.started_on.isoformat()}, code=Code.NOT_DESIGNATED_VILLAGE)})
     elif kind == Posting.Kind.ENTERPRISE and org.kind != Organization.Kind.ENTERPRISE:
-        raise ValidationError({"organization": _("Enterprise service is a posting to an enterprise.")})
+        raise ValidationError({"organization": ValidationError(_("Enterprise service is a posting to an enterprise."),
+                                                                code=Code.WRONG_KIND)})
     if kind == Posting.Kind.RECTIFICATION:
         group = posting.group
         if group is None:
-            raise ValidationError({"group": _("Choose the rectification working group the cadre joins.")})
+            raise ValidationError({"group": ValidationError(_("Choose the rectification working group the cadre joins."), code=Code.REQUIRED)})
         if org.township_id != group.township_id:
-            raise ValidationError({"organization": _(
+            raise ValidationError({"organization": ValidationError(_(
                 "A rectification working group member is posted within the group's township (%(township)s).")
-                % {"township": group.township}})
+                % {"township": group.township}, code=Code.OTHER_TOWNSHIP)})
     elif posting.group_id:
-        raise ValidationError({"group": _("Only a rectification working group member belongs to a group.")})
+        raise ValidationError({"group": ValidationError(_("Only a rectification working group member belongs to a group."),
+                                                         code=Code.NOT_APPLICABLE)})
 
 
 def _check_one_first_secretary_post(posting):
@@ -86,10 +89,10 @@ def _check_one_first_secretary_post(posting):
         pk=posting.pk).select_related("organization")
     for other in others:
         if _overlaps(posting.started_on, posting.ended_on, other.started_on, other.ended_on):
-            raise ValidationError({"started_on": _(
+            raise ValidationError({"started_on": ValidationError(_(
                 "%(cadre)s is already first secretary of %(org)s from %(start)s; a cadre holds one first-secretary "
                 "posting at a time.") % {"cadre": posting.cadre, "org": other.organization,
-                                         "start": other.started_on.isoformat()}})
+                                         "start": other.started_on.isoformat()}, code=Code.POSTING_OVERLAPS)})
 
 
 def _check_logs_inside(posting):
@@ -99,9 +102,9 @@ def _check_logs_inside(posting):
     outside = posting.logs.filter(Q(logged_on__lt=posting.started_on) | Q(logged_on__gt=last_day)).order_by(
         "logged_on").first()
     if outside is not None:
-        raise ValidationError({"ended_on": _(
+        raise ValidationError({"ended_on": ValidationError(_(
             "The work log of %(date)s would fall outside the posting; change or delete it first.")
-            % {"date": outside.logged_on.isoformat()}})
+            % {"date": outside.logged_on.isoformat()}, code=Code.OUTSIDE_PERIOD)})
 
 
 @transaction.atomic
@@ -131,12 +134,12 @@ def save_work_log(user, log, *, reason=""):
     _check_in_scope(user, posting, "posting", _("Choose a posting you may see."))
     if log.logged_on:
         if log.logged_on > clock.today():
-            raise ValidationError({"logged_on": _("This date cannot be in the future.")})
+            raise ValidationError({"logged_on": ValidationError(_("This date cannot be in the future."), code=Code.FUTURE_DATE)})
         if log.logged_on < posting.started_on or (posting.ended_on and log.logged_on > posting.ended_on):
-            raise ValidationError({"logged_on": _(
+            raise ValidationError({"logged_on": ValidationError(_(
                 "The log is dated %(date)s, outside the posting (%(start)s to %(end)s).")
                 % {"date": log.logged_on.isoformat(), "start": posting.started_on.isoformat(),
-                   "end": posting.ended_on.isoformat() if posting.ended_on else _("open")}})
+                   "end": posting.ended_on.isoformat() if posting.ended_on else _("open")}, code=Code.OUTSIDE_PERIOD)})
     return services.save_object(user, log, reason=reason)
 
 
@@ -150,13 +153,14 @@ def save_group(user, group, *, reason=""):
     services.ensure_can_write(user, group)
     _check_in_scope(user, group.township, "township", _("Choose a township you manage."))
     if group.year and not 2000 <= group.year <= clock.today().year + 1:
-        raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
+        raise ValidationError({"year": ValidationError(_("Enter a year between 2000 and next year."), code=Code.YEAR_OUT_OF_RANGE)})
     if group.township_id and group.leader_id and group.started_on:
         if not is_team_member_on(group.leader, group.township, group.started_on):
-            raise ValidationError({"leader": _(
+            raise ValidationError({"leader": ValidationError(_(
                 "%(cadre)s is not a member of the leadership team of %(township)s on %(date)s; a rectification "
                 "working group is led by a team member.") % {
-                    "cadre": group.leader, "township": group.township, "date": group.started_on.isoformat()}})
+                    "cadre": group.leader, "township": group.township, "date": group.started_on.isoformat()},
+                code=Code.NOT_TEAM_MEMBER)})
     return services.save_object(user, group, reason=reason)
 
 
@@ -180,7 +184,7 @@ def save_mentorship(user, pair, *, reason=""):
     services.ensure_can_write(user, pair)
     _check_in_scope(user, pair.mentee, "mentee", _("Choose a cadre you manage."))
     if pair.mentor_id and pair.mentor_id == pair.mentee_id:
-        raise ValidationError({"mentee": _("A cadre cannot be their own mentor.")})
+        raise ValidationError({"mentee": ValidationError(_("A cadre cannot be their own mentor."), code=Code.SAME_PERSON)})
     if pair.mentee_id and pair.started_on:
         Cadre.objects.select_for_update().filter(pk=pair.mentee_id).first()
         for other in Mentorship.objects.filter(mentee_id=pair.mentee_id).exclude(pk=pair.pk).select_related("mentor"):
@@ -188,9 +192,10 @@ def save_mentorship(user, pair, *, reason=""):
             end = pair.ended_on - datetime.timedelta(days=1) if pair.ended_on else None
             other_end = other.ended_on - datetime.timedelta(days=1) if other.ended_on else None
             if _overlaps(pair.started_on, end, other.started_on, other_end):
-                raise ValidationError({"mentee": _(
+                raise ValidationError({"mentee": ValidationError(_(
                     "%(mentee)s already has %(mentor)s as mentor from %(start)s; a mentee has one mentor at a time.")
-                    % {"mentee": pair.mentee, "mentor": other.mentor, "start": other.started_on.isoformat()}})
+                    % {"mentee": pair.mentee, "mentor": other.mentor, "start": other.started_on.isoformat()},
+                    code=Code.MENTOR_OVERLAPS)})
     return services.save_object(user, pair, reason=reason)
 
 
@@ -202,9 +207,9 @@ def save_meeting(user, meeting, *, reason=""):
     _check_in_scope(user, pair, "mentorship", _("Choose a mentoring pair you manage."))
     if meeting.met_on:
         if meeting.met_on > clock.today():
-            raise ValidationError({"met_on": _("This date cannot be in the future.")})
+            raise ValidationError({"met_on": ValidationError(_("This date cannot be in the future."), code=Code.FUTURE_DATE)})
         if meeting.met_on < pair.started_on or (pair.ended_on and meeting.met_on > pair.ended_on):
-            raise ValidationError({"met_on": _("The meeting falls outside the pair's time together.")})
+            raise ValidationError({"met_on": ValidationError(_("The meeting falls outside the pair's time together."), code=Code.OUTSIDE_PERIOD)})
     return services.save_object(user, meeting, reason=reason)
 
 
@@ -222,18 +227,19 @@ def save_visit(user, visit, *, participants=None, reason=""):
     list of those who went, each of them a cadre the user manages."""
     services.ensure_can_write(user, visit)
     if visit.host_id and visit.visited_on and not is_model_unit(visit.host, visit.visited_on.year):
-        raise ValidationError({"host": _(
-            "%(org)s is not designated a model unit; a study visit goes to a model unit.") % {"org": visit.host}})
+        raise ValidationError({"host": ValidationError(_(
+            "%(org)s is not designated a model unit; a study visit goes to a model unit.") % {"org": visit.host},
+            code=Code.NOT_MODEL_UNIT)})
     if visit.visited_on and visit.visited_on > clock.today():
-        raise ValidationError({"visited_on": _("This date cannot be in the future.")})
+        raise ValidationError({"visited_on": ValidationError(_("This date cannot be in the future."), code=Code.FUTURE_DATE)})
     if participants is not None:
         participants = list(participants)
         if not participants:
-            raise ValidationError({"participants": _("Choose at least one participant.")})
+            raise ValidationError({"participants": ValidationError(_("Choose at least one participant."), code=Code.REQUIRED)})
         visible = set(Cadre.objects.visible_to(user).filter(pk__in=[c.pk for c in participants])
                       .values_list("pk", flat=True))
         if any(c.pk not in visible for c in participants):
-            raise ValidationError({"participants": _("Choose cadres you manage.")})
+            raise ValidationError({"participants": ValidationError(_("Choose cadres you manage."), code=Code.OUTSIDE_SCOPE)})
     saved = services.save_object(user, visit, reason=reason)
     if participants is not None:
         saved.participants.set(participants)

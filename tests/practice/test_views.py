@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from banzi.core.errors import Code
 from banzi.practice.models import Mentorship, Posting, StudyVisit, WorkLog
 from tests import factories as f
+from tests.errors import form_codes
 from tests.generic import table_pks, xlsx_rows
 from tests.practice import cases as c
 
@@ -135,7 +137,7 @@ def test_posting_form_refuses_an_undesignated_village(township, county_client):
             "ended_on": "", "goals": "", "result": "", "result_note": ""}
     response = county_client.post(reverse("practice:posting_add"), data)
     assert response.status_code == 200
-    assert "designated village" in str(response.context["form"].errors["organization"])
+    assert form_codes(response.context["form"]) == {"organization": [Code.NOT_DESIGNATED_VILLAGE]}
     assert not Posting.objects.exists()
 
 
