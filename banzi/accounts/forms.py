@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core.errors import Code
+
 from .lockout import is_locked, lock_minutes
 
 
@@ -25,6 +27,6 @@ class LoginForm(AuthenticationForm):
             raise ValidationError(
                 gettext("Too many failed attempts. This account is locked for %(minutes)d minutes.")
                 % {"minutes": lock_minutes()},
-                code="locked",
+                code=Code.LOCKED,
             )
         return super().clean()

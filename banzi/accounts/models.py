@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from banzi.core.errors import Code
 from banzi.core.roles import Role
 
 
@@ -40,9 +41,10 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         if self.role == Role.TOWNSHIP_ADMIN and not self.organization_id:
-            raise ValidationError({"organization": _("A township Party committee user needs the township they manage.")})
+            raise ValidationError({"organization": ValidationError(
+                _("A township Party committee user needs the township they manage."), code=Code.REQUIRED)})
         if self.role == Role.CADRE and not self.cadre_id:
-            raise ValidationError({"cadre": _("A cadre user needs their own cadre record.")})
+            raise ValidationError({"cadre": ValidationError(_("A cadre user needs their own cadre record."), code=Code.REQUIRED)})
 
     @cached_property
     def township_id(self):

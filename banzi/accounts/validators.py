@@ -4,6 +4,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from banzi.core.errors import Code
+
 
 class CharacterClassValidator:
     """A password must mix at least three of: lower case, upper case, digits, symbols."""
@@ -13,7 +15,7 @@ class CharacterClassValidator:
         if sum(bool(re.search(c, password)) for c in classes) < 3:
             raise ValidationError(
                 _("The password must contain at least three of: lower-case letters, upper-case letters, digits and symbols."),
-                code="password_too_simple",
+                code=Code.PASSWORD_TOO_SIMPLE,
             )
 
     def get_help_text(self):

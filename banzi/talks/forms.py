@@ -4,6 +4,7 @@ writes); the rules live in `services.py`."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core.errors import Code
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization
 
@@ -54,8 +55,8 @@ class TalkForm(TalksModelForm):
     def clean(self):
         data = super().clean()
         if data.get("talker") and data.get("talker") == data.get("talkee"):
-            self.add_error("talkee", _("A talk is held with someone else: the talker and the talkee are the same "
-                                       "cadre."))
+            self.add_error("talkee", forms.ValidationError(_("A talk is held with someone else: the talker and the talkee are the same "
+                                                             "cadre."), code=Code.SAME_PERSON))
         return data
 
 

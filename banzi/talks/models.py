@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope
@@ -78,8 +79,8 @@ class Talk(BaseModel):
     def clean(self):
         super().clean()
         if self.talker_id and self.talker_id == self.talkee_id:
-            raise ValidationError({"talkee": _("A talk is held with someone else: the talker and the talkee are the "
-                                               "same cadre.")})
+            raise ValidationError({"talkee": ValidationError(_("A talk is held with someone else: the talker and the talkee are the "
+                                                               "same cadre."), code=Code.SAME_PERSON)})
         if self.talkee_id:
             self.organization_id = self.talkee.organization_id
 
@@ -167,11 +168,14 @@ class TalkPlanEntry(BaseModel):
     def clean(self):
         super().clean()
         if not self.expected_talker_id and not self.talker_organization_id:
-            raise ValidationError({"expected_talker": _("Choose the expected talker or the talker organization.")})
+            raise ValidationError({"expected_talker": ValidationError(
+                _("Choose the expected talker or the talker organization."), code=Code.REQUIRED)})
         if self.expected_talker_id and self.expected_talker_id == self.talkee_id:
-            raise ValidationError({"expected_talker": _("The expected talker cannot be the talkee.")})
+            raise ValidationError({"expected_talker": ValidationError(_("The expected talker cannot be the talkee."),
+                                                                      code=Code.SAME_PERSON)})
         if self.plan_id and self.due_on and self.plan.starts_on and self.due_on < self.plan.starts_on:
-            raise ValidationError({"due_on": _("The due date cannot be before the plan starts.")})
+            raise ValidationError({"due_on": ValidationError(_("The due date cannot be before the plan starts."),
+                                                             code=Code.OUTSIDE_PERIOD)})
 
 
 def confidential_marker(value):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core import services
 from banzi.core.audit import record_event
+from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, Organization, TeamMembership
@@ -55,12 +56,14 @@ def save_talk(user, talk):
         talk.organization_id = talk.talkee.organization_id  # the talk belongs to the talkee's township
     services.ensure_can_write(user, talk)
     if talk.talker_id and talk.talker_id == talk.talkee_id:
-        raise ValidationError({"talkee": _("A talk is held with someone else: the talker and the talkee are the "
-                                           "same cadre.")})
+        raise ValidationError({"talkee": ValidationError(_("A talk is held with someone else: the talker and the talkee are the "
+                                                           "same cadre."), code=Code.SAME_PERSON)})
     if user.role == Role.CADRE and talk.talker_id != user.cadre_id:
-        raise ValidationError({"talker": _("You can record only the talks you held yourself.")})
+        raise ValidationError({"talker": ValidationError(_("You can record only the talks you held yourself."),
+                                                         code=Code.OWN_RECORDS_ONLY)})
     if talk.talkee_id and not talkee_choices(user).filter(pk=talk.talkee_id).exists():
-        raise ValidationError({"talkee": _("Choose a cadre of an organization you manage.")})
+        raise ValidationError({"talkee": ValidationError(_("Choose a cadre of an organization you manage."),
+                                                         code=Code.OUTSIDE_SCOPE)})
     if talk.pk is not None:
         stored = Talk.objects.get(pk=talk.pk)
         if not stored.summary_visible_to(user):
@@ -94,7 +97,8 @@ def read_summary(user, talk, *, via):
 @transaction.atomic
 def save_plan(user, plan):
     if plan.organization_id and plan.organization.kind not in (Organization.Kind.COUNTY, Organization.Kind.TOWNSHIP):
-        raise ValidationError({"organization": _("A talk plan belongs to the county or to a township.")})
+        raise ValidationError({"organization": ValidationError(_("A talk plan belongs to the county or to a township."),
+                                                               code=Code.WRONG_KIND)})
     return services.save_object(user, plan)
 
 
@@ -102,10 +106,11 @@ def save_plan(user, plan):
 def save_plan_entry(user, entry):
     services.ensure_can_write(user, entry)
     if entry.talkee_id and not _in_scope(user, entry.talkee):
-        raise ValidationError({"talkee": _("Choose a cadre of an organization you manage.")})
+        raise ValidationError({"talkee": ValidationError(_("Choose a cadre of an organization you manage."),
+                                                         code=Code.OUTSIDE_SCOPE)})
     if entry.plan_id and entry.due_on and entry.plan.due_on and entry.due_on > entry.plan.due_on:
-        raise ValidationError({"due_on": _("The due date cannot be after the plan's due date (%(date)s).")
-                               % {"date": entry.plan.due_on.isoformat()}})
+        raise ValidationError({"due_on": ValidationError(_("The due date cannot be after the plan's due date (%(date)s).")
+                                                         % {"date": entry.plan.due_on.isoformat()}, code=Code.OUTSIDE_PERIOD)})
     return services.save_object(user, entry)
 
 
@@ -159,11 +164,13 @@ def fill_plan(user, plan, *, talker_organization=None, expected_talker=None, due
     with its priority group; returns how many were added."""
     services.ensure_can_write(user, plan)
     if expected_talker is None and talker_organization is None:
-        raise ValidationError({"talker_organization": _("Choose the expected talker or the talker organization.")})
+        raise ValidationError({"talker_organization": ValidationError(
+            _("Choose the expected talker or the talker organization."), code=Code.REQUIRED)})
     due_on = due_on or plan.due_on
     if due_on < plan.starts_on or due_on > plan.due_on:
-        raise ValidationError({"due_on": _("The due date must fall within the plan (%(start)s to %(end)s).")
-                               % {"start": plan.starts_on.isoformat(), "end": plan.due_on.isoformat()}})
+        raise ValidationError({"due_on": ValidationError(_("The due date must fall within the plan (%(start)s to %(end)s).")
+                                                         % {"start": plan.starts_on.isoformat(), "end": plan.due_on.isoformat()},
+                                                         code=Code.OUTSIDE_PERIOD)})
     existing = set(plan.entries.values_list("talkee_id", flat=True))
     cadres, new_members, leaving = plan_candidates(plan)
     candidates = [c for c in cadres if c.pk not in existing and c.pk != getattr(expected_talker, "pk", None)]

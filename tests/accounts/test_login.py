@@ -1,10 +1,11 @@
 """Login, logout, lockout and the password policy."""
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 
 from banzi.accounts.validators import CharacterClassValidator
+from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
+from tests.errors import ALL, api_codes, refused
 from tests.factories import PASSWORD
 
 
@@ -34,7 +35,7 @@ def test_account_locks_after_repeated_failures(county_admin, settings):
     response = client.post("/accounts/login/", {"username": "county", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     assert response.context["form"].errors["__all__"][0]
-    assert response.context["form"].has_error("__all__", code="locked")
+    assert response.context["form"].has_error("__all__", code=Code.LOCKED)
 
 
 @pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_lock_also_applies_to_the_api_token(county_admin, settings):
     for _ in range(2):
         client.post("/accounts/login/", {"username": "county", "password": "wrong"})
     response = client.post("/api/v1/auth/token/", {"username": "county", "password": PASSWORD})
-    assert response.status_code == 400
+    assert api_codes(response) == {"non_field_errors": [Code.LOCKED]}
 
 
 @pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_logout_requires_post_and_ends_the_session(county_client):
 
 @pytest.mark.parametrize("password", ["abcdefgh", "ABCDEFGH1", "12345678"])
 def test_simple_passwords_are_refused(password):
-    with pytest.raises(ValidationError):
+    with refused(ALL, Code.PASSWORD_TOO_SIMPLE):
         CharacterClassValidator().validate(password)
 
 

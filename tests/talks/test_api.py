@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from banzi.core.errors import Code
 from banzi.talks.models import Talk, TalkPlanEntry
 from tests import factories as f
 from tests.api import ids
+from tests.errors import api_codes
 from tests.talks.factories import entry, plan, talk
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +67,7 @@ def test_create_a_talk_and_refuse_a_talk_with_oneself(township, township_admin):
     client = api_for(township_admin)
     response = client.post(f"{BASE}/talks/", {"talker": talker.pk, "talkee": talker.pk, "held_on": "2025-03-01",
                                               "kind": "heart_to_heart"}, format="json")
-    assert response.status_code == 400
-    assert response.json()["talkee"] == ["A talk is held with someone else: the talker and the talkee are the same "
-                                         "cadre."]
+    assert api_codes(response) == {"talkee": [Code.SAME_PERSON]}
     assert not Talk.objects.exists()
     response = client.post(f"{BASE}/talks/", {"talker": talker.pk, "talkee": talkee.pk, "held_on": "2025-03-01",
                                               "kind": "integrity", "reason_newly_appointed": True,
