@@ -164,7 +164,7 @@ class EnrollCadresForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("cadres") and not data.get("group"):
+        if not data.get("cadres") and not data.get("group") and "cadres" not in self.errors:
             raise forms.ValidationError(_("Choose cadres, or a whole group."), code=Code.REQUIRED)
         return data
 
