@@ -8,8 +8,11 @@ class ConductConfig(AppConfig):
     verbose_name = _("Strict management")
 
     def ready(self):
+        from banzi.core import api_routes
+
         from . import wiring
         from .duty import wiring as duty_wiring
 
+        api_routes.register("conduct", "banzi.conduct.api_urls")
         wiring.ready()
         duty_wiring.ready()
