@@ -14,6 +14,7 @@ class TasksConfig(AppConfig):
         from . import metrics  # noqa: F401  (registers the dashboard's work figures and the rules)
 
         api_routes.register("tasks", "banzi.tasks.api_urls")
+        api_routes.register("tasks", "banzi.tasks.board_api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         everyone = staff | {Role.CADRE}
         items = [
