@@ -101,7 +101,9 @@ def test_everyone_else_is_refused(request, trail, role):
         response = client.get(url)
         assert response.status_code == 403, url
         assert response.json()["detail"] == "Only the audit administrator may read the audit trail."
-    assert client.get(EXPORT, HTTP_ACCEPT=XLSX).status_code == 403
+    refused = client.get(EXPORT, HTTP_ACCEPT=XLSX)
+    assert refused.status_code == 403 and refused["Content-Type"] == "application/json"
+    assert refused.json()["detail"] == "Only the audit administrator may read the audit trail."
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
     with pytest.raises(PermissionDenied):
         audit_trail(user)
