@@ -30,7 +30,7 @@ def clean_values(key, defaults, values):
         try:
             cleaned[name] = _clean_value(key, name, defaults[name], value)
         except ValidationError as exc:
-            errors[name] = exc.messages
+            errors[name] = exc.error_list  # each error keeps its code
     if errors:
         raise ValidationError(errors)
     return cleaned

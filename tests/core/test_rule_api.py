@@ -11,6 +11,7 @@ from banzi.core import rules
 from banzi.core.models import AuditEvent, Rule
 from banzi.core.rule_services import save_rule
 from tests.api import api_for
+from tests.api_errors import error_messages
 from tests.schema_check import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_an_unchanged_rule_writes_nothing(county_admin):
 def test_a_refused_value_is_400_with_the_settings_message(county_admin, field, value, message):
     response = api_for(county_admin).patch(DETAIL, {field: value}, format="json")
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert error_messages(response) == {field: [message]}
     assert not Rule.objects.filter(key=KEY).exists()
     assert not data_changes(county_admin).exists()
 
@@ -154,7 +155,7 @@ def test_unknown_settings_and_a_long_note_are_refused(county_admin):
     client = api_for(county_admin)
     response = client.patch(DETAIL, {"weeks": 2}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Unknown settings: weeks."]}
+    assert error_messages(response) == {"non_field_errors": ["Unknown settings: weeks."]}
     response = client.patch(DETAIL, {"days": 4, "note": "长" * 201}, format="json")
     assert response.status_code == 400 and list(response.json()) == ["note"]
     assert client.patch(DETAIL, ["days", 4], format="json").status_code == 400
@@ -163,7 +164,7 @@ def test_unknown_settings_and_a_long_note_are_refused(county_admin):
 
 def test_the_13710_day_mode_takes_only_its_choices(county_admin):
     client = api_for(county_admin)
-    assert client.patch(f"{URL}tasks.13710/", {"day_mode": "lunar"}, format="json").json() == {
+    assert error_messages(client.patch(f"{URL}tasks.13710/", {"day_mode": "lunar"}, format="json")) == {
         "day_mode": ["Choose one of the listed values."]}
     response = client.patch(f"{URL}tasks.13710/", {"day_mode": "working"}, format="json")
     assert response.status_code == 200
@@ -176,7 +177,7 @@ def test_other_roles_may_not_change_rules(request, role, method):
     user = request.getfixturevalue(role)
     response = getattr(api_for(user), method)(DETAIL, {"days": 9}, format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == "Only the county organization department may change the rules."
+    assert error_messages(response)["detail"] == ["Only the county organization department may change the rules."]
     assert not Rule.objects.filter(key=KEY).exists()
     assert not AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Rule)).exists()
 
