@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "TAGS": [
         {"name": "auth", "description": "API tokens"},
+        {"name": "me", "description": "The signed-in user: role, scope and own cadre record"},
+        {"name": "core", "description": "The rules, the working-day calendar and the audit trail"},
         {"name": "org", "description": "Registry: organizations, village designations, cadres, positions, "
          "leadership teams and memberships"},
         {"name": "study", "description": "Group study sessions, personal study records and the nine lead-by-example duties"},
@@ -221,6 +223,10 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "banzi.governance.models.MeetingKind",
         "AgendaItemOutcomeEnum": "banzi.governance.models.AgendaItem.Outcome",
         "TaskReviewOutcomeEnum": "banzi.tasks.models.TaskReview.Outcome",
+        "RuleSettingTypeEnum": "banzi.core.rules.SETTING_TYPES",
+        "RoleEnum": "banzi.core.roles.Role",
+        "ProblemStatusEnum": "banzi.tasks.models.Problem.Status",
+        "UserScopeLevelEnum": "banzi.accounts.api.SCOPE_LEVELS",
     },
     # Docs are served offline: assets from the sidecar package, no online validator badge.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,10 +7,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
-
     def ready(self):
         from django.db.models.signals import pre_save
 
+        from banzi.core import api_routes
+
+        api_routes.register("me", "banzi.accounts.api_urls")
         pre_save.connect(revoke_tokens_on_password_change, sender=self.get_model("User"),
                          dispatch_uid="banzi_revoke_tokens_on_password_change")
 

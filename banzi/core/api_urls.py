@@ -1,23 +1,19 @@
-"""/api/: v1 endpoints of every app, token login, the OpenAPI schema and its offline docs.
+"""/api/: token login, the v1 endpoints every app registers (`core.api_routes`), the OpenAPI schema
+and its offline docs.
 
-Each app adds one line `path("v1/<app>/", include("banzi.<app>.api_urls"))`; the schema tags its
-operations by that app segment (SPECTACULAR_SETTINGS["SCHEMA_PATH_PREFIX"]).
+An app's routes are mounted under /api/v1/<app>/ by `api_routes.register("<app>", "<module>")` in its
+AppConfig.ready(); the schema tags its operations by that segment
+(SPECTACULAR_SETTINGS["SCHEMA_PATH_PREFIX"]). This module names no app.
 """
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from . import api_routes
 from .api_auth import ObtainTokenView
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("v1/org/", include("banzi.org.api_urls")),
-    path("v1/tasks/", include("banzi.tasks.api_urls")),
-    path("v1/study/", include("banzi.study.api_urls")),
-    path("v1/training/", include("banzi.training.api_urls")),
-    path("v1/practice/", include("banzi.practice.api_urls")),
-    path("v1/governance/", include("banzi.governance.api_urls")),
-    path("v1/talks/", include("banzi.talks.api_urls")),
-    path("v1/conduct/", include("banzi.conduct.api_urls")),
+    *api_routes.urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path(

@@ -9,10 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import (
+            api_routes,
             audit,  # noqa: F401  (connects the audit signal handlers)
             navigation,
         )
         from .roles import Role
+
+        api_routes.register("core", "banzi.core.core_api_urls")
 
         navigation.register(
             "audit", _("Audit"), 90, navigation.MenuItem(_("Audit trail"), "core:auditevent_list", {Role.AUDITOR})

@@ -5,15 +5,34 @@ indexes each change in one table so that the auditor can filter the whole trail 
 """
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
 from banzi.core import clock
 
 from .models import AuditEvent
+from .roles import Role
 
-_ACTIONS = {"+": AuditEvent.Action.CREATE, "~": AuditEvent.Action.UPDATE, "-": AuditEvent.Action.DELETE}
+# What a django-simple-history record's type means in the audit trail.
+HISTORY_ACTIONS = {"+": AuditEvent.Action.CREATE, "~": AuditEvent.Action.UPDATE, "-": AuditEvent.Action.DELETE}
+
+
+AUDITOR_ONLY = _("Only the audit administrator may read the audit trail.")
+
+
+def may_read_audit(user):
+    """The audit trail is the audit administrator's alone (三员分立), and the superuser's."""
+    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.AUDITOR))
+
+
+def audit_trail(user):
+    """Every audit event, latest first, for the audit administrator; anyone else is refused."""
+    if not may_read_audit(user):
+        raise PermissionDenied(AUDITOR_ONLY)
+    return AuditEvent.objects.select_related("content_type")
 
 
 def client_ip(request):
@@ -103,7 +122,7 @@ def index_historical_record(sender, instance, history_instance, history_user=Non
     model = type(instance)
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.DATA,
-        action=_ACTIONS[history_instance.history_type],
+        action=HISTORY_ACTIONS[history_instance.history_type],
         user=history_user if getattr(history_user, "pk", None) else None,
         username=history_user.get_username() if getattr(history_user, "pk", None) else "",
         content_type=ContentType.objects.get_for_model(model),

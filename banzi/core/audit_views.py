@@ -5,16 +5,11 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .audit import shown_changes
+from .audit import audit_trail, may_read_audit, shown_changes
 from .filters import BaseFilterSet
 from .models import AuditEvent
-from .roles import Role
 from .tables import BaseTable
 from .views import ObjectListView
-
-
-def may_read_audit(user):
-    return user.is_authenticated and (user.is_superuser or user.role == Role.AUDITOR)
 
 
 class AuditEventFilterSet(BaseFilterSet):
@@ -52,7 +47,6 @@ class AuditEventTable(BaseTable):
 
 class AuditEventListView(UserPassesTestMixin, ObjectListView):
     model = AuditEvent
-    queryset = AuditEvent.objects.select_related("content_type")
     filterset_class = AuditEventFilterSet
     table_class = AuditEventTable
     paginate_by = 50
@@ -61,7 +55,7 @@ class AuditEventListView(UserPassesTestMixin, ObjectListView):
         return may_read_audit(self.request.user)
 
     def get_queryset(self):
-        return self.queryset.all()
+        return audit_trail(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

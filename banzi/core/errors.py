@@ -28,6 +28,7 @@ class Code(StrEnum):
     OUTSIDE_PERIOD = "outside_period", "A date falls outside the period of the record it belongs to."
     YEAR_OUT_OF_RANGE = "year_out_of_range", "The year lies outside the years the record may have."
     OUT_OF_RANGE = "out_of_range", "A number lies outside the range the rule allows."
+    WRONG_TYPE = "wrong_type", "A value is not of the type its setting takes (a number, true or false, a text)."
     OUTSIDE_SCOPE = "outside_scope", "A referenced record lies outside the organizations the user may see or manage."
     OTHER_TOWNSHIP = "other_township", "A referenced cadre or organization belongs to another township."
     WRONG_KIND = "wrong_kind", "A referenced organization or record is not of the kind this record needs."

@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from . import rules
 from .models import Rule
-from .rule_services import can_edit_rules, save_rule
+from .rule_services import TEXT_MAX_LENGTH, can_edit_rules, save_rule
 
 
 class RuleForm(forms.Form):
@@ -58,7 +58,7 @@ def _field_for(name, default, label, choices=None):
             },
         )
     else:
-        field = forms.CharField(label=label, max_length=200, help_text=help_text)
+        field = forms.CharField(label=label, max_length=TEXT_MAX_LENGTH, help_text=help_text)
     field.widget.attrs["class"] = "form-control"
     return field
 
@@ -79,8 +79,9 @@ class RuleListView(LoginRequiredMixin, TemplateView):
         stored = {rule.key: rule for rule in Rule.objects.all()}
         can_edit = can_edit_rules(self.request.user)
         rows = []
+        values = rules.current_values()
         for key, (label, defaults) in rules.registered().items():
-            current = rules.get(key)
+            current = values[key]
             rows.append({
                 "key": key,
                 "label": label or key,

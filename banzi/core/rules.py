@@ -8,6 +8,10 @@ the `Rule` table (admin or settings page) without a code change.
 `fields` labels each setting on the county's edit form; `choices` restricts a setting to a list of
 (value, label) pairs.
 """
+# The JSON type of a setting follows its default value.
+SETTING_TYPES = ["boolean", "integer", "number", "string"]
+_TYPES = [("boolean", bool), ("integer", int), ("number", float)]
+
 _defaults = {}
 _labels = {}
 _field_labels = {}
@@ -19,6 +23,11 @@ def register(key, default, label="", *, fields=None, choices=None):
     _labels[key] = label
     _field_labels[key] = dict(fields or {})
     _choices[key] = {name: list(options) for name, options in (choices or {}).items()}
+
+
+def setting_type(default):
+    """"boolean", "integer", "number" or "string" (a yes/no default is not a count)."""
+    return next((name for name, python_type in _TYPES if isinstance(default, python_type)), "string")
 
 
 def field_label(key, name):
@@ -39,8 +48,19 @@ def get(key):
 
     if key not in _defaults:
         raise KeyError(f"Unknown rule {key!r}")
+    return _overlay(key, Rule.objects.filter(key=key).values_list("value", flat=True).first())
+
+
+def current_values():
+    """{key: values} of every registered rule, as `get` gives them, read in one query."""
+    from .models import Rule
+
+    stored = dict(Rule.objects.filter(key__in=list(_defaults)).values_list("key", "value"))
+    return {key: _overlay(key, stored.get(key)) for key in sorted(_defaults)}
+
+
+def _overlay(key, stored):
     value = dict(_defaults[key])
-    stored = Rule.objects.filter(key=key).values_list("value", flat=True).first()
     if isinstance(stored, dict):
         value.update({k: v for k, v in stored.items() if k in value})
     return value

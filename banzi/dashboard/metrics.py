@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, metrics
-from banzi.core.audit_views import may_read_audit
+from banzi.core.audit import may_read_audit
 from banzi.core.models import AuditEvent
 
 # Figures cover the last week; repeated failures are looked for within the last day.

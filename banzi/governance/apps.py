@@ -8,11 +8,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Mechanisms")
 
     def ready(self):
-        from banzi.core import demo, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the rules, group study and duty credits)
 
+        api_routes.register("governance", "banzi.governance.api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         items = [
             ("governance:meeting_list", _("Meetings"), staff | {Role.CADRE}),

@@ -8,11 +8,12 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organizations and cadres")
 
     def ready(self):
-        from banzi.core import navigation
+        from banzi.core import api_routes, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the registry's dashboard figures)
 
+        api_routes.register("org", "banzi.org.api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         navigation.register(
             "org", _("Registry"), 10,

@@ -8,11 +8,12 @@ class PracticeConfig(AppConfig):
     verbose_name = _("Frontline practice")
 
     def ready(self):
-        from banzi.core import demo, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the dashboard figures and the duty credits)
 
+        api_routes.register("practice", "banzi.practice.api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         everyone = staff | {Role.CADRE}
         items = [

@@ -8,11 +8,12 @@ class StudyConfig(AppConfig):
     verbose_name = _("Study")
 
     def ready(self):
-        from banzi.core import demo, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the study sources, the duty credits and the cards)
 
+        api_routes.register("study", "banzi.study.api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         everyone = staff | {Role.CADRE}
         items = [

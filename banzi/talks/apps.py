@@ -8,11 +8,12 @@ class TalksConfig(AppConfig):
     verbose_name = _("Talks")
 
     def ready(self):
-        from banzi.core import demo, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the dashboard's talk figures and the integrity rule)
 
+        api_routes.register("talks", "banzi.talks.api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         everyone = staff | {Role.CADRE}
         navigation.register(

@@ -8,11 +8,13 @@ class TasksConfig(AppConfig):
     verbose_name = _("Work implementation")
 
     def ready(self):
-        from banzi.core import demo, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the dashboard's work figures and the rules)
 
+        api_routes.register("tasks", "banzi.tasks.api_urls")
+        api_routes.register("tasks", "banzi.tasks.board_api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         everyone = staff | {Role.CADRE}
         items = [

@@ -30,34 +30,43 @@ from .models import Bulletin
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+def battle_map_year(value):
+    """The year asked for (`?year=`), or this year."""
+    value = str(value or "")
+    if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return int(value)
+    return clock.local_date(clock.now()).year
+
+
+def battle_map_scope(user, township=None, cadre=None):
+    """The scope asked for (`?township=<id>` or `?cadre=<id>`, else the user's own) as (township,
+    cadre); a scope the user may not see, or a user with none, is a 404."""
+    if cadre:
+        cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("organization__township"),
+                                  pk=_int(cadre))
+        return cadre.organization.township, cadre
+    if township:
+        township = get_object_or_404(
+            Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP), pk=_int(township))
+        return township, None
+    if sees_everything(user):
+        return None, None
+    if user.role == Role.TOWNSHIP_ADMIN and user.township_id:
+        return Organization.objects.get(pk=user.township_id), None
+    if user.role == Role.CADRE and user.cadre_id:
+        return None, Cadre.objects.select_related("organization__township").get(pk=user.cadre_id)
+    raise Http404
+
+
 class BattleMapScope(LoginRequiredMixin):
     """Resolves the scope in the query string to (township, cadre), or 404."""
 
     def get_year(self):
-        value = self.request.GET.get("year", "")
-        if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
-            return int(value)
-        return clock.local_date(clock.now()).year
+        return battle_map_year(self.request.GET.get("year"))
 
     def get_scope(self):
-        user, params = self.request.user, self.request.GET
-        if params.get("cadre"):
-            cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("organization__township"),
-                                      pk=_int(params["cadre"]))
-            return cadre.organization.township, cadre
-        if params.get("township"):
-            township = get_object_or_404(
-                Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP),
-                pk=_int(params["township"]),
-            )
-            return township, None
-        if sees_everything(user):
-            return None, None
-        if user.role == Role.TOWNSHIP_ADMIN and user.township_id:
-            return Organization.objects.get(pk=user.township_id), None
-        if user.role == Role.CADRE and user.cadre_id:
-            return None, Cadre.objects.select_related("organization__township").get(pk=user.cadre_id)
-        raise Http404
+        params = self.request.GET
+        return battle_map_scope(self.request.user, params.get("township"), params.get("cadre"))
 
     def scope_url(self, name, year, **params):
         query = {k: v for k, v in params.items() if v is not None}

@@ -8,11 +8,12 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from banzi.core import demo, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import Role
 
         from . import metrics  # noqa: F401  (registers the yearly minimum rule and the dashboard figures)
 
+        api_routes.register("training", "banzi.training.api_urls")
         staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
         everyone = staff | {Role.CADRE}
         items = [

@@ -5,7 +5,15 @@ from zoneinfo import ZoneInfo
 
 from banzi.accounts.models import User
 from banzi.core.roles import Role
-from banzi.tasks.models import Milestone, Problem, ProgressReport, SupervisedItem, SupervisedReport, Task
+from banzi.tasks.models import (
+    Bulletin,
+    Milestone,
+    Problem,
+    ProgressReport,
+    SupervisedItem,
+    SupervisedReport,
+    Task,
+)
 from tests import factories as f
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -68,3 +76,20 @@ def problem(organization, responsible=None, **fields):
     fields.setdefault("description", f"问题{next(_seq)}")
     fields.setdefault("deadline", D(2026, 12, 31))
     return Problem.objects.create(organization=organization, responsible=responsible, **fields)
+
+
+def many_tasks(township, n, people):
+    """n tasks of the township shared among the people, each with a milestone (for query counts)."""
+    for k in range(n):
+        t = task(organization=township, responsible=people[k % len(people)], deadline=D(2026, 12, 1 + k % 20),
+                 progress=k % 100)
+        milestone(t, D(2026, 11, 1 + k % 20))
+
+
+def county_bulletin(county):
+    """The county's bulletin of 2026."""
+    return Bulletin.objects.create(
+        title="关于2026年工作落实情况的通报", organization=county, period_start=D(2026, 1, 1),
+        period_end=D(2026, 12, 31), issuing_body="中共襄汾县委组织部", document_number="襄组通〔2026〕5号",
+        issued_on=D(2026, 11, 29),
+    )

@@ -17,7 +17,7 @@ from banzi.core.roles import Role
 from banzi.tasks.models import Bulletin
 from tests import factories as f
 
-from .boards_data import D, milestone, task
+from .boards_data import D, county_bulletin, many_tasks, task
 from .scenario import NOW, build
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +33,6 @@ def fixed_time(travel):
 @pytest.fixture
 def sc(township, other_township):
     return build(township, other_township)
-
-
-def county_bulletin(county):
-    return Bulletin.objects.create(
-        title="关于2026年工作落实情况的通报", organization=county, period_start=D(2026, 1, 1),
-        period_end=D(2026, 12, 31), issuing_body="中共襄汾县委组织部", document_number="襄组通〔2026〕5号",
-        issued_on=D(2026, 11, 29),
-    )
 
 
 # --- battle map --------------------------------------------------------------------------------
@@ -117,22 +109,15 @@ def _queries(client, params):
     return len(ctx.captured_queries), response.json()
 
 
-def _add_tasks(township, n, people):
-    for k in range(n):
-        t = task(organization=township, responsible=people[k % len(people)], deadline=D(2026, 12, 1 + k % 20),
-                 progress=k % 100)
-        milestone(t, D(2026, 11, 1 + k % 20))
-
-
 def test_data_endpoint_query_count_does_not_grow_with_rows(township, county_client):
     people = [f.CadreFactory(organization=township) for _ in range(3)]
-    _add_tasks(township, 5, people)
+    many_tasks(township, 5, people)
     for scope in ({}, {"township": township.pk}, {"cadre": people[0].pk}):
         few, data = _queries(county_client, scope)
         assert data["total"] or scope == {}
     few_county, _ = _queries(county_client, {})
     few_township, _ = _queries(county_client, {"township": township.pk})
-    _add_tasks(township, 45, people + [f.CadreFactory(organization=township) for _ in range(4)])
+    many_tasks(township, 45, people + [f.CadreFactory(organization=township) for _ in range(4)])
     many_county, data = _queries(county_client, {})
     many_township, township_data = _queries(county_client, {"township": township.pk})
     assert data["total"] == 50 and len(township_data["items"]) == 50
