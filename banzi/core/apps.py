@@ -8,11 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from . import (
             audit,  # noqa: F401  (connects the audit signal handlers)
             navigation,
         )
         from .roles import Role
+
+        autodiscover_modules("workflow")  # each app's lifecycle tables (core.workflow)
 
         navigation.register(
             "audit", _("Audit"), 90, navigation.MenuItem(_("Audit trail"), "core:auditevent_list", {Role.AUDITOR})

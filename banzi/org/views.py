@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from banzi.core import clock
+from banzi.core import services as core_services
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
 from . import filters, forms, services, tables
@@ -99,10 +100,10 @@ class CadreArchiveView(ScopedMixin, View):
         cadre = get_object_or_404(self.get_queryset(), pk=pk)
         try:
             if action == "archive":
-                services.archive_cadre(request.user, cadre, reason=request.POST.get("reason", ""))
+                core_services.run(services.archive_cadre, request.user, cadre, reason=request.POST.get("reason", ""))
                 messages.success(request, _("“%(obj)s” has been archived.") % {"obj": cadre})
             else:
-                services.restore_cadre(request.user, cadre)
+                core_services.run(services.restore_cadre, request.user, cadre)
                 messages.success(request, _("“%(obj)s” is active again.") % {"obj": cadre})
         except ValidationError as exc:
             for message in exc.messages:

@@ -30,9 +30,11 @@ def ensure_can_change_program(user, program):
 
 
 @transaction.atomic
-def save_program(user, program, *, reason=""):
-    """Create or change a program (dates checked against its sessions in `clean()`)."""
-    return save_object(user, program, reason=reason)
+def save_program(user, program, *, reason="", topics=None):
+    """Create or change a program (dates checked against its sessions in `clean()`); `topics`, when
+    given, replaces its topics in the same transaction."""
+    related = {} if topics is None else {"topics": topics}
+    return save_object(user, program, reason=reason, **related)
 
 
 @transaction.atomic
