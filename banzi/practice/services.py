@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
+from banzi.core.workflow import check_visible
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
 
 from .models import (
@@ -25,9 +26,7 @@ from .models import (
 VILLAGE_KINDS = (Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY)
 
 
-def _check_in_scope(user, obj, field, message):
-    if obj is not None and not type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists():
-        raise ValidationError({field: message})
+_check_in_scope = check_visible  # a related record outside the user's scope is refused on its field
 
 
 def _overlaps(start, end, other_start, other_end):

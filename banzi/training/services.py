@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banzi.core.services import delete_object, save_object
+from banzi.core.workflow import is_visible
 
 from .models import Attendance, Enrollment, TrainingNeed, TrainingProgram
 
@@ -119,7 +120,7 @@ def save_need(user, need, *, reason=""):
 @transaction.atomic
 def mark_need_met(user, need, program):
     """Mark a need as met by a program the user can see."""
-    if not TrainingProgram.objects.visible_to(user).filter(pk=program.pk).exists():
+    if not is_visible(user, program):
         raise ValidationError(_("Choose a program you can see."))
     need.status = TrainingNeed.Status.MET
     need.met_by = program
