@@ -322,7 +322,7 @@ class StepView(ScopedMixin, View):
     prefix = None
     service = None
     anchor = ""
-    success_message = ""
+    success_message = ""  # may name the record as %(obj)s
 
     def form_kwargs(self, user, obj):
         """Arguments of the step's form besides its data (e.g. the record, the user)."""
@@ -360,7 +360,8 @@ class StepView(ScopedMixin, View):
             return self.back(obj)
         except PermissionDenied as exc:
             return self.deny(request, obj, str(exc) or _("You may not take this step."))
-        messages.success(request, self.success_message)
+        message = str(self.success_message)
+        messages.success(request, message % {"obj": obj} if "%(obj)s" in message else message)
         return self.back(obj)
 
     def deny(self, request, obj, message):

@@ -137,13 +137,13 @@ class CadreViewSet(ScopedModelViewSet):
     ordering_fields = ["name_pinyin", "birth_date", "promoted_on", "work_started_on"]
 
     @extend_schema(operation_id="org_cadres_archive", request=CadreArchiveSerializer, responses=CadreSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="archive")
     def archive(self, request, pk=None):
         """Archive a cadre who has left: their open memberships end on the archive date."""
         return self.run_step(request, services.archive_cadre, CadreArchiveSerializer)
 
     @extend_schema(operation_id="org_cadres_restore", request=None, responses=CadreSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="restore")
     def restore(self, request, pk=None):
         """Bring an archived cadre back to active."""
         return self.run_step(request, services.restore_cadre)
