@@ -132,7 +132,7 @@ class Step:
     guard: a further condition on the record, as a function that returns the refusal (a message or
         a {field: message} dict) or None.
     refusal: what the user is told when the state does not allow the step: a message, a dict
-        {state: message} or a function of the record. `%(obj)s`, `%(status)s`, `%(step)s` and the
+        {state: message} (the key None for any other state) or a function of the record. `%(obj)s`, `%(status)s`, `%(step)s` and the
         lifecycle's noun (e.g. `%(item)s`) are filled in.
     denial: what a user who may not take it is told (same forms as `refusal`).
     style: the button's look on the page; link: the step opens a page (a new record) instead of

@@ -83,7 +83,7 @@ class MeetingEditView(ObjectEditView):
     service = staticmethod(services.save_meeting)
 
     def service_kwargs(self, form):
-        return {"members_due": form.members_due_value()}
+        return {**super().service_kwargs(form), "members_due": form.members_due_value()}
 
 
 class MeetingDeleteView(ObjectDeleteView):

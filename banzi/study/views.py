@@ -123,7 +123,7 @@ class StudySessionEditView(ObjectEditView):
     service = staticmethod(services.save_session)
 
     def service_kwargs(self, form):
-        return {"attendees": list(form.cleaned_data.get("attendees") or [])}
+        return {**super().service_kwargs(form), "attendees": list(form.cleaned_data.get("attendees") or [])}
 
 
 class StudyAttendanceListView(ObjectListView):
@@ -369,7 +369,7 @@ class LeadDutyRecordEditView(UploadEditView):
     service = staticmethod(services.save_duty_record)
 
     def service_kwargs(self, form):
-        return {"evidence_file": form.cleaned_data.get("evidence_file")}
+        return {**super().service_kwargs(form), "evidence_file": form.cleaned_data.get("evidence_file")}
 
 
 class LeadDutyEvidenceListView(ObjectListView):

@@ -294,7 +294,7 @@ class TaskReviewEditView(ObjectEditView):
     service = staticmethod(services.save_review)
 
     def service_kwargs(self, form):
-        return form.problem_fields()
+        return {**super().service_kwargs(form), **form.problem_fields()}
 
 
 class ReviewSheetView(ObjectListView):

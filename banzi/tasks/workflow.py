@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core.roles import Role
-from banzi.core.scoping import can_write_model
-from banzi.core.workflow import COUNTY, MANAGER, Actor, Lifecycle, Step, own_cadre, register, role
+from banzi.core.workflow import COUNTY, MANAGER, Actor, Lifecycle, Step, may_write, own_cadre, register, role
 
 from .models import Inspection, Problem, ProgressReport, SupervisedItem, SupervisedReport, Task, TaskReview
 
@@ -20,8 +19,7 @@ CLOSED_ITEM = gettext_lazy("“%(item)s” has been closed out; reopen it with a
 
 # The assignee cadre deploys their own item, reports on it and reports it done: the "1", "3" and "7"
 # of 13710 are theirs to meet. Editing, closing out and reopening stay with the committee.
-ASSIGNEE = own_cadre("assignee", "the assignee") & role(Role.CADRE) & Actor(
-    "who may report", lambda user, item: can_write_model(user, SupervisedReport))
+ASSIGNEE = own_cadre("assignee", "the assignee") & role(Role.CADRE) & may_write(SupervisedReport)
 
 
 def _assigning_organization(user, item):
@@ -126,8 +124,7 @@ T = Task.Status
 OPEN_TASK = (T.NOT_STARTED, T.IN_PROGRESS)
 
 # The responsible cadre reports progress on their own task (they cannot edit the task itself).
-RESPONSIBLE = own_cadre("responsible", "the responsible cadre") & Actor(
-    "who may report", lambda user, task: can_write_model(user, ProgressReport))
+RESPONSIBLE = own_cadre("responsible", "the responsible cadre") & may_write(ProgressReport)
 
 
 def _not_reviewed(task):
