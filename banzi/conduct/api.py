@@ -36,27 +36,6 @@ def _name(source):
     return serializers.CharField(source=source, read_only=True, default=None)
 
 
-class ServiceViewSet(ScopedModelViewSet):
-    """The services validate and fill in derived values themselves (days, filing time, decision), so
-    the input goes to them as it is."""
-
-    def save_instance(self, serializer, instance):
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        serializer.instance = self.save_service(self.request.user, instance) or instance
-
-    def _step(self, request, service, input_serializer=None):
-        """Run a lifecycle step on the record and answer with the record as it now stands."""
-        obj = self.get_object()
-        params = {}
-        if input_serializer is not None:
-            data = input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            params = data.validated_data
-        service(request.user, obj, **params)
-        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
-
-
 # --- discipline ---------------------------------------------------------------------------------
 
 class DisciplineRuleSerializer(BaseSerializer):
@@ -82,7 +61,7 @@ class CommitmentLetterSerializer(BaseSerializer):
         fields = ["id", "cadre", "cadre_name", "year", "signed_on", "scan", "notes", *TIMESTAMPS]
 
 
-class CommitmentLetterViewSet(ServiceViewSet):
+class CommitmentLetterViewSet(ScopedModelViewSet):
     """Yearly commitment letters (承诺书), one per cadre a year, with the scanned letter (PDF or image)."""
 
     queryset = CommitmentLetter.objects.select_related("cadre")
@@ -109,7 +88,7 @@ class DeclarationDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ConcurrentPostDeclarationViewSet(ServiceViewSet):
+class ConcurrentPostDeclarationViewSet(ScopedModelViewSet):
     """Concurrent-post declarations (兼职申报): none, or a post with organization, role and pay; the
     county department approves, refuses or orders resignation by a date (`/decide/`)."""
 
@@ -120,10 +99,10 @@ class ConcurrentPostDeclarationViewSet(ServiceViewSet):
 
     @extend_schema(operation_id="conduct_declarations_decide", request=DeclarationDecisionSerializer,
                    responses=DeclarationSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="decide")
     def decide(self, request, pk=None):
         """The county department's decision on a declared post."""
-        return self._step(request, services.decide_declaration, DeclarationDecisionSerializer)
+        return self.run_step(request, services.decide_declaration, DeclarationDecisionSerializer)
 
 
 class ViolationSerializer(BaseSerializer):
@@ -144,7 +123,7 @@ class ViolationDecisionSerializer(serializers.Serializer):
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ViolationViewSet(ServiceViewSet):
+class ViolationViewSet(ScopedModelViewSet):
     """Violation records (违纪记录). Seen only by the county organization department, the township
     Party committee of the cadre's township and the audit administrator; a cadre gets an empty list
     and 404, even for their own record. A candidate (e.g. from a spot check) is confirmed or
@@ -157,10 +136,10 @@ class ViolationViewSet(ServiceViewSet):
 
     @extend_schema(operation_id="conduct_violations_decide", request=ViolationDecisionSerializer,
                    responses=ViolationSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="decide")
     def decide(self, request, pk=None):
         """Confirm with the decision and the deciding body, or dismiss."""
-        return self._step(request, services.decide_violation, ViolationDecisionSerializer)
+        return self.run_step(request, services.decide_violation, ViolationDecisionSerializer)
 
 
 # --- leave --------------------------------------------------------------------------------------
@@ -197,7 +176,7 @@ class ReturnSerializer(serializers.Serializer):
     returned_on = serializers.DateField(help_text=_("The first day back at work."))
 
 
-class LeaveRequestViewSet(ServiceViewSet):
+class LeaveRequestViewSet(ScopedModelViewSet):
     """Leave requests: created as drafts (only a draft is edited or deleted), then `/submit/` to the
     approver the county's rule names, `/approve/` or `/reject/` by that approver, `/cancel/`, and
     `/return/` (销假) with the first day back. Approved annual leave is written to the ledger, and a
@@ -207,40 +186,31 @@ class LeaveRequestViewSet(ServiceViewSet):
     serializer_class = LeaveRequestSerializer
     filterset_class = filters.LeaveRequestFilterSet
     save_service = staticmethod(services.save_leave)
-    delete_service = staticmethod(services.delete_leave)
 
     @extend_schema(operation_id="conduct_leave_submit", request=None, responses=LeaveRequestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="submit")
     def submit(self, request, pk=None):
-        return self._step(request, services.submit_leave)
+        return self.run_step(request, services.submit_leave)
 
     @extend_schema(operation_id="conduct_leave_approve", request=NoteSerializer, responses=LeaveRequestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="approve")
     def approve(self, request, pk=None):
-        return self._step(request, services.approve_leave, NoteSerializer)
+        return self.run_step(request, services.approve_leave, NoteSerializer)
 
     @extend_schema(operation_id="conduct_leave_reject", request=RejectSerializer, responses=LeaveRequestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="reject")
     def reject(self, request, pk=None):
-        return self._step(request, services.reject_leave, RejectSerializer)
+        return self.run_step(request, services.reject_leave, RejectSerializer)
 
     @extend_schema(operation_id="conduct_leave_cancel", request=CancelSerializer, responses=LeaveRequestSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="cancel")
     def cancel(self, request, pk=None):
-        return self._step(request, services.cancel_leave, CancelSerializer)
+        return self.run_step(request, services.cancel_leave, CancelSerializer)
 
     @extend_schema(operation_id="conduct_leave_return", request=ReturnSerializer, responses=LeaveRequestSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", step="return")
     def return_(self, request, pk=None):
-        return self._step(request, services.return_from_leave, ReturnSerializer)
-
-    def get_permissions(self):
-        # The approver may sit outside the cadre's organization or hold only a cadre's role; the
-        # service decides who may approve, so the step actions need only a signed-in user.
-        if self.action in ("approve", "reject"):
-            return [IsAuthenticated()]
-        return super().get_permissions()
-
+        return self.run_step(request, services.return_from_leave, ReturnSerializer)
 
 class LeaveLedgerEntrySerializer(BaseSerializer):
     cadre_name = _name("cadre.name")
@@ -251,7 +221,7 @@ class LeaveLedgerEntrySerializer(BaseSerializer):
         read_only_fields = ["leave"]
 
 
-class LeaveLedgerEntryViewSet(ServiceViewSet):
+class LeaveLedgerEntryViewSet(ScopedModelViewSet):
     """The annual-leave ledger: entitlement, leave taken, reversals and adjustments as rows; the
     balance of a cadre's year is their sum. Only entitlements and adjustments are written by hand."""
 
@@ -279,7 +249,7 @@ class OutingReturnSerializer(serializers.Serializer):
                                             help_text=_("Defaults to now."))
 
 
-class OutingReportViewSet(ServiceViewSet):
+class OutingReportViewSet(ScopedModelViewSet):
     """Outing reports (外出报备), due before leaving the jurisdiction; one filed after the planned
     departure is accepted with `is_late`. `/return/` records the actual return."""
 
@@ -290,9 +260,9 @@ class OutingReportViewSet(ServiceViewSet):
 
     @extend_schema(operation_id="conduct_outings_return", request=OutingReturnSerializer,
                    responses=OutingReportSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", step="return")
     def return_(self, request, pk=None):
-        return self._step(request, services.record_outing_return, OutingReturnSerializer)
+        return self.run_step(request, services.record_outing_return, OutingReturnSerializer)
 
 
 class AwayTodaySerializer(serializers.Serializer):

@@ -3,11 +3,13 @@ decisions, the leave lifecycle with its approver and annual-leave ledger, outing
 
 Every function here is atomic, re-checks the user's right to act (`core.services.ensure_can_write`
 and the record's scope), and raises one clear `ValidationError` per broken rule, so that nothing is
-saved when a rule is broken. Pages and the API call these functions; they hold no rules of their own.
+saved when a rule is broken. The lifecycle steps check the tables of `workflow.py` (from which
+states a step may be taken, and by whom). Notifications go out once the action commits. Pages and
+the API call these functions, one per user action; they hold no rules of their own.
 """
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -15,14 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from banzi.accounts.models import User
 from banzi.core import clock, rules, services
-from banzi.core.notifications import Message, notify, notify_many
+from banzi.core.notifications import Message, notify_many_on_commit, notify_on_commit
 from banzi.core.roles import Role
-from banzi.core.scoping import can_write_model, instance_in_scope
 from banzi.core.workdays import Calendar
+from banzi.core.workflow import is_visible, lock
 from banzi.org.models import Cadre, TeamMembership
 
 from .models import (
-    DECISION_OPEN,
     ConcurrentPostDeclaration,
     LeaveKind,
     LeaveLedgerEntry,
@@ -30,28 +31,12 @@ from .models import (
     OutingReport,
     Violation,
 )
-
-
-def _in_scope(user, obj):
-    return obj is not None and type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+from .workflow import DECLARATIONS, LEAVE, OUTINGS, VIOLATIONS
 
 
 def _check_cadre(user, cadre, field="cadre"):
-    if cadre is None or not _in_scope(user, cadre):
+    if cadre is None or not is_visible(user, cadre):
         raise ValidationError({field: _("Choose a cadre of an organization you manage.")})
-
-
-def _fresh(instance):
-    """Lock the record's row for the rest of the transaction and re-read it, so that two people
-    acting on the same record at once cannot both pass a state check."""
-    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
-    instance.refresh_from_db()
-    return instance
-
-
-def _require_county(user, message=None):
-    if not (user and user.is_authenticated and user.is_active and user.is_county_admin):
-        raise PermissionDenied(message or _("Only the county organization department may do this."))
 
 
 # --- violations --------------------------------------------------------------------------------
@@ -84,9 +69,8 @@ def save_violation(user, violation):
 @transaction.atomic
 def decide_violation(user, violation, *, status, decision="", decision_body="", decided_on=None):
     """The department confirms a violation with its decision and deciding body, or dismisses it."""
-    _require_county(user, _("Only the county organization department decides on violations."))
-    services.ensure_can_write(user, violation)
-    violation = _fresh(violation)
+    violation = lock(violation)
+    VIOLATIONS.check(user, violation, "decide")
     if status not in (Violation.Status.CONFIRMED, Violation.Status.DISMISSED):
         raise ValidationError({"status": _("Confirm or dismiss the violation.")})
     decided_on = decided_on or clock.today()
@@ -99,7 +83,7 @@ def decide_violation(user, violation, *, status, decision="", decision_body="", 
             raise ValidationError({"decision": _("Enter the decision taken on a confirmed violation.")})
         if not (decision_body or "").strip():
             raise ValidationError({"decision_body": _("Enter the body that took the decision.")})
-    violation.status = status
+    VIOLATIONS.advance(violation, "decide", to=status)
     violation.decision = (decision or "").strip()
     violation.decision_body = (decision_body or "").strip()
     violation.decided_on = decided_on
@@ -124,9 +108,8 @@ def save_declaration(user, declaration):
     and pay. A declaration the department has decided on is not changed: a new one is filed."""
     services.ensure_can_write(user, declaration)
     _check_cadre(user, declaration.cadre)
-    stored = ConcurrentPostDeclaration.objects.filter(pk=declaration.pk).values_list("decision", flat=True).first()
-    if stored and stored not in DECISION_OPEN:
-        raise ValidationError(_("The department has decided on this declaration; file a new declaration instead."))
+    if declaration.pk:
+        DECLARATIONS.check(user, ConcurrentPostDeclaration.objects.get(pk=declaration.pk), "edit")
     others = ConcurrentPostDeclaration.objects.filter(cadre=declaration.cadre_id, year=declaration.year).exclude(
         pk=declaration.pk)
     if not declaration.has_post and others.exists():
@@ -144,12 +127,9 @@ def save_declaration(user, declaration):
 def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
     """The department approves or refuses a declared concurrent post, or orders the cadre to resign
     from it by a date."""
-    _require_county(user, _("Only the county organization department decides on concurrent posts."))
-    services.ensure_can_write(user, declaration)
-    declaration = _fresh(declaration)
+    declaration = lock(declaration)
+    DECLARATIONS.check(user, declaration, "decide")
     Decision = ConcurrentPostDeclaration.Decision
-    if not declaration.has_post:
-        raise ValidationError(_("A declaration of no concurrent post needs no decision."))
     if decision not in (Decision.APPROVED, Decision.REFUSED, Decision.MUST_RESIGN):
         raise ValidationError({"decision": _("Approve, refuse, or order the cadre to resign by a date.")})
     today = clock.today()
@@ -162,7 +142,7 @@ def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
         resign_by = None
     if decision == Decision.REFUSED and not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for refusing the concurrent post.")})
-    declaration.decision = decision
+    DECLARATIONS.advance(declaration, "decide", to=decision)
     declaration.resign_by = resign_by
     declaration.decision_note = (note or "").strip()
     declaration.decided_on = today
@@ -180,16 +160,16 @@ def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
 def _notify_cadre(cadre, key, title, record, body=""):
     account = User.objects.filter(cadre=cadre, is_active=True).first()
     if account is not None:
-        notify(account, key, title, url=record.get_absolute_url(), body=body)
+        notify_on_commit(account, key, title, url=record.get_absolute_url(), body=body)
 
 
 def _notify_approvers(leave):
     title = _("Leave request to approve: %(leave)s") % {"leave": leave}
     key = f"conduct.leave:{leave.pk}:submitted:{leave.submitted_at:%Y%m%d%H%M%S}"
     if leave.approver_id:
-        notify(leave.approver, key, title, url=leave.get_absolute_url())
+        notify_on_commit(leave.approver, key, title, url=leave.get_absolute_url())
         return
-    notify_many(Message(user_id=pk, key=key, title=title, url=leave.get_absolute_url())
+    notify_many_on_commit(Message(user_id=pk, key=key, title=title, url=leave.get_absolute_url())
                 for pk in User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).values_list("pk", flat=True))
 
 
@@ -281,26 +261,6 @@ def leave_approver(cadre, on=None):
         if account is not None:
             return Kind.SECRETARY, account
     return Kind.COUNTY, None
-
-
-def may_approve(user, leave):
-    """Whether the user is the approver of this submitted request (never the cadre themselves)."""
-    if not (user and user.is_authenticated and user.is_active) or leave.status != LeaveRequest.Status.SUBMITTED:
-        return False
-    if user.cadre_id and user.cadre_id == leave.cadre_id:
-        return False
-    if leave.approver_kind == LeaveRequest.ApproverKind.COUNTY:
-        return user.is_county_admin
-    return leave.approver_id == user.pk
-
-
-def _check_approver(user, leave):
-    if leave.status != LeaveRequest.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted request can be approved or rejected; this one is %(status)s.")
-                              % {"status": leave.get_status_display()})
-    if not may_approve(user, leave):
-        who = leave.approver.display_name if leave.approver_id else leave.get_approver_kind_display()
-        raise PermissionDenied(_("You are not the approver of this request; it waits for %(who)s.") % {"who": who})
 
 
 # --- leave: days and the annual-leave ledger ---------------------------------------------------
@@ -423,10 +383,9 @@ def _validate_amended(leave):
         raise ValidationError({"amends": _("A request cannot amend itself.")})
     if original.cadre_id != leave.cadre_id:
         raise ValidationError({"amends": _("An amendment must be for the same cadre as the request it amends.")})
-    if original.status != LeaveRequest.Status.APPROVED:
-        raise ValidationError({"amends": _("Only an approved request can be amended.")})
-    if original.returned_on is not None:
-        raise ValidationError({"amends": _("The cadre has already returned from that leave; it can no longer be amended.")})
+    refusal = LEAVE.refusal(original, "amend")  # approved, and the cadre not yet back
+    if refusal is not None:
+        raise ValidationError({"amends": refusal})
     if original.amendments.exclude(pk=leave.pk).exclude(
             status__in=(LeaveRequest.Status.REJECTED, LeaveRequest.Status.CANCELLED)).exists():
         raise ValidationError({"amends": _("Another request already amends that one; continue with it.")})
@@ -444,50 +403,28 @@ def _validate_overlap(leave):
             "other": first, "status": first.get_status_display()}})
 
 
-def acts_for_cadre(user, leave):
-    """Whether the user is the cadre themselves, or the department or township managing them (an
-    approver sees the request but does not act for the cadre)."""
-    return can_write_model(user, LeaveRequest) and instance_in_scope(user, leave)
-
-
 def _check_acts_for_cadre(user, leave):
     """The cadre themselves, or the department or township managing them."""
     services.ensure_can_write(user, leave)
     _check_cadre(user, leave.cadre)
 
 
-def _stored_status(leave):
-    return LeaveRequest.objects.filter(pk=leave.pk).values_list("status", flat=True).first() if leave.pk else None
-
-
-_NOT_EDITABLE = {
-    LeaveRequest.Status.SUBMITTED: gettext_lazy(
-        "A submitted request cannot be edited; the approver decides on it as it was submitted. Cancel it and file a new one."),
-    LeaveRequest.Status.APPROVED: gettext_lazy(
-        "An approved request cannot be edited; cancel it, or file a new request that amends it."),
-    LeaveRequest.Status.REJECTED: gettext_lazy("A rejected request cannot be edited; file a new one."),
-    LeaveRequest.Status.CANCELLED: gettext_lazy("A cancelled request cannot be edited; file a new one."),
-}
-
-
 @transaction.atomic
 def save_leave(user, leave):
     """Create or change a draft leave request. Only a draft can be changed."""
     _check_acts_for_cadre(user, leave)
-    stored = _stored_status(leave)
-    if stored and stored != LeaveRequest.Status.DRAFT:
-        raise ValidationError(_NOT_EDITABLE[stored])
+    if leave.pk:
+        LEAVE.check(user, LeaveRequest.objects.get(pk=leave.pk), "edit")
     leave.status = LeaveRequest.Status.DRAFT
     _validate_leave(leave)
     return services.save_object(user, leave)
 
 
 @transaction.atomic
-def delete_leave(user, leave):
-    """Delete a draft; a request once submitted stays on record and is cancelled instead."""
-    if leave.status != LeaveRequest.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be deleted; cancel the request instead."))
-    services.delete_object(user, leave)
+def save_and_submit_leave(user, leave):
+    """Save a new or changed draft and submit it, as one action: when the submission is refused
+    (e.g. not enough annual leave left), nothing is saved, not even the draft."""
+    return submit_leave(user, save_leave(user, leave))
 
 
 @transaction.atomic
@@ -495,16 +432,13 @@ def submit_leave(user, leave):
     """Submit a request (saving it first if it is new) to the approver the rule names, who is notified."""
     if leave.pk is None:
         leave = save_leave(user, leave)
-    _check_acts_for_cadre(user, leave)
-    leave = _fresh(leave)
-    if leave.status != LeaveRequest.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be submitted; this request is %(status)s.")
-                              % {"status": leave.get_status_display()})
+    leave = lock(leave)
+    LEAVE.check(user, leave, "submit")
     _validate_leave(leave)
     _check_balance(leave, pending=True)
     leave.approver_kind, leave.approver = leave_approver(leave.cadre, leave.starts_on if leave.starts_on > clock.today()
                                                          else clock.today())
-    leave.status = LeaveRequest.Status.SUBMITTED
+    LEAVE.advance(leave, "submit")
     leave.submitted_at = clock.now().replace(microsecond=0)
     services.save_object(user, leave, reason=_("Submitted"))
     _notify_approvers(leave)
@@ -526,14 +460,14 @@ def approve_leave(user, leave, *, note=""):
     """The approver approves a submitted request: annual leave is taken from the ledger, and a
     request that amends an approved one replaces it (the original is cancelled and its days given
     back). The cadre is notified."""
-    leave = _fresh(leave)
-    _check_approver(user, leave)
+    leave = lock(leave)
+    LEAVE.check(user, leave, "approve")
     _validate_leave(leave)
     _check_balance(leave, pending=False)
     original = leave.amends
     if original is not None:
-        _cancel(user, _fresh(original), _("Replaced by the amending request %(leave)s") % {"leave": leave})
-    leave.status = LeaveRequest.Status.APPROVED
+        _cancel(user, lock(original), _("Replaced by the amending request %(leave)s") % {"leave": leave})
+    LEAVE.advance(leave, "approve")
     leave.decided_at = clock.now().replace(microsecond=0)
     leave.decided_by = user
     leave.decision_note = (note or "").strip()
@@ -551,11 +485,11 @@ def approve_leave(user, leave, *, note=""):
 @transaction.atomic
 def reject_leave(user, leave, *, note):
     """The approver rejects a submitted request with the reason; the cadre is notified."""
-    leave = _fresh(leave)
-    _check_approver(user, leave)
+    leave = lock(leave)
+    LEAVE.check(user, leave, "reject")
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for rejecting the request.")})
-    leave.status = LeaveRequest.Status.REJECTED
+    LEAVE.advance(leave, "reject")
     leave.decided_at = clock.now().replace(microsecond=0)
     leave.decided_by = user
     leave.decision_note = note.strip()
@@ -567,7 +501,7 @@ def reject_leave(user, leave, *, note):
 
 def _cancel(user, leave, reason):
     was_approved = leave.status == LeaveRequest.Status.APPROVED
-    leave.status = LeaveRequest.Status.CANCELLED
+    LEAVE.advance(leave, "cancel")
     leave.cancelled_at = clock.now().replace(microsecond=0)
     leave.cancel_reason = reason
     _save_step(user, leave, _("Cancelled"))
@@ -582,20 +516,15 @@ def _cancel(user, leave, reason):
 def cancel_leave(user, leave, *, reason=""):
     """Cancel a draft, submitted or approved request (by the cadre, or the department or township
     managing them). Annual leave already approved goes back to the ledger as a reversing row."""
-    _check_acts_for_cadre(user, leave)
-    leave = _fresh(leave)
+    leave = lock(leave)
+    LEAVE.check(user, leave, "cancel")
     Status = LeaveRequest.Status
-    if leave.status not in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED):
-        raise ValidationError(_("This request is %(status)s and cannot be cancelled.") % {
-            "status": leave.get_status_display()})
-    if leave.returned_on is not None:
-        raise ValidationError(_("The cadre has returned from this leave; it was taken and cannot be cancelled."))
     if leave.status == Status.APPROVED and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling approved leave.")})
     was_submitted = leave.status == Status.SUBMITTED
     _cancel(user, leave, (reason or "").strip())
     if was_submitted and leave.approver_id:
-        notify(leave.approver, f"conduct.leave:{leave.pk}:cancelled", _("Leave request withdrawn: %(leave)s")
+        notify_on_commit(leave.approver, f"conduct.leave:{leave.pk}:cancelled", _("Leave request withdrawn: %(leave)s")
                % {"leave": leave}, url=leave.get_absolute_url())
     return leave
 
@@ -604,12 +533,8 @@ def cancel_leave(user, leave, *, reason=""):
 def return_from_leave(user, leave, *, returned_on):
     """Report back from approved leave (销假) with the first day back at work. Returning early from
     annual leave gives the unused working days back to the ledger as a row."""
-    _check_acts_for_cadre(user, leave)
-    leave = _fresh(leave)
-    if leave.status != LeaveRequest.Status.APPROVED:
-        raise ValidationError(_("Only approved leave can be returned from."))
-    if leave.returned_on is not None:
-        raise ValidationError(_("The return from this leave is already recorded."))
+    leave = lock(leave)
+    LEAVE.check(user, leave, "return")
     if returned_on is None:
         raise ValidationError({"returned_on": _("Enter the date the cadre was back at work.")})
     if returned_on <= leave.starts_on:
@@ -657,8 +582,8 @@ def save_outing_report(user, report):
     _check_cadre(user, report.cadre)
     if report.pk is None:
         report.filed_at = clock.now().replace(microsecond=0)
-    elif OutingReport.objects.filter(pk=report.pk, returned_at__isnull=False).exists():
-        raise ValidationError(_("The cadre has returned; this outing report is closed and cannot be changed."))
+    else:
+        OUTINGS.check(user, OutingReport.objects.get(pk=report.pk), "edit")
     # Times are kept to the minute, as the form shows them, so that saving a form changes nothing it did not touch.
     for name in ("departs_at", "planned_return_at"):
         if getattr(report, name):
@@ -687,11 +612,9 @@ def _validate_outing_overlap(report):
 @transaction.atomic
 def record_outing_return(user, report, *, returned_at=None):
     """Record the actual return from an outing."""
-    services.ensure_can_write(user, report)
-    report = _fresh(report)
+    report = lock(report)
+    OUTINGS.check(user, report, "return")
     returned_at = returned_at or clock.now().replace(microsecond=0)
-    if report.returned_at is not None:
-        raise ValidationError(_("The return from this outing is already recorded."))
     if returned_at < report.departs_at:
         raise ValidationError({"returned_at": _("The return cannot be before the departure.")})
     if returned_at > clock.now() + datetime.timedelta(minutes=5):

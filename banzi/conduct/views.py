@@ -1,8 +1,8 @@
 """Strict-management pages: declarations over core's generic views, detail pages that show a
-record's workflow, small POST views for the workflow steps (each calling its service), the
-department's list of who has not signed or declared, and who is away today."""
+record's workflow (the steps its lifecycle in `workflow.py` allows the user now), small POST views
+for the workflow steps (each calling its service), the department's list of who has not signed or
+declared, and who is away today."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,9 +10,15 @@ from django.views.generic import TemplateView
 
 from banzi.core import clock
 from banzi.core.uploads import FileDownloadView
-from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    StepView,
+)
 from banzi.org.models import Cadre
-from banzi.tasks.views import StepView as BaseStepView
 
 from . import filters, forms, metrics, services, tables
 from .models import (
@@ -78,15 +84,6 @@ class ConcurrentPostDeclarationDetailView(ObjectDetailView):
     queryset = ConcurrentPostDeclaration.objects.select_related("cadre", "decided_by")
     template_name = "conduct/concurrentpostdeclaration_detail.html"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        declaration, user = self.object, self.request.user
-        if declaration.decision not in services.DECISION_OPEN:
-            ctx["edit_url"] = ctx["delete_url"] = None  # decided: a new declaration is filed instead
-        if declaration.has_post and user.is_county_admin and ctx["history_url"]:
-            ctx["decide_form"] = forms.DeclarationDecisionForm(prefix="decide")
-        return ctx
-
 
 class ConcurrentPostDeclarationEditView(ObjectEditView):
     model = ConcurrentPostDeclaration
@@ -103,12 +100,6 @@ class ViolationListView(ObjectListView):
 class ViolationDetailView(ObjectDetailView):
     queryset = Violation.objects.select_related("cadre", "rule", "decided_by")
     template_name = "conduct/violation_detail.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        if self.request.user.is_county_admin and ctx["edit_url"]:
-            ctx["decide_form"] = forms.ViolationDecisionForm(prefix="decide")
-        return ctx
 
 
 class ViolationEditView(ObjectEditView):
@@ -132,44 +123,32 @@ class LeaveRequestDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         leave, user = self.object, self.request.user
-        acts_for_cadre = services.acts_for_cadre(user, leave)
-        Status = LeaveRequest.Status
-        if leave.status != Status.DRAFT:
-            ctx["edit_url"] = ctx["delete_url"] = None  # never edited once submitted
-        steps = {}
-        if acts_for_cadre and leave.status == Status.DRAFT:
-            steps["submit"] = None
-        if services.may_approve(user, leave):
-            steps["approve"] = forms.NoteStepForm(prefix="approve")
-            steps["reject"] = forms.RejectStepForm(prefix="reject")
-        if acts_for_cadre and leave.status in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED) and not leave.returned_on:
-            steps["cancel"] = forms.CancelStepForm(prefix="cancel")
-        if acts_for_cadre and leave.status == Status.APPROVED and not leave.returned_on:
-            steps["return"] = forms.ReturnStepForm(prefix="return")
-            steps["amend"] = f"{reverse('conduct:leaverequest_add')}?amends={leave.pk}&cadre={leave.cadre_id}&kind={leave.kind}"
-        ctx["steps"] = steps
         ctx["amendments"] = leave.amendments.visible_to(user).select_related("cadre")
         if leave.kind == LeaveKind.ANNUAL:
             ctx["balance"] = services.annual_balance(leave.cadre, leave.starts_on.year)
             ctx["ledger"] = leave.ledger_entries.order_by("entry_on", "id")
         return ctx
 
+    def step_link(self, step, leave):
+        """Amending opens a new request that refers to this one."""
+        return f"{reverse('conduct:leaverequest_add')}?amends={leave.pk}&cadre={leave.cadre_id}&kind={leave.kind}"
+
 
 class LeaveRequestEditView(ObjectEditView):
+    """Save a draft, or (the form's "save and submit" button) save and submit it as one action."""
+
     model = LeaveRequest
     form_class = forms.LeaveRequestForm
     template_name = "conduct/leaverequest_edit.html"
 
     def service(self, user, leave):
-        saved = services.save_leave(user, leave)
         if "_submit" in self.request.POST:
-            saved = services.submit_leave(user, saved)
-        return saved
+            return services.save_and_submit_leave(user, leave)
+        return services.save_leave(user, leave)
 
 
 class LeaveRequestDeleteView(ObjectDeleteView):
     model = LeaveRequest
-    service = staticmethod(services.delete_leave)
 
 
 class LeaveLedgerEntryListView(ObjectListView):
@@ -211,14 +190,6 @@ class OutingReportListView(ObjectListView):
 class OutingReportDetailView(ObjectDetailView):
     queryset = OutingReport.objects.select_related("cadre")
     template_name = "conduct/outingreport_detail.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        if self.object.returned_at is None and ctx["edit_url"]:
-            ctx["return_form"] = forms.OutingReturnStepForm(prefix="return")
-        elif self.object.returned_at is not None:
-            ctx["edit_url"] = None
-        return ctx
 
 
 class OutingReportEditView(ObjectEditView):
@@ -281,83 +252,50 @@ class AwayTodayView(ScopedMixin, TemplateView):
         return ctx
 
 
-# --- workflow steps ----------------------------------------------------------------------------
-
-class StepView(BaseStepView):
-    """A workflow step as on the work pages (`tasks.views.StepView`); here a user who may not take
-    the step (e.g. not the approver) is told so on the record's page, like a broken rule."""
-
-    def perform(self, user, obj, data):
-        try:
-            self.act(user, obj, data)
-        except PermissionDenied as exc:
-            raise ValidationError(str(exc)) from exc
-
-    def act(self, user, obj, data):
-        raise NotImplementedError
-
+# --- workflow steps (which may be taken, and by whom: workflow.py) ------------------------------
 
 class LeaveSubmitStep(StepView):
-    model = LeaveRequest
+    model, step, service = LeaveRequest, "submit", staticmethod(services.submit_leave)
     success_message = gettext_lazy("The request has been submitted to the approver.")
-
-    def act(self, user, leave, data):
-        services.submit_leave(user, leave)
 
 
 class LeaveApproveStep(StepView):
-    model, form_class, prefix = LeaveRequest, forms.NoteStepForm, "approve"
+    model, step, form_class, prefix = LeaveRequest, "approve", forms.NoteStepForm, "approve"
+    service = staticmethod(services.approve_leave)
     success_message = gettext_lazy("The leave has been approved.")
-
-    def act(self, user, leave, data):
-        services.approve_leave(user, leave, note=data["note"])
 
 
 class LeaveRejectStep(StepView):
-    model, form_class, prefix = LeaveRequest, forms.RejectStepForm, "reject"
+    model, step, form_class, prefix = LeaveRequest, "reject", forms.RejectStepForm, "reject"
+    service = staticmethod(services.reject_leave)
     success_message = gettext_lazy("The leave has been rejected.")
-
-    def act(self, user, leave, data):
-        services.reject_leave(user, leave, note=data["note"])
 
 
 class LeaveCancelStep(StepView):
-    model, form_class, prefix = LeaveRequest, forms.CancelStepForm, "cancel"
+    model, step, form_class, prefix = LeaveRequest, "cancel", forms.CancelStepForm, "cancel"
+    service = staticmethod(services.cancel_leave)
     success_message = gettext_lazy("The request has been cancelled.")
-
-    def act(self, user, leave, data):
-        services.cancel_leave(user, leave, reason=data["reason"])
 
 
 class LeaveReturnStep(StepView):
-    model, form_class, prefix = LeaveRequest, forms.ReturnStepForm, "return"
+    model, step, form_class, prefix = LeaveRequest, "return", forms.ReturnStepForm, "return"
+    service = staticmethod(services.return_from_leave)
     success_message = gettext_lazy("The return from leave has been recorded.")
-
-    def act(self, user, leave, data):
-        services.return_from_leave(user, leave, returned_on=data["returned_on"])
 
 
 class OutingReturnStep(StepView):
-    model, form_class, prefix = OutingReport, forms.OutingReturnStepForm, "return"
+    model, step, form_class, prefix = OutingReport, "return", forms.OutingReturnStepForm, "return"
+    service = staticmethod(services.record_outing_return)
     success_message = gettext_lazy("The return has been recorded.")
-
-    def act(self, user, report, data):
-        services.record_outing_return(user, report, returned_at=data["returned_at"])
 
 
 class ViolationDecideStep(StepView):
-    model, form_class, prefix = Violation, forms.ViolationDecisionForm, "decide"
+    model, step, form_class, prefix = Violation, "decide", forms.ViolationDecisionForm, "decide"
+    service = staticmethod(services.decide_violation)
     success_message = gettext_lazy("The decision has been recorded.")
-
-    def act(self, user, violation, data):
-        services.decide_violation(user, violation, status=data["status"], decision=data["decision"],
-                                  decision_body=data["decision_body"], decided_on=data["decided_on"])
 
 
 class DeclarationDecideStep(StepView):
-    model, form_class, prefix = ConcurrentPostDeclaration, forms.DeclarationDecisionForm, "decide"
+    model, step, form_class, prefix = ConcurrentPostDeclaration, "decide", forms.DeclarationDecisionForm, "decide"
+    service = staticmethod(services.decide_declaration)
     success_message = gettext_lazy("The decision has been recorded.")
-
-    def act(self, user, declaration, data):
-        services.decide_declaration(user, declaration, decision=data["decision"], resign_by=data["resign_by"],
-                                    note=data["note"])

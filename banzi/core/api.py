@@ -2,26 +2,53 @@
 services as the UI, and a serializer whose related fields offer only what the user may see."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
-from . import services
+from . import services, workflow
 from .scoping import can_write_model
+
+# The generic steps of a lifecycle that the viewset's own write actions are.
+_GENERIC_STEPS = {"update": "edit", "partial_update": "edit", "destroy": "delete"}
 
 
 class CanWriteModel(permissions.BasePermission):
     """Reading is open to every signed-in user (within their scope); changing needs a role that may
     write the model at all, so the auditor and cadres get 403 before their input is even read.
 
+    A workflow step (an action declared with `step="…"`) is the model's lifecycle's to decide: the
+    user must be among those its table names for that step on that record (a cadre takes the
+    steps of their own item, the approver decides a request), whatever their role may otherwise
+    change. Edits and deletions of a record whose lifecycle names who may edit or delete it follow
+    the table too.
+
     Which records may be changed is still decided by the queryset (404 outside the scope) and by
-    the service (403 when a change would leave the scope)."""
+    the service (403 when a change would leave the scope, 400 when the state does not allow it)."""
 
     message = _("Your role may only read these records.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
+        if view.step is not None and _lifecycle_step(view, view.step):
+            return True
         return can_write_model(request.user, view.get_queryset_model())
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        name = view.step or _GENERIC_STEPS.get(view.action)
+        lifecycle = _lifecycle_step(view, name)
+        if lifecycle is not None and not lifecycle.permits(request.user, obj, name):
+            raise exceptions.PermissionDenied(lifecycle.denial(obj, name))
+        return True
+
+
+def _lifecycle_step(view, name):
+    """The model's lifecycle when it declares the step, else None."""
+    lifecycle = workflow.for_model(view.get_queryset_model())
+    return lifecycle if lifecycle is not None and name in lifecycle else None
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -30,12 +57,23 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     Set `queryset` (with the select_related the serializer needs, so that a page of 50 rows costs
     as many queries as a page of 5), `serializer_class` and `filterset_class` (the FilterSet the
     UI list uses). `save_service` and `delete_service` default to core.services and take
-    (user, instance); they run the model's `clean()` and record the API user in the history.
+    (user, instance); every write runs its one service in its own durable transaction.
+
+    The save service gets the record with the validated input that is stored on it (its own
+    fields), and every other input as keyword arguments: many-to-many values (`members=`,
+    `topics=`) and input fields that are not on the record at all (a meeting's `members_due`, a
+    review's rectification `deadline`), exactly as the page's edit view hands them over. The
+    service validates, fills in what it derives (an assignment time of now, a computed date) and
+    saves; nothing is checked twice here.
+
+    A workflow step is an action declared with `step="<name of the step in the lifecycle>"`
+    (`@action(detail=True, methods=["post"], step="deploy")`) that returns `self.run_step(…)`.
     """
 
     permission_classes = [permissions.IsAuthenticated, CanWriteModel]
     save_service = staticmethod(services.save_object)
     delete_service = staticmethod(services.delete_object)
+    step = None  # set on a step's action by @action(step=…)
 
     def get_queryset_model(self):
         return self.queryset.model
@@ -44,16 +82,17 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return super().get_queryset().visible_to(self.request.user)
 
     def save_instance(self, serializer, instance):
-        """Copy the validated input onto the instance and hand it to the save service.
-
-        The model is cleaned first, as a ModelForm does in the UI, so that values `clean()` derives
-        (an organization's township, a normalized ID number) are in place when the service checks
-        the user's scope; the service validates again inside its transaction.
-        """
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        instance.full_clean()
-        serializer.instance = self.save_service(self.request.user, instance) or instance
+        """Hand the validated input to the save service: the record's own fields set on it, the rest
+        (many-to-many values, input that is not stored on the record) as keyword arguments."""
+        stored = {f.name for f in type(instance)._meta.concrete_fields}
+        extra = {}
+        for name, value in serializer.validated_data.items():
+            if name in stored:
+                setattr(instance, name, value)
+            else:
+                extra[name] = value
+        saved = services.run(self.save_service, self.request.user, instance, **extra)
+        serializer.instance = saved or instance
 
     def perform_create(self, serializer):
         self.save_instance(serializer, serializer.Meta.model())
@@ -62,7 +101,25 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         self.save_instance(serializer, serializer.instance)
 
     def perform_destroy(self, instance):
-        self.delete_service(self.request.user, instance)
+        services.run(self.delete_service, self.request.user, instance)
+
+    def run_step(self, request, service, input_serializer=None, *, result_serializer=None, status=200):
+        """Run a workflow step on the record: validate the step's input, run its service
+        (`service(user, record, **input)`) in one durable transaction, and answer with the record
+        as it now stands, or with what the step made (`result_serializer`, e.g. a new report)."""
+        obj = self.get_object()
+        params = {}
+        if input_serializer is not None:
+            data = input_serializer(data=request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            params = data.validated_data
+        result = services.run(service, request.user, obj, **params)
+        if result_serializer is not None:
+            many = isinstance(result, list)
+            body = result_serializer(result, many=many, context=self.get_serializer_context()).data
+        else:
+            body = self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
+        return Response(body, status=status)
 
 
 class BaseSerializer(serializers.ModelSerializer):

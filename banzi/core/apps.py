@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from . import (
             api_routes,
             audit,  # noqa: F401  (connects the audit signal handlers)
@@ -16,6 +18,7 @@ class CoreConfig(AppConfig):
         from .roles import Role
 
         api_routes.register("core", "banzi.core.core_api_urls")
+        autodiscover_modules("workflow")  # each app's lifecycle tables (core.workflow)
 
         navigation.register(
             "audit", _("Audit"), 90, navigation.MenuItem(_("Audit trail"), "core:auditevent_list", {Role.AUDITOR})

@@ -4,9 +4,14 @@ A notification is identified by (user, key): sending the same key to the same us
 nothing, so a reminder job may run as often as it likes, on as many servers as it likes, and each
 person hears about each deadline once. Keys name what the reminder is about, e.g.
 "tasks.task:42:deadline:2026-12-01:near".
-"""
-from dataclasses import dataclass
 
+A service that notifies as part of a user's action (a leave request submitted, a swap approved)
+uses `notify_on_commit` / `notify_many_on_commit`: the notification is stored once the action's
+transaction commits, so an action that is refused and rolled back tells nobody.
+"""
+from dataclasses import dataclass, replace
+
+from django.db import transaction
 from django.db.models import Q
 
 from banzi.core import clock
@@ -70,6 +75,18 @@ def notify_many(messages, batch_size=500):
         Notification.objects.bulk_create(fresh, ignore_conflicts=True)
         new += len(fresh)
     return new
+
+
+def notify_on_commit(user, key, title, url="", body="", level="info"):
+    """`notify` once the current transaction commits (at once outside a transaction)."""
+    title, body = str(title), str(body)  # in the language of the request that sends it
+    transaction.on_commit(lambda: notify(user, key, title, url, body, level))
+
+
+def notify_many_on_commit(messages):
+    """`notify_many` once the current transaction commits (at once outside a transaction)."""
+    messages = [replace(m, title=str(m.title), body=str(m.body)) for m in messages]
+    transaction.on_commit(lambda: notify_many(messages))
 
 
 def unread_count(user):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from . import rules
+from . import rules, services
 from .models import Rule
 from .rule_services import TEXT_MAX_LENGTH, can_edit_rules, save_rule
 
@@ -135,7 +135,7 @@ class RuleEditView(RuleMixin, FormView):
 
     def form_valid(self, form):
         try:
-            save_rule(self.request.user, self.key, form.rule_values(), note=form.cleaned_data["note"])
+            services.run(save_rule, self.request.user, self.key, form.rule_values(), note=form.cleaned_data["note"])
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)

@@ -1,6 +1,10 @@
-"""Generic views: every model's list, detail, edit, delete and history pages are a few lines over
-these. Each view starts from `Model.objects.visible_to(user)`, so scope is decided in one place; an
-object outside the scope is a 404. Writes go through a service (core.services by default)."""
+"""Generic views: every model's list, detail, edit, delete and history pages, and the small POST
+views of workflow steps, are a few lines over these. Each view starts from
+`Model.objects.visible_to(user)`, so scope is decided in one place; an object outside the scope is a
+404. Each write is one service (core.services by default), run in its own durable transaction
+(`services.run`). A model's lifecycle (`core.workflow`) decides which steps a detail page offers and
+whether the record may still be edited or deleted, and by whom."""
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -8,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -17,7 +22,7 @@ from django_tables2.export import ExportMixin
 
 from banzi.core import clock
 
-from . import services
+from . import services, workflow
 from .audit import field_changes, record_event, shown_changes
 from .models import AuditEvent
 from .scoping import can_write_model
@@ -98,8 +103,26 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return ctx
 
 
+@dataclass(frozen=True)
+class StepButton:
+    """A workflow step as a detail page offers it: a button that posts `form` (or nothing) to `url`,
+    or, for a step that opens a page, a link."""
+
+    name: str
+    label: str
+    style: str
+    url: str
+    form: object = None
+    link: bool = False
+
+    @property
+    def multipart(self):
+        return self.form is not None and self.form.is_multipart()
+
+
 class ObjectDetailView(ScopedMixin, DetailView):
-    """A record's fields, with links to edit, delete and its history."""
+    """A record's fields, with links to edit, delete and its history, and the workflow steps the user
+    may take now (`steps`: by name, in the lifecycle's order)."""
 
     template_name = "core/object_detail.html"
     fields = None  # names to show; default: every concrete, editable field
@@ -127,13 +150,38 @@ class ObjectDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         obj = self.object
-        editable = type(obj)._default_manager.editable_by(self.request.user).filter(pk=obj.pk).exists()
+        user = self.request.user
+        editable = workflow.is_editable(user, obj)
         ctx["field_rows"] = self.field_rows(obj)
-        ctx["edit_url"] = obj.get_url("edit") if editable else None
-        ctx["delete_url"] = obj.get_url("delete") if editable else None
+        ctx["edit_url"] = obj.get_url("edit") if editable and workflow.allows(user, obj, "edit") else None
+        ctx["delete_url"] = obj.get_url("delete") if editable and workflow.allows(user, obj, "delete") else None
         ctx["history_url"] = obj.get_url("history")
         ctx["list_url"] = url_or_none(type(obj).url_name("list"))
+        ctx["steps"] = {step.name: step for step in self.workflow_steps(obj)}
         return ctx
+
+    def workflow_steps(self, obj):
+        """The steps of the record's lifecycle this user may take now, each with its step view's
+        empty form (found through the step's URL, `<app>:<model>_<step>`)."""
+        lifecycle = workflow.for_model(type(obj))
+        if lifecycle is None:
+            return []
+        user, buttons = self.request.user, []
+        for step in lifecycle.available(user, obj):
+            if step.name in ("edit", "delete"):
+                continue
+            if step.link:
+                url, form = self.step_link(step, obj), None
+            else:
+                url = obj.get_url(step.name)
+                form = resolve(url).func.view_class().get_form(user, obj) if url else None
+            if url:
+                buttons.append(StepButton(step.name, step.label, step.style, url, form, step.link))
+        return buttons
+
+    def step_link(self, step, obj):
+        """The page a link step opens (e.g. a new request that amends this one)."""
+        return None
 
 
 class ObjectEditView(ScopedMixin, FormView):
@@ -155,7 +203,9 @@ class ObjectEditView(ScopedMixin, FormView):
         if "pk" not in self.kwargs:
             return None
         obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not type(obj)._default_manager.editable_by(self.request.user).filter(pk=obj.pk).exists():
+        # Whoever the lifecycle does not name may not open the form; a state that no longer allows an
+        # edit is the service's to explain, on the form.
+        if not workflow.is_editable(self.request.user, obj) or not workflow.permits(self.request.user, obj, "edit"):
             raise PermissionDenied
         return obj
 
@@ -173,10 +223,16 @@ class ObjectEditView(ScopedMixin, FormView):
                 initial[key] = value
         return initial
 
+    def service_kwargs(self, form):
+        """What the service takes besides the record: by default the form's many-to-many values
+        (a visit's participants, an inspection's team), which it sets in the same transaction."""
+        names = {f.name for f in self.get_model()._meta.many_to_many}
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
     def form_valid(self, form):
         instance = form.save(commit=False)
         try:
-            saved = self.service(self.request.user, instance)
+            saved = services.run(self.service, self.request.user, instance, **self.service_kwargs(form))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
@@ -184,8 +240,6 @@ class ObjectEditView(ScopedMixin, FormView):
             else:
                 form.add_error(None, exc)
             return self.form_invalid(form)
-        if hasattr(form, "save_m2m"):
-            form.save_m2m()
         self.saved = saved or instance
         messages.success(self.request, _("Saved “%(obj)s”.") % {"obj": self.saved})
         return HttpResponseRedirect(self.get_success_url())
@@ -208,7 +262,7 @@ class ObjectDeleteView(ScopedMixin, TemplateView):
 
     def get_object(self):
         obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not type(obj)._default_manager.editable_by(self.request.user).filter(pk=obj.pk).exists():
+        if not workflow.is_editable(self.request.user, obj) or not workflow.permits(self.request.user, obj, "delete"):
             raise PermissionDenied
         return obj
 
@@ -221,7 +275,7 @@ class ObjectDeleteView(ScopedMixin, TemplateView):
         obj = self.get_object()
         label = str(obj)
         try:
-            self.service(request.user, obj)
+            services.run(self.service, request.user, obj)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -248,3 +302,78 @@ class ObjectHistoryView(ScopedMixin, DetailView):
         ctx["truncated"] = len(records) > self.paginate_by
         return ctx
 
+
+
+class StepView(ScopedMixin, View):
+    """POST one workflow step on a record the user can see (404 otherwise): validate the step's
+    small form, run its service (`service(user, record, **form data)`, or `perform`) in one durable
+    transaction, and go back to the record with a message.
+
+    A rule the step breaks, or a state that does not allow it, comes back as the service's message;
+    so does a lifecycle that does not name this user (e.g. not the approver), when their role may
+    change such records at all. A role that may change none of them gets 403.
+
+    `step` names the step in the model's lifecycle; the detail page builds the step's empty form
+    through `get_form`, so the form, its prefix and its arguments are declared here once."""
+
+    model = None
+    step = None
+    form_class = None
+    prefix = None
+    service = None
+    anchor = ""
+    success_message = ""  # may name the record as %(obj)s
+
+    def form_kwargs(self, user, obj):
+        """Arguments of the step's form besides its data (e.g. the record, the user)."""
+        return {"prefix": self.prefix}
+
+    def initial(self, obj):
+        return None
+
+    def get_form(self, user, obj, data=None, files=None):
+        """The step's form: bound to the posted data, or empty (with its initial values) for the page."""
+        if self.form_class is None:
+            return None
+        kwargs = self.form_kwargs(user, obj)
+        if data is None:
+            return self.form_class(initial=self.initial(obj), **kwargs)
+        return self.form_class(data, files, **kwargs)
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        lifecycle = workflow.for_model(self.get_model())
+        if lifecycle is not None and self.step in lifecycle and not lifecycle.permits(request.user, obj, self.step):
+            return self.deny(request, obj, lifecycle.denial(obj, self.step))
+        form = self.get_form(request.user, obj, request.POST, request.FILES)
+        if form is not None and not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return self.back(obj)
+        try:
+            services.run(self.perform, request.user, obj, form.cleaned_data if form is not None else {})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.back(obj)
+        except PermissionDenied as exc:
+            return self.deny(request, obj, str(exc) or _("You may not take this step."))
+        message = str(self.success_message)
+        messages.success(request, message % {"obj": obj} if "%(obj)s" in message else message)
+        return self.back(obj)
+
+    def deny(self, request, obj, message):
+        """A user whose role may change such records is told why not on the record's page; a role that
+        may change none of them (the auditor; a cadre on the committee's steps) gets 403."""
+        if not can_write_model(request.user, self.get_model()):
+            raise PermissionDenied(message)
+        messages.error(request, message)
+        return self.back(obj)
+
+    def back(self, obj):
+        return HttpResponseRedirect(obj.get_absolute_url() + (f"#{self.anchor}" if self.anchor else ""))
+
+    def perform(self, user, obj, data):
+        return self.service(user, obj, **data)

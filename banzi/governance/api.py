@@ -11,6 +11,7 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from banzi.core import services as core_services
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
 from banzi.org.models import Cadre, Organization
 from banzi.tasks.api import ProblemSerializer
@@ -107,6 +108,8 @@ class MeetingViewSet(ScopedModelViewSet):
     serializer_class = MeetingSerializer
     filterset_class = filters.MeetingFilterSet
     ordering_fields = ["held_on", "created_at"]
+    save_service = staticmethod(services.save_meeting)
+    delete_service = staticmethod(services.delete_meeting)
 
     def get_queryset(self):
         from banzi.talks.models import Talk
@@ -114,16 +117,6 @@ class MeetingViewSet(ScopedModelViewSet):
         # Only the talks the user may see, and of them only who, with whom, when and which kind.
         talks = Talk.objects.visible_to(self.request.user).select_related("talker", "talkee")
         return super().get_queryset().prefetch_related(Prefetch("talks", queryset=talks))
-
-    def save_instance(self, serializer, instance):
-        data = dict(serializer.validated_data)
-        members_due = data.pop("members_due", None)
-        for attr, value in data.items():
-            setattr(instance, attr, value)
-        serializer.instance = services.save_meeting(self.request.user, instance, members_due=members_due)
-
-    def perform_destroy(self, instance):
-        services.delete_meeting(self.request.user, instance)
 
     def _respond(self, meeting, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data, status=code)
@@ -139,15 +132,15 @@ class MeetingViewSet(ScopedModelViewSet):
         data = params.validated_data
         absent_ids = {int(k): v for k, v in (data.get("absent") or {}).items()}
         cadres = _cadre_map(request.user, [*data["present"], *absent_ids, *data.get("leaders", [])])
-        services.record_attendance(
-            request.user, meeting, present=[cadres[i] for i in data["present"]],
+        core_services.run(
+            services.record_attendance, request.user, meeting, present=[cadres[i] for i in data["present"]],
             absent={cadres[i]: reason for i, reason in absent_ids.items()},
             leaders=[cadres[i] for i in data.get("leaders", [])], other_present=data.get("other_present"))
         return self._respond(meeting)
 
     @extend_schema(operation_id="governance_meetings_criticism", request=LifeMeetingCriticismInputSerializer,
                    responses={200: MeetingSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="criticism")
     def criticism(self, request, pk=None):
         """Democratic life meeting: a member's self-criticism points and the criticism received."""
         meeting = self.get_object()
@@ -155,13 +148,13 @@ class MeetingViewSet(ScopedModelViewSet):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         cadre = _cadre_map(request.user, [data["cadre"]])[data["cadre"]]
-        services.record_criticism(request.user, meeting, cadre, self_criticism=data["self_criticism"],
-                                  criticism_received=data["criticism_received"])
+        core_services.run(services.record_criticism, request.user, meeting, cadre,
+                          self_criticism=data["self_criticism"], criticism_received=data["criticism_received"])
         return self._respond(meeting)
 
     @extend_schema(operation_id="governance_meetings_rectifications", request=LifeMeetingRectificationInputSerializer,
                    responses={201: ProblemSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="rectification")
     def rectifications(self, request, pk=None):
         """Democratic life meeting: a rectification measure, put on the problem list."""
         meeting = self.get_object()
@@ -169,9 +162,9 @@ class MeetingViewSet(ScopedModelViewSet):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         responsible = _cadre_map(request.user, [data["responsible"]])[data["responsible"]]
-        problem = services.add_rectification(request.user, meeting, description=data["description"],
-                                             responsible=responsible, deadline=data["deadline"],
-                                             measures=data["measures"])
+        problem = core_services.run(services.add_rectification, request.user, meeting,
+                                    description=data["description"], responsible=responsible,
+                                    deadline=data["deadline"], measures=data["measures"])
         return Response(ProblemSerializer(problem, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
@@ -220,11 +213,10 @@ class AgendaItemViewSet(ScopedModelViewSet):
     filterset_class = filters.AgendaItemFilterSet
     ordering_fields = ["sort_order", "created_at"]
     save_service = staticmethod(services.save_agenda_item)
-    delete_service = staticmethod(services.delete_agenda_item)
 
     @extend_schema(operation_id="governance_agenda_items_decision", request=ItemDecisionInputSerializer,
                    responses={200: AgendaItemSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="decision")
     def decision(self, request, pk=None):
         """Record the decision: each present member's opinion in speaking order, the votes (counted
         from the opinions when left out) and the outcome; refused when a rule is broken."""
@@ -233,8 +225,8 @@ class AgendaItemViewSet(ScopedModelViewSet):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         cadres = _cadre_map(request.user, [o["cadre"] for o in data["opinions"]])
-        services.record_decision(
-            request.user, item, opinions=[(cadres[o["cadre"]], o["stance"], o["note"]) for o in data["opinions"]],
+        core_services.run(
+            services.record_decision, request.user, item, opinions=[(cadres[o["cadre"]], o["stance"], o["note"]) for o in data["opinions"]],
             outcome=data["outcome"], votes_for=data["votes_for"], votes_against=data["votes_against"],
             votes_abstain=data["votes_abstain"], decision=data["decision"])
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock, rules, services
+from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Organization, TeamMembership
 from banzi.tasks import services as task_services
 from banzi.tasks.models import Problem
@@ -26,6 +27,7 @@ from .models import (
     Opinion,
     Threshold,
 )
+from .workflow import AGENDA_ITEMS, MEETINGS
 
 DECISION_RULE = "governance.decisions"
 rules.register(
@@ -73,18 +75,6 @@ def threshold_label(threshold):
     return Threshold(threshold).label if threshold else ""
 
 
-def _require_in_scope(user, obj, field, message):
-    if obj is not None and not type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists():
-        raise ValidationError({field: message})
-
-
-def _lock(instance):
-    """Lock the record's row for the transaction and re-read it (two people deciding at once)."""
-    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
-    instance.refresh_from_db()
-    return instance
-
-
 def _saved(user, obj, reason=""):
     obj._history_user = user
     if reason:
@@ -128,12 +118,12 @@ def save_meeting(user, meeting, members_due=None):
     due are cadres the user manages. For the team's meetings the members due default to the
     township's team members on that day. The chair is one of the members due."""
     services.ensure_can_write(user, meeting)
-    _require_in_scope(user, meeting.organization, "organization", _("Choose an organization you manage."))
+    check_visible(user, meeting.organization, "organization", _("Choose an organization you manage."))
     if meeting.held_on and meeting.held_on > clock.today():
         raise ValidationError({"held_on": _("A meeting is recorded once it has been held; the date is in the future.")})
     _check_kind_fits_organization(meeting)
     for field in ("chair", "recorder", "lecturer"):
-        _require_in_scope(user, getattr(meeting, field), field, _("Choose a cadre of an organization you manage."))
+        check_visible(user, getattr(meeting, field), field, _("Choose a cadre of an organization you manage."))
     if meeting.kind in TEAM_KINDS and not meeting.chair_id:
         raise ValidationError({"chair": _("Choose the chair: the team head or whoever chaired in their place.")})
     creating = meeting.pk is None
@@ -146,7 +136,7 @@ def save_meeting(user, meeting, members_due=None):
     if members_due is not None:
         members_due = list(dict.fromkeys(members_due))
         for cadre in members_due:
-            _require_in_scope(user, cadre, "members_due", _("Choose cadres of organizations you manage."))
+            check_visible(user, cadre, "members_due", _("Choose cadres of organizations you manage."))
         if meeting.chair_id and meeting.chair_id not in {c.pk for c in members_due} and (
                 members_due or meeting.kind in TEAM_KINDS):
             raise ValidationError({"chair": _("The chair is one of the members due to attend.")})
@@ -206,7 +196,7 @@ def record_attendance(user, meeting, *, present, absent, leaders=(), other_prese
     level above may attend a lower-level branch's meeting. `present` is a list of cadres, `absent`
     maps cadres to reasons, `leaders` lists attending leaders (all present)."""
     services.ensure_can_write(user, meeting)
-    meeting = _lock(meeting)
+    meeting = lock(meeting)
     rows = {a.cadre_id: a for a in meeting.attendances.select_related("cadre")}
     due = {cid: a for cid, a in rows.items() if a.role == Attendance.Role.MEMBER}
     present_ids = [c.pk for c in present]
@@ -244,7 +234,7 @@ def record_attendance(user, meeting, *, present, absent, leaders=(), other_prese
             if cadre.pk in due:
                 raise ValidationError({"leaders": _("%(cadre)s is a member due; mark them present instead.") % {
                     "cadre": cadre}})
-            _require_in_scope(user, cadre, "leaders", _("Choose cadres of organizations you manage."))
+            check_visible(user, cadre, "leaders", _("Choose cadres of organizations you manage."))
     if other_present is not None:
         if other_present > meeting.other_members_due:
             raise ValidationError({"other_present": _(
@@ -294,14 +284,14 @@ def save_agenda_item(user, item):
     committee meeting; an item that reconsiders another refers to an earlier decided item of the
     same township."""
     services.ensure_can_write(user, item)
-    _require_in_scope(user, item.meeting, "meeting", _("Choose a meeting you manage."))
-    _require_in_scope(user, item.proposer, "proposer", _("Choose a cadre of an organization you manage."))
-    if item.pk and AgendaItem.objects.filter(pk=item.pk).exclude(outcome=AgendaItem.Outcome.PENDING).exists():
-        raise ValidationError(_("A decided item is not changed; add a new item that reconsiders it."))
+    check_visible(user, item.meeting, "meeting", _("Choose a meeting you manage."))
+    check_visible(user, item.proposer, "proposer", _("Choose a cadre of an organization you manage."))
+    if item.pk:
+        AGENDA_ITEMS.check(user, AgendaItem.objects.get(pk=item.pk), "edit")
     _check_major_at_committee(item, rules.get(DECISION_RULE))
     if item.reconsiders_id:
         earlier = item.reconsiders
-        _require_in_scope(user, earlier, "reconsiders", _("Choose an item you manage."))
+        check_visible(user, earlier, "reconsiders", _("Choose an item you manage."))
         if not earlier.is_decided:
             raise ValidationError({"reconsiders": _("Only a decided item can be reconsidered.")})
         if earlier.pk == item.pk or earlier.meeting.held_on > item.meeting.held_on:
@@ -312,16 +302,6 @@ def save_agenda_item(user, item):
 
 
 create_agenda_item = update_agenda_item = save_agenda_item
-
-
-@transaction.atomic
-def delete_agenda_item(user, item):
-    """Delete an item that is not yet decided."""
-    services.ensure_can_write(user, item)
-    if item.is_decided:
-        raise ValidationError(_("“%(title)s” is decided and part of the record; it cannot be deleted.") % {
-            "title": item.title})
-    return services.delete_object(user, item)
 
 
 def _check_quorum(item, values, due, present):
@@ -377,10 +357,8 @@ def record_decision(user, item, *, opinions, outcome, votes_for=None, votes_agai
     speaking last; passing without more than half of the members due voting for. Votes default to
     the count of each stance."""
     services.ensure_can_write(user, item)
-    item = _lock(item)
-    if item.is_decided:
-        raise ValidationError(_("“%(title)s” is already decided; it can be reconsidered only by a new item that "
-                                "refers to it.") % {"title": item.title})
+    item = lock(item)
+    AGENDA_ITEMS.check(user, item, "decision")
     values = rules.get(DECISION_RULE)
     meeting = item.meeting
     rows = list(meeting.attendances.select_related("cadre"))
@@ -413,7 +391,7 @@ def record_decision(user, item, *, opinions, outcome, votes_for=None, votes_agai
     for order, (cadre, stance, note) in enumerate(opinions, start=1):
         _saved(user, Opinion(item=item, cadre=cadre, order=order, stance=stance, note=(note or "").strip()))
     item.votes_for, item.votes_against, item.votes_abstain = votes_for, votes_against, votes_abstain
-    item.outcome = outcome
+    AGENDA_ITEMS.advance(item, "decision", to=outcome)
     item.decided_on = meeting.held_on
     item.decision = (decision or "").strip()
     return services.save_object(user, item, reason=_("Decision recorded"))
@@ -421,17 +399,12 @@ def record_decision(user, item, *, opinions, outcome, votes_for=None, votes_agai
 
 # --- democratic life meetings ---------------------------------------------------------------------
 
-def _check_life_meeting(meeting):
-    if not meeting.is_life_meeting:
-        raise ValidationError(_("This is recorded for a democratic life meeting only."))
-
-
 @transaction.atomic
 def record_criticism(user, meeting, cadre, *, self_criticism, criticism_received):
     """Record a member's self-criticism points and the criticism they received at a democratic
     life meeting; the member was present."""
     services.ensure_can_write(user, meeting)
-    _check_life_meeting(meeting)
+    MEETINGS.check(user, meeting, "criticism")
     row = meeting.attendances.filter(cadre=cadre, role=Attendance.Role.MEMBER).first()
     if row is None:
         raise ValidationError({"cadre": _("%(cadre)s is not among the members due of this meeting.") % {"cadre": cadre}})
@@ -449,7 +422,7 @@ def add_rectification(user, meeting, *, description, responsible, deadline, meas
     """Turn a rectification measure of a democratic life meeting into a problem on the problem list,
     with a responsible cadre and a deadline, linked to the meeting."""
     services.ensure_can_write(user, meeting)
-    _check_life_meeting(meeting)
+    MEETINGS.check(user, meeting, "rectification")
     if deadline and deadline < meeting.held_on:
         raise ValidationError({"deadline": _("The deadline cannot be before the meeting.")})
     problem = task_services.create_problem(
@@ -466,7 +439,7 @@ def link_talks(user, meeting, talks):
     from banzi.talks.models import Talk
 
     services.ensure_can_write(user, meeting)
-    _check_life_meeting(meeting)
+    MEETINGS.check(user, meeting, "talks")
     talks = list(talks)
     visible = set(Talk.objects.visible_to(user).filter(pk__in=[t.pk for t in talks]).values_list("pk", flat=True))
     for talk in talks:

@@ -16,22 +16,27 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from openpyxl import Workbook
 
+from banzi.core import services as core_services
 from banzi.core.audit import record_event
 from banzi.core.models import AuditEvent
 from banzi.core.uploads import FileDownloadView
-from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    StepView,
+)
+from banzi.core.workflow import is_editable
 from banzi.org.models import Organization
-from banzi.tasks.views import FormAwareEditView, StepView
 
 from . import filters, forms, metrics, services, tables
 from .models import AgendaItem, Attendance, Meeting, OrgLifeRule
+from .workflow import AGENDA_ITEMS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MEMBER = Q(attendances__role=Attendance.Role.MEMBER)
-
-
-def _editable(user, obj):
-    return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
 
 
 # --- meetings ---------------------------------------------------------------------------------------
@@ -68,20 +73,17 @@ class MeetingDetailView(ObjectDetailView):
             # Only who talked with whom, when and which kind: never what was said.
             ctx["talks"] = meeting.talks.visible_to(user).select_related("talker", "talkee").only(
                 "id", "held_on", "kind", "talker__name", "talkee__name")
-            if ctx["edit_url"]:
-                ctx["criticism_form"] = forms.CriticismForm(meeting=meeting, prefix="criticism")
-                ctx["rectification_form"] = forms.RectificationForm(meeting=meeting, user=user, prefix="rect")
-                ctx["talks_form"] = forms.TalksForm(meeting=meeting, user=user, prefix="talks")
         return ctx
 
 
-class MeetingEditView(FormAwareEditView):
+class MeetingEditView(ObjectEditView):
     model = Meeting
     form_class = forms.MeetingForm
     template_name = "governance/meeting_edit.html"
+    service = staticmethod(services.save_meeting)
 
-    def form_service(self, user, meeting, form):
-        return services.save_meeting(user, meeting, members_due=form.members_due_value())
+    def service_kwargs(self, form):
+        return {**super().service_kwargs(form), "members_due": form.members_due_value()}
 
 
 class MeetingDeleteView(ObjectDeleteView):
@@ -104,7 +106,7 @@ class AttendanceView(ScopedMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.meeting = get_object_or_404(self.get_queryset().select_related("organization"), pk=kwargs["pk"])
-        if not _editable(request.user, self.meeting):
+        if not is_editable(request.user, self.meeting):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -113,7 +115,8 @@ class AttendanceView(ScopedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.record_attendance(self.request.user, self.meeting, **form.service_arguments())
+            core_services.run(services.record_attendance, self.request.user, self.meeting,
+                              **form.service_arguments())
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -126,44 +129,33 @@ class AttendanceView(ScopedMixin, FormView):
 
 
 class CriticismStep(StepView):
-    model = Meeting
-    prefix = "criticism"
+    model, step, form_class, prefix = Meeting, "criticism", forms.CriticismForm, "criticism"
+    service = staticmethod(services.record_criticism)
     anchor = "criticism"
     success_message = gettext_lazy("The member's self-criticism has been recorded.")
 
-    def get_form(self, request, obj):
-        return forms.CriticismForm(request.POST, meeting=obj, prefix=self.prefix)
-
-    def perform(self, user, meeting, data):
-        services.record_criticism(user, meeting, data["cadre"], self_criticism=data["self_criticism"],
-                                  criticism_received=data["criticism_received"])
+    def form_kwargs(self, user, meeting):
+        return {"meeting": meeting, "prefix": self.prefix}
 
 
 class RectificationStep(StepView):
-    model = Meeting
-    prefix = "rect"
+    model, step, form_class, prefix = Meeting, "rectification", forms.RectificationForm, "rect"
+    service = staticmethod(services.add_rectification)
     anchor = "rectifications"
     success_message = gettext_lazy("The rectification measure is on the problem list.")
 
-    def get_form(self, request, obj):
-        return forms.RectificationForm(request.POST, meeting=obj, user=request.user, prefix=self.prefix)
-
-    def perform(self, user, meeting, data):
-        services.add_rectification(user, meeting, description=data["description"], responsible=data["responsible"],
-                                   deadline=data["deadline"], measures=data["measures"])
+    def form_kwargs(self, user, meeting):
+        return {"meeting": meeting, "user": user, "prefix": self.prefix}
 
 
 class TalksStep(StepView):
-    model = Meeting
-    prefix = "talks"
+    model, step, form_class, prefix = Meeting, "talks", forms.TalksForm, "talks"
+    service = staticmethod(services.link_talks)
     anchor = "talks"
     success_message = gettext_lazy("The talks held beforehand have been linked.")
 
-    def get_form(self, request, obj):
-        return forms.TalksForm(request.POST, meeting=obj, user=request.user, prefix=self.prefix)
-
-    def perform(self, user, meeting, data):
-        services.link_talks(user, meeting, data["talks"])
+    def form_kwargs(self, user, meeting):
+        return {"meeting": meeting, "user": user, "prefix": self.prefix}
 
 
 # --- agenda items and decisions ---------------------------------------------------------------------
@@ -185,14 +177,12 @@ class AgendaItemDetailView(ObjectDetailView):
         item = self.object
         ctx["opinions"] = item.opinions.select_related("cadre")
         ctx["reconsiderations"] = item.reconsiderations.visible_to(self.request.user)
-        if item.is_decided:
-            ctx["edit_url"] = ctx["delete_url"] = None  # a decided item is reconsidered, never edited
-            if _editable(self.request.user, item):
-                ctx["reconsider_url"] = "{}?reconsiders={}&category={}".format(
-                    reverse("governance:agendaitem_add"), item.pk, item.category)
-        elif ctx["edit_url"]:
-            ctx["decision_url"] = reverse("governance:agendaitem_decision", args=[item.pk])
         return ctx
+
+    def step_link(self, step, item):
+        if step.name == "reconsider":  # a new item that refers to this one
+            return "{}?reconsiders={}&category={}".format(reverse("governance:agendaitem_add"), item.pk, item.category)
+        return reverse("governance:agendaitem_decision", args=[item.pk])
 
 
 class AgendaItemEditView(ObjectEditView):
@@ -203,7 +193,6 @@ class AgendaItemEditView(ObjectEditView):
 
 class AgendaItemDeleteView(ObjectDeleteView):
     model = AgendaItem
-    service = staticmethod(services.delete_agenda_item)
 
 
 class DecisionView(ScopedMixin, FormView):
@@ -219,9 +208,9 @@ class DecisionView(ScopedMixin, FormView):
             return self.handle_no_permission()
         self.item = get_object_or_404(self.get_queryset().select_related("meeting__chair", "meeting__organization"),
                                       pk=kwargs["pk"])
-        if not _editable(request.user, self.item):
+        if not is_editable(request.user, self.item) or not AGENDA_ITEMS.permits(request.user, self.item, "decision"):
             raise PermissionDenied
-        if self.item.is_decided:
+        if AGENDA_ITEMS.refusal(self.item, "decision"):
             messages.info(request, _("This item is already decided; reconsider it with a new item."))
             return HttpResponseRedirect(self.item.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
@@ -232,8 +221,8 @@ class DecisionView(ScopedMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.record_decision(
-                self.request.user, self.item, opinions=form.opinions(), outcome=data["outcome"],
+            core_services.run(
+                services.record_decision, self.request.user, self.item, opinions=form.opinions(), outcome=data["outcome"],
                 votes_for=data["votes_for"], votes_against=data["votes_against"], votes_abstain=data["votes_abstain"],
                 decision=data["decision"])
         except ValidationError as exc:

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from banzi.core.api import BaseSerializer, ScopedModelViewSet
 from banzi.core.scoping import can_write_model, instance_in_scope
@@ -138,22 +137,16 @@ class CadreViewSet(ScopedModelViewSet):
     ordering_fields = ["name_pinyin", "birth_date", "promoted_on", "work_started_on"]
 
     @extend_schema(operation_id="org_cadres_archive", request=CadreArchiveSerializer, responses=CadreSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="archive")
     def archive(self, request, pk=None):
         """Archive a cadre who has left: their open memberships end on the archive date."""
-        cadre = self.get_object()
-        params = CadreArchiveSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        services.archive_cadre(request.user, cadre, **params.validated_data)
-        return Response(self.get_serializer(cadre).data)
+        return self.run_step(request, services.archive_cadre, CadreArchiveSerializer)
 
     @extend_schema(operation_id="org_cadres_restore", request=None, responses=CadreSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="restore")
     def restore(self, request, pk=None):
         """Bring an archived cadre back to active."""
-        cadre = self.get_object()
-        services.restore_cadre(request.user, cadre)
-        return Response(self.get_serializer(cadre).data)
+        return self.run_step(request, services.restore_cadre)
 
 
 class PositionViewSet(ScopedModelViewSet):

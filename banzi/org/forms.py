@@ -1,4 +1,7 @@
 """Forms for the registry. Choices are limited to what the user may see."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 from banzi.core.forms import BaseModelForm
 
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
@@ -69,3 +72,9 @@ class TeamMembershipForm(BaseModelForm):
         self.fields["team"].queryset = self.fields["team"].queryset.select_related("township")
         self.fields["cadre"].queryset = self.fields["cadre"].queryset.filter(status=Cadre.Status.ACTIVE)
         self.fields["position"].queryset = Position.objects.filter(is_active=True)
+
+
+class ArchiveStepForm(forms.Form):
+    """Archiving a cadre: the reason, if one is given (their open team memberships end today)."""
+
+    reason = forms.CharField(label=_("reason"), required=False, max_length=500)

@@ -6,15 +6,15 @@ from django.utils.translation import gettext as _
 from banzi.core import clock, services
 from banzi.core.errors import Code
 
-from .models import Cadre, TeamMembership
+from .models import TeamMembership
+from .workflow import CADRES
 
 
 @transaction.atomic
 def archive_cadre(user, cadre, *, on=None, reason=""):
     """Archive a cadre who has left: their open memberships end and the record stays for history."""
     services.ensure_can_write(user, cadre)
-    if cadre.status == Cadre.Status.ARCHIVED:
-        raise ValidationError(_("This cadre is already archived."), code=Code.ALREADY_ARCHIVED)
+    CADRES.check(user, cadre, "archive")
     on = on or clock.today()
     for membership in TeamMembership.objects.filter(cadre=cadre, ended_on__isnull=True).select_related("team__township"):
         if membership.started_on >= on:
@@ -22,7 +22,7 @@ def archive_cadre(user, cadre, *, on=None, reason=""):
                                   code=Code.ARCHIVE_BEFORE_MEMBERSHIP)
         membership.ended_on = on
         services.save_object(user, membership, reason=reason or _("Cadre archived"))
-    cadre.status = Cadre.Status.ARCHIVED
+    CADRES.advance(cadre, "archive")
     cadre.archived_on = on
     return services.save_object(user, cadre, reason=reason or _("Archived"))
 
@@ -30,8 +30,7 @@ def archive_cadre(user, cadre, *, on=None, reason=""):
 @transaction.atomic
 def restore_cadre(user, cadre):
     """Bring an archived cadre back to active (e.g. archived by mistake)."""
-    if cadre.status != Cadre.Status.ARCHIVED:
-        raise ValidationError(_("This cadre is not archived."), code=Code.NOT_ARCHIVED)
-    cadre.status = Cadre.Status.ACTIVE
+    CADRES.check(user, cadre, "restore")
+    CADRES.advance(cadre, "restore")
     cadre.archived_on = None
     return services.save_object(user, cadre, reason=_("Restored from archive"))

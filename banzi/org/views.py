@@ -1,15 +1,10 @@
 """Registry pages: declarations over core's generic views."""
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
 from banzi.core import clock
-from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, StepView
 
 from . import filters, forms, services, tables
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
@@ -90,24 +85,17 @@ class CadreEditView(ObjectEditView):
     form_class = forms.CadreForm
 
 
-class CadreArchiveView(ScopedMixin, View):
-    """POST: archive a cadre (ending open memberships) or restore an archived one."""
+class CadreArchiveStep(StepView):
+    """POST: archive a cadre (ending open memberships), with an optional reason."""
 
-    model = Cadre
+    model, step, form_class = Cadre, "archive", forms.ArchiveStepForm
+    service = staticmethod(services.archive_cadre)
+    success_message = gettext_lazy("“%(obj)s” has been archived.")
 
-    def post(self, request, pk, action):
-        cadre = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            if action == "archive":
-                services.archive_cadre(request.user, cadre, reason=request.POST.get("reason", ""))
-                messages.success(request, _("“%(obj)s” has been archived.") % {"obj": cadre})
-            else:
-                services.restore_cadre(request.user, cadre)
-                messages.success(request, _("“%(obj)s” is active again.") % {"obj": cadre})
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        return HttpResponseRedirect(cadre.get_absolute_url())
+
+class CadreRestoreStep(StepView):
+    model, step, service = Cadre, "restore", staticmethod(services.restore_cadre)
+    success_message = gettext_lazy("“%(obj)s” is active again.")
 
 
 class PositionListView(ObjectListView):

@@ -29,15 +29,6 @@ def _name(source):
     return serializers.CharField(source=source, read_only=True, default=None)
 
 
-class PracticeViewSet(ScopedModelViewSet):
-    """The services validate the whole record themselves."""
-
-    def save_instance(self, serializer, instance):
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        serializer.instance = self.save_service(self.request.user, instance) or instance
-
-
 class VillageRectificationSerializer(BaseSerializer):
     village_name = _name("designation.organization.name")
 
@@ -47,7 +38,7 @@ class VillageRectificationSerializer(BaseSerializer):
                   "reported_on", *TIMESTAMPS]
 
 
-class VillageRectificationViewSet(PracticeViewSet):
+class VillageRectificationViewSet(ScopedModelViewSet):
     """The rectification target and progress of a designated village."""
 
     queryset = VillageRectification.objects.select_related("designation__organization")
@@ -66,7 +57,7 @@ class RectificationGroupSerializer(BaseSerializer):
                   "ended_on", "tasks", "summary", *TIMESTAMPS]
 
 
-class RectificationGroupViewSet(PracticeViewSet):
+class RectificationGroupViewSet(ScopedModelViewSet):
     """Rectification working groups: one per township per campaign, led by a member of the township's team."""
 
     queryset = RectificationGroup.objects.select_related("township", "leader")
@@ -86,7 +77,7 @@ class PostingSerializer(BaseSerializer):
                   "ended_on", "goals", "result", "result_note", "log_count", *TIMESTAMPS]
 
 
-class PostingViewSet(PracticeViewSet):
+class PostingViewSet(ScopedModelViewSet):
     """Postings: first secretary (to a designated village), rectification working group member,
     enterprise service, other frontline tempering."""
 
@@ -104,7 +95,7 @@ class WorkLogSerializer(BaseSerializer):
         fields = ["id", "posting", "logged_on", "visits", "problems_found", "problems_solved", "content", *TIMESTAMPS]
 
 
-class WorkLogViewSet(PracticeViewSet):
+class WorkLogViewSet(ScopedModelViewSet):
     """Work logs of postings, each dated within its posting."""
 
     queryset = WorkLog.objects.select_related("posting")
@@ -124,7 +115,7 @@ class MentorshipSerializer(BaseSerializer):
                   "mentor_evaluation", "mentee_evaluation", *TIMESTAMPS]
 
 
-class MentorshipViewSet(PracticeViewSet):
+class MentorshipViewSet(ScopedModelViewSet):
     """Mentoring pairs (传帮带): one to one, one active mentor per mentee."""
 
     queryset = Mentorship.objects.select_related("mentor", "mentee")
@@ -140,7 +131,7 @@ class MentorshipMeetingSerializer(BaseSerializer):
         fields = ["id", "mentorship", "met_on", "topic", "notes", *TIMESTAMPS]
 
 
-class MentorshipMeetingViewSet(PracticeViewSet):
+class MentorshipMeetingViewSet(ScopedModelViewSet):
     """Meetings of mentoring pairs."""
 
     queryset = MentorshipMeeting.objects.select_related("mentorship")
@@ -159,20 +150,14 @@ class StudyVisitSerializer(BaseSerializer):
                   *TIMESTAMPS]
 
 
-class StudyVisitViewSet(PracticeViewSet):
+class StudyVisitViewSet(ScopedModelViewSet):
     """Study visits to model units, with their participants."""
 
     queryset = StudyVisit.objects.select_related("host").prefetch_related("participants")
     serializer_class = StudyVisitSerializer
     filterset_class = filters.StudyVisitFilterSet
     ordering_fields = ["visited_on"]
-
-    def save_instance(self, serializer, instance):
-        data = dict(serializer.validated_data)
-        participants = data.pop("participants", None)
-        for attr, value in data.items():
-            setattr(instance, attr, value)
-        serializer.instance = services.save_visit(self.request.user, instance, participants=participants)
+    save_service = staticmethod(services.save_visit)
 
 
 # --- read-only figures ------------------------------------------------------------------------

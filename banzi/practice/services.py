@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
 from banzi.core.errors import Code
+from banzi.core.workflow import check_visible
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
 
 from .models import (
@@ -26,9 +27,7 @@ from .models import (
 VILLAGE_KINDS = (Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY)
 
 
-def _check_in_scope(user, obj, field, message):
-    if obj is not None and not type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists():
-        raise ValidationError({field: ValidationError(message, code=Code.OUTSIDE_SCOPE)})
+_check_in_scope = check_visible  # a related record outside the user's scope is refused on its field
 
 
 def _overlaps(start, end, other_start, other_end):

@@ -325,13 +325,7 @@ class StudyVisitDetailView(ObjectDetailView):
 class StudyVisitEditView(ObjectEditView):
     model = StudyVisit
     form_class = forms.StudyVisitForm
-
-    def form_valid(self, form):
-        self.participants = form.cleaned_data.get("participants")
-        return super().form_valid(form)
-
-    def service(self, user, visit):
-        return services.save_visit(user, visit, participants=self.participants)
+    service = staticmethod(services.save_visit)
 
 
 # --- a cadre's frontline record ---------------------------------------------------------------

@@ -85,30 +85,21 @@ class LeadDutyEvidenceSerializer(BaseSerializer):
         fields = ["id", "record", "file", "caption", *TIMESTAMPS]
 
 
-class StudyViewSet(ScopedModelViewSet):
-    """The services validate and check scope themselves; the input goes to them as it is."""
-
-    def save_instance(self, serializer, instance):
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        serializer.instance = self.save_service(self.request.user, instance) or instance
-
-
-class StudySessionViewSet(StudyViewSet):
+class StudySessionViewSet(ScopedModelViewSet):
     queryset = StudySession.objects.select_related("organization", "lecturer").order_by("-held_on", "-id")
     serializer_class = StudySessionSerializer
     filterset_class = filters.StudySessionFilterSet
     save_service = staticmethod(services.save_session)
 
 
-class StudyAttendanceViewSet(StudyViewSet):
+class StudyAttendanceViewSet(ScopedModelViewSet):
     queryset = StudyAttendance.objects.select_related("cadre").order_by("session", "id")
     serializer_class = StudyAttendanceSerializer
     filterset_class = filters.StudyAttendanceFilterSet
     save_service = staticmethod(services.save_attendance)
 
 
-class StudyRecordViewSet(StudyViewSet):
+class StudyRecordViewSet(ScopedModelViewSet):
     queryset = StudyRecord.objects.select_related("cadre").order_by("-studied_on", "-id")
     serializer_class = StudyRecordSerializer
     filterset_class = filters.StudyRecordFilterSet
@@ -122,20 +113,20 @@ class StudyRecordViewSet(StudyViewSet):
         super().perform_update(serializer)
 
 
-class LeadDutyViewSet(StudyViewSet):
+class LeadDutyViewSet(ScopedModelViewSet):
     queryset = LeadDuty.objects.all()
     serializer_class = LeadDutySerializer
     filterset_class = filters.LeadDutyFilterSet
 
 
-class LeadDutyRecordViewSet(StudyViewSet):
+class LeadDutyRecordViewSet(ScopedModelViewSet):
     queryset = LeadDutyRecord.objects.select_related("cadre", "duty").order_by("-done_on", "-id")
     serializer_class = LeadDutyRecordSerializer
     filterset_class = filters.LeadDutyRecordFilterSet
     save_service = staticmethod(services.save_duty_record)
 
 
-class LeadDutyEvidenceViewSet(StudyViewSet):
+class LeadDutyEvidenceViewSet(ScopedModelViewSet):
     queryset = LeadDutyEvidence.objects.select_related("record").order_by("record", "id")
     serializer_class = LeadDutyEvidenceSerializer
     filterset_class = filters.LeadDutyEvidenceFilterSet

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from banzi.core import clock, services
 from banzi.core.errors import Code
 from banzi.core.roles import Role
+from banzi.core.workflow import check_visible
 from banzi.org.models import Cadre, TeamMembership
 
 from .models import (
@@ -21,15 +22,10 @@ from .models import (
     StudyAttendance,
     StudyPreference,
     StudyRecord,
-    StudySession,
     check_minutes,
 )
 
-
-def _check_visible(user, cadre, field, message):
-    """The cadre must be one the user may see (a township cannot name another township's cadre)."""
-    if cadre is not None and not Cadre.objects.visible_to(user).filter(pk=cadre.pk).exists():
-        raise ValidationError({field: ValidationError(message, code=Code.OUTSIDE_SCOPE)})
+_check_visible = check_visible  # the cadre must be one the user may see (not another township's)
 
 
 # --- group study ---------------------------------------------------------------------------------
@@ -53,8 +49,8 @@ def save_session(user, session, *, attendees=()):
 def save_attendance(user, attendance, *, reason=""):
     """Put a cadre on a session's list as present or absent (with reason), attendee or guide."""
     services.ensure_can_write(user, attendance)
-    if attendance.session_id and not StudySession.objects.visible_to(user).filter(pk=attendance.session_id).exists():
-        raise ValidationError({"session": ValidationError(_("Choose a session you manage."), code=Code.OUTSIDE_SCOPE)})
+    _check_visible(user, attendance.session if attendance.session_id else None, "session",
+                   _("Choose a session you manage."))
     _check_visible(user, attendance.cadre if attendance.cadre_id else None, "cadre",
                    _("Choose a cadre among the cadres you manage."))
     return services.save_object(user, attendance, reason=reason)

@@ -18,6 +18,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from banzi.core import clock
+from banzi.core import services as core_services
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model, sees_everything
 from banzi.core.uploads import FileDownloadView
@@ -119,13 +120,10 @@ class StudySessionDetailView(ObjectDetailView):
 class StudySessionEditView(ObjectEditView):
     model = StudySession
     form_class = forms.StudySessionForm
+    service = staticmethod(services.save_session)
 
-    def form_valid(self, form):
-        self.attendees = list(form.cleaned_data.get("attendees") or [])
-        return super().form_valid(form)
-
-    def service(self, user, instance):
-        return services.save_session(user, instance, attendees=self.attendees)
+    def service_kwargs(self, form):
+        return {**super().service_kwargs(form), "attendees": list(form.cleaned_data.get("attendees") or [])}
 
 
 class StudyAttendanceListView(ObjectListView):
@@ -193,8 +191,8 @@ class MyStudyView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            record = services.record_my_study(self.request.user, studied_on=data["studied_on"], minutes=data["minutes"],
-                                              material=data["material"], note=data.get("note", ""))
+            record = core_services.run(services.record_my_study, self.request.user, studied_on=data["studied_on"],
+                                       minutes=data["minutes"], material=data["material"], note=data.get("note", ""))
         except ValidationError as exc:
             for field, errors in exc.update_error_dict({}).items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -225,7 +223,7 @@ class ReminderChoiceView(LoginRequiredMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        preference = services.set_reminder_choice(request.user, request.POST.get("remind") == "on")
+        preference = core_services.run(services.set_reminder_choice, request.user, request.POST.get("remind") == "on")
         messages.success(request, _("You will be reminded after a week without a study record.")
                          if preference.remind_after_a_week else _("Study reminders are off."))
         return HttpResponseRedirect(reverse("study:my_study"))
@@ -368,13 +366,10 @@ class LeadDutyRecordDetailView(ObjectDetailView):
 class LeadDutyRecordEditView(UploadEditView):
     model = LeadDutyRecord
     form_class = forms.LeadDutyRecordForm
+    service = staticmethod(services.save_duty_record)
 
-    def form_valid(self, form):
-        self.evidence_file = form.cleaned_data.get("evidence_file")
-        return super().form_valid(form)
-
-    def service(self, user, instance):
-        return services.save_duty_record(user, instance, evidence_file=self.evidence_file)
+    def service_kwargs(self, form):
+        return {**super().service_kwargs(form), "evidence_file": form.cleaned_data.get("evidence_file")}
 
 
 class LeadDutyEvidenceListView(ObjectListView):

@@ -23,15 +23,6 @@ def _name(source):
     return serializers.CharField(source=source, read_only=True, default=None)
 
 
-class TalksViewSet(ScopedModelViewSet):
-    """The services validate; the input goes to them as it is."""
-
-    def save_instance(self, serializer, instance):
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        serializer.instance = self.save_service(self.request.user, instance) or instance
-
-
 class TalkSerializer(BaseSerializer):
     talker_name = _name("talker.name")
     talkee_name = _name("talkee.name")
@@ -64,7 +55,7 @@ class TalkSerializer(BaseSerializer):
         return data
 
 
-class TalkViewSet(TalksViewSet):
+class TalkViewSet(ScopedModelViewSet):
     """Talks (谈心谈话): who talked with whom, when, of what kind and why. A talk with oneself is
     refused; a cadre records only the talks they held. `summary` and `follow_up` are accepted on
     writes and returned only by `GET /talks/{id}/` to those entitled to read them."""
@@ -111,7 +102,7 @@ CoverageSerializer = inline_serializer("TalkPlanCoverage", {
     "priority": _figures, "groups": serializers.ListField(child=_group)})
 
 
-class TalkPlanViewSet(TalksViewSet):
+class TalkPlanViewSet(ScopedModelViewSet):
     """Talk plans (谈话计划): who must be talked with, by whom, by when. `coverage` is computed from
     the talks on record."""
 
@@ -145,7 +136,7 @@ class TalkPlanEntrySerializer(BaseSerializer):
         return states[entry.pk][0]
 
 
-class TalkPlanEntryViewSet(TalksViewSet):
+class TalkPlanEntryViewSet(ScopedModelViewSet):
     """The cadres a plan must cover, each with `state`: covered, late, due or overdue."""
 
     queryset = TalkPlanEntry.objects.select_related("plan", "talkee")

@@ -18,13 +18,12 @@ from banzi.core.audit import record_event
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
+from banzi.core.workflow import is_visible
 from banzi.org.models import Cadre, Organization, TeamMembership
 
 from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlanEntry
 
-
-def _in_scope(user, obj):
-    return obj is not None and type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+_in_scope = is_visible
 
 
 # --- talks ----------------------------------------------------------------------------------------

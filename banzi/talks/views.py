@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from banzi.core import services as core_services
 from banzi.core.scoping import can_write_model, sees_everything
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
@@ -135,8 +136,9 @@ class TalkPlanFillStep(ScopedMixin, View):
                     messages.error(request, error)
             return HttpResponseRedirect(plan.get_absolute_url())
         try:
-            added = services.fill_plan(request.user, plan, talker_organization=form.cleaned_data["talker_organization"],
-                                       due_on=form.cleaned_data["due_on"])
+            added = core_services.run(services.fill_plan, request.user, plan,
+                                      talker_organization=form.cleaned_data["talker_organization"],
+                                      due_on=form.cleaned_data["due_on"])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -3,14 +3,14 @@ reports, supervised items (with their computed 13710 stages and state), their re
 reopenings, cross-inspections, the problem list, look-back reviews and bulletin headings.
 
 Reads go through `visible_to`; every write, and every workflow step (POST actions such as
-`/supervised-items/{id}/close-out/`), goes through the same service as the pages."""
+`/supervised-items/{id}/close-out/`), goes through the same service as the pages, and who may take
+a step, from which state, is the lifecycle table's (`workflow.py`) to say."""
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
 from banzi.org.models import Cadre, Organization
@@ -32,17 +32,6 @@ from .models import (
 )
 
 TIMESTAMPS = ["created_at", "updated_at"]
-
-
-class TasksViewSet(ScopedModelViewSet):
-    """The tasks API's base: the services validate and fill in defaults themselves (an assignment
-    time of now, a milestone's computed date, the reviewing day), so the input goes to them as it
-    is, without the generic pre-clean, which would refuse those fields as missing."""
-
-    def save_instance(self, serializer, instance):
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        serializer.instance = self.save_service(self.request.user, instance) or instance
 
 
 def _name(source):
@@ -115,7 +104,10 @@ class ScheduleInputSerializer(serializers.Serializer):
         value = serializers.IntegerField(help_text=_("Days before the deadline, or the cumulative share (%)."))
 
     by = serializers.ChoiceField(choices=[services.BY_DAYS, services.BY_WEIGHT], default=services.BY_DAYS)
-    milestones = PlanRow(many=True)
+    milestones = PlanRow(many=True, source="plan")
+
+    def validate_milestones(self, rows):
+        return [(row["title"], row["value"]) for row in rows]
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -140,7 +132,8 @@ class TaskReviewSerializer(BaseSerializer):
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=Cadre.objects.all(), write_only=True, required=False, allow_null=True,
         help_text=_("For a gap: who rectifies it (the task's responsible cadre by default)."))
-    rectification_deadline = serializers.DateField(write_only=True, required=False, allow_null=True,
+    rectification_deadline = serializers.DateField(source="deadline", write_only=True, required=False,
+                                                   allow_null=True,
                                                    help_text=_("For a gap: the rectification deadline."))
     measures = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
@@ -159,7 +152,7 @@ class TaskReviewSerializer(BaseSerializer):
         return data
 
 
-class WorkListViewSet(TasksViewSet):
+class WorkListViewSet(ScopedModelViewSet):
     """Team members' yearly work lists (工作清单). A list belongs to a member of the township's
     leadership team in its year; one list per member and year."""
 
@@ -171,7 +164,7 @@ class WorkListViewSet(TasksViewSet):
     save_service = staticmethod(services.save_work_list)
 
 
-class TaskViewSet(TasksViewSet):
+class TaskViewSet(ScopedModelViewSet):
     """Tasks with target (亮目标), measures, responsible cadre and deadline. `progress`,
     `latest_effect` and `last_reported_on` follow the latest progress report; `state` is the
     battle map's colour. Filter by `state` (on_track, at_risk, overdue, done)."""
@@ -182,53 +175,35 @@ class TaskViewSet(TasksViewSet):
     ordering_fields = ["deadline", "start_on", "progress", "created_at"]
     save_service = staticmethod(services.save_task)
 
-    def _respond(self, task, code=status.HTTP_200_OK):
-        task = self.get_queryset().get(pk=task.pk)
-        return Response(self.get_serializer(task).data, status=code)
-
     @extend_schema(operation_id="tasks_tasks_report", request=ProgressInputSerializer,
                    responses={201: ProgressReportSerializer})
-    @action(detail=True, methods=["post"], url_path="report")
+    @action(detail=True, methods=["post"], url_path="report", step="report")
     def report(self, request, pk=None):
-        """Report progress (亮进度、亮效果); refused on a done or cancelled task."""
-        task = self.get_object()
-        params = ProgressInputSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        report = services.submit_progress_report(request.user, task, **params.validated_data)
-        return Response(ProgressReportSerializer(report, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        """Report progress (亮进度、亮效果); refused on a done or cancelled task. The responsible
+        cadre reports on their own task."""
+        return self.run_step(request, services.submit_progress_report, ProgressInputSerializer,
+                             result_serializer=ProgressReportSerializer, status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="tasks_tasks_schedule_milestones", request=ScheduleInputSerializer,
                    responses={201: MilestoneSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="schedule-milestones")
+    @action(detail=True, methods=["post"], url_path="schedule-milestones", step="schedule")
     def schedule_milestones(self, request, pk=None):
         """Schedule milestones back from the deadline (目标倒逼): by days before the deadline, or by
         cumulative share of the work placed proportionally between start and deadline."""
-        task = self.get_object()
-        params = ScheduleInputSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        plan = [(row["title"], row["value"]) for row in params.validated_data["milestones"]]
-        milestones = services.schedule_milestones(request.user, task, plan, by=params.validated_data["by"])
-        return Response(MilestoneSerializer(milestones, many=True, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self.run_step(request, services.schedule_milestones, ScheduleInputSerializer,
+                             result_serializer=MilestoneSerializer, status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="tasks_tasks_review", request=ReviewInputSerializer,
                    responses={201: TaskReviewSerializer})
-    @action(detail=True, methods=["post"], url_path="review")
+    @action(detail=True, methods=["post"], url_path="review", step="review")
     def review(self, request, pk=None):
         """The year-end look-back review (回头看): a gap goes on the problem list with a responsible
         cadre (the task's by default) and a deadline."""
-        task = self.get_object()
-        params = ReviewInputSerializer(data=request.data, context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        review = services.review_task(request.user, task, data["outcome"], data["gap"], data["responsible"],
-                                      data["deadline"], measures=data["measures"], reviewed_on=data["reviewed_on"])
-        return Response(TaskReviewSerializer(review, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self.run_step(request, services.review_task, ReviewInputSerializer,
+                             result_serializer=TaskReviewSerializer, status=status.HTTP_201_CREATED)
 
 
-class MilestoneViewSet(TasksViewSet):
+class MilestoneViewSet(ScopedModelViewSet):
     """Milestones of tasks; a milestone never falls after its task's deadline."""
 
     queryset = Milestone.objects.select_related("task")
@@ -238,7 +213,7 @@ class MilestoneViewSet(TasksViewSet):
     save_service = staticmethod(services.save_milestone)
 
 
-class ProgressReportViewSet(TasksViewSet):
+class ProgressReportViewSet(ScopedModelViewSet):
     """Progress reports of tasks (percent 0–100); the task shows its latest report's figures."""
 
     queryset = ProgressReport.objects.select_related("task")
@@ -340,7 +315,7 @@ class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class SupervisedItemViewSet(TasksViewSet):
+class SupervisedItemViewSet(ScopedModelViewSet):
     """Supervised items (督办事项) on the 13710 clock: deployed within 1 day, a first report within
     3 days, ordinary items done within 7 days, complex and major items within a month or by a filed
     timetable with monthly reports, and tracked until closed out (销号). `stages`, `state`,
@@ -352,62 +327,50 @@ class SupervisedItemViewSet(TasksViewSet):
     filterset_class = filters.SupervisedItemFilterSet
     ordering_fields = ["assigned_at", "status"]
     save_service = staticmethod(services.save_item)
-    delete_service = staticmethod(services.delete_item)
-
-    def _step(self, request, service, input_serializer=None):
-        """Run a workflow step on the item and answer with the item as it now stands."""
-        item = self.get_object()
-        params = {}
-        if input_serializer is not None:
-            data = input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            params = data.validated_data
-        service(request.user, item, **params)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
     @extend_schema(operation_id="tasks_supervised_items_deploy", request=ContentInputSerializer,
                    responses=SupervisedItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="deploy")
     def deploy(self, request, pk=None):
-        """Record the deployment (the “1” of 13710)."""
-        return self._step(request, services.record_deployment, ContentInputSerializer)
+        """Record the deployment (the “1” of 13710): the committee, or the assignee cadre."""
+        return self.run_step(request, services.record_deployment, ContentInputSerializer)
 
     @extend_schema(operation_id="tasks_supervised_items_report", request=ItemReportInputSerializer,
                    responses=SupervisedItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="report")
     def report(self, request, pk=None):
         """Add a progress or monthly report; the first one sets the first-report time. Refused on a
         closed item."""
-        return self._step(request, services.add_report, ItemReportInputSerializer)
+        return self.run_step(request, services.add_report, ItemReportInputSerializer)
 
     @extend_schema(operation_id="tasks_supervised_items_file_timetable", request=TimetableInputSerializer,
                    responses=SupervisedItemSerializer)
-    @action(detail=True, methods=["post"], url_path="file-timetable")
+    @action(detail=True, methods=["post"], url_path="file-timetable", step="timetable")
     def file_timetable(self, request, pk=None):
         """File a timetable for a complex or major item: a completion date and a plan."""
-        return self._step(request, services.file_timetable, TimetableInputSerializer)
+        return self.run_step(request, services.file_timetable, TimetableInputSerializer)
 
     @extend_schema(operation_id="tasks_supervised_items_done", request=ContentInputSerializer,
                    responses=SupervisedItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="done")
     def done(self, request, pk=None):
-        """Report the item done; it then awaits close-out."""
-        return self._step(request, services.mark_done, ContentInputSerializer)
+        """Report the item done (the committee, or the assignee cadre); it then awaits close-out."""
+        return self.run_step(request, services.mark_done, ContentInputSerializer)
 
     @extend_schema(operation_id="tasks_supervised_items_close_out", request=EvidenceInputSerializer,
                    responses=SupervisedItemSerializer)
-    @action(detail=True, methods=["post"], url_path="close-out")
+    @action(detail=True, methods=["post"], url_path="close-out", step="close_out")
     def close_out(self, request, pk=None):
         """Close out (销号) a done item with evidence: only the assigner or the county organization
         department."""
-        return self._step(request, services.close_out, EvidenceInputSerializer)
+        return self.run_step(request, services.close_out, EvidenceInputSerializer)
 
     @extend_schema(operation_id="tasks_supervised_items_reopen", request=ReasonInputSerializer,
                    responses=SupervisedItemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="reopen")
     def reopen(self, request, pk=None):
         """Reopen a closed-out item with the reason."""
-        return self._step(request, services.reopen_item, ReasonInputSerializer)
+        return self.run_step(request, services.reopen_item, ReasonInputSerializer)
 
 
 class SupervisedReportSerializer(BaseSerializer):
@@ -416,7 +379,7 @@ class SupervisedReportSerializer(BaseSerializer):
         fields = ["id", "item", "kind", "reported_at", "content", "percent", *TIMESTAMPS]
 
 
-class SupervisedReportViewSet(TasksViewSet):
+class SupervisedReportViewSet(ScopedModelViewSet):
     """Reports on supervised items. Creating one runs the matching step (deployment, progress or
     monthly report, completion); reports of a closed item are kept as they are."""
 
@@ -435,7 +398,7 @@ class SupervisedReopeningSerializer(BaseSerializer):
         read_only_fields = ["previous_closed_at"]
 
 
-class SupervisedReopeningViewSet(TasksViewSet):
+class SupervisedReopeningViewSet(ScopedModelViewSet):
     """Reopenings of closed-out items, with the reason. Creating one reopens the item."""
 
     queryset = SupervisedReopening.objects.select_related("item")
@@ -497,7 +460,7 @@ class ProblemSerializer(BaseSerializer):
                             "verified_by", "return_reason"]
 
 
-class InspectionViewSet(TasksViewSet):
+class InspectionViewSet(ScopedModelViewSet):
     """Cross-inspections (交叉检查): never of one's own organization or township; nobody on the team
     works in the inspected township. Findings go on the problem list (POST `findings`)."""
 
@@ -506,25 +469,15 @@ class InspectionViewSet(TasksViewSet):
     serializer_class = InspectionSerializer
     filterset_class = filters.InspectionFilterSet
     ordering_fields = ["start_on", "year"]
-
-    def save_instance(self, serializer, instance):
-        data = dict(serializer.validated_data)
-        members = data.pop("members", None)
-        for attr, value in data.items():
-            setattr(instance, attr, value)
-        serializer.instance = services.save_inspection(self.request.user, instance, members=members)
+    save_service = staticmethod(services.save_inspection)
 
     @extend_schema(operation_id="tasks_inspections_findings", request=FindingInputSerializer,
                    responses={201: ProblemSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="finding")
     def findings(self, request, pk=None):
         """Record a finding: it goes on the inspected organization's problem list."""
-        inspection = self.get_object()
-        params = FindingInputSerializer(data=request.data, context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        problem = services.record_finding(request.user, inspection, **params.validated_data)
-        return Response(ProblemSerializer(problem, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self.run_step(request, services.record_finding, FindingInputSerializer,
+                             result_serializer=ProblemSerializer, status=status.HTTP_201_CREATED)
 
 
 class RectificationInputSerializer(serializers.Serializer):
@@ -532,7 +485,7 @@ class RectificationInputSerializer(serializers.Serializer):
     evidence_file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class ProblemViewSet(TasksViewSet):
+class ProblemViewSet(ScopedModelViewSet):
     """The problem list (问题清单): problems from cross-inspections, look-back reviews, democratic
     life meetings, assessments and supervision, each with a responsible cadre, measures and a
     deadline. Status moves only through the steps: start-rectifying → submit (with evidence) →
@@ -544,60 +497,42 @@ class ProblemViewSet(TasksViewSet):
     ordering_fields = ["deadline", "status", "created_at"]
     save_service = staticmethod(services.save_problem)
 
-    def _step(self, request, service, input_serializer=None):
-        """Run a workflow step on the problem and answer with the problem as it now stands."""
-        problem = self.get_object()
-        params = {}
-        if input_serializer is not None:
-            data = input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            params = data.validated_data
-        service(request.user, problem, **params)
-        return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data)
-
     @extend_schema(operation_id="tasks_problems_start_rectifying", request=None, responses=ProblemSerializer)
-    @action(detail=True, methods=["post"], url_path="start-rectifying")
+    @action(detail=True, methods=["post"], url_path="start-rectifying", step="start")
     def start_rectifying(self, request, pk=None):
         """Start rectifying an open or returned problem."""
-        return self._step(request, services.start_rectification)
+        return self.run_step(request, services.start_rectification)
 
     @extend_schema(operation_id="tasks_problems_submit", request=RectificationInputSerializer,
                    responses=ProblemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="submit")
     def submit(self, request, pk=None):
         """Submit the rectification with its evidence (a text, a file or both)."""
-        return self._step(request, services.submit_rectification, RectificationInputSerializer)
+        return self.run_step(request, services.submit_rectification, RectificationInputSerializer)
 
     @extend_schema(operation_id="tasks_problems_verify", request=None, responses=ProblemSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="verify")
     def verify(self, request, pk=None):
         """Verify the rectification and close the problem: the county organization department or the
         township's Party committee, never the responsible cadre themself."""
-        return self._step(request, services.verify_problem)
+        return self.run_step(request, services.verify_problem)
 
     @extend_schema(operation_id="tasks_problems_return", request=ReasonInputSerializer,
                    responses=ProblemSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", step="return")
     def return_rectification(self, request, pk=None):
         """Return a submitted rectification for more work, with the reason."""
-        return self._step(request, services.return_problem, ReasonInputSerializer)
+        return self.run_step(request, services.return_problem, ReasonInputSerializer)
 
 
-class TaskReviewViewSet(TasksViewSet):
+class TaskReviewViewSet(ScopedModelViewSet):
     """Look-back reviews (回头看) of tasks; a gap goes on the problem list."""
 
     queryset = TaskReview.objects.select_related("task", "problem")
     serializer_class = TaskReviewSerializer
     filterset_class = filters.TaskReviewFilterSet
     ordering_fields = ["reviewed_on"]
-
-    def save_instance(self, serializer, instance):
-        data = dict(serializer.validated_data)
-        problem = {"responsible": data.pop("responsible", None), "deadline": data.pop("rectification_deadline", None),
-                   "measures": data.pop("measures", "")}
-        for attr, value in data.items():
-            setattr(instance, attr, value)
-        serializer.instance = services.save_review(self.request.user, instance, **problem)
+    save_service = staticmethod(services.save_review)
 
 
 class BulletinSerializer(BaseSerializer):
@@ -609,7 +544,7 @@ class BulletinSerializer(BaseSerializer):
                   "document_number", "issued_on", *TIMESTAMPS]
 
 
-class BulletinViewSet(TasksViewSet):
+class BulletinViewSet(ScopedModelViewSet):
     """Bulletin headings (通报): scope, period, issuing body and number. The figures are computed
     from the records whenever the bulletin is shown or downloaded."""
 

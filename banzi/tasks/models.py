@@ -243,7 +243,7 @@ class SupervisedReport(BaseModel):
     content = models.TextField(_("content"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
 
-    # The assignee reports on their own items (see services.reports_own_item).
+    # The assignee reports on their own items (see workflow.ASSIGNEE).
     scope = Scope(township="item__organization__township", cadre="item__assignee",
                   write_roles=frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE}))
 

@@ -5,7 +5,9 @@ the look-back review, and the 13710 supervised items from assignment to close-ou
 Every function here is atomic, checks the user's right to change the records it touches
 (`core.services.ensure_can_write`, and that every record it refers to is in the user's scope),
 and raises one clear `ValidationError` per broken rule, so that nothing is saved when a rule is
-broken. Pages and the API call these functions; they hold no rules of their own.
+broken. The workflow steps check the lifecycle tables of `workflow.py` (from which states a step
+may be taken, and by whom) and move the record on by them. Pages and the API call these functions,
+one per user action; they hold no rules of their own.
 """
 import datetime
 
@@ -16,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
-from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
+from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Organization, TeamMembership
 
 from .models import (
@@ -31,24 +33,15 @@ from .models import (
     TaskReview,
     WorkList,
 )
+from .workflow import ASSIGNEE, INSPECTIONS, ITEMS, PROBLEMS, TASKS
 
 # --- shared checks ----------------------------------------------------------------------------
 
 
-def _in_scope(user, obj):
-    """Whether a referenced record (organization, cadre, task …) is one the user may see."""
-    return obj is not None and type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
-
-
-def _check_in_scope(user, obj, field, message):
-    if obj is not None and not _in_scope(user, obj):
-        raise ValidationError({field: message})
-
-
 def _check_org_and_cadre(user, organization, cadre, *, cadre_field="responsible"):
     """The organization and the responsible cadre are within the user's scope and belong together."""
-    _check_in_scope(user, organization, "organization", _("Choose an organization you manage."))
-    _check_in_scope(user, cadre, cadre_field, _("Choose a cadre of an organization you manage."))
+    check_visible(user, organization, "organization", _("Choose an organization you manage."))
+    check_visible(user, cadre, cadre_field, _("Choose a cadre of an organization you manage."))
     if organization is None or cadre is None:
         return
     cadre_township = cadre.organization.township_id
@@ -68,14 +61,6 @@ def _require_text(value, field, message):
     if not (value or "").strip():
         raise ValidationError({field: message})
     return value.strip()
-
-
-def _fresh(instance):
-    """Lock the record's row for the rest of the transaction and re-read it, so that two people
-    acting on the same record at once cannot both pass a state check."""
-    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
-    instance.refresh_from_db()
-    return instance
 
 
 def _now():
@@ -110,8 +95,8 @@ def save_work_list(user, work_list):
     when the list is created or moved to another cadre, year or organization, not when a later edit
     only changes the responsibilities of someone who has since left the team."""
     services.ensure_can_write(user, work_list)
-    _check_in_scope(user, work_list.organization, "organization", _("Choose an organization you manage."))
-    _check_in_scope(user, work_list.cadre, "cadre", _("Choose a cadre of an organization you manage."))
+    check_visible(user, work_list.organization, "organization", _("Choose an organization you manage."))
+    check_visible(user, work_list.cadre, "cadre", _("Choose a cadre of an organization you manage."))
     this_year = clock.today().year
     if work_list.year and not 2000 <= work_list.year <= this_year + 1:
         raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
@@ -144,7 +129,7 @@ def save_task(user, task):
         raise ValidationError({"deadline": _("The deadline cannot be before the start date.")})
     _check_org_and_cadre(user, task.organization, task.responsible)
     if task.work_list_id:
-        _check_in_scope(user, task.work_list, "work_list", _("Choose a work list you manage."))
+        check_visible(user, task.work_list, "work_list", _("Choose a work list you manage."))
         list_township = task.work_list.organization.township_id
         if list_township and task.organization.township_id != list_township:
             raise ValidationError({"organization": _("A task belongs to the same township as its work list.")})
@@ -195,7 +180,7 @@ def save_milestone(user, milestone):
     milestone after its task's deadline is refused."""
     services.ensure_can_write(user, milestone)
     task = milestone.task
-    _check_in_scope(user, task, "task", _("Choose a task you manage."))
+    check_visible(user, task, "task", _("Choose a task you manage."))
     if milestone.days_before_deadline is not None and milestone.weight is not None:
         raise ValidationError(_("Give either the days before the deadline or the share of the work, not both."))
     if milestone.weight is not None and not 0 < milestone.weight <= 100:
@@ -220,11 +205,9 @@ def schedule_milestones(user, task, plan, *, by=BY_DAYS):
     done by that milestone, and the milestone is placed proportionally between the start and the
     deadline (100 ↔ the deadline). A milestone that would fall after the deadline is refused, and
     then none of the plan is saved. Returns the new milestones."""
-    services.ensure_can_write(user, task)
     if by not in (BY_DAYS, BY_WEIGHT):
         raise ValidationError(_("Schedule milestones by days before the deadline or by share of the work."))
-    if task.is_closed:
-        raise ValidationError(_("This task is closed; its milestones can no longer be scheduled."))
+    TASKS.check(user, task, "schedule")
     if not plan:
         raise ValidationError({"plan": _("Enter at least one milestone.")})
     created, previous = [], None
@@ -279,9 +262,9 @@ def refresh_task_progress(user, task):
 
 
 def _check_report(report, task):
-    if task.is_closed:
-        raise ValidationError(_("“%(task)s” is %(status)s; progress can no longer be reported on it.") % {
-            "task": task, "status": task.get_status_display()})
+    refusal = TASKS.refusal(task, "report")
+    if refusal is not None:
+        raise ValidationError(refusal)
     _check_percent(report.percent)
     if report.reported_on and report.reported_on > clock.today():
         raise ValidationError({"reported_on": _("A progress report cannot be dated in the future.")})
@@ -295,7 +278,7 @@ def save_progress_report(user, report, *, mark_done=False):
     task = Task.objects.select_related("organization").get(pk=report.task_id) if report.task_id else None
     if task is None:
         raise ValidationError({"task": _("Choose the task this report is about.")})
-    _check_in_scope(user, task, "task", _("Choose a task you manage."))
+    check_visible(user, task, "task", _("Choose a task you manage."))
     old_task_id = _stored(ProgressReport, report.pk, "task_id")
     _check_report(report, task)
     if mark_done:
@@ -303,7 +286,7 @@ def save_progress_report(user, report, *, mark_done=False):
     if mark_done and report.percent != 100:
         raise ValidationError({"percent": _("Only a report of %(n)d%% can mark the task done.") % {"n": 100}})
     report = services.save_object(user, report)
-    task = _fresh(task)
+    task = lock(task)
     if mark_done:
         task.status = Task.Status.DONE
         task.completed_on = report.reported_on
@@ -316,7 +299,9 @@ def save_progress_report(user, report, *, mark_done=False):
 @transaction.atomic
 def submit_progress_report(user, task, *, reported_on=None, percent, narrative, effect="", attachment=None,
                            mark_done=False):
-    """Report a task's progress (亮进度) and effect (亮效果)."""
+    """Report a task's progress (亮进度) and effect (亮效果): the committee, or the responsible cadre on
+    their own task."""
+    TASKS.check(user, task, "report")
     report = ProgressReport(
         task=task, reported_on=reported_on or clock.today(), percent=percent, narrative=narrative or "",
         effect=effect or "",
@@ -333,7 +318,7 @@ def delete_progress_report(user, report):
     if task.is_closed:
         raise ValidationError(_("“%(task)s” is closed; its progress reports are kept as they are.") % {"task": task})
     services.delete_object(user, report)
-    return refresh_task_progress(user, _fresh(task))
+    return refresh_task_progress(user, lock(task))
 
 
 # --- the problem list (问题清单) --------------------------------------------------------------
@@ -342,7 +327,7 @@ def delete_progress_report(user, report):
 def _check_problem(user, problem):
     _check_org_and_cadre(user, problem.organization, problem.responsible)
     if problem.inspection_id:
-        _check_in_scope(user, problem.inspection, "inspection", _("Choose a cross-inspection you can see."))
+        check_visible(user, problem.inspection, "inspection", _("Choose a cross-inspection you can see."))
         if problem.source != Problem.Source.INSPECTION:
             raise ValidationError({"source": _("A finding of a cross-inspection has the source “cross-inspection”.")})
         if problem.organization_id != problem.inspection.organization_id:
@@ -357,9 +342,9 @@ def save_problem(user, problem):
     """Create or change a problem's description, responsible cadre, measures and deadline. Its
     status moves only through the rectification workflow; a closed problem is no longer changed."""
     services.ensure_can_write(user, problem)
-    if problem.pk and _stored(Problem, problem.pk, "status") == Problem.Status.CLOSED:
-        raise ValidationError(_("This problem has been verified and closed; it can no longer be changed."))
-    if not problem.pk:
+    if problem.pk:
+        PROBLEMS.check(user, Problem.objects.get(pk=problem.pk), "edit")
+    else:
         problem.status = Problem.Status.OPEN
     _check_problem(user, problem)
     return services.save_object(user, problem)
@@ -387,21 +372,17 @@ def create_problem(user, organization, source, description, responsible, deadlin
 @transaction.atomic
 def start_rectification(user, problem):
     """The responsible side starts rectifying an open or returned problem."""
-    services.ensure_can_write(user, problem)
-    problem = _fresh(problem)
-    if problem.status not in (Problem.Status.OPEN, Problem.Status.RETURNED):
-        raise ValidationError(_("Only an open or returned problem can be put into rectification."))
-    problem.status = Problem.Status.RECTIFYING
+    problem = lock(problem)
+    PROBLEMS.check(user, problem, "start")
+    PROBLEMS.advance(problem, "start")
     return services.save_object(user, problem, reason=_("Rectification started"))
 
 
 @transaction.atomic
 def submit_rectification(user, problem, *, evidence="", evidence_file=None):
     """Submit the rectification with its evidence (a text, a file or both) for verification."""
-    services.ensure_can_write(user, problem)
-    problem = _fresh(problem)
-    if problem.status not in (Problem.Status.OPEN, Problem.Status.RECTIFYING, Problem.Status.RETURNED):
-        raise ValidationError(_("This problem has already been submitted or closed."))
+    problem = lock(problem)
+    PROBLEMS.check(user, problem, "submit")
     evidence = (evidence or "").strip()
     if not evidence and not evidence_file and not problem.evidence_file:
         raise ValidationError({"evidence": _("Describe or attach the evidence of the rectification.")})
@@ -409,36 +390,19 @@ def submit_rectification(user, problem, *, evidence="", evidence_file=None):
         problem.evidence = evidence
     if evidence_file:
         problem.evidence_file = evidence_file
-    problem.status = Problem.Status.SUBMITTED
+    PROBLEMS.advance(problem, "submit")
     problem.submitted_at = _now()
     return services.save_object(user, problem, reason=_("Rectification submitted"))
-
-
-def may_verify(user, problem):
-    """The county organization department or the township's Party committee verifies a problem;
-    never the responsible cadre themself."""
-    if getattr(user, "cadre_id", None) and user.cadre_id == problem.responsible_id:
-        return False
-    if user.is_superuser or user.role == Role.COUNTY_ADMIN:
-        return True
-    return user.role == Role.TOWNSHIP_ADMIN and bool(user.township_id) and (
-        user.township_id == problem.organization.township_id
-    )
 
 
 @transaction.atomic
 def verify_problem(user, problem):
     """Verify a submitted rectification and close the problem (closed only with evidence)."""
-    services.ensure_can_write(user, problem)
-    problem = _fresh(problem)
-    if not may_verify(user, problem):
-        raise ValidationError(_("Only the county organization department or the township's Party committee may "
-                                "verify a rectification, and never the responsible cadre themself."))
+    problem = lock(problem)
+    PROBLEMS.check(user, problem, "verify")
     if not (problem.evidence.strip() or problem.evidence_file):
         raise ValidationError({"evidence": _("A problem cannot be closed without evidence of its rectification.")})
-    if problem.status != Problem.Status.SUBMITTED:
-        raise ValidationError(_("Only a rectification submitted with its evidence can be verified."))
-    problem.status = Problem.Status.CLOSED
+    PROBLEMS.advance(problem, "verify")
     problem.verified_at = _now()
     problem.verified_by = user
     return services.save_object(user, problem, reason=_("Verified and closed"))
@@ -447,15 +411,10 @@ def verify_problem(user, problem):
 @transaction.atomic
 def return_problem(user, problem, reason):
     """Return a submitted rectification for more work, with the reason."""
-    services.ensure_can_write(user, problem)
-    problem = _fresh(problem)
-    if not may_verify(user, problem):
-        raise ValidationError(_("Only the county organization department or the township's Party committee may "
-                                "return a rectification, and never the responsible cadre themself."))
-    if problem.status != Problem.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted rectification can be returned."))
+    problem = lock(problem)
+    PROBLEMS.check(user, problem, "return")
     problem.return_reason = _require_text(reason, "return_reason", _("Give the reason for returning it."))
-    problem.status = Problem.Status.RETURNED
+    PROBLEMS.advance(problem, "return")
     return services.save_object(user, problem, reason=_("Returned for more work"))
 
 
@@ -478,7 +437,7 @@ def save_inspection(user, inspection, members=None):
     organization, never its own and never one in its own township, and nobody on the team works in
     the inspected township. `members` (cadres), when given, replaces the team's members."""
     services.ensure_can_write(user, inspection)
-    _check_in_scope(user, inspection.organization, "organization", _("Choose an organization you manage."))
+    check_visible(user, inspection.organization, "organization", _("Choose an organization you manage."))
     if inspection.inspecting_organization_id and inspection.organization_id:
         inspecting, inspected = inspection.inspecting_organization, inspection.organization
         if inspecting.pk == inspected.pk or (inspecting.township_id and inspecting.township_id == inspected.township_id):
@@ -494,6 +453,7 @@ def save_inspection(user, inspection, members=None):
 def record_finding(user, inspection, *, description, responsible, deadline, measures="", item=""):
     """Record a cross-inspection finding: it goes on the problem list of the inspected organization."""
     services.ensure_can_write(user, inspection)
+    INSPECTIONS.check(user, inspection, "finding")
     return create_problem(
         user, inspection.organization, Problem.Source.INSPECTION, description, responsible, deadline, measures,
         inspection=inspection, source_reference=item or "",
@@ -524,7 +484,7 @@ def save_review(user, review, *, responsible=None, deadline=None, measures=""):
     """Create or change a task's look-back review; a gap that has no problem yet becomes one, with a
     responsible cadre (by default the task's) and a deadline."""
     services.ensure_can_write(user, review)
-    _check_in_scope(user, review.task, "task", _("Choose a task you manage."))
+    check_visible(user, review.task, "task", _("Choose a task you manage."))
     if TaskReview.objects.filter(task_id=review.task_id).exclude(pk=review.pk).exists():
         raise ValidationError({"task": _("This task has already been reviewed; change that review instead.")})
     if review.outcome != TaskReview.Outcome.ACHIEVED and not (review.gap or "").strip():
@@ -540,17 +500,12 @@ def save_review(user, review, *, responsible=None, deadline=None, measures=""):
 def review_task(user, task, outcome, gap="", responsible=None, deadline=None, *, measures="", reviewed_on=None):
     """Review a task at year end (回头看): the outcome and the gap; a gap creates a problem with a
     responsible person (by default the task's responsible cadre) and a deadline."""
+    TASKS.check(user, task, "review")
     review = TaskReview(task=task, outcome=outcome, gap=(gap or "").strip(), reviewed_on=reviewed_on)
     return save_review(user, review, responsible=responsible, deadline=deadline, measures=measures)
 
 
 # --- 13710 supervised items (督办事项) --------------------------------------------------------
-
-
-def _ensure_open(item):
-    if item.is_closed:
-        raise ValidationError(_("“%(item)s” has been closed out; reopen it with a reason before changing it.") % {
-            "item": item})
 
 
 def _check_moment(item, moment, field, what):
@@ -566,7 +521,7 @@ def _check_moment(item, moment, field, what):
 def _check_item(user, item):
     _check_org_and_cadre(user, item.organization, item.assignee, cadre_field="assignee")
     if item.task_id:
-        _check_in_scope(user, item.task, "task", _("Choose a task you manage."))
+        check_visible(user, item.task, "task", _("Choose a task you manage."))
     if item.timetable_due_on:
         if item.item_class == SupervisedItem.ItemClass.ORDINARY:
             raise ValidationError({"timetable_due_on": _(
@@ -594,11 +549,10 @@ def assign_item(user, item):
 
 @transaction.atomic
 def update_item(user, item):
-    """Correct an open supervised item; a closed item is not edited, only reopened with a reason."""
+    """Correct an open supervised item: only the organization that assigned it may; a closed item is
+    not edited, only reopened with a reason."""
     services.ensure_can_write(user, item)
-    if _stored(SupervisedItem, item.pk, "status") == SupervisedItem.Status.CLOSED:
-        raise ValidationError(_("“%(item)s” has been closed out; reopen it with a reason before changing it.") % {
-            "item": item})
+    ITEMS.check(user, SupervisedItem.objects.select_related("assigned_by").get(pk=item.pk), "edit")
     if item.assigned_at is None:
         raise ValidationError({"assigned_at": _("Enter when the item was assigned.")})
     for field, what in (("deployed_at", _("The deployment")), ("first_report_at", _("The first report")),
@@ -621,23 +575,10 @@ def _report(user, item, kind, content, at, percent=None):
     return services.save_object(user, report)
 
 
-def reports_own_item(user, item):
-    """The assignee cadre reports on their own item: deploys it, reports progress, reports it done
-    (the "1", "3" and "7" of 13710 are theirs to meet). Editing, closing out and reopening the item
-    stay with the committee."""
-    return (getattr(user, "role", None) == Role.CADRE and user.cadre_id is not None
-            and item.assignee_id == user.cadre_id and can_write_model(user, SupervisedReport))
-
-
-def _ensure_can_report(user, item):
-    if not reports_own_item(user, item):
-        services.ensure_can_write(user, item)
-
-
 def _save_reported_item(user, item, reason):
     """Save the item after a report step. The assignee may report but not edit the item, so the
     clock fields their report moved are saved as derived values, with the cadre in the history."""
-    if reports_own_item(user, item) and not can_write_model(user, SupervisedItem):
+    if ASSIGNEE(user, item) and not can_write_model(user, SupervisedItem):
         item._history_user = user
         item._change_reason = reason
         item.save(update_fields=["deployed_at", "first_report_at", "done_at", "status", "updated_at"])
@@ -648,19 +589,14 @@ def _save_reported_item(user, item, reason):
 @transaction.atomic
 def record_deployment(user, item, *, content, at=None):
     """Record that the assignee has deployed the item (the "1" of 13710)."""
-    _ensure_can_report(user, item)
-    item = _fresh(item)
-    _ensure_open(item)
-    if item.deployed_at is not None:
-        raise ValidationError(_("This item was already deployed on %(at)s.") % {
-            "at": timezone.localtime(item.deployed_at).strftime("%Y-%m-%d %H:%M")})
+    item = lock(item)
+    ITEMS.check(user, item, "deploy")
     content = _require_text(content, "content", _("Describe how the item was deployed."))
     at = at or _now()
     _check_moment(item, at, "reported_at", _("The deployment"))
     _report(user, item, SupervisedReport.Kind.DEPLOYMENT, content, at)
     item.deployed_at = at
-    if item.status == SupervisedItem.Status.ASSIGNED:
-        item.status = SupervisedItem.Status.DEPLOYED
+    ITEMS.advance(item, "deploy")
     return _save_reported_item(user, item, _("Deployed"))
 
 
@@ -668,13 +604,8 @@ def record_deployment(user, item, *, content, at=None):
 def add_report(user, item, *, content, percent=None, kind=None, at=None):
     """Report progress on an open item (the "3" of 13710, then further reports). The first report
     sets the first-report time; an item on a filed timetable reports monthly."""
-    _ensure_can_report(user, item)
-    item = _fresh(item)
-    if item.is_closed:
-        raise ValidationError(_("“%(item)s” has been closed out; no more reports can be added to it.") % {"item": item})
-    if item.status == SupervisedItem.Status.DONE:
-        raise ValidationError(_("“%(item)s” is done and awaiting close-out; no more progress reports are needed.") % {
-            "item": item})
+    item = lock(item)
+    ITEMS.check(user, item, "report")
     if percent is not None:
         _check_percent(percent)
     content = _require_text(content, "content", _("Describe the progress."))
@@ -687,8 +618,7 @@ def add_report(user, item, *, content, percent=None, kind=None, at=None):
     report = _report(user, item, kind, content, at, percent)
     if item.first_report_at is None or at < item.first_report_at:
         item.first_report_at = at
-    if item.status in (SupervisedItem.Status.ASSIGNED, SupervisedItem.Status.DEPLOYED):
-        item.status = SupervisedItem.Status.IN_PROGRESS
+    ITEMS.advance(item, "report")
     _save_reported_item(user, item, _("Progress reported"))
     return report
 
@@ -697,13 +627,8 @@ def add_report(user, item, *, content, percent=None, kind=None, at=None):
 def file_timetable(user, item, *, due_on, plan):
     """File a timetable for a complex or major item that cannot be done within a month: a date and
     a plan; the item then reports monthly until done."""
-    services.ensure_can_write(user, item)
-    item = _fresh(item)
-    _ensure_open(item)
-    if item.item_class == SupervisedItem.ItemClass.ORDINARY:
-        raise ValidationError({"timetable_due_on": _(
-            "An ordinary item is done within the 13710 time limit; only a complex or major item may file a "
-            "timetable.")})
+    item = lock(item)
+    ITEMS.check(user, item, "timetable")
     if due_on is None:
         raise ValidationError({"timetable_due_on": _("Enter the date by which the timetable has the item done.")})
     item.timetable = _require_text(plan, "timetable", _("Enter the timetable: the steps and their dates."))
@@ -716,11 +641,8 @@ def file_timetable(user, item, *, due_on, plan):
 @transaction.atomic
 def mark_done(user, item, *, content, at=None):
     """Report the item done (the "7" of 13710, or the month); it then awaits close-out."""
-    _ensure_can_report(user, item)
-    item = _fresh(item)
-    _ensure_open(item)
-    if item.status == SupervisedItem.Status.DONE:
-        raise ValidationError(_("This item is already done and awaiting close-out."))
+    item = lock(item)
+    ITEMS.check(user, item, "done")
     content = _require_text(content, "content", _("Describe what was done."))
     at = at or _now()
     _check_moment(item, at, "reported_at", _("The completion"))
@@ -728,30 +650,19 @@ def mark_done(user, item, *, content, at=None):
     item.done_at = at
     if item.first_report_at is None:
         item.first_report_at = at
-    item.status = SupervisedItem.Status.DONE
+    ITEMS.advance(item, "done")
     return _save_reported_item(user, item, _("Done"))
-
-
-def may_close_out(user, item):
-    """Only the assigner or the county organization department closes an item out (销号)."""
-    return user.is_superuser or user.role == Role.COUNTY_ADMIN or user.pk == item.assigned_by_id
 
 
 @transaction.atomic
 def close_out(user, item, *, evidence):
     """Close out (销号) a done item with evidence and the assigner's confirmation."""
-    services.ensure_can_write(user, item)
-    item = _fresh(item)
-    if item.is_closed:
-        raise ValidationError(_("This item has already been closed out."))
-    if not may_close_out(user, item):
-        raise ValidationError(_("Only the assigner or the county organization department may close out an item."))
-    if item.status != SupervisedItem.Status.DONE:
-        raise ValidationError(_("Only an item reported done can be closed out."))
+    item = lock(item)
+    ITEMS.check(user, item, "close_out")
     item.close_evidence = _require_text(evidence, "close_evidence", _("Give the evidence that the item is done."))
     item.closed_at = _now()
     item.closed_by = user
-    item.status = SupervisedItem.Status.CLOSED
+    ITEMS.advance(item, "close_out")
     return services.save_object(user, item, reason=_("Closed out"))
 
 
@@ -760,10 +671,8 @@ def reopen_item(user, item, *, reason):
     """Reopen a closed-out item with the reason: the reopening is recorded and the item is open
     again, to be done and closed out anew. Whoever may change the item may reopen it (finding that
     it is not done after all takes nothing away); closing it again needs the assigner."""
-    services.ensure_can_write(user, item)
-    item = _fresh(item)
-    if not item.is_closed:
-        raise ValidationError(_("Only a closed-out item can be reopened."))
+    item = lock(item)
+    ITEMS.check(user, item, "reopen")
     reason = _require_text(reason, "reason", _("Give the reason for reopening the item."))
     reopening = services.save_object(
         user, SupervisedReopening(item=item, reason=reason, previous_closed_at=item.closed_at)
@@ -771,10 +680,7 @@ def reopen_item(user, item, *, reason):
     item.closed_at = None
     item.closed_by = None
     item.done_at = None
-    if item.first_report_at:
-        item.status = SupervisedItem.Status.IN_PROGRESS
-    else:
-        item.status = SupervisedItem.Status.DEPLOYED if item.deployed_at else SupervisedItem.Status.ASSIGNED
+    ITEMS.advance(item, "reopen")
     services.save_object(user, item, reason=_("Reopened: %(reason)s") % {"reason": reason[:80]})
     return reopening
 
@@ -786,7 +692,7 @@ def save_supervised_report(user, report):
     if report.item_id is None:
         raise ValidationError({"item": _("Choose the supervised item.")})
     item = report.item
-    _check_in_scope(user, item, "item", _("Choose a supervised item you manage."))
+    check_visible(user, item, "item", _("Choose a supervised item you manage."))
     if report.pk is None:
         kind, at, content = report.kind, report.reported_at, report.content
         if kind == SupervisedReport.Kind.DEPLOYMENT:
@@ -804,6 +710,13 @@ def save_supervised_report(user, report):
     return services.save_object(user, report)
 
 
+def _ensure_open(item):
+    """The reports of a closed-out item are kept as they are."""
+    refusal = ITEMS.refusal(item, "edit")
+    if refusal is not None:
+        raise ValidationError(refusal)
+
+
 @transaction.atomic
 def delete_supervised_report(user, report):
     """Delete a wrongly entered report of an open item."""
@@ -817,17 +730,10 @@ def save_reopening(user, reopening):
     if reopening.pk is None:
         if reopening.item_id is None:
             raise ValidationError({"item": _("Choose the supervised item.")})
-        _check_in_scope(user, reopening.item, "item", _("Choose a supervised item you manage."))
+        check_visible(user, reopening.item, "item", _("Choose a supervised item you manage."))
         return reopen_item(user, reopening.item, reason=reopening.reason)
     reopening.reason = _require_text(reopening.reason, "reason", _("Give the reason for reopening the item."))
     return services.save_object(user, reopening)
-
-
-@transaction.atomic
-def delete_item(user, item):
-    """Delete a wrongly entered item; a closed-out item is kept."""
-    _ensure_open(item)
-    return services.delete_object(user, item)
 
 
 # --- bulletins (通报) --------------------------------------------------------------------------
@@ -838,7 +744,7 @@ def save_bulletin(user, bulletin):
     """Create or change a bulletin's heading (scope, period, issuing body, number); its figures are
     computed from the records whenever it is shown or exported."""
     services.ensure_can_write(user, bulletin)
-    _check_in_scope(user, bulletin.organization, "organization", _("Choose an organization you manage."))
+    check_visible(user, bulletin.organization, "organization", _("Choose an organization you manage."))
     if bulletin.organization_id and bulletin.organization.kind not in (Organization.Kind.COUNTY,
                                                                       Organization.Kind.TOWNSHIP):
         raise ValidationError({"organization": _("A bulletin covers the county or a township.")})

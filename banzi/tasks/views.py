@@ -1,20 +1,16 @@
 """Work-implementation pages: declarations over core's generic views, detail pages that show a
-record's workflow, and small POST views for the workflow steps, each calling its service."""
+record's workflow (the steps its lifecycle in `workflow.py` allows the user now), and small POST
+views for the workflow steps, each calling its service."""
 
-from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from banzi.core import clock
-from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
-from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, StepView
 
 from . import clock13710, filters, forms, services, tables
 from .models import (
@@ -37,17 +33,6 @@ def _related(obj, name):
         return getattr(obj, name)
     except ObjectDoesNotExist:
         return None
-
-
-class FormAwareEditView(ObjectEditView):
-    """An edit view whose service needs more of the form than the instance (`form_service`)."""
-
-    def form_valid(self, form):
-        self.form = form
-        return super().form_valid(form)
-
-    def service(self, user, instance):
-        return self.form_service(user, instance, self.form)
 
 
 # --- work lists -------------------------------------------------------------------------------
@@ -108,18 +93,7 @@ class TaskDetailView(ObjectDetailView):
         ctx["review"] = _related(task, "review")
         ctx["problem"] = _related(ctx["review"], "problem") if ctx["review"] else None
         ctx["today"] = clock.today()
-        if ctx["edit_url"] and not task.is_closed:
-            ctx["schedule_form"] = forms.ScheduleStepForm()
-        if not task.is_closed and (ctx["edit_url"] or _reports_own_task(user, task)):
-            ctx["progress_form"] = forms.ProgressStepForm()
-        if ctx["edit_url"] and ctx["review"] is None:
-            ctx["review_form"] = forms.ReviewStepForm(user=user)
         return ctx
-
-
-def _reports_own_task(user, task):
-    """The responsible cadre reports progress on their own task (they cannot edit the task itself)."""
-    return task.responsible_id == user.cadre_id and can_write_model(user, ProgressReport)
 
 
 class TaskEditView(ObjectEditView):
@@ -193,38 +167,7 @@ class SupervisedItemDetailView(ObjectDetailView):
             reopenings=item.reopenings.visible_to(user).order_by("-created_at"),
         )
         ctx["state_badge"] = tables.state_badge(ctx["state"])
-        ctx["steps"] = self.allowed_steps(item, bool(ctx["edit_url"]))
-        if not ctx["edit_url"] and services.reports_own_item(user, item):
-            ctx["steps"] = self.reporting_steps(item)
-        if item.is_closed:
-            ctx["edit_url"] = ctx["delete_url"] = None  # a closed item is reopened, never edited
         return ctx
-
-    def reporting_steps(self, item):
-        """The steps the assignee cadre takes on their own item: deploy, report, report done."""
-        steps = self.allowed_steps(item, True)
-        return {name: form for name, form in steps.items() if name in ("deploy", "report", "done")}
-
-    def allowed_steps(self, item, can_write):
-        """The workflow steps this user may take now, each with its form."""
-        if not can_write:
-            return {}
-        user, status = self.request.user, item.status
-        steps = {}
-        if not item.is_closed:
-            if item.deployed_at is None:
-                steps["deploy"] = forms.ContentStepForm(prefix="deploy")
-            if status != SupervisedItem.Status.DONE:
-                steps["report"] = forms.ItemReportStepForm(prefix="report")
-                steps["done"] = forms.ContentStepForm(prefix="done")
-            if item.item_class != SupervisedItem.ItemClass.ORDINARY:
-                steps["timetable"] = forms.TimetableStepForm(
-                    prefix="timetable", initial={"due_on": item.timetable_due_on, "plan": item.timetable})
-        if status == SupervisedItem.Status.DONE and services.may_close_out(user, item):
-            steps["close_out"] = forms.EvidenceStepForm(prefix="close_out")
-        if item.is_closed:
-            steps["reopen"] = forms.ReasonStepForm(prefix="reopen")
-        return steps
 
 
 class SupervisedItemEditView(ObjectEditView):
@@ -235,7 +178,6 @@ class SupervisedItemEditView(ObjectEditView):
 
 class SupervisedItemDeleteView(ObjectDeleteView):
     model = SupervisedItem
-    service = staticmethod(services.delete_item)
 
 
 class SupervisedReportListView(ObjectListView):
@@ -294,17 +236,13 @@ class InspectionDetailView(ObjectDetailView):
         user = self.request.user
         ctx["members"] = self.object.members.select_related("organization")
         ctx["findings"] = self.object.problems.visible_to(user).select_related("responsible")
-        if ctx["edit_url"]:
-            ctx["finding_form"] = forms.FindingStepForm(inspection=self.object, user=user)
         return ctx
 
 
-class InspectionEditView(FormAwareEditView):
+class InspectionEditView(ObjectEditView):
     model = Inspection
     form_class = forms.InspectionForm
-
-    def form_service(self, user, inspection, form):
-        return services.save_inspection(user, inspection, members=form.cleaned_data.get("members"))
+    service = staticmethod(services.save_inspection)
 
 
 class ProblemListView(ObjectListView):
@@ -321,20 +259,8 @@ class ProblemDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        problem, Status = self.object, Problem.Status
-        ctx["overdue"] = problem.status != Status.CLOSED and problem.deadline < clock.today()
-        steps = {}
-        if ctx["edit_url"]:
-            if problem.status in (Status.OPEN, Status.RETURNED):
-                steps["start"] = None
-            if problem.status in (Status.OPEN, Status.RECTIFYING, Status.RETURNED):
-                steps["submit"] = forms.RectificationStepForm(prefix="submit")
-            if problem.status == Status.SUBMITTED and services.may_verify(self.request.user, problem):
-                steps["verify"] = None
-                steps["return"] = forms.ReasonStepForm(prefix="return")
-        if problem.status == Status.CLOSED:
-            ctx["edit_url"] = ctx["delete_url"] = None
-        ctx["steps"] = steps
+        problem = self.object
+        ctx["overdue"] = problem.status != Problem.Status.CLOSED and problem.deadline < clock.today()
         return ctx
 
 
@@ -362,12 +288,13 @@ class TaskReviewDetailView(ObjectDetailView):
         return ctx
 
 
-class TaskReviewEditView(FormAwareEditView):
+class TaskReviewEditView(ObjectEditView):
     model = TaskReview
     form_class = forms.TaskReviewForm
+    service = staticmethod(services.save_review)
 
-    def form_service(self, user, review, form):
-        return services.save_review(user, review, **form.problem_fields())
+    def service_kwargs(self, form):
+        return {**super().service_kwargs(form), **form.problem_fields()}
 
 
 class ReviewSheetView(ObjectListView):
@@ -414,88 +341,36 @@ class BulletinEditView(ObjectEditView):
     service = staticmethod(services.save_bulletin)
 
 
-# --- workflow steps ---------------------------------------------------------------------------
-
-class StepView(ScopedMixin, View):
-    """POST one workflow step on a record the user can see (404 otherwise): validate the step's
-    small form, call the service, and go back to the record with a message. A rule the step breaks
-    comes back as the service's message; a role or scope that may not act is a 403."""
-
-    model = None
-    form_class = None
-    prefix = None
-    anchor = ""
-    success_message = ""
-
-    def get_form(self, request, obj):
-        if self.form_class is None:
-            return None
-        return self.form_class(request.POST, request.FILES, prefix=self.prefix)
-
-    def post(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(), pk=pk)
-        form = self.get_form(request, obj)
-        if form is not None and not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
-            return self.back(obj)
-        try:
-            self.perform(request.user, obj, form.cleaned_data if form is not None else {})
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return self.back(obj)
-        messages.success(request, self.success_message)
-        return self.back(obj)
-
-    def back(self, obj):
-        return HttpResponseRedirect(obj.get_absolute_url() + (f"#{self.anchor}" if self.anchor else ""))
-
-    def perform(self, user, obj, data):
-        raise NotImplementedError
-
+# --- workflow steps (which may be taken, and by whom: workflow.py) --------------------------------
 
 class TaskReportStep(StepView):
-    model = Task
-    form_class = forms.ProgressStepForm
+    model, step, form_class = Task, "report", forms.ProgressStepForm
+    service = staticmethod(services.submit_progress_report)
     anchor = "reports"
     success_message = gettext_lazy("The progress report has been saved.")
 
-    def perform(self, user, task, data):
-        services.submit_progress_report(
-            user, task, reported_on=data["reported_on"], percent=data["percent"], narrative=data["narrative"],
-            effect=data["effect"], attachment=data["attachment"], mark_done=data["mark_done"])
-
 
 class TaskScheduleStep(StepView):
-    model = Task
-    form_class = forms.ScheduleStepForm
+    model, step, form_class = Task, "schedule", forms.ScheduleStepForm
+    service = staticmethod(services.schedule_milestones)
     anchor = "milestones"
     success_message = gettext_lazy("The milestones have been scheduled back from the deadline.")
 
-    def perform(self, user, task, data):
-        services.schedule_milestones(user, task, data["plan"], by=data["by"])
-
 
 class TaskReviewStep(StepView):
-    model = Task
-    form_class = forms.ReviewStepForm
+    model, step, form_class = Task, "review", forms.ReviewStepForm
+    service = staticmethod(services.review_task)
     anchor = "review"
     success_message = gettext_lazy("The look-back review has been recorded.")
 
-    def get_form(self, request, obj):
-        return self.form_class(request.POST, user=request.user)
-
-    def perform(self, user, task, data):
-        services.review_task(user, task, data["outcome"], data["gap"], data["responsible"], data["deadline"],
-                             measures=data["measures"])
+    def form_kwargs(self, user, task):
+        return {"user": user}
 
 
 class ItemStep(StepView):
+    """A step of a supervised item; its form's prefix is the step's name."""
+
     model = SupervisedItem
-    step = None
 
     @property
     def prefix(self):
@@ -503,97 +378,68 @@ class ItemStep(StepView):
 
 
 class ItemDeployStep(ItemStep):
-    step, form_class = "deploy", forms.ContentStepForm
+    step, form_class, service = "deploy", forms.ContentStepForm, staticmethod(services.record_deployment)
     success_message = gettext_lazy("The deployment has been recorded.")
-
-    def perform(self, user, item, data):
-        services.record_deployment(user, item, content=data["content"], at=data["at"])
 
 
 class ItemReportStep(ItemStep):
-    step, form_class = "report", forms.ItemReportStepForm
+    step, form_class, service = "report", forms.ItemReportStepForm, staticmethod(services.add_report)
     success_message = gettext_lazy("The report has been added.")
-
-    def perform(self, user, item, data):
-        services.add_report(user, item, content=data["content"], percent=data["percent"], at=data["at"])
 
 
 class ItemTimetableStep(ItemStep):
-    step, form_class = "timetable", forms.TimetableStepForm
+    step, form_class, service = "timetable", forms.TimetableStepForm, staticmethod(services.file_timetable)
     success_message = gettext_lazy("The timetable has been filed; report monthly until the item is done.")
 
-    def perform(self, user, item, data):
-        services.file_timetable(user, item, due_on=data["due_on"], plan=data["plan"])
+    def initial(self, item):
+        return {"due_on": item.timetable_due_on, "plan": item.timetable}
 
 
 class ItemDoneStep(ItemStep):
-    step, form_class = "done", forms.ContentStepForm
+    step, form_class, service = "done", forms.ContentStepForm, staticmethod(services.mark_done)
     success_message = gettext_lazy("The item is done and awaits close-out.")
-
-    def perform(self, user, item, data):
-        services.mark_done(user, item, content=data["content"], at=data["at"])
 
 
 class ItemCloseOutStep(ItemStep):
-    step, form_class = "close_out", forms.EvidenceStepForm
+    step, form_class, service = "close_out", forms.EvidenceStepForm, staticmethod(services.close_out)
     success_message = gettext_lazy("The item has been closed out.")
-
-    def perform(self, user, item, data):
-        services.close_out(user, item, evidence=data["evidence"])
 
 
 class ItemReopenStep(ItemStep):
-    step, form_class = "reopen", forms.ReasonStepForm
+    step, form_class, service = "reopen", forms.ReasonStepForm, staticmethod(services.reopen_item)
     success_message = gettext_lazy("The item has been reopened.")
-
-    def perform(self, user, item, data):
-        services.reopen_item(user, item, reason=data["reason"])
 
 
 class ProblemStartStep(StepView):
-    model = Problem
+    model, step, service = Problem, "start", staticmethod(services.start_rectification)
     success_message = gettext_lazy("Rectification has started.")
-
-    def perform(self, user, problem, data):
-        services.start_rectification(user, problem)
 
 
 class ProblemSubmitStep(StepView):
-    model, form_class, prefix = Problem, forms.RectificationStepForm, "submit"
+    model, step, form_class, prefix = Problem, "submit", forms.RectificationStepForm, "submit"
+    service = staticmethod(services.submit_rectification)
     success_message = gettext_lazy("The rectification has been submitted for verification.")
-
-    def perform(self, user, problem, data):
-        services.submit_rectification(user, problem, evidence=data["evidence"], evidence_file=data["evidence_file"])
 
 
 class ProblemVerifyStep(StepView):
-    model = Problem
+    model, step, service = Problem, "verify", staticmethod(services.verify_problem)
     success_message = gettext_lazy("The rectification has been verified and the problem closed.")
-
-    def perform(self, user, problem, data):
-        services.verify_problem(user, problem)
 
 
 class ProblemReturnStep(StepView):
-    model, form_class, prefix = Problem, forms.ReasonStepForm, "return"
+    model, step, form_class, prefix = Problem, "return", forms.ReasonStepForm, "return"
+    service = staticmethod(services.return_problem)
     success_message = gettext_lazy("The rectification has been returned for more work.")
-
-    def perform(self, user, problem, data):
-        services.return_problem(user, problem, data["reason"])
 
 
 class InspectionFindingStep(StepView):
-    model = Inspection
-    form_class = forms.FindingStepForm
+    model, step, form_class = Inspection, "finding", forms.FindingStepForm
+    service = staticmethod(services.record_finding)
     anchor = "findings"
     success_message = gettext_lazy("The finding is on the problem list.")
 
-    def get_form(self, request, obj):
-        return self.form_class(request.POST, inspection=obj, user=request.user)
-
-    def perform(self, user, inspection, data):
-        services.record_finding(user, inspection, description=data["description"], responsible=data["responsible"],
-                                deadline=data["deadline"], measures=data["measures"], item=data["item"])
+    def form_kwargs(self, user, inspection):
+        return {"inspection": inspection, "user": user}
 
 
 class ProgressReportFileView(FileDownloadView):

@@ -79,12 +79,6 @@ class TrainingProgramViewSet(TrainingViewSet):
     filterset_class = filters.TrainingProgramFilterSet
     save_service = staticmethod(services.save_program)
 
-    def save_instance(self, serializer, instance):
-        topics = serializer.validated_data.pop("topics", None)
-        super().save_instance(serializer, instance)
-        if topics is not None:
-            serializer.instance.topics.set(topics)
-
 
 class TrainingSessionSerializer(BaseSerializer):
     program_name = _name("program.name")

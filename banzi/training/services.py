@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core.errors import Code, single_errors
 from banzi.core.services import delete_object, save_object
+from banzi.core.workflow import is_visible
 
 from .models import Attendance, Enrollment, TrainingNeed, TrainingProgram
 
@@ -31,9 +32,11 @@ def ensure_can_change_program(user, program):
 
 
 @transaction.atomic
-def save_program(user, program, *, reason=""):
-    """Create or change a program (dates checked against its sessions in `clean()`)."""
-    return save_object(user, program, reason=reason)
+def save_program(user, program, *, reason="", topics=None):
+    """Create or change a program (dates checked against its sessions in `clean()`); `topics`, when
+    given, replaces its topics in the same transaction."""
+    related = {} if topics is None else {"topics": topics}
+    return save_object(user, program, reason=reason, **related)
 
 
 @transaction.atomic
@@ -118,7 +121,7 @@ def save_need(user, need, *, reason=""):
 @transaction.atomic
 def mark_need_met(user, need, program):
     """Mark a need as met by a program the user can see."""
-    if not TrainingProgram.objects.visible_to(user).filter(pk=program.pk).exists():
+    if not is_visible(user, program):
         raise ValidationError(_("Choose a program you can see."), code=Code.OUTSIDE_SCOPE)
     need.status = TrainingNeed.Status.MET
     need.met_by = program

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from banzi.core import clock
+from banzi.core import services as core_services
 from banzi.core.audit import record_event
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
@@ -124,7 +125,7 @@ class ProgramEnrollView(ScopedMixin, View):
                     messages.error(request, error)
             return back
         try:
-            created = services.enroll_cadres(request.user, program, form.chosen())
+            created = core_services.run(services.enroll_cadres, request.user, program, form.chosen())
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -239,7 +240,7 @@ class SessionSheetView(ScopedMixin, View):
                 marks[int(key[7:])] = value
         back = HttpResponseRedirect(session.get_absolute_url() + "#sheet")
         try:
-            changed = services.record_session_attendance(request.user, session, marks)
+            changed = core_services.run(services.record_session_attendance, request.user, session, marks)
         except PermissionDenied:
             raise
         except ValidationError as exc:

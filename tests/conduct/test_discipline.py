@@ -109,7 +109,8 @@ def test_none_and_a_post_in_the_same_year_contradict(township, township_admin):
     assert ConcurrentPostDeclaration.objects.count() == 1
 
 
-def test_the_department_decides_and_the_cadre_is_told(township, township_admin, county_admin):
+def test_the_department_decides_and_the_cadre_is_told(township, township_admin, county_admin,
+                                                      django_capture_on_commit_callbacks):
     cadre = f.CadreFactory(organization=township)
     cadre_user = c.account(cadre)
     declaration = services.save_declaration(township_admin, post(cadre, is_paid=True, pay=12000))
@@ -122,8 +123,9 @@ def test_the_department_decides_and_the_cadre_is_told(township, township_admin, 
     with pytest.raises(ValidationError) as exc:
         services.decide_declaration(county_admin, declaration, decision=Decision.MUST_RESIGN)
     assert "resign from the post" in messages(exc)
-    services.decide_declaration(county_admin, declaration, decision=Decision.MUST_RESIGN,
-                                resign_by=TODAY() + datetime.timedelta(days=30), note="限期辞去")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_declaration(county_admin, declaration, decision=Decision.MUST_RESIGN,
+                                    resign_by=TODAY() + datetime.timedelta(days=30), note="限期辞去")
     declaration.refresh_from_db()
     assert declaration.decision == Decision.MUST_RESIGN and declaration.decided_by == county_admin
     assert Notification.objects.filter(user=cadre_user, key__contains="declaration").exists()

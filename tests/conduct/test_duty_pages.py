@@ -38,7 +38,7 @@ def test_cadre_checks_in_from_the_shift_page(township, client_for):
     user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
     client = client_for(user)
     page = client.get(night.get_absolute_url())
-    assert page.status_code == 200 and page.context["check_in_form"] is not None
+    assert page.status_code == 200 and page.context["steps"]["check_in"].form is not None
     response = client.post(reverse("conduct:dutyshift_check_in", args=[night.pk]), {"location": "值班室"})
     assert response.status_code == 302
     assert DutyCheckIn.objects.get().cadre == night.staff
@@ -52,9 +52,13 @@ def test_swap_steps(township, township_admin, client_for):
     swap = DutySwap.objects.create(shift=night, requested_by=night.staff,
                                    replacement=f.CadreFactory(organization=township), reason="培训")
     cadre_client = client_for(f.UserFactory(role=Role.CADRE, cadre=night.staff))
-    assert cadre_client.post(reverse("conduct:dutyswap_approve", args=[swap.pk])).status_code == 403
+    # The cadre who asked may not decide: told so on the swap's page, and nothing changes.
+    assert "approve" not in cadre_client.get(swap.get_absolute_url()).context["steps"]
+    response = cadre_client.post(reverse("conduct:dutyswap_approve", args=[swap.pk]), follow=True)
+    assert "Only the township Party committee" in response.content.decode()
+    assert DutySwap.objects.get(pk=swap.pk).status == DutySwap.Status.REQUESTED
     client = client_for(township_admin)
-    assert "approve_form" in client.get(swap.get_absolute_url()).context
+    assert "approve" in client.get(swap.get_absolute_url()).context["steps"]
     client.post(reverse("conduct:dutyswap_approve", args=[swap.pk]), {"approve-note": "同意"})
     night.refresh_from_db()
     assert night.staff == swap.replacement

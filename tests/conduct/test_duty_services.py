@@ -10,6 +10,7 @@ from django.utils import timezone
 from banzi.conduct.duty import services
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
 from banzi.conduct.models import Violation
+from banzi.core import services as core_services
 from banzi.core.models import Notification
 from banzi.core.roles import Role
 from tests import factories as f
@@ -95,7 +96,7 @@ def test_publish_needs_nights_and_happens_once(township, township_admin):
     with pytest.raises(ValidationError):
         services.publish_roster(township_admin, roster)
     with pytest.raises(ValidationError) as exc:
-        services.delete_roster(township_admin, roster)
+        core_services.delete_object(township_admin, roster)
     assert "published roster cannot be deleted" in messages_of(exc)
 
 
@@ -121,13 +122,15 @@ def coming_night(township, days=3, **kwargs):
     return d.shift(township, timezone.localdate() + datetime.timedelta(days=days), **kwargs)
 
 
-def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, township_admin):
+def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, township_admin,
+                                                                 django_capture_on_commit_callbacks):
     night = coming_night(township)
     requester = f.UserFactory(role=Role.CADRE, cadre=night.staff)
     colleague = f.CadreFactory(organization=township, name="替班干部")
     colleague_user = f.UserFactory(role=Role.CADRE, cadre=colleague)
-    swap = services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=colleague,
-                                                  reason="参加培训"))
+    with django_capture_on_commit_callbacks(execute=True):
+        swap = services.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=colleague,
+                                                      reason="参加培训"))
     assert swap.status == DutySwap.Status.REQUESTED
     assert Notification.objects.filter(user=township_admin, key=f"conduct.dutyswap:{swap.pk}:requested").exists()
     night.refresh_from_db()
@@ -135,7 +138,8 @@ def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, towns
 
     with pytest.raises(PermissionDenied):
         services.approve_swap(requester, swap)
-    services.approve_swap(township_admin, swap, note="同意")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_swap(township_admin, swap, note="同意")
     night.refresh_from_db()
     swap.refresh_from_db()
     assert night.staff == colleague and swap.status == DutySwap.Status.APPROVED
@@ -148,7 +152,7 @@ def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, towns
     with pytest.raises(ValidationError):
         services.save_swap(township_admin, swap)
     with pytest.raises(ValidationError):
-        services.delete_swap(township_admin, swap)
+        core_services.delete_object(township_admin, swap)
 
 
 def test_swap_rules(township, other_township, township_admin):

@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from banzi.conduct import services
 from banzi.conduct.models import LeaveLedgerEntry, LeaveRequest
+from banzi.core import services as core_services
 from banzi.core.models import Notification, Rule
 from banzi.core.roles import Role
 from tests import factories as f
@@ -86,17 +87,19 @@ def test_the_approver_rule_is_configurable(township, people):
     assert services.leave_approver(c.general_cadre(township)) == (Approver.SECRETARY, people["secretary_user"])
 
 
-def test_submitting_records_and_notifies_the_approver(people):
-    leave = services.submit_leave(people["member_user"], new(people["member"]))
+def test_submitting_records_and_notifies_the_approver(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # notifications go out once the action commits
+        leave = services.submit_leave(people["member_user"], new(people["member"]))
     assert leave.status == Status.SUBMITTED and leave.submitted_at is not None
     assert leave.approver == people["secretary_user"] and leave.approver_kind == Approver.SECRETARY
     note = Notification.objects.get(user=people["secretary_user"])
     assert note.url == leave.get_absolute_url()
 
 
-def test_a_request_to_the_county_notifies_every_county_administrator(people):
+def test_a_request_to_the_county_notifies_every_county_administrator(people, django_capture_on_commit_callbacks):
     first, second = c.county_user(), c.county_user()
-    leave = services.submit_leave(people["secretary_user"], new(people["secretary"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        leave = services.submit_leave(people["secretary_user"], new(people["secretary"]))
     assert leave.approver is None and leave.approver_kind == Approver.COUNTY
     assert set(Notification.objects.values_list("user", flat=True)) == {first.pk, second.pk}
 
@@ -113,9 +116,10 @@ def test_approval_by_someone_who_is_not_the_approver_is_refused(township, people
     assert leave.status == Status.SUBMITTED and leave.decided_by is None
 
 
-def test_the_approver_approves_and_the_cadre_is_told(people):
+def test_the_approver_approves_and_the_cadre_is_told(people, django_capture_on_commit_callbacks):
     leave = services.submit_leave(people["member_user"], new(people["member"]))
-    services.approve_leave(people["secretary_user"], leave, note="同意")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_leave(people["secretary_user"], leave, note="同意")
     leave.refresh_from_db()
     assert leave.status == Status.APPROVED and leave.decided_by == people["secretary_user"]
     assert Notification.objects.filter(user=people["member_user"], key__contains=":approved").exists()
@@ -137,13 +141,14 @@ def test_nobody_approves_their_own_leave(county, people):
         services.approve_leave(own, leave)
 
 
-def test_rejection_needs_a_reason_and_tells_the_cadre(people):
+def test_rejection_needs_a_reason_and_tells_the_cadre(people, django_capture_on_commit_callbacks):
     leave = services.submit_leave(people["member_user"], new(people["member"]))
     with pytest.raises(ValidationError) as exc:
         services.reject_leave(people["secretary_user"], leave, note=" ")
     assert "reason for rejecting" in messages(exc)
     assert LeaveRequest.objects.get(pk=leave.pk).status == Status.SUBMITTED
-    services.reject_leave(people["secretary_user"], leave, note="工作任务重，请改期")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_leave(people["secretary_user"], leave, note="工作任务重，请改期")
     leave.refresh_from_db()
     assert leave.status == Status.REJECTED and leave.decision_note == "工作任务重，请改期"
     assert Notification.objects.filter(user=people["member_user"], key__contains=":rejected").exists()
@@ -240,7 +245,7 @@ def test_a_submitted_request_is_not_edited_or_deleted(people):
     with pytest.raises(ValidationError):
         services.save_leave(people["member_user"], leave)
     with pytest.raises(ValidationError) as exc:
-        services.delete_leave(people["member_user"], LeaveRequest.objects.get(pk=leave.pk))
+        core_services.delete_object(people["member_user"], LeaveRequest.objects.get(pk=leave.pk))
     assert "Only a draft can be deleted" in messages(exc)
     assert LeaveRequest.objects.get(pk=leave.pk).reason == "事由"
 
@@ -398,9 +403,10 @@ def test_every_transition_of_the_lifecycle(people):
     assert kinds == [None, None, "Submitted", "Approved", "Cancelled"]
 
 
-def test_a_withdrawn_request_tells_the_approver(people):
+def test_a_withdrawn_request_tells_the_approver(people, django_capture_on_commit_callbacks):
     leave = services.submit_leave(people["member_user"], new(people["member"]))
-    services.cancel_leave(people["member_user"], leave)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_leave(people["member_user"], leave)
     assert Notification.objects.filter(user=people["secretary_user"], key__contains=":cancelled").exists()
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from banzi.core import services as core_services
 from banzi.core.rule_services import save_rule
 from banzi.governance import services
 from banzi.governance.models import AgendaItem, Attendance, Meeting, MeetingKind, Opinion
@@ -186,7 +187,7 @@ def test_decided_item_is_reconsidered_only_by_a_new_item(township, township_admi
     with pytest.raises(ValidationError, match="add a new item that reconsiders it"):
         services.save_agenda_item(township_admin, item)
     with pytest.raises(ValidationError, match="cannot be deleted"):
-        services.delete_agenda_item(township_admin, item)
+        core_services.delete_object(township_admin, item)
     later = committee(township, due=3, present=3)
     again = services.save_agenda_item(township_admin, AgendaItem(meeting=later, title="复议", reconsiders=item))
     decide(township_admin, again, chair_last(later), outcome=AgendaItem.Outcome.REJECTED)

@@ -340,7 +340,7 @@ def test_referenced_cadre_cannot_be_deleted_but_can_be_archived_and_restored(tea
     # Archiving twice is refused with a message.
     response = county_client.post(reverse("org:cadre_archive", args=[person.pk]), follow=True)
     assert [str(m) for m in response.context["messages"]]
-    with refused(ALL, Code.ALREADY_ARCHIVED):
+    with refused(ALL, Code.WRONG_STATE):
         archive_cadre(county_admin, person)
 
     response = county_client.post(reverse("org:cadre_restore", args=[person.pk]))
@@ -349,7 +349,7 @@ def test_referenced_cadre_cannot_be_deleted_but_can_be_archived_and_restored(tea
     assert person.status == Cadre.Status.ACTIVE and person.archived_on is None
     membership.refresh_from_db()
     assert membership.ended_on == TODAY  # history is not rewritten by a restore
-    with refused(ALL, Code.NOT_ARCHIVED):
+    with refused(ALL, Code.WRONG_STATE):
         restore_cadre(county_admin, person)
 
 

@@ -228,9 +228,14 @@ register(ModelCase(
 ))
 
 
+def township_item(township):
+    """An item the township's own Party committee assigned (only the assigning side edits an item)."""
+    return item(township, assigned_by=assigner(role=Role.TOWNSHIP_ADMIN, organization=township))
+
+
 register(ModelCase(
     model=SupervisedItem,
-    make=lambda township: item(township),
+    make=township_item,
     form_data=lambda township: {"title": f"新督办事项{n()}", "description": "三日内报送进展",
                                 "item_class": SupervisedItem.ItemClass.ORDINARY, "assigner_name": "县委书记",
                                 "organization": township.pk, "assignee": f.CadreFactory(organization=township).pk,

@@ -16,7 +16,7 @@ def report_post(percent=40, **extra):
 def test_cadre_reports_on_own_task_from_the_task_page(township, cadre_user, cadre_client):
     task = c.task(township, cadre_user.cadre)
     page = cadre_client.get(task.get_absolute_url())
-    assert page.context["progress_form"] is not None
+    assert page.context["steps"]["report"].form is not None
     response = cadre_client.post(f"/tasks/tasks/{task.pk}/report/", report_post())
     assert response.status_code == 302
     report = ProgressReport.objects.get(task=task)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from banzi.core import services as core_services
 from banzi.core.roles import Role
 from banzi.tasks import services
 from banzi.tasks.models import (
@@ -295,9 +296,8 @@ def test_responsible_cadre_cannot_verify_their_own_problem(township, township_ad
     problem = new_problem(township_admin, township)
     services.submit_rectification(township_admin, problem, evidence="已整改")
     themself = f.UserFactory(role=Role.TOWNSHIP_ADMIN, organization=township, cadre=problem.responsible)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied, match="never the responsible cadre"):
         services.verify_problem(themself, problem)
-    assert "never the responsible cadre" in messages(exc)
     problem.refresh_from_db()
     assert problem.status == Problem.Status.SUBMITTED
 
@@ -445,9 +445,8 @@ def test_the_13710_workflow_to_close_out(township, county_admin, township_admin)
     assert "reported done" in messages(exc)
     services.mark_done(township_admin, item, content="全部整治完成")
     assert item.status == SupervisedItem.Status.DONE and item.done_at
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied, match="assigner"):
         services.close_out(township_admin, item, evidence="验收")
-    assert "assigner" in messages(exc)
     with pytest.raises(ValidationError) as exc:
         services.close_out(county_admin, item, evidence="")
     assert "evidence" in messages(exc)
@@ -505,7 +504,7 @@ def test_a_closed_item_is_not_edited_only_reopened(township, county_admin):
     item.refresh_from_db()
     assert item.title == "整治村内环境"
     with pytest.raises(ValidationError):
-        services.delete_item(county_admin, item)
+        core_services.delete_object(county_admin, item)
     with pytest.raises(ValidationError) as exc:
         services.reopen_item(county_admin, item, reason="  ")
     assert "reason" in messages(exc)

@@ -7,7 +7,7 @@ import datetime
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,19 +24,6 @@ TIMESTAMPS = ["created_at", "updated_at"]
 
 def _name(source):
     return serializers.CharField(source=source, read_only=True, default=None)
-
-
-class DutyViewSet(ScopedModelViewSet):
-    """The services validate (and fill in what they derive) themselves."""
-
-    def save_instance(self, serializer, instance):
-        for attr, value in serializer.validated_data.items():
-            setattr(instance, attr, value)
-        serializer.instance = self.save_service(self.request.user, instance) or instance
-
-    def respond(self, obj, code=status.HTTP_200_OK):
-        obj = self.get_queryset().get(pk=obj.pk)
-        return Response(self.get_serializer(obj).data, status=code)
 
 
 class DutyRosterSerializer(BaseSerializer):
@@ -106,23 +93,22 @@ class DecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class DutyRosterViewSet(DutyViewSet):
+class DutyRosterViewSet(ScopedModelViewSet):
     """Monthly overnight duty rosters of the townships; drafted, then published."""
 
     queryset = DutyRoster.objects.select_related("township")
     serializer_class = DutyRosterSerializer
     filterset_class = filters.DutyRosterFilterSet
     save_service = staticmethod(services.save_roster)
-    delete_service = staticmethod(services.delete_roster)
 
     @extend_schema(operation_id="conduct_duty_rosters_publish", request=None, responses={200: DutyRosterSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="publish")
     def publish(self, request, pk=None):
         """Publish a drafted roster that has its nights."""
-        return self.respond(services.publish_roster(request.user, self.get_object()))
+        return self.run_step(request, services.publish_roster)
 
 
-class DutyShiftViewSet(DutyViewSet):
+class DutyShiftViewSet(ScopedModelViewSet):
     """The nights of the rosters: leader on duty (a team member) and staff on duty (a township cadre)."""
 
     queryset = DutyShift.objects.select_related("roster", "leader", "staff")
@@ -132,53 +118,45 @@ class DutyShiftViewSet(DutyViewSet):
 
     @extend_schema(operation_id="conduct_duty_shifts_check_in", request=CheckInInputSerializer,
                    responses={201: DutyCheckInSerializer})
-    # A cadre may not change shifts, but checks in for their own night: the service decides who may.
-    @action(detail=True, methods=["post"], url_path="check-in", permission_classes=[permissions.IsAuthenticated])
+    # A cadre may not change shifts, but checks in for their own night (the lifecycle names them).
+    @action(detail=True, methods=["post"], url_path="check-in", step="check_in")
     def check_in(self, request, pk=None):
         """The cadre on duty checks in for the night (now)."""
-        params = CheckInInputSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        record = services.check_in(request.user, self.get_object(), **params.validated_data)
-        return Response(DutyCheckInSerializer(record, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self.run_step(request, services.check_in, CheckInInputSerializer,
+                             result_serializer=DutyCheckInSerializer, status=status.HTTP_201_CREATED)
 
 
-class DutySwapViewSet(DutyViewSet):
+class DutySwapViewSet(ScopedModelViewSet):
     """Swaps asked for by the cadre on duty and decided by the township Party committee."""
 
     queryset = DutySwap.objects.select_related("requested_by", "replacement")
     serializer_class = DutySwapSerializer
     filterset_class = filters.DutySwapFilterSet
     save_service = staticmethod(services.save_swap)
-    delete_service = staticmethod(services.delete_swap)
 
     @extend_schema(operation_id="conduct_duty_swaps_approve", request=DecisionInputSerializer,
                    responses={200: DutySwapSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="approve")
     def approve(self, request, pk=None):
         """Approve: the replacement takes the requester's place on the night."""
-        params = DecisionInputSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        return self.respond(services.approve_swap(request.user, self.get_object(), **params.validated_data))
+        return self.run_step(request, services.approve_swap, DecisionInputSerializer)
 
     @extend_schema(operation_id="conduct_duty_swaps_reject", request=DecisionInputSerializer,
                    responses={200: DutySwapSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], step="reject")
     def reject(self, request, pk=None):
         """Refuse, with the reason in `note`."""
-        params = DecisionInputSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        return self.respond(services.reject_swap(request.user, self.get_object(), **params.validated_data))
+        return self.run_step(request, services.reject_swap, DecisionInputSerializer)
 
 
-class DutyCheckInViewSet(DutyViewSet):
+class DutyCheckInViewSet(ScopedModelViewSet):
     queryset = DutyCheckIn.objects.select_related("cadre")
     serializer_class = DutyCheckInSerializer
     filterset_class = filters.DutyCheckInFilterSet
     save_service = staticmethod(services.save_check_in)
 
 
-class SpotCheckViewSet(DutyViewSet):
+class SpotCheckViewSet(ScopedModelViewSet):
     """Spot checks of the nights on duty; an absence becomes a violation candidate for the department."""
 
     queryset = SpotCheck.objects.select_related("cadre")
@@ -188,7 +166,7 @@ class SpotCheckViewSet(DutyViewSet):
     delete_service = staticmethod(services.delete_spot_check)
 
 
-class AttendanceRecordViewSet(DutyViewSet):
+class AttendanceRecordViewSet(ScopedModelViewSet):
     queryset = AttendanceRecord.objects.select_related("cadre")
     serializer_class = AttendanceRecordSerializer
     filterset_class = filters.AttendanceRecordFilterSet

@@ -4,28 +4,22 @@ violation candidate for the department), and attendance records.
 
 Every function is atomic, re-checks the user's right to act (`core.services.ensure_can_write` and
 the record's scope) and raises one clear `ValidationError` per broken rule, so nothing is saved
-when a rule is broken. Pages, the API and the imports call these functions.
+when a rule is broken. The steps check the lifecycle tables of `workflow.py`; notifications go out
+once the action commits. Pages, the API and the imports call these functions.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.accounts.models import User
 from banzi.core import clock, services
-from banzi.core.notifications import notify
+from banzi.core.notifications import notify_on_commit
 from banzi.core.roles import Role
-from banzi.core.scoping import can_write_model
+from banzi.core.workflow import lock
 
-from .models import DutyCheckIn, DutyRoster, DutyShift, DutySwap
-
-
-def _fresh(instance):
-    """Lock the record's row for the rest of the transaction and re-read it, so that two people
-    acting on the same record at once cannot both pass a state check."""
-    type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
-    instance.refresh_from_db()
-    return instance
+from .models import DutyCheckIn, DutySwap
+from .workflow import ROSTERS, SHIFTS, SWAPS
 
 
 def _stored(instance):
@@ -55,23 +49,12 @@ def save_roster(user, roster, *, reason=""):
 
 
 @transaction.atomic
-def delete_roster(user, roster):
-    """Delete a draft roster with its shifts; a published roster is the record of who was on duty."""
-    if roster.is_published:
-        raise ValidationError(_("A published roster cannot be deleted; correct its shifts instead."))
-    services.delete_object(user, roster)
-
-
-@transaction.atomic
 def publish_roster(user, roster):
     """Publish a drafted roster: its cadres see their nights and are reminded the day before."""
     services.ensure_can_write(user, roster)
-    roster = _fresh(roster)
-    if roster.is_published:
-        raise ValidationError(_("This roster is already published."))
-    if not roster.shifts.exists():
-        raise ValidationError(_("Add the roster's shifts before publishing it."))
-    roster.status = DutyRoster.Status.PUBLISHED
+    roster = lock(roster)
+    ROSTERS.check(user, roster, "publish")
+    ROSTERS.advance(roster, "publish")
     roster.published_at = clock.now()
     roster.published_by = user
     return services.save_object(user, roster, reason=_("Published"))
@@ -97,8 +80,8 @@ def save_swap(user, swap, *, reason=""):
     """Ask for a swap (or change one that awaits approval): the cadre on duty names a replacement
     for a coming night of a published roster. The township Party committee is notified."""
     before = _stored(swap)
-    if before is not None and not before.is_open:
-        raise ValidationError(_("This swap has been decided and can no longer be changed."))
+    if before is not None:
+        SWAPS.check(user, before, "edit")
     shift = swap.shift
     if not shift.roster.is_published:
         raise ValidationError({"shift": _("Swaps are asked for on a published roster.")})
@@ -113,31 +96,16 @@ def save_swap(user, swap, *, reason=""):
     if created:
         title = _("Duty swap to approve: %(swap)s") % {"swap": swap}
         for admin in _township_admins(shift.roster.township_id):
-            notify(admin, f"conduct.dutyswap:{swap.pk}:requested", title, _url(swap), swap.reason)
+            notify_on_commit(admin, f"conduct.dutyswap:{swap.pk}:requested", title, _url(swap), swap.reason)
     return swap
-
-
-@transaction.atomic
-def delete_swap(user, swap):
-    if not swap.is_open:
-        raise ValidationError(_("This swap has been decided and can no longer be deleted."))
-    services.delete_object(user, swap)
-
-
-def _check_decider(user, swap):
-    if not can_write_model(user, DutyShift):
-        raise PermissionDenied(_("Only the township Party committee or the county department decides on swaps."))
-    services.ensure_can_write(user, swap.shift)
 
 
 @transaction.atomic
 def approve_swap(user, swap, *, note=""):
     """Approve a swap: the replacement takes the requester's place on the shift."""
-    _check_decider(user, swap)
-    swap = _fresh(swap)
-    if not swap.is_open:
-        raise ValidationError(_("This swap has already been decided."))
-    shift = _fresh(swap.shift)
+    swap = lock(swap)
+    SWAPS.check(user, swap, "approve")
+    shift = lock(swap.shift)
     if shift.date < clock.today():
         raise ValidationError(_("This night has passed; the swap can no longer be approved."))
     swap.full_clean()  # the replacement is still a cadre of the township, free that night
@@ -146,13 +114,13 @@ def approve_swap(user, swap, *, note=""):
     else:
         shift.staff = swap.replacement
     services.save_object(user, shift, reason=_("Swap approved: %(swap)s") % {"swap": swap})
-    swap.status = DutySwap.Status.APPROVED
+    SWAPS.advance(swap, "approve")
     swap.decided_by, swap.decided_at, swap.decision_note = user, clock.now(), (note or "").strip()
     swap = services.save_object(user, swap, reason=_("Approved"))
     _notify_decision(swap, _("Duty swap approved: %(swap)s"))
     replacement = _user_of(swap.replacement)
     if replacement is not None:
-        notify(replacement, f"conduct.dutyswap:{swap.pk}:replacement",
+        notify_on_commit(replacement, f"conduct.dutyswap:{swap.pk}:replacement",
                _("You are on overnight duty on %(date)s in place of %(name)s") % {
                    "date": shift.date.isoformat(), "name": swap.requested_by}, _url(shift))
     return swap
@@ -161,14 +129,12 @@ def approve_swap(user, swap, *, note=""):
 @transaction.atomic
 def reject_swap(user, swap, *, note):
     """Refuse a swap, saying why; the shift stays as it is."""
-    _check_decider(user, swap)
-    swap = _fresh(swap)
-    if not swap.is_open:
-        raise ValidationError(_("This swap has already been decided."))
+    swap = lock(swap)
+    SWAPS.check(user, swap, "reject")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why the swap is refused.")})
-    swap.status = DutySwap.Status.REJECTED
+    SWAPS.advance(swap, "reject")
     swap.decided_by, swap.decided_at, swap.decision_note = user, clock.now(), note
     swap = services.save_object(user, swap, reason=_("Rejected"))
     _notify_decision(swap, _("Duty swap refused: %(swap)s"))
@@ -178,31 +144,27 @@ def reject_swap(user, swap, *, note):
 def _notify_decision(swap, title):
     requester = _user_of(swap.requested_by)
     if requester is not None:
-        notify(requester, f"conduct.dutyswap:{swap.pk}:{swap.status}", title % {"swap": swap}, _url(swap),
+        notify_on_commit(requester, f"conduct.dutyswap:{swap.pk}:{swap.status}", title % {"swap": swap}, _url(swap),
                swap.decision_note)
 
 
 # --- check-ins ----------------------------------------------------------------------------------
 
 
-def _check_published(shift, field="shift"):
-    if not shift.roster.is_published:
-        raise ValidationError({field: _("The roster of this night is not published yet.")})
-
-
 @transaction.atomic
 def save_check_in(user, check_in, *, reason=""):
     """Record a check-in (the township entering one, or the cadre's own): for a published roster's
     night, by a cadre on duty that night, within the night."""
-    _check_published(check_in.shift)
+    refusal = SHIFTS.refusal(check_in.shift, "check_in")  # the roster of the night is published
+    if refusal is not None:
+        raise ValidationError(refusal)
     return services.save_object(user, check_in, reason=reason)
 
 
 @transaction.atomic
 def check_in(user, shift, *, location="", note="", at=None):
     """The cadre on duty checks in for tonight, from their phone."""
-    if not user.cadre_id or not shift.is_on_duty(user.cadre_id):
-        raise PermissionDenied(_("Only the cadres on duty that night check in for it."))
+    SHIFTS.check(user, shift, "check_in")
     if DutyCheckIn.objects.filter(shift=shift, cadre_id=user.cadre_id).exists():
         raise ValidationError(_("You have already checked in for this night."))
     record = DutyCheckIn(shift=shift, cadre_id=user.cadre_id, checked_in_at=at or clock.now(),

@@ -10,8 +10,14 @@ from django.views.generic import TemplateView
 
 from banzi.core import clock
 from banzi.core.scoping import can_write_model
-from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
-from banzi.tasks.views import StepView
+from banzi.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    StepView,
+)
 
 from . import attendance, filters, forms, services, tables
 from .attendance_workbook import summary_workbook, xlsx_response
@@ -40,9 +46,6 @@ class DutyRosterDetailView(ObjectDetailView):
                          .annotate(check_in_count=Count("check_ins", distinct=True)).order_by("date"))
         if ctx["edit_url"]:
             ctx["add_shift_url"] = f"{reverse('conduct:dutyshift_add')}?roster={roster.pk}"
-            ctx["can_publish"] = not roster.is_published
-        if roster.is_published:
-            ctx["delete_url"] = None
         return ctx
 
 
@@ -54,7 +57,6 @@ class DutyRosterEditView(ObjectEditView):
 
 class DutyRosterDeleteView(ObjectDeleteView):
     model = DutyRoster
-    service = staticmethod(services.delete_roster)
 
 
 # --- shifts -----------------------------------------------------------------------------------
@@ -78,8 +80,7 @@ class DutyShiftDetailView(ObjectDetailView):
         ctx["spot_checks"] = shift.spot_checks.visible_to(user).select_related("cadre")
         ctx["swaps"] = shift.swaps.visible_to(user).select_related("requested_by", "replacement")
         on_duty = shift.is_on_duty(user.cadre_id) and shift.roster.is_published
-        ctx["can_check_in"] = on_duty and not shift.check_ins.filter(cadre_id=user.cadre_id).exists()
-        ctx["check_in_form"] = forms.CheckInStepForm() if ctx["can_check_in"] else None
+        ctx["checked_in"] = on_duty and shift.check_ins.filter(cadre_id=user.cadre_id).exists()
         if on_duty and shift.date >= clock.today():
             ctx["swap_url"] = f"{reverse('conduct:dutyswap_add')}?shift={shift.pk}&requested_by={user.cadre_id}"
         if can_write_model(user, SpotCheck) and shift.roster.is_published:
@@ -108,16 +109,6 @@ class DutySwapDetailView(ObjectDetailView):
     template_name = "conduct/duty/dutyswap_detail.html"
     fields = ["shift", "requested_by", "replacement", "reason", "status", "decided_by", "decided_at", "decision_note"]
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        swap = self.object
-        if not swap.is_open:
-            ctx["edit_url"] = ctx["delete_url"] = None
-        elif DutyShift.objects.editable_by(self.request.user).filter(pk=swap.shift_id).exists():
-            ctx["approve_form"] = forms.DecisionStepForm(prefix="approve")
-            ctx["reject_form"] = forms.DecisionStepForm(prefix="reject")
-        return ctx
-
 
 class DutySwapEditView(ObjectEditView):
     model = DutySwap
@@ -127,7 +118,6 @@ class DutySwapEditView(ObjectEditView):
 
 class DutySwapDeleteView(ObjectDeleteView):
     model = DutySwap
-    service = staticmethod(services.delete_swap)
 
 
 # --- check-ins and spot checks ------------------------------------------------------------------
@@ -274,37 +264,27 @@ class TonightView(ScopedMixin, TemplateView):
         return ctx
 
 
-# --- workflow steps (the work-implementation module's small POST views) --------------------------
+# --- workflow steps (which may be taken, and by whom: workflow.py) ------------------------------
 
 
 class PublishRosterStep(StepView):
-    model = DutyRoster
+    model, step, service = DutyRoster, "publish", staticmethod(services.publish_roster)
     success_message = gettext_lazy("The roster has been published.")
-
-    def perform(self, user, roster, data):
-        services.publish_roster(user, roster)
 
 
 class CheckInStep(StepView):
-    model = DutyShift
-    form_class = forms.CheckInStepForm
+    model, step, form_class = DutyShift, "check_in", forms.CheckInStepForm
+    service = staticmethod(services.check_in)
     success_message = gettext_lazy("You have checked in for tonight's duty.")
-
-    def perform(self, user, shift, data):
-        services.check_in(user, shift, location=data["location"], note=data["note"])
 
 
 class ApproveSwapStep(StepView):
-    model, form_class, prefix = DutySwap, forms.DecisionStepForm, "approve"
+    model, step, form_class, prefix = DutySwap, "approve", forms.DecisionStepForm, "approve"
+    service = staticmethod(services.approve_swap)
     success_message = gettext_lazy("The swap has been approved and the roster changed.")
-
-    def perform(self, user, swap, data):
-        services.approve_swap(user, swap, note=data["note"])
 
 
 class RejectSwapStep(StepView):
-    model, form_class, prefix = DutySwap, forms.DecisionStepForm, "reject"
+    model, step, form_class, prefix = DutySwap, "reject", forms.DecisionStepForm, "reject"
+    service = staticmethod(services.reject_swap)
     success_message = gettext_lazy("The swap has been refused.")
-
-    def perform(self, user, swap, data):
-        services.reject_swap(user, swap, note=data["note"])
