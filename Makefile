@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# The suite runs on every core, one test module per worker at a time (module-scoped demo fixtures load once).
-TEST_ARGS ?= -n auto --dist loadfile
+# The suite runs on every core. Tests are handed out in pytest-django's order, so the browser tests, whose
+# live server empties the database after each test, run after the tests that need the seeded catalogues.
+TEST_ARGS ?= -n auto
 
 .PHONY: demo test venv lint messages clean
 
