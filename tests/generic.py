@@ -63,6 +63,13 @@ class ModelCase:
     # For a private model (its cadre's alone, `Scope(private=True)`): valid POST data for the add
     # page when the cadre records their own (tests/core/test_private_records.py).
     own_form_data: Callable | None = None
+    # The API (tests/core/test_api_generic.py): valid POST data for the model's create endpoint
+    # (default: `form_data`, as a browser would post it); the fields and values of the update test
+    # (default: `update`); False where the API does not create or change these records by the
+    # standard verbs (they are made by a workflow action instead).
+    api_data: Callable | None = None
+    api_update: dict | None = None
+    api_writes: bool = True
 
     @property
     def label(self):
@@ -95,6 +102,16 @@ class ModelCase:
         """A field's current value as the edit form posts it."""
         return instance_form_data(self.form_class, record).get(name, "")
 
+    def api_create_data(self, township):
+        """The create endpoint's body: the form's data as an API client sends it (a box ticked is
+        true; a field left empty is left out)."""
+        data = self.api_data(township) if self.api_data is not None else self.form_data(township)
+        return {k: ("true" if v == "on" else v) for k, v in data.items() if v != ""}
+
+    @property
+    def api_update_data(self):
+        return self.api_update if self.api_update is not None else self.update
+
     def edit_data(self, record, user):
         """The edit page's POST data for the record as it stands, with `update` applied."""
         data = instance_form_data(self.form_class, record, user)
@@ -123,11 +140,13 @@ def _discover():
 
     for info in pkgutil.iter_modules(tests.__path__):
         if info.ispkg:
-            try:
-                importlib.import_module(f"tests.{info.name}.cases")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"tests.{info.name}.cases":
-                    raise
+            # cases.py: the models' cases; api_cases.py: the API's workflow actions and figures.
+            for module in ("cases", "api_cases"):
+                try:
+                    importlib.import_module(f"tests.{info.name}.{module}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"tests.{info.name}.{module}":
+                        raise
 
 
 def all_cases():

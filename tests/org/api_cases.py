@@ -1,0 +1,31 @@
+"""API cases of the registry's workflow actions (tests/core/test_api_generic.py)."""
+from banzi.core import clock
+from banzi.core.roles import Role
+from banzi.org.models import Cadre
+from tests import factories as f
+from tests.api import ActionCase, register_action
+
+_users = iter(range(1, 10**6))
+
+
+def _fail(value):
+    raise AssertionError(value)
+
+
+def township_user(township):
+    return f.UserFactory(username=f"org-township{next(_users)}", role=Role.TOWNSHIP_ADMIN, organization=township)
+
+
+register_action(ActionCase(
+    url_name="org-cadre-archive",
+    prepare=lambda township: (f.CadreFactory(organization=township), township_user(township)),
+    data=lambda cadre: {"reason": "调离本县"},
+    done=lambda cadre: (cadre.status == Cadre.Status.ARCHIVED and cadre.archived_on == clock.today())
+    or _fail(cadre.status),
+))
+register_action(ActionCase(
+    url_name="org-cadre-restore",
+    prepare=lambda township: (f.CadreFactory(organization=township, status=Cadre.Status.ARCHIVED,
+                                             archived_on=clock.today()), township_user(township)),
+    done=lambda cadre: cadre.status == Cadre.Status.ACTIVE or _fail(cadre.status),
+))
