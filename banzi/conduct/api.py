@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banzi.core import clock
-from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.org.models import Cadre
 
 from . import filters, metrics, services
@@ -32,8 +32,6 @@ from .models import (
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
 
 
 # --- discipline ---------------------------------------------------------------------------------
@@ -53,7 +51,7 @@ class DisciplineRuleViewSet(ScopedModelViewSet):
 
 
 class CommitmentLetterSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
     scan = ScopedFileField("conduct:commitmentletter_scan", required=False, allow_null=True)
 
     class Meta:
@@ -71,7 +69,7 @@ class CommitmentLetterViewSet(ScopedModelViewSet):
 
 
 class DeclarationSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = ConcurrentPostDeclaration
@@ -106,8 +104,8 @@ class ConcurrentPostDeclarationViewSet(ScopedModelViewSet):
 
 
 class ViolationSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
-    rule_title = _name("rule.title")
+    cadre_name = name_of("cadre.name")
+    rule_title = name_of("rule.title")
 
     class Meta:
         model = Violation
@@ -145,7 +143,10 @@ class ViolationViewSet(ScopedModelViewSet):
 # --- leave --------------------------------------------------------------------------------------
 
 class LeaveRequestSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    # Blank until the request is submitted and the rule names its approver.
+    approver_kind = serializers.ChoiceField(choices=LeaveRequest.ApproverKind.choices, read_only=True,
+                                            allow_blank=True)
+    cadre_name = name_of("cadre.name")
     approver_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -213,7 +214,7 @@ class LeaveRequestViewSet(ScopedModelViewSet):
         return self.run_step(request, services.return_from_leave, ReturnSerializer)
 
 class LeaveLedgerEntrySerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = LeaveLedgerEntry
@@ -235,7 +236,7 @@ class LeaveLedgerEntryViewSet(ScopedModelViewSet):
 # --- outing reports and the lists ---------------------------------------------------------------
 
 class OutingReportSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = OutingReport
@@ -290,7 +291,7 @@ class AwayTodayView(APIView):
 
 
 class MissingCadreSerializer(serializers.ModelSerializer):
-    organization_name = _name("organization.name")
+    organization_name = name_of("organization.name")
 
     class Meta:
         model = Cadre

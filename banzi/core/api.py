@@ -173,3 +173,9 @@ class ScopedFileField(serializers.FileField):
         url = reverse(self.url_name, args=[value.instance.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+def name_of(source):
+    """A related record's display text, read-only (e.g. `name_of("cadre.name")`); null when the
+    record has no such relation (an optional lecturer, a village's missing parent)."""
+    return serializers.CharField(source=source, read_only=True, default=None, allow_null=True)

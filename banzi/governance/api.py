@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from banzi.core import services as core_services
-from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.org.models import Cadre, Organization
 from banzi.tasks.api import ProblemSerializer
 
@@ -22,16 +22,12 @@ from .models import AgendaItem, Attendance, Meeting, Opinion, OrgLifeRule
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
-
-
 def _cadres():
     return serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
 
 
 class MeetingAttendanceSerializer(serializers.ModelSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = Attendance
@@ -49,8 +45,8 @@ class LinkedTalkSerializer(serializers.Serializer):
 
 
 class MeetingSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
-    chair_name = _name("chair.name")
+    organization_name = name_of("organization.name")
+    chair_name = name_of("chair.name")
     attachment = ScopedFileField("governance:meeting_file", read_only=True)
     members_due = serializers.PrimaryKeyRelatedField(
         queryset=Cadre.objects.all(), many=True, write_only=True, required=False,
@@ -170,7 +166,7 @@ class MeetingViewSet(ScopedModelViewSet):
 
 
 class OpinionSerializer(serializers.ModelSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = Opinion
@@ -178,7 +174,7 @@ class OpinionSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemSerializer(BaseSerializer):
-    meeting_name = _name("meeting.topic")
+    meeting_name = name_of("meeting.topic")
     opinions = OpinionSerializer(many=True, read_only=True)
 
     class Meta:

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
 from banzi.core.scoping import can_write_model, instance_in_scope
 
 from . import filters, services
@@ -14,7 +14,7 @@ TIMESTAMPS = ["created_at", "updated_at"]
 
 
 class OrganizationSerializer(BaseSerializer):
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = name_of("parent.name")
 
     class Meta:
         model = Organization

@@ -9,7 +9,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
 
 from . import filters, metrics, services
 from .models import (
@@ -25,12 +25,10 @@ from .models import (
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
 
 
 class VillageRectificationSerializer(BaseSerializer):
-    village_name = _name("designation.organization.name")
+    village_name = name_of("designation.organization.name")
 
     class Meta:
         model = VillageRectification
@@ -48,8 +46,8 @@ class VillageRectificationViewSet(ScopedModelViewSet):
 
 
 class RectificationGroupSerializer(BaseSerializer):
-    township_name = _name("township.name")
-    leader_name = _name("leader.name")
+    township_name = name_of("township.name")
+    leader_name = name_of("leader.name")
 
     class Meta:
         model = RectificationGroup
@@ -67,9 +65,9 @@ class RectificationGroupViewSet(ScopedModelViewSet):
 
 
 class PostingSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
-    organization_name = _name("organization.name")
-    log_count = serializers.IntegerField(read_only=True, default=None)
+    cadre_name = name_of("cadre.name")
+    organization_name = name_of("organization.name")
+    log_count = serializers.IntegerField(read_only=True, default=0)  # annotated; a new posting has none
 
     class Meta:
         model = Posting
@@ -106,8 +104,8 @@ class WorkLogViewSet(ScopedModelViewSet):
 
 
 class MentorshipSerializer(BaseSerializer):
-    mentor_name = _name("mentor.name")
-    mentee_name = _name("mentee.name")
+    mentor_name = name_of("mentor.name")
+    mentee_name = name_of("mentee.name")
 
     class Meta:
         model = Mentorship
@@ -142,7 +140,7 @@ class MentorshipMeetingViewSet(ScopedModelViewSet):
 
 
 class StudyVisitSerializer(BaseSerializer):
-    host_name = _name("host.name")
+    host_name = name_of("host.name")
 
     class Meta:
         model = StudyVisit

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banzi.core import clock
-from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.core.errors import Code
 from banzi.org.models import Cadre, Organization, Team
 
@@ -22,12 +22,8 @@ from .views import is_staff
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
-
-
 class StudySessionSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
+    organization_name = name_of("organization.name")
     lecturer_display = serializers.CharField(read_only=True)
 
     class Meta:
@@ -37,7 +33,7 @@ class StudySessionSerializer(BaseSerializer):
 
 
 class StudyAttendanceSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = StudyAttendance
@@ -45,7 +41,7 @@ class StudyAttendanceSerializer(BaseSerializer):
 
 
 class StudyRecordSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = StudyRecord
@@ -69,8 +65,8 @@ class LeadDutySerializer(BaseSerializer):
 
 
 class LeadDutyRecordSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
-    duty_key = _name("duty.key")
+    cadre_name = name_of("cadre.name")
+    duty_key = name_of("duty.key")
 
     class Meta:
         model = LeadDutyRecord

@@ -11,7 +11,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
 
 from . import filters, metrics, services
 from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlan, TalkPlanEntry
@@ -19,14 +19,12 @@ from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlan, TalkPlanEntry
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
 
 
 class TalkSerializer(BaseSerializer):
-    talker_name = _name("talker.name")
-    talkee_name = _name("talkee.name")
-    organization_name = _name("organization.name")
+    talker_name = name_of("talker.name")
+    talkee_name = name_of("talkee.name")
+    organization_name = name_of("organization.name")
     summary = serializers.CharField(required=False, allow_blank=True, write_only=True, help_text=_(
         "Confidential: present only when one talk is fetched by the talker or the county organization department "
         "(the read is recorded in the audit trail)."))
@@ -80,7 +78,7 @@ class TalkViewSet(ScopedModelViewSet):
 
 
 class TalkPlanSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
+    organization_name = name_of("organization.name")
 
     class Meta:
         model = TalkPlan
@@ -121,7 +119,7 @@ class TalkPlanViewSet(ScopedModelViewSet):
 
 
 class TalkPlanEntrySerializer(BaseSerializer):
-    talkee_name = _name("talkee.name")
+    talkee_name = name_of("talkee.name")
     state = serializers.SerializerMethodField(help_text=_("covered, late, due or overdue"))
 
     class Meta:

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
-from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.org.models import Cadre, Organization
 
 from . import clock13710, filters, metrics, services
@@ -34,16 +34,14 @@ from .models import (
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
 
 
 # --- work lists, tasks, milestones, progress reports ---------------------------------------------
 
 class WorkListSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
-    organization_name = _name("organization.name")
-    task_count = serializers.IntegerField(read_only=True, default=None)
+    cadre_name = name_of("cadre.name")
+    organization_name = name_of("organization.name")
+    task_count = serializers.IntegerField(read_only=True, default=0)  # annotated; a new list has none
 
     class Meta:
         model = WorkList
@@ -52,8 +50,8 @@ class WorkListSerializer(BaseSerializer):
 
 
 class TaskSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
-    responsible_name = _name("responsible.name")
+    organization_name = name_of("organization.name")
+    responsible_name = name_of("responsible.name")
     state = serializers.SerializerMethodField(
         help_text=_("on_track, at_risk, overdue, done or cancelled (the battle map's colours)"))
 
@@ -127,7 +125,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 class TaskReviewSerializer(BaseSerializer):
-    task_title = _name("task.title")
+    task_title = name_of("task.title")
     problem = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, default=None)
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=Cadre.objects.all(), write_only=True, required=False, allow_null=True,
@@ -186,7 +184,8 @@ class TaskViewSet(ScopedModelViewSet):
 
     @extend_schema(operation_id="tasks_tasks_schedule_milestones", request=ScheduleInputSerializer,
                    responses={201: MilestoneSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="schedule-milestones", step="schedule")
+    @action(detail=True, methods=["post"], url_path="schedule-milestones", step="schedule",
+            pagination_class=None)
     def schedule_milestones(self, request, pk=None):
         """Schedule milestones back from the deadline (目标倒逼): by days before the deadline, or by
         cumulative share of the work placed proportionally between start and deadline."""
@@ -244,8 +243,8 @@ class SupervisedItemListSerializer(serializers.ListSerializer):
 
 
 class SupervisedItemSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
-    assignee_name = _name("assignee.name")
+    organization_name = name_of("organization.name")
+    assignee_name = name_of("assignee.name")
     stages = serializers.SerializerMethodField(help_text=_("The 13710 stages: due time, actual time and state."))
     state = serializers.SerializerMethodField(help_text=_("done, on_track, at_risk or overdue"))
     deadline = serializers.SerializerMethodField(help_text=_("When the item is due to be done."))
@@ -414,9 +413,9 @@ class InspectionSerializer(BaseSerializer):
     """The inspected organization is one the user manages; the inspecting organization and the team
     may come from anywhere in the county (a cross-inspection is done by others)."""
 
-    organization_name = _name("organization.name")
-    inspecting_organization_name = _name("inspecting_organization.name")
-    leader_name = _name("leader.name")
+    organization_name = name_of("organization.name")
+    inspecting_organization_name = name_of("inspecting_organization.name")
+    leader_name = name_of("leader.name")
 
     class Meta:
         model = Inspection
@@ -448,8 +447,8 @@ class FindingInputSerializer(serializers.Serializer):
 
 class ProblemSerializer(BaseSerializer):
     evidence_file = ScopedFileField("tasks:problem_file", read_only=True)
-    organization_name = _name("organization.name")
-    responsible_name = _name("responsible.name")
+    organization_name = name_of("organization.name")
+    responsible_name = name_of("responsible.name")
 
     class Meta:
         model = Problem
@@ -536,7 +535,7 @@ class TaskReviewViewSet(ScopedModelViewSet):
 
 
 class BulletinSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
+    organization_name = name_of("organization.name")
 
     class Meta:
         model = Bulletin

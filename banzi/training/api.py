@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banzi.core import clock
-from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
 from banzi.org.models import Organization
 
 from . import filters, metrics, services
@@ -26,10 +26,6 @@ from .models import (
 )
 
 TIMESTAMPS = ["created_at", "updated_at"]
-
-
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
 
 
 class TrainingViewSet(ScopedModelViewSet):
@@ -50,7 +46,7 @@ class TrainingTopicViewSet(TrainingViewSet):
 
 
 class LecturerSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
+    organization_name = name_of("organization.name")
 
     class Meta:
         model = Lecturer
@@ -65,7 +61,7 @@ class LecturerViewSet(TrainingViewSet):
 
 
 class TrainingProgramSerializer(BaseSerializer):
-    organizer_name = _name("organizer.name")
+    organizer_name = name_of("organizer.name")
 
     class Meta:
         model = TrainingProgram
@@ -81,9 +77,9 @@ class TrainingProgramViewSet(TrainingViewSet):
 
 
 class TrainingSessionSerializer(BaseSerializer):
-    program_name = _name("program.name")
-    topic_name = _name("topic.name")
-    lecturer_name = _name("lecturer.name")
+    program_name = name_of("program.name")
+    topic_name = name_of("topic.name")
+    lecturer_name = name_of("lecturer.name")
 
     class Meta:
         model = TrainingSession
@@ -99,8 +95,8 @@ class TrainingSessionViewSet(TrainingViewSet):
 
 
 class EnrollmentSerializer(BaseSerializer):
-    program_name = _name("program.name")
-    cadre_name = _name("cadre.name")
+    program_name = name_of("program.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = Enrollment
@@ -115,8 +111,8 @@ class EnrollmentViewSet(TrainingViewSet):
 
 
 class AttendanceSerializer(BaseSerializer):
-    session_title = _name("session.title")
-    cadre_name = _name("cadre.name")
+    session_title = name_of("session.title")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = Attendance
@@ -131,9 +127,9 @@ class AttendanceViewSet(TrainingViewSet):
 
 
 class TrainingNeedSerializer(BaseSerializer):
-    organization_name = _name("organization.name")
-    cadre_name = _name("cadre.name")
-    topic_name = _name("topic.name")
+    organization_name = name_of("organization.name")
+    cadre_name = name_of("cadre.name")
+    topic_name = name_of("topic.name")
 
     class Meta:
         model = TrainingNeed

@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 
 from banzi.core.roles import Role
 from tests import factories as f
-from tests.api import api_for
-from tests.schema_check import assert_matches_schema
+from tests.api import api_for, assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ URL = "/api/v1/me/"
 def me(user):
     response = api_for(user).get(URL)
     assert response.status_code == 200, response.content
-    assert_matches_schema(response, URL)
+    assert_matches_schema(response)
     return response.json()
 
 

@@ -5,7 +5,7 @@ import datetime
 from banzi.core.roles import Role
 from banzi.tasks.models import Problem, SupervisedItem
 from tests import factories as f
-from tests.api import ActionCase, register_action
+from tests.api import ActionCase, ReadCase, register_action, register_read
 from tests.tasks import cases as c
 
 
@@ -160,3 +160,21 @@ register_action(ActionCase(
     done=lambda inspection: inspection.problems.count() == 1 or _fail(inspection.problems.count()),
 ))
 
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+ALL = ("county_admin", "township_admin", "auditor", "cadre_user")
+
+register_read(ReadCase(
+    url_name="tasks-figures-battle-map",
+    url=lambda township: f"/api/v1/tasks/figures/battle-map/?year={c.this_year()}",
+    make=lambda township: c.task(township),
+    roles=ALL,
+))
+register_read(ReadCase(
+    url_name="tasks-bulletin-figures",
+    url=lambda township: f"/api/v1/tasks/bulletins/{c.bulletin(township).pk}/figures/",
+    roles=("county_admin", "township_admin", "auditor"),
+    township_scoped=False,
+))

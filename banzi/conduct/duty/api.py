@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banzi.core import clock
-from banzi.core.api import BaseSerializer, ScopedModelViewSet
+from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
 from banzi.org.filters import townships
 
 from . import attendance, filters, metrics, services
@@ -22,12 +22,10 @@ from .models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, DutySw
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
-def _name(source):
-    return serializers.CharField(source=source, read_only=True, default=None)
 
 
 class DutyRosterSerializer(BaseSerializer):
-    township_name = _name("township.name")
+    township_name = name_of("township.name")
 
     class Meta:
         model = DutyRoster
@@ -37,8 +35,8 @@ class DutyRosterSerializer(BaseSerializer):
 
 class DutyShiftSerializer(BaseSerializer):
     township = serializers.IntegerField(source="roster.township_id", read_only=True)
-    leader_name = _name("leader.name")
-    staff_name = _name("staff.name")
+    leader_name = name_of("leader.name")
+    staff_name = name_of("staff.name")
 
     class Meta:
         model = DutyShift
@@ -47,8 +45,8 @@ class DutyShiftSerializer(BaseSerializer):
 
 
 class DutySwapSerializer(BaseSerializer):
-    requested_by_name = _name("requested_by.name")
-    replacement_name = _name("replacement.name")
+    requested_by_name = name_of("requested_by.name")
+    replacement_name = name_of("replacement.name")
 
     class Meta:
         model = DutySwap
@@ -58,7 +56,7 @@ class DutySwapSerializer(BaseSerializer):
 
 
 class DutyCheckInSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = DutyCheckIn
@@ -66,7 +64,7 @@ class DutyCheckInSerializer(BaseSerializer):
 
 
 class SpotCheckSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = SpotCheck
@@ -76,7 +74,7 @@ class SpotCheckSerializer(BaseSerializer):
 
 
 class AttendanceRecordSerializer(BaseSerializer):
-    cadre_name = _name("cadre.name")
+    cadre_name = name_of("cadre.name")
 
     class Meta:
         model = AttendanceRecord
