@@ -6,27 +6,18 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.org.models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
 from tests import factories as f
-from tests.api import ids
+from tests.api import api_for, ids
 from tests.errors import api_codes
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/org"
-
-
-def api_for(user):
-    """A client that authenticates with the user's API token, as an outside system would."""
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture
@@ -511,13 +502,3 @@ def _list_queries(client, endpoint):
     return len(ctx.captured_queries), response.json()["count"]
 
 
-@pytest.mark.parametrize("endpoint", [*SCOPED, "positions"])
-@pytest.mark.parametrize("role", ["county_admin", "township_admin"])
-def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
-    client = api_for(request.getfixturevalue(role))
-    _rows(endpoint, 5, township)
-    few, count_few = _list_queries(client, endpoint)
-    _rows(endpoint, 45, township)
-    many, count_many = _list_queries(client, endpoint)
-    assert count_many == count_few + 45
-    assert few == many

@@ -10,36 +10,14 @@ from banzi.core.errors import Code
 from banzi.study import duties
 from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
 from tests import factories as f
-from tests.api import api_for, assert_list_queries_flat, assert_township_scoped, ids
+from tests.api import api_for, ids
 from tests.errors import api_codes
 
-from .factories import attendance, duty, duty_record, evidence, leader, record, session, today
+from .factories import duty, duty_record, leader, record, session, today
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/study"
-
-
-ENDPOINTS = {
-    "sessions": lambda t: session(t),
-    "attendances": lambda t: attendance(t),
-    "duty-records": lambda t: duty_record(t),
-    "evidence": lambda t: evidence(t),
-}
-
-
-@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-def test_scoping_of_every_endpoint(endpoint, township, other_township, county_admin, township_admin):
-    assert_township_scoped(f"{BASE}/{endpoint}/", ENDPOINTS[endpoint], township, other_township, county_admin,
-                           township_admin)
-
-
-@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-@pytest.mark.parametrize("role", ["county_admin", "township_admin"])
-def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
-    client = api_for(request.getfixturevalue(role))
-    make = ENDPOINTS[endpoint]
-    assert_list_queries_flat(client, f"{BASE}/{endpoint}/", make, township)
 
 
 def test_cadre_writes_own_record_and_nobody_else_reads_it(township, cadre_user, township_admin, county_admin,

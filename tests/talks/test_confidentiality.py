@@ -4,14 +4,13 @@ else, 404 on the summary page for those not entitled, and every read an audit ev
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.talks import services
 from banzi.talks.models import Talk
 from tests import factories as f
+from tests.api import api_for
 from tests.generic import xlsx_rows
 from tests.talks.factories import talk
 
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.django_db
 SUMMARY = "本人坦言对分管工作存在畏难情绪"
 FOLLOW_UP = "三个月内由组织委员跟踪回访"
 NEW_SUMMARY = "修改后的谈话要点：家庭矛盾已化解"
-
-
-def api_for(user):
-    token, _created = Token.objects.get_or_create(user=user)
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

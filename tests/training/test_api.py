@@ -7,7 +7,7 @@ import pytest
 
 from banzi.core.errors import Code
 from banzi.training.models import Enrollment, TrainingSession
-from tests.api import api_for, assert_list_queries_flat, assert_township_scoped
+from tests.api import api_for
 from tests.errors import api_codes
 
 from . import cases as c
@@ -17,30 +17,6 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/training"
 D = datetime.date
-
-
-ENDPOINTS = {
-    "lecturers": lambda t: tf.lecturer(t),
-    "programs": lambda t: tf.program(t),
-    "sessions": lambda t: tf.session(tf.program(t)),
-    "enrollments": lambda t: tf.enroll(tf.program(t), tf.cadre(t)),
-    "attendances": c._attendance,
-    "needs": lambda t: tf.need(t),
-}
-
-
-@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-def test_scoping_of_every_endpoint(endpoint, township, other_township, county_admin, township_admin):
-    assert_township_scoped(f"{BASE}/{endpoint}/", ENDPOINTS[endpoint], township, other_township, county_admin,
-                           township_admin)
-
-
-@pytest.mark.parametrize("endpoint", [*ENDPOINTS, "topics"])
-@pytest.mark.parametrize("role", ["county_admin", "township_admin"])
-def test_list_query_count_does_not_grow_with_rows(endpoint, role, request, township):
-    client = api_for(request.getfixturevalue(role))
-    make = ENDPOINTS.get(endpoint, lambda t: tf.topic())
-    assert_list_queries_flat(client, f"{BASE}/{endpoint}/", make, township)
 
 
 def test_a_township_reads_but_cannot_change_a_county_program(township, county, township_admin):
