@@ -37,6 +37,7 @@ class Code(StrEnum):
     WRONG_STATE = "wrong_state", "The record's state does not allow this workflow step now."
     STEP_NOT_READY = "step_not_ready", "A workflow step's condition on the record is not met (e.g. already done)."
     SAME_PERSON = "same_person", "One cadre is named on both sides where two different people are needed."
+    FROZEN = "frozen", "A record or value can no longer change: later records (decisions, shifts, a violation) rest on it."
     OWN_RECORDS_ONLY = "own_records_only", "A cadre may write only their own records of this kind."
     INACTIVE = "inactive", "The chosen catalogue entry is no longer in use."
 
@@ -85,6 +86,22 @@ class Code(StrEnum):
     POSTING_OVERLAPS = "posting_overlaps", "A cadre would hold two first-secretary postings at the same time."
     MENTOR_OVERLAPS = "mentor_overlaps", "A mentee would have two mentors at the same time."
     NOT_MODEL_UNIT = "not_model_unit", "A study visit goes to an organization not designated a model unit."
+
+    # --- governance: meetings and democratic centralism ------------------------------------------
+    NO_TEAM_MEMBERS = "no_team_members", "The township has no leadership team members on the meeting's date."
+    NOT_DUE = "not_due", "The cadre is not among the meeting's members due to attend."
+    PRESENT_AND_ABSENT = "present_and_absent", "A member due is marked both present and absent."
+    ATTENDANCE_INCOMPLETE = "attendance_incomplete", "A meeting's members due or their attendance are not all recorded."
+    CHAIR_ABSENT = "chair_absent", "The chair of a meeting is marked absent."
+    LEADER_IS_DUE = "leader_is_due", "A cadre named as an attending leader from the level above is a member due."
+    OPINION_STATED = "opinion_stated", "A member who stated an opinion at the meeting is marked absent or no longer due."
+    NOT_PRESENT = "not_present", "The cadre was absent from the meeting, so has no opinion or criticism to record."
+    MAJOR_OUTSIDE_COMMITTEE = "major_outside_committee", "A major matter (三重一大) is put to a meeting other than a Party committee meeting."
+    NO_QUORUM = "no_quorum", "Fewer members due were present than the quorum rule needs for a decision."
+    APPOINTMENT_PRESENCE = "appointment_presence", "An appointment or removal has fewer members due present than its rule needs (two thirds by default)."
+    OPINION_MISSING = "opinion_missing", "A present member's opinion on a major matter is missing."
+    CHAIR_NOT_LAST = "chair_not_last", "The chair of the meeting does not state their opinion last."
+    NOT_PASSED = "not_passed", "An item is recorded as passed with fewer votes for than the passing rule needs."
 
 
 def single_errors(exc):

@@ -217,13 +217,23 @@ class Lifecycle:
         step = self.steps[name]
         refusal = self._state_refusal(obj, step)
         if refusal is not None:
-            raise ValidationError(refusal, code=Code.WRONG_STATE)
+            raise _refusal_error(refusal, by_guard=False)
         if not self.permits(user, obj, name):
             raise PermissionDenied(self.denial(obj, name))
         refusal = step.guard(obj) if step.guard else None
         if refusal is not None:
-            raise ValidationError(refusal, code=Code.STEP_NOT_READY)
+            raise _refusal_error(refusal, by_guard=True)
         return step
+
+    def refused(self, obj, name, field=None):
+        """The refusal of the step on the record as it stands (whoever takes it), as a ValidationError
+        with its code (on `field` when given), or None."""
+        step = self.steps[name]
+        refusal = self._state_refusal(obj, step)
+        if refusal is not None:
+            return _refusal_error(refusal, by_guard=False, field=field)
+        refusal = step.guard(obj) if step.guard else None
+        return None if refusal is None else _refusal_error(refusal, by_guard=True, field=field)
 
     def advance(self, obj, name, to=None):
         """Move the record to the state the step leads to (`to`: the state chosen among the step's
@@ -243,6 +253,23 @@ class Lifecycle:
         if isinstance(self.field, str):
             setattr(obj, self.field, new)
         return new
+
+
+def _refusal_error(refusal, *, by_guard, field=None):
+    """A step's refusal (a message, or {field: message} from a guard) as a ValidationError whose every
+    message carries the code: wrong_state when the record's state refuses, step_not_ready when the
+    step's guard does (a code given beside a dict would be lost)."""
+    if field is not None and not isinstance(refusal, dict):
+        refusal = {field: refusal}
+    if not isinstance(refusal, dict):
+        if by_guard:
+            return ValidationError(refusal, code=Code.STEP_NOT_READY)
+        return ValidationError(refusal, code=Code.WRONG_STATE)
+    if by_guard:
+        errors = {key: ValidationError(message, code=Code.STEP_NOT_READY) for key, message in refusal.items()}
+    else:
+        errors = {key: ValidationError(message, code=Code.WRONG_STATE) for key, message in refusal.items()}
+    return ValidationError(errors)
 
 
 _lifecycles = {}

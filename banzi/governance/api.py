@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from banzi.core import services as core_services
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
+from banzi.core.errors import Code
 from banzi.org.models import Cadre, Organization
 from banzi.tasks.api import ProblemSerializer
 
@@ -91,7 +92,7 @@ def _cadre_map(user, ids):
     found = Cadre.objects.visible_to(user).in_bulk(ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise serializers.ValidationError({"cadres": f"Unknown cadre ids: {missing}"})
+        raise serializers.ValidationError({"cadres": f"Unknown cadre ids: {missing}"}, code=Code.OUTSIDE_SCOPE)
     return found
 
 

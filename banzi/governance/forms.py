@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.forms import BaseModelForm, DateInput
 from banzi.org.models import Cadre
 
@@ -171,7 +172,7 @@ class DecisionForm(forms.Form):
         data = super().clean()
         orders = [data.get(f"order_{row.cadre_id}") for row in self.rows if data.get(f"stance_{row.cadre_id}")]
         if len(orders) != len(set(orders)):
-            raise forms.ValidationError(_("Two members have the same speaking order."))
+            raise forms.ValidationError(_("Two members have the same speaking order."), code=Code.UNIQUE)
         return data
 
     def opinions(self):

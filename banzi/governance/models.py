@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.scoping import CATALOG, Scope
 from banzi.core.uploads import FileContentValidator
@@ -110,8 +111,8 @@ class Meeting(BaseModel):
         super().clean()
         if self.other_members_present is not None and self.other_members_due is not None \
                 and self.other_members_present > self.other_members_due:
-            raise ValidationError({"other_members_present": _(
-                "More other members cannot be present than were due to attend.")})
+            raise ValidationError({"other_members_present": ValidationError(_(
+                "More other members cannot be present than were due to attend."), code=Code.OUT_OF_RANGE)})
 
     @property
     def is_life_meeting(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock, rules, services
+from banzi.core.errors import Code
 from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Organization, TeamMembership
 from banzi.tasks import services as task_services
@@ -103,10 +104,10 @@ def team_members_on(township, on):
 def _check_kind_fits_organization(meeting):
     organization = meeting.organization
     if meeting.kind in TEAM_KINDS and organization.kind != Organization.Kind.TOWNSHIP:
-        raise ValidationError({"kind": _("A %(kind)s is held by a township Party committee.") % {
-            "kind": meeting.get_kind_display()}})
+        raise ValidationError({"kind": ValidationError(_("A %(kind)s is held by a township Party committee.") % {
+            "kind": meeting.get_kind_display()}, code=Code.WRONG_KIND)})
     if meeting.kind in BRANCH_KINDS and organization.kind == Organization.Kind.COUNTY:
-        raise ValidationError({"organization": _("Choose the branch or township that held the meeting.")})
+        raise ValidationError({"organization": ValidationError(_("Choose the branch or township that held the meeting."), code=Code.WRONG_KIND)})
 
 
 @transaction.atomic
@@ -120,34 +121,34 @@ def save_meeting(user, meeting, members_due=None):
     services.ensure_can_write(user, meeting)
     check_visible(user, meeting.organization, "organization", _("Choose an organization you manage."))
     if meeting.held_on and meeting.held_on > clock.today():
-        raise ValidationError({"held_on": _("A meeting is recorded once it has been held; the date is in the future.")})
+        raise ValidationError({"held_on": ValidationError(_("A meeting is recorded once it has been held; the date is in the future."), code=Code.FUTURE_DATE)})
     _check_kind_fits_organization(meeting)
     for field in ("chair", "recorder", "lecturer"):
         check_visible(user, getattr(meeting, field), field, _("Choose a cadre of an organization you manage."))
     if meeting.kind in TEAM_KINDS and not meeting.chair_id:
-        raise ValidationError({"chair": _("Choose the chair: the team head or whoever chaired in their place.")})
+        raise ValidationError({"chair": ValidationError(_("Choose the chair: the team head or whoever chaired in their place."), code=Code.REQUIRED)})
     creating = meeting.pk is None
     if members_due is None and creating and meeting.kind in TEAM_MEMBER_KINDS:
         members_due = team_members_on(meeting.organization, meeting.held_on)
         if not members_due:
-            raise ValidationError({"organization": _(
+            raise ValidationError({"organization": ValidationError(_(
                 "%(org)s has no leadership team members on %(date)s; record the team first or choose the "
-                "members due.") % {"org": meeting.organization, "date": meeting.held_on.isoformat()}})
+                "members due.") % {"org": meeting.organization, "date": meeting.held_on.isoformat()}, code=Code.NO_TEAM_MEMBERS)})
     if members_due is not None:
         members_due = list(dict.fromkeys(members_due))
         for cadre in members_due:
             check_visible(user, cadre, "members_due", _("Choose cadres of organizations you manage."))
         if meeting.chair_id and meeting.chair_id not in {c.pk for c in members_due} and (
                 members_due or meeting.kind in TEAM_KINDS):
-            raise ValidationError({"chair": _("The chair is one of the members due to attend.")})
+            raise ValidationError({"chair": ValidationError(_("The chair is one of the members due to attend."), code=Code.NOT_DUE)})
     elif not creating and meeting.chair_id:
         due_ids = set(meeting.attendances.filter(role=Attendance.Role.MEMBER).values_list("cadre_id", flat=True))
         if due_ids and meeting.chair_id not in due_ids:
-            raise ValidationError({"chair": _("The chair is one of the members due to attend.")})
+            raise ValidationError({"chair": ValidationError(_("The chair is one of the members due to attend."), code=Code.NOT_DUE)})
     if not creating:
         stored_kind = Meeting.objects.filter(pk=meeting.pk).values_list("kind", flat=True).first()
         if stored_kind != meeting.kind and meeting.items.exclude(outcome=AgendaItem.Outcome.PENDING).exists():
-            raise ValidationError({"kind": _("This meeting has decided items; its kind can no longer change.")})
+            raise ValidationError({"kind": ValidationError(_("This meeting has decided items; its kind can no longer change."), code=Code.FROZEN)})
     saved = services.save_object(user, meeting)
     if members_due is not None:
         _set_members_due(user, saved, members_due)
@@ -164,8 +165,8 @@ def _set_members_due(user, meeting, members_due):
     for cadre_id, row in rows.items():
         if row.role == Attendance.Role.MEMBER and cadre_id not in wanted:
             if cadre_id in spoke:
-                raise ValidationError({"members_due": _(
-                    "%(cadre)s stated opinions at this meeting and stays among the members due.") % {"cadre": row.cadre}})
+                raise ValidationError({"members_due": ValidationError(_(
+                    "%(cadre)s stated opinions at this meeting and stays among the members due.") % {"cadre": row.cadre}, code=Code.OPINION_STATED)})
             row._history_user = user
             row.delete()
     for cadre in members_due:
@@ -183,7 +184,7 @@ def delete_meeting(user, meeting):
     """Delete a meeting that has no decided items (a decision is part of the record)."""
     services.ensure_can_write(user, meeting)
     if meeting.items.exclude(outcome=AgendaItem.Outcome.PENDING).exists():
-        raise ValidationError(_("“%(meeting)s” has decided items and cannot be deleted.") % {"meeting": meeting})
+        raise ValidationError(_("“%(meeting)s” has decided items and cannot be deleted.") % {"meeting": meeting}, code=Code.PROTECTED)
     for row in meeting.attendances.all():
         row._history_user = user
         row.delete()
@@ -203,43 +204,43 @@ def record_attendance(user, meeting, *, present, absent, leaders=(), other_prese
     absent_ids = {c.pk: (reason or "").strip() for c, reason in absent.items()}
     for cadre in [*present, *absent]:
         if cadre.pk not in due:
-            raise ValidationError({"present": _(
+            raise ValidationError({"present": ValidationError(_(
                 "%(cadre)s is not among the members due to attend; only members due are marked present or absent.")
-                % {"cadre": cadre}})
+                % {"cadre": cadre}, code=Code.NOT_DUE)})
     both = set(present_ids) & set(absent_ids)
     if both:
-        raise ValidationError({"present": _("A member cannot be both present and absent.")})
+        raise ValidationError({"present": ValidationError(_("A member cannot be both present and absent."), code=Code.PRESENT_AND_ABSENT)})
     unmarked = [a.cadre for cid, a in due.items() if cid not in present_ids and cid not in absent_ids]
     if unmarked:
-        raise ValidationError({"present": _("Mark every member due as present or absent: %(names)s.") % {
-            "names": "、".join(str(c) for c in unmarked)}})
+        raise ValidationError({"present": ValidationError(_("Mark every member due as present or absent: %(names)s.") % {
+            "names": "、".join(str(c) for c in unmarked)}, code=Code.ATTENDANCE_INCOMPLETE)})
     no_reason = [due[cid].cadre for cid, reason in absent_ids.items() if not reason]
     if no_reason:
-        raise ValidationError({"absent": _("Give the reason for the absence of %(names)s.") % {
-            "names": "、".join(str(c) for c in no_reason)}})
+        raise ValidationError({"absent": ValidationError(_("Give the reason for the absence of %(names)s.") % {
+            "names": "、".join(str(c) for c in no_reason)}, code=Code.REQUIRED)})
     if meeting.chair_id in absent_ids:
-        raise ValidationError({"absent": _("The chair %(cadre)s chaired the meeting and cannot be absent.") % {
-            "cadre": meeting.chair}})
+        raise ValidationError({"absent": ValidationError(_("The chair %(cadre)s chaired the meeting and cannot be absent.") % {
+            "cadre": meeting.chair}, code=Code.CHAIR_ABSENT)})
     spoke = set(Opinion.objects.filter(item__meeting=meeting).values_list("cadre_id", flat=True))
     silenced = [due[cid].cadre for cid in absent_ids if cid in spoke]
     if silenced:
-        raise ValidationError({"absent": _("%(names)s stated opinions on this meeting's items and were present.") % {
-            "names": "、".join(str(c) for c in silenced)}})
+        raise ValidationError({"absent": ValidationError(_("%(names)s stated opinions on this meeting's items and were present.") % {
+            "names": "、".join(str(c) for c in silenced)}, code=Code.OPINION_STATED)})
     leaders = list(dict.fromkeys(leaders))
     if leaders:
         if meeting.organization.kind not in LOWER_LEVEL_ORG_KINDS:
-            raise ValidationError({"leaders": _("Leaders from the level above attend the meetings of lower-level "
-                                                "branches, not of the township itself.")})
+            raise ValidationError({"leaders": ValidationError(_("Leaders from the level above attend the meetings of lower-level "
+                                                "branches, not of the township itself."), code=Code.WRONG_KIND)})
         for cadre in leaders:
             if cadre.pk in due:
-                raise ValidationError({"leaders": _("%(cadre)s is a member due; mark them present instead.") % {
-                    "cadre": cadre}})
+                raise ValidationError({"leaders": ValidationError(_("%(cadre)s is a member due; mark them present instead.") % {
+                    "cadre": cadre}, code=Code.LEADER_IS_DUE)})
             check_visible(user, cadre, "leaders", _("Choose cadres of organizations you manage."))
     if other_present is not None:
         if other_present > meeting.other_members_due:
-            raise ValidationError({"other_present": _(
+            raise ValidationError({"other_present": ValidationError(_(
                 "More other members cannot be present than were due to attend (%(n)d).") % {
-                "n": meeting.other_members_due}})
+                "n": meeting.other_members_due}, code=Code.OUT_OF_RANGE)})
         if meeting.other_members_present != other_present:
             meeting.other_members_present = other_present
             services.save_object(user, meeting)
@@ -273,9 +274,9 @@ def attendance_counts(meeting, rows=None):
 
 def _check_major_at_committee(item, values):
     if item.is_major and values["major_only_at_committee"] and not item.meeting.is_committee:
-        raise ValidationError({"category": _(
+        raise ValidationError({"category": ValidationError(_(
             "“%(title)s” is a major matter (三重一大); it is decided collectively at a Party committee meeting, not at "
-            "a %(kind)s.") % {"title": item.title, "kind": item.meeting.get_kind_display()}})
+            "a %(kind)s.") % {"title": item.title, "kind": item.meeting.get_kind_display()}, code=Code.MAJOR_OUTSIDE_COMMITTEE)})
 
 
 @transaction.atomic
@@ -293,11 +294,11 @@ def save_agenda_item(user, item):
         earlier = item.reconsiders
         check_visible(user, earlier, "reconsiders", _("Choose an item you manage."))
         if not earlier.is_decided:
-            raise ValidationError({"reconsiders": _("Only a decided item can be reconsidered.")})
+            raise ValidationError({"reconsiders": ValidationError(_("Only a decided item can be reconsidered."), code=Code.WRONG_STATE)})
         if earlier.pk == item.pk or earlier.meeting.held_on > item.meeting.held_on:
-            raise ValidationError({"reconsiders": _("An item reconsiders a decision taken earlier.")})
+            raise ValidationError({"reconsiders": ValidationError(_("An item reconsiders a decision taken earlier."), code=Code.DATE_ORDER)})
         if earlier.meeting.organization.township_id != item.meeting.organization.township_id:
-            raise ValidationError({"reconsiders": _("An item reconsiders a decision of the same township.")})
+            raise ValidationError({"reconsiders": ValidationError(_("An item reconsiders a decision of the same township."), code=Code.OTHER_TOWNSHIP)})
     return services.save_object(user, item)
 
 
@@ -308,11 +309,11 @@ def _check_quorum(item, values, due, present):
     if not meets(present, due, values["quorum"]):
         raise ValidationError(_(
             "No quorum: %(present)d of the %(due)d members due were present; a decision needs %(rule)s.") % {
-            "present": present, "due": due, "rule": threshold_label(values["quorum"])})
+            "present": present, "due": due, "rule": threshold_label(values["quorum"])}, code=Code.NO_QUORUM)
     if item.category == AgendaItem.Category.APPOINTMENT and not meets(present, due, values["appointment_presence"]):
         raise ValidationError(_(
             "Appointments and removals need %(rule)s of the members due present; %(present)d of %(due)d were.") % {
-            "rule": threshold_label(values["appointment_presence"]), "present": present, "due": due})
+            "rule": threshold_label(values["appointment_presence"]), "present": present, "due": due}, code=Code.APPOINTMENT_PRESENCE)
 
 
 def _check_opinions(item, values, opinions, due_rows):
@@ -323,26 +324,26 @@ def _check_opinions(item, values, opinions, due_rows):
     for cadre, _stance, _note in opinions:
         row = by_cadre.get(cadre.pk)
         if row is None:
-            raise ValidationError({"opinions": _("%(cadre)s is not among the members due and cannot state an opinion.")
-                                   % {"cadre": cadre}})
+            raise ValidationError({"opinions": ValidationError(_("%(cadre)s is not among the members due and cannot state an opinion.")
+                                   % {"cadre": cadre}, code=Code.NOT_DUE)})
         if not row.present:
-            raise ValidationError({"opinions": _("%(cadre)s was absent and cannot state an opinion.") % {"cadre": cadre}})
+            raise ValidationError({"opinions": ValidationError(_("%(cadre)s was absent and cannot state an opinion.") % {"cadre": cadre}, code=Code.NOT_PRESENT)})
         if cadre.pk in seen:
-            raise ValidationError({"opinions": _("%(cadre)s states one opinion per item.") % {"cadre": cadre}})
+            raise ValidationError({"opinions": ValidationError(_("%(cadre)s states one opinion per item.") % {"cadre": cadre}, code=Code.UNIQUE)})
         seen.add(cadre.pk)
     for _cadre, stance, _note in opinions:
         if stance not in Opinion.Stance.values:
-            raise ValidationError({"opinions": _("An opinion is agree, disagree or defer.")})
+            raise ValidationError({"opinions": ValidationError(_("An opinion is agree, disagree or defer."), code=Code.INVALID_CHOICE)})
     if item.is_major and values["major_needs_every_opinion"]:
         missing = [a.cadre for a in due_rows if a.present and a.cadre_id not in seen]
         if missing:
-            raise ValidationError({"opinions": _(
+            raise ValidationError({"opinions": ValidationError(_(
                 "On a major matter every present member states an opinion; missing: %(names)s.") % {
-                "names": "、".join(str(c) for c in missing)}})
+                "names": "、".join(str(c) for c in missing)}, code=Code.OPINION_MISSING)})
     chair_id = item.meeting.chair_id
     if values["chair_speaks_last"] and chair_id in seen and opinions[-1][0].pk != chair_id:
-        raise ValidationError({"opinions": _("The chair %(cadre)s states their opinion last.") % {
-            "cadre": item.meeting.chair}})
+        raise ValidationError({"opinions": ValidationError(_("The chair %(cadre)s states their opinion last.") % {
+            "cadre": item.meeting.chair}, code=Code.CHAIR_NOT_LAST)})
 
 
 @transaction.atomic
@@ -364,11 +365,11 @@ def record_decision(user, item, *, opinions, outcome, votes_for=None, votes_agai
     rows = list(meeting.attendances.select_related("cadre"))
     due_rows = [a for a in rows if a.role == Attendance.Role.MEMBER]
     if not due_rows and not meeting.other_members_due:
-        raise ValidationError(_("Record the members due and the attendance before recording a decision."))
+        raise ValidationError(_("Record the members due and the attendance before recording a decision."), code=Code.ATTENDANCE_INCOMPLETE)
     if any(a.present is None for a in due_rows):
-        raise ValidationError(_("Record the attendance of the meeting before recording a decision."))
+        raise ValidationError(_("Record the attendance of the meeting before recording a decision."), code=Code.ATTENDANCE_INCOMPLETE)
     if outcome not in (AgendaItem.Outcome.PASSED, AgendaItem.Outcome.REJECTED, AgendaItem.Outcome.DEFERRED):
-        raise ValidationError({"outcome": _("Choose the outcome: passed, rejected or deferred.")})
+        raise ValidationError({"outcome": ValidationError(_("Choose the outcome: passed, rejected or deferred."), code=Code.INVALID_CHOICE)})
     _check_major_at_committee(item, values)
     due, present = attendance_counts(meeting, rows)
     _check_quorum(item, values, due, present)
@@ -382,12 +383,12 @@ def record_decision(user, item, *, opinions, outcome, votes_for=None, votes_agai
     if votes_abstain is None:
         votes_abstain = stances.count(Opinion.Stance.DEFER)
     if votes_for + votes_against + votes_abstain > present:
-        raise ValidationError({"votes_for": _("There are more votes (%(votes)d) than members present (%(present)d).") % {
-            "votes": votes_for + votes_against + votes_abstain, "present": present}})
+        raise ValidationError({"votes_for": ValidationError(_("There are more votes (%(votes)d) than members present (%(present)d).") % {
+            "votes": votes_for + votes_against + votes_abstain, "present": present}, code=Code.OUT_OF_RANGE)})
     if outcome == AgendaItem.Outcome.PASSED and not meets(votes_for, due, values["passing"]):
-        raise ValidationError({"outcome": _(
+        raise ValidationError({"outcome": ValidationError(_(
             "Not passed: %(votes)d votes for of %(due)d members due; passing needs %(rule)s of the members due.") % {
-            "votes": votes_for, "due": due, "rule": threshold_label(values["passing"])}})
+            "votes": votes_for, "due": due, "rule": threshold_label(values["passing"])}, code=Code.NOT_PASSED)})
     for order, (cadre, stance, note) in enumerate(opinions, start=1):
         _saved(user, Opinion(item=item, cadre=cadre, order=order, stance=stance, note=(note or "").strip()))
     item.votes_for, item.votes_against, item.votes_abstain = votes_for, votes_against, votes_abstain
@@ -407,12 +408,12 @@ def record_criticism(user, meeting, cadre, *, self_criticism, criticism_received
     MEETINGS.check(user, meeting, "criticism")
     row = meeting.attendances.filter(cadre=cadre, role=Attendance.Role.MEMBER).first()
     if row is None:
-        raise ValidationError({"cadre": _("%(cadre)s is not among the members due of this meeting.") % {"cadre": cadre}})
+        raise ValidationError({"cadre": ValidationError(_("%(cadre)s is not among the members due of this meeting.") % {"cadre": cadre}, code=Code.NOT_DUE)})
     if not row.present:
-        raise ValidationError({"cadre": _("%(cadre)s was not present at this meeting.") % {"cadre": cadre}})
+        raise ValidationError({"cadre": ValidationError(_("%(cadre)s was not present at this meeting.") % {"cadre": cadre}, code=Code.NOT_PRESENT)})
     self_criticism, criticism_received = (self_criticism or "").strip(), (criticism_received or "").strip()
     if not self_criticism:
-        raise ValidationError({"self_criticism": _("Enter the member's self-criticism points.")})
+        raise ValidationError({"self_criticism": ValidationError(_("Enter the member's self-criticism points."), code=Code.REQUIRED)})
     row.self_criticism, row.criticism_received = self_criticism, criticism_received
     return _saved(user, row)
 
@@ -424,7 +425,7 @@ def add_rectification(user, meeting, *, description, responsible, deadline, meas
     services.ensure_can_write(user, meeting)
     MEETINGS.check(user, meeting, "rectification")
     if deadline and deadline < meeting.held_on:
-        raise ValidationError({"deadline": _("The deadline cannot be before the meeting.")})
+        raise ValidationError({"deadline": ValidationError(_("The deadline cannot be before the meeting."), code=Code.DATE_ORDER)})
     problem = task_services.create_problem(
         user, meeting.organization, Problem.Source.LIFE_MEETING, description, responsible, deadline,
         measures=measures, source_reference=str(meeting)[:200])
@@ -444,11 +445,11 @@ def link_talks(user, meeting, talks):
     visible = set(Talk.objects.visible_to(user).filter(pk__in=[t.pk for t in talks]).values_list("pk", flat=True))
     for talk in talks:
         if talk.pk not in visible:
-            raise ValidationError({"talks": _("Choose talks you can see.")})
+            raise ValidationError({"talks": ValidationError(_("Choose talks you can see."), code=Code.OUTSIDE_SCOPE)})
         if talk.held_on > meeting.held_on:
-            raise ValidationError({"talks": _("%(talk)s was held after the meeting.") % {"talk": talk}})
+            raise ValidationError({"talks": ValidationError(_("%(talk)s was held after the meeting.") % {"talk": talk}, code=Code.OUTSIDE_PERIOD)})
         if talk.organization.township_id != meeting.organization.township_id:
-            raise ValidationError({"talks": _("%(talk)s belongs to another township.") % {"talk": talk}})
+            raise ValidationError({"talks": ValidationError(_("%(talk)s belongs to another township.") % {"talk": talk}, code=Code.OTHER_TOWNSHIP)})
     meeting._history_user = user
     meeting.talks.set(talks)
     return meeting

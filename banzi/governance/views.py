@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from banzi.core import services as core_services
 from banzi.core.audit import record_event
+from banzi.core.errors import single_errors
 from banzi.core.models import AuditEvent
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import (
@@ -118,8 +119,8 @@ class AttendanceView(ScopedMixin, FormView):
             core_services.run(services.record_attendance, self.request.user, self.meeting,
                               **form.service_arguments())
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            for error in single_errors(exc):  # each keeps its code
+                form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The attendance has been recorded."))
         return HttpResponseRedirect(self.meeting.get_absolute_url())
@@ -226,8 +227,8 @@ class DecisionView(ScopedMixin, FormView):
                 votes_for=data["votes_for"], votes_against=data["votes_against"], votes_abstain=data["votes_abstain"],
                 decision=data["decision"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            for error in single_errors(exc):  # each keeps its code
+                form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The decision has been recorded: %(outcome)s.") % {
             "outcome": self.item.get_outcome_display()})

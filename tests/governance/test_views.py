@@ -9,9 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from banzi.core.errors import Code
 from banzi.governance.models import AgendaItem, Attendance, Meeting, MeetingKind, Opinion
 from banzi.talks.models import Talk
 from tests import factories as f
+from tests.errors import ALL, api_codes, form_codes
 from tests.governance.cases import agenda_item, meeting, recent, team
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,7 @@ def test_committee_meeting_recorded_through_the_pages(township, township_client)
     data = {f"status_{c.pk}": "present" for c in members}
     data[f"status_{members[3].pk}"] = "absent"
     response = township_client.post(url, data)
-    assert "Give the reason for the absence" in response.content.decode()
+    assert form_codes(response.context["form"]) == {ALL: [Code.REQUIRED]}
     assert not record.attendances.exclude(present=None).exists()
     data[f"reason_{members[3].pk}"] = "病假"
     assert township_client.post(url, data).status_code == 302
@@ -46,7 +48,8 @@ def test_committee_meeting_recorded_through_the_pages(township, township_client)
              f"order_{members[2].pk}": "2", f"stance_{members[0].pk}": "agree", f"order_{members[0].pk}": "3"}
     response = township_client.post(url, sheet)
     assert response.status_code == 200
-    assert f"missing: {members[2].name}" in response.content.decode()
+    assert form_codes(response.context["form"]) == {ALL: [Code.OPINION_MISSING]}
+    assert members[2].name in response.context["form"].non_field_errors()[0]  # who is missing
     assert not Opinion.objects.exists()
     sheet[f"stance_{members[2].pk}"] = "agree"
     response = township_client.post(url, sheet)
@@ -110,7 +113,7 @@ def test_api_decision_is_refused_then_recorded(township, township_client):
     chair_first = [{"cadre": members[0].pk, "stance": "agree"}, {"cadre": members[1].pk, "stance": "agree"},
                    {"cadre": members[2].pk, "stance": "agree"}]
     response = township_client.post(url, {"opinions": chair_first, "outcome": "passed"}, content_type="application/json")
-    assert response.status_code == 400 and "last" in str(response.json())
+    assert api_codes(response) == {"opinions": [Code.CHAIR_NOT_LAST]}
     assert not Opinion.objects.exists()
     response = township_client.post(url, {"opinions": chair_first[1:] + chair_first[:1], "outcome": "passed"},
                                     content_type="application/json")
@@ -125,7 +128,7 @@ def test_api_attendance_refuses_someone_not_due(township, township_client, other
     url = reverse("governance-meeting-attendance", args=[record.pk])
     response = township_client.post(url, {"present": [m.pk for m in members] + [outsider.pk]},
                                     content_type="application/json")
-    assert response.status_code == 400 and "not among the members due" in str(response.json())
+    assert api_codes(response) == {"present": [Code.NOT_DUE]}
     hidden = f.CadreFactory(organization=other_township)
     response = township_client.post(url, {"present": [hidden.pk]}, content_type="application/json")
     assert response.status_code == 400
