@@ -62,7 +62,8 @@ def exception_handler(exc, context):
     """Turn Django's validation and permission errors raised by services into 400 and 403, and give
     every error response the same shape, each message with its code (see `error_body`)."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(validation_error_detail(exc))
+        detail = validation_error_detail(exc)  # each message keeps the code the rule raised it with
+        exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)

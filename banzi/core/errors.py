@@ -21,6 +21,7 @@ class Code(StrEnum):
     # --- shapes of rule that recur across apps (Django's own codes where one fits) ---------------
     REQUIRED = "required", "A value that this record needs in its situation is missing."
     INVALID_CHOICE = "invalid_choice", "The value is not one of the listed choices."
+    INVALID = "invalid", "A value is not written in the form the field reads (a line of a list, a number)."
     UNIQUE = "unique", "Another record already has this value or combination of values."
     PROTECTED = "protected", "The record is still referred to by other records and cannot be deleted."
     FUTURE_DATE = "future_date", "The date of something that has already happened is after today."
@@ -40,6 +41,7 @@ class Code(StrEnum):
     FROZEN = "frozen", "A record or value can no longer change: later records (decisions, shifts, a violation) rest on it."
     OWN_RECORDS_ONLY = "own_records_only", "A cadre may write only their own records of this kind."
     INACTIVE = "inactive", "The chosen catalogue entry is no longer in use."
+    NOT_PERMITTED = "not_permitted", "The user may not change this record (a row of an import)."
 
     # --- formats --------------------------------------------------------------------------------
     ID_FORMAT = "id_format", "A resident ID number is not 17 digits followed by a digit or X."
@@ -50,6 +52,16 @@ class Code(StrEnum):
     FILE_TYPE = "file_type", "An upload's content is not of a kind the field accepts."
     FILE_SIZE = "file_size", "An upload is larger than the limit."
     FILE_NAME = "file_name", "An upload's file name extension does not match its content."
+
+    # --- Excel imports --------------------------------------------------------------------------
+    FILE_EMPTY = "file_empty", "An uploaded file, its workbook or its first worksheet is empty."
+    FILE_UNREADABLE = "file_unreadable", "An uploaded workbook cannot be read; it may be damaged."
+    TOO_MANY_ROWS = "too_many_rows", "An import file has more rows than one import takes."
+    REPEATED_COLUMNS = "repeated_columns", "A column heading appears more than once in an import file."
+    MISSING_COLUMNS = "missing_columns", "An import file lacks columns that the import needs."
+    NO_ROWS = "no_rows", "An import file has column headings but no rows."
+    EXAMPLE_ROW = "example_row", "A row of an import file is the template's example row."
+    IMPORT_EXPIRED = "import_expired", "An upload has already been imported or has expired; it is uploaded again."
 
     # --- accounts and sign-in -------------------------------------------------------------------
     PASSWORD_TOO_SIMPLE = "password_too_simple", "A password mixes fewer than three character classes."
@@ -102,6 +114,12 @@ class Code(StrEnum):
     OPINION_MISSING = "opinion_missing", "A present member's opinion on a major matter is missing."
     CHAIR_NOT_LAST = "chair_not_last", "The chair of the meeting does not state their opinion last."
     NOT_PASSED = "not_passed", "An item is recorded as passed with fewer votes for than the passing rule needs."
+
+    # --- tasks: work lists, milestones, problems, inspections -------------------------------------
+    MILESTONE_AFTER_DEADLINE = "milestone_after_deadline", "A milestone falls after its task's deadline."
+    SHARE_ORDER = "share_order", "A milestone's cumulative share of the work is smaller than an earlier milestone's."
+    ORGANIZATION_MISMATCH = "organization_mismatch", "A finding's organization is not the organization its cross-inspection inspected."
+    INSPECT_OWN_TOWNSHIP = "inspect_own_township", "An organization or a cadre would inspect itself or its own township."
 
 
 def single_errors(exc):

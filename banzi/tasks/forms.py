@@ -4,6 +4,7 @@ are plain forms whose cleaned data is handed to the matching service."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core.errors import Code
 from banzi.core.forms import BaseModelForm, DateInput
 from banzi.org.models import Cadre, Organization
 
@@ -274,11 +275,11 @@ class ScheduleStepForm(StepForm):
                 rows.append((title.strip(), int(value.strip())))
             except ValueError:
                 raise forms.ValidationError(
-                    _("Line %(n)d: write the title, a comma and a whole number.") % {"n": number}) from None
+                    _("Line %(n)d: write the title, a comma and a whole number.") % {"n": number}, code=Code.INVALID) from None
             if not sep or not title.strip():
-                raise forms.ValidationError(_("Line %(n)d: write the title, a comma and a whole number.") % {"n": number})
+                raise forms.ValidationError(_("Line %(n)d: write the title, a comma and a whole number.") % {"n": number}, code=Code.INVALID)
         if not rows:
-            raise forms.ValidationError(_("Enter at least one milestone."))
+            raise forms.ValidationError(_("Enter at least one milestone."), code=Code.REQUIRED)
         return rows
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope
@@ -89,9 +90,9 @@ class Task(BaseModel):
     def clean(self):
         super().clean()
         if self.start_on and self.deadline and self.deadline < self.start_on:
-            raise ValidationError({"deadline": _("The deadline cannot be before the start date.")})
+            raise ValidationError({"deadline": ValidationError(_("The deadline cannot be before the start date."), code=Code.DATE_ORDER)})
         if self.status == self.Status.DONE and not self.completed_on:
-            raise ValidationError({"completed_on": _("Enter the date the task was completed.")})
+            raise ValidationError({"completed_on": ValidationError(_("Enter the date the task was completed."), code=Code.REQUIRED)})
 
     @property
     def is_closed(self):
@@ -124,9 +125,9 @@ class Milestone(BaseModel):
     def clean(self):
         super().clean()
         if self.task_id and self.due_on and self.due_on > self.task.deadline:
-            raise ValidationError({"due_on": _("A milestone cannot fall after its task's deadline.")})
+            raise ValidationError({"due_on": ValidationError(_("A milestone cannot fall after its task's deadline."), code=Code.MILESTONE_AFTER_DEADLINE)})
         if self.weight is not None and not 0 < self.weight <= 100:
-            raise ValidationError({"weight": _("Enter a share between 1 and 100.")})
+            raise ValidationError({"weight": ValidationError(_("Enter a share between 1 and 100."), code=Code.OUT_OF_RANGE)})
 
 
 def progress_attachment_path(instance, filename):
@@ -159,7 +160,7 @@ class ProgressReport(BaseModel):
     def clean(self):
         super().clean()
         if self.percent is not None and self.percent > 100:
-            raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
+            raise ValidationError({"percent": ValidationError(_("Progress is a percentage between 0 and 100."), code=Code.OUT_OF_RANGE)})
 
 
 class SupervisedItem(BaseModel):
@@ -305,14 +306,14 @@ class Inspection(BaseModel):
     def clean(self):
         super().clean()
         if self.start_on and self.end_on and self.end_on < self.start_on:
-            raise ValidationError({"end_on": _("The end date cannot be before the start date.")})
+            raise ValidationError({"end_on": ValidationError(_("The end date cannot be before the start date."), code=Code.DATE_ORDER)})
         if self.inspecting_organization_id and self.organization_id:
             same = self.inspecting_organization_id == self.organization_id or (
                 self.inspecting_organization.township_id
                 and self.inspecting_organization.township_id == self.organization.township_id
             )
             if same:
-                raise ValidationError({"organization": _("An organization cannot inspect itself or its own township.")})
+                raise ValidationError({"organization": ValidationError(_("An organization cannot inspect itself or its own township."), code=Code.INSPECT_OWN_TOWNSHIP)})
 
 
 class Problem(BaseModel):
@@ -403,7 +404,7 @@ class TaskReview(BaseModel):
     def clean(self):
         super().clean()
         if self.outcome and self.outcome != self.Outcome.ACHIEVED and not self.gap.strip():
-            raise ValidationError({"gap": _("Describe the gap for a task that was not fully achieved.")})
+            raise ValidationError({"gap": ValidationError(_("Describe the gap for a task that was not fully achieved."), code=Code.REQUIRED)})
 
 
 class Bulletin(BaseModel):

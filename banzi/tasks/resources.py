@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock
+from banzi.core.errors import single_errors
 from banzi.core.importing.columns import ChoiceWidget, Column, DateWidget, ScopedForeignKeyWidget
 from banzi.core.importing.resources import ImportResource
 from banzi.org.models import Cadre, Organization
@@ -121,7 +122,8 @@ def import_task(user, task, *, reason=""):
         try:
             work_list = services.save_work_list(user, work_list)
         except ValidationError as exc:
-            raise ValidationError({"work_list": exc.messages}) from exc
+            errors = single_errors(exc)  # each keeps its code
+            raise ValidationError({"work_list": ValidationError(errors)}) from exc
         work_list.import_changed = False
         task.work_list = work_list
     return services.save_task(user, task)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, services
+from banzi.core.errors import Code
 from banzi.core.scoping import can_write_model
 from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Organization, TeamMembership
@@ -47,19 +48,19 @@ def _check_org_and_cadre(user, organization, cadre, *, cadre_field="responsible"
     cadre_township = cadre.organization.township_id
     if organization.township_id and cadre_township and cadre_township != organization.township_id:
         raise ValidationError(
-            {cadre_field: _("%(cadre)s works in another township than %(org)s.") % {
-                "cadre": cadre, "org": organization}}
+            {cadre_field: ValidationError(_("%(cadre)s works in another township than %(org)s.") % {
+                "cadre": cadre, "org": organization}, code=Code.OTHER_TOWNSHIP)}
         )
 
 
 def _check_percent(percent):
     if percent is None or not 0 <= percent <= 100:
-        raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
+        raise ValidationError({"percent": ValidationError(_("Progress is a percentage between 0 and 100."), code=Code.OUT_OF_RANGE)})
 
 
 def _require_text(value, field, message):
     if not (value or "").strip():
-        raise ValidationError({field: message})
+        raise ValidationError({field: ValidationError(message, code=Code.REQUIRED)})
     return value.strip()
 
 
@@ -99,7 +100,7 @@ def save_work_list(user, work_list):
     check_visible(user, work_list.cadre, "cadre", _("Choose a cadre of an organization you manage."))
     this_year = clock.today().year
     if work_list.year and not 2000 <= work_list.year <= this_year + 1:
-        raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
+        raise ValidationError({"year": ValidationError(_("Enter a year between 2000 and next year."), code=Code.YEAR_OUT_OF_RANGE)})
     stored = (
         WorkList.objects.filter(pk=work_list.pk).values("cadre_id", "year", "organization_id").first()
         if work_list.pk else None
@@ -108,12 +109,12 @@ def save_work_list(user, work_list):
                          "organization_id": work_list.organization_id}
     if changed and work_list.cadre_id and work_list.organization_id and work_list.year:
         if not is_team_member(work_list.cadre, work_list.organization.township_id, work_list.year):
-            raise ValidationError({"cadre": _(
+            raise ValidationError({"cadre": ValidationError(_(
                 "%(cadre)s is not a member of the leadership team of %(org)s in %(year)s; a work list belongs to "
-                "a team member.") % {"cadre": work_list.cadre, "org": work_list.organization, "year": work_list.year}})
+                "a team member.") % {"cadre": work_list.cadre, "org": work_list.organization, "year": work_list.year}, code=Code.NOT_TEAM_MEMBER)})
     if WorkList.objects.filter(cadre_id=work_list.cadre_id, year=work_list.year).exclude(pk=work_list.pk).exists():
-        raise ValidationError({"year": _("%(cadre)s already has a work list for %(year)s.") % {
-            "cadre": work_list.cadre, "year": work_list.year}})
+        raise ValidationError({"year": ValidationError(_("%(cadre)s already has a work list for %(year)s.") % {
+            "cadre": work_list.cadre, "year": work_list.year}, code=Code.UNIQUE)})
     return services.save_object(user, work_list)
 
 
@@ -126,19 +127,19 @@ def save_task(user, task):
     responsible cadre are within the user's scope, and it stays in its work list's township."""
     services.ensure_can_write(user, task)
     if task.start_on and task.deadline and task.deadline < task.start_on:
-        raise ValidationError({"deadline": _("The deadline cannot be before the start date.")})
+        raise ValidationError({"deadline": ValidationError(_("The deadline cannot be before the start date."), code=Code.DATE_ORDER)})
     _check_org_and_cadre(user, task.organization, task.responsible)
     if task.work_list_id:
         check_visible(user, task.work_list, "work_list", _("Choose a work list you manage."))
         list_township = task.work_list.organization.township_id
         if list_township and task.organization.township_id != list_township:
-            raise ValidationError({"organization": _("A task belongs to the same township as its work list.")})
+            raise ValidationError({"organization": ValidationError(_("A task belongs to the same township as its work list."), code=Code.OTHER_TOWNSHIP)})
     if task.pk and task.deadline:
         late = task.milestones.filter(due_on__gt=task.deadline).order_by("due_on").first()
         if late is not None:
-            raise ValidationError({"deadline": _(
+            raise ValidationError({"deadline": ValidationError(_(
                 "Milestone “%(m)s” is due on %(date)s, after this deadline; move the milestone first.") % {
-                "m": late.title, "date": late.due_on.isoformat()}})
+                "m": late.title, "date": late.due_on.isoformat()}, code=Code.MILESTONE_AFTER_DEADLINE)})
     if task.status == Task.Status.DONE and not task.completed_on:
         task.completed_on = task.last_reported_on or clock.today()
     if task.status != Task.Status.DONE:
@@ -169,9 +170,9 @@ def due_by_weight(task, weight):
 
 def _check_milestone_date(task, due_on, title):
     if due_on > task.deadline:
-        raise ValidationError({"due_on": _(
+        raise ValidationError({"due_on": ValidationError(_(
             "Milestone “%(m)s” would fall on %(date)s, after the task's deadline %(deadline)s.") % {
-            "m": title, "date": due_on.isoformat(), "deadline": task.deadline.isoformat()}})
+            "m": title, "date": due_on.isoformat(), "deadline": task.deadline.isoformat()}, code=Code.MILESTONE_AFTER_DEADLINE)})
 
 
 @transaction.atomic
@@ -182,16 +183,16 @@ def save_milestone(user, milestone):
     task = milestone.task
     check_visible(user, task, "task", _("Choose a task you manage."))
     if milestone.days_before_deadline is not None and milestone.weight is not None:
-        raise ValidationError(_("Give either the days before the deadline or the share of the work, not both."))
+        raise ValidationError(_("Give either the days before the deadline or the share of the work, not both."), code=Code.NOT_APPLICABLE)
     if milestone.weight is not None and not 0 < milestone.weight <= 100:
-        raise ValidationError({"weight": _("Enter a share between 1 and 100.")})
+        raise ValidationError({"weight": ValidationError(_("Enter a share between 1 and 100."), code=Code.OUT_OF_RANGE)})
     if milestone.due_on is None:
         if milestone.days_before_deadline is not None:
             milestone.due_on = due_by_days(task, milestone.days_before_deadline)
         elif milestone.weight is not None:
             milestone.due_on = due_by_weight(task, milestone.weight)
         else:
-            raise ValidationError({"due_on": _("Enter a due date, the days before the deadline or a share of the work.")})
+            raise ValidationError({"due_on": ValidationError(_("Enter a due date, the days before the deadline or a share of the work."), code=Code.REQUIRED)})
     _check_milestone_date(task, milestone.due_on, milestone.title)
     return services.save_object(user, milestone)
 
@@ -206,33 +207,33 @@ def schedule_milestones(user, task, plan, *, by=BY_DAYS):
     deadline (100 ↔ the deadline). A milestone that would fall after the deadline is refused, and
     then none of the plan is saved. Returns the new milestones."""
     if by not in (BY_DAYS, BY_WEIGHT):
-        raise ValidationError(_("Schedule milestones by days before the deadline or by share of the work."))
+        raise ValidationError(_("Schedule milestones by days before the deadline or by share of the work."), code=Code.INVALID_CHOICE)
     TASKS.check(user, task, "schedule")
     if not plan:
-        raise ValidationError({"plan": _("Enter at least one milestone.")})
+        raise ValidationError({"plan": ValidationError(_("Enter at least one milestone."), code=Code.REQUIRED)})
     created, previous = [], None
     for title, value in plan:
         title = _require_text(title, "plan", _("Every milestone needs a title."))
         if value is None:
-            raise ValidationError({"plan": _("Milestone “%(m)s” needs a number.") % {"m": title}})
+            raise ValidationError({"plan": ValidationError(_("Milestone “%(m)s” needs a number.") % {"m": title}, code=Code.REQUIRED)})
         value = int(value)
         if by == BY_DAYS:
             if value < 0:
-                raise ValidationError({"due_on": _(
+                raise ValidationError({"due_on": ValidationError(_(
                     "Milestone “%(m)s” would fall %(n)d days after the task's deadline; a milestone cannot fall "
-                    "after its task's deadline.") % {"m": title, "n": -value}})
+                    "after its task's deadline.") % {"m": title, "n": -value}, code=Code.MILESTONE_AFTER_DEADLINE)})
             milestone = Milestone(task=task, title=title, days_before_deadline=value, due_on=due_by_days(task, value))
         else:
             if value > 100:
-                raise ValidationError({"due_on": _(
+                raise ValidationError({"due_on": ValidationError(_(
                     "Milestone “%(m)s” has a share of %(n)d%%: more than 100%% would fall after the task's "
-                    "deadline.") % {"m": title, "n": value}})
+                    "deadline.") % {"m": title, "n": value}, code=Code.MILESTONE_AFTER_DEADLINE)})
             if value <= 0:
-                raise ValidationError({"weight": _("Enter a share between 1 and 100.")})
+                raise ValidationError({"weight": ValidationError(_("Enter a share between 1 and 100."), code=Code.OUT_OF_RANGE)})
             if previous is not None and value < previous:
-                raise ValidationError({"weight": _(
+                raise ValidationError({"weight": ValidationError(_(
                     "Shares are cumulative: “%(m)s” (%(n)d%%) cannot come after a milestone with %(p)d%%.") % {
-                    "m": title, "n": value, "p": previous}})
+                    "m": title, "n": value, "p": previous}, code=Code.SHARE_ORDER)})
             previous = value
             milestone = Milestone(task=task, title=title, weight=value, due_on=due_by_weight(task, value))
         _check_milestone_date(task, milestone.due_on, title)
@@ -262,12 +263,12 @@ def refresh_task_progress(user, task):
 
 
 def _check_report(report, task):
-    refusal = TASKS.refusal(task, "report")
+    refusal = TASKS.refused(task, "report")
     if refusal is not None:
-        raise ValidationError(refusal)
+        raise refusal
     _check_percent(report.percent)
     if report.reported_on and report.reported_on > clock.today():
-        raise ValidationError({"reported_on": _("A progress report cannot be dated in the future.")})
+        raise ValidationError({"reported_on": ValidationError(_("A progress report cannot be dated in the future."), code=Code.FUTURE_DATE)})
 
 
 @transaction.atomic
@@ -277,14 +278,14 @@ def save_progress_report(user, report, *, mark_done=False):
     services.ensure_can_write(user, report)
     task = Task.objects.select_related("organization").get(pk=report.task_id) if report.task_id else None
     if task is None:
-        raise ValidationError({"task": _("Choose the task this report is about.")})
+        raise ValidationError({"task": ValidationError(_("Choose the task this report is about."), code=Code.REQUIRED)})
     check_visible(user, task, "task", _("Choose a task you manage."))
     old_task_id = _stored(ProgressReport, report.pk, "task_id")
     _check_report(report, task)
     if mark_done:
         services.ensure_can_write(user, task)  # marking the task done is the committee's, not the reporter's
     if mark_done and report.percent != 100:
-        raise ValidationError({"percent": _("Only a report of %(n)d%% can mark the task done.") % {"n": 100}})
+        raise ValidationError({"percent": ValidationError(_("Only a report of %(n)d%% can mark the task done.") % {"n": 100}, code=Code.STATUS_MISMATCH)})
     report = services.save_object(user, report)
     task = lock(task)
     if mark_done:
@@ -316,7 +317,7 @@ def delete_progress_report(user, report):
     """Delete a report; the task falls back to the figures of its latest remaining report."""
     task = report.task
     if task.is_closed:
-        raise ValidationError(_("“%(task)s” is closed; its progress reports are kept as they are.") % {"task": task})
+        raise ValidationError(_("“%(task)s” is closed; its progress reports are kept as they are.") % {"task": task}, code=Code.WRONG_STATE)
     services.delete_object(user, report)
     return refresh_task_progress(user, lock(task))
 
@@ -329,12 +330,12 @@ def _check_problem(user, problem):
     if problem.inspection_id:
         check_visible(user, problem.inspection, "inspection", _("Choose a cross-inspection you can see."))
         if problem.source != Problem.Source.INSPECTION:
-            raise ValidationError({"source": _("A finding of a cross-inspection has the source “cross-inspection”.")})
+            raise ValidationError({"source": ValidationError(_("A finding of a cross-inspection has the source “cross-inspection”."), code=Code.NOT_APPLICABLE)})
         if problem.organization_id != problem.inspection.organization_id:
-            raise ValidationError({"organization": _("A finding belongs to the inspected organization, %(org)s.") % {
-                "org": problem.inspection.organization}})
+            raise ValidationError({"organization": ValidationError(_("A finding belongs to the inspected organization, %(org)s.") % {
+                "org": problem.inspection.organization}, code=Code.ORGANIZATION_MISMATCH)})
     if problem.source == Problem.Source.INSPECTION and not problem.inspection_id:
-        raise ValidationError({"inspection": _("Choose the cross-inspection that found this problem.")})
+        raise ValidationError({"inspection": ValidationError(_("Choose the cross-inspection that found this problem."), code=Code.REQUIRED)})
 
 
 @transaction.atomic
@@ -365,7 +366,7 @@ def create_problem(user, organization, source, description, responsible, deadlin
         deadline=deadline, measures=measures or "", **refs,
     )
     if not problem.description:
-        raise ValidationError({"description": _("Describe the problem.")})
+        raise ValidationError({"description": ValidationError(_("Describe the problem."), code=Code.REQUIRED)})
     return save_problem(user, problem)
 
 
@@ -385,7 +386,7 @@ def submit_rectification(user, problem, *, evidence="", evidence_file=None):
     PROBLEMS.check(user, problem, "submit")
     evidence = (evidence or "").strip()
     if not evidence and not evidence_file and not problem.evidence_file:
-        raise ValidationError({"evidence": _("Describe or attach the evidence of the rectification.")})
+        raise ValidationError({"evidence": ValidationError(_("Describe or attach the evidence of the rectification."), code=Code.REQUIRED)})
     if evidence:
         problem.evidence = evidence
     if evidence_file:
@@ -401,7 +402,7 @@ def verify_problem(user, problem):
     problem = lock(problem)
     PROBLEMS.check(user, problem, "verify")
     if not (problem.evidence.strip() or problem.evidence_file):
-        raise ValidationError({"evidence": _("A problem cannot be closed without evidence of its rectification.")})
+        raise ValidationError({"evidence": ValidationError(_("A problem cannot be closed without evidence of its rectification."), code=Code.REQUIRED)})
     PROBLEMS.advance(problem, "verify")
     problem.verified_at = _now()
     problem.verified_by = user
@@ -426,9 +427,9 @@ def _check_team(inspection, leader, members):
     for field, cadres in (("leader", [leader] if leader else []), ("members", members or [])):
         for cadre in cadres:
             if township_id and cadre.organization.township_id == township_id:
-                raise ValidationError({field: _(
+                raise ValidationError({field: ValidationError(_(
                     "%(cadre)s works in the inspected township; nobody inspects their own township.") % {
-                    "cadre": cadre}})
+                    "cadre": cadre}, code=Code.INSPECT_OWN_TOWNSHIP)})
 
 
 @transaction.atomic
@@ -441,7 +442,7 @@ def save_inspection(user, inspection, members=None):
     if inspection.inspecting_organization_id and inspection.organization_id:
         inspecting, inspected = inspection.inspecting_organization, inspection.organization
         if inspecting.pk == inspected.pk or (inspecting.township_id and inspecting.township_id == inspected.township_id):
-            raise ValidationError({"organization": _("An organization cannot inspect itself or its own township.")})
+            raise ValidationError({"organization": ValidationError(_("An organization cannot inspect itself or its own township."), code=Code.INSPECT_OWN_TOWNSHIP)})
     _check_team(inspection, inspection.leader if inspection.leader_id else None, members)
     inspection = services.save_object(user, inspection)
     if members is not None:
@@ -468,7 +469,7 @@ def _problem_from_review(user, review, responsible, deadline, measures):
         return None
     responsible = responsible or review.task.responsible
     if deadline is None:
-        raise ValidationError({"deadline": _("Enter the deadline for rectifying the gap.")})
+        raise ValidationError({"deadline": ValidationError(_("Enter the deadline for rectifying the gap."), code=Code.REQUIRED)})
     return create_problem(
         user, review.task.organization, Problem.Source.REVIEW, review.gap, responsible, deadline, measures,
         review=review, source_reference=review.task.title[:200],
@@ -486,9 +487,9 @@ def save_review(user, review, *, responsible=None, deadline=None, measures=""):
     services.ensure_can_write(user, review)
     check_visible(user, review.task, "task", _("Choose a task you manage."))
     if TaskReview.objects.filter(task_id=review.task_id).exclude(pk=review.pk).exists():
-        raise ValidationError({"task": _("This task has already been reviewed; change that review instead.")})
+        raise ValidationError({"task": ValidationError(_("This task has already been reviewed; change that review instead."), code=Code.UNIQUE)})
     if review.outcome != TaskReview.Outcome.ACHIEVED and not (review.gap or "").strip():
-        raise ValidationError({"gap": _("Describe the gap for a task that was not fully achieved.")})
+        raise ValidationError({"gap": ValidationError(_("Describe the gap for a task that was not fully achieved."), code=Code.REQUIRED)})
     if review.reviewed_on is None:
         review.reviewed_on = clock.today()
     review = services.save_object(user, review)
@@ -512,10 +513,10 @@ def _check_moment(item, moment, field, what):
     if moment is None:
         return
     if item.assigned_at and moment < item.assigned_at:
-        raise ValidationError({field: _("%(what)s cannot be before the item was assigned (%(at)s).") % {
-            "what": what, "at": timezone.localtime(item.assigned_at).strftime("%Y-%m-%d %H:%M")}})
+        raise ValidationError({field: ValidationError(_("%(what)s cannot be before the item was assigned (%(at)s).") % {
+            "what": what, "at": timezone.localtime(item.assigned_at).strftime("%Y-%m-%d %H:%M")}, code=Code.DATE_ORDER)})
     if moment > clock.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({field: _("%(what)s cannot be in the future.") % {"what": what}})
+        raise ValidationError({field: ValidationError(_("%(what)s cannot be in the future.") % {"what": what}, code=Code.FUTURE_DATE)})
 
 
 def _check_item(user, item):
@@ -524,11 +525,11 @@ def _check_item(user, item):
         check_visible(user, item.task, "task", _("Choose a task you manage."))
     if item.timetable_due_on:
         if item.item_class == SupervisedItem.ItemClass.ORDINARY:
-            raise ValidationError({"timetable_due_on": _(
+            raise ValidationError({"timetable_due_on": ValidationError(_(
                 "An ordinary item is done within the 13710 time limit; only a complex or major item may file a "
-                "timetable.")})
+                "timetable."), code=Code.NOT_APPLICABLE)})
         if item.assigned_at and item.timetable_due_on < clock.local_date(item.assigned_at):
-            raise ValidationError({"timetable_due_on": _("The deadline cannot be before the assignment date.")})
+            raise ValidationError({"timetable_due_on": ValidationError(_("The deadline cannot be before the assignment date."), code=Code.DATE_ORDER)})
 
 
 @transaction.atomic
@@ -554,13 +555,13 @@ def update_item(user, item):
     services.ensure_can_write(user, item)
     ITEMS.check(user, SupervisedItem.objects.select_related("assigned_by").get(pk=item.pk), "edit")
     if item.assigned_at is None:
-        raise ValidationError({"assigned_at": _("Enter when the item was assigned.")})
+        raise ValidationError({"assigned_at": ValidationError(_("Enter when the item was assigned."), code=Code.REQUIRED)})
     for field, what in (("deployed_at", _("The deployment")), ("first_report_at", _("The first report")),
                         ("done_at", _("The completion"))):
         moment = getattr(item, field)
         if moment is not None and moment < item.assigned_at:
-            raise ValidationError({"assigned_at": _("%(what)s cannot be before the item was assigned.") % {
-                "what": what}})
+            raise ValidationError({"assigned_at": ValidationError(_("%(what)s cannot be before the item was assigned.") % {
+                "what": what}, code=Code.DATE_ORDER)})
     _check_item(user, item)
     return services.save_object(user, item)
 
@@ -612,7 +613,7 @@ def add_report(user, item, *, content, percent=None, kind=None, at=None):
     if kind is None:
         kind = SupervisedReport.Kind.MONTHLY if item.timetable_due_on else SupervisedReport.Kind.PROGRESS
     if kind not in (SupervisedReport.Kind.PROGRESS, SupervisedReport.Kind.MONTHLY):
-        raise ValidationError({"kind": _("Record a deployment or completion with its own step.")})
+        raise ValidationError({"kind": ValidationError(_("Record a deployment or completion with its own step."), code=Code.INVALID_CHOICE)})
     at = at or _now()
     _check_moment(item, at, "reported_at", _("The report"))
     report = _report(user, item, kind, content, at, percent)
@@ -630,10 +631,10 @@ def file_timetable(user, item, *, due_on, plan):
     item = lock(item)
     ITEMS.check(user, item, "timetable")
     if due_on is None:
-        raise ValidationError({"timetable_due_on": _("Enter the date by which the timetable has the item done.")})
+        raise ValidationError({"timetable_due_on": ValidationError(_("Enter the date by which the timetable has the item done."), code=Code.REQUIRED)})
     item.timetable = _require_text(plan, "timetable", _("Enter the timetable: the steps and their dates."))
     if due_on < clock.local_date(item.assigned_at):
-        raise ValidationError({"timetable_due_on": _("The deadline cannot be before the assignment date.")})
+        raise ValidationError({"timetable_due_on": ValidationError(_("The deadline cannot be before the assignment date."), code=Code.DATE_ORDER)})
     item.timetable_due_on = due_on
     return services.save_object(user, item, reason=_("Timetable filed"))
 
@@ -690,7 +691,7 @@ def save_supervised_report(user, report):
     """The report page's service: a new report runs the matching workflow step (deployment,
     progress or monthly report, completion); a correction keeps the item's clock consistent."""
     if report.item_id is None:
-        raise ValidationError({"item": _("Choose the supervised item.")})
+        raise ValidationError({"item": ValidationError(_("Choose the supervised item."), code=Code.REQUIRED)})
     item = report.item
     check_visible(user, item, "item", _("Choose a supervised item you manage."))
     if report.pk is None:
@@ -712,9 +713,9 @@ def save_supervised_report(user, report):
 
 def _ensure_open(item):
     """The reports of a closed-out item are kept as they are."""
-    refusal = ITEMS.refusal(item, "edit")
+    refusal = ITEMS.refused(item, "edit")
     if refusal is not None:
-        raise ValidationError(refusal)
+        raise refusal
 
 
 @transaction.atomic
@@ -729,7 +730,7 @@ def save_reopening(user, reopening):
     """The reopening page's service: a new reopening reopens the item; a correction changes the reason."""
     if reopening.pk is None:
         if reopening.item_id is None:
-            raise ValidationError({"item": _("Choose the supervised item.")})
+            raise ValidationError({"item": ValidationError(_("Choose the supervised item."), code=Code.REQUIRED)})
         check_visible(user, reopening.item, "item", _("Choose a supervised item you manage."))
         return reopen_item(user, reopening.item, reason=reopening.reason)
     reopening.reason = _require_text(reopening.reason, "reason", _("Give the reason for reopening the item."))
@@ -747,6 +748,6 @@ def save_bulletin(user, bulletin):
     check_visible(user, bulletin.organization, "organization", _("Choose an organization you manage."))
     if bulletin.organization_id and bulletin.organization.kind not in (Organization.Kind.COUNTY,
                                                                       Organization.Kind.TOWNSHIP):
-        raise ValidationError({"organization": _("A bulletin covers the county or a township.")})
+        raise ValidationError({"organization": ValidationError(_("A bulletin covers the county or a township."), code=Code.WRONG_KIND)})
     return services.save_object(user, bulletin)
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from banzi.core.errors import Code
 from banzi.core.importing.columns import (
     ChoiceWidget,
     Column,
@@ -53,13 +54,13 @@ def test_a_real_workbook_passes():
 
 
 @pytest.mark.parametrize("content, code", [
-    (b"", "empty"),
-    ("姓名,性别\n张三,男\n".encode(), "not_xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "xls"),
-    (b"PK\x03\x04 not really a zip", "not_xlsx"),
-    (zip_bytes({"hello.txt": "hi"}), "not_xlsx"),
+    (b"", Code.FILE_EMPTY),
+    ("姓名,性别\n张三,男\n".encode(), Code.FILE_TYPE),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, Code.FILE_TYPE),
+    (b"PK\x03\x04 not really a zip", Code.FILE_TYPE),
+    (zip_bytes({"hello.txt": "hi"}), Code.FILE_TYPE),
     (zip_bytes({"[Content_Types].xml": '<Types><Override ContentType="application/vnd.openxmlformats-'
-                'officedocument.wordprocessingml.document.main+xml"/></Types>'}), "not_xlsx"),
+                'officedocument.wordprocessingml.document.main+xml"/></Types>'}), Code.FILE_TYPE),
 ])
 def test_files_that_are_not_workbooks_are_refused(content, code):
     with pytest.raises(ValidationError) as exc:
@@ -71,12 +72,12 @@ def test_size_and_unpacked_size_are_limited(settings):
     settings.BANZI_IMPORT_MAX_BYTES = 2000
     with pytest.raises(ValidationError) as exc:
         validate_xlsx(b"PK\x03\x04" + b"x" * 2000)
-    assert exc.value.code == "too_big"
+    assert exc.value.code == Code.FILE_SIZE
     bomb = zip_bytes({"[Content_Types].xml": "spreadsheetml.sheet.main+xml", "xl/big.xml": "0" * 200_000})
     assert len(bomb) < 2000
     with pytest.raises(ValidationError) as exc:
         validate_xlsx(bomb)
-    assert exc.value.code == "too_big"
+    assert exc.value.code == Code.FILE_SIZE
 
 
 # --- reading the sheet -------------------------------------------------------------------------
@@ -97,9 +98,9 @@ def test_sheet_keeps_row_numbers_and_cleans_headings():
 
 
 @pytest.mark.parametrize("rows, code", [
-    ([], "empty"),
-    ([["姓名", "性别"]], "no_rows"),
-    ([["姓名", "姓名"], ["张三", "李四"]], "repeated_columns"),
+    ([], Code.FILE_EMPTY),
+    ([["姓名", "性别"]], Code.NO_ROWS),
+    ([["姓名", "姓名"], ["张三", "李四"]], Code.REPEATED_COLUMNS),
 ])
 def test_sheets_that_cannot_be_imported(rows, code):
     with pytest.raises(ValidationError) as exc:
@@ -112,7 +113,7 @@ def test_row_limit(settings):
     read_sheet(workbook_bytes([["姓名"], ["a"], ["b"], ["c"]]))
     with pytest.raises(ValidationError) as exc:
         read_sheet(workbook_bytes([["姓名"], ["a"], ["b"], ["c"], ["d"]]))
-    assert exc.value.code == "too_many_rows"
+    assert exc.value.code == Code.TOO_MANY_ROWS
 
 
 # --- widgets -----------------------------------------------------------------------------------
@@ -199,8 +200,9 @@ def test_resource_columns_come_from_the_declaration():
     assert resource.required_headings() == ["名称", "类型", "所属乡镇", "区划代码"]  # the match column too
     assert resource.match_headings() == ["区划代码"]
     assert resource.check_headings(["名称", "类型", "所属乡镇", "区划代码", "备注"]) == ["备注"]
-    with pytest.raises(ValidationError, match="所属乡镇"):
+    with pytest.raises(ValidationError, match="所属乡镇") as exc:  # the message names the missing columns
         resource.check_headings(["名称", "类型"])
+    assert exc.value.code == Code.MISSING_COLUMNS
 
 
 @pytest.mark.django_db
@@ -224,8 +226,9 @@ def test_preview_saves_nothing_and_commit_saves_everything(county_admin, townshi
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.summary["counts"]["new"] == 2
 
-    with pytest.raises(ValidationError, match="already been imported"):
+    with pytest.raises(ValidationError) as exc:
         commit_import(county_admin, VillageResource, job)
+    assert exc.value.code == Code.IMPORT_EXPIRED
     assert Organization.objects.count() == before + 2
 
 
@@ -238,9 +241,10 @@ def test_scope_and_duplicates_are_row_errors(township_admin, township, other_tow
         ["西村", "村", "新城镇", ""],
     ])
     report = preview_import(township_admin, VillageResource, content, "villages.xlsx")
-    errors = {(e["row"], e["column"]): e["message"] for e in report.errors}
-    assert "among those you may use" in errors[(3, "所属乡镇")]
-    assert "4" in errors[(2, "名称")] and "2" in errors[(4, "名称")]
+    errors = {(e["row"], e["column"]): (e["code"], e["message"]) for e in report.errors}
+    assert errors[(3, "所属乡镇")][0] == Code.INVALID  # a township the user may not use is not found
+    assert [errors[(2, "名称")][0], errors[(4, "名称")][0]] == [Code.UNIQUE, Code.UNIQUE]
+    assert "4" in errors[(2, "名称")][1] and "2" in errors[(4, "名称")][1]  # each names the other row
 
 
 @pytest.mark.django_db

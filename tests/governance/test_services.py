@@ -291,6 +291,6 @@ def test_life_meeting_criticism_and_rectification_on_the_problem_list(township, 
                                    deadline=recent() + datetime.timedelta(days=90))
     assert record.rectifications.count() == 1
     branch = committee(township, due=3, present=3)
-    with refused(ALL, Code.WRONG_STATE):
+    with refused(ALL, Code.STEP_NOT_READY):
         services.add_rectification(township_admin, branch, description="x", responsible=members[1],
                                    deadline=recent())

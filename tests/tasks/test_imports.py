@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.tasks.models import Task, WorkList
 from tests import factories as f
@@ -56,6 +57,10 @@ def preview(client, file):
 
 def errors(response):
     return {(e["row"], e["column"]): e["message"] for e in response.context["report"].errors}
+
+
+def error_codes(response):
+    return {(e["row"], e["column"]): e["code"] for e in response.context["report"].errors}
 
 
 def test_work_list_import_creates_lists_and_tasks_then_updates(township, township_admin, client_for):
@@ -106,9 +111,9 @@ def test_bad_rows_are_named_and_nothing_is_saved(township, other_township, towns
     ]))
     report = response.context["report"]
     assert report.has_errors and response.context["job"] is None
-    found = errors(response)
-    assert "not a member" in found[(3, "班子成员")]
-    assert "before the start date" in found[(4, "完成时限")]
+    found = error_codes(response)
+    assert found[(3, "班子成员")] == Code.NOT_TEAM_MEMBER
+    assert found[(4, "完成时限")] == Code.DATE_ORDER
     assert any(r == 5 for r, _ in found)
     assert any(r in (2, 6) for r, _ in found)  # the same task twice
     assert not Task.objects.exists() and not WorkList.objects.exists()

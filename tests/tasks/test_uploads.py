@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from banzi.core.errors import Code
 from banzi.tasks.models import Problem, ProgressReport
+from tests.errors import form_codes
 from tests.tasks import cases as c
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def test_a_renamed_program_is_refused_with_the_field_error(township, township_cl
     data = report_data(township, SimpleUploadedFile("photo.jpg", EXE))
     response = township_client.post(url("progressreport_add"), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["attachment"] == ["This file is not a PDF, image or Office document."]
+    assert form_codes(response.context["form"]) == {"attachment": [Code.FILE_TYPE]}
     assert not ProgressReport.objects.exists()
     assert not any(tmp_path.rglob("*.jpg"))
 
@@ -45,7 +47,7 @@ def test_a_renamed_program_is_refused_with_the_field_error(township, township_cl
 def test_a_pdf_named_otherwise_is_refused(township, township_client):
     data = report_data(township, SimpleUploadedFile("photo.jpg", PDF))
     response = township_client.post(url("progressreport_add"), data)
-    assert response.context["form"].errors["attachment"] == ["The file name says .jpg but the content is a PDF."]
+    assert form_codes(response.context["form"]) == {"attachment": [Code.FILE_NAME]}
     assert not ProgressReport.objects.exists()
 
 

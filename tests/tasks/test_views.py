@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from banzi.core.errors import Code
 from banzi.core.navigation import menu_for
 from banzi.tasks import services
 from banzi.tasks.models import (
@@ -21,6 +22,7 @@ from banzi.tasks.models import (
     TaskReview,
 )
 from tests import factories as f
+from tests.errors import ALL, form_codes
 from tests.generic import all_cases, table_pks, xlsx_rows
 from tests.tasks import cases as c
 
@@ -270,7 +272,7 @@ def test_report_on_a_closed_item_through_the_page_is_refused(township, county_ad
             "organization": township.pk, "assignee": item.assignee_id, "task": "",
             "assigned_at": c.local_minute(item.assigned_at)}
     response = county_client.post(url("superviseditem_edit", item.pk), data)
-    assert response.status_code == 200 and "reopen" in str(response.context["form"].non_field_errors())
+    assert response.status_code == 200 and form_codes(response.context["form"]) == {ALL: [Code.WRONG_STATE]}
     item.refresh_from_db()
     assert item.title != "改名"
 

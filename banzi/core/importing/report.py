@@ -23,7 +23,7 @@ class RowOutcome:
     action: str  # new | update | skip | error
     label: str
     changes: list
-    errors: list  # [{"column", "message"}]
+    errors: list  # [{"column", "message", "code"}]
 
 
 @dataclasses.dataclass
@@ -74,11 +74,13 @@ def build_report(resource, result, file_name, ignored):
             error = row_result.validation_error
             items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
             for key, error_list in items:
-                for message in ValidationError(error_list).messages:
-                    errors.append({"column": resource.error_label(key), "message": message})
+                for single in ValidationError(error_list).error_list:
+                    for message in single:
+                        errors.append({"column": resource.error_label(key), "message": message, "code": single.code})
         for error in row_result.errors:
             logger.warning("import row %s failed: %r", index, error.error)
-            errors.append({"column": "", "message": _("This row could not be saved: %(error)s") % {"error": error.error}})
+            errors.append({"column": "", "message": _("This row could not be saved: %(error)s") % {"error": error.error},
+                           "code": None})
         action = "error" if errors else {RowResult.IMPORT_TYPE_NEW: "new", RowResult.IMPORT_TYPE_UPDATE: "update"}.get(
             row_result.import_type, "skip")
         rows.append(RowOutcome(

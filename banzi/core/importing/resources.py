@@ -22,6 +22,7 @@ from import_export.resources import ModelDeclarativeMetaclass, ModelResource
 from import_export.results import RowResult
 
 from banzi.core import services
+from banzi.core.errors import Code
 from banzi.core.scoping import instance_in_scope
 
 from .columns import Column
@@ -105,7 +106,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             raise ValidationError(
                 _("The file lacks these columns: %(columns)s. Download the template to see the columns.")
                 % {"columns": "、".join(missing)},
-                code="missing_columns",
+                code=Code.MISSING_COLUMNS,
             )
         known = set(self.headings())
         return [h for h in headings if h not in known]
@@ -178,16 +179,17 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         index = kwargs.get("row_number")
         if index in self.example_rows:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
-                ValidationError(_("This is the template's example row; delete it or replace it with real data.")))
+                ValidationError(_("This is the template's example row; delete it or replace it with real data."), code=Code.EXAMPLE_ROW))
         elif index in self.duplicates:
             errors.setdefault(self.duplicate_columns[0], []).append(ValidationError(
                 _("Row(s) %(rows)s have the same %(columns)s; each record may appear only once.")
-                % {"rows": ", ".join(map(str, self.duplicates[index])), "columns": "、".join(self.duplicate_columns)}
+                % {"rows": ", ".join(map(str, self.duplicates[index])), "columns": "、".join(self.duplicate_columns)},
+                code=Code.UNIQUE,
             ))
         scope = self.scope_attribute
         if scope and scope not in errors and getattr(instance, f"{scope}_id", None) is not None:
             if not instance_in_scope(self.user, instance):
-                errors[scope] = [ValidationError(_("This is outside the organizations you manage."))]
+                errors[scope] = [ValidationError(_("This is outside the organizations you manage."), code=Code.OUTSIDE_SCOPE)]
         if errors:
             raise ValidationError(errors)
 
@@ -209,7 +211,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         try:
             self.service(self.user, instance, reason=_("Imported from %(file)s") % {"file": self.file_name})
         except PermissionDenied as exc:
-            raise ValidationError(str(exc) or _("You are not allowed to change this record.")) from exc
+            raise ValidationError(str(exc) or _("You are not allowed to change this record."), code=Code.NOT_PERMITTED) from exc
 
     def after_import_row(self, row, row_result, **kwargs):
         """Note what the row changes: each changed column of an update, each filled-in column of a new record."""

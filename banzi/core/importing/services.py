@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core import clock
 from banzi.core.audit import record_event
+from banzi.core.errors import Code
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 
@@ -77,7 +78,7 @@ def commit_import(user, resource_class, job):
         ).update(status=ImportJob.Status.DONE)
         if not claimed:
             raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
-                                  code="used")
+                                  code=Code.IMPORT_EXPIRED)
         content = ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()
         report = _run(user, resource_class, bytes(content), job.file_name, dry_run=False)
         if report.has_errors:

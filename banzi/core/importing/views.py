@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from banzi.core.errors import Code
 from banzi.core.models import ImportJob
 from banzi.core.scoping import can_write_model
 
@@ -43,7 +44,7 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(
                 _("The file is %(size)s; the largest file that can be imported is %(max)s.")
                 % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.BANZI_IMPORT_MAX_BYTES)},
-                code="too_big",
+                code=Code.FILE_SIZE,
             )
         self.content = upload.read()
         validate_xlsx(self.content)

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from banzi.core.errors import Code
+
 logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +39,7 @@ def _not_xlsx():
     return ValidationError(
         _("This file is not an Excel workbook (.xlsx). Open it in Excel, save it as “Excel Workbook (*.xlsx)” "
           "and upload that file; CSV, text and other files cannot be imported."),
-        code="not_xlsx",
+        code=Code.FILE_TYPE,
     )
 
 
@@ -48,22 +50,22 @@ def validate_xlsx(content):
         raise ValidationError(
             _("The file is %(size)s; the largest file that can be imported is %(max)s.")
             % {"size": filesizeformat(len(content)), "max": filesizeformat(max_bytes)},
-            code="too_big",
+            code=Code.FILE_SIZE,
         )
     if not content:
-        raise ValidationError(_("The file is empty."), code="empty")
+        raise ValidationError(_("The file is empty."), code=Code.FILE_EMPTY)
     if content.startswith(_OLE_MAGIC):
         raise ValidationError(
             _("This is an old Excel 97–2003 (.xls) file or a password-protected workbook. Open it in Excel, "
               "remove any password, save it as “Excel Workbook (*.xlsx)” and upload that file."),
-            code="xls",
+            code=Code.FILE_TYPE,
         )
     if not content.startswith(b"PK\x03\x04"):
         raise _not_xlsx()
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > max_bytes * UNZIPPED_RATIO:
-                raise ValidationError(_("The workbook is too large once unpacked."), code="too_big")
+                raise ValidationError(_("The workbook is too large once unpacked."), code=Code.FILE_SIZE)
             content_types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError) as exc:
         raise _not_xlsx() from exc
@@ -107,11 +109,11 @@ def read_sheet(content):
         logger.info("unreadable workbook: %s", exc)
         raise ValidationError(
             _("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry."),
-            code="unreadable",
+            code=Code.FILE_UNREADABLE,
         ) from exc
     try:
         if not workbook.worksheets:
-            raise ValidationError(_("The workbook has no worksheet."), code="empty")
+            raise ValidationError(_("The workbook has no worksheet."), code=Code.FILE_EMPTY)
         headings, keep, rows, numbers = None, [], [], []
         for number, values in enumerate(
             workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
@@ -126,7 +128,7 @@ def read_sheet(content):
             if len(rows) >= max_rows:
                 raise ValidationError(
                     _("The file has more than %(max)d rows; split it into several files.") % {"max": max_rows},
-                    code="too_many_rows",
+                    code=Code.TOO_MANY_ROWS,
                 )
             rows.append(tuple(values[i] if i < len(values) else None for i in keep))
             numbers.append(number)
@@ -136,19 +138,19 @@ def read_sheet(content):
         logger.info("unreadable worksheet: %s", exc)
         raise ValidationError(
             _("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry."),
-            code="unreadable",
+            code=Code.FILE_UNREADABLE,
         ) from exc
     finally:
         workbook.close()
     if not headings:
         raise ValidationError(_("The first worksheet is empty; the first row must hold the column headings."),
-                              code="empty")
+                              code=Code.FILE_EMPTY)
     repeated = sorted({h for h in headings if headings.count(h) > 1})
     if repeated:
         raise ValidationError(
             _("These columns appear more than once: %(columns)s.") % {"columns": "、".join(repeated)},
-            code="repeated_columns",
+            code=Code.REPEATED_COLUMNS,
         )
     if not rows:
-        raise ValidationError(_("The file has column headings but no rows to import."), code="no_rows")
+        raise ValidationError(_("The file has column headings but no rows to import."), code=Code.NO_ROWS)
     return Sheet(headings, rows, numbers)
