@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
@@ -26,7 +27,7 @@ CADRE_TOWNSHIP = "cadre__organization__township"
 def _check_year(year, field="year"):
     this_year = clock.today().year
     if year and not (2000 <= year <= this_year + 1):
-        raise ValidationError({field: _("Enter a year between 2000 and next year.")})
+        raise ValidationError({field: ValidationError(_("Enter a year between 2000 and next year."), code=Code.YEAR_OUT_OF_RANGE)})
 
 
 class DisciplineRule(BaseModel):
@@ -71,7 +72,7 @@ class CommitmentLetter(BaseModel):
         verbose_name_plural = _("commitment letters")
         ordering = ["-year", "cadre__name_pinyin", "id"]
         constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_one_per_cadre_year",
-                                               violation_error_message=_("This cadre already signed a commitment letter for this year."))]
+                                               violation_error_code=Code.UNIQUE, violation_error_message=_("This cadre already signed a commitment letter for this year."))]
 
     def __str__(self):
         return _("%(cadre)s's commitment letter for %(year)s") % {"cadre": self.cadre, "year": self.year}
@@ -80,9 +81,9 @@ class CommitmentLetter(BaseModel):
         super().clean()
         _check_year(self.year)
         if self.signed_on and self.signed_on > clock.today():
-            raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+            raise ValidationError({"signed_on": ValidationError(_("The signing date cannot be in the future."), code=Code.FUTURE_DATE)})
         if self.signed_on and self.year and abs(self.signed_on.year - self.year) > 1:
-            raise ValidationError({"signed_on": _("The letter must be signed in its year or the year around it.")})
+            raise ValidationError({"signed_on": ValidationError(_("The letter must be signed in its year or the year around it."), code=Code.OUTSIDE_PERIOD)})
 
 
 class ConcurrentPostDeclaration(BaseModel):
@@ -131,11 +132,11 @@ class ConcurrentPostDeclaration(BaseModel):
         if self.has_post:
             errors = {}
             if not self.post_organization.strip():
-                errors["post_organization"] = _("Enter the enterprise or organization of the concurrent post.")
+                errors["post_organization"] = ValidationError(_("Enter the enterprise or organization of the concurrent post."), code=Code.REQUIRED)
             if not self.post_role.strip():
-                errors["post_role"] = _("Enter the role held in the concurrent post.")
+                errors["post_role"] = ValidationError(_("Enter the role held in the concurrent post."), code=Code.REQUIRED)
             if self.is_paid and not self.pay:
-                errors["pay"] = _("Enter the yearly pay of a paid concurrent post.")
+                errors["pay"] = ValidationError(_("Enter the yearly pay of a paid concurrent post."), code=Code.REQUIRED)
             if errors:
                 raise ValidationError(errors)
         else:
@@ -143,7 +144,7 @@ class ConcurrentPostDeclaration(BaseModel):
             self.is_paid = False
             self.pay = None
         if self.pay is not None and not self.is_paid:
-            raise ValidationError({"pay": _("Tick “paid” when the post is paid, or leave the pay empty.")})
+            raise ValidationError({"pay": ValidationError(_("Tick “paid” when the post is paid, or leave the pay empty."), code=Code.NOT_APPLICABLE)})
 
 
 # Decisions under which a declaration may still be corrected by the one who filed it.
@@ -193,7 +194,7 @@ class Violation(BaseModel):
     def clean(self):
         super().clean()
         if self.occurred_on and self.occurred_on > clock.today():
-            raise ValidationError({"occurred_on": _("A violation cannot have occurred in the future.")})
+            raise ValidationError({"occurred_on": ValidationError(_("A violation cannot have occurred in the future."), code=Code.FUTURE_DATE)})
 
 
 class LeaveKind(models.TextChoices):
@@ -286,7 +287,7 @@ class LeaveRequest(BaseModel):
     def clean(self):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The leave cannot end before it starts.")})
+            raise ValidationError({"ends_on": ValidationError(_("The leave cannot end before it starts."), code=Code.DATE_ORDER)})
 
     @property
     def is_editable(self):
@@ -331,7 +332,7 @@ class LeaveLedgerEntry(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["cadre", "year"], condition=Q(kind="entitlement"),
                                     name="leave_one_entitlement_per_year",
-                                    violation_error_message=_("This cadre already has an entitlement row for this year.")),
+                                    violation_error_code=Code.UNIQUE, violation_error_message=_("This cadre already has an entitlement row for this year.")),
         ]
 
     def __str__(self):
@@ -341,9 +342,9 @@ class LeaveLedgerEntry(BaseModel):
         super().clean()
         _check_year(self.year)
         if self.days == 0:
-            raise ValidationError({"days": _("A ledger row moves the balance: enter a number of days other than 0.")})
+            raise ValidationError({"days": ValidationError(_("A ledger row moves the balance: enter a number of days other than 0."), code=Code.OUT_OF_RANGE)})
         if self.kind == self.Kind.ENTITLEMENT and self.days is not None and self.days < 0:
-            raise ValidationError({"days": _("An entitlement cannot be negative.")})
+            raise ValidationError({"days": ValidationError(_("An entitlement cannot be negative."), code=Code.OUT_OF_RANGE)})
 
 
 class OutingReport(BaseModel):
@@ -375,9 +376,9 @@ class OutingReport(BaseModel):
     def clean(self):
         super().clean()
         if self.departs_at and self.planned_return_at and self.planned_return_at <= self.departs_at:
-            raise ValidationError({"planned_return_at": _("The planned return must be after the departure.")})
+            raise ValidationError({"planned_return_at": ValidationError(_("The planned return must be after the departure."), code=Code.DATE_ORDER)})
         if self.returned_at and self.departs_at and self.returned_at < self.departs_at:
-            raise ValidationError({"returned_at": _("The return cannot be before the departure.")})
+            raise ValidationError({"returned_at": ValidationError(_("The return cannot be before the departure."), code=Code.DATE_ORDER)})
 
 
 from .duty.models import *  # noqa: E402,F401,F403

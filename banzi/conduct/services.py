@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from banzi.accounts.models import User
 from banzi.core import clock, rules, services
+from banzi.core.errors import Code
 from banzi.core.notifications import Message, notify_many_on_commit, notify_on_commit
 from banzi.core.roles import Role
 from banzi.core.workdays import Calendar
@@ -36,7 +37,7 @@ from .workflow import DECLARATIONS, LEAVE, OUTINGS, VIOLATIONS
 
 def _check_cadre(user, cadre, field="cadre"):
     if cadre is None or not is_visible(user, cadre):
-        raise ValidationError({field: _("Choose a cadre of an organization you manage.")})
+        raise ValidationError({field: ValidationError(_("Choose a cadre of an organization you manage."), code=Code.OUTSIDE_SCOPE)})
 
 
 # --- violations --------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ def record_violation_candidate(*, cadre, rule=None, occurred_on, facts, source, 
     """Record a possible breach of discipline (e.g. a spot check found the cadre on duty absent) for
     the department to confirm or dismiss. The user must be allowed to record violations of the cadre."""
     if not isinstance(cadre, Cadre):
-        raise ValidationError({"cadre": _("Choose a cadre of an organization you manage.")})
+        raise ValidationError({"cadre": ValidationError(_("Choose a cadre of an organization you manage."), code=Code.OUTSIDE_SCOPE)})
     violation = Violation(cadre=cadre, rule=rule, occurred_on=occurred_on, facts=(facts or "").strip(),
                           source=(source or "").strip(), status=Violation.Status.CANDIDATE)
     return save_violation(user, violation)
@@ -59,10 +60,10 @@ def save_violation(user, violation):
     services.ensure_can_write(user, violation)
     _check_cadre(user, violation.cadre)
     if not violation.facts.strip():
-        raise ValidationError({"facts": _("Describe the facts of the violation.")})
+        raise ValidationError({"facts": ValidationError(_("Describe the facts of the violation."), code=Code.REQUIRED)})
     if violation.rule_id and not violation.rule.is_active and (
             not violation.pk or Violation.objects.filter(pk=violation.pk).exclude(rule=violation.rule).exists()):
-        raise ValidationError({"rule": _("This discipline rule is no longer in force.")})
+        raise ValidationError({"rule": ValidationError(_("This discipline rule is no longer in force."), code=Code.INACTIVE)})
     return services.save_object(user, violation)
 
 
@@ -72,17 +73,17 @@ def decide_violation(user, violation, *, status, decision="", decision_body="", 
     violation = lock(violation)
     VIOLATIONS.check(user, violation, "decide")
     if status not in (Violation.Status.CONFIRMED, Violation.Status.DISMISSED):
-        raise ValidationError({"status": _("Confirm or dismiss the violation.")})
+        raise ValidationError({"status": ValidationError(_("Confirm or dismiss the violation."), code=Code.INVALID_CHOICE)})
     decided_on = decided_on or clock.today()
     if decided_on > clock.today():
-        raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
+        raise ValidationError({"decided_on": ValidationError(_("The decision date cannot be in the future."), code=Code.FUTURE_DATE)})
     if decided_on < violation.occurred_on:
-        raise ValidationError({"decided_on": _("The decision cannot come before the violation occurred.")})
+        raise ValidationError({"decided_on": ValidationError(_("The decision cannot come before the violation occurred."), code=Code.DATE_ORDER)})
     if status == Violation.Status.CONFIRMED:
         if not (decision or "").strip():
-            raise ValidationError({"decision": _("Enter the decision taken on a confirmed violation.")})
+            raise ValidationError({"decision": ValidationError(_("Enter the decision taken on a confirmed violation."), code=Code.REQUIRED)})
         if not (decision_body or "").strip():
-            raise ValidationError({"decision_body": _("Enter the body that took the decision.")})
+            raise ValidationError({"decision_body": ValidationError(_("Enter the body that took the decision."), code=Code.REQUIRED)})
     VIOLATIONS.advance(violation, "decide", to=status)
     violation.decision = (decision or "").strip()
     violation.decision_body = (decision_body or "").strip()
@@ -113,11 +114,11 @@ def save_declaration(user, declaration):
     others = ConcurrentPostDeclaration.objects.filter(cadre=declaration.cadre_id, year=declaration.year).exclude(
         pk=declaration.pk)
     if not declaration.has_post and others.exists():
-        raise ValidationError({"has_post": _(
-            "This cadre has already declared a concurrent post for this year; a declaration of none would contradict it.")})
+        raise ValidationError({"has_post": ValidationError(_(
+            "This cadre has already declared a concurrent post for this year; a declaration of none would contradict it."), code=Code.DECLARATION_CONFLICT)})
     if declaration.has_post and others.filter(has_post=False).exists():
-        raise ValidationError({"has_post": _(
-            "This cadre declared no concurrent post for this year; correct that declaration instead of adding one.")})
+        raise ValidationError({"has_post": ValidationError(_(
+            "This cadre declared no concurrent post for this year; correct that declaration instead of adding one."), code=Code.DECLARATION_CONFLICT)})
     declaration.decision = (ConcurrentPostDeclaration.Decision.PENDING if declaration.has_post
                             else ConcurrentPostDeclaration.Decision.NOT_NEEDED)
     return services.save_object(user, declaration)
@@ -131,17 +132,17 @@ def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
     DECLARATIONS.check(user, declaration, "decide")
     Decision = ConcurrentPostDeclaration.Decision
     if decision not in (Decision.APPROVED, Decision.REFUSED, Decision.MUST_RESIGN):
-        raise ValidationError({"decision": _("Approve, refuse, or order the cadre to resign by a date.")})
+        raise ValidationError({"decision": ValidationError(_("Approve, refuse, or order the cadre to resign by a date."), code=Code.INVALID_CHOICE)})
     today = clock.today()
     if decision == Decision.MUST_RESIGN:
         if resign_by is None:
-            raise ValidationError({"resign_by": _("Enter the date by which the cadre must resign from the post.")})
+            raise ValidationError({"resign_by": ValidationError(_("Enter the date by which the cadre must resign from the post."), code=Code.REQUIRED)})
         if resign_by < today:
-            raise ValidationError({"resign_by": _("The date to resign by cannot be in the past.")})
+            raise ValidationError({"resign_by": ValidationError(_("The date to resign by cannot be in the past."), code=Code.PAST_DATE)})
     else:
         resign_by = None
     if decision == Decision.REFUSED and not (note or "").strip():
-        raise ValidationError({"note": _("Give the reason for refusing the concurrent post.")})
+        raise ValidationError({"note": ValidationError(_("Give the reason for refusing the concurrent post."), code=Code.REQUIRED)})
     DECLARATIONS.advance(declaration, "decide", to=decision)
     declaration.resign_by = resign_by
     declaration.decision_note = (note or "").strip()
@@ -349,9 +350,9 @@ def _check_balance(leave, *, pending):
             and original.starts_on.year == year:
         available += original.days  # given back when this amendment replaces it
     if leave.days > available:
-        raise ValidationError({"ends_on": _(
+        raise ValidationError({"ends_on": ValidationError(_(
             "This annual leave takes %(days)d working days but only %(left)d are left for %(year)d.") % {
-            "days": leave.days, "left": max(available, 0), "year": year}})
+            "days": leave.days, "left": max(available, 0), "year": year}, code=Code.INSUFFICIENT_BALANCE)})
 
 
 # --- leave: the lifecycle ----------------------------------------------------------------------
@@ -361,17 +362,17 @@ def _validate_leave(leave):
     """The request's own rules, in order: dates, one year for annual leave, the amended request,
     no overlap with the cadre's other requests."""
     if not leave.starts_on or not leave.ends_on:
-        raise ValidationError(_("Enter the first and the last day of the leave."))
+        raise ValidationError(_("Enter the first and the last day of the leave."), code=Code.REQUIRED)
     if leave.ends_on < leave.starts_on:
-        raise ValidationError({"ends_on": _("The leave cannot end before it starts.")})
+        raise ValidationError({"ends_on": ValidationError(_("The leave cannot end before it starts."), code=Code.DATE_ORDER)})
     if leave.kind == LeaveKind.ANNUAL and leave.starts_on.year != leave.ends_on.year:
-        raise ValidationError({"ends_on": _("Annual leave is counted per year: split leave that spans New Year into two requests.")})
+        raise ValidationError({"ends_on": ValidationError(_("Annual leave is counted per year: split leave that spans New Year into two requests."), code=Code.SPANS_YEARS)})
     if (leave.ends_on - leave.starts_on).days > 365:
-        raise ValidationError({"ends_on": _("A leave request covers at most one year.")})
+        raise ValidationError({"ends_on": ValidationError(_("A leave request covers at most one year."), code=Code.TOO_LONG)})
     _validate_amended(leave)
     leave.days = leave_days(leave.kind, leave.starts_on, leave.ends_on)
     if leave.days == 0:
-        raise ValidationError({"starts_on": _("These days are all holidays or weekends: annual leave needs working days.")})
+        raise ValidationError({"starts_on": ValidationError(_("These days are all holidays or weekends: annual leave needs working days."), code=Code.NO_WORKING_DAYS)})
     _validate_overlap(leave)
 
 
@@ -380,15 +381,15 @@ def _validate_amended(leave):
     if original is None:
         return
     if original.pk == leave.pk:
-        raise ValidationError({"amends": _("A request cannot amend itself.")})
+        raise ValidationError({"amends": ValidationError(_("A request cannot amend itself."), code=Code.SELF_REFERENCE)})
     if original.cadre_id != leave.cadre_id:
-        raise ValidationError({"amends": _("An amendment must be for the same cadre as the request it amends.")})
-    refusal = LEAVE.refusal(original, "amend")  # approved, and the cadre not yet back
+        raise ValidationError({"amends": ValidationError(_("An amendment must be for the same cadre as the request it amends."), code=Code.OTHER_CADRE)})
+    refusal = LEAVE.refused(original, "amend", field="amends")  # approved, and the cadre not yet back
     if refusal is not None:
-        raise ValidationError({"amends": refusal})
+        raise refusal
     if original.amendments.exclude(pk=leave.pk).exclude(
             status__in=(LeaveRequest.Status.REJECTED, LeaveRequest.Status.CANCELLED)).exists():
-        raise ValidationError({"amends": _("Another request already amends that one; continue with it.")})
+        raise ValidationError({"amends": ValidationError(_("Another request already amends that one; continue with it."), code=Code.UNIQUE)})
 
 
 def _validate_overlap(leave):
@@ -398,9 +399,9 @@ def _validate_overlap(leave):
         clash = clash.exclude(pk=leave.amends_id)
     first = clash.order_by("starts_on").first()
     if first is not None:
-        raise ValidationError({"starts_on": _(
+        raise ValidationError({"starts_on": ValidationError(_(
             "These days overlap another leave request of this cadre (%(other)s, %(status)s).") % {
-            "other": first, "status": first.get_status_display()}})
+            "other": first, "status": first.get_status_display()}, code=Code.LEAVE_OVERLAPS)})
 
 
 def _check_acts_for_cadre(user, leave):
@@ -488,7 +489,7 @@ def reject_leave(user, leave, *, note):
     leave = lock(leave)
     LEAVE.check(user, leave, "reject")
     if not (note or "").strip():
-        raise ValidationError({"note": _("Give the reason for rejecting the request.")})
+        raise ValidationError({"note": ValidationError(_("Give the reason for rejecting the request."), code=Code.REQUIRED)})
     LEAVE.advance(leave, "reject")
     leave.decided_at = clock.now().replace(microsecond=0)
     leave.decided_by = user
@@ -520,7 +521,7 @@ def cancel_leave(user, leave, *, reason=""):
     LEAVE.check(user, leave, "cancel")
     Status = LeaveRequest.Status
     if leave.status == Status.APPROVED and not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for cancelling approved leave.")})
+        raise ValidationError({"reason": ValidationError(_("Give the reason for cancelling approved leave."), code=Code.REQUIRED)})
     was_submitted = leave.status == Status.SUBMITTED
     _cancel(user, leave, (reason or "").strip())
     if was_submitted and leave.approver_id:
@@ -536,11 +537,11 @@ def return_from_leave(user, leave, *, returned_on):
     leave = lock(leave)
     LEAVE.check(user, leave, "return")
     if returned_on is None:
-        raise ValidationError({"returned_on": _("Enter the date the cadre was back at work.")})
+        raise ValidationError({"returned_on": ValidationError(_("Enter the date the cadre was back at work."), code=Code.REQUIRED)})
     if returned_on <= leave.starts_on:
-        raise ValidationError({"returned_on": _("The return must be after the first day of leave.")})
+        raise ValidationError({"returned_on": ValidationError(_("The return must be after the first day of leave."), code=Code.DATE_ORDER)})
     if returned_on > clock.today():
-        raise ValidationError({"returned_on": _("The return date cannot be in the future.")})
+        raise ValidationError({"returned_on": ValidationError(_("The return date cannot be in the future."), code=Code.FUTURE_DATE)})
     leave.returned_on = returned_on
     _save_step(user, leave, _("Returned from leave"))
     if leave.kind == LeaveKind.ANNUAL and returned_on <= leave.ends_on:
@@ -557,9 +558,9 @@ def save_ledger_entry(user, entry):
     """Add or correct a manual row of the annual-leave ledger (an entitlement or an adjustment).
     Rows written by leave approvals, cancellations and returns are never changed by hand."""
     if entry.pk and LeaveLedgerEntry.objects.filter(pk=entry.pk, leave__isnull=False).exists():
-        raise ValidationError(_("This row was written by a leave request and cannot be changed; add an adjustment instead."))
+        raise ValidationError(_("This row was written by a leave request and cannot be changed; add an adjustment instead."), code=Code.FROZEN)
     if entry.kind not in LeaveLedgerEntry.MANUAL_KINDS:
-        raise ValidationError({"kind": _("Only entitlements and adjustments are entered by hand.")})
+        raise ValidationError({"kind": ValidationError(_("Only entitlements and adjustments are entered by hand."), code=Code.INVALID_CHOICE)})
     _check_cadre(user, entry.cadre)
     return services.save_object(user, entry)
 
@@ -567,7 +568,7 @@ def save_ledger_entry(user, entry):
 @transaction.atomic
 def delete_ledger_entry(user, entry):
     if entry.leave_id:
-        raise ValidationError(_("This row was written by a leave request and cannot be deleted; add an adjustment instead."))
+        raise ValidationError(_("This row was written by a leave request and cannot be deleted; add an adjustment instead."), code=Code.PROTECTED)
     services.delete_object(user, entry)
 
 
@@ -589,7 +590,7 @@ def save_outing_report(user, report):
         if getattr(report, name):
             setattr(report, name, getattr(report, name).replace(second=0, microsecond=0))
     if report.departs_at and report.planned_return_at and report.planned_return_at <= report.departs_at:
-        raise ValidationError({"planned_return_at": _("The planned return must be after the departure.")})
+        raise ValidationError({"planned_return_at": ValidationError(_("The planned return must be after the departure."), code=Code.DATE_ORDER)})
     _validate_outing_overlap(report)
     report.is_late = bool(report.departs_at and report.filed_at > report.departs_at)
     return services.save_object(user, report)
@@ -605,8 +606,8 @@ def _validate_outing_overlap(report):
                      | Q(returned_at__isnull=True, planned_return_at__gt=report.departs_at))
              .exclude(pk=report.pk).order_by("departs_at").first())
     if clash is not None:
-        raise ValidationError({"departs_at": _(
-            "This trip overlaps another outing report of this cadre (%(other)s).") % {"other": clash}})
+        raise ValidationError({"departs_at": ValidationError(_(
+            "This trip overlaps another outing report of this cadre (%(other)s).") % {"other": clash}, code=Code.OUTING_OVERLAPS)})
 
 
 @transaction.atomic
@@ -616,8 +617,8 @@ def record_outing_return(user, report, *, returned_at=None):
     OUTINGS.check(user, report, "return")
     returned_at = returned_at or clock.now().replace(microsecond=0)
     if returned_at < report.departs_at:
-        raise ValidationError({"returned_at": _("The return cannot be before the departure.")})
+        raise ValidationError({"returned_at": ValidationError(_("The return cannot be before the departure."), code=Code.DATE_ORDER)})
     if returned_at > clock.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"returned_at": _("The return time cannot be in the future.")})
+        raise ValidationError({"returned_at": ValidationError(_("The return time cannot be in the future."), code=Code.FUTURE_DATE)})
     report.returned_at = returned_at
     return services.save_object(user, report, reason=_("Returned"))

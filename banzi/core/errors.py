@@ -25,10 +25,12 @@ class Code(StrEnum):
     UNIQUE = "unique", "Another record already has this value or combination of values."
     PROTECTED = "protected", "The record is still referred to by other records and cannot be deleted."
     FUTURE_DATE = "future_date", "The date of something that has already happened is after today."
+    PAST_DATE = "past_date", "A date that must lie ahead (a date to resign by, a night to swap) has already passed."
     DATE_ORDER = "date_order", "An end (date or time) comes before its start."
     OUTSIDE_PERIOD = "outside_period", "A date falls outside the period of the record it belongs to."
     YEAR_OUT_OF_RANGE = "year_out_of_range", "The year lies outside the years the record may have."
     OUT_OF_RANGE = "out_of_range", "A number lies outside the range the rule allows."
+    TOO_LONG = "too_long", "A period is longer than its rule allows (a leave request of more than a year)."
     WRONG_TYPE = "wrong_type", "A value is not of the type its setting takes (a number, true or false, a text)."
     OUTSIDE_SCOPE = "outside_scope", "A referenced record lies outside the organizations the user may see or manage."
     OTHER_TOWNSHIP = "other_township", "A referenced cadre or organization belongs to another township."
@@ -38,6 +40,8 @@ class Code(StrEnum):
     WRONG_STATE = "wrong_state", "The record's state does not allow this workflow step now."
     STEP_NOT_READY = "step_not_ready", "A workflow step's condition on the record is not met (e.g. already done)."
     SAME_PERSON = "same_person", "One cadre is named on both sides where two different people are needed."
+    OTHER_CADRE = "other_cadre", "A referenced record belongs to another cadre than this record's."
+    SELF_REFERENCE = "self_reference", "A record is made to refer to itself (a request amending itself)."
     FROZEN = "frozen", "A record or value can no longer change: later records (decisions, shifts, a violation) rest on it."
     OWN_RECORDS_ONLY = "own_records_only", "A cadre may write only their own records of this kind."
     INACTIVE = "inactive", "The chosen catalogue entry is no longer in use."
@@ -120,6 +124,18 @@ class Code(StrEnum):
     SHARE_ORDER = "share_order", "A milestone's cumulative share of the work is smaller than an earlier milestone's."
     ORGANIZATION_MISMATCH = "organization_mismatch", "A finding's organization is not the organization its cross-inspection inspected."
     INSPECT_OWN_TOWNSHIP = "inspect_own_township", "An organization or a cadre would inspect itself or its own township."
+
+    # --- conduct: declarations, leave, outings, overnight duty -----------------------------------
+    DECLARATION_CONFLICT = "declaration_conflict", "A declaration of no concurrent post and a declared post of the same year contradict each other."
+    INSUFFICIENT_BALANCE = "insufficient_balance", "Annual leave takes more working days than are left in the year's balance."
+    SPANS_YEARS = "spans_years", "Annual leave spans New Year; it is counted per year and asked for in two requests."
+    NO_WORKING_DAYS = "no_working_days", "Annual leave falls on holidays and weekends only."
+    LEAVE_OVERLAPS = "leave_overlaps", "A leave request overlaps another active leave request of the same cadre."
+    OUTING_OVERLAPS = "outing_overlaps", "An outing report overlaps another outing of the same cadre."
+    NOT_ON_DUTY = "not_on_duty", "The cadre is not on overnight duty that night."
+    ALREADY_ON_DUTY = "already_on_duty", "The replacement named for a swap is already on duty that night."
+    NO_SHIFT = "no_shift", "The township's duty roster has no shift on that night."
+    ROSTER_NOT_PUBLISHED = "roster_not_published", "The duty roster of that month is not published yet."
 
 
 def single_errors(exc):

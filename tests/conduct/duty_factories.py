@@ -129,3 +129,8 @@ def upload(file_name, headings, rows):
 def import_errors(response):
     """{(worksheet row, column heading): message} of an import preview."""
     return {(e["row"], e["column"]): e["message"] for e in response.context["report"].errors}
+
+
+def import_codes(response):
+    """{(row, column): code} of an import preview's row errors."""
+    return {(e["row"], e["column"]): e["code"] for e in response.context["report"].errors}

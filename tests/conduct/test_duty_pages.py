@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap
 from banzi.conduct.duty.reminders import duty_messages
+from banzi.core.errors import Code
 from banzi.core.notifications import notify_many
 from banzi.core.roles import Role
 from tests import factories as f
@@ -111,10 +112,9 @@ def test_roster_import_reports_every_bad_row(township, other_township, township_
         [township.name, "2026-12-01", "王书记", "赵干事", ""],
     ])})
     assert response.context["job"] is None
-    found = errors(response)
-    assert "No cadre named “外镇干部”" in found[(3, "值班人员")]
-    assert "is not a date" in found[(4, "日期")]
-    assert "not a member of the township's leadership team" in found[(5, "带班领导")]
+    found, codes = errors(response), d.import_codes(response)
+    assert codes[(3, "值班人员")] == codes[(4, "日期")] == Code.INVALID and "外镇干部" in found[(3, "值班人员")]
+    assert codes[(5, "带班领导")] == Code.NOT_TEAM_MEMBER
     assert (6, "日期") in found  # the same night twice
     assert not DutyShift.objects.exists() and not DutyRoster.objects.exists()
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The modules whose rules carry codes. banzi/tasks, banzi/conduct, banzi/governance and
 # banzi/core/importing.py join once their restructuring has landed.
-COVERED_APPS = ["org", "study", "training", "practice", "talks", "accounts", "governance", "tasks"]
+COVERED_APPS = ["org", "study", "training", "practice", "talks", "accounts", "governance", "tasks", "conduct"]
 COVERED_CORE = ["validators.py", "rule_services.py", "uploads.py", "services.py", "models.py", "workdays.py", "workflow.py",
                 "api_auth.py", "api_settings.py", "importing/workbook.py", "importing/resources.py",
                 "importing/services.py", "importing/views.py", "importing/report.py"]

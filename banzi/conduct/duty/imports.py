@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock
+from banzi.core.errors import single_errors
 from banzi.core.importing.columns import ChoiceWidget, Column, DateWidget, ScopedForeignKeyWidget
 from banzi.core.importing.resources import ImportResource
 from banzi.core.importing.views import import_urls
@@ -108,7 +109,8 @@ def import_shift(user, shift, *, reason=""):
         try:
             shift.roster = services.save_roster(user, shift.roster, reason=reason)
         except ValidationError as exc:
-            raise ValidationError({"roster": exc.messages}) from exc
+            errors = single_errors(exc)  # each keeps its code
+            raise ValidationError({"roster": ValidationError(errors)}) from exc
     return services.save_shift(user, shift, reason=reason)
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
+from banzi.core.errors import Code
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope, ScopedQuerySet
@@ -85,7 +86,7 @@ class DutyRoster(BaseModel):
         ordering = ["-year", "-month", "township__sort_order", "township__name"]
         constraints = [
             models.UniqueConstraint(fields=["township", "year", "month"], name="dutyroster_one_per_month",
-                                    violation_error_message=_("This township already has a roster for this month.")),
+                                    violation_error_code=Code.UNIQUE, violation_error_message=_("This township already has a roster for this month.")),
         ]
 
     def __str__(self):
@@ -95,11 +96,11 @@ class DutyRoster(BaseModel):
     def clean(self):
         super().clean()
         if self.township_id and self.township.kind != Organization.Kind.TOWNSHIP:
-            raise ValidationError({"township": _("A duty roster belongs to a township.")})
+            raise ValidationError({"township": ValidationError(_("A duty roster belongs to a township."), code=Code.WRONG_KIND)})
         if self.month is not None and not 1 <= self.month <= 12:
-            raise ValidationError({"month": _("Enter a month between 1 and 12.")})
+            raise ValidationError({"month": ValidationError(_("Enter a month between 1 and 12."), code=Code.OUT_OF_RANGE)})
         if self.year is not None and not 2000 <= self.year <= 2100:
-            raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+            raise ValidationError({"year": ValidationError(_("Enter a year between 2000 and 2100."), code=Code.YEAR_OUT_OF_RANGE)})
 
     @property
     def is_published(self):
@@ -147,7 +148,7 @@ class DutyShift(BaseModel):
         ordering = ["-date", "roster__township__sort_order", "roster__township__name"]
         constraints = [
             models.UniqueConstraint(fields=["roster", "date"], name="dutyshift_one_per_night",
-                                    violation_error_message=_("This roster already has a shift on this date.")),
+                                    violation_error_code=Code.UNIQUE, violation_error_message=_("This roster already has a shift on this date.")),
         ]
         indexes = [models.Index(fields=["date"])]
 
@@ -165,8 +166,8 @@ class DutyShift(BaseModel):
     def validate_date_in_month(self):
         roster = self.roster
         if (self.date.year, self.date.month) != (roster.year, roster.month):
-            raise ValidationError({"date": _("The date must fall in the roster's month (%(year)s-%(month)02d).")
-                                   % {"year": roster.year, "month": roster.month}})
+            raise ValidationError({"date": ValidationError(_("The date must fall in the roster's month (%(year)s-%(month)02d).")
+                                   % {"year": roster.year, "month": roster.month}, code=Code.OUTSIDE_PERIOD)})
 
     def validate_cadres(self):
         township_id = self.roster.township_id
@@ -176,15 +177,18 @@ class DutyShift(BaseModel):
             if cadre is None:
                 continue
             if township_of(cadre) != township_id:
-                errors[name] = _("%(name)s is not a cadre of %(township)s; only the township's own cadres are on "
-                                 "its duty roster.") % {"name": cadre, "township": self.roster.township}
+                errors[name] = ValidationError(_("%(name)s is not a cadre of %(township)s; only the township's own cadres are on "
+                                 "its duty roster.") % {"name": cadre, "township": self.roster.township}, code=Code.OTHER_TOWNSHIP)
             elif cadre.status != Cadre.Status.ACTIVE:
-                errors[name] = _("%(name)s is archived and cannot be on duty.") % {"name": cadre}
+                errors[name] = ValidationError(_("%(name)s is archived and cannot be on duty.") % {"name": cadre},
+                                               code=Code.CADRE_ARCHIVED)
         if "leader" not in errors and self.leader_id and not is_team_member(self.leader, township_id, self.date):
-            errors["leader"] = _("%(name)s is not a member of the township's leadership team on %(date)s; the leader "
-                                 "on duty is a team member.") % {"name": self.leader, "date": self.date.isoformat()}
+            errors["leader"] = ValidationError(_("%(name)s is not a member of the township's leadership team on %(date)s; the leader "
+                                 "on duty is a team member.") % {"name": self.leader, "date": self.date.isoformat()},
+                                               code=Code.NOT_TEAM_MEMBER)
         if not errors and self.leader_id and self.leader_id == self.staff_id:
-            errors["staff"] = _("The staff member on duty must be someone other than the leader on duty.")
+            errors["staff"] = ValidationError(_("The staff member on duty must be someone other than the leader on duty."),
+                                              code=Code.SAME_PERSON)
         if errors:
             raise ValidationError(errors)
 
@@ -238,21 +242,21 @@ class DutySwap(BaseModel):
             return
         shift = self.shift
         if not shift.is_on_duty(self.requested_by_id):
-            raise ValidationError({"requested_by": _("%(name)s is not on duty that night; only the cadre on duty "
-                                                     "asks for a swap.") % {"name": self.requested_by}})
+            raise ValidationError({"requested_by": ValidationError(_("%(name)s is not on duty that night; only the cadre on duty "
+                                                     "asks for a swap.") % {"name": self.requested_by}, code=Code.NOT_ON_DUTY)})
         if self.replacement_id == self.requested_by_id or shift.is_on_duty(self.replacement_id):
-            raise ValidationError({"replacement": _("%(name)s is already on duty that night; choose someone else.")
-                                   % {"name": self.replacement}})
+            raise ValidationError({"replacement": ValidationError(_("%(name)s is already on duty that night; choose someone else.")
+                                   % {"name": self.replacement}, code=Code.ALREADY_ON_DUTY)})
         if township_of(self.replacement) != shift.roster.township_id:
-            raise ValidationError({"replacement": _("%(name)s is not a cadre of %(township)s.") % {
-                "name": self.replacement, "township": shift.roster.township}})
+            raise ValidationError({"replacement": ValidationError(_("%(name)s is not a cadre of %(township)s.") % {
+                "name": self.replacement, "township": shift.roster.township}, code=Code.OTHER_TOWNSHIP)})
         if self.replacement.status != Cadre.Status.ACTIVE:
-            raise ValidationError({"replacement": _("%(name)s is archived and cannot be on duty.")
-                                   % {"name": self.replacement}})
+            raise ValidationError({"replacement": ValidationError(_("%(name)s is archived and cannot be on duty.")
+                                   % {"name": self.replacement}, code=Code.CADRE_ARCHIVED)})
         if self.requested_by_id == shift.leader_id and not is_team_member(
                 self.replacement, shift.roster.township_id, shift.date):
-            raise ValidationError({"replacement": _("The leader on duty can only be replaced by another member of the "
-                                                    "leadership team.")})
+            raise ValidationError({"replacement": ValidationError(_("The leader on duty can only be replaced by another member of the "
+                                                    "leadership team."), code=Code.NOT_TEAM_MEMBER)})
 
     @property
     def is_open(self):
@@ -277,7 +281,7 @@ class DutyCheckIn(BaseModel):
         ordering = ["-checked_in_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["shift", "cadre"], name="dutycheckin_once_per_night",
-                                    violation_error_message=_("This cadre has already checked in for this night.")),
+                                    violation_error_code=Code.UNIQUE, violation_error_message=_("This cadre has already checked in for this night.")),
         ]
 
     def __str__(self):
@@ -289,15 +293,15 @@ class DutyCheckIn(BaseModel):
         if not (self.shift_id and self.cadre_id):
             return
         if not self.shift.is_on_duty(self.cadre_id):
-            raise ValidationError({"cadre": _("%(name)s is not on duty that night.") % {"name": self.cadre}})
+            raise ValidationError({"cadre": ValidationError(_("%(name)s is not on duty that night.") % {"name": self.cadre}, code=Code.NOT_ON_DUTY)})
         if self.checked_in_at:
             start, end = duty_window(self.shift.date)
             if not start <= self.checked_in_at < end:
-                raise ValidationError({"checked_in_at": _(
+                raise ValidationError({"checked_in_at": ValidationError(_(
                     "A check-in for the night of %(date)s falls between noon that day and noon the next day.")
-                    % {"date": self.shift.date.isoformat()}})
+                    % {"date": self.shift.date.isoformat()}, code=Code.OUTSIDE_PERIOD)})
             if self.checked_in_at > clock.now() + datetime.timedelta(minutes=5):
-                raise ValidationError({"checked_in_at": _("A check-in cannot be in the future.")})
+                raise ValidationError({"checked_in_at": ValidationError(_("A check-in cannot be in the future."), code=Code.FUTURE_DATE)})
 
 
 class SpotCheck(BaseModel):
@@ -353,29 +357,29 @@ class SpotCheck(BaseModel):
             return
         self.shift = self.find_shift()
         if self.cadre_id and not self.shift.is_on_duty(self.cadre_id):
-            raise ValidationError({"cadre": _("%(name)s is not on duty in %(township)s on %(date)s; the roster has "
+            raise ValidationError({"cadre": ValidationError(_("%(name)s is not on duty in %(township)s on %(date)s; the roster has "
                                               "%(leader)s and %(staff)s.") % {
                 "name": self.cadre, "township": self.township, "date": self.duty_date.isoformat(),
-                "leader": self.shift.leader, "staff": self.shift.staff}})
+                "leader": self.shift.leader, "staff": self.shift.staff}, code=Code.NOT_ON_DUTY)})
         if self.checked_at:
             start, end = duty_window(self.duty_date)
             if not start <= self.checked_at < end:
-                raise ValidationError({"checked_at": _(
+                raise ValidationError({"checked_at": ValidationError(_(
                     "A spot check of the night of %(date)s falls between noon that day and noon the next day.")
-                    % {"date": self.duty_date.isoformat()}})
+                    % {"date": self.duty_date.isoformat()}, code=Code.OUTSIDE_PERIOD)})
             if self.checked_at > clock.now() + datetime.timedelta(minutes=5):
-                raise ValidationError({"checked_at": _("A spot check cannot be in the future.")})
+                raise ValidationError({"checked_at": ValidationError(_("A spot check cannot be in the future."), code=Code.FUTURE_DATE)})
 
     def find_shift(self):
         shift = (DutyShift.objects.filter(roster__township_id=self.township_id, date=self.duty_date)
                  .select_related("roster", "leader", "staff").first())
         if shift is None:
-            raise ValidationError({"duty_date": _("%(township)s has no duty roster shift on %(date)s; a spot check "
+            raise ValidationError({"duty_date": ValidationError(_("%(township)s has no duty roster shift on %(date)s; a spot check "
                                                   "needs the roster's night.") % {
-                "township": self.township, "date": self.duty_date.isoformat()}})
+                "township": self.township, "date": self.duty_date.isoformat()}, code=Code.NO_SHIFT)})
         if not shift.roster.is_published:
-            raise ValidationError({"duty_date": _("The roster of %(township)s for that month is not published yet.")
-                                   % {"township": self.township}})
+            raise ValidationError({"duty_date": ValidationError(_("The roster of %(township)s for that month is not published yet.")
+                                   % {"township": self.township}, code=Code.ROSTER_NOT_PUBLISHED)})
         return shift
 
     @property
@@ -410,7 +414,7 @@ class AttendanceRecord(BaseModel):
         ordering = ["-date", "organization__name", "cadre__name_pinyin"]
         constraints = [
             models.UniqueConstraint(fields=["cadre", "date"], name="attendance_once_per_day",
-                                    violation_error_message=_("This cadre already has an attendance record on this "
+                                    violation_error_code=Code.UNIQUE, violation_error_message=_("This cadre already has an attendance record on this "
                                                               "date.")),
         ]
         indexes = [models.Index(fields=["organization", "date"])]
@@ -425,8 +429,8 @@ class AttendanceRecord(BaseModel):
             # The record sits in the cadre's unit (and so in that township's scope).
             self.organization = self.cadre.organization
             if self._state.adding and self.cadre.status != Cadre.Status.ACTIVE:
-                raise ValidationError({"cadre": _("%(name)s is archived; attendance is kept for active cadres.")
-                                       % {"name": self.cadre}})
+                raise ValidationError({"cadre": ValidationError(_("%(name)s is archived; attendance is kept for active cadres.")
+                                       % {"name": self.cadre}, code=Code.CADRE_ARCHIVED)})
         if self.date and self.date > clock.today():
-            raise ValidationError({"date": _("Attendance is recorded for days that have passed, not for %(date)s.")
-                                   % {"date": self.date.isoformat()}})
+            raise ValidationError({"date": ValidationError(_("Attendance is recorded for days that have passed, not for %(date)s.")
+                                   % {"date": self.date.isoformat()}, code=Code.FUTURE_DATE)})

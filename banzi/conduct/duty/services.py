@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from banzi.accounts.models import User
 from banzi.core import clock, services
+from banzi.core.errors import Code
 from banzi.core.notifications import notify_on_commit
 from banzi.core.roles import Role
 from banzi.core.workflow import lock
@@ -44,7 +45,7 @@ def save_roster(user, roster, *, reason=""):
     before = _stored(roster)
     if before is not None and before.shifts.exists() and (
             (before.township_id, before.year, before.month) != (roster.township_id, roster.year, roster.month)):
-        raise ValidationError(_("This roster already has shifts; its township and month can no longer change."))
+        raise ValidationError(_("This roster already has shifts; its township and month can no longer change."), code=Code.FROZEN)
     return services.save_object(user, roster, reason=reason)
 
 
@@ -84,13 +85,13 @@ def save_swap(user, swap, *, reason=""):
         SWAPS.check(user, before, "edit")
     shift = swap.shift
     if not shift.roster.is_published:
-        raise ValidationError({"shift": _("Swaps are asked for on a published roster.")})
+        raise ValidationError({"shift": ValidationError(_("Swaps are asked for on a published roster."), code=Code.ROSTER_NOT_PUBLISHED)})
     if shift.date < clock.today():
-        raise ValidationError({"shift": _("This night has passed; a swap can only be asked for a coming night.")})
+        raise ValidationError({"shift": ValidationError(_("This night has passed; a swap can only be asked for a coming night."), code=Code.PAST_DATE)})
     others = DutySwap.objects.filter(shift=shift, requested_by_id=swap.requested_by_id,
                                      status=DutySwap.Status.REQUESTED).exclude(pk=swap.pk)
     if others.exists():
-        raise ValidationError({"shift": _("A swap for this night already awaits approval.")})
+        raise ValidationError({"shift": ValidationError(_("A swap for this night already awaits approval."), code=Code.UNIQUE)})
     created = swap.pk is None
     swap = services.save_object(user, swap, reason=reason)
     if created:
@@ -107,7 +108,7 @@ def approve_swap(user, swap, *, note=""):
     SWAPS.check(user, swap, "approve")
     shift = lock(swap.shift)
     if shift.date < clock.today():
-        raise ValidationError(_("This night has passed; the swap can no longer be approved."))
+        raise ValidationError(_("This night has passed; the swap can no longer be approved."), code=Code.PAST_DATE)
     swap.full_clean()  # the replacement is still a cadre of the township, free that night
     if swap.requested_by_id == shift.leader_id:
         shift.leader = swap.replacement
@@ -133,7 +134,7 @@ def reject_swap(user, swap, *, note):
     SWAPS.check(user, swap, "reject")
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": _("Say why the swap is refused.")})
+        raise ValidationError({"note": ValidationError(_("Say why the swap is refused."), code=Code.REQUIRED)})
     SWAPS.advance(swap, "reject")
     swap.decided_by, swap.decided_at, swap.decision_note = user, clock.now(), note
     swap = services.save_object(user, swap, reason=_("Rejected"))
@@ -155,9 +156,9 @@ def _notify_decision(swap, title):
 def save_check_in(user, check_in, *, reason=""):
     """Record a check-in (the township entering one, or the cadre's own): for a published roster's
     night, by a cadre on duty that night, within the night."""
-    refusal = SHIFTS.refusal(check_in.shift, "check_in")  # the roster of the night is published
+    refusal = SHIFTS.refused(check_in.shift, "check_in")  # the roster of the night is published
     if refusal is not None:
-        raise ValidationError(refusal)
+        raise refusal
     return services.save_object(user, check_in, reason=reason)
 
 
@@ -166,7 +167,7 @@ def check_in(user, shift, *, location="", note="", at=None):
     """The cadre on duty checks in for tonight, from their phone."""
     SHIFTS.check(user, shift, "check_in")
     if DutyCheckIn.objects.filter(shift=shift, cadre_id=user.cadre_id).exists():
-        raise ValidationError(_("You have already checked in for this night."))
+        raise ValidationError(_("You have already checked in for this night."), code=Code.UNIQUE)
     record = DutyCheckIn(shift=shift, cadre_id=user.cadre_id, checked_in_at=at or clock.now(),
                          location=(location or "").strip(), note=(note or "").strip())
     return save_check_in(user, record)
@@ -183,9 +184,9 @@ def save_spot_check(user, spot_check, *, reason=""):
     if before is not None and before.violation_id and (
             spot_check.result != before.result or spot_check.cadre_id != before.cadre_id
             or spot_check.duty_date != before.duty_date):
-        raise ValidationError({"result": _("This absence is already a violation candidate; the department decides "
+        raise ValidationError({"result": ValidationError(_("This absence is already a violation candidate; the department decides "
                                            "on it there, and the spot check's result, cadre and date stay as "
-                                           "recorded.")})
+                                           "recorded."), code=Code.FROZEN)})
     if before is None:
         spot_check.checked_by = user
     spot_check.full_clean()  # finds the night's shift before the scope check
@@ -213,7 +214,7 @@ def _violation_candidate(user, spot_check):
 @transaction.atomic
 def delete_spot_check(user, spot_check):
     if spot_check.violation_id:
-        raise ValidationError(_("This spot check produced a violation candidate and is kept as its evidence."))
+        raise ValidationError(_("This spot check produced a violation candidate and is kept as its evidence."), code=Code.PROTECTED)
     services.delete_object(user, spot_check)
 
 
