@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from . import rules, services
+from .errors import single_errors
 from .models import Rule
 from .rule_services import TEXT_MAX_LENGTH, can_edit_rules, save_rule
 
@@ -137,8 +138,8 @@ class RuleEditView(RuleMixin, FormView):
         try:
             services.run(save_rule, self.request.user, self.key, form.rule_values(), note=form.cleaned_data["note"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            for error in single_errors(exc):  # each keeps its code
+                form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved “%(obj)s”.") % {"obj": self.label or self.key})
         return HttpResponseRedirect(reverse("core:rule_list"))
