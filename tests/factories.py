@@ -9,6 +9,7 @@ from banzi.accounts.models import User
 from banzi.core.roles import Role
 from banzi.core.validators import id_number_check_digit
 from banzi.org.models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+from tests import dates
 
 PASSWORD = "Banzi#2026"
 
@@ -63,7 +64,7 @@ class VillageDesignationFactory(DjangoModelFactory):
         model = VillageDesignation
 
     organization = factory.SubFactory(VillageFactory)
-    year = 2026
+    year = factory.LazyFunction(dates.this_year)
     category = VillageDesignation.Category.WEAK_LAX
     reason = "班子软弱"
 
@@ -97,7 +98,8 @@ class TeamFactory(DjangoModelFactory):
         model = Team
 
     township = factory.SubFactory(TownshipFactory)
-    elected_on = datetime.date(2021, 9, 1)
+    # The current team: elected two years ago, so its five-year term contains today at any date.
+    elected_on = factory.LazyFunction(dates.current_election)
     term_years = 5
 
 
@@ -108,7 +110,7 @@ class TeamMembershipFactory(DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     cadre = factory.SubFactory(CadreFactory, organization=factory.SelfAttribute("..team.township"))
     position = factory.SubFactory(PositionFactory)
-    started_on = datetime.date(2021, 9, 1)
+    started_on = factory.SelfAttribute("team.elected_on")
 
 
 class UserFactory(DjangoModelFactory):
