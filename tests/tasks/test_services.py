@@ -21,6 +21,7 @@ from banzi.tasks.models import (
     TaskReview,
     WorkList,
 )
+from tests import dates
 from tests import factories as f
 from tests.tasks import cases as c
 
@@ -99,25 +100,38 @@ def test_task_deadline_cannot_move_before_a_milestone(township, township_admin):
 def test_work_list_belongs_to_a_team_member(township, township_admin):
     outsider = f.CadreFactory(organization=township, name="王五")
     with pytest.raises(ValidationError) as exc:
-        services.save_work_list(township_admin, WorkList(cadre=outsider, organization=township, year=2026))
+        services.save_work_list(township_admin, WorkList(cadre=outsider, organization=township, year=c.this_year()))
     assert "王五" in messages(exc) and "not a member" in messages(exc)
     assert not WorkList.objects.exists()
     member = c.team_member(township)
-    work_list = services.save_work_list(township_admin, WorkList(cadre=member, organization=township, year=2026))
+    work_list = services.save_work_list(township_admin, WorkList(cadre=member, organization=township, year=c.this_year()))
     assert work_list.pk and work_list.history.count() == 1
 
 
 def test_work_list_of_another_townships_team_member_is_refused(township, other_township, county_admin):
     member = c.team_member(other_township)
     with pytest.raises(ValidationError):
-        services.save_work_list(county_admin, WorkList(cadre=member, organization=township, year=2026))
+        services.save_work_list(county_admin, WorkList(cadre=member, organization=township, year=c.this_year()))
 
 
 def test_one_work_list_per_member_and_year(township, township_admin):
-    existing = c.work_list(township, year=2026)
+    existing = c.work_list(township, year=c.this_year())
     with pytest.raises(ValidationError) as exc:
-        services.save_work_list(township_admin, WorkList(cadre=existing.cadre, organization=township, year=2026))
+        services.save_work_list(township_admin, WorkList(cadre=existing.cadre, organization=township, year=c.this_year()))
     assert "already has a work list" in messages(exc)
+
+
+def test_work_list_belongs_to_a_team_in_its_term(township, township_admin):
+    """A membership left open in a team whose term has ended does not make a team member."""
+    stale = f.CadreFactory(organization=township, name="赵六")
+    old_team = f.TeamFactory(township=township, elected_on=dates.days_ago(8 * 365), term_years=5)
+    f.TeamMembershipFactory(team=old_team, cadre=stale)  # never ended, but the term is over
+    with pytest.raises(ValidationError) as exc:
+        services.save_work_list(township_admin, WorkList(cadre=stale, organization=township, year=c.this_year()))
+    assert "赵六" in messages(exc) and "not a member" in messages(exc)
+    last_year_of_term = old_team.term_ends_on.year
+    assert services.save_work_list(township_admin, WorkList(cadre=stale, organization=township,
+                                                            year=last_year_of_term)).pk
 
 
 # --- milestones: back-scheduling from the target ---------------------------------------------
