@@ -94,6 +94,20 @@ def test_roster_import_drafts_the_month(township, township_admin, client_for):
     assert list(roster.shifts.values_list("leader", flat=True)) == [leader.pk, leader.pk]
 
 
+def test_a_roster_row_for_tonight_is_no_template_example(township, township_admin, client_for):
+    """The template's example row is dated today in one's township; a real row for tonight is too,
+    and is imported. Only the example itself (with its example names) is refused."""
+    client = client_for(township_admin)
+    d.team_member(township, f.CadreFactory(organization=township, name="王书记"))
+    f.CadreFactory(organization=township, name="赵干事")
+    today = d.today().isoformat()
+    url = reverse("conduct:dutyshift_import")
+    response = client.post(url, {"file": xlsx([[township.name, today, "王书记", "赵干事", ""]])})
+    assert not response.context["report"].has_errors, errors(response)
+    response = client.post(url, {"file": xlsx([[township.name, today, "张三", "李四", ""]])})
+    assert "the template's example row" in " ".join(errors(response).values())
+
+
 def test_roster_import_reports_every_bad_row(township, other_township, township_admin, client_for):
     client = client_for(township_admin)
     d.team_member(township, f.CadreFactory(organization=township, name="王书记"))
