@@ -17,6 +17,7 @@ from banzi.conduct.duty.models import (
     SpotCheck,
     current_night,
 )
+from banzi.core import clock
 from banzi.org.models import Team, TeamMembership
 from tests import factories as f
 
@@ -37,7 +38,7 @@ def n():
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def tonight():

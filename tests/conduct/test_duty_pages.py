@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap
 from banzi.conduct.duty.reminders import duty_messages
+from banzi.core import clock
 from banzi.core.notifications import notify_many
 from banzi.core.roles import Role
 from tests import factories as f
@@ -43,12 +44,12 @@ def test_cadre_checks_in_from_the_shift_page(township, client_for):
     assert response.status_code == 302
     assert DutyCheckIn.objects.get().cadre == night.staff
     # Someone else's night is not even there.
-    other = d.shift(township, timezone.localdate() + datetime.timedelta(days=1))
+    other = d.shift(township, clock.today() + datetime.timedelta(days=1))
     assert client.post(reverse("conduct:dutyshift_check_in", args=[other.pk])).status_code == 404
 
 
 def test_swap_steps(township, township_admin, client_for):
-    night = d.shift(township, timezone.localdate() + datetime.timedelta(days=2))
+    night = d.shift(township, clock.today() + datetime.timedelta(days=2))
     swap = DutySwap.objects.create(shift=night, requested_by=night.staff,
                                    replacement=f.CadreFactory(organization=township), reason="培训")
     cadre_client = client_for(f.UserFactory(role=Role.CADRE, cadre=night.staff))
@@ -132,7 +133,7 @@ def test_roster_import_reports_every_bad_row(township, other_township, township_
 # --- reminders ----------------------------------------------------------------------------------
 
 def test_reminder_the_day_before_is_sent_once(township):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = clock.today() + datetime.timedelta(days=1)
     night = d.shift(township, tomorrow)
     staff_user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
     leader_user = f.UserFactory(role=Role.CADRE, cadre=night.leader)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from banzi.conduct.duty import services
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
 from banzi.conduct.models import Violation
+from banzi.core import clock
 from banzi.core.models import Notification
 from banzi.core.roles import Role
 from tests import factories as f
@@ -118,7 +119,7 @@ def test_other_township_admin_cannot_publish(township, other_township_admin):
 # --- swaps --------------------------------------------------------------------------------------
 
 def coming_night(township, days=3, **kwargs):
-    return d.shift(township, timezone.localdate() + datetime.timedelta(days=days), **kwargs)
+    return d.shift(township, clock.today() + datetime.timedelta(days=days), **kwargs)
 
 
 def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, township_admin):
@@ -178,7 +179,7 @@ def test_swap_rules(township, other_township, township_admin):
                                                     reason="x"))
     assert "another member of the leadership team" in messages_of(exc)
     # A night that has passed.
-    past = d.shift(township, timezone.localdate() - datetime.timedelta(days=1))
+    past = d.shift(township, clock.today() - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as exc:
         services.save_swap(township_admin, DutySwap(shift=past, requested_by=past.staff, replacement=stranger,
                                                     reason="x"))
@@ -251,7 +252,7 @@ def spot(township, day, cadre, result=SpotCheck.Result.PRESENT):
 
 
 def test_spot_check_on_a_date_with_no_roster_is_refused(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=1)
+    day = clock.today() - datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
         services.save_spot_check(county_admin, spot(township, day, f.CadreFactory(organization=township)))
     assert "has no duty roster shift on" in messages_of(exc)
@@ -259,7 +260,7 @@ def test_spot_check_on_a_date_with_no_roster_is_refused(township, county_admin):
 
 
 def test_spot_check_of_someone_not_on_duty_or_on_a_draft_roster(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=1)
+    day = clock.today() - datetime.timedelta(days=1)
     night = d.shift(township, day)
     with pytest.raises(ValidationError) as exc:
         services.save_spot_check(county_admin, spot(township, day, f.CadreFactory(organization=township)))
@@ -274,7 +275,7 @@ def test_spot_check_of_someone_not_on_duty_or_on_a_draft_roster(township, county
 
 
 def test_absence_becomes_one_violation_candidate(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = clock.today() - datetime.timedelta(days=2)
     night = d.shift(township, day)
     record = services.save_spot_check(county_admin, spot(township, day, night.staff, SpotCheck.Result.ABSENT))
     violation = Violation.objects.get()
@@ -295,14 +296,14 @@ def test_absence_becomes_one_violation_candidate(township, county_admin):
 
 
 def test_unreachable_is_not_a_violation(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = clock.today() - datetime.timedelta(days=2)
     night = d.shift(township, day)
     services.save_spot_check(county_admin, spot(township, day, night.staff, SpotCheck.Result.UNREACHABLE))
     assert not Violation.objects.exists()
 
 
 def test_spot_check_cannot_be_in_the_future(township, county_admin):
-    night = d.shift(township, timezone.localdate() + datetime.timedelta(days=5))
+    night = d.shift(township, clock.today() + datetime.timedelta(days=5))
     record = spot(township, night.date, night.staff)
     with pytest.raises(ValidationError) as exc:
         services.save_spot_check(county_admin, record)

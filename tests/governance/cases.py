@@ -4,8 +4,7 @@ attendance, agenda items, branch meetings at villages."""
 import datetime
 import itertools
 
-from django.utils import timezone
-
+from banzi.core import clock
 from banzi.governance.models import AgendaItem, Attendance, Meeting, MeetingKind, OrgLifeRule
 from tests import factories as f
 from tests.generic import ModelCase, register
@@ -18,7 +17,7 @@ def n():
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def recent():

@@ -4,8 +4,8 @@ import io
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.study.models import (
     LeadDuty,
     LeadDutyEvidence,
@@ -25,7 +25,7 @@ def n():
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def pdf_file(name="evidence.pdf", size=0):

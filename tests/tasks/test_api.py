@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from banzi.core import clock
 from banzi.tasks.models import (
     Inspection,
     Milestone,
@@ -192,7 +193,7 @@ def test_item_has_computed_stages_and_a_workflow(township, county_admin, townshi
 def test_timetable_before_the_assignment_date_is_400(township, county_admin):
     item = c.item(township, item_class=SupervisedItem.ItemClass.COMPLEX, assigned_at=timezone.now())
     client = api_for(county_admin)
-    before = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    before = (clock.today() - datetime.timedelta(days=1)).isoformat()
     response = client.post(f"{BASE}/supervised-items/{item.pk}/file-timetable/", {"due_on": before, "plan": "分步"})
     assert response.status_code == 400 and "timetable_due_on" in response.json()
     item.refresh_from_db()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.tasks import services
 from banzi.tasks.models import (
@@ -197,7 +198,7 @@ def test_percent_outside_0_to_100_is_refused(percent, township, township_admin):
 
 def test_task_follows_its_latest_report(township, township_admin):
     task = c.task(township)
-    today = timezone.localdate()
+    today = clock.today()
     services.submit_progress_report(township_admin, task, reported_on=today, percent=40, narrative="推进",
                                     effect="12 个村完成")
     services.submit_progress_report(township_admin, task, reported_on=today - datetime.timedelta(days=5),
@@ -217,7 +218,7 @@ def test_a_full_report_can_mark_the_task_done(township, township_admin):
         services.submit_progress_report(township_admin, task, percent=90, narrative="推进", mark_done=True)
     services.submit_progress_report(township_admin, task, percent=100, narrative="完成", mark_done=True)
     task.refresh_from_db()
-    assert task.status == Task.Status.DONE and task.completed_on == timezone.localdate() and task.progress == 100
+    assert task.status == Task.Status.DONE and task.completed_on == clock.today() and task.progress == 100
 
 
 @pytest.mark.parametrize("status", [Task.Status.DONE, Task.Status.CANCELLED])
@@ -232,7 +233,7 @@ def test_report_on_a_closed_task_is_refused(status, township, township_admin):
 def test_report_dated_in_the_future_is_refused(township, township_admin):
     with pytest.raises(ValidationError):
         services.submit_progress_report(township_admin, c.task(township), percent=10, narrative="推进",
-                                        reported_on=timezone.localdate() + datetime.timedelta(days=1))
+                                        reported_on=clock.today() + datetime.timedelta(days=1))
 
 
 def test_report_with_attachment(township, township_admin, settings, tmp_path):
@@ -382,7 +383,7 @@ def test_a_gap_becomes_a_problem_with_a_responsible_person(township, township_ad
 
 def test_achieved_task_needs_no_problem(township, township_admin):
     review = services.review_task(township_admin, c.task(township), TaskReview.Outcome.ACHIEVED)
-    assert review.reviewed_on == timezone.localdate()
+    assert review.reviewed_on == clock.today()
     assert not Problem.objects.exists()
 
 
@@ -412,7 +413,7 @@ def test_assignee_outside_scope_is_refused(township, other_township, township_ad
 def test_deadline_before_the_assignment_date_is_refused(township, county_admin):
     assigned = timezone.now() - datetime.timedelta(days=3)
     item = new_item(township, item_class=SupervisedItem.ItemClass.MAJOR, assigned_at=assigned,
-                    timetable_due_on=timezone.localdate(assigned) - datetime.timedelta(days=1), timetable="分三步")
+                    timetable_due_on=clock.local_date(assigned) - datetime.timedelta(days=1), timetable="分三步")
     with pytest.raises(ValidationError) as exc:
         services.assign_item(county_admin, item)
     assert "before the assignment date" in messages(exc)
@@ -420,7 +421,7 @@ def test_deadline_before_the_assignment_date_is_refused(township, county_admin):
     item = services.assign_item(county_admin, new_item(township, item_class=SupervisedItem.ItemClass.MAJOR,
                                                        assigned_at=assigned))
     with pytest.raises(ValidationError) as exc:
-        services.file_timetable(county_admin, item, due_on=timezone.localdate(assigned) - datetime.timedelta(days=1),
+        services.file_timetable(county_admin, item, due_on=clock.local_date(assigned) - datetime.timedelta(days=1),
                                 plan="分三步")
     assert "before the assignment date" in messages(exc)
     item.refresh_from_db()
