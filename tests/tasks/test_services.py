@@ -1,6 +1,7 @@
 """Every rule of the work-implementation services, and every bad input of issue 3: refused with a
 clear message and nothing saved."""
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from banzi.core import clock
+from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.tasks import services
 from banzi.tasks.models import (
@@ -535,6 +537,20 @@ def test_a_closed_item_is_not_edited_only_reopened(township, county_admin):
     services.update_item(county_admin, item)
     with pytest.raises(ValidationError):
         services.reopen_item(county_admin, item, reason="再次")
+
+
+def test_a_report_and_a_reopening_after_midnight_carry_the_countys_date(travel, township, county_admin):
+    """At 00:30 on 1 January in the county it is still 31 December in UTC: the record's text (which
+    the audit trail and the history keep) names the county's date."""
+    travel.move_to(datetime.datetime(2028, 1, 1, 0, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
+    item = c.item(township, assigned_at=clock.now() - datetime.timedelta(hours=1))
+    report = SupervisedReport.objects.create(item=item, kind=SupervisedReport.Kind.PROGRESS, content="已部署")
+    report.refresh_from_db()
+    assert str(report).endswith("2028-01-01")
+    assert AuditEvent.objects.filter(object_repr=str(report)).exists()
+    reopening = SupervisedReopening.objects.create(item=item, reason="反弹", previous_closed_at=clock.now())
+    reopening.refresh_from_db()
+    assert str(reopening).endswith("2028-01-01")
 
 
 def test_report_page_service_runs_the_matching_step(township, county_admin):
