@@ -6,6 +6,7 @@ import itertools
 
 from banzi.core import clock
 from banzi.governance.models import AgendaItem, Attendance, Meeting, MeetingKind, OrgLifeRule
+from tests import dates
 from tests import factories as f
 from tests.generic import ModelCase, register
 
@@ -21,8 +22,9 @@ def today():
 
 
 def recent():
-    """A day this year that has passed (meetings are recorded once held)."""
-    return today() - datetime.timedelta(days=1)
+    """A day of this year that is not in the future (meetings are recorded once held): yesterday, or
+    today on 1 January."""
+    return max(dates.days_ago(1), dates.new_year())
 
 
 def team(township, size=5, elected_on=None):
