@@ -93,13 +93,23 @@ class PositionFactory(DjangoModelFactory):
     sort_order = 50
 
 
+def free_election_day(township):
+    """Two years before today, or the nearest day before it on which the township elected no team
+    yet (a township has one team an election day): a term that contains today."""
+    day = dates.current_election()
+    taken = set(Team.objects.filter(township=township, elected_on__lte=day).values_list("elected_on", flat=True))
+    while day in taken:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 class TeamFactory(DjangoModelFactory):
     class Meta:
         model = Team
 
     township = factory.SubFactory(TownshipFactory)
-    # The current team: elected two years ago, so its five-year term contains today at any date.
-    elected_on = factory.LazyFunction(dates.current_election)
+    # A current team: elected about two years ago, so its five-year term contains today at any date.
+    elected_on = factory.LazyAttribute(lambda team: free_election_day(team.township))
     term_years = 5
 
 

@@ -50,8 +50,8 @@ def team(township, elected_on=None):
     """The township's current leadership team (elected two years before today unless told) with a
     secretary, an organization committee member and an ordinary member, each with a user account.
     Returns a dict of cadres and users."""
-    elected_on = elected_on or dates.current_election()
-    the_team = f.TeamFactory(township=township, elected_on=elected_on)
+    the_team = f.TeamFactory(township=township, **({"elected_on": elected_on} if elected_on else {}))
+    elected_on = the_team.elected_on
     people = {}
     for key, position, is_head in (("secretary", "党委书记", True), ("organization_member", "组织委员", False),
                                    ("member", "宣传委员", False)):

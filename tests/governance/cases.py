@@ -1,7 +1,6 @@
 """Generic-test cases for the governance models (see tests/generic.py), and the record builders the
 governance tests share: a township with a team of a given size, committee meetings with recorded
 attendance, agenda items, branch meetings at villages."""
-import datetime
 import itertools
 
 from banzi.core import clock
@@ -29,9 +28,9 @@ def recent():
 
 def team(township, size=5, elected_on=None):
     """A current team of `size` members; the first is the team head. Returns the cadres in order."""
-    # Wrapped: the counter grows over the whole session and the team must still be current.
-    elected_on = elected_on or today() - datetime.timedelta(days=400 + n() % 1200)
-    the_team = f.TeamFactory(township=township, elected_on=elected_on)
+    the_team = f.TeamFactory(township=township, elected_on=elected_on) if elected_on else f.TeamFactory(
+        township=township)
+    elected_on = the_team.elected_on
     cadres = []
     for i in range(size):
         cadre = f.CadreFactory(organization=township)

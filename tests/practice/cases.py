@@ -44,10 +44,8 @@ def designation(township, category=Category.WEAK_LAX, year=None, place=None, **f
 
 
 def team(township, elected_on=None):
-    # A distinct election date per call, always within the current five-year term (the counter keeps
-    # growing over the whole session, so it is wrapped).
-    return f.TeamFactory(township=township,
-                         elected_on=elected_on or today() - datetime.timedelta(days=400 + n() % 1200))
+    """A team of the township: by default a current one, elected on a day of its own."""
+    return f.TeamFactory(township=township, elected_on=elected_on) if elected_on else f.TeamFactory(township=township)
 
 
 def team_member(township, cadre=None, started_on=None, on_team=None):

@@ -59,7 +59,7 @@ def leader(township, cadre=None, started_on=None):
     """A cadre on the township's current leadership team (a team of its own, elected within the last
     few years), from its election or from `started_on`."""
     cadre = cadre or f.CadreFactory(organization=township)
-    team = f.TeamFactory(township=township, elected_on=dates.current_election(days=n() % 700))
+    team = f.TeamFactory(township=township)
     f.TeamMembershipFactory(team=team, cadre=cadre, started_on=started_on or team.elected_on)
     return cadre
 

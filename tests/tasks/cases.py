@@ -67,8 +67,7 @@ def assigner(**kwargs):
 def team_member(township, cadre=None):
     """A cadre who sits on the township's leadership team now (a team of its own, in its term)."""
     cadre = cadre or f.CadreFactory(organization=township)
-    team = f.TeamFactory(township=township, elected_on=dates.current_election(days=n() % 700))
-    f.TeamMembershipFactory(team=team, cadre=cadre)
+    f.TeamMembershipFactory(team=f.TeamFactory(township=township), cadre=cadre)
     return cadre
 
 
