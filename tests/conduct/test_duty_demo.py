@@ -6,7 +6,14 @@ import pytest
 
 from banzi.conduct.duty import attendance
 from banzi.conduct.duty.demo import load_duty_demo
-from banzi.conduct.duty.models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, SpotCheck
+from banzi.conduct.duty.models import (
+    AttendanceRecord,
+    DutyCheckIn,
+    DutyRoster,
+    DutyShift,
+    DutySwap,
+    SpotCheck,
+)
 from banzi.conduct.models import Violation
 from banzi.core import clock
 from banzi.core.roles import Role
@@ -45,4 +52,7 @@ def test_duty_demo(county_with_teams):
     assert absences.get().violation.status == Violation.Status.CANDIDATE
     assert Violation.objects.filter(status=Violation.Status.CANDIDATE).count() == 1
     assert AttendanceRecord.objects.filter(date__range=(first, last)).count() == created["attendance records"] > 0
+    # A swap for a coming night in each township, tonight's on a month's last day.
+    swaps = DutySwap.objects.filter(status=DutySwap.Status.APPROVED, shift__date__gte=today)
+    assert created["duty swaps"] == swaps.count() == 2
     assert load_duty_demo() == {}
