@@ -100,10 +100,11 @@ def test_task_in_another_township_cannot_be_created(township, other_township, to
 def test_work_list_needs_a_team_member(township, township_admin):
     client = api_for(township_admin)
     outsider = f.CadreFactory(organization=township)
-    response = client.post(f"{BASE}/work-lists/", {"cadre": outsider.pk, "organization": township.pk, "year": 2026})
+    year = c.this_year()
+    response = client.post(f"{BASE}/work-lists/", {"cadre": outsider.pk, "organization": township.pk, "year": year})
     assert response.status_code == 400 and "cadre" in response.json()
     member = c.team_member(township)
-    response = client.post(f"{BASE}/work-lists/", {"cadre": member.pk, "organization": township.pk, "year": 2026})
+    response = client.post(f"{BASE}/work-lists/", {"cadre": member.pk, "organization": township.pk, "year": year})
     assert response.status_code == 201 and WorkList.objects.count() == 1
 
 
