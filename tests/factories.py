@@ -9,6 +9,7 @@ from banzi.accounts.models import User
 from banzi.core.roles import Role
 from banzi.core.validators import id_number_check_digit
 from banzi.org.models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+from tests import dates
 
 PASSWORD = "Banzi#2026"
 
@@ -63,7 +64,7 @@ class VillageDesignationFactory(DjangoModelFactory):
         model = VillageDesignation
 
     organization = factory.SubFactory(VillageFactory)
-    year = 2026
+    year = factory.LazyFunction(dates.this_year)
     category = VillageDesignation.Category.WEAK_LAX
     reason = "班子软弱"
 
@@ -92,12 +93,23 @@ class PositionFactory(DjangoModelFactory):
     sort_order = 50
 
 
+def free_election_day(township):
+    """Two years before today, or the nearest day before it on which the township elected no team
+    yet (a township has one team an election day): a term that contains today."""
+    day = dates.current_election()
+    taken = set(Team.objects.filter(township=township, elected_on__lte=day).values_list("elected_on", flat=True))
+    while day in taken:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 class TeamFactory(DjangoModelFactory):
     class Meta:
         model = Team
 
     township = factory.SubFactory(TownshipFactory)
-    elected_on = datetime.date(2021, 9, 1)
+    # A current team: elected about two years ago, so its five-year term contains today at any date.
+    elected_on = factory.LazyAttribute(lambda team: free_election_day(team.township))
     term_years = 5
 
 
@@ -108,7 +120,7 @@ class TeamMembershipFactory(DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     cadre = factory.SubFactory(CadreFactory, organization=factory.SelfAttribute("..team.township"))
     position = factory.SubFactory(PositionFactory)
-    started_on = datetime.date(2021, 9, 1)
+    started_on = factory.SelfAttribute("team.elected_on")
 
 
 class UserFactory(DjangoModelFactory):

@@ -248,9 +248,9 @@ class ConductDemo:
         if entitled >= 5:
             early = _monday_after(datetime.date(self.year, 3, 1) + datetime.timedelta(days=7 * (n % 8)))
             plans.append((early, 3, LeaveKind.ANNUAL, "returned" if early + datetime.timedelta(days=7) < t else "approved"))
+            # Coming leave to cancel or amend; in the year's last weeks it falls in the next year.
             late = _monday_after(t + datetime.timedelta(days=20))
-            if late.year == self.year:
-                plans.append((late, 2, LeaveKind.ANNUAL, "cancelled" if n % 2 else "amended"))
+            plans.append((late, 2, LeaveKind.ANNUAL, "cancelled" if n % 2 else "amended"))
         for plan in filter(None, plans):
             try:
                 with transaction.atomic():

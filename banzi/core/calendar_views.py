@@ -10,6 +10,24 @@ from .forms import BaseModelForm
 from .models import CalendarDay, CalendarYear
 from .tables import BaseTable, YesNoColumn
 from .views import ObjectDetailView, ObjectEditView, ObjectListView
+from .workdays import years_awaiting_schedule
+
+
+def schedule_requests(today):
+    """What the county administrator is asked now, on the home page and in a reminder: one request a
+    year whose holiday schedule is to be entered (see `workdays.years_awaiting_schedule`), with the
+    year's page when it is being entered, else the page that starts it."""
+    years = years_awaiting_schedule(today)
+    if not years:
+        return []
+    started = {y.year: y.get_absolute_url() for y in CalendarYear.objects.filter(year__in=years)}
+    return [{
+        "year": year,
+        "url": started.get(year) or f"{reverse(CalendarYear.url_name('add'))}?year={year}",
+        "title": _("Enter the %(year)s holiday schedule") % {"year": year},
+        "body": _("Until it is entered, only weekends count as rest days in %(year)s: deadlines and leave days "
+                  "ignore its public holidays and adjusted working days.") % {"year": year},
+    } for year in years]
 
 
 class CalendarYearForm(BaseModelForm):

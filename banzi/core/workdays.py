@@ -25,6 +25,24 @@ def end_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
+# From this day of the year (1 November) the county is asked for next year's schedule, which the
+# State Council usually publishes in the autumn.
+NEXT_YEAR_ASKED_FROM = (11, 1)
+
+
+def years_awaiting_schedule(today):
+    """The years whose official holiday schedule the county should enter now: this year's while it is
+    missing, and from 1 November next year's. A year counts as entered once its `CalendarYear` is
+    marked published, as `Calendar` reads it."""
+    from .models import CalendarYear
+
+    years = [today.year]
+    if (today.month, today.day) >= NEXT_YEAR_ASKED_FROM:
+        years.append(today.year + 1)
+    entered = set(CalendarYear.objects.filter(year__in=years, is_published=True).values_list("year", flat=True))
+    return [year for year in years if year not in entered]
+
+
 @dataclass
 class Calendar:
     """The calendar over a range of years, loaded once (one query) and then asked many times.

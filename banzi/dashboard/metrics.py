@@ -1,4 +1,5 @@
-"""The audit administrator's home page: security events and recent changes from the audit trail.
+"""The audit administrator's home page: security events and recent changes from the audit trail;
+and the county administrator's request for the coming year's holiday schedule.
 
 Registered with `banzi.core.metrics` like every app's figures. Only users who may read the audit
 trail get them; the trail itself is county-wide, as is the auditor's scope.
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core import clock, metrics
 from banzi.core.audit import may_read_audit
+from banzi.core.calendar_views import schedule_requests
 from banzi.core.models import AuditEvent
 
 # Figures cover the last week; repeated failures are looked for within the last day.
@@ -92,3 +94,12 @@ def recent_audit_events(user):
          "events": list(changes), "url": audit_url(kind=AuditEvent.Kind.DATA), "show_record": True,
          "first": True},
     ]
+
+
+@metrics.action(5)
+def holiday_schedule_due(user):
+    """From 1 November until next year's schedule is entered (and in a year that has none yet)."""
+    if not user.is_county_admin:
+        return []
+    return [{"label": r["title"], "count": 1, "items": [], "url": r["url"], "level": "warning", "hint": r["body"]}
+            for r in schedule_requests(clock.today())]

@@ -330,7 +330,9 @@ class PlanBuilder:
 
     def build_designations(self):
         year = self.today.year
-        designated_on = min(datetime.date(year, 3, 10), self.today)
+        # Drawn up by 10 March; in the year's first days, the day before (the list for the new year is
+        # made at the turn of the year), so that a village can already have been lifted by today.
+        designated_on = min(datetime.date(year, 3, 10), self.today - datetime.timedelta(days=1))
         Category = VillageDesignation.Category
         for township in self.townships:
             villages = [v for v in township["villages"] if v not in township.get("model_villages", [])]

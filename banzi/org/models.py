@@ -399,6 +399,17 @@ class TeamMembershipQuerySet(ScopedQuerySet):
         on = on or clock.today()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
+    def serving(self, on=None):
+        """Memberships current on the day in a team whose term holds the day: who sits on a team then."""
+        on = on or clock.today()
+        return self.current(on).filter(team__elected_on__lte=on, team__term_ends_on__gt=on)
+
+    def serving_in_year(self, year):
+        """Memberships that sit on a team, within its term, at some time in the year."""
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first), started_on__lte=last,
+                           team__elected_on__lte=last, team__term_ends_on__gt=first)
+
 
 class TeamMembership(BaseModel):
     """A cadre holding a position in a leadership team from a start date to an end date."""

@@ -39,6 +39,7 @@ SEED = "banzi-practice-demo"
 ENTERPRISE_CADRES = 99
 SECOND_ENTERPRISES = 6  # cadres who serve a second enterprise
 Category = VillageDesignation.Category
+FIRST_SECRETARY_CATEGORIES = (Category.WEAK_LAX, Category.REGISTERED_POOR)
 TARGETS = {
     Category.WEAK_LAX: ("选优配强村党组织书记，规范三会一课，年底前整顿转化", "县乡联动、一村一策，驻村工作组包村蹲点"),
     Category.DISPUTE_HEAVY: ("矛盾纠纷化解率达到98%以上，信访量下降一半", "网格化排查，领导干部包案化解积案"),
@@ -81,6 +82,12 @@ class PracticeDemo:
         """A date, never after today."""
         return min(value, self.today)
 
+    def running_since(self, month, day):
+        """The start of work that runs on from year to year: this year's date when it lies a month back
+        or more, last year's otherwise (in the year's first months), so that it has its work logs."""
+        value = datetime.date(self.year, month, day)
+        return value if value <= self.today - datetime.timedelta(days=30) else value.replace(year=self.year - 1)
+
     def save(self, label, service, instance, **kwargs):
         saved = service(self.user, instance, **kwargs)
         self.created[label] += 1
@@ -112,9 +119,13 @@ class PracticeDemo:
 
     def rectifications(self, township, index):
         rng = self.rng("rectify", township.name)
-        for n, d in enumerate(self.designations[township.pk]):
+        # Every other township has turned one village round: one without a first secretary (who goes
+        # to a village while its designation is in force, also in the year's first days).
+        turned = next((d for d in self.designations[township.pk] if d.category not in FIRST_SECRETARY_CATEGORIES),
+                      None) if index % 2 == 0 else None
+        for d in self.designations[township.pk]:
             target, measures = TARGETS[d.category]
-            done = index % 2 == 0 and n == 0
+            done = d is turned
             progress = 100 if done else rng.choice((30, 40, 50, 60, 70, 80))
             self.save("village rectifications", services.save_rectification, VillageRectification(
                 designation=d, target=target, measures=measures, due_on=datetime.date(self.year, 12, 31),
@@ -158,7 +169,7 @@ class PracticeDemo:
                              .order_by("name_pinyin", "pk"))
         for township in self.townships:
             for d in self.designations[township.pk]:
-                if d.category not in (Category.WEAK_LAX, Category.REGISTERED_POOR):
+                if d.category not in FIRST_SECRETARY_CATEGORIES:
                     continue
                 pool = county_cadres or list(Cadre.objects.filter(
                     organization=township, status=Cadre.Status.ACTIVE, memberships__isnull=True)
@@ -209,7 +220,7 @@ class PracticeDemo:
             other = next((e for e in enterprises if e.township_id == enterprise.township_id and e != enterprise), None)
             if other is not None:
                 assignments.append((cadre, other))
-        start = self.day(datetime.date(self.year, 3, 1))
+        start = self.running_since(3, 1)
         for cadre, enterprise in assignments:
             posting = self.save("postings", services.save_posting, Posting(
                 cadre=cadre, kind=Posting.Kind.ENTERPRISE, organization=enterprise, started_on=start,

@@ -49,9 +49,7 @@ def designation_in_force(village, day):
 
 def is_team_member_on(cadre, township, day):
     """Whether the cadre sits on the township's leadership team (in its term) on the day."""
-    return TeamMembership.objects.current(day).filter(
-        cadre=cadre, team__township=township, team__elected_on__lte=day, team__term_ends_on__gt=day
-    ).exists()
+    return TeamMembership.objects.serving(day).filter(cadre=cadre, team__township=township).exists()
 
 
 # --- postings and work logs -------------------------------------------------------------------

@@ -254,7 +254,7 @@ class SupervisedReport(BaseModel):
         ordering = ["-reported_at", "-id"]
 
     def __str__(self):
-        return f"{self.item} {self.get_kind_display()} {self.reported_at:%Y-%m-%d}"
+        return f"{self.item} {self.get_kind_display()} {clock.local_date(self.reported_at):%Y-%m-%d}"
 
 
 class SupervisedReopening(BaseModel):
@@ -273,7 +273,7 @@ class SupervisedReopening(BaseModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.item} {self.created_at:%Y-%m-%d}"
+        return f"{self.item} {clock.local_date(self.created_at):%Y-%m-%d}" if self.created_at else str(self.item)
 
 
 class Inspection(BaseModel):

@@ -13,7 +13,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,11 +77,9 @@ def _stored(model, pk, field):
 
 
 def is_team_member(cadre, township_id, year):
-    """Whether the cadre sits on the township's leadership team at some time in the year."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    memberships = TeamMembership.objects.filter(cadre=cadre, started_on__lte=last).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=first)
-    )
+    """Whether the cadre sits on the township's leadership team, within the team's term, at some time
+    in the year."""
+    memberships = TeamMembership.objects.serving_in_year(year).filter(cadre=cadre)
     if township_id:
         memberships = memberships.filter(team__township_id=township_id)
     return memberships.exists()

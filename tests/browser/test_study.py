@@ -3,8 +3,8 @@ calendar; a record of tomorrow is refused on the field and nothing is saved."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.study.models import StudyRecord
 from tests import factories as f
@@ -21,7 +21,7 @@ def studying_cadre(township):
 
 
 def test_cadre_records_study_on_a_phone_and_sees_it_on_the_calendar(live_server, open_page, log_in, studying_cadre):
-    today = timezone.localdate()
+    today = clock.today()
     page = open_page(PHONE)
     log_in(page, "zhaoxue", f.PASSWORD)
     page.goto(f"{live_server.url}/study/my/")

@@ -12,6 +12,7 @@ from banzi.conduct.models import (
     OutingReport,
     Violation,
 )
+from banzi.core import clock
 from tests import factories as f
 from tests.conduct import factories as c
 from tests.generic import ModelCase, register
@@ -65,7 +66,7 @@ register(ModelCase(
     model=Violation,
     make=lambda township: c.violation(_cadre(township)),
     form_data=lambda township: {"cadre": _cadre(township).pk, "rule": c.rule().pk,
-                                "occurred_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+                                "occurred_on": (clock.today() - datetime.timedelta(days=1)).isoformat(),
                                 "facts": "公款宴请", "source": "群众举报"},
     update={"facts": "经核实，公款宴请一次"},
     move=_move,

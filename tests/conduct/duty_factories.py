@@ -17,7 +17,8 @@ from banzi.conduct.duty.models import (
     SpotCheck,
     current_night,
 )
-from banzi.org.models import Team
+from banzi.core import clock
+from banzi.org.models import Team, TeamMembership
 from tests import factories as f
 
 _seq = itertools.count(1)
@@ -37,7 +38,7 @@ def n():
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def tonight():
@@ -49,14 +50,28 @@ def local(day, hour=21, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+FIRST_ELECTION = datetime.date(1989, 12, 1)
+TERMS = 24  # five-year terms from 1989 to 2109: every night these tests make lies in one
+
+
+def duty_teams(township):
+    """The township's leadership teams for these tests, one a term from 1989 to 2109 (nights reach
+    from 1995 to 2100): found where another builder made one that day, made otherwise."""
+    elections = [FIRST_ELECTION.replace(year=FIRST_ELECTION.year + 5 * term) for term in range(TERMS)]
+    existing = {team.elected_on: team for team in Team.objects.filter(township=township, elected_on__in=elections)}
+    return [existing.get(day) or f.TeamFactory(township=township, elected_on=day) for day in elections]
+
+
 def team_member(township, cadre=None, started_on=datetime.date(1990, 1, 1)):
-    """A cadre who sits on the township's leadership team from `started_on` on."""
+    """A cadre who sits on the township's leadership team from `started_on` on: re-elected onto each
+    team, so that they sit on the team in its term on any night from then on."""
     cadre = cadre or f.CadreFactory(organization=township)
-    # One team per township for these tests, elected long ago: other apps' builders date their teams
-    # back from 2021 and must not meet ours on the same election day.
-    team = Team.objects.filter(township=township, elected_on=datetime.date(1989, 12, 1)).first() or f.TeamFactory(
-        township=township, elected_on=datetime.date(1989, 12, 1))
-    f.TeamMembershipFactory(team=team, cadre=cadre, started_on=started_on)
+    position = f.PositionFactory()
+    TeamMembership.objects.bulk_create([
+        TeamMembership(team=team, cadre=cadre, position=position, started_on=max(started_on, team.elected_on),
+                       ended_on=team.term_ends_on)
+        for team in duty_teams(township) if team.term_ends_on > started_on
+    ])
     return cadre
 
 

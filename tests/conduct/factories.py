@@ -4,8 +4,6 @@ state through the services, so that the records are what a user would have made.
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from banzi.accounts.models import User
 from banzi.conduct import services
 from banzi.conduct.models import (
@@ -17,7 +15,9 @@ from banzi.conduct.models import (
     OutingReport,
     Violation,
 )
+from banzi.core import clock
 from banzi.core.roles import Role
+from tests import dates
 from tests import factories as f
 
 _seq = itertools.count(1)
@@ -28,7 +28,7 @@ def n():
 
 
 def this_year():
-    return timezone.localdate().year
+    return dates.this_year()
 
 
 def rule():
@@ -46,10 +46,12 @@ def account(cadre, role=Role.CADRE, township=None):
                                organization=township if role == Role.TOWNSHIP_ADMIN else None)
 
 
-def team(township, elected_on=datetime.date(2024, 9, 1)):
-    """The township's current leadership team with a secretary, an organization committee member
-    and an ordinary member, each with a user account. Returns a dict of cadres and users."""
-    the_team = f.TeamFactory(township=township, elected_on=elected_on)
+def team(township, elected_on=None):
+    """The township's current leadership team (elected two years before today unless told) with a
+    secretary, an organization committee member and an ordinary member, each with a user account.
+    Returns a dict of cadres and users."""
+    the_team = f.TeamFactory(township=township, **({"elected_on": elected_on} if elected_on else {}))
+    elected_on = the_team.elected_on
     people = {}
     for key, position, is_head in (("secretary", "党委书记", True), ("organization_member", "组织委员", False),
                                    ("member", "宣传委员", False)):
@@ -74,7 +76,7 @@ def county_user(**kwargs):
 
 
 def future_monday(weeks=2):
-    today = timezone.localdate()
+    today = dates.today()
     return today + datetime.timedelta(days=7 * weeks - today.weekday())
 
 
@@ -98,7 +100,7 @@ def declaration(cadre, year=None, **kwargs):
 
 
 def violation(cadre, **kwargs):
-    kwargs.setdefault("occurred_on", timezone.localdate() - datetime.timedelta(days=3))
+    kwargs.setdefault("occurred_on", dates.days_ago(3))
     kwargs.setdefault("facts", "夜间抽查不在岗")
     return Violation.objects.create(cadre=cadre, **kwargs)
 
@@ -109,8 +111,8 @@ def ledger_row(cadre, days=5, kind=LeaveLedgerEntry.Kind.ADJUSTMENT, year=None):
 
 
 def outing(cadre, *, departs_at=None, hours=48, **kwargs):
-    departs_at = departs_at or timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=1)
-    kwargs.setdefault("filed_at", timezone.now().replace(microsecond=0))
+    departs_at = departs_at or clock.now().replace(second=0, microsecond=0) + datetime.timedelta(days=1)
+    kwargs.setdefault("filed_at", clock.now().replace(microsecond=0))
     return OutingReport.objects.create(cadre=cadre, destination="太原市", reason="参加培训", departs_at=departs_at,
                                        planned_return_at=departs_at + datetime.timedelta(hours=hours),
                                        contact="13900000000", **kwargs)

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone
 
 from banzi.conduct import metrics, services
 from banzi.conduct.demo import load_demo
@@ -18,6 +17,7 @@ from banzi.conduct.models import (
     OutingReport,
     Violation,
 )
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Cadre
 from tests import factories as f
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_county(county):
-    today = timezone.localdate()
+    today = clock.today()
     townships = [f.TownshipFactory(name=name, parent=county, sort_order=n) for n, name in
                  enumerate(("襄陵镇", "新城镇", "赵康镇"))]
     for township in townships:
@@ -47,7 +47,7 @@ def demo_county(county):
 
 def test_the_demo_figures(demo_county):
     created = load_demo()
-    year = timezone.localdate().year
+    year = clock.today().year
     active = Cadre.objects.filter(status=Cadre.Status.ACTIVE)
     # Commitments: nearly everyone, a few missing — as the department's list shows.
     signed = CommitmentLetter.objects.filter(year=year).count()
@@ -64,7 +64,7 @@ def test_the_demo_figures(demo_county):
     assert set(LeaveRequest.objects.values_list("status", flat=True)) == {s.value for s in LeaveRequest.Status}
     assert LeaveRequest.objects.filter(amends__isnull=False, status="approved").exists()
     assert LeaveRequest.objects.filter(returned_on__isnull=False).exists()
-    assert metrics.on_leave_on(county, timezone.localdate()).exists()
+    assert metrics.on_leave_on(county, clock.today()).exists()
     # The secretary approved the first township's team; the organization committee member its general cadres.
     first = demo_county[0]
     kinds = set(LeaveRequest.objects.filter(cadre__organization=first).exclude(approver_kind="")
@@ -83,7 +83,7 @@ def test_the_demo_figures(demo_county):
     # Outing reports: some late, some away today, one not back.
     assert OutingReport.objects.filter(is_late=True).exists()
     assert OutingReport.objects.filter(is_late=False).exists()
-    assert metrics.away_on(county, timezone.localdate()).exists()
+    assert metrics.away_on(county, clock.today()).exists()
     # Violations: decided and awaiting decision.
     assert {"confirmed", "dismissed", "candidate"} <= set(Violation.objects.values_list("status", flat=True))
 

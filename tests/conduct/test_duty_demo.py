@@ -3,12 +3,19 @@ one absence (which became a violation candidate), and last month's attendance; i
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from banzi.conduct.duty import attendance
 from banzi.conduct.duty.demo import load_duty_demo
-from banzi.conduct.duty.models import AttendanceRecord, DutyCheckIn, DutyRoster, DutyShift, SpotCheck
+from banzi.conduct.duty.models import (
+    AttendanceRecord,
+    DutyCheckIn,
+    DutyRoster,
+    DutyShift,
+    DutySwap,
+    SpotCheck,
+)
 from banzi.conduct.models import Violation
+from banzi.core import clock
 from banzi.core.roles import Role
 from tests import factories as f
 
@@ -17,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def county_with_teams(county):
-    today = timezone.localdate()
+    today = clock.today()
     townships = [f.TownshipFactory(name=name, parent=county, sort_order=n) for n, name in enumerate(("襄陵镇", "新城镇"))]
     for township in townships:
         team = f.TeamFactory(township=township, elected_on=today - datetime.timedelta(days=400))
@@ -30,7 +37,7 @@ def county_with_teams(county):
 
 
 def test_duty_demo(county_with_teams):
-    today = timezone.localdate()
+    today = clock.today()
     created = load_duty_demo()
     assert created["duty rosters"] == DutyRoster.objects.count() == 4
     assert not DutyRoster.objects.exclude(status=DutyRoster.Status.PUBLISHED).exists()
@@ -45,4 +52,7 @@ def test_duty_demo(county_with_teams):
     assert absences.get().violation.status == Violation.Status.CANDIDATE
     assert Violation.objects.filter(status=Violation.Status.CANDIDATE).count() == 1
     assert AttendanceRecord.objects.filter(date__range=(first, last)).count() == created["attendance records"] > 0
+    # A swap for a coming night in each township, tonight's on a month's last day.
+    swaps = DutySwap.objects.filter(status=DutySwap.Status.APPROVED, shift__date__gte=today)
+    assert created["duty swaps"] == swaps.count() == 2
     assert load_duty_demo() == {}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap
 from banzi.conduct.duty.reminders import duty_messages
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.core.notifications import notify_many
 from banzi.core.roles import Role
@@ -44,12 +45,12 @@ def test_cadre_checks_in_from_the_shift_page(township, client_for):
     assert response.status_code == 302
     assert DutyCheckIn.objects.get().cadre == night.staff
     # Someone else's night is not even there.
-    other = d.shift(township, timezone.localdate() + datetime.timedelta(days=1))
+    other = d.shift(township, clock.today() + datetime.timedelta(days=1))
     assert client.post(reverse("conduct:dutyshift_check_in", args=[other.pk])).status_code == 404
 
 
 def test_swap_steps(township, township_admin, client_for):
-    night = d.shift(township, timezone.localdate() + datetime.timedelta(days=2))
+    night = d.shift(township, clock.today() + datetime.timedelta(days=2))
     swap = DutySwap.objects.create(shift=night, requested_by=night.staff,
                                    replacement=f.CadreFactory(organization=township), reason="培训")
     cadre_client = client_for(f.UserFactory(role=Role.CADRE, cadre=night.staff))
@@ -99,6 +100,20 @@ def test_roster_import_drafts_the_month(township, township_admin, client_for):
     assert list(roster.shifts.values_list("leader", flat=True)) == [leader.pk, leader.pk]
 
 
+def test_a_roster_row_for_tonight_is_no_template_example(township, township_admin, client_for):
+    """The template's example row is dated today in one's township; a real row for tonight is too,
+    and is imported. Only the example itself (with its example names) is refused."""
+    client = client_for(township_admin)
+    d.team_member(township, f.CadreFactory(organization=township, name="王书记"))
+    f.CadreFactory(organization=township, name="赵干事")
+    today = d.today().isoformat()
+    url = reverse("conduct:dutyshift_import")
+    response = client.post(url, {"file": xlsx([[township.name, today, "王书记", "赵干事", ""]])})
+    assert not response.context["report"].has_errors, errors(response)
+    response = client.post(url, {"file": xlsx([[township.name, today, "张三", "李四", ""]])})
+    assert "the template's example row" in " ".join(errors(response).values())
+
+
 def test_roster_import_reports_every_bad_row(township, other_township, township_admin, client_for):
     client = client_for(township_admin)
     d.team_member(township, f.CadreFactory(organization=township, name="王书记"))
@@ -122,7 +137,7 @@ def test_roster_import_reports_every_bad_row(township, other_township, township_
 # --- reminders ----------------------------------------------------------------------------------
 
 def test_reminder_the_day_before_is_sent_once(township):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = clock.today() + datetime.timedelta(days=1)
     night = d.shift(township, tomorrow)
     staff_user = f.UserFactory(role=Role.CADRE, cadre=night.staff)
     leader_user = f.UserFactory(role=Role.CADRE, cadre=night.leader)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from banzi.conduct.duty import services
 from banzi.conduct.duty.models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck
 from banzi.conduct.models import Violation
+from banzi.core import clock
 from banzi.core import services as core_services
 from banzi.core.errors import Code
 from banzi.core.models import Notification
@@ -115,7 +116,7 @@ def test_other_township_admin_cannot_publish(township, other_township_admin):
 # --- swaps --------------------------------------------------------------------------------------
 
 def coming_night(township, days=3, **kwargs):
-    return d.shift(township, timezone.localdate() + datetime.timedelta(days=days), **kwargs)
+    return d.shift(township, clock.today() + datetime.timedelta(days=days), **kwargs)
 
 
 def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, township_admin,
@@ -175,7 +176,7 @@ def test_swap_rules(township, other_township, township_admin):
         services.save_swap(township_admin, DutySwap(shift=night, requested_by=night.leader, replacement=stranger,
                                                     reason="x"))
     # A night that has passed.
-    past = d.shift(township, timezone.localdate() - datetime.timedelta(days=1))
+    past = d.shift(township, clock.today() - datetime.timedelta(days=1))
     with refused("shift", Code.PAST_DATE):
         services.save_swap(township_admin, DutySwap(shift=past, requested_by=past.staff, replacement=stranger,
                                                     reason="x"))
@@ -242,14 +243,14 @@ def spot(township, day, cadre, result=SpotCheck.Result.PRESENT):
 
 
 def test_spot_check_on_a_date_with_no_roster_is_refused(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=1)
+    day = clock.today() - datetime.timedelta(days=1)
     with refused("duty_date", Code.NO_SHIFT):
         services.save_spot_check(county_admin, spot(township, day, f.CadreFactory(organization=township)))
     assert not SpotCheck.objects.exists()
 
 
 def test_spot_check_of_someone_not_on_duty_or_on_a_draft_roster(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=1)
+    day = clock.today() - datetime.timedelta(days=1)
     night = d.shift(township, day)
     with refused("cadre", Code.NOT_ON_DUTY):
         services.save_spot_check(county_admin, spot(township, day, f.CadreFactory(organization=township)))
@@ -262,7 +263,7 @@ def test_spot_check_of_someone_not_on_duty_or_on_a_draft_roster(township, county
 
 
 def test_absence_becomes_one_violation_candidate(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = clock.today() - datetime.timedelta(days=2)
     night = d.shift(township, day)
     record = services.save_spot_check(county_admin, spot(township, day, night.staff, SpotCheck.Result.ABSENT))
     violation = Violation.objects.get()
@@ -283,14 +284,14 @@ def test_absence_becomes_one_violation_candidate(township, county_admin):
 
 
 def test_unreachable_is_not_a_violation(township, county_admin):
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = clock.today() - datetime.timedelta(days=2)
     night = d.shift(township, day)
     services.save_spot_check(county_admin, spot(township, day, night.staff, SpotCheck.Result.UNREACHABLE))
     assert not Violation.objects.exists()
 
 
 def test_spot_check_cannot_be_in_the_future(township, county_admin):
-    night = d.shift(township, timezone.localdate() + datetime.timedelta(days=5))
+    night = d.shift(township, clock.today() + datetime.timedelta(days=5))
     record = spot(township, night.date, night.staff)
     with refused("checked_at", Code.FUTURE_DATE):
         services.save_spot_check(county_admin, record)

@@ -9,10 +9,12 @@ from django.db.models import Sum
 
 from banzi.conduct import services
 from banzi.conduct.models import LeaveLedgerEntry, LeaveRequest
+from banzi.core import clock
 from banzi.core import services as core_services
 from banzi.core.errors import Code
 from banzi.core.models import Notification, Rule
 from banzi.core.roles import Role
+from tests import dates
 from tests import factories as f
 from tests.conduct import factories as c
 from tests.errors import ALL, form_codes, refused
@@ -74,7 +76,7 @@ def test_a_cadre_outside_any_township_goes_to_the_county(county):
 
 def test_a_former_team_member_is_a_general_cadre(township, people):
     membership = people["member"].memberships.get()
-    membership.ended_on = D(2025, 1, 1)
+    membership.ended_on = dates.days_ago(30)
     membership.save()
     assert services.leave_approver(people["member"])[0] == Approver.ORGANIZATION_MEMBER
 
@@ -311,7 +313,7 @@ def test_return_rules(people):
 
 
 def test_a_return_in_the_future_is_refused(people):
-    today = datetime.date.today()
+    today = clock.today()
     leave = services.submit_leave(people["member_user"], new(people["member"], starts_on=today, ends_on=today))
     services.approve_leave(people["secretary_user"], leave)
     with refused("returned_on", Code.FUTURE_DATE):

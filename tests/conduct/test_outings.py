@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from banzi.conduct import metrics, services
 from banzi.conduct.models import LeaveRequest, OutingReport
+from banzi.core import clock
 from banzi.core.errors import Code
 from tests import factories as f
 from tests.conduct import factories as c
@@ -74,7 +75,7 @@ def test_a_cadre_files_only_their_own_reports(township):
 
 
 def test_who_is_away_today(township, other_township, township_admin, county_client, township_client):
-    today = timezone.localdate()
+    today = clock.today()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8)))
     cadres = [f.CadreFactory(organization=township) for _ in range(6)]
     away = c.outing(cadres[0], departs_at=start - 24 * HOUR, hours=72)                  # out since yesterday

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.models import AuditEvent
 from banzi.org.metrics import add_months
 from tests import factories as f
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def years_ago(years, days=0):
-    today = timezone.localdate()
+    today = clock.today()
     return today.replace(year=today.year - years) - datetime.timedelta(days=days)
 
 
@@ -50,7 +51,7 @@ def county_records(township, other_township, head, member):
     f.TeamMembershipFactory(team=own_team, position=head, is_head=True, started_on=own_team.elected_on)
     f.TeamMembershipFactory(team=own_team, position=member, started_on=own_team.elected_on)
     f.TeamMembershipFactory(team=own_team, position=f.PositionFactory(name="宣传委员"), started_on=own_team.elected_on)
-    ending = add_months(timezone.localdate(), 3)
+    ending = add_months(clock.today(), 3)
     other_team = f.TeamFactory(township=other_township, elected_on=ending.replace(year=ending.year - 5))
     f.TeamMembershipFactory(team=other_team, position=member, started_on=other_team.elected_on)
     lapsed = f.TownshipFactory(name="汾城镇", parent=township.parent)

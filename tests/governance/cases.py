@@ -1,12 +1,11 @@
 """Generic-test cases for the governance models (see tests/generic.py), and the record builders the
 governance tests share: a township with a team of a given size, committee meetings with recorded
 attendance, agenda items, branch meetings at villages."""
-import datetime
 import itertools
 
-from django.utils import timezone
-
+from banzi.core import clock
 from banzi.governance.models import AgendaItem, Attendance, Meeting, MeetingKind, OrgLifeRule
+from tests import dates
 from tests import factories as f
 from tests.generic import ModelCase, register
 
@@ -18,19 +17,20 @@ def n():
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def recent():
-    """A day this year that has passed (meetings are recorded once held)."""
-    return today() - datetime.timedelta(days=1)
+    """A day of this year that is not in the future (meetings are recorded once held): yesterday, or
+    today on 1 January."""
+    return max(dates.days_ago(1), dates.new_year())
 
 
 def team(township, size=5, elected_on=None):
     """A current team of `size` members; the first is the team head. Returns the cadres in order."""
-    # Wrapped: the counter grows over the whole session and the team must still be current.
-    elected_on = elected_on or today() - datetime.timedelta(days=400 + n() % 1200)
-    the_team = f.TeamFactory(township=township, elected_on=elected_on)
+    the_team = f.TeamFactory(township=township, elected_on=elected_on) if elected_on else f.TeamFactory(
+        township=township)
+    elected_on = the_team.elected_on
     cadres = []
     for i in range(size):
         cadre = f.CadreFactory(organization=township)

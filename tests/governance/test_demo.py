@@ -2,6 +2,7 @@
 meetings whose major items satisfy every decision rule, a democratic life meeting per team with
 rectification problems; the figures are computed from the records; deterministic and idempotent."""
 import datetime
+import zoneinfo
 
 import pytest
 
@@ -18,7 +19,9 @@ TODAY = datetime.date(2026, 11, 20)
 
 
 @pytest.fixture
-def small_county(county):
+def small_county(travel, county):
+    # The demo of a given day (20 November 2026): the county's clock reads that day too.
+    travel.move_to(datetime.datetime(2026, 11, 20, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
     townships = []
     for n, name in enumerate(("襄陵镇", "新城镇")):
         township = f.TownshipFactory(name=name, parent=county, sort_order=n)

@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from banzi.core import clock
 from banzi.governance import metrics
 from banzi.governance.models import MeetingKind, OrgLifeRule
 from banzi.study import credits, duties, sources
 from banzi.study.models import StudyKind
+from tests import dates
 from tests import factories as f
 from tests.governance.cases import meeting, team
 
@@ -85,7 +87,7 @@ def test_overview_sums_the_organizations_of_each_township(township, other_townsh
 def test_dual_org_life_counts_lower_level_meetings_against_two(township, township_admin):
     head, member = team(township, 2)
     village = f.VillageFactory(parent=township)
-    year = datetime.date.today().year
+    year = clock.today().year
     record = meeting(village, MeetingKind.ORG_LIFE, members=[head], held_on=D(year, 1, 5), present=1)
     meeting(village, MeetingKind.THEME_PARTY_DAY, members=[head, member], held_on=D(year, 1, 6), present=1)
     meeting(township, MeetingKind.COMMITTEE, members=[head, member], held_on=D(year, 1, 7), present=2)  # not lower
@@ -100,7 +102,7 @@ def test_meetings_are_group_study_and_duty_credits(township):
     head, member = team(township, 2)
     village = f.VillageFactory(parent=township)
     villager = f.CadreFactory(organization=township)
-    year = datetime.date.today().year
+    year = clock.today().year
     start, end = D(year, 1, 1), D(year, 12, 31)
     study = meeting(township, MeetingKind.CENTRAL_GROUP, members=[head, member], held_on=D(year, 1, 3), present=1,
                     duration_minutes=150)
@@ -131,7 +133,7 @@ def test_meetings_are_group_study_and_duty_credits(township):
 
 
 def test_providers_run_a_constant_number_of_queries(township):
-    year = datetime.date.today().year
+    year = clock.today().year
     start, end = D(year, 1, 1), D(year, 12, 31)
 
     def queries():
@@ -155,9 +157,9 @@ def test_providers_run_a_constant_number_of_queries(township):
 def test_dashboard_lists_team_members_short_of_two(township, township_admin):
     head, member = team(township, 2)
     village = f.VillageFactory(parent=township)
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    earlier = dates.earlier_this_year(30)  # this year's count: on 1 January, today's meetings
     for kind in (MeetingKind.ORG_LIFE, MeetingKind.THEME_PARTY_DAY):
-        meeting(village, kind, members=[head], held_on=yesterday, present=1)
+        meeting(village, kind, members=[head], held_on=earlier, present=1)
     [action] = metrics.dual_life_short(township_admin)
     assert action["count"] == 1 and [i["label"] for i in action["items"]] == [member.name]
     [card] = metrics.compliance_cards(township_admin)

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.org.models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+from tests import dates
 from tests import factories as f
 from tests.api import api_for, ids
 from tests.errors import api_codes
@@ -362,11 +363,12 @@ def test_referenced_cadre_cannot_be_deleted_but_can_be_archived(township_admin, 
     assert api_codes(response) == {"non_field_errors": [Code.PROTECTED]}
     assert Cadre.objects.filter(pk=own.cadre.pk).exists()
 
-    response = client.post(f"{BASE}/cadres/{own.cadre.pk}/archive/", {"on": "2025-06-30", "reason": "调离"})
+    left = dates.days_ago(30)  # after the membership began, with the team's election
+    response = client.post(f"{BASE}/cadres/{own.cadre.pk}/archive/", {"on": left.isoformat(), "reason": "调离"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "archived"
     own.membership.refresh_from_db()
-    assert own.membership.ended_on == datetime.date(2025, 6, 30)
+    assert own.membership.ended_on == left
 
     response = client.post(f"{BASE}/cadres/{own.cadre.pk}/restore/")
     assert response.status_code == 200

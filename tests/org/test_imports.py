@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.org.models import Cadre, Position, TeamMembership
@@ -279,7 +280,7 @@ def test_uploading_the_template_unchanged_imports_nothing(county_client, townshi
 
 
 # The township's current team: elected two years ago, in its five-year term.
-ELECTED = datetime.date(datetime.date.today().year - 2, 9, 1)
+ELECTED = datetime.date(clock.today().year - 2, 9, 1)
 
 
 @pytest.fixture

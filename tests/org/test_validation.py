@@ -5,10 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
-from banzi.core import services
+from banzi.core import clock, services
 from banzi.core.errors import Code
 from banzi.core.validators import id_number_check_digit
 from banzi.org.models import Cadre, Organization, Team, TeamMembership, VillageDesignation
@@ -19,7 +18,7 @@ from tests.generic import case_for, instance_form_data
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 TOMORROW = TODAY + datetime.timedelta(days=1)
 BIRTH = datetime.date(1980, 5, 6)
 

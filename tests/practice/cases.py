@@ -4,8 +4,6 @@ kind, work logs, rectification groups, mentoring pairs and study visits."""
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from banzi.org.models import Organization, VillageDesignation
 from banzi.practice.models import (
     Mentorship,
@@ -17,6 +15,7 @@ from banzi.practice.models import (
     WorkLog,
 )
 from tests import factories as f
+from tests.dates import days_ago, earlier_this_year, not_after_today, this_year, today  # noqa: F401 (days_ago: for the tests)
 from tests.generic import ModelCase, register
 
 _seq = itertools.count(1)
@@ -25,18 +24,6 @@ Category = VillageDesignation.Category
 
 def n():
     return next(_seq)
-
-
-def today():
-    return timezone.localdate()
-
-
-def this_year():
-    return today().year
-
-
-def year_start():
-    return datetime.date(this_year(), 1, 15)
 
 
 # --- builders -------------------------------------------------------------------------------------
@@ -51,16 +38,14 @@ def enterprise(township, **fields):
 
 
 def designation(township, category=Category.WEAK_LAX, year=None, place=None, **fields):
-    fields.setdefault("designated_on", year_start() if (year or this_year()) == this_year() else None)
+    fields.setdefault("designated_on", earlier_this_year() if (year or this_year()) == this_year() else None)
     return VillageDesignation.objects.create(organization=place or village(township), year=year or this_year(),
                                              category=category, reason="班子软弱", **fields)
 
 
 def team(township, elected_on=None):
-    # A distinct election date per call, always within the current five-year term (the counter keeps
-    # growing over the whole session, so it is wrapped).
-    return f.TeamFactory(township=township,
-                         elected_on=elected_on or today() - datetime.timedelta(days=400 + n() % 1200))
+    """A team of the township: by default a current one, elected on a day of its own."""
+    return f.TeamFactory(township=township, elected_on=elected_on) if elected_on else f.TeamFactory(township=township)
 
 
 def team_member(township, cadre=None, started_on=None, on_team=None):
@@ -79,13 +64,13 @@ def rectification(township, **fields):
 
 def group(township, leader=None, **fields):
     fields.setdefault("campaign", f"{this_year()}年软弱涣散村党组织集中整顿{n()}")
-    fields.setdefault("started_on", year_start() + datetime.timedelta(days=30))
+    fields.setdefault("started_on", earlier_this_year(30))
     return RectificationGroup.objects.create(township=township, year=this_year(),
                                              leader=leader or team_member(township), **fields)
 
 
 def posting(township, cadre=None, kind=Posting.Kind.ENTERPRISE, place=None, **fields):
-    fields.setdefault("started_on", year_start() + datetime.timedelta(days=30))
+    fields.setdefault("started_on", earlier_this_year(30))
     if place is None:
         if kind == Posting.Kind.FIRST_SECRETARY:
             place = designation(township).organization
@@ -101,13 +86,13 @@ def posting(township, cadre=None, kind=Posting.Kind.ENTERPRISE, place=None, **fi
 
 def work_log(township, cadre=None, **fields):
     parent = posting(township, cadre)
-    fields.setdefault("logged_on", parent.started_on + datetime.timedelta(days=3))
+    fields.setdefault("logged_on", not_after_today(parent.started_on + datetime.timedelta(days=3)))
     return WorkLog.objects.create(posting=parent, visits=3, problems_found=2, problems_solved=1,
                                   content=f"走访企业{n()}", **fields)
 
 
 def mentorship(township, mentee=None, mentor=None, **fields):
-    fields.setdefault("started_on", year_start())
+    fields.setdefault("started_on", earlier_this_year())
     fields.setdefault("goals", "熟悉乡镇党建工作")
     return Mentorship.objects.create(mentor=mentor or f.CadreFactory(organization=township),
                                      mentee=mentee or f.CadreFactory(organization=township), **fields)
@@ -115,7 +100,8 @@ def mentorship(township, mentee=None, mentor=None, **fields):
 
 def meeting(township, mentee=None):
     pair = mentorship(township, mentee)
-    return MentorshipMeeting.objects.create(mentorship=pair, met_on=pair.started_on + datetime.timedelta(days=10),
+    met_on = not_after_today(pair.started_on + datetime.timedelta(days=10))
+    return MentorshipMeeting.objects.create(mentorship=pair, met_on=met_on,
                                             topic=f"如何主持村两委会{n()}", notes="先听后说")
 
 
@@ -126,7 +112,7 @@ def model_unit(township):
 def visit(township, participants=(), **fields):
     fields.setdefault("title", f"观摩学习{n()}")
     record = StudyVisit.objects.create(organization=township, host=model_unit(township),
-                                       visited_on=year_start() + datetime.timedelta(days=40),
+                                       visited_on=earlier_this_year(40),
                                        learned="村集体经济发展经验", **fields)
     record.participants.set(list(participants) or [f.CadreFactory(organization=township)])
     return record
@@ -154,7 +140,7 @@ register(ModelCase(
 
 def _group_form(township):
     return {"township": township.pk, "campaign": f"集中整顿{n()}", "year": str(this_year()),
-            "leader": team_member(township).pk, "started_on": (year_start() + datetime.timedelta(days=20)).isoformat(),
+            "leader": team_member(township).pk, "started_on": earlier_this_year(20).isoformat(),
             "ended_on": "", "tasks": "逐村整顿", "summary": ""}
 
 
@@ -175,7 +161,7 @@ register(ModelCase(
     make=lambda township: posting(township),
     form_data=lambda township: {"cadre": f.CadreFactory(organization=township).pk, "kind": Posting.Kind.ENTERPRISE,
                                 "organization": enterprise(township).pk, "group": "",
-                                "started_on": year_start().isoformat(), "ended_on": "", "goals": "服务企业",
+                                "started_on": earlier_this_year().isoformat(), "ended_on": "", "goals": "服务企业",
                                 "result": "", "result_note": ""},
     update={"goals": "帮助企业解决用工难题"},
     move=_set("organization", lambda other: enterprise(other)),
@@ -188,7 +174,7 @@ register(ModelCase(
     model=WorkLog,
     make=lambda township: work_log(township),
     form_data=lambda township: {"posting": posting(township).pk,
-                                "logged_on": (year_start() + datetime.timedelta(days=40)).isoformat(),
+                                "logged_on": (earlier_this_year(40)).isoformat(),
                                 "visits": "2", "problems_found": "1", "problems_solved": "0", "content": "走访企业"},
     update={"content": "走访企业，协调用电"},
     move=_set("posting", lambda other: posting(other)),
@@ -203,7 +189,7 @@ register(ModelCase(
     make=lambda township: mentorship(township),
     form_data=lambda township: {"mentor": f.CadreFactory(organization=township).pk,
                                 "mentee": f.CadreFactory(organization=township).pk,
-                                "started_on": year_start().isoformat(), "ended_on": "", "goals": "学习群众工作方法",
+                                "started_on": earlier_this_year().isoformat(), "ended_on": "", "goals": "学习群众工作方法",
                                 "mentor_evaluation": "", "mentee_evaluation": ""},
     update={"goals": "学习群众工作方法和信访接待"},
     move=_set("mentee", lambda other: f.CadreFactory(organization=other)),
@@ -216,7 +202,7 @@ register(ModelCase(
     model=MentorshipMeeting,
     make=lambda township: meeting(township),
     form_data=lambda township: {"mentorship": mentorship(township).pk,
-                                "met_on": (year_start() + datetime.timedelta(days=5)).isoformat(),
+                                "met_on": (earlier_this_year(5)).isoformat(),
                                 "topic": "接待来访群众", "notes": ""},
     update={"notes": "记录来访诉求"},
     move=_set("mentorship", lambda other: mentorship(other)),
@@ -229,7 +215,7 @@ register(ModelCase(
     model=StudyVisit,
     make=lambda township: visit(township),
     form_data=lambda township: {"title": f"观摩{n()}", "organization": township.pk, "host": model_unit(township).pk,
-                                "visited_on": (year_start() + datetime.timedelta(days=50)).isoformat(),
+                                "visited_on": (earlier_this_year(50)).isoformat(),
                                 "participants": [str(f.CadreFactory(organization=township).pk)],
                                 "learned": "产业发展经验"},
     update={"learned": "产业发展和基层治理经验"},

@@ -20,12 +20,12 @@ BASE = "/api/v1/practice"
 def test_first_secretary_to_an_undesignated_village_is_400_and_nothing_saved(township, county_admin):
     api = api_for(county_admin)
     data = {"cadre": f.CadreFactory(organization=township).pk, "kind": Posting.Kind.FIRST_SECRETARY,
-            "organization": c.village(township).pk, "started_on": c.year_start().isoformat()}
+            "organization": c.village(township).pk, "started_on": c.earlier_this_year().isoformat()}
     response = api.post(f"{BASE}/postings/", data, format="json")
     assert response.status_code == 400 and "designated village" in str(response.json()["organization"])
     assert not Posting.objects.exists()
     data["organization"] = c.designation(township).organization_id
-    data["started_on"] = (c.year_start() + datetime.timedelta(days=30)).isoformat()
+    data["started_on"] = (c.earlier_this_year(30)).isoformat()
     response = api.post(f"{BASE}/postings/", data, format="json")
     assert response.status_code == 201, response.content
     posting = Posting.objects.get()
@@ -54,7 +54,7 @@ def test_a_second_active_mentor_is_400(township, county_admin):
 def test_township_admin_cannot_attach_another_townships_cadre(township, other_township, township_admin):
     response = api_for(township_admin).post(f"{BASE}/postings/", {
         "cadre": f.CadreFactory(organization=other_township).pk, "kind": Posting.Kind.ENTERPRISE,
-        "organization": c.enterprise(township).pk, "started_on": c.year_start().isoformat()}, format="json")
+        "organization": c.enterprise(township).pk, "started_on": c.earlier_this_year().isoformat()}, format="json")
     assert api_codes(response) == {"cadre": ["does_not_exist"]}
     assert not Posting.objects.exists()
 
@@ -63,7 +63,7 @@ def test_study_visit_participants_through_the_api(township, county_admin):
     people = [f.CadreFactory(organization=township) for _ in range(2)]
     response = api_for(county_admin).post(f"{BASE}/study-visits/", {
         "title": "观摩", "organization": township.pk, "host": c.model_unit(township).pk,
-        "visited_on": c.year_start().isoformat(), "participants": [p.pk for p in people], "learned": "经验"},
+        "visited_on": c.earlier_this_year().isoformat(), "participants": [p.pk for p in people], "learned": "经验"},
         format="json")
     assert response.status_code == 201, response.content
     assert sorted(response.json()["participants"]) == sorted(p.pk for p in people)
@@ -71,7 +71,7 @@ def test_study_visit_participants_through_the_api(township, county_admin):
 
 def test_auditor_and_cadre_cannot_write(township, auditor, cadre_user):
     data = {"cadre": cadre_user.cadre_id, "kind": Posting.Kind.ENTERPRISE, "organization": c.enterprise(township).pk,
-            "started_on": c.year_start().isoformat()}
+            "started_on": c.earlier_this_year().isoformat()}
     for user in (auditor, cadre_user):
         assert api_for(user).post(f"{BASE}/postings/", data, format="json").status_code == 403
     assert not Posting.objects.exists()

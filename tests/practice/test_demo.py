@@ -5,9 +5,9 @@ villages of 邓庄镇 and 古城镇); loading again adds nothing."""
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.org.demo import load_demo
 from banzi.org.models import Organization, VillageDesignation
 from banzi.practice import metrics, services
@@ -56,7 +56,7 @@ def test_a_group_per_township_led_by_a_team_member(demo, db):
 
 
 def test_designated_villages_in_every_township_and_first_secretaries_in_the_weak_and_poor(demo, db):
-    year = timezone.localdate().year
+    year = clock.today().year
     designated = VillageDesignation.objects.filter(year=year, category__in=HARD_CATEGORIES)
     assert set(designated.values_list("organization__township", flat=True)) == set(
         Organization.objects.filter(kind=Organization.Kind.TOWNSHIP).values_list("pk", flat=True))

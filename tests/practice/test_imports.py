@@ -47,7 +47,7 @@ def test_posting_import_creates_then_updates(township, township_admin, client_fo
     li = f.CadreFactory(organization=township, name="李干事")
     factory = c.enterprise(township, name="恒泰食品有限公司")
     weak = c.designation(township, place=c.village(township, name="东村"))
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     c.group(township)
     rows = [
         ["王干事", "入企服务", "恒泰食品有限公司", start, None, "帮助企业解决用工难题"],
@@ -81,7 +81,7 @@ def test_bad_posting_rows_are_named_and_nothing_is_saved(township, other_townshi
     f.CadreFactory(organization=other_township, name="外镇干部")
     c.village(township, name="普通村")
     c.enterprise(township, name="恒泰食品有限公司")
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     response = preview(client, "practice:posting_import", xlsx(POSTING_HEADINGS, [
         ["王干事", "入企服务", "恒泰食品有限公司", start, None, ""],
         ["王干事", "第一书记", "普通村", start, None, ""],
@@ -101,7 +101,7 @@ def test_pair_import_and_the_one_mentor_rule(township, township_admin, client_fo
     f.CadreFactory(organization=township, name="张书记")
     f.CadreFactory(organization=township, name="刘镇长")
     mentee = f.CadreFactory(organization=township, name="新委员")
-    start = c.year_start()
+    start = c.earlier_this_year()
     response = preview(client, "practice:mentorship_import", xlsx(PAIR_HEADINGS, [
         ["张书记", "新委员", start, None, "熟悉党建工作"],
         ["刘镇长", "新委员", start + datetime.timedelta(days=3), None, "熟悉经济工作"],

@@ -36,7 +36,7 @@ def test_enterprise_service_counts_cadres_enterprises_and_problems(township, oth
     p3 = c.posting(township, reserve, place=e1)  # two cadres in e1
     p4 = c.posting(other_township, plain, place=e3)
     c.posting(township, f.CadreFactory(organization=township), place=c.enterprise(township),
-              started_on=c.year_start(), ended_on=c.year_start() + datetime.timedelta(days=5))  # ended: not counted
+              started_on=c.days_ago(30), ended_on=c.days_ago(25))  # ended: not counted
     c.posting(township, kind=Kind.FIRST_SECRETARY)  # another kind: not counted
     log(p1, 3, 2, visits=2)
     log(p1, 1, 1)
@@ -90,7 +90,7 @@ def test_newly_appointed_members_and_their_hard_place_tempering(township, county
     enterprise_only = c.team_member(township, on_team=team)
     in_village = c.team_member(township, on_team=team)
     none = c.team_member(township, on_team=team)
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     c.posting(township, posted, kind=Kind.OTHER, started_on=start)
     c.posting(township, posted, kind=Kind.FIRST_SECRETARY, started_on=start + datetime.timedelta(days=5))
     c.posting(township, enterprise_only, place=c.enterprise(township))  # enterprise service is no hard place

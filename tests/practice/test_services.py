@@ -36,7 +36,7 @@ def refused(call, field, code):
 
 
 def first_secretary(township, cadre=None, place=None, **fields):
-    fields.setdefault("started_on", c.year_start() + datetime.timedelta(days=30))
+    fields.setdefault("started_on", c.earlier_this_year(30))
     return Posting(cadre=cadre or f.CadreFactory(organization=township), kind=Kind.FIRST_SECRETARY,
                    organization=place or c.designation(township).organization, **fields)
 
@@ -66,7 +66,7 @@ def test_a_model_unit_or_a_lifted_designation_does_not_admit_a_first_secretary(t
     model = c.designation(township, VillageDesignation.Category.MODEL_UNIT).organization
     refused(lambda: services.save_posting(county_admin, first_secretary(township, place=model)), "organization",
             Code.NOT_DESIGNATED_VILLAGE)
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     lifted = c.designation(township, lifted_on=start).organization
     refused(lambda: services.save_posting(county_admin, first_secretary(township, place=lifted, started_on=start)),
             "organization", Code.NOT_DESIGNATED_VILLAGE)
@@ -87,7 +87,7 @@ def test_last_years_designation_admits_this_years_posting_but_not_older_ones(tow
 
 def test_a_cadre_holds_one_first_secretary_posting_at_a_time(township, county_admin):
     cadre = f.CadreFactory(organization=township)
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     first = services.save_posting(county_admin, first_secretary(
         township, cadre, started_on=start, ended_on=start + datetime.timedelta(days=100)))
     overlapping = first_secretary(township, cadre, started_on=first.ended_on)
@@ -108,7 +108,7 @@ def test_an_open_first_secretary_posting_blocks_any_later_one(township, county_a
 
 
 def test_a_posting_does_not_end_before_it_starts(township, county_admin):
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     posting = Posting(cadre=f.CadreFactory(organization=township), kind=Kind.ENTERPRISE,
                       organization=c.enterprise(township), started_on=start, ended_on=start - datetime.timedelta(days=1))
     refused(lambda: services.save_posting(county_admin, posting), "ended_on", Code.DATE_ORDER)
@@ -118,14 +118,14 @@ def test_a_posting_does_not_end_before_it_starts(township, county_admin):
 
 def test_enterprise_service_goes_to_an_enterprise(township, county_admin):
     posting = Posting(cadre=f.CadreFactory(organization=township), kind=Kind.ENTERPRISE,
-                      organization=c.village(township), started_on=c.year_start())
+                      organization=c.village(township), started_on=c.earlier_this_year())
     refused(lambda: services.save_posting(county_admin, posting), "organization", Code.WRONG_KIND)
 
 
 def test_a_group_member_needs_the_group_and_stays_in_its_township(township, other_township, county_admin):
     group = c.group(township)
     posting = Posting(cadre=f.CadreFactory(organization=township), kind=Kind.RECTIFICATION,
-                      organization=c.village(township), started_on=c.year_start())
+                      organization=c.village(township), started_on=c.earlier_this_year())
     refused(lambda: services.save_posting(county_admin, posting), "group", Code.REQUIRED)
     posting.organization = c.village(other_township)
     posting.group = group
@@ -141,8 +141,8 @@ def test_a_result_needs_the_end_date(township, county_admin):
 
 
 def test_ending_a_posting_before_its_logs_is_refused(township, county_admin):
-    log = c.work_log(township)
-    posting = log.posting
+    posting = c.posting(township, started_on=c.days_ago(20))
+    log = WorkLog.objects.create(posting=posting, logged_on=c.days_ago(10), content="走访")
     posting.ended_on = log.logged_on - datetime.timedelta(days=1)
     refused(lambda: services.save_posting(county_admin, posting), "ended_on", Code.OUTSIDE_PERIOD)
     posting.refresh_from_db()
@@ -151,14 +151,14 @@ def test_ending_a_posting_before_its_logs_is_refused(township, county_admin):
 
 def test_township_admin_cannot_post_another_townships_cadre(township, other_township, township_admin):
     posting = Posting(cadre=f.CadreFactory(organization=other_township), kind=Kind.ENTERPRISE,
-                      organization=c.enterprise(township), started_on=c.year_start())
+                      organization=c.enterprise(township), started_on=c.earlier_this_year())
     refused(lambda: services.save_posting(township_admin, posting), "cadre", Code.OUTSIDE_SCOPE)
 
 
 # --- work logs --------------------------------------------------------------------------------
 
 def test_a_log_dated_outside_its_posting_is_refused(township, county_admin):
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.days_ago(20)  # the day after the posting's end has passed too
     posting = c.posting(township, started_on=start, ended_on=start + datetime.timedelta(days=10))
     for day in (start - datetime.timedelta(days=1), posting.ended_on + datetime.timedelta(days=1)):
         log = WorkLog(posting=posting, logged_on=day, content="走访")
@@ -186,7 +186,7 @@ def test_the_posted_cadre_logs_their_own_posting_only(township, cadre_user):
 # --- rectification working groups -------------------------------------------------------------
 
 def test_the_group_is_led_by_a_member_of_the_townships_team(township, other_township, county_admin):
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     outsider = f.CadreFactory(organization=township)
     group = RectificationGroup(township=township, campaign="集中整顿", year=c.this_year(), leader=outsider,
                                started_on=start)
@@ -200,7 +200,7 @@ def test_the_group_is_led_by_a_member_of_the_townships_team(township, other_town
 def test_a_member_who_left_the_team_before_the_start_cannot_lead(township, county_admin):
     team = c.team(township)
     cadre = f.CadreFactory(organization=township)
-    start = c.year_start() + datetime.timedelta(days=30)
+    start = c.earlier_this_year(30)
     f.TeamMembershipFactory(team=team, cadre=cadre, started_on=team.elected_on, ended_on=start)
     group = RectificationGroup(township=township, campaign="集中整顿", year=c.this_year(), leader=cadre,
                                started_on=start)
@@ -228,7 +228,7 @@ def test_the_group_covers_its_townships_designated_villages_of_the_year(township
 
 def test_a_mentor_is_never_their_own_mentee(township, county_admin):
     cadre = f.CadreFactory(organization=township)
-    pair = Mentorship(mentor=cadre, mentee=cadre, started_on=c.year_start(), goals="成长")
+    pair = Mentorship(mentor=cadre, mentee=cadre, started_on=c.earlier_this_year(), goals="成长")
     refused(lambda: services.save_mentorship(county_admin, pair), "mentee", Code.SAME_PERSON)
     assert not Mentorship.objects.exists()
 
@@ -257,7 +257,7 @@ def test_a_mentor_may_guide_several_mentees(township, county_admin):
     mentor = f.CadreFactory(organization=township)
     c.mentorship(township, mentor=mentor)
     assert services.save_mentorship(county_admin, Mentorship(
-        mentor=mentor, mentee=f.CadreFactory(organization=township), started_on=c.year_start(), goals="成长")).pk
+        mentor=mentor, mentee=f.CadreFactory(organization=township), started_on=c.earlier_this_year(), goals="成长")).pk
 
 
 def test_a_meeting_falls_within_the_pair(township, county_admin):
@@ -273,7 +273,7 @@ def test_a_meeting_falls_within_the_pair(township, county_admin):
 def test_a_study_visit_goes_to_a_model_unit(township, county_admin):
     participant = f.CadreFactory(organization=township)
     visit = StudyVisit(title="观摩", organization=township, host=c.designation(township).organization,
-                       visited_on=c.year_start() + datetime.timedelta(days=40), learned="经验")
+                       visited_on=c.earlier_this_year(40), learned="经验")
     refused(lambda: services.save_visit(county_admin, visit, participants=[participant]), "host", Code.NOT_MODEL_UNIT)
     visit.host = c.model_unit(township)
     refused(lambda: services.save_visit(county_admin, visit, participants=[]), "participants", Code.REQUIRED)
@@ -283,7 +283,7 @@ def test_a_study_visit_goes_to_a_model_unit(township, county_admin):
 
 def test_township_admin_cannot_take_another_townships_cadres_on_a_visit(township, other_township, township_admin):
     visit = StudyVisit(title="观摩", organization=township, host=c.model_unit(township),
-                       visited_on=c.year_start() + datetime.timedelta(days=40), learned="经验")
+                       visited_on=c.earlier_this_year(40), learned="经验")
     outsider = f.CadreFactory(organization=other_township)
     refused(lambda: services.save_visit(township_admin, visit, participants=[outsider]), "participants",
             Code.OUTSIDE_SCOPE)

@@ -133,7 +133,7 @@ def test_a_cadre_opens_their_own_record_only(township, cadre_user, cadre_client)
 
 def test_posting_form_refuses_an_undesignated_village(township, county_client):
     data = {"cadre": f.CadreFactory(organization=township).pk, "kind": Posting.Kind.FIRST_SECRETARY,
-            "organization": c.village(township).pk, "group": "", "started_on": c.year_start().isoformat(),
+            "organization": c.village(township).pk, "group": "", "started_on": c.earlier_this_year().isoformat(),
             "ended_on": "", "goals": "", "result": "", "result_note": ""}
     response = county_client.post(reverse("practice:posting_add"), data)
     assert response.status_code == 200
@@ -142,7 +142,7 @@ def test_posting_form_refuses_an_undesignated_village(township, county_client):
 
 
 def test_the_posted_cadre_adds_a_log_to_their_own_posting(township, cadre_user, cadre_client):
-    posting = c.posting(township, cadre_user.cadre)
+    posting = c.posting(township, cadre_user.cadre, started_on=c.days_ago(10))
     page = cadre_client.get(posting.get_absolute_url()).content.decode()
     assert reverse("practice:worklog_add") in page
     day = posting.started_on + datetime.timedelta(days=1)
@@ -158,7 +158,7 @@ def test_visit_form_saves_the_participants(township, county_client):
     people = [f.CadreFactory(organization=township) for _ in range(3)]
     response = county_client.post(reverse("practice:studyvisit_add"), {
         "title": "赴贾庄村观摩", "organization": township.pk, "host": c.model_unit(township).pk,
-        "visited_on": c.year_start().isoformat(), "participants": [str(p.pk) for p in people], "learned": "经验"})
+        "visited_on": c.earlier_this_year().isoformat(), "participants": [str(p.pk) for p in people], "learned": "经验"})
     assert response.status_code == 302
     assert set(StudyVisit.objects.get().participants.all()) == set(people)
 
@@ -198,7 +198,7 @@ def test_tempering_export_names_each_new_member_and_since_when(township, county_
 
 
 def test_posting_list_filters_by_kind_and_serving_now(township, county_client):
-    start = c.year_start()
+    start = c.days_ago(30)  # ended three days later, before today
     serving = c.posting(township)
     ended = c.posting(township, started_on=start, ended_on=start + datetime.timedelta(days=3))
     fs = c.posting(township, kind=Posting.Kind.FIRST_SECRETARY)

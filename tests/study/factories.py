@@ -4,8 +4,8 @@ import io
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.study.models import (
     LeadDuty,
     LeadDutyEvidence,
@@ -15,6 +15,7 @@ from banzi.study.models import (
     StudyRecord,
     StudySession,
 )
+from tests import dates
 from tests import factories as f
 
 _seq = itertools.count(1)
@@ -25,7 +26,7 @@ def n():
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def pdf_file(name="evidence.pdf", size=0):
@@ -54,17 +55,19 @@ def xlsx_bytes(rows):
     return buffer.getvalue()
 
 
-def leader(township, cadre=None, started_on=datetime.date(2021, 9, 1)):
-    """A cadre on the township's current leadership team."""
+def leader(township, cadre=None, started_on=None):
+    """A cadre on the township's current leadership team (a team of its own, elected within the last
+    few years), from its election or from `started_on`."""
     cadre = cadre or f.CadreFactory(organization=township)
-    team = f.TeamFactory(township=township, elected_on=started_on - datetime.timedelta(days=n()))
-    f.TeamMembershipFactory(team=team, cadre=cadre, started_on=started_on)
+    team = f.TeamFactory(township=township)
+    f.TeamMembershipFactory(team=team, cadre=cadre, started_on=started_on or team.elected_on)
     return cadre
 
 
 def session(organization, **fields):
     fields.setdefault("kind", StudyKind.COMMITTEE_THEORY)
-    fields.setdefault("held_on", today() - datetime.timedelta(days=1))
+    # Yesterday, or today on 1 January: a session of this year, which the year's figures count.
+    fields.setdefault("held_on", max(dates.days_ago(1), dates.new_year()))
     fields.setdefault("minutes", 90)
     fields.setdefault("topic", f"学习主题{n()}")
     return StudySession.objects.create(organization=organization, **fields)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.study import duties
 from banzi.study.models import StudyAttendance, StudyKind, StudyRecord
@@ -62,7 +63,7 @@ def test_cadres_record_list_query_count_does_not_grow(cadre_user):
 
 @pytest.mark.parametrize("data,field", [
     ({"minutes": 0}, "minutes"), ({"minutes": 1441}, "minutes"),
-    ({"studied_on": (datetime.date.today() + datetime.timedelta(days=2)).isoformat()}, "studied_on"),
+    ({"studied_on": (clock.today() + datetime.timedelta(days=2)).isoformat()}, "studied_on"),
 ])
 def test_bad_records_are_400(cadre_user, data, field):
     payload = {"cadre": cadre_user.cadre_id, "studied_on": today().isoformat(), "minutes": 30, "material": "党章"}

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.study import duties, metrics
 from banzi.study.demo import load_study_demo
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def county_with_teams(county):
-    today = timezone.localdate()
+    today = clock.today()
     townships = [f.TownshipFactory(name=name, parent=county, sort_order=n) for n, name in enumerate(("襄陵镇", "新城镇"))]
     for township in townships:
         f.VillageFactory(parent=township)
@@ -33,7 +33,7 @@ def county_with_teams(county):
 
 def test_demo_builds_a_year_of_study_and_credits(county_with_teams):
     created = load_study_demo()
-    today = timezone.localdate()
+    today = clock.today()
     for township in county_with_teams:
         sessions = StudySession.objects.filter(organization__township=township)
         kinds = {k: sessions.filter(kind=k).count() for k in StudyKind.values}

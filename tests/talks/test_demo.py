@@ -3,8 +3,8 @@ all newly promoted cadres, talks before each team's democratic life meeting; ide
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Organization
 from banzi.talks import metrics
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_county(county):
-    today = timezone.localdate()
+    today = clock.today()
     f.DepartmentFactory(parent=county, name="县委组织部")
     department = Organization.objects.get(name="县委组织部")
     for _ in range(3):
@@ -56,7 +56,7 @@ def test_demo_figures_come_from_the_records(demo_county):
     assert summary["on_time"] > summary["total"] // 2
     assert summary["missing"] + summary["late"] > 0 or summary["on_time"] == 18
     # Before each team's democratic life meeting, the head talked with every other member.
-    day = life_meeting_day(timezone.localdate())
+    day = life_meeting_day(clock.today())
     before = Talk.objects.filter(place=LIFE_MEETING_PLACE, held_on__lt=day,
                                  held_on__gte=day - datetime.timedelta(days=30))
     # (the head and the member who served before the election were on the team then: one talk a team)

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.core.roles import Role
 from banzi.talks import services
@@ -34,7 +35,7 @@ def test_a_talk_in_the_future_is_refused(township, county_admin):
     with pytest.raises(ValidationError) as exc:
         services.save_talk(county_admin, Talk(talker=f.CadreFactory(organization=township),
                                               talkee=f.CadreFactory(organization=township),
-                                              held_on=datetime.date.today() + datetime.timedelta(days=2)))
+                                              held_on=clock.today() + datetime.timedelta(days=2)))
     assert "held_on" in exc.value.message_dict
     assert not Talk.objects.exists()
 

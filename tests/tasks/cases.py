@@ -4,9 +4,8 @@ in each state, a cross-inspection by another township, problems, reviews and bul
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.tasks.models import (
     Bulletin,
@@ -21,6 +20,7 @@ from banzi.tasks.models import (
     TaskReview,
     WorkList,
 )
+from tests import dates
 from tests import factories as f
 from tests.generic import ModelCase, register
 
@@ -32,7 +32,7 @@ def n():
 
 
 def this_year():
-    return timezone.localdate().year
+    return dates.this_year()
 
 
 def year_start():
@@ -48,11 +48,11 @@ def next_year_date():
 
 
 def now():
-    return timezone.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def local_minute(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+    return clock.local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 # --- builders -------------------------------------------------------------------------------------
@@ -65,10 +65,9 @@ def assigner(**kwargs):
 
 
 def team_member(township, cadre=None):
-    """A cadre who sits on the township's leadership team now."""
+    """A cadre who sits on the township's leadership team now (a team of its own, in its term)."""
     cadre = cadre or f.CadreFactory(organization=township)
-    team = f.TeamFactory(township=township, elected_on=datetime.date(2021, 9, 1) - datetime.timedelta(days=n()))
-    f.TeamMembershipFactory(team=team, cadre=cadre, started_on=datetime.date(2021, 9, 1))
+    f.TeamMembershipFactory(team=f.TeamFactory(township=township), cadre=cadre)
     return cadre
 
 

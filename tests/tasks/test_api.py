@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.tasks.models import (
     Inspection,
@@ -74,10 +75,11 @@ def test_task_in_another_township_cannot_be_created(township, other_township, to
 def test_work_list_needs_a_team_member(township, township_admin):
     client = api_for(township_admin)
     outsider = f.CadreFactory(organization=township)
-    response = client.post(f"{BASE}/work-lists/", {"cadre": outsider.pk, "organization": township.pk, "year": 2026})
+    year = c.this_year()
+    response = client.post(f"{BASE}/work-lists/", {"cadre": outsider.pk, "organization": township.pk, "year": year})
     assert response.status_code == 400 and "cadre" in response.json()
     member = c.team_member(township)
-    response = client.post(f"{BASE}/work-lists/", {"cadre": member.pk, "organization": township.pk, "year": 2026})
+    response = client.post(f"{BASE}/work-lists/", {"cadre": member.pk, "organization": township.pk, "year": year})
     assert response.status_code == 201 and WorkList.objects.count() == 1
 
 
@@ -167,7 +169,7 @@ def test_item_has_computed_stages_and_a_workflow(township, county_admin, townshi
 def test_timetable_before_the_assignment_date_is_400(township, county_admin):
     item = c.item(township, item_class=SupervisedItem.ItemClass.COMPLEX, assigned_at=timezone.now())
     client = api_for(county_admin)
-    before = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    before = (clock.today() - datetime.timedelta(days=1)).isoformat()
     response = client.post(f"{BASE}/supervised-items/{item.pk}/file-timetable/", {"due_on": before, "plan": "分步"})
     assert api_codes(response) == {"timetable_due_on": [Code.DATE_ORDER]}
     item.refresh_from_db()

@@ -6,6 +6,7 @@ from banzi.core.models import Rule
 from banzi.core.workdays import Calendar
 from banzi.tasks import clock13710
 from banzi.tasks.models import SupervisedItem
+from tests.dates import without_schedule
 
 from .boards_data import at, item, report
 
@@ -164,6 +165,7 @@ def test_no_monthly_report_is_due_after_completion():
 
 
 def test_year_without_a_schedule_falls_back_to_weekends_and_warns(working):
+    without_schedule(2027)
     # 1 Oct 2027 is a Friday: with no 2027 schedule on record it counts as a working day.
     obj = item(assigned_at=at(2027, 9, 30, 9))
     assert dues(obj)["deploy"] == at(2027, 10, 1).date()
@@ -174,6 +176,7 @@ def test_year_without_a_schedule_falls_back_to_weekends_and_warns(working):
 
 
 def test_an_item_running_into_next_year_warns():
+    without_schedule(2027)
     obj = item(assigned_at=at(2026, 12, 28, 9))  # ordinary: done by 4 Jan 2027
     assert dues(obj)["done"] == at(2027, 1, 4).date()
     assert "2027" in clock13710.warnings(obj)[0]

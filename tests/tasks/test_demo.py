@@ -3,8 +3,8 @@ ring of cross-inspections, a look-back review; deterministic and idempotent."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.tasks import clock13710, metrics
 from banzi.tasks.demo import load_tasks_demo
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def county_with_teams(county):
-    today = timezone.localdate()
+    today = clock.today()
     townships = [f.TownshipFactory(name=name, parent=county, sort_order=n) for n, name in
                  enumerate(("襄陵镇", "新城镇", "赵康镇"))]
     for township in townships:
@@ -46,7 +46,7 @@ def test_demo_work_for_every_member_and_every_state(county_with_teams):
     assert pairs == {("襄陵镇", "新城镇"), ("新城镇", "赵康镇"), ("赵康镇", "襄陵镇")}
     assert Problem.objects.filter(source=Problem.Source.INSPECTION).count() == 6
     assert Problem.objects.filter(status=Problem.Status.CLOSED).exists()
-    due = Task.objects.filter(deadline__lt=timezone.localdate(), deadline__year=timezone.localdate().year).count()
+    due = Task.objects.filter(deadline__lt=clock.today(), deadline__year=clock.today().year).count()
     assert TaskReview.objects.count() == due
     gaps = TaskReview.objects.exclude(outcome=TaskReview.Outcome.ACHIEVED).count()
     assert Problem.objects.filter(source=Problem.Source.REVIEW).count() == gaps

@@ -42,9 +42,10 @@ def xlsx(rows, headings=HEADINGS):
 
 
 def row(township, member, title, **extra):
-    values = {"乡镇": township.name, "班子成员": member.name, "年度": 2026, "分工": "分管党建", "任务": title,
-              "目标": "全部达标", "措施": "逐村推进", "责任人": None, "开始日期": datetime.date(2026, 2, 1),
-              "完成时限": datetime.date(2026, 11, 30), "来源": "年初清单"}
+    year = c.this_year()  # the members sit on their team this year
+    values = {"乡镇": township.name, "班子成员": member.name, "年度": year, "分工": "分管党建", "任务": title,
+              "目标": "全部达标", "措施": "逐村推进", "责任人": None, "开始日期": datetime.date(year, 2, 1),
+              "完成时限": datetime.date(year, 11, 30), "来源": "年初清单"}
     values.update(extra)
     return [values[h] for h in HEADINGS]
 
@@ -81,12 +82,13 @@ def test_work_list_import_creates_lists_and_tasks_then_updates(township, townshi
     response = client.post(reverse(IMPORT), {"job": response.context["job"].pk})
     assert response.status_code == 302 and response.url == reverse("tasks:worklist_list")
     assert WorkList.objects.count() == 2
-    zhang_list = WorkList.objects.get(cadre=zhang, year=2026)
+    year = c.this_year()
+    zhang_list = WorkList.objects.get(cadre=zhang, year=year)
     assert zhang_list.responsibilities == "分管党建" and zhang_list.organization == township
     first, second = zhang_list.tasks.order_by("id")
-    assert first.responsible == zhang and first.start_on == datetime.date(2026, 2, 1)
+    assert first.responsible == zhang and first.start_on == datetime.date(year, 2, 1)
     assert second.responsible == helper and second.source == Task.Source.ASSIGNED
-    assert second.start_on == datetime.date(2026, 1, 1)
+    assert second.start_on == datetime.date(year, 1, 1)
     assert first.history.get().history_user == township_admin
     assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, user=township_admin).exists()
 
@@ -105,7 +107,7 @@ def test_bad_rows_are_named_and_nothing_is_saved(township, other_township, towns
     response = preview(client, xlsx([
         row(township, member, "正常任务"),
         row(township, outsider, "清单不属于班子成员"),
-        row(township, member, "时限早于开始", 完成时限=datetime.date(2026, 1, 15)),
+        row(township, member, "时限早于开始", 完成时限=datetime.date(c.this_year(), 1, 15)),
         row(other_township, far, "外镇任务"),
         row(township, member, "正常任务"),
     ]))

@@ -1,14 +1,17 @@
 """Every rule of the work-implementation services, and every bad input of issue 3: refused with a
 clear message and nothing saved. Tests match each rule's code."""
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from banzi.core import clock
 from banzi.core import services as core_services
 from banzi.core.errors import Code
+from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.tasks import services
 from banzi.tasks.models import (
@@ -23,6 +26,7 @@ from banzi.tasks.models import (
     TaskReview,
     WorkList,
 )
+from tests import dates
 from tests import factories as f
 from tests.errors import ALL, refused
 from tests.tasks import cases as c
@@ -98,24 +102,37 @@ def test_task_deadline_cannot_move_before_a_milestone(township, township_admin):
 def test_work_list_belongs_to_a_team_member(township, township_admin):
     outsider = f.CadreFactory(organization=township, name="王五")
     with refused("cadre", Code.NOT_TEAM_MEMBER) as exc:
-        services.save_work_list(township_admin, WorkList(cadre=outsider, organization=township, year=2026))
+        services.save_work_list(township_admin, WorkList(cadre=outsider, organization=township, year=c.this_year()))
     assert "王五" in messages(exc)
     assert not WorkList.objects.exists()
     member = c.team_member(township)
-    work_list = services.save_work_list(township_admin, WorkList(cadre=member, organization=township, year=2026))
+    work_list = services.save_work_list(township_admin, WorkList(cadre=member, organization=township, year=c.this_year()))
     assert work_list.pk and work_list.history.count() == 1
 
 
 def test_work_list_of_another_townships_team_member_is_refused(township, other_township, county_admin):
     member = c.team_member(other_township)
     with refused("cadre", Code.NOT_TEAM_MEMBER):
-        services.save_work_list(county_admin, WorkList(cadre=member, organization=township, year=2026))
+        services.save_work_list(county_admin, WorkList(cadre=member, organization=township, year=c.this_year()))
 
 
 def test_one_work_list_per_member_and_year(township, township_admin):
-    existing = c.work_list(township, year=2026)
+    existing = c.work_list(township, year=c.this_year())
     with refused("year", Code.UNIQUE):
-        services.save_work_list(township_admin, WorkList(cadre=existing.cadre, organization=township, year=2026))
+        services.save_work_list(township_admin, WorkList(cadre=existing.cadre, organization=township, year=c.this_year()))
+
+
+def test_work_list_belongs_to_a_team_in_its_term(township, township_admin):
+    """A membership left open in a team whose term has ended does not make a team member."""
+    stale = f.CadreFactory(organization=township, name="赵六")
+    old_team = f.TeamFactory(township=township, elected_on=dates.days_ago(8 * 365), term_years=5)
+    f.TeamMembershipFactory(team=old_team, cadre=stale)  # never ended, but the term is over
+    with refused("cadre", Code.NOT_TEAM_MEMBER) as exc:
+        services.save_work_list(township_admin, WorkList(cadre=stale, organization=township, year=c.this_year()))
+    assert "赵六" in messages(exc)
+    last_year_of_term = old_team.term_ends_on.year
+    assert services.save_work_list(township_admin, WorkList(cadre=stale, organization=township,
+                                                            year=last_year_of_term)).pk
 
 
 # --- milestones: back-scheduling from the target ---------------------------------------------
@@ -176,7 +193,7 @@ def test_percent_outside_0_to_100_is_refused(percent, township, township_admin):
 
 def test_task_follows_its_latest_report(township, township_admin):
     task = c.task(township)
-    today = timezone.localdate()
+    today = clock.today()
     services.submit_progress_report(township_admin, task, reported_on=today, percent=40, narrative="推进",
                                     effect="12 个村完成")
     services.submit_progress_report(township_admin, task, reported_on=today - datetime.timedelta(days=5),
@@ -196,7 +213,7 @@ def test_a_full_report_can_mark_the_task_done(township, township_admin):
         services.submit_progress_report(township_admin, task, percent=90, narrative="推进", mark_done=True)
     services.submit_progress_report(township_admin, task, percent=100, narrative="完成", mark_done=True)
     task.refresh_from_db()
-    assert task.status == Task.Status.DONE and task.completed_on == timezone.localdate() and task.progress == 100
+    assert task.status == Task.Status.DONE and task.completed_on == clock.today() and task.progress == 100
 
 
 @pytest.mark.parametrize("status", [Task.Status.DONE, Task.Status.CANCELLED])
@@ -210,7 +227,7 @@ def test_report_on_a_closed_task_is_refused(status, township, township_admin):
 def test_report_dated_in_the_future_is_refused(township, township_admin):
     with refused("reported_on", Code.FUTURE_DATE):
         services.submit_progress_report(township_admin, c.task(township), percent=10, narrative="推进",
-                                        reported_on=timezone.localdate() + datetime.timedelta(days=1))
+                                        reported_on=clock.today() + datetime.timedelta(days=1))
 
 
 def test_report_with_attachment(township, township_admin, settings, tmp_path):
@@ -353,7 +370,7 @@ def test_a_gap_becomes_a_problem_with_a_responsible_person(township, township_ad
 
 def test_achieved_task_needs_no_problem(township, township_admin):
     review = services.review_task(township_admin, c.task(township), TaskReview.Outcome.ACHIEVED)
-    assert review.reviewed_on == timezone.localdate()
+    assert review.reviewed_on == clock.today()
     assert not Problem.objects.exists()
 
 
@@ -382,14 +399,14 @@ def test_assignee_outside_scope_is_refused(township, other_township, township_ad
 def test_deadline_before_the_assignment_date_is_refused(township, county_admin):
     assigned = timezone.now() - datetime.timedelta(days=3)
     item = new_item(township, item_class=SupervisedItem.ItemClass.MAJOR, assigned_at=assigned,
-                    timetable_due_on=timezone.localdate(assigned) - datetime.timedelta(days=1), timetable="分三步")
+                    timetable_due_on=clock.local_date(assigned) - datetime.timedelta(days=1), timetable="分三步")
     with refused("timetable_due_on", Code.DATE_ORDER):
         services.assign_item(county_admin, item)
     assert not SupervisedItem.objects.exists()
     item = services.assign_item(county_admin, new_item(township, item_class=SupervisedItem.ItemClass.MAJOR,
                                                        assigned_at=assigned))
     with refused("timetable_due_on", Code.DATE_ORDER):
-        services.file_timetable(county_admin, item, due_on=timezone.localdate(assigned) - datetime.timedelta(days=1),
+        services.file_timetable(county_admin, item, due_on=clock.local_date(assigned) - datetime.timedelta(days=1),
                                 plan="分三步")
     item.refresh_from_db()
     assert item.timetable_due_on is None
@@ -494,6 +511,20 @@ def test_a_closed_item_is_not_edited_only_reopened(township, county_admin):
     services.update_item(county_admin, item)
     with refused(ALL, Code.WRONG_STATE):
         services.reopen_item(county_admin, item, reason="再次")
+
+
+def test_a_report_and_a_reopening_after_midnight_carry_the_countys_date(travel, township, county_admin):
+    """At 00:30 on 1 January in the county it is still 31 December in UTC: the record's text (which
+    the audit trail and the history keep) names the county's date."""
+    travel.move_to(datetime.datetime(2028, 1, 1, 0, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
+    item = c.item(township, assigned_at=clock.now() - datetime.timedelta(hours=1))
+    report = SupervisedReport.objects.create(item=item, kind=SupervisedReport.Kind.PROGRESS, content="已部署")
+    report.refresh_from_db()
+    assert str(report).endswith("2028-01-01")
+    assert AuditEvent.objects.filter(object_repr=str(report)).exists()
+    reopening = SupervisedReopening.objects.create(item=item, reason="反弹", previous_closed_at=clock.now())
+    reopening.refresh_from_db()
+    assert str(reopening).endswith("2028-01-01")
 
 
 def test_report_page_service_runs_the_matching_step(township, county_admin):

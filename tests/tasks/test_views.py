@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.core.navigation import menu_for
 from banzi.tasks import services
@@ -55,7 +56,7 @@ def hours_ago(n):
 # --- lists and filters ---------------------------------------------------------------------------
 
 def test_task_list_filters(township, other_township, county_client):
-    today = timezone.localdate()
+    today = clock.today()
     overdue = c.task(township, title="逾期任务", start_on=today - datetime.timedelta(days=60),
                      deadline=today - datetime.timedelta(days=1))
     at_risk = c.task(township, title="滞后任务", start_on=today - datetime.timedelta(days=90),
@@ -98,9 +99,9 @@ def test_supervised_item_list_shows_and_filters_by_13710_state(township, county_
 
 
 def test_problem_list_filters_overdue_and_source(township, county_client):
-    late = c.problem(township, description="逾期问题", deadline=timezone.localdate() - datetime.timedelta(days=1))
+    late = c.problem(township, description="逾期问题", deadline=clock.today() - datetime.timedelta(days=1))
     fine = c.problem(township, description="未到期问题", source=Problem.Source.ASSESSMENT)
-    c.problem(township, description="已关闭问题", deadline=timezone.localdate() - datetime.timedelta(days=1),
+    c.problem(township, description="已关闭问题", deadline=clock.today() - datetime.timedelta(days=1),
               status=Problem.Status.CLOSED)
     assert table_pks(county_client.get(url("problem_list"), {"overdue": "true"})) == {late.pk}
     assert table_pks(county_client.get(url("problem_list"), {"source": "assessment"})) == {fine.pk}

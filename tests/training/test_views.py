@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.training.forms import EnrollCadresForm
@@ -172,17 +173,16 @@ def test_a_township_sees_only_its_own_cadres_figures(program, other_township, to
 
 
 def test_the_dashboard_shows_training_figures(program, county_client, client_for):
-    from django.utils import timezone
 
     from tests import factories as f
-    this_year = tf.program(program.organizer, start_on=timezone.localdate(), end_on=timezone.localdate())
+    this_year = tf.program(program.organizer, start_on=clock.today(), end_on=clock.today())
     a = program.enrollments.get(cadre__name="甲").cadre
     tf.attend(tf.session(this_year), a)
     home = county_client.get(reverse("dashboard:home"))
     cards = {str(c["label"]): c["value"] for c in home.context["cards"]}
     assert cards["Training person-times this year"] == 1
     panel = next(p for p in home.context["panels"] if p.get("chart_id") == "chart-training-by-month")
-    assert panel["chart"]["values"][timezone.localdate().month - 1] == 1 and sum(panel["chart"]["values"]) == 1
+    assert panel["chart"]["values"][clock.today().month - 1] == 1 and sum(panel["chart"]["values"]) == 1
     user = f.UserFactory(username="jia", role="cadre", cadre=a)
     cards = {str(c["label"]): str(c["value"]) for c in client_for(user).get(reverse("dashboard:home")).context["cards"]}
     assert cards["My training this year"] == "1 days · 3.0 credit hours"
@@ -228,9 +228,8 @@ def test_dashboard_query_count_does_not_grow_with_training_records(township, cou
                                                                     township_client, cadre_client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
-    today = timezone.localdate()
+    today = clock.today()
 
     def grow(n):
         for _ in range(n):

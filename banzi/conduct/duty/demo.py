@@ -129,9 +129,11 @@ class DutyDemo:
     def swap(self, township):
         if DutySwap.objects.filter(shift__roster__township=township).exists():
             return
-        shift = (DutyShift.objects.filter(roster__township=township, date__gt=self.today,
-                                          roster__status=DutyRoster.Status.PUBLISHED)
-                 .select_related("roster", "leader", "staff").order_by("date").first())
+        # The next night after tonight; on a month's last day (its roster ends) tonight's.
+        shifts = (DutyShift.objects.filter(roster__township=township, date__gte=self.today,
+                                           roster__status=DutyRoster.Status.PUBLISHED)
+                  .select_related("roster", "leader", "staff"))
+        shift = shifts.filter(date__gt=self.today).order_by("date").first() or shifts.first()
         if shift is None:
             return
         _leaders, staff = self.people(township)

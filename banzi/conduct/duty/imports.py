@@ -126,6 +126,7 @@ class DutyShiftResource(ImportResource):
 
     service = staticmethod(import_shift)
     duplicate_columns = (DATE, TOWNSHIP)
+    example_columns = (TOWNSHIP, DATE, LEADER, STAFF)  # a real roster has tonight in one's township too
     label_columns = (TOWNSHIP, DATE)
 
     class Meta:

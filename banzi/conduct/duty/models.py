@@ -52,8 +52,8 @@ def township_of(cadre):
 
 
 def is_team_member(cadre, township_id, day):
-    """Whether the cadre holds a team position in the township's leadership team on `day`."""
-    return TeamMembership.objects.current(day).filter(cadre=cadre, team__township_id=township_id).exists()
+    """Whether the cadre holds a team position in the township's leadership team, within its term, on `day`."""
+    return TeamMembership.objects.serving(day).filter(cadre=cadre, team__township_id=township_id).exists()
 
 
 class DutyRoster(BaseModel):

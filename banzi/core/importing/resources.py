@@ -48,12 +48,15 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
     scope_attribute: the relation that places a record in a township; a row outside the user's
     scope is an error on that column. duplicate_columns: headings whose values identify a row; the
     same values on two rows are errors. label_columns: headings that name a row in the preview.
+    example_columns: headings whose example values mark the template's example row (the duplicate
+    columns unless a real row could carry the same values, as today's date in one's own township).
     """
 
     service = staticmethod(services.save_object)
     scope_attribute = None
     duplicate_columns = ()
     label_columns = ()
+    example_columns = ()
 
     class Meta:
         use_transactions = True
@@ -153,13 +156,15 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
 
     def before_import(self, dataset, **kwargs):
         columns = [c for c in self.duplicate_columns if c in dataset.headers]
-        example = dict(zip(self.headings(), self.example_row(), strict=True))
+        marks = [c for c in self.example_columns or self.duplicate_columns if c in dataset.headers]
+        example = tuple(self._key_part(value)
+                        for heading, value in zip(self.headings(), self.example_row(), strict=True) if heading in marks)
         seen = {}
         for index, row in enumerate(dataset.dict, start=1):
             key = tuple(self._key_part(row.get(c)) for c in columns)
             if columns and key[0]:  # the first duplicate column (an ID number) must be filled in
                 seen.setdefault(key, []).append(index)
-            if columns and key == tuple(self._key_part(example.get(c)) for c in columns):
+            if marks and tuple(self._key_part(row.get(c)) for c in self.headings() if c in marks) == example:
                 self.example_rows.add(index)
         for indexes in seen.values():
             if len(indexes) > 1:
