@@ -227,8 +227,8 @@ class ActionCase:
     """How the generic tests take one workflow action through the API.
 
     `prepare(township)` returns (record, user): a record of the township in a state where the user
-    may take the step. `data(record)` is the POST body. `done(record)` asserts, on the record read
-    again, what the step changed."""
+    may take the step. `data(record)` is the POST body. `done(record)` tells, on the record read
+    again, whether the step changed it as it should."""
 
     url_name: str
     prepare: Callable

@@ -250,7 +250,7 @@ def test_action_is_taken_and_kept_with_its_user(case, township):
     response = api_for(user).post(_action_url(case, record), data, format=case.format)
     assert response.status_code == case.status, response.content.decode()
     record.refresh_from_db()
-    case.done(record)
+    assert case.done(record), f"{case.url_name}: the record is not as the step should leave it"
     events = AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA).order_by("pk")[before:]
     assert events and all(e.user == user for e in events)
 

@@ -8,10 +8,6 @@ from tests.api import ActionCase, register_action
 _users = iter(range(1, 10**6))
 
 
-def _fail(value):
-    raise AssertionError(value)
-
-
 def township_user(township):
     return f.UserFactory(username=f"org-township{next(_users)}", role=Role.TOWNSHIP_ADMIN, organization=township)
 
@@ -20,12 +16,11 @@ register_action(ActionCase(
     url_name="org-cadre-archive",
     prepare=lambda township: (f.CadreFactory(organization=township), township_user(township)),
     data=lambda cadre: {"reason": "调离本县"},
-    done=lambda cadre: (cadre.status == Cadre.Status.ARCHIVED and cadre.archived_on == clock.today())
-    or _fail(cadre.status),
+    done=lambda cadre: (cadre.status == Cadre.Status.ARCHIVED and cadre.archived_on == clock.today()),
 ))
 register_action(ActionCase(
     url_name="org-cadre-restore",
     prepare=lambda township: (f.CadreFactory(organization=township, status=Cadre.Status.ARCHIVED,
                                              archived_on=clock.today()), township_user(township)),
-    done=lambda cadre: cadre.status == Cadre.Status.ACTIVE or _fail(cadre.status),
+    done=lambda cadre: cadre.status == Cadre.Status.ACTIVE,
 ))

@@ -11,7 +11,6 @@ def _attended(township):
     return tf.attend(tf.session(program), tf.cadre(township))
 
 
-
 register_read(ReadCase(
     url_name="training-statistics",
     url=lambda township: f"/api/v1/training/statistics/?year={clock.today().year}",
