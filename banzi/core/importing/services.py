@@ -61,6 +61,13 @@ def keep_job(user, resource_class, file_name, content, report):
     )
 
 
+def upload_for_preview(user, resource_class, content, file_name):
+    """One user action, the upload: validate every row (`preview_import`) and keep the upload for its
+    confirmation (`keep_job`). Returns the report and the job (None when a row has errors)."""
+    report = preview_import(user, resource_class, content, file_name)
+    return report, keep_job(user, resource_class, file_name, content, report)
+
+
 def commit_import(user, resource_class, job):
     """Import a previewed upload, all or nothing, and use the job up.
 

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from banzi.core import services as core_services
 from banzi.core.errors import Code
 from banzi.core.models import ImportJob
 from banzi.core.scoping import can_write_model
 
-from .services import commit_import, keep_job, preview_import
+from .services import commit_import, upload_for_preview
 from .template_workbook import build_template, instructions
 from .workbook import XLSX_CONTENT_TYPE, validate_xlsx
 
@@ -100,11 +101,11 @@ class ImportView(ImportMixin, View):
             return render(request, self.template_name, self.context(form=form))
         file_name = form.cleaned_data["file"].name[:255]
         try:
-            report = preview_import(request.user, self.resource_class, form.content, file_name)
+            report, job = core_services.run(upload_for_preview, request.user, self.resource_class, form.content,
+                                       file_name)
         except ValidationError as exc:
             form.add_error("file", exc)
             return render(request, self.template_name, self.context(form=form))
-        job = keep_job(request.user, self.resource_class, file_name, form.content, report)
         return self.render_preview(report, job)
 
     def confirm(self, request):
@@ -116,7 +117,7 @@ class ImportView(ImportMixin, View):
             model_label=self.resource_class.model_label(),
         )
         try:
-            report = commit_import(request.user, self.resource_class, job)
+            report = core_services.run(commit_import, request.user, self.resource_class, job)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.warning(request, message)
