@@ -22,6 +22,36 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
     SECRET_KEY = "banzi-development-only-key-never-use-in-production-0123456789abcdef"
 
+# Keys of the commercial cryptography (banzi/core/crypto.py). BANZI_DATA_KEYS is "<id>:<32 hex digits>", several
+# separated by commas: the first seals, all open (rotation). BANZI_INDEX_KEY (blind indexes) and BANZI_AUDIT_KEY
+# (the audit chain) are 32+ hex digits each. Production refuses to start without them; a developer's machine
+# derives fixed keys that must never be used in production.
+def _hex_key(name, development_default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        if PRODUCTION:
+            raise ImproperlyConfigured(f"{name} must be set in the environment in production.")
+        return bytes.fromhex(development_default)
+    try:
+        key = bytes.fromhex(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be hexadecimal.") from None
+    if len(key) < 16:
+        raise ImproperlyConfigured(f"{name} must be at least 16 bytes (32 hex digits).")
+    return key
+
+
+_data_keys_text = os.environ.get("BANZI_DATA_KEYS", "").strip()
+if not _data_keys_text:
+    if PRODUCTION:
+        raise ImproperlyConfigured("BANZI_DATA_KEYS must be set in the environment in production.")
+    _data_keys_text = "dev1:000102030405060708090a0b0c0d0e0f"
+from banzi.core.crypto import parse_keys  # noqa: E402  (after the environment is read)
+
+BANZI_DATA_KEYS = parse_keys(_data_keys_text)
+BANZI_INDEX_KEY = _hex_key("BANZI_INDEX_KEY", "101112131415161718191a1b1c1d1e1f101112131415161718191a1b1c1d1e1f")
+BANZI_AUDIT_KEY = _hex_key("BANZI_AUDIT_KEY", "202122232425262728292a2b2c2d2e2f202122232425262728292a2b2c2d2e2f")
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
