@@ -174,6 +174,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 BANZI_IMPORT_MAX_BYTES = int(os.environ.get("BANZI_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 BANZI_IMPORT_MAX_ROWS = int(os.environ.get("BANZI_IMPORT_MAX_ROWS", 5000))
 BANZI_UPLOAD_MAX_BYTES = int(os.environ.get("BANZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Zipped uploads (.xlsx, .docx, .pptx) are refused before they are read if they would unpack to more than
+# this, or to more than this many times their own size (a zip bomb); real files unpack to 3–20 times.
+BANZI_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024))
+BANZI_IMPORT_MAX_UNPACKED_RATIO = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_RATIO", 100))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
