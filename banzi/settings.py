@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +175,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 BANZI_IMPORT_MAX_BYTES = int(os.environ.get("BANZI_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 BANZI_IMPORT_MAX_ROWS = int(os.environ.get("BANZI_IMPORT_MAX_ROWS", 5000))
 BANZI_UPLOAD_MAX_BYTES = int(os.environ.get("BANZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Zipped uploads (.xlsx, .docx, .pptx) are refused before they are read if they would unpack to more than
+# this, or to more than this many times their own size (a zip bomb); real files unpack to 3–20 times.
+BANZI_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024))
+BANZI_IMPORT_MAX_UNPACKED_RATIO = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_RATIO", 100))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -191,6 +196,29 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
     SECURE_HSTS_PRELOAD = HTTPS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (django-csp): scripts only from the app's own static files, so
+# an injected <script> or on*= handler never runs; no inline script anywhere (data reaches scripts through
+# json_script and data- attributes), no eval. Styles: <style> elements and style sheets only from the app
+# ('self'); style *attributes* are allowed (style-src-attr) because ECharts writes its tooltips and SVG
+# with inline style attributes and a few templates set a bar's width or a colour swatch that way; styles
+# cannot run script. The API docs (Swagger UI, Redoc) add what they need in core/api_urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first, so that an unauthenticated request gets 401 with `WWW-Authenticate: Token`.

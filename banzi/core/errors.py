@@ -56,6 +56,8 @@ class Code(StrEnum):
     FILE_TYPE = "file_type", "An upload's content is not of a kind the field accepts."
     FILE_SIZE = "file_size", "An upload is larger than the limit."
     FILE_NAME = "file_name", "An upload's file name extension does not match its content."
+    FILE_UNPACKED_SIZE = "file_unpacked_size", ("An uploaded Office file (a zip) unpacks to more than the limit, or "
+                                                "at an absurd compression ratio: a zip bomb.")
 
     # --- Excel imports --------------------------------------------------------------------------
     FILE_EMPTY = "file_empty", "An uploaded file, its workbook or its first worksheet is empty."
