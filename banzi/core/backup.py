@@ -271,13 +271,14 @@ def _pg_environment():
     return env
 
 
-def _run(arguments, what):
+def _run(arguments, what, after_failure=""):
     try:
         done = subprocess.run(arguments, env=_pg_environment(), capture_output=True, text=True, check=False)
     except OSError as exc:
         raise BackupError(f"{what} could not be started: {exc}") from None
     if done.returncode != 0:
-        raise BackupError(f"{what} failed (exit status {done.returncode}): {done.stderr.strip()[-2000:]}")
+        raise BackupError(f"{what} failed (exit status {done.returncode}): {done.stderr.strip()[-2000:]}"
+                          f"{after_failure}")
     return done
 
 
@@ -508,6 +509,12 @@ def check_restorable(manifest):
             "Install that release or a newer one, then restore."
         )
     notes = []
+    if connection.vendor == "postgresql":
+        extra = sorted(set(live_counts()) - set(manifest["counts"]))
+        if extra:
+            notes.append(f"{len(extra)} table(s) of this database are not in the backup and stay as they are "
+                         f"({', '.join(extra[:5])}{', ...' if len(extra) > 5 else ''}); restore into an empty "
+                         "database to leave them out.")
     pending = known - applied
     if pending:
         notes.append(f"The backup predates {len(pending)} migration(s) of this release: run manage.py migrate "
@@ -526,6 +533,8 @@ def _restore_sqlite(dump):
         # The backup API copies the whole file into the live database in one step, under its lock: the
         # live database is replaced as a whole or not at all, and other connections see the new content.
         source.backup(_live_sqlite())
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not restore the database ({exc}). Nothing was changed.") from None
     finally:
         source.close()
 
@@ -537,7 +546,7 @@ def _restore_postgresql(dump):
     connection.close()  # drop our own connection's locks; pg_restore replaces the tables
     _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
           "--exit-on-error", "--no-password", f"--dbname={connection.settings_dict['NAME']}", str(dump)],
-         "pg_restore")
+         "pg_restore", "\nIt ran in one transaction and was rolled back. Nothing was changed.")
 
 
 def _restore_media(folder):

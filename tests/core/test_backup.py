@@ -404,3 +404,23 @@ def test_backup_refuses_a_missing_folder(live_db, media, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("backup", output=str(tmp_path / "no" / "such" / "b.bzbak"))
     assert not AuditEvent.objects.filter(detail__startswith="Backup made").exists()
+
+
+def test_a_dump_the_database_cannot_take_changes_nothing(live_db, media, tmp_path):
+    """A backup that authenticates but whose dump the database refuses (here cut in half, its hashes made to
+    match): the restore stops before the files, and the database is as it was (SQLite's backup step and
+    pg_restore --single-transaction are all or nothing)."""
+    make_records(media)
+    made = backup.create_backup(tmp_path / "b.bzbak")
+
+    def half_a_dump(manifest, folder):
+        dump = folder / manifest["database"]["file"]
+        dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
+        manifest["database"].update(backup.file_hashes(dump))
+
+    forged = reseal(made.path, tmp_path, half_a_dump)
+    f.CadreFactory()
+    before, before_files = snapshot(), files(media)
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        call_command("restore", str(forged), yes=True)
+    assert snapshot() == before and files(media) == before_files

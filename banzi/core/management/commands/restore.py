@@ -32,6 +32,8 @@ class Command(BaseCommand):
                 f"{manifest['database']['vendor']} database, {sum(manifest['counts'].values())} rows in "
                 f"{len(manifest['counts'])} tables, {len(manifest['media'])} uploaded files."
             )
+            for note in opened.notes:
+                self.stdout.write(self.style.WARNING(note))
             if not yes and not self.confirmed():
                 raise CommandError("Restore cancelled. Nothing was changed.")
             try:
