@@ -422,6 +422,21 @@ def _record(*, restored, detail):
     record_event(kind=AuditEvent.Kind.SECURITY, action=action, detail=detail)
 
 
+def record_failure(*, restoring, reason):
+    """A backup that failed or a restore that was refused is a security event too (e.g. someone offering a
+    forged file); when the database itself is missing there is nowhere to record it, and the command's
+    error says it all."""
+    from django.db import DatabaseError
+
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Restore refused: %(reason)s") if restoring else _("Backup failed: %(reason)s")
+        detail = message % {"reason": f"{reason} ({_operator()})"}
+    try:
+        _record(restored=restoring, detail=detail)
+    except DatabaseError:
+        pass
+
+
 # --- opening a backup --------------------------------------------------------------------------------
 
 

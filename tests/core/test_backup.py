@@ -98,6 +98,18 @@ def snapshot():
     }
 
 
+def assert_refused_and_unchanged(before, before_files, media_root):
+    """Nothing changed but one audit row: the refusal, a security event."""
+    after = snapshot()
+    assert after["audit"][:-1] == before["audit"]
+    refusal = AuditEvent.objects.order_by("-pk").first()
+    assert (refusal.kind, refusal.action) == (AuditEvent.Kind.SECURITY, AuditEvent.Action.IMPORT)
+    assert refusal.detail.startswith("Restore refused: ")
+    assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
+    if before_files is not None:
+        assert files(media_root) == before_files
+
+
 def files(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(Path(root).rglob("*")) if p.is_file()}
 
@@ -298,7 +310,7 @@ def test_a_damaged_or_foreign_file_is_refused_and_nothing_changes(live_db, media
     tamper(made.path, how)
     with pytest.raises(CommandError, match=f"{message}.*Nothing was changed"):
         call_command("restore", str(made.path), yes=True)
-    assert snapshot() == before and files(media) == before_files
+    assert_refused_and_unchanged(before, before_files, media)
 
 
 def test_a_backup_sealed_with_a_key_that_is_not_listed_is_refused(live_db, media, tmp_path, settings):
@@ -309,12 +321,13 @@ def test_a_backup_sealed_with_a_key_that_is_not_listed_is_refused(live_db, media
     before = snapshot()
     with pytest.raises(CommandError, match=f"sealed with the data key '{old_id}'.*not in BANZI_DATA_KEYS"):
         call_command("restore", str(made.path), yes=True)
-    assert snapshot() == before
+    assert_refused_and_unchanged(before, None, media)
     # The same id with other key bytes: it fails authentication.
     settings.BANZI_DATA_KEYS = {old_id: bytes(range(16, 32))}
+    before = snapshot()
     with pytest.raises(CommandError, match="is damaged or has been altered"):
         call_command("restore", str(made.path), yes=True)
-    assert snapshot() == before
+    assert_refused_and_unchanged(before, None, media)
 
 
 def test_a_backup_made_before_a_key_rotation_opens_while_its_key_is_listed(live_db, media, tmp_path, settings):
@@ -391,7 +404,7 @@ def test_a_backup_this_installation_cannot_take_is_refused(live_db, media, tmp_p
     before, before_files = snapshot(), files(media)
     with pytest.raises(CommandError, match=f"{message}.*Nothing was changed"):
         call_command("restore", str(forged), yes=True)
-    assert snapshot() == before and files(media) == before_files
+    assert_refused_and_unchanged(before, before_files, media)
 
 
 def test_missing_postgresql_tools_are_named(monkeypatch, tmp_path):
@@ -404,6 +417,8 @@ def test_backup_refuses_a_missing_folder(live_db, media, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("backup", output=str(tmp_path / "no" / "such" / "b.bzbak"))
     assert not AuditEvent.objects.filter(detail__startswith="Backup made").exists()
+    failure = AuditEvent.objects.get(detail__startswith="Backup failed: ")
+    assert (failure.kind, failure.action) == (AuditEvent.Kind.SECURITY, AuditEvent.Action.EXPORT)
 
 
 def test_a_dump_the_database_cannot_take_changes_nothing(live_db, media, tmp_path):
@@ -423,4 +438,4 @@ def test_a_dump_the_database_cannot_take_changes_nothing(live_db, media, tmp_pat
     before, before_files = snapshot(), files(media)
     with pytest.raises(CommandError, match="Nothing was changed"):
         call_command("restore", str(forged), yes=True)
-    assert snapshot() == before and files(media) == before_files
+    assert_refused_and_unchanged(before, before_files, media)

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         try:
             made = backup.create_backup(output)
         except backup.BackupError as exc:
+            backup.record_failure(restoring=False, reason=str(exc))
             raise CommandError(str(exc)) from None
         manifest = made.manifest
         self.stdout.write(self.style.SUCCESS(f"Backup written to {made.path}"))

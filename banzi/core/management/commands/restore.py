@@ -25,6 +25,7 @@ class Command(BaseCommand):
                 opened = backup.open_backup(path, work)
                 opened.notes = backup.check_restorable(opened.manifest)
             except backup.BackupError as exc:
+                backup.record_failure(restoring=True, reason=str(exc))
                 raise CommandError(f"{exc} Nothing was changed.") from None
             manifest = opened.manifest
             self.stdout.write(
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             try:
                 restored = backup.restore_backup(opened)
             except backup.BackupError as exc:
+                backup.record_failure(restoring=True, reason=str(exc))
                 raise CommandError(str(exc)) from None
         self.report(restored, options["verbosity"])
 
