@@ -19,7 +19,7 @@ from banzi.core.importing.columns import (
 from banzi.core.importing.resources import ImportResource
 from banzi.core.validators import id_number_check_digit
 
-from .models import Cadre, Organization, Position, Team, TeamMembership
+from .models import Cadre, Organization, Position, Team, TeamMembership, id_number_fingerprint
 
 # Accepted file labels per choice; the first is the one the template writes.
 GENDER_LABELS = {Cadre.Gender.MALE: ["男"], Cadre.Gender.FEMALE: ["女"]}
@@ -118,14 +118,15 @@ class CadreByIdNumberWidget(ScopedForeignKeyWidget):
     must agree, which catches a mistyped number that happens to belong to someone else."""
 
     def __init__(self, name_column):
-        super().__init__(Cadre, "id_number")
+        super().__init__(Cadre, "id_number_index")
         self.name_column = name_column
         self.numbers = IdNumberWidget(required=True)
 
     def clean(self, value, row=None, **kwargs):
         number = self.numbers.clean(value)
         if number not in self._cache:
-            self._cache[number] = Cadre.objects.visible_to(self.user).filter(id_number=number).first()
+            self._cache[number] = (Cadre.objects.visible_to(self.user)
+                                   .filter(id_number_index=id_number_fingerprint(number)).first())
         cadre = self._cache[number]
         if cadre is None:
             raise ValueError(_("No cadre you manage has this ID number; import the cadre's record first."))
@@ -172,6 +173,17 @@ class CadreResource(ImportResource):
     class Meta:
         model = Cadre
         import_id_fields = ["id_number"]
+
+    def find_instance(self, instance_loader, row):
+        """The cadre with this ID number among those the user may change, through the number's
+        fingerprint (the sealed numbers cannot be compared in the database)."""
+        column = self.fields["id_number"]
+        if column.column_name not in row:
+            return None
+        number = column.clean(row)
+        if not number:
+            return None
+        return self.get_queryset().filter(id_number_index=id_number_fingerprint(number)).first()
 
 
 class TeamMembershipResource(ImportResource):
