@@ -89,14 +89,14 @@ def raw_values(queryset, names):
     """The queryset's rows as (pk, {name: stored text}), reading the sealed text itself, not the clear value."""
     raw = {f"_raw_{name}": Cast(name, output_field=models.TextField()) for name in names}
     pk_name = queryset.model._meta.pk.attname
-    for row in queryset.annotate(**raw).values(pk_name, *raw):
+    for row in queryset.annotate(**raw).values(pk_name, *raw).iterator(chunk_size=2000):
         yield row[pk_name], {name: row[f"_raw_{name}"] for name in names}
 
 
-def reseal(model, names=None, *, batch_size=500, manager=None):
+def reseal(model, names=None, *, batch_size=500, manager=None, dry_run=False):
     """Seal every stored value of the model's encrypted fields that is clear text or sealed under
     another key than the current one, in batches, without touching the history or `updated_at`.
-    Idempotent. Returns the number of rows rewritten."""
+    Idempotent. Returns the number of rows rewritten (with `dry_run`, that would be)."""
     names = names or encrypted_fields(model)
     if not names:
         return 0
@@ -106,6 +106,8 @@ def reseal(model, names=None, *, batch_size=500, manager=None):
     for pk, values in raw_values(manager.order_by("pk"), names):
         if any(value not in (None, "") and crypto.sealed_key_id(value) != current for value in values.values()):
             stale.append(pk)
+    if dry_run:
+        return len(stale)
     done = 0
     for start in range(0, len(stale), batch_size):
         rows = list(manager.filter(pk__in=stale[start:start + batch_size]))

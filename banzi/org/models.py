@@ -322,6 +322,12 @@ class Cadre(BaseModel):
     id_number_fingerprint = staticmethod(id_number_fingerprint)
     phone_fingerprint = staticmethod(phone_fingerprint)
 
+    @classmethod
+    def refresh_blind_indexes(cls, *, batch_size=500):
+        """Recompute the fingerprints of the records and their history (`manage.py rotate_keys --reindex`)."""
+        return refresh_fingerprints(cls, batch_size=batch_size) + refresh_fingerprints(cls.history.model,
+                                                                                       batch_size=batch_size)
+
     def validate_id_matches(self):
         if not self.id_number or len(self.id_number) != 18:
             return
