@@ -8,6 +8,7 @@ import json
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
@@ -270,3 +271,16 @@ def test_id_number_change_leaves_no_clear_value_in_audit_history_or_history_page
         assert clear not in trail
         assert clear not in history_rows
         assert clear not in history_page
+
+
+def test_import_preview_page_is_not_cached(cadre, county_client):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "性别", "出生日期", "身份证号", "现工作单位"])
+    sheet.append([cadre.name, "男", BIRTH, ID_NUMBER, cadre.organization.name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("roster.xlsx", buffer.getvalue())
+    response = county_client.post(reverse("org:cadre_import"), {"file": upload})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "no-store" in county_client.get(reverse("org:cadre_import"))["Cache-Control"]
