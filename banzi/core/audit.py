@@ -70,7 +70,8 @@ def _value_labels(field, values):
 
 def field_changes(new_record, old_record):
     """The fields that differ between two historical records, as [{field, label, old, new}], with
-    `old_label`/`new_label` where the raw value is an id or a code (see `shown_changes`)."""
+    `old_label`/`new_label` where the raw value is an id or a code (see `shown_changes`). An encrypted
+    field (an ID number, a phone, a talk summary) is only said to have changed (`sealed`, no values)."""
     if old_record is None:
         return []
     delta = new_record.diff_against(old_record)
@@ -82,6 +83,10 @@ def field_changes(new_record, old_record):
             label = str(field.verbose_name)
         except Exception:
             field, label = None, change.field
+        if getattr(field, "sealed", False):
+            # Personal data sealed at rest (core.fields) never leaves it in clear: only that it changed.
+            changes.append({"field": change.field, "label": label, "old": None, "new": None, "sealed": True})
+            continue
         entry = {"field": change.field, "label": label, "old": _display(change.old), "new": _display(change.new)}
         labels = _value_labels(field, [change.old, change.new])
         if labels is not None:
