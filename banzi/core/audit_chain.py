@@ -426,6 +426,11 @@ def archive(before, output, *, using="default"):
         deleted = _delete_archived(using, last_id)
         if deleted != count:
             raise ArchiveError(f"{deleted} events deleted, {count} archived: nothing deleted")
+        from .audit import record_event
+
+        # The archiving itself is on the trail, chained to the archive's last event.
+        record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.ARCHIVE, obj=record,
+                     detail=f"{count} events #{first_id}–#{last_id} before {before} → {record.file_name}")
     return record
 
 

@@ -11,7 +11,7 @@ def chain_existing_events(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
     User = apps.get_model("accounts", "User")
     db = schema_editor.connection.alias
-    events = AuditEvent.objects.using(db)
+    events = AuditEvent._base_manager.using(db)
     events.filter(action="denied").update(outcome="denied")
     events.filter(action="login_failed").update(outcome="failure")
     names = {}
@@ -28,10 +28,10 @@ def chain_existing_events(apps, schema_editor):
         previous = event.mac
         batch.append(event)
         if len(batch) >= BATCH:
-            AuditEvent.objects.using(db).bulk_update(batch, ["user_display", "mac"])
+            AuditEvent._base_manager.using(db).bulk_update(batch, ["user_display", "mac"])
             batch = []
     if batch:
-        AuditEvent.objects.using(db).bulk_update(batch, ["user_display", "mac"])
+        AuditEvent._base_manager.using(db).bulk_update(batch, ["user_display", "mac"])
 
 
 class Migration(migrations.Migration):
