@@ -12,6 +12,7 @@
 Anonymous requests are not recorded here: a page sends them to sign in, the API answers 401.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseFormSet
 
 from .audit import record_denial, record_event, record_failed_write
@@ -27,26 +28,32 @@ EXPORT_TYPES = (
 
 
 def view_class(request):
+    """The class of the view that answered, the arguments it was made with (`as_view(model=…)`) and
+    the URL's keyword arguments; (None, {}, {}) for a function."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        return None, {}
+        return None, {}, {}
     func = match.func
-    return getattr(func, "cls", None) or getattr(func, "view_class", None), match.kwargs
+    view = getattr(func, "cls", None) or getattr(func, "view_class", None)
+    initkwargs = getattr(func, "initkwargs", None) or getattr(func, "view_initkwargs", None) or {}
+    return view, initkwargs, match.kwargs
 
 
-def view_model(view):
-    model = getattr(view, "model", None)
-    queryset = getattr(view, "queryset", None)
-    if model is None and queryset is not None:
+def view_model(view, initkwargs=None):
+    """The model a view declares (`model`, or its `queryset`'s, on the class or given to as_view), or None."""
+    initkwargs = initkwargs or {}
+    model = initkwargs.get("model", getattr(view, "model", None))
+    queryset = initkwargs.get("queryset", getattr(view, "queryset", None))
+    if not isinstance(model, type) and isinstance(queryset, QuerySet):
         model = queryset.model
-    return model
+    return model if isinstance(model, type) and issubclass(model, Model) else None
 
 
 def requested_object(request):
     """(model, record) named by the URL of a view over a model (its `pk`, or a DRF lookup field), the
     record looked up outside any scope; (model or None, None) when there is none."""
-    view, kwargs = view_class(request)
-    model = view_model(view) if view is not None else None
+    view, initkwargs, kwargs = view_class(request)
+    model = view_model(view, initkwargs) if view is not None else None
     if model is None:
         return None, None
     if hasattr(view, "lookup_field"):  # a REST framework view
@@ -128,6 +135,8 @@ class AuditMiddleware:
             model = getattr(getattr(form, "_meta", None), "model", None)
             if model is None:
                 model, instance = requested_object(request)
+            if model is None:
+                continue  # a form about no record (signing in, a password): not a business write
             action = AuditEvent.Action.UPDATE if getattr(instance, "pk", None) else AuditEvent.Action.CREATE
             record_failed_write(user=user, action=action, model=model, obj=instance, errors=_form_errors(form),
                                 detail=request.path, request=request)
@@ -135,6 +144,8 @@ class AuditMiddleware:
 
     @staticmethod
     def is_export(response):
+        if not getattr(response, "audit_export", True):
+            return False  # e.g. an import's empty template
         disposition = response.get("Content-Disposition", "")
         content_type = response.get("Content-Type", "").split(";")[0].strip()
         return disposition.startswith("attachment") and content_type in EXPORT_TYPES
