@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Records refusals (403, 404 on a record outside the user's scope), refused forms and exports.
+    "banzi.core.audit_middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "banzi.urls"
@@ -179,6 +181,10 @@ BANZI_UPLOAD_MAX_BYTES = int(os.environ.get("BANZI_UPLOAD_MAX_BYTES", 20 * 1024 
 # this, or to more than this many times their own size (a zip bomb); real files unpack to 3–20 times.
 BANZI_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024))
 BANZI_IMPORT_MAX_UNPACKED_RATIO = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_RATIO", 100))
+
+# Audit trail (GB/T 22239-2019 8.1.4.3): events are kept at least 180 days (a system check refuses less);
+# `manage.py archive_audit` exports older ones to a sealed file before they may go.
+BANZI_AUDIT_RETENTION_DAYS = int(os.environ.get("BANZI_AUDIT_RETENTION_DAYS", "180"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -285,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "banzi.core.roles.Role",
         "ProblemStatusEnum": "banzi.tasks.models.Problem.Status",
         "UserScopeLevelEnum": "banzi.accounts.api.SCOPE_LEVELS",
+        "AuditOutcomeEnum": "banzi.core.models.AuditEvent.Outcome",
     },
     # Docs are served offline: assets from the sidecar package, no online validator badge.
     "SWAGGER_UI_DIST": "SIDECAR",

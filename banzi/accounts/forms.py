@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core.audit import record_locked_attempt
 from banzi.core.errors import Code
 
 from .lockout import is_locked, lock_minutes
@@ -24,6 +25,7 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
         if is_locked(username):
+            record_locked_attempt(self.request, username)
             raise ValidationError(
                 gettext("Too many failed attempts. This account is locked for %(minutes)d minutes.")
                 % {"minutes": lock_minutes()},

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from banzi.accounts.lockout import is_locked, lock_minutes
 
-from .audit import record_event
+from .audit import record_event, record_locked_attempt
 from .errors import Code
 from .models import AuditEvent
 
@@ -37,6 +37,7 @@ class TokenCredentialsSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if is_locked(attrs["username"]):
+            record_locked_attempt(self.context.get("request"), attrs["username"])
             raise serializers.ValidationError(
                 gettext("Too many failed attempts. This account is locked for %(minutes)d minutes.")
                 % {"minutes": lock_minutes()},
