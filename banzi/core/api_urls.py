@@ -9,10 +9,11 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import api_routes
-from .api_auth import ObtainTokenView
+from .api_auth import ObtainTokenView, RevokeTokenView
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/auth/logout/", RevokeTokenView.as_view(), name="api-logout"),
     *api_routes.urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

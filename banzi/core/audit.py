@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
-from banzi.core import clock
+from banzi.core import clock, net
 
 from .models import AuditEvent
 from .roles import Role
@@ -36,9 +36,7 @@ def audit_trail(user):
 
 
 def client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return net.client_ip(request)
 
 
 def current_request():
