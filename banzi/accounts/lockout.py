@@ -23,6 +23,7 @@ from banzi.core.models import AuditEvent
 from banzi.core.net import client_ip
 
 LOCKED_DETAIL = "Account locked"
+BLOCKED_DETAIL = "Client address refused after too many failed sign-ins"
 
 
 def max_failures():
@@ -89,11 +90,15 @@ def ip_blocked_message():
 
 @receiver(user_login_failed, dispatch_uid="banzi_lock_after_failures")
 def lock_after_failures(sender, credentials, request=None, **kwargs):
-    """After a failure (already in the audit trail, banzi.core.audit records it first): lock the account when the
-    failures reach the limit."""
+    """After a failure (already in the audit trail, banzi.core.audit records it first): lock the account when its
+    failures reach the limit, and record when the client address reaches its own."""
     username = str(credentials.get("username", ""))[:150]
-    if not username or is_locked(username):
-        return
-    if _failures_since_last_lock_or_success(username) >= max_failures():
+    if username and not is_locked(username) and _failures_since_last_lock_or_success(username) >= max_failures():
         record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.DENIED, username=username,
                      request=request, detail=LOCKED_DETAIL)
+    ip = client_ip(request)
+    if ip and max_failures_per_ip():
+        failures = _security(AuditEvent.Action.LOGIN_FAILED, ip_address=ip, time__gte=_window_start()).count()
+        if failures == max_failures_per_ip():
+            record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.DENIED, request=request,
+                         username=username, detail=BLOCKED_DETAIL)

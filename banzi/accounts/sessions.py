@@ -141,7 +141,7 @@ def _detail(message):
 def sign_out_everywhere(user, request=None):
     """End every session of the user (on every device: the session generation changes) and revoke their API
     tokens. The caller signs the current session out too."""
-    type(user)._default_manager.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user._meta.model._default_manager.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
     tokens.revoke_all(user, request=request, reason="Signed out everywhere")
     record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.LOGOUT, user=user, request=request,

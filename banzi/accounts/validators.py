@@ -45,7 +45,7 @@ class PasswordHistoryValidator:
         from .models import PasswordHistory
 
         hashes = list(PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[:self.history])
-        current = type(user)._default_manager.filter(pk=user.pk).values_list("password", flat=True).first()
+        current = user._meta.model._default_manager.filter(pk=user.pk).values_list("password", flat=True).first()
         if current and current not in hashes:
             hashes.insert(0, current)
         if any(check_password(password, encoded) for encoded in hashes[:self.history]):
