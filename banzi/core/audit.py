@@ -3,7 +3,6 @@
 django-simple-history keeps the full per-record history (the record's history tab); this module
 indexes each change in one table so that the auditor can filter the whole trail at once.
 """
-import datetime
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
-from banzi.core import clock
+from banzi.core import clock, net
 
 from .models import AuditEvent
 from .roles import Role
@@ -38,9 +37,7 @@ def audit_trail(user):
 
 
 def client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return net.client_ip(request)
 
 
 def current_request():
@@ -120,7 +117,7 @@ def record_event(*, kind, action, user=None, obj=None, detail="", changes=None, 
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if model is None and obj is not None:
-        model = type(obj)
+        model = obj._meta.model  # not type(obj): request.user is a lazy wrapper
     event = AuditEvent.objects.create(
         kind=kind,
         action=action,
@@ -246,25 +243,10 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    from banzi.accounts.lockout import is_locked
-
     username = str(credentials.get("username", ""))[:150]
     record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.LOGIN_FAILED, username=username,
                  request=request)
-    if username and is_locked(username) and not _lockout_recorded_since_last_login(username):
-        record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.LOCKOUT, username=username,
-                     request=request, detail=_("Account locked after repeated failed sign-ins"))
-
-
-def _lockout_recorded_since_last_login(username):
-    """Whether this run of failures has locked the account already (one lockout event per lock)."""
-    from banzi.accounts.lockout import lock_minutes
-
-    since = clock.now() - datetime.timedelta(minutes=lock_minutes())
-    events = AuditEvent.objects.filter(username__iexact=username, time__gte=since)
-    last = events.filter(action__in=[AuditEvent.Action.LOGIN, AuditEvent.Action.LOCKOUT]).order_by("-id").values_list(
-        "action", flat=True).first()
-    return last == AuditEvent.Action.LOCKOUT
+    # The lock itself, when the failures reach the limit, is recorded by banzi.accounts.lockout.
 
 
 def record_locked_attempt(request, username):

@@ -659,6 +659,7 @@ class Loader:
                 organization=self.organizations.get(spec.get("organization")),
                 cadre=self.cadres.get(spec.get("cadre")),
                 is_superuser=spec.get("superuser", False), is_staff=spec.get("superuser", False),
+                password_changed_at=clock.now(),  # the demo's published password is taken as chosen: no forced change
             )
             if password is None:
                 user.set_password(DEMO_PASSWORD)
