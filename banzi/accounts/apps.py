@@ -12,6 +12,8 @@ class AccountsConfig(AppConfig):
 
         from banzi.core import api_routes
 
+        from . import checks  # noqa: F401  (registers the deployment checks)
+
         api_routes.register("me", "banzi.accounts.api_urls")
         pre_save.connect(revoke_tokens_on_password_change, sender=self.get_model("User"),
                          dispatch_uid="banzi_revoke_tokens_on_password_change")

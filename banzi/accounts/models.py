@@ -32,6 +32,11 @@ class User(AbstractUser):
         related_name="user",
         help_text=_("For a cadre: their own cadre record."),
     )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Created by the demo loader: exempt from the second factor, refused by the production check."),
+    )
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:

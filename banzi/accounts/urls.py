@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import second_factor
 from .forms import LoginForm
 
 urlpatterns = [
@@ -8,4 +9,11 @@ urlpatterns = [
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    # The second factor (after the password, see banzi/accounts/otp.py).
+    path("second-factor/", second_factor.manage, name="second_factor"),
+    path("second-factor/verify/", second_factor.verify, name="second_factor_verify"),
+    path("second-factor/enrol/", second_factor.enrol, name="second_factor_enrol"),
+    path("second-factor/replace/", second_factor.reenrol, name="second_factor_reenrol"),
+    path("second-factor/recovery-codes/", second_factor.renew_codes, name="second_factor_codes"),
+    path("second-factor/reset/<int:pk>/", second_factor.reset, name="second_factor_reset"),
 ]

@@ -17,6 +17,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from banzi.accounts.lockout import is_locked, lock_minutes
+from banzi.accounts.otp import verify_for_token
 
 from .audit import record_event
 from .errors import Code
@@ -34,6 +35,12 @@ class TokenCredentialsSerializer(serializers.Serializer):
     password = serializers.CharField(
         label=_("password"), write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        label=_("one-time code"), write_only=True, required=False, allow_blank=True,
+        help_text=_("The code of the authenticator app, or a recovery code: needed by the roles that sign in with a "
+                    "second factor and by anyone who has set one up (`second_factor_required`, "
+                    "`second_factor_invalid`, `second_factor_throttled`, `second_factor_not_enrolled`)."),
+    )
 
     def validate(self, attrs):
         if is_locked(attrs["username"]):
@@ -50,6 +57,7 @@ class TokenCredentialsSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("The username or password is incorrect, or the account is disabled."), code=Code.AUTHORIZATION
             )
+        verify_for_token(user, attrs.get("otp"), request)
         attrs["user"] = user
         return attrs
 

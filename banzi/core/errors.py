@@ -71,6 +71,11 @@ class Code(StrEnum):
     PASSWORD_TOO_SIMPLE = "password_too_simple", "A password mixes fewer than three character classes."
     LOCKED = "locked", "The account is locked after too many failed sign-ins."
     AUTHORIZATION = "authorization", "The username or password is wrong, or the account is disabled."
+    SECOND_FACTOR_REQUIRED = "second_factor_required", "A one-time code of the second factor is needed (the `otp` field; a session verified with it)."
+    SECOND_FACTOR_NOT_ENROLLED = "second_factor_not_enrolled", "The role needs a second factor and none is enrolled: sign in on the web to enrol."
+    SECOND_FACTOR_INVALID = "second_factor_invalid", "The one-time or recovery code is wrong, expired or already used."
+    SECOND_FACTOR_THROTTLED = "second_factor_throttled", "Too many wrong codes: the second factor is locked for a while."
+    ADMINISTRATOR_SECOND_FACTOR = "administrator_second_factor", "An administrator's second factor is reset only on the server (manage.py reset_second_factor)."
 
     # --- the calendar and the rules -------------------------------------------------------------
     ADJUSTED_WORKDAY_NOT_WEEKEND = "adjusted_workday_not_weekend", "An adjusted working day is not a Saturday or Sunday."

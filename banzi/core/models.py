@@ -66,6 +66,13 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Imported")
         READ = "read", _("Read confidential content")
         DENIED = "denied", _("Access denied")
+        # The second factor (banzi/accounts/otp.py).
+        OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
+        OTP_VERIFIED = "otp_verified", _("Second factor verified")
+        OTP_FAILED = "otp_failed", _("Second factor failed")
+        OTP_RECOVERY = "otp_recovery", _("Recovery code used")
+        OTP_CODES = "otp_codes", _("Recovery codes renewed")
+        OTP_RESET = "otp_reset", _("Second factor reset")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
