@@ -114,15 +114,9 @@ def cadre_user(township):
 def _client(user):
     """A signed-in client; for a role that needs the second factor, with a verified session (an enrolled
     authenticator, as after typing its code)."""
-    from banzi.accounts.otp import requires_second_factor
+    from .second_factor import sign_in
 
-    from .second_factor import verify_session
-
-    client = Client()
-    client.force_login(user)
-    if requires_second_factor(user):
-        verify_session(client, user)
-    return client
+    return sign_in(Client(), user)
 
 
 @pytest.fixture

@@ -30,3 +30,13 @@ def verify_session(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def sign_in(client, user):
+    """`client.force_login(user)`, then verify the session if the user's role needs the second factor."""
+    from banzi.accounts.otp import requires_second_factor
+
+    client.force_login(user)
+    if requires_second_factor(user):
+        verify_session(client, user)
+    return client

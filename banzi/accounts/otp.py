@@ -171,7 +171,8 @@ def verify_for_token(user, code, request=None):
     try:
         return verify(user, code, request)
     except ValidationError as exc:
-        raise ValidationError({"otp": exc.error_list}) from None
+        errors = {"otp": exc.error_list}  # the refusal of `verify`, with its code, on the field
+        raise ValidationError(errors) from None
 
 
 def _digits(code):
