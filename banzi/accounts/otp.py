@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -146,9 +146,10 @@ def verify(user, code, request=None):
     if not ok:
         _refuse(user, request, info)
     if recovery:
+        left = device.token_set.count()
         record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.OTP_RECOVERY, user=user, obj=user,
-                     request=request, detail=gettext("%(count)d recovery codes left") % {
-                         "count": device.token_set.count()})
+                     request=request, detail=ngettext("%(count)d recovery code left", "%(count)d recovery codes left", left)
+                     % {"count": left})
     else:
         record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.OTP_VERIFIED, user=user,
                      request=request)

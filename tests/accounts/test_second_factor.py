@@ -232,7 +232,7 @@ def test_a_recovery_code_signs_in_once(county_admin):
     assert_goes_to(client.post(VERIFY, {"code": "ABCD 2345"}), "/")
     assert client.get(PAGE).status_code == 200
     [used] = events(AuditEvent.Action.OTP_RECOVERY, user=county_admin)
-    assert used.detail == "1 recovery codes left"
+    assert used.detail == "1 recovery code left"
     again = signed_in(county_admin).post(VERIFY, {"code": "abcd2345"})
     assert again.context["form"].has_error("code", Code.SECOND_FACTOR_INVALID)
     assert list(StaticToken.objects.values_list("token", flat=True)) == ["efgh2345"]
