@@ -148,8 +148,8 @@ def verify(user, code, request=None):
     if recovery:
         left = device.token_set.count()
         record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.OTP_RECOVERY, user=user, obj=user,
-                     request=request, detail=ngettext("%(count)d recovery code left", "%(count)d recovery codes left", left)
-                     % {"count": left})
+                     request=request, detail=ngettext(
+                         "%(count)d recovery code left", "%(count)d recovery codes left", left) % {"count": left})
     else:
         record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.OTP_VERIFIED, user=user,
                      request=request)
@@ -207,7 +207,9 @@ def _replace_recovery_codes(user):
     device.token_set.all().delete()
     codes = set()
     while len(codes) < settings.BANZI_RECOVERY_CODES:
-        codes.add(StaticToken.random_token())
+        token = StaticToken.random_token()
+        if not token.isdigit():  # all digits would be read as an app's code (see `verify`)
+            codes.add(token)
     codes = sorted(codes)
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     device.confirmed = True

@@ -152,7 +152,11 @@ def renew_codes(request):
     """A new set of recovery codes, shown once; the old ones stop working."""
     if not otp.is_verified(request.user):
         return redirect("second_factor")
-    codes = otp.renew_recovery_codes(request.user, request)
+    try:
+        codes = otp.renew_recovery_codes(request.user, request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("second_factor")
     return render(request, "accounts/second_factor_codes.html", {"codes": codes, "next": _next(request)})
 
 
