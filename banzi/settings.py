@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "banzi.core",
     "banzi.accounts",
     "banzi.org",
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "banzi.accounts.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "banzi.accounts.sessions.IdleSessionMiddleware",
     "banzi.accounts.sessions.PasswordChangeRequiredMiddleware",
@@ -170,6 +175,19 @@ BANZI_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("BANZI_LOGIN_MAX_FAILURES_P
 # Our reverse proxies (nginx): addresses or networks, comma-separated. Only through them is X-Forwarded-For read
 # for the client's address (audit trail, limits, throttles); none by default, so REMOTE_ADDR is the client.
 BANZI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("BANZI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Second factor (GB/T 22239-2019 8.1.4.1 d): TOTP devices and single-use recovery codes of django-otp
+# (banzi/accounts/otp.py). The roles that must sign in with it (role values, comma-separated); other users may
+# enrol and then must use it too. Wrong codes lock the device for 1, 2, 4, 8 … seconds times the factor.
+BANZI_SECOND_FACTOR_ROLES = [
+    r.strip() for r in os.environ.get(
+        "BANZI_SECOND_FACTOR_ROLES", "system_admin,security_admin,auditor,county_admin").split(",") if r.strip()
+]
+BANZI_RECOVERY_CODES = int(os.environ.get("BANZI_RECOVERY_CODES", "10"))
+OTP_TOTP_ISSUER = os.environ.get("BANZI_OTP_ISSUER", "Banzi")
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("BANZI_OTP_THROTTLE_FACTOR", "1"))
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

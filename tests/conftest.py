@@ -134,9 +134,11 @@ def cadre_user(township):
 
 
 def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
+    """A signed-in client; for a role that needs the second factor, with a verified session (an enrolled
+    authenticator, as after typing its code)."""
+    from .second_factor import sign_in
+
+    return sign_in(Client(), user)
 
 
 @pytest.fixture
@@ -162,3 +164,10 @@ def cadre_client(cadre_user):
 @pytest.fixture
 def client_for():
     return _client
+
+
+@pytest.fixture
+def no_second_factor(settings):
+    """For tests of other sign-in rules (passwords, tokens, limits): no role needs the second factor, which
+    tests/accounts/test_second_factor.py proves on its own."""
+    settings.BANZI_SECOND_FACTOR_ROLES = []

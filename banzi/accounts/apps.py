@@ -12,7 +12,10 @@ class AccountsConfig(AppConfig):
 
         from banzi.core import api_routes
 
-        from . import lockout  # noqa: F401  (connects the lock after repeated failures)
+        from . import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            lockout,  # noqa: F401  (connects the lock after repeated failures)
+        )
 
         api_routes.register("me", "banzi.accounts.api_urls")
         user_model = self.get_model("User")

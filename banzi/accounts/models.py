@@ -43,6 +43,11 @@ class User(AbstractUser):
     # Raised by "sign out everywhere": it is part of the session hash, so every session signed in before ends.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(excluded_fields=["last_login", "password", "session_generation"])
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Created by the demo loader: exempt from the second factor, refused by the production check."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -23,6 +23,7 @@ from banzi.accounts.lockout import (
     locked_message,
     request_blocked,
 )
+from banzi.accounts.otp import verify_for_token
 
 from . import net
 from .audit import record_locked_attempt
@@ -44,6 +45,12 @@ class TokenCredentialsSerializer(serializers.Serializer):
     password = serializers.CharField(
         label=_("password"), write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        label=_("one-time code"), write_only=True, required=False, allow_blank=True,
+        help_text=_("The code of the authenticator app, or a recovery code: needed by the roles that sign in with a "
+                    "second factor and by anyone who has set one up (`second_factor_required`, "
+                    "`second_factor_invalid`, `second_factor_throttled`, `second_factor_not_enrolled`)."),
+    )
 
     def validate(self, attrs):
         if is_locked(attrs["username"]):
@@ -57,6 +64,7 @@ class TokenCredentialsSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("The username or password is incorrect, or the account is disabled."), code=Code.AUTHORIZATION
             )
+        verify_for_token(user, attrs.get("otp"), request)
         attrs["user"] = user
         return attrs
 

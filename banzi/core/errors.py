@@ -76,6 +76,11 @@ class Code(StrEnum):
     TOO_MANY_ATTEMPTS = "too_many_attempts", "Too many failed sign-ins came from this client address; it waits a while."
     PASSWORD_REUSED = "password_reused", "A new password is one of the user's last few passwords."
     PASSWORD_CHANGE_REQUIRED = "password_change_required", "The user must change their password (first sign-in, set by an administrator, or expired) before anything else."
+    SECOND_FACTOR_REQUIRED = "second_factor_required", "A one-time code of the second factor is needed (the `otp` field; a session verified with it)."
+    SECOND_FACTOR_NOT_ENROLLED = "second_factor_not_enrolled", "The role needs a second factor and none is enrolled: sign in on the web to enrol."
+    SECOND_FACTOR_INVALID = "second_factor_invalid", "The one-time or recovery code is wrong, expired or already used."
+    SECOND_FACTOR_THROTTLED = "second_factor_throttled", "Too many wrong codes: the second factor is locked for a while."
+    ADMINISTRATOR_SECOND_FACTOR = "administrator_second_factor", "An administrator's second factor is reset only on the server (manage.py reset_second_factor)."
 
     # --- the calendar and the rules -------------------------------------------------------------
     ADJUSTED_WORKDAY_NOT_WEEKEND = "adjusted_workday_not_weekend", "An adjusted working day is not a Saturday or Sunday."

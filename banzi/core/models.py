@@ -92,6 +92,13 @@ class AuditEvent(models.Model):
         LOCKOUT = "lockout", _("Account locked")
         LIST = "list", _("Listed personal data")
         ARCHIVE = "archive", _("Audit trail archived")
+        # The second factor (banzi/accounts/otp.py).
+        OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
+        OTP_VERIFIED = "otp_verified", _("Second factor verified")
+        OTP_FAILED = "otp_failed", _("Second factor failed")
+        OTP_RECOVERY = "otp_recovery", _("Recovery code used")
+        OTP_CODES = "otp_codes", _("Recovery codes renewed")
+        OTP_RESET = "otp_reset", _("Second factor reset")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

@@ -660,6 +660,7 @@ class Loader:
                 cadre=self.cadres.get(spec.get("cadre")),
                 is_superuser=spec.get("superuser", False), is_staff=spec.get("superuser", False),
                 password_changed_at=clock.now(),  # the demo's published password is taken as chosen: no forced change
+                is_demo=True,  # exempt from the second factor; `check --deploy` refuses them in production
             )
             if password is None:
                 user.set_password(DEMO_PASSWORD)

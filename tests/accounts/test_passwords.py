@@ -16,7 +16,7 @@ from banzi.core.roles import Role
 from tests import factories as f
 from tests.errors import ALL, api_codes, form_codes, refused
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 PAGE = "/accounts/password/"
 NEW = ["Banzi#2027a", "Banzi#2027b", "Banzi#2027c", "Banzi#2027d", "Banzi#2027e"]

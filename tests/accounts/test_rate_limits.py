@@ -15,7 +15,7 @@ from banzi.core.models import AuditEvent
 from tests import factories as f
 from tests.errors import api_codes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 TOKEN_URL = "/api/v1/auth/token/"
 LOGIN_URL = "/accounts/login/"

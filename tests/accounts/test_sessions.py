@@ -11,7 +11,7 @@ from banzi.accounts import tokens
 from banzi.core.models import AuditEvent
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
 MINUTES = datetime.timedelta(minutes=1)
 

@@ -56,10 +56,20 @@ def log_in(live_server):
     """Log in through the login page, as a person would."""
 
     def do(page, username, password):
+        from banzi.accounts.models import User
+        from banzi.accounts.otp import requires_second_factor
+        from tests.second_factor import code, enrol
+
+        user = User.objects.get(username=username)
+        device = enrol(user) if requires_second_factor(user) else None  # enrolled with an authenticator
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("form.card button[type=submit]")
+        if device is not None:  # the second step: the app's code
+            page.wait_for_url(f"{live_server.url}/accounts/second-factor/verify/**")
+            page.fill("#id_code", code(device))
+            page.click("main form button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
 
     return do

@@ -18,6 +18,7 @@ from banzi.core.roles import Role
 from tests import factories as f
 from tests.api import api_for
 from tests.conduct import duty_factories as d
+from tests.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +232,6 @@ def test_only_the_county_is_offered_a_spot_check_on_a_night(township, county_adm
     assert shift.roster.is_published
     pages = {}
     for user in (county_admin, township_admin):
-        client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        client.force_login(user)
+        client = sign_in(Client(HTTP_ACCEPT_LANGUAGE="en"), user)
         pages[user.role] = client.get(shift.get_absolute_url()).context.get("spot_check_url")
     assert pages["township_admin"] is None and pages["county_admin"] is not None

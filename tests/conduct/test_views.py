@@ -16,6 +16,7 @@ from banzi.core.errors import Code
 from tests import factories as f
 from tests.conduct import factories as c
 from tests.errors import ALL, form_codes
+from tests.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,7 @@ def people(township):
 
 
 def login(client, user):
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 def new(cadre, kind=LeaveRequest.Kind.PERSONAL, starts_on=MON, ends_on=FRI):

@@ -58,6 +58,7 @@ def test_token_obtained_with_good_password_authenticates_requests(township_admin
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("no_second_factor")
 def test_each_login_issues_a_new_token_and_both_work(county_admin):
     client = english_client()
     first = client.post(TOKEN_URL, {"username": "county", "password": f.PASSWORD}).json()["token"]
@@ -149,8 +150,9 @@ def test_token_requests_are_rate_limited(county_admin):
 def test_session_writes_need_the_csrf_token(county_admin, township):
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(county_admin)
+    from tests.second_factor import sign_in
+
+    client = sign_in(Client(enforce_csrf_checks=True), county_admin)
     response = client.post(
         "/api/v1/org/positions/", {"name": "挂职副书记"}, content_type="application/json"
     )

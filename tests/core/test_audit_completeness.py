@@ -20,6 +20,7 @@ from tests import factories as f
 from tests.api import api_for
 from tests.generic import case_for, instance_form_data
 from tests.org.test_imports import cadre_row, confirm, upload, xlsx
+from tests.second_factor import sign_in
 from tests.talks.factories import talk
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,7 @@ CADRES_API = "/api/v1/org/cadres/"
 
 
 def client(user, ip=IP):
-    c = Client(REMOTE_ADDR=ip)
-    c.force_login(user)
-    return c
+    return sign_in(Client(REMOTE_ADDR=ip), user)
 
 
 def api(user, ip=IP):
@@ -87,6 +86,7 @@ def test_sign_in_sign_out_and_failure_are_recorded_with_address_and_outcome(coun
     assert_event(logout, user=county_admin, outcome=AuditEvent.Outcome.SUCCESS)
 
 
+@pytest.mark.usefixtures("no_second_factor")
 def test_api_token_sign_in_and_its_failure_are_recorded(county_admin):
     anonymous = APIClient(REMOTE_ADDR=IP)
     since = last_id()

@@ -2,9 +2,12 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "bz-Prod-7f3c9e1a5d2b8f4e6a0c3d9b7e5f1a2c4d6e8f0a1b3c5d7e9-x"
@@ -18,10 +21,13 @@ KEYS = {
 def run_manage(*args, **env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("BANZI_", "DJANGO_"))}
     environ.pop("SECRET_KEY", None)
-    environ.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
-    )
+    with tempfile.TemporaryDirectory() as empty:
+        # An empty database of its own, never the developer's (whose demo accounts the check would refuse).
+        environ["DATABASE_URL"] = f"sqlite:///{empty}/db.sqlite3"
+        environ.update(env)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+        )
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -55,3 +61,17 @@ def test_production_refuses_a_short_key():
                         ALLOWED_HOSTS="banzi.example.gov.cn", **{**KEYS, "BANZI_AUDIT_KEY": "ab" * 8 + "c"})
     assert result.returncode != 0
     assert "BANZI_AUDIT_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_check_deploy_refuses_active_demo_accounts_in_production(settings):
+    from tests.factories import UserFactory
+
+    settings.PRODUCTION = True
+    UserFactory(username="someone", is_demo=False)
+    call_command("check", "--deploy", "--tag", "security")  # no error: no demo account
+    UserFactory(username="county_admin", is_demo=True)
+    with pytest.raises(SystemCheckError, match=r"accounts\.E001.*county_admin"):
+        call_command("check", "--deploy", "--tag", "security")
+    settings.PRODUCTION = False  # the demo itself
+    call_command("check", "--deploy", "--tag", "security")

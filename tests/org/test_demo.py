@@ -114,6 +114,7 @@ def test_every_record_has_its_history(demo, db):
 def test_demo_accounts_can_log_in(demo, db):
     for username in ("county_admin", "township_admin", "cadre", "auditor", "admin"):
         assert Client().login(username=username, password=DEMO_PASSWORD), username
+    assert not User.objects.filter(is_demo=False).exists()  # every demo account is marked, for check --deploy
     assert User.objects.get(username="county_admin").role == Role.COUNTY_ADMIN
     assert User.objects.get(username="auditor").role == Role.AUDITOR
     assert User.objects.get(username="township_admin").organization.name == "新城镇"

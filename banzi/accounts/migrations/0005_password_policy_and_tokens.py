@@ -25,7 +25,7 @@ def drop_plain_token_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_roles_of_separated_administrators'),
+        ('accounts', '0004_user_is_demo'),
     ]
 
     operations = [
