@@ -10,9 +10,15 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from banzi.core import api_routes
+        from banzi.core import api_routes, navigation
+        from banzi.core.roles import ACCOUNT_KEEPERS, Role
 
         api_routes.register("me", "banzi.accounts.api_urls")
+        navigation.register(
+            "accounts", _("Accounts"), 85,
+            navigation.MenuItem(_("Accounts"), "accounts:user_list", ACCOUNT_KEEPERS),
+            navigation.MenuItem(_("Security policy"), "accounts:security_policy", {Role.SECURITY_ADMIN}),
+        )
         pre_save.connect(revoke_tokens_on_password_change, sender=self.get_model("User"),
                          dispatch_uid="banzi_revoke_tokens_on_password_change")
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .errors import Code
-from .scoping import CATALOG, ScopedQuerySet
+from .scoping import CATALOG, CONFIGURATION, ScopedQuerySet
 
 
 class BaseModel(models.Model):
@@ -105,7 +105,8 @@ class AuditEvent(models.Model):
 class CalendarYear(BaseModel):
     """Whether a year's official holiday schedule is on record (seeded or entered by the county).
 
-    A county-wide catalog: everyone signed in reads it, only the county administrator changes it.
+    A county-wide catalog of configuration: everyone in the business and the system administrator read
+    it; the county administrator and the system administrator change it.
     """
 
     year = models.PositiveIntegerField(
@@ -117,7 +118,7 @@ class CalendarYear(BaseModel):
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
 
-    scope = CATALOG
+    scope = CONFIGURATION
 
     class Meta:
         verbose_name = _("calendar year")
@@ -131,7 +132,7 @@ class CalendarYear(BaseModel):
 class CalendarDay(BaseModel):
     """An exception to the Monday–Friday week: a public holiday or an adjusted working day.
 
-    A county-wide catalog kept by the county administrator. An adjusted working day falls on a
+    A county-wide catalog kept by the county or the system administrator. An adjusted working day falls on a
     Saturday or Sunday; a rest day on a weekend is allowed as part of a holiday. Both carry a name.
     """
 
@@ -143,7 +144,7 @@ class CalendarDay(BaseModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True)
 
-    scope = CATALOG
+    scope = CONFIGURATION
 
     class Meta:
         verbose_name = _("calendar day")
