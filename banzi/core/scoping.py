@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from .roles import ADMINISTRATORS, COUNTY_WIDE, Role, active_role
+from .roles import ADMINISTRATORS, BUSINESS, COUNTY_WIDE, Role, active_role
 from .roles import CONFIGURATION as CONFIGURATION_ROLES
 
 
@@ -79,6 +79,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if _role(user) in ADMINISTRATORS:
             return self if _administrator_reads(user, scope) else self.none()
+        if _role(user) not in BUSINESS:  # an account without a role yet
+            return self.none()
         if scope.private:
             return self._own(user, scope)
         if sees_everything(user) or scope.is_catalog:
@@ -125,6 +127,8 @@ def instance_in_scope(user, instance):
     scope = type(instance).scope
     if _role(user) in ADMINISTRATORS:
         return _administrator_reads(user, scope)
+    if _role(user) not in BUSINESS:
+        return False
     if scope.private:
         return _is_own(user, instance, scope)
     if sees_everything(user) or scope.is_catalog:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from .roles import ADMINISTRATORS, Role, active_role
+from .roles import ADMINISTRATORS, BUSINESS, Role, active_role
 
 OUTSIDE_DUTIES = _("This is not among the duties of your role.")
 
@@ -42,12 +42,13 @@ HOMES = {
 
 
 def permits(user, path):
-    """Whether the user's role may open this path: always for the business roles (their views
-    decide), only within their duties for an administrator."""
+    """Whether the user's role may open this path: always for the business roles and the anonymous
+    (their views decide), only within their duties for an administrator, and only the common paths
+    for an account without a role yet (Django's `is_superuser` changes none of this)."""
     role = active_role(user)
-    if role not in ADMINISTRATORS:
+    if role is None or role in BUSINESS:
         return True
-    return path.startswith(COMMON + DUTIES[role])
+    return path.startswith(COMMON + DUTIES.get(role, ()))
 
 
 def home_url(user):
@@ -68,11 +69,12 @@ class SeparationMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if active_role(user) not in ADMINISTRATORS:
+        role = active_role(user)
+        if role is None or role in BUSINESS:
             return None
         path = request.path_info
-        if path == "/":
-            return HttpResponseRedirect(home_url(user))
+        if path == "/":  # an account without a role sees an empty home page
+            return HttpResponseRedirect(home_url(user)) if role in ADMINISTRATORS else None
         if permits(user, path):
             return None
         if path.startswith("/api/"):
