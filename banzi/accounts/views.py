@@ -63,7 +63,7 @@ class AccountFilterSet(BaseFilterSet):
 
 class AccountTable(BaseTable):
     username = tables.Column(linkify=("accounts:user_detail", [tables.A("pk")]))
-    name = tables.Column(verbose_name=gettext_lazy("name"), accessor="get_full_name", orderable=False)
+    name = tables.Column(verbose_name=gettext_lazy("Name"), accessor="get_full_name", orderable=False)
     role = tables.Column()
     organization = tables.Column()
     cadre = tables.Column()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from .roles import ADMINISTRATORS, BUSINESS, Role, active_role
+from .roles import BUSINESS, Role, active_role
 
 OUTSIDE_DUTIES = _("This is not among the duties of your role.")
 
@@ -33,9 +33,10 @@ DUTIES = {
     ),
     Role.SECURITY_ADMIN: (),
 }
-# Where an administrator's home page is: the page of their duties.
+# Where an administrator's home page is: the page of their duties. The audit administrator's is the
+# dashboard, which shows them only the audit trail's overview (security events, recent changes), since
+# every business figure is the business roles' alone.
 HOMES = {
-    Role.AUDITOR: "core:auditevent_list",
     Role.SYSTEM_ADMIN: "accounts:user_list",
     Role.SECURITY_ADMIN: "accounts:user_list",
 }
@@ -46,7 +47,7 @@ def permits(user, path):
     (their views decide), only within their duties for an administrator, and only the common paths
     for an account without a role yet (Django's `is_superuser` changes none of this)."""
     role = active_role(user)
-    if role is None or role in BUSINESS:
+    if role is None or role in BUSINESS or path == "/":
         return True
     return path.startswith(COMMON + DUTIES.get(role, ()))
 
@@ -73,8 +74,9 @@ class SeparationMiddleware:
         if role is None or role in BUSINESS:
             return None
         path = request.path_info
-        if path == "/":  # an account without a role sees an empty home page
-            return HttpResponseRedirect(home_url(user)) if role in ADMINISTRATORS else None
+        if path == "/":  # the auditor, and an account without a role, keep the dashboard
+            home = home_url(user)
+            return HttpResponseRedirect(home) if home else None
         if permits(user, path):
             return None
         if path.startswith("/api/"):
