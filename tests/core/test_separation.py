@@ -3,11 +3,14 @@ work and nothing else. Every URL of the site is tried as each of them, by sessio
 everything outside their duties is 403 before any view runs. The generic case tables then check each
 business model's pages and endpoints with real records (test_scoping.py, test_api_generic.py), and
 tests/accounts/test_users.py the account pages' cross-administrator refusals."""
+import functools
 import re
 
 import pytest
 from django.contrib.admindocs.views import extract_views_from_urlpatterns, simplify_regex
-from django.urls import get_resolver, reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from banzi.core import rule_services, rules
 from banzi.core.models import AuditEvent, CalendarDay
@@ -21,14 +24,24 @@ pytestmark = pytest.mark.django_db
 ADMINISTRATORS = ("system_admin", "security_admin", "auditor")
 
 
+def _resolves(path):
+    try:
+        resolve(path)
+    except Resolver404:  # a format suffix ("cadres.<format>") that "1" does not fill
+        return False
+    return True
+
+
+@functools.cache
 def site_paths():
     """Every URL pattern of the site as a path, each parameter replaced by 1."""
     paths = set()
     for _func, regex, _namespace, _name in extract_views_from_urlpatterns(get_resolver().url_patterns):
         path = re.sub(r"<[^>]+>", "1", simplify_regex(regex))
-        if not path.startswith(("/static/", "/media/")):
+        # A format suffix (".<format>") comes out as "\\.1": DRF's own variant of a path kept here.
+        if not path.startswith(("/static/", "/media/")) and "\\" not in path and _resolves(path):
             paths.add(path)
-    return sorted(paths)
+    return tuple(sorted(paths))
 
 
 def api_views():
@@ -71,11 +84,10 @@ def test_every_page_outside_the_duties_is_refused(administrator, request, client
 @pytest.mark.parametrize("administrator", ADMINISTRATORS)
 def test_every_api_endpoint_outside_the_duties_is_refused_by_token(administrator, request):
     user = request.getfixturevalue(administrator)
-    client = api_for(user)
+    client = APIClient()  # not the schema-checking client: the routers' index pages are not in the schema
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     wrong = {}
-    # The format suffixes (".json") are left out: the schema knows the paths without them.
-    for path in (p for p in site_paths() if p.startswith("/api/v1/") and not permits(user, p)
-                 and not re.search(r"\.1/?$", p)):
+    for path in (p for p in site_paths() if p.startswith("/api/v1/") and not permits(user, p)):
         for method in ("get", "post", "patch", "delete"):
             response = getattr(client, method)(path)
             if response.status_code != 403:
