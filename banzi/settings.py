@@ -104,9 +104,12 @@ MIDDLEWARE = [
     "banzi.accounts.sessions.IdleSessionMiddleware",
     "banzi.accounts.sessions.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
-    # Records refusals (403, 404 on a record outside the user's scope), refused forms and exports.
+    # Records refusals (403, 404 on a record outside the user's scope), refused forms and exports; before the
+    # separation of the administrators, so that their refusals are recorded too.
     "banzi.core.audit_middleware.AuditMiddleware",
+    # The three separated administrators (三员分立): no page or API outside their duties.
+    "banzi.core.separation.SeparationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "banzi.urls"
@@ -269,7 +272,8 @@ REST_FRAMEWORK = {
         "banzi.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "banzi.core.separation.WithinDuties"],
     "DEFAULT_PAGINATION_CLASS": "banzi.core.api_settings.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -1,10 +1,14 @@
-"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs."""
-from django.contrib import admin
+"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs.
+
+There is no Django admin (/admin/): accounts are kept on the account pages by the system and
+security administrators (三员分立), business records in the apps, each through its services and
+the audit trail; the admin would be a second way around both."""
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("banzi.dashboard.urls")),
     path("accounts/", include("banzi.accounts.urls")),
+    path("accounts/", include("banzi.accounts.user_urls")),
     path("core/", include("banzi.core.urls")),
     path("org/", include("banzi.org.urls")),
     path("study/", include("banzi.study.urls")),
@@ -16,5 +20,4 @@ urlpatterns = [
     path("tasks/", include("banzi.tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("banzi.core.api_urls")),
-    path("admin/", admin.site.urls),
 ]

@@ -128,6 +128,16 @@ def auditor(county):
 
 
 @pytest.fixture
+def system_admin(county):
+    return f.UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def security_admin(county):
+    return f.UserFactory(username="secadmin", role=Role.SECURITY_ADMIN)
+
+
+@pytest.fixture
 def cadre_user(township):
     cadre = f.CadreFactory(organization=township, name="李四")
     return f.UserFactory(username="cadre", role=Role.CADRE, cadre=cadre)
@@ -154,6 +164,16 @@ def township_client(township_admin):
 @pytest.fixture
 def auditor_client(auditor):
     return _client(auditor)
+
+
+@pytest.fixture
+def system_admin_client(system_admin):
+    return _client(system_admin)
+
+
+@pytest.fixture
+def security_admin_client(security_admin):
+    return _client(security_admin)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banzi.core.roles import COUNTY_WIDE, Role
+from banzi.core.separation import WithinDuties
 from banzi.org.api import CadreSerializer
 from banzi.org.models import Cadre, Organization
 
@@ -21,7 +22,7 @@ SCOPE_LEVELS = [
 
 
 def role_of(user):
-    """The user's role: its code and its name in Chinese and in English."""
+    """The user's role: its code and its name in Chinese and in English (all empty without a role)."""
     role = Role(user.role) if user.role in Role.values else None
     if role is None:
         return {"code": user.role or "", "label": "", "label_zh_hans": "", "label_en": ""}
@@ -41,10 +42,10 @@ def own_cadre(user):
 
 def scope_of(user, cadre=None):
     """How far the user's role reaches, and the organizations at its top: the county for the county
-    organization department and the auditor, the township for a township committee, the unit of their
+    organization department, the township for a township committee, the unit of their
     own cadre record (`cadre`) for a cadre, who sees only their own records."""
     organizations = Organization.objects.visible_to(user).order_by("sort_order", "pk").only("pk", "name", "kind")
-    if user.is_superuser or user.role in COUNTY_WIDE:
+    if user.role in COUNTY_WIDE:
         return {"level": COUNTY, "organizations": organizations.filter(kind=Organization.Kind.COUNTY)}
     if user.role == Role.TOWNSHIP_ADMIN and user.township_id:
         return {"level": TOWNSHIP, "organizations": organizations.filter(pk=user.township_id)}
@@ -54,7 +55,8 @@ def scope_of(user, cadre=None):
 
 
 class UserRoleSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Role.choices)
+    code = serializers.ChoiceField(choices=Role.choices, allow_blank=True,
+                                   help_text=_("Empty for an account that has no role yet (it opens nothing)."))
     label = serializers.CharField(help_text=_("The role's name in the language of the request."))
     label_zh_hans = serializers.CharField()
     label_en = serializers.CharField()
@@ -91,7 +93,7 @@ class MeSerializer(serializers.Serializer):
 
 
 class MeView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="me_retrieve", responses=MeSerializer)
     def get(self, request):

@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save, pre_save
 
-        from banzi.core import api_routes
+        from banzi.core import api_routes, navigation
+        from banzi.core.roles import ACCOUNT_KEEPERS, Role
 
         from . import (
             checks,  # noqa: F401  (registers the deployment checks)
@@ -18,6 +19,11 @@ class AccountsConfig(AppConfig):
         )
 
         api_routes.register("me", "banzi.accounts.api_urls")
+        navigation.register(
+            "accounts", _("Accounts"), 85,
+            navigation.MenuItem(_("Accounts"), "accounts:user_list", ACCOUNT_KEEPERS),
+            navigation.MenuItem(_("Security policy"), "accounts:security_policy", {Role.SECURITY_ADMIN}),
+        )
         user_model = self.get_model("User")
         pre_save.connect(note_password_change, sender=user_model, dispatch_uid="banzi_note_password_change")
         post_save.connect(after_password_change, sender=user_model, dispatch_uid="banzi_after_password_change")

@@ -1,8 +1,9 @@
-"""Login form (Bootstrap widgets, a clear message when an account is locked or the address refused) and the form
-to change one's own password."""
+"""Login form (Bootstrap widgets, a clear message when an account is locked or the address refused), the form
+to change one's own password, and the account pages' forms."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.audit import record_locked_attempt
@@ -10,6 +11,7 @@ from banzi.core.errors import Code
 
 from . import passwords
 from .lockout import ip_blocked_message, is_locked, locked_message, request_blocked
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -45,3 +47,70 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     def save(self, commit=True):
         passwords.change_own_password(self.user, self.cleaned_data["new_password1"], validated=True)
         return self.user
+
+
+# --- account pages (banzi.accounts.services): each administrator's form holds only their fields ---
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class NewPasswordFields(forms.Form):
+    """A password typed twice; the service validates it against the password rules."""
+
+    password1 = forms.CharField(label=_("New password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("New password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def clean_password2(self):
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise ValidationError(gettext("The two passwords differ."), code=Code.INVALID)
+        return second
+
+
+class AccountForm(forms.ModelForm):
+    """The system administrator's fields of an account: username, name and e-mail."""
+
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class NewAccountForm(AccountForm):
+    """A new account: its fields and a first password (the account has no role yet)."""
+
+    password1 = NewPasswordFields.base_fields["password1"]
+    password2 = NewPasswordFields.base_fields["password2"]
+    clean_password2 = NewPasswordFields.clean_password2
+
+
+class RoleForm(forms.ModelForm):
+    """The security administrator's fields of an account: its role and scope. Only business roles
+    (or none) are offered; the organizations and cadre records are offered by name."""
+
+    class Meta:
+        model = User
+        fields = ["role", "organization", "cadre"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from banzi.core.roles import BUSINESS, Role
+        from banzi.org.models import Cadre, Organization
+
+        self.fields["role"].choices = [("", gettext("No role (opens nothing)"))] + [
+            (value, label) for value, label in Role.choices if value in BUSINESS]
+        self.fields["organization"].queryset = Organization.objects.filter(is_active=True).only("name", "kind")
+        self.fields["cadre"].queryset = Cadre.objects.only("name").order_by("name", "pk")
+        _bootstrap(self)

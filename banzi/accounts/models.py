@@ -8,13 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from banzi.core.errors import Code
-from banzi.core.roles import Role
+from banzi.core.roles import ADMINISTRATORS, BUSINESS, Role
 
 
 class User(AbstractUser):
     """A person who signs in. The role decides what they may do; organization and cadre decide where."""
 
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CADRE)
+    # An account is created without a role (by the system administrator, or by `createsuperuser`) and
+    # opens nothing until the security administrator gives it one (三员分立).
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True, default="",
+                            help_text=_("Given by the security administrator; an account without a role opens "
+                                        "nothing."))
     organization = models.ForeignKey(
         "org.Organization",
         verbose_name=_("organization"),
@@ -60,6 +64,13 @@ class User(AbstractUser):
                 _("A township Party committee user needs the township they manage."), code=Code.REQUIRED)})
         if self.role == Role.CADRE and not self.cadre_id:
             raise ValidationError({"cadre": ValidationError(_("A cadre user needs their own cadre record."), code=Code.REQUIRED)})
+        if self.role not in BUSINESS:
+            # An administrator, or an account without a role yet, reaches no organization or cadre.
+            errors = {name: ValidationError(_("Only a business role is tied to an organization or a cadre."),
+                                            code=Code.NOT_APPLICABLE)
+                      for name in ("organization", "cadre") if getattr(self, f"{name}_id")}
+            if errors:
+                raise ValidationError(errors)
 
     def _get_session_auth_hash(self, secret=None):
         """Django's session hash (of the password hash) with the session generation: a new password or
@@ -81,7 +92,7 @@ class User(AbstractUser):
 
     @property
     def is_county_admin(self):
-        return self.is_superuser or self.role == Role.COUNTY_ADMIN
+        return self.role == Role.COUNTY_ADMIN
 
     @property
     def is_auditor(self):
@@ -125,3 +136,8 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.prefix}…"
+
+    @property
+    def is_administrator(self):
+        """One of the three separated administrators (三员分立)."""
+        return self.role in ADMINISTRATORS

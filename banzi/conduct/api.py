@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from banzi.core import clock, masking
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
+from banzi.core.separation import WithinDuties
 from banzi.org.models import Cadre
 
 from . import filters, metrics, services
@@ -284,7 +285,7 @@ class AwayTodaySerializer(serializers.Serializer):
 class AwayTodayView(APIView):
     """Who is away on a day (default today) within the user's scope: outing reports and approved leave."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="conduct_away_today", responses=AwayTodaySerializer,
                    parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD; today by default")])
@@ -311,7 +312,7 @@ class MissingView(APIView):
     """Active cadres without this year's commitment letter (`missing=commitment`), declaration
     (`missing=declaration`) or either (default), within the user's scope."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="conduct_not_signed", responses=MissingCadreSerializer(many=True),
                    parameters=[OpenApiParameter("year", int), OpenApiParameter("missing", str,

@@ -7,13 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, metrics
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, has_role
 
 from .filters import away_on_q, on_leave_q, township_cadres
 from .models import CommitmentLetter, ConcurrentPostDeclaration, LeaveRequest, OutingReport, Violation
 
 ITEMS_SHOWN = 5
-STAFF = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
 
 
 def signing_summary(user, year):
@@ -58,7 +57,7 @@ def _url(name, query=""):
 
 @metrics.card(45)
 def conduct_cards(user):
-    if user.role not in STAFF and not user.is_superuser:
+    if not has_role(user, STAFF):
         return []
     today = clock.today()
     summary = signing_summary(user, today.year)

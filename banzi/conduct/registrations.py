@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 def register():
     from banzi.core import demo, navigation
-    from banzi.core.roles import Role
+    from banzi.core.roles import STAFF, Role
 
     from . import metrics, services  # noqa: F401  (register the dashboard's figures and the leave rules)
 
-    staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+    staff = set(STAFF)
     everyone = staff | {Role.CADRE}
     items = [
         ("conduct:leaverequest_list", _("Leave"), everyone),

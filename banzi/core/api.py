@@ -8,6 +8,7 @@ from rest_framework.validators import UniqueValidator
 
 from . import audit, services, workflow
 from .scoping import can_write_model
+from .separation import WithinDuties
 
 # The generic steps of a lifecycle that the viewset's own write actions are.
 _GENERIC_STEPS = {"update": "edit", "partial_update": "edit", "destroy": "delete"}
@@ -70,7 +71,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     (`@action(detail=True, methods=["post"], step="deploy")`) that returns `self.run_step(…)`.
     """
 
-    permission_classes = [permissions.IsAuthenticated, CanWriteModel]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties, CanWriteModel]
     save_service = staticmethod(services.save_object)
     delete_service = staticmethod(services.delete_object)
     step = None  # set on a step's action by @action(step=…)

@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
             audit,  # noqa: F401  (connects the audit signal handlers)
             navigation,
         )
-        from .roles import Role
+        from .roles import CONFIGURATION, Role
 
         api_routes.register("core", "banzi.core.core_api_urls")
         autodiscover_modules("workflow")  # each app's lifecycle tables (core.workflow)
@@ -25,7 +25,7 @@ class CoreConfig(AppConfig):
         )
         navigation.register(
             "settings", _("Settings"), 80,
-            navigation.MenuItem(_("Working-day calendar"), "core:calendaryear_list", {Role.COUNTY_ADMIN}),
-            navigation.MenuItem(_("Holidays and adjusted working days"), "core:calendarday_list", {Role.COUNTY_ADMIN}),
-            navigation.MenuItem(_("Rules"), "core:rule_list", {Role.COUNTY_ADMIN}),
+            navigation.MenuItem(_("Working-day calendar"), "core:calendaryear_list", CONFIGURATION),
+            navigation.MenuItem(_("Holidays and adjusted working days"), "core:calendarday_list", CONFIGURATION),
+            navigation.MenuItem(_("Rules"), "core:rule_list", CONFIGURATION),
         )

@@ -25,8 +25,8 @@ AUDITOR_ONLY = _("Only the audit administrator may read the audit trail.")
 
 
 def may_read_audit(user):
-    """The audit trail is the audit administrator's alone (三员分立), and the superuser's."""
-    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.AUDITOR))
+    """The audit trail is the audit administrator's alone (三员分立); `is_superuser` gives nothing."""
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.AUDITOR)
 
 
 def audit_trail(user):

@@ -15,6 +15,7 @@ from banzi.core import clock
 from .audit import AUDITOR_ONLY, audit_trail, may_read_audit, record_event
 from .audit_views import AuditEventFilterSet, AuditEventTable
 from .models import AuditEvent
+from .separation import WithinDuties
 
 XLSX = TableExport.FORMATS[TableExport.XLSX]
 
@@ -87,7 +88,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     as on the audit page (`q`, `username`, `kind`, `action`, `outcome`, `content_type`, `time_after`,
     `time_before`)."""
 
-    permission_classes = [permissions.IsAuthenticated, MayReadAudit]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties, MayReadAudit]
     queryset = AuditEvent.objects.none()
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from . import clock
 from .errors import Code
-from .scoping import CATALOG, ScopedQuerySet
+from .scoping import CATALOG, CONFIGURATION, ScopedQuerySet
 
 
 class BaseModel(models.Model):
@@ -179,7 +179,8 @@ class AuditArchive(models.Model):
 class CalendarYear(BaseModel):
     """Whether a year's official holiday schedule is on record (seeded or entered by the county).
 
-    A county-wide catalog: everyone signed in reads it, only the county administrator changes it.
+    A county-wide catalog of configuration: everyone in the business and the system administrator read
+    it; the county administrator and the system administrator change it.
     """
 
     year = models.PositiveIntegerField(
@@ -191,7 +192,7 @@ class CalendarYear(BaseModel):
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
 
-    scope = CATALOG
+    scope = CONFIGURATION
 
     class Meta:
         verbose_name = _("calendar year")
@@ -205,7 +206,7 @@ class CalendarYear(BaseModel):
 class CalendarDay(BaseModel):
     """An exception to the Monday–Friday week: a public holiday or an adjusted working day.
 
-    A county-wide catalog kept by the county administrator. An adjusted working day falls on a
+    A county-wide catalog kept by the county or the system administrator. An adjusted working day falls on a
     Saturday or Sunday; a rest day on a weekend is allowed as part of a holiday. Both carry a name.
     """
 
@@ -217,7 +218,7 @@ class CalendarDay(BaseModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True)
 
-    scope = CATALOG
+    scope = CONFIGURATION
 
     class Meta:
         verbose_name = _("calendar day")

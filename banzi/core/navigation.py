@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from .roles import BUSINESS, has_role
+
 
 @dataclass
 class MenuItem:
     label: str
     url_name: str
-    roles: set | None = None  # None: every signed-in user
-    superuser_only: bool = False
+    roles: set | None = None  # None: every signed-in user of the business (not the administrators)
 
 
 @dataclass
@@ -29,9 +30,10 @@ def register(group_key, group_label, order, *items):
 
 
 def _allowed(user, item):
-    if item.superuser_only:
-        return user.is_superuser
-    return item.roles is None or user.is_superuser or user.role in item.roles
+    """Whether the user's role opens the entry; `is_superuser` opens nothing, and the administrators
+    (三员分立) see only the entries that name their role."""
+    roles = BUSINESS if item.roles is None else item.roles
+    return has_role(user, roles)
 
 
 def menu_for(user, path=""):

@@ -15,7 +15,36 @@ class Role(models.TextChoices):
     SECURITY_ADMIN = "security_admin", _("Security administrator")
 
 
-# Roles that see every record in the county (the auditor only reads).
-COUNTY_WIDE = {Role.COUNTY_ADMIN, Role.AUDITOR}
-# Roles that may write business records at all; each model narrows this further.
-WRITERS = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN}
+# The three separated administrators: no business record, menu, page, export or API is theirs
+# (`core.separation` refuses them every URL outside their own duties).
+ADMINISTRATORS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+# The roles of the business: the organization department, the township committees and the cadres.
+BUSINESS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE})
+# Roles that see every record in the county.
+COUNTY_WIDE = frozenset({Role.COUNTY_ADMIN})
+# The committees: they read their scope's records and figures and write business records; each
+# model narrows who writes further (`Scope.write_roles`).
+STAFF = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN})
+WRITERS = STAFF
+# Who changes the county's configuration (the rules and the working-day calendar): the system
+# administrator, and the organization department whose rules they are.
+CONFIGURATION = frozenset({Role.COUNTY_ADMIN, Role.SYSTEM_ADMIN})
+# Who keeps accounts: the system administrator creates, disables and resets them; the security
+# administrator sets their role and scope (`banzi.accounts.services`).
+ACCOUNT_KEEPERS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+
+
+def active_role(user):
+    """The role of a signed-in, active user, else None. Django's `is_superuser` adds nothing: the
+    role alone decides (a superuser made by `createsuperuser` has no business role)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    return getattr(user, "role", None)
+
+
+def is_administrator(user):
+    return active_role(user) in ADMINISTRATORS
+
+
+def has_role(user, roles):
+    return active_role(user) in roles

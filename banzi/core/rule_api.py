@@ -20,6 +20,7 @@ from . import rules
 from .audit import HISTORY_ACTIONS
 from .models import Rule
 from .rule_services import TEXT_MAX_LENGTH, can_edit_rules, save_rule
+from .separation import WithinDuties
 
 
 class RuleChoiceSerializer(serializers.Serializer):
@@ -103,7 +104,7 @@ class RuleViewSet(viewsets.GenericViewSet):
     """The configurable rules (frequencies, quorums, time limits): each with its defaults and the
     county's values."""
 
-    permission_classes = [permissions.IsAuthenticated, CanEditRules]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties, CanEditRules]
     queryset = Rule.objects.all()
     serializer_class = RuleSerializer
     lookup_field = "key"

@@ -6,14 +6,11 @@ from django.utils.translation import gettext as _
 from . import rules
 from .errors import Code
 from .models import Rule
-from .roles import Role
+from .roles import CONFIGURATION, has_role
 
 
 def can_edit_rules(user):
-    return bool(
-        user and user.is_authenticated and user.is_active
-        and (user.is_superuser or getattr(user, "role", None) == Role.COUNTY_ADMIN)
-    )
+    return has_role(user, CONFIGURATION)
 
 
 TEXT_MAX_LENGTH = 200

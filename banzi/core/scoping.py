@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from .roles import COUNTY_WIDE, Role
+from .roles import ADMINISTRATORS, BUSINESS, COUNTY_WIDE, Role, active_role
+from .roles import CONFIGURATION as CONFIGURATION_ROLES
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class Scope:
         lookups when a record belongs to several cadres (a mentoring pair is both the mentor's and
         the mentee's); None means cadres see none of these records.
     write_roles: the roles that may change records (always within what they can see).
+    configuration: a county-wide catalog of the system's configuration (the working-day calendar),
+        which the system administrator reads besides the business roles; the other administrators
+        see none of it, and no administrator sees any business record.
     private: the records are their cadre's alone (a daily study record, DESIGN principle 2): only
         that cadre sees or changes them, whatever the role; committees read aggregates computed by
         the app's metrics, never the records.
@@ -31,6 +35,7 @@ class Scope:
     cadre: str | tuple | None = None
     write_roles: frozenset = field(default_factory=lambda: frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN}))
     private: bool = False
+    configuration: bool = False
 
     @property
     def is_catalog(self):
@@ -45,14 +50,24 @@ class Scope:
 
 
 CATALOG = Scope(township=None, write_roles=frozenset({Role.COUNTY_ADMIN}))
+# The county's configuration (the working-day calendar): read by everyone in the business and by the
+# system administrator, who keeps it with the organization department.
+CONFIGURATION = Scope(township=None, write_roles=CONFIGURATION_ROLES, configuration=True)
 
 
 def _role(user):
-    return getattr(user, "role", None)
+    """The role that decides; Django's `is_superuser` flag gives no business access."""
+    return active_role(user)
 
 
 def sees_everything(user):
-    return bool(user and user.is_authenticated and (user.is_superuser or _role(user) in COUNTY_WIDE))
+    return _role(user) in COUNTY_WIDE
+
+
+def _administrator_reads(user, scope):
+    """What an administrator (三员分立) sees of a model: only the system administrator, and only the
+    configuration."""
+    return scope.configuration and _role(user) == Role.SYSTEM_ADMIN
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -61,6 +76,10 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = self.model.scope
         if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if _role(user) in ADMINISTRATORS:
+            return self if _administrator_reads(user, scope) else self.none()
+        if _role(user) not in BUSINESS:  # an account without a role yet
             return self.none()
         if scope.private:
             return self._own(user, scope)
@@ -91,10 +110,6 @@ class ScopedQuerySet(models.QuerySet):
 
 def can_write_model(user, model):
     """Whether the user's role may change records of this model at all."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
     return _role(user) in model.scope.write_roles
 
 
@@ -110,6 +125,10 @@ def _follow(instance, lookup):
 def instance_in_scope(user, instance):
     """Whether a (possibly unsaved) record would be visible to the user with its current values."""
     scope = type(instance).scope
+    if _role(user) in ADMINISTRATORS:
+        return _administrator_reads(user, scope)
+    if _role(user) not in BUSINESS:
+        return False
     if scope.private:
         return _is_own(user, instance, scope)
     if sees_everything(user) or scope.is_catalog:

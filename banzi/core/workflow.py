@@ -83,8 +83,8 @@ class Actor:
 
 
 def role(*roles):
-    """Users of these roles (the superuser counts as any role)."""
-    return Actor(" or ".join(roles), lambda user, obj: user.is_superuser or user.role in roles)
+    """Users of these roles."""
+    return Actor(" or ".join(roles), lambda user, obj: user.role in roles)
 
 
 def own_cadre(lookup, label):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from banzi.core import services as core_services
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.core.errors import Code
+from banzi.core.separation import WithinDuties
 from banzi.org.models import Cadre, Organization
 from banzi.tasks.api import ProblemSerializer
 
@@ -306,7 +307,7 @@ def _year(request):
 
 
 class FiguresViewSet(viewsets.ViewSet):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
 
 class ComplianceViewSet(FiguresViewSet):

@@ -9,12 +9,12 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, demo, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the rules, group study and duty credits)
 
         api_routes.register("governance", "banzi.governance.api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         items = [
             ("governance:meeting_list", _("Meetings"), staff | {Role.CADRE}),
             ("governance:agendaitem_list", _("Agenda items and decisions"), staff),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock, rules
 from banzi.core import metrics as dashboard
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, has_role
 from banzi.org.models import Organization, TeamMembership
 from banzi.study import credits, duties, sources
 from banzi.study.models import StudyKind
@@ -354,7 +354,7 @@ ITEMS_SHOWN = 8
 
 
 def _manages(user):
-    return user.is_superuser or getattr(user, "role", None) in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN)
+    return has_role(user, STAFF)
 
 
 @dashboard.card(35)

@@ -9,12 +9,12 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF
 
         from . import metrics  # noqa: F401  (registers the registry's dashboard figures)
 
         api_routes.register("org", "banzi.org.api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         navigation.register(
             "org", _("Registry"), 10,
             navigation.MenuItem(_("Leadership teams"), "org:team_list", staff),

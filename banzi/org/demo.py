@@ -543,8 +543,10 @@ class PlanBuilder:
              "scope": first["name"]},
             {"username": "cadre", "role": Role.CADRE, "cadre": organization_member["cadre"],
              "scope": f"{first['name']} {organization_member['position']}"},
-            {"username": "auditor", "role": Role.AUDITOR, "scope": "襄汾县"},
-            {"username": "admin", "role": Role.COUNTY_ADMIN, "superuser": True, "scope": "/admin/"},
+            # The three separated administrators (三员分立): none of them sees business records.
+            {"username": "sysadmin", "role": Role.SYSTEM_ADMIN, "scope": "accounts, rules and calendar"},
+            {"username": "secadmin", "role": Role.SECURITY_ADMIN, "scope": "roles, scopes and security policy"},
+            {"username": "auditor", "role": Role.AUDITOR, "scope": "the audit trail"},
         ]
 
 
@@ -658,7 +660,6 @@ class Loader:
                 username=spec["username"], role=spec["role"],
                 organization=self.organizations.get(spec.get("organization")),
                 cadre=self.cadres.get(spec.get("cadre")),
-                is_superuser=spec.get("superuser", False), is_staff=spec.get("superuser", False),
                 password_changed_at=clock.now(),  # the demo's published password is taken as chosen: no forced change
                 is_demo=True,  # exempt from the second factor; `check --deploy` refuses them in production
             )

@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, metrics
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, Role, has_role
 from banzi.core.scoping import can_write_model
 
 from .models import Cadre, Organization, Team, TeamMembership
 
-ADMINS = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN}
 # How many of each to-do the home page names; the rest are behind the action's link.
 ITEMS_SHOWN = 5
 # A term that ends within this many months needs its election prepared.
@@ -26,7 +25,7 @@ REQUIRED_FOR_COMPLETE = ("id_number", "phone", "education_fulltime", "work_start
 
 
 def _is_admin(user):
-    return user.is_superuser or user.role in ADMINS
+    return has_role(user, STAFF)
 
 
 def add_months(day, months):

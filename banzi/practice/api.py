@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
+from banzi.core.separation import WithinDuties
 
 from . import filters, metrics, services
 from .models import (
@@ -243,7 +244,7 @@ class MentoringSerializer(serializers.Serializer):
 
 
 class FigureView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
 
 YEAR = OpenApiParameter("year", int, description="the campaign's year (default: this year)")

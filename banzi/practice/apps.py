@@ -9,12 +9,12 @@ class PracticeConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, demo, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the dashboard figures and the duty credits)
 
         api_routes.register("practice", "banzi.practice.api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         everyone = staff | {Role.CADRE}
         items = [
             ("practice:designation_overview", _("Designated villages"), staff),

@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, metrics
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, has_role
 from banzi.org.models import Organization, TeamMembership, VillageDesignation
 from banzi.study import credits, duties
 
 from .models import HARD_CATEGORIES, Mentorship, Posting, RectificationGroup, WorkLog
 
-ADMINS = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
 # Postings that are hard assignments whatever the place (急难险重).
 HARD_KINDS = (Posting.Kind.FIRST_SECRETARY, Posting.Kind.RECTIFICATION, Posting.Kind.OTHER)
 ITEMS_SHOWN = 5
@@ -263,7 +262,7 @@ def practice_credits(cadre_ids, start, end):
 
 
 def _is_staff(user):
-    return user.is_superuser or user.role in ADMINS
+    return has_role(user, STAFF)
 
 
 @metrics.card(30)

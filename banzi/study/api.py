@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.core.errors import Code
+from banzi.core.separation import WithinDuties
 from banzi.org.models import Cadre, Organization, Team
 
 from . import filters, metrics, services
@@ -204,7 +205,7 @@ class StaffOnly(permissions.BasePermission):
 class TeamMatrixView(APIView):
     """A leadership team's yearly lead-by-example matrix (its current members × the active duties)."""
 
-    permission_classes = [permissions.IsAuthenticated, StaffOnly]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties, StaffOnly]
 
     def get(self, request, pk):
         team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
@@ -218,7 +219,7 @@ class TeamMatrixView(APIView):
 class LeaderDutiesView(APIView):
     """One leader's duties in a year, with every proof (a cadre may read only their own)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
     def get(self, request, pk):
         cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=pk)
@@ -242,7 +243,7 @@ class MonthlyTotalSerializer(serializers.Serializer):
 class MonthlyTotalsView(APIView):
     """Per person, a month's daily study (days with a record, minutes): no notes, no ranking."""
 
-    permission_classes = [permissions.IsAuthenticated, StaffOnly]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties, StaffOnly]
 
     def get(self, request):
         township = None
@@ -280,7 +281,7 @@ class GroupStudySerializer(serializers.Serializer):
 class GroupStudiesView(APIView):
     """The study calendar: a month's group study from every source (study sessions, meetings …)."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
     def get(self, request):
         user = request.user

@@ -9,12 +9,12 @@ class StudyConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, demo, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the study sources, the duty credits and the cards)
 
         api_routes.register("study", "banzi.study.api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         everyone = staff | {Role.CADRE}
         items = [
             ("study:my_study", _("My daily study"), {Role.CADRE}),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, metrics
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, Role, has_role
 from banzi.core.scoping import sees_everything
 from banzi.org.models import Cadre, Organization, Team, TeamMembership
 
@@ -244,7 +244,7 @@ def study_cards(user):
         minutes = StudyRecord.objects.filter(cadre_id=user.cadre_id, studied_on__range=(start, end)).aggregate(
             total=Sum("minutes"))["total"] or 0
         return [{"label": _("My study this month (minutes)"), "value": minutes, "url": reverse("study:my_study")}]
-    if user.is_superuser or getattr(user, "role", None) in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR):
+    if has_role(user, STAFF):
         start, end = year_bounds(today.year)
         count = StudySession.objects.visible_to(user).filter(held_on__range=(start, end)).count()
         return [{"label": _("Group study sessions %(year)s") % {"year": today.year}, "value": count,

@@ -19,7 +19,7 @@ from django_tables2.export import ExportMixin
 
 from banzi.core import clock
 from banzi.core import services as core_services
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, Role, has_role
 from banzi.core.scoping import can_write_model, sees_everything
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
@@ -36,11 +36,9 @@ from .models import (
     StudySession,
 )
 
-STAFF = (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR)
-
 
 def is_staff(user):
-    return user.is_superuser or getattr(user, "role", None) in STAFF
+    return has_role(user, STAFF)
 
 
 def is_cadre(user):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
 from banzi.core.masking import no_store
+from banzi.core.separation import WithinDuties
 
 from . import filters, metrics, services
 from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlan, TalkPlanEntry
@@ -169,7 +170,7 @@ class IntegrityViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     (read-only): state on_time, late, pending (still in time) or missing. `?state=missing` lists
     those who have not had one in time."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
     serializer_class = IntegritySerializer
     pagination_class = None
     filter_backends = []

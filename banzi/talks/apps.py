@@ -9,12 +9,12 @@ class TalksConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, demo, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the dashboard's talk figures and the integrity rule)
 
         api_routes.register("talks", "banzi.talks.api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         everyone = staff | {Role.CADRE}
         navigation.register(
             "governance", _("Mechanisms"), 35,

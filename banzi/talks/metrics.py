@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock, metrics, rules
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, has_role
 from banzi.org.models import Cadre
 
 from .models import Talk, TalkPlan, TalkPlanEntry
@@ -200,8 +200,7 @@ def integrity_summary(rows):
 # --- dashboard ------------------------------------------------------------------------------------
 
 def _staff(user):
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN,
-                                                                         Role.AUDITOR))
+    return has_role(user, STAFF)
 
 
 def latest_plan(user):

@@ -9,13 +9,13 @@ class TasksConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, demo, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the dashboard's work figures and the rules)
 
         api_routes.register("tasks", "banzi.tasks.api_urls")
         api_routes.register("tasks", "banzi.tasks.board_api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         everyone = staff | {Role.CADRE}
         items = [
             ("tasks:battle_map", _("Battle map"), everyone),

@@ -16,6 +16,8 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banzi.core.separation import WithinDuties
+
 from . import bulletin_documents, metrics
 from .boards import battle_map_scope, battle_map_year
 from .models import Bulletin, Problem
@@ -200,7 +202,7 @@ NOT_VISIBLE = OpenApiResponse(description=_("The scope or record is outside what
 
 
 class BattleMapFigures(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
     @extend_schema(
         operation_id="tasks_figures_battle_map",
@@ -221,7 +223,7 @@ class BattleMapFigures(APIView):
 
 
 class BulletinFigures(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="tasks_bulletins_figures", responses={200: BulletinFiguresSerializer, 404: NOT_VISIBLE})
     def get(self, request, pk):

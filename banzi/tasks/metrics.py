@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock, metrics, rules
-from banzi.core.roles import Role
+from banzi.core.roles import BUSINESS, has_role
 from banzi.core.scoping import sees_everything
 from banzi.org.models import Organization, TeamMembership
 
@@ -585,8 +585,8 @@ def _url(name, query=""):
 
 
 def _works(user):
-    """Users who have work to do here (the auditor only reads)."""
-    return user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE)
+    """Users who have work to do here: the business roles."""
+    return has_role(user, BUSINESS)
 
 
 def open_entries(user, today=None, now=None):

@@ -24,7 +24,7 @@ ASSIGNEE = own_cadre("assignee", "the assignee") & role(Role.CADRE) & may_write(
 
 def _assigning_organization(user, item):
     """The county department, or the township Party committee whose administrator assigned it."""
-    if user.is_superuser or user.role == Role.COUNTY_ADMIN:
+    if user.role == Role.COUNTY_ADMIN:
         return True
     assigner = item.assigned_by
     return (user.role == Role.TOWNSHIP_ADMIN and assigner.role == Role.TOWNSHIP_ADMIN

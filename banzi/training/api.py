@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from banzi.core import clock
 from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
+from banzi.core.separation import WithinDuties
 from banzi.org.models import Organization
 
 from . import filters, metrics, services
@@ -200,7 +201,7 @@ class StatisticsSerializer(serializers.Serializer):
 class StatisticsView(APIView):
     """The year's training figures in the user's scope, computed from attendance records."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="training_statistics", parameters=[YEAR, TOWNSHIP], responses=StatisticsSerializer)
     def get(self, request):
@@ -237,7 +238,7 @@ class CadreHoursView(ListAPIView):
     """Each active cadre's training days and credit hours in the year against the minimum;
     `short=true` lists only those below it (the shortfall list)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WithinDuties]
     serializer_class = CadreHoursSerializer
 
     def get_queryset(self):
@@ -255,7 +256,7 @@ class CadreHoursView(ListAPIView):
 class UncoveredNeedsView(APIView):
     """The open training needs that no upcoming program covers."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="training_needs_uncovered", responses=TrainingNeedSerializer(many=True))
     def get(self, request):

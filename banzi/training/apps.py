@@ -9,12 +9,12 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from banzi.core import api_routes, demo, navigation
-        from banzi.core.roles import Role
+        from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the yearly minimum rule and the dashboard figures)
 
         api_routes.register("training", "banzi.training.api_urls")
-        staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+        staff = set(STAFF)
         everyone = staff | {Role.CADRE}
         items = [
             ("training:trainingprogram_list", _("Training programs"), everyone),

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock, metrics, rules
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, Role, has_role
 from banzi.org.models import Cadre
 
 from .models import Attendance, TrainingNeed, TrainingProgram
@@ -256,7 +256,7 @@ def training_cards(user):
                  "value": _("%(days)d days · %(hours)s credit hours") % {"days": own["days"],
                                                                           "hours": own["credit_hours"]},
                  "url": reverse("training:hours")}]
-    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR) and not user.is_superuser:
+    if not has_role(user, STAFF):
         return []
     person_times = present_attendances(user, year=year).count()
     return [{"label": _("Training person-times this year"), "value": person_times,
@@ -266,7 +266,7 @@ def training_cards(user):
 @metrics.panel(50)
 def training_by_month_chart(user):
     """Bar chart of this year's training person-times by month, for the county and townships."""
-    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR) and not user.is_superuser:
+    if not has_role(user, STAFF):
         return []
     year = clock.today().year
     rows = by_month(present_attendances(user, year=year))
@@ -282,7 +282,7 @@ def training_by_month_chart(user):
 
 @metrics.action(50)
 def training_actions(user):
-    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN) and not user.is_superuser:
+    if not has_role(user, STAFF):
         return []
     needs_open = TrainingNeed.objects.visible_to(user).filter(status=TrainingNeed.Status.OPEN).count()
     if not needs_open:

@@ -148,7 +148,7 @@ register_action(ActionCase(
 # --- figures ----------------------------------------------------------------------------------------
 
 # Every role reads them, each within its own scope (a cadre's figures count only their own records).
-ALL = ("county_admin", "township_admin", "auditor", "cadre_user")
+ALL = ("county_admin", "township_admin", "cadre_user")
 
 register_read(ReadCase(
     url_name="conduct-duty-tonight",

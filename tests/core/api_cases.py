@@ -7,7 +7,11 @@ from banzi.core.models import AuditEvent
 from tests import factories as f
 from tests.api import ReadCase, register_read
 
-ALL = ("county_admin", "township_admin", "auditor", "cadre_user")
+BUSINESS = ("county_admin", "township_admin", "cadre_user")
+# Who they are: everyone signed in, the three administrators included.
+EVERYONE = (*BUSINESS, "system_admin", "security_admin", "auditor")
+# The rules are configuration: the business reads them, the system administrator keeps them.
+CONFIGURATION = (*BUSINESS, "system_admin")
 
 
 def _event(township):
@@ -19,13 +23,13 @@ def _created_cadre(township):
     return f.CadreFactory(organization=township)
 
 
-register_read(ReadCase(url_name="api-me", url=lambda township: "/api/v1/me/", roles=ALL, township_scoped=False))
-register_read(ReadCase(url_name="core-rule-list", url=lambda township: "/api/v1/core/rules/", roles=ALL,
+register_read(ReadCase(url_name="api-me", url=lambda township: "/api/v1/me/", roles=EVERYONE, township_scoped=False))
+register_read(ReadCase(url_name="core-rule-list", url=lambda township: "/api/v1/core/rules/", roles=CONFIGURATION,
                        township_scoped=False))
 register_read(ReadCase(url_name="core-rule-detail", url=lambda township: "/api/v1/core/rules/tasks.13710/",
-                       roles=ALL, township_scoped=False))
+                       roles=CONFIGURATION, township_scoped=False))
 register_read(ReadCase(url_name="core-rule-history", url=lambda township: "/api/v1/core/rules/tasks.13710/history/",
-                       roles=ALL, township_scoped=False))
+                       roles=CONFIGURATION, township_scoped=False))
 # The audit trail is the audit administrator's alone; each change adds its events to it.
 register_read(ReadCase(url_name="core-auditevent-list", url=lambda township: "/api/v1/core/audit-events/",
                        make=_created_cadre, roles=("auditor",), township_scoped=False))

@@ -18,8 +18,9 @@ YEARS = "/api/v1/core/calendar-years/"
 DAYS = "/api/v1/core/calendar-days/"
 # A year far from any seeded schedule.
 YEAR = 2091
-ROLES = ["county_admin", "township_admin", "cadre_user", "auditor"]
-NOT_COUNTY = ["township_admin", "cadre_user", "auditor"]
+ROLES = ["county_admin", "township_admin", "cadre_user", "system_admin"]
+# The other administrators are refused the configuration altogether (tests/core/test_separation.py).
+NOT_COUNTY = ["township_admin", "cadre_user"]
 _years = itertools.count(2060)
 _saturdays = itertools.count()
 

@@ -72,7 +72,7 @@ def test_day_list_filters_by_year_and_kind_and_exports(county_client):
     assert len(rows) == 3
 
 
-@pytest.mark.parametrize("client_name", ["township_client", "cadre_client", "auditor_client"])
+@pytest.mark.parametrize("client_name", ["township_client", "cadre_client"])
 def test_only_the_county_admin_may_change_the_calendar(request, client_name):
     client = request.getfixturevalue(client_name)
     day = CalendarDay.objects.get(date=D(2026, 10, 1))

@@ -53,10 +53,17 @@ def test_cadre_sees_their_own_record_in_full(cadre_user, township):
     assert body["cadre"]["id_number"] == cadre.id_number  # their own, unmasked
 
 
-def test_auditor_sees_the_county_and_no_cadre(auditor, county):
+def test_auditor_reaches_no_business_records(auditor, county):
     body = me(auditor)
     assert body["role"]["label_zh_hans"] == "安全审计员"
-    assert body["scope"]["level"] == "county" and body["cadre"] is None
+    assert body["scope"] == {"level": "none", "organizations": []} and body["cadre"] is None
+
+
+@pytest.mark.parametrize("user", ["system_admin", "security_admin"])
+def test_system_and_security_admins_reach_no_business_records(request, user, county):
+    body = me(request.getfixturevalue(user))
+    assert body["role"]["code"] == request.getfixturevalue(user).role
+    assert body["scope"] == {"level": "none", "organizations": []} and body["cadre"] is None
 
 
 def test_a_township_admin_with_a_cadre_record_gets_it(township, township_admin):
@@ -70,10 +77,13 @@ def test_a_user_without_a_place_sees_nothing(township):
     assert me(user)["scope"] == {"level": "none", "organizations": []}
 
 
-def test_superuser_sees_the_county(county):
+def test_the_superuser_flag_adds_nothing_to_a_role(county):
     admin = f.UserFactory(username="root", role=Role.COUNTY_ADMIN, is_superuser=True)
     body = me(admin)
     assert body["is_superuser"] and body["scope"]["level"] == "county"
+    roleless = f.UserFactory(username="root2", role="", is_superuser=True)
+    body = me(roleless)
+    assert body["role"]["code"] == "" and body["scope"] == {"level": "none", "organizations": []}
 
 
 def test_anonymous_is_401():
@@ -88,7 +98,7 @@ def test_me_is_read_only(cadre_user, method):
     assert cadre_user.username == "cadre"
 
 
-@pytest.mark.parametrize("user", ["county_admin", "township_admin", "cadre_user", "auditor"])
+@pytest.mark.parametrize("user", ["county_admin", "township_admin", "cadre_user", "auditor", "system_admin"])
 def test_a_fixed_number_of_queries(request, user, township):
     client = api_for(request.getfixturevalue(user))
     client.get(URL)

@@ -228,32 +228,63 @@ def test_cadre_sees_only_own_records_and_cannot_write(case, township, other_town
             services.delete_object(cadre_user, readable)
 
 
+ADMINISTRATORS = ("system_admin", "security_admin", "auditor")
+
+
+def _is_configuration_of(case, administrator):
+    """The system administrator keeps the configuration (the working-day calendar)."""
+    return administrator == "system_admin" and case.model.scope.configuration
+
+
+@pytest.mark.parametrize("administrator", ADMINISTRATORS)
 @pytest.mark.parametrize("case", CASES)
-def test_auditor_reads_everything_and_writes_nothing(case, township, other_township, auditor, auditor_client):
+def test_administrators_get_no_business_page_export_or_write(case, administrator, township, other_township,
+                                                             request, client_for):
+    """三员分立: the system, security and audit administrators open no business list, record,
+    history or export, and change nothing, through the pages or the services."""
+    if _is_configuration_of(case, administrator):
+        pytest.skip("the system administrator's own configuration: test_system_admin_keeps_the_configuration")
+    user = request.getfixturevalue(administrator)
+    client = client_for(user)
     own = case.make(township)
     other = case.make(other_township)
-    response = auditor_client.get(case.url("list"), case.list_params)
-    assert {own.pk, other.pk} <= table_pks(response)
-    rows = xlsx_rows(auditor_client.get(case.url("list"), {**case.list_params, "_export": "xlsx"}))
-    cells = {cell for row in rows for cell in row}
-    assert case.export_label(own) in cells and case.export_label(other) in cells
-    for action in ("detail", "history"):
-        assert auditor_client.get(case.url(action, other)).status_code == 200
-    body = auditor_client.get(case.url("detail", other)).content.decode()
-    assert case.url("edit", other) not in body and case.url("delete", other) not in body
-
+    assert client.get(case.url("list"), case.list_params).status_code == 403
+    assert client.get(case.url("list"), {**case.list_params, "_export": "xlsx"}).status_code == 403
+    for action in OBJECT_ACTIONS:
+        assert client.get(case.url(action, other)).status_code == 403
     count = case.model.objects.count()
-    assert auditor_client.get(case.url("add")).status_code == 403
-    assert auditor_client.post(case.url("add"), case.form_data(township)).status_code == 403
-    assert auditor_client.get(case.url("edit", other)).status_code == 403
-    assert auditor_client.post(case.url("edit", other), case.edit_data(other, auditor)).status_code == 403
-    assert auditor_client.get(case.url("delete", other)).status_code == 403
-    assert auditor_client.post(case.url("delete", other)).status_code == 403
+    assert client.get(case.url("add")).status_code == 403
+    assert client.post(case.url("add"), case.form_data(township)).status_code == 403
+    assert client.post(case.url("edit", other), case.edit_data(other, user)).status_code == 403
+    assert client.post(case.url("delete", other)).status_code == 403
     assert case.model.objects.count() == count
+    assert other.history.count() == 1
+    assert not case.model.objects.visible_to(user).exists()
     with pytest.raises(PermissionDenied):
-        services.save_object(auditor, other)
+        services.save_object(user, own)
     with pytest.raises(PermissionDenied):
-        services.delete_object(auditor, other)
+        services.delete_object(user, other)
+
+
+@pytest.mark.parametrize("case", case_params(lambda c: c.model.scope.configuration))
+def test_system_admin_keeps_the_configuration(case, township, system_admin, system_admin_client):
+    record = case.make(township)
+    assert record.pk in table_pks(system_admin_client.get(case.url("list"), case.list_params))
+    assert system_admin_client.get(case.url("detail", record)).status_code == 200
+    response = system_admin_client.post(case.url("edit", record), case.edit_data(record, system_admin))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest = record.history.order_by("-history_id").first()
+    assert latest.history_type == "~" and latest.history_user == system_admin
+
+
+@pytest.mark.parametrize("case", case_params(lambda c: c.model.scope.configuration))
+@pytest.mark.parametrize("administrator", ("security_admin", "auditor"))
+def test_configuration_is_the_system_admins_alone_among_administrators(case, administrator, township, request,
+                                                                        client_for):
+    record = case.make(township)
+    client = client_for(request.getfixturevalue(administrator))
+    assert client.get(case.url("list")).status_code == 403
+    assert client.get(case.url("detail", record)).status_code == 403
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -83,11 +83,12 @@ def test_staff_detail_pages_link_to_related_records_and_back_to_the_list(county_
     assert 'href="/org/cadres/"' in main_of(html)
 
 
-def test_auditor_menu_has_the_audit_trail_and_lists_offer_no_add(auditor_client, township):
+def test_auditor_menu_has_the_audit_trail_and_no_business_list(auditor_client, township):
     f.CadreFactory(organization=township)
-    html = auditor_client.get("/org/cadres/").content.decode()
+    assert auditor_client.get("/org/cadres/").status_code == 403
+    html = auditor_client.get("/core/audit/").content.decode()
     assert 'href="/core/audit/"' in html
-    assert 'href="/org/cadres/add/"' not in html
+    assert 'href="/org/cadres/"' not in html
 
 
 def test_menu_marks_the_current_page(county_client):

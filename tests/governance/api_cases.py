@@ -85,7 +85,7 @@ register_action(ActionCase(
 # --- figures ----------------------------------------------------------------------------------------
 
 # Every role reads them, each within its own scope.
-ALL = ("county_admin", "township_admin", "auditor", "cadre_user")
+ALL = ("county_admin", "township_admin", "cadre_user")
 
 def _held_branch_meeting(township):
     village = f.VillageFactory(parent=township)

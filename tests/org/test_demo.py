@@ -112,13 +112,15 @@ def test_every_record_has_its_history(demo, db):
 
 
 def test_demo_accounts_can_log_in(demo, db):
-    for username in ("county_admin", "township_admin", "cadre", "auditor", "admin"):
+    for username in ("county_admin", "township_admin", "cadre", "sysadmin", "secadmin", "auditor"):
         assert Client().login(username=username, password=DEMO_PASSWORD), username
     assert not User.objects.filter(is_demo=False).exists()  # every demo account is marked, for check --deploy
     assert User.objects.get(username="county_admin").role == Role.COUNTY_ADMIN
+    assert User.objects.get(username="sysadmin").role == Role.SYSTEM_ADMIN
+    assert User.objects.get(username="secadmin").role == Role.SECURITY_ADMIN
     assert User.objects.get(username="auditor").role == Role.AUDITOR
     assert User.objects.get(username="township_admin").organization.name == "新城镇"
-    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.filter(is_superuser=True).exists()
     cadre = User.objects.get(username="cadre").cadre
     assert TeamMembership.objects.current().filter(cadre=cadre, team__township__name="新城镇").exists()
 
@@ -137,7 +139,7 @@ def test_command_prints_the_accounts(demo, db, monkeypatch):
     call_command("load_demo", stdout=out)
     output = out.getvalue()
     assert "nothing changed" in output
-    for username in ("county_admin", "township_admin", "cadre", "auditor", "admin"):
+    for username in ("county_admin", "township_admin", "cadre", "sysadmin", "secadmin", "auditor"):
         assert username in output
     assert DEMO_PASSWORD in output
 

@@ -5,7 +5,7 @@ from tests.api import ReadCase, register_read
 
 from . import cases as c
 
-ALL = ("county_admin", "township_admin", "auditor", "cadre_user")
+ALL = ("county_admin", "township_admin", "cadre_user")
 
 register_read(ReadCase(
     url_name="practice-figures-enterprise",

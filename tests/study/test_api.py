@@ -31,8 +31,10 @@ def test_cadre_writes_own_record_and_nobody_else_reads_it(township, cadre_user, 
     saved = StudyRecord.objects.get()
     assert saved.history.get().history_user == cadre_user
     assert ids(client.get(f"{BASE}/records/")) == {saved.pk}
-    # The record is the cadre's alone: committees, the county and the auditor read monthly totals.
-    for user in (township_admin, county_admin, auditor):
+    # The record is the cadre's alone: committees and the county read monthly totals; the audit
+    # administrator no business endpoint at all.
+    assert api_for(auditor).get(f"{BASE}/records/").status_code == 403
+    for user in (township_admin, county_admin):
         other = api_for(user)
         assert ids(other.get(f"{BASE}/records/")) == set()
         assert other.get(f"{BASE}/records/{saved.pk}/").status_code == 404
@@ -72,11 +74,13 @@ def test_bad_records_are_400(cadre_user, data, field):
     assert not StudyRecord.objects.exists()
 
 
-def test_auditor_only_reads(township, auditor):
+def test_auditor_neither_reads_nor_writes(township, auditor):
     s = session(township)
     client = api_for(auditor)
-    assert client.get(f"{BASE}/sessions/{s.pk}/").status_code == 200
+    assert client.get(f"{BASE}/sessions/{s.pk}/").status_code == 403
     assert client.patch(f"{BASE}/sessions/{s.pk}/", {"topic": "改"}).status_code == 403
+    s.refresh_from_db()
+    assert s.topic != "改"
 
 
 def test_team_matrix_endpoint(township, other_township, township_admin, cadre_user):

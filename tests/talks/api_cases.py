@@ -9,12 +9,12 @@ from .factories import entry, plan
 register_read(ReadCase(
     url_name="talks-talkplan-coverage",
     url=lambda township: f"/api/v1/talks/plans/{entry(township, plan(township)).plan_id}/coverage/",
-    roles=("county_admin", "township_admin", "auditor"),
+    roles=("county_admin", "township_admin"),
     township_scoped=False,
 ))
 register_read(ReadCase(
     url_name="talks-integrity-list",
     url=lambda township: "/api/v1/talks/integrity/",
     make=lambda township: f.CadreFactory(organization=township, promoted_on=clock.today(), is_newly_promoted=True),
-    roles=("county_admin", "township_admin", "auditor", "cadre_user"),
+    roles=("county_admin", "township_admin", "cadre_user"),
 ))

@@ -40,7 +40,9 @@ def people(township, other_township, county_admin, township_admin, auditor, clie
 
 ENTITLED = {"county_admin", "talker_cadre"}
 # Who sees the talk's metadata (who, whom, when, kind) at all.
-SEES_TALK = {"county_admin", "talker_cadre", "township_admin", "auditor"}
+SEES_TALK = {"county_admin", "talker_cadre", "township_admin"}
+# The audit administrator sees no business page at all (三员分立): 403, not even the metadata.
+REFUSED = {"auditor"}
 ROLES = ["county_admin", "talker_cadre", "talkee_cadre", "township_admin", "other_township_admin", "auditor"]
 
 
@@ -59,6 +61,12 @@ def test_pages_and_export_never_show_the_summary(role, people, client_for):
     record, users = people
     client = client_for(users[role])
     listing = client.get(reverse("talks:talk_list"))
+    if role in REFUSED:
+        for response in (listing, client.get(reverse("talks:talk_list"), {"_export": "xlsx"}),
+                         client.get(record.get_absolute_url())):
+            assert response.status_code == 403
+            assert_secret_absent(response.content.decode())
+        return
     assert listing.status_code == 200
     assert_secret_absent(listing.content.decode())
     rows = xlsx_rows(client.get(reverse("talks:talk_list"), {"_export": "xlsx"}))
@@ -91,6 +99,10 @@ def test_summary_page_for_the_entitled_only_and_every_read_logged(role, people, 
         assert reads(record, user).count() == 1
         client_for(user).get(reverse("talks:talk_summary", args=[record.pk]))
         assert reads(record, user).count() == 2
+    elif role in REFUSED:
+        assert response.status_code == 403
+        assert_secret_absent(response.content.decode())
+        assert not reads(record, user).exists()
     else:
         assert response.status_code == 404
         assert_secret_absent(response.content.decode())
@@ -114,7 +126,7 @@ def test_history_and_audit_trail_never_show_the_summary(role, people, client_for
         assert history.status_code == 200
         assert_secret_absent(history.content.decode())
     else:
-        assert history.status_code == 404
+        assert history.status_code == (403 if role in REFUSED else 404)
     trail = client.get(reverse("core:auditevent_list"), {"q": str(record)})
     if trail.status_code == 200:
         assert_secret_absent(trail.content.decode())
@@ -167,6 +179,12 @@ def test_api_confidentiality(role, people):
     user = users[role]
     client = api_for(user)
     listing = client.get("/api/v1/talks/talks/")
+    if role in REFUSED:
+        for response in (listing, client.get(f"/api/v1/talks/talks/{record.pk}/")):
+            assert response.status_code == 403
+            assert_secret_absent(response.content.decode())
+        assert not reads(record, user).exists()
+        return
     assert listing.status_code == 200
     assert_secret_absent(listing.content.decode())
     for row in listing.json()["results"]:

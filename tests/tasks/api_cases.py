@@ -159,7 +159,7 @@ register_action(ActionCase(
 
 # --- figures ----------------------------------------------------------------------------------------
 
-ALL = ("county_admin", "township_admin", "auditor", "cadre_user")
+ALL = ("county_admin", "township_admin", "cadre_user")
 
 register_read(ReadCase(
     url_name="tasks-figures-battle-map",
@@ -170,6 +170,6 @@ register_read(ReadCase(
 register_read(ReadCase(
     url_name="tasks-bulletin-figures",
     url=lambda township: f"/api/v1/tasks/bulletins/{c.bulletin(township).pk}/figures/",
-    roles=("county_admin", "township_admin", "auditor"),
+    roles=("county_admin", "township_admin"),
     township_scoped=False,
 ))

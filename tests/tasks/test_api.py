@@ -29,12 +29,13 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/tasks"
 
 
-def test_auditor_and_cadre_only_read(township, auditor, cadre_user):
+def test_auditor_gets_nothing_and_cadre_only_reads(township, auditor, cadre_user):
     task = c.task(township, responsible=cadre_user.cadre)
+    assert api_for(auditor).get(f"{BASE}/tasks/{task.pk}/").status_code == 403
     for user in (auditor, cadre_user):
         client = api_for(user)
-        assert client.get(f"{BASE}/tasks/{task.pk}/").status_code == 200
         assert client.patch(f"{BASE}/tasks/{task.pk}/", {"title": "改"}).status_code == 403
+    assert api_for(cadre_user).get(f"{BASE}/tasks/{task.pk}/").status_code == 200
     assert api_for(auditor).post(f"{BASE}/tasks/{task.pk}/report/", {"percent": 10, "narrative": "x"}).status_code == 403
     assert not task.reports.exists()
     # The responsible cadre reports progress on their own task, as on its page, but edits nothing else.

@@ -107,8 +107,9 @@ def test_cadre_sees_only_their_own_work(sc):
     assert client.get(MAP, {"cadre": sc.a1.pk}).status_code == 404
 
 
-def test_auditor_reads_the_county_map(sc, auditor):
-    assert battle_map(auditor)["rate"]["percent"] == 57.1
+def test_auditor_gets_no_map_or_figures(sc, auditor, county):
+    assert api_for(auditor).get(MAP).status_code == 403
+    assert api_for(auditor).get(figures_url(county_bulletin(county))).status_code == 403
 
 
 def test_a_user_without_a_scope_is_404(sc, township):
@@ -148,7 +149,7 @@ def figures(user, bulletin):
     return response.json()
 
 
-@pytest.mark.parametrize("role", ["county_admin", "auditor"])
+@pytest.mark.parametrize("role", ["county_admin"])
 def test_county_bulletin_figures(request, sc, county, role):
     bulletin = county_bulletin(county)
     data = figures(request.getfixturevalue(role), bulletin)

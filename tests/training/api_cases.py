@@ -15,17 +15,17 @@ register_read(ReadCase(
     url_name="training-statistics",
     url=lambda township: f"/api/v1/training/statistics/?year={clock.today().year}",
     make=_attended,
-    roles=("county_admin", "township_admin", "auditor", "cadre_user"),
+    roles=("county_admin", "township_admin", "cadre_user"),
 ))
 register_read(ReadCase(
     url_name="training-hours",
     url=lambda township: f"/api/v1/training/hours/?year={clock.today().year}",
     make=_attended,
-    roles=("county_admin", "township_admin", "auditor", "cadre_user"),
+    roles=("county_admin", "township_admin", "cadre_user"),
 ))
 register_read(ReadCase(
     url_name="training-needs-uncovered",
     url=lambda township: "/api/v1/training/needs/uncovered/",
     make=lambda township: tf.need(township, tf.cadre(township), topic_name=f"未覆盖的需求{tf.n()}"),
-    roles=("county_admin", "township_admin", "auditor", "cadre_user"),
+    roles=("county_admin", "township_admin", "cadre_user"),
 ))

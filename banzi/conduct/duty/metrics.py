@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banzi.core import metrics
-from banzi.core.roles import Role
+from banzi.core.roles import STAFF, has_role
 
 from .models import DutyCheckIn, DutyRoster, DutyShift, DutySwap, SpotCheck, current_night
 
@@ -27,7 +27,7 @@ def tonight(user, day=None):
 
 @metrics.card(45)
 def duty_card(user):
-    if user.role == Role.CADRE and not user.is_superuser:
+    if not has_role(user, STAFF):
         return []
     figures = tonight(user)
     if not figures["shifts"]:
@@ -38,7 +38,7 @@ def duty_card(user):
 
 @metrics.action(45)
 def swaps_to_decide(user):
-    if user.role not in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN) and not user.is_superuser:
+    if not has_role(user, STAFF):
         return []
     count = DutySwap.objects.visible_to(user).filter(status=DutySwap.Status.REQUESTED).count()
     if not count:

@@ -119,7 +119,7 @@ class DutyRoster(BaseModel):
 class DutyShiftQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """A cadre sees the published shifts they are on, as leader or as staff."""
-        if getattr(user, "role", None) == Role.CADRE and user.is_authenticated and not user.is_superuser:
+        if getattr(user, "role", None) == Role.CADRE and user.is_authenticated:
             if not user.is_active or not user.cadre_id:
                 return self.none()
             return self.filter(Q(staff_id=user.cadre_id) | Q(leader_id=user.cadre_id),

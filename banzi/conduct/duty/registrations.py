@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 def register():
     from banzi.core import demo, navigation
-    from banzi.core.roles import Role
+    from banzi.core.roles import STAFF, Role
 
     from . import metrics  # noqa: F401  (registers the dashboard's duty figures)
 
-    staff = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.AUDITOR}
+    staff = set(STAFF)
     everyone = staff | {Role.CADRE}
     items = [
         ("conduct:duty_tonight", _("Overnight duty tonight"), everyone),

@@ -30,8 +30,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (for demonstration only; never use them in production):")
         self.stdout.write(f"  {'username':<16}{'password':<14}role / scope")
         for user in plan.users:
-            role = "superuser (Django admin)" if user.get("superuser") else user["role"]
-            self.stdout.write(f"  {user['username']:<16}{DEMO_PASSWORD:<14}{role} / {user['scope']}")
+            self.stdout.write(f"  {user['username']:<16}{DEMO_PASSWORD:<14}{user['role']} / {user['scope']}")
         # Each module's own demo records (see core.demo): each adds only what is missing.
         for loader_func in demo.loaders():
             with translation.override(settings.LANGUAGE_CODE):
