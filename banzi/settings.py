@@ -3,6 +3,7 @@
 Everything that differs between a developer's machine and production comes from the environment:
 BANZI_ENV (development | production), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, BANZI_HTTPS.
 """
+import ipaddress
 import os
 from pathlib import Path
 
@@ -167,6 +168,11 @@ BANZI_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("BANZI_LOGIN_MAX_FAILURES_P
 # Our reverse proxies (nginx): addresses or networks, comma-separated. Only through them is X-Forwarded-For read
 # for the client's address (audit trail, limits, throttles); none by default, so REMOTE_ADDR is the client.
 BANZI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("BANZI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in BANZI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"BANZI_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
 
         from banzi.core import api_routes
 
-        from . import lockout  # noqa: F401  (connects the lock after repeated failures)
+        from . import lockout, sessions  # noqa: F401  (connect the lock after failures and the sign-in stamp)
 
         api_routes.register("me", "banzi.accounts.api_urls")
         user_model = self.get_model("User")
