@@ -253,7 +253,7 @@ SPECTACULAR_SETTINGS = {
     # Tags and operation ids come from the path after /api/v1/: `org`, `org_cadres_list`, …
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "TAGS": [
-        {"name": "auth", "description": "API tokens"},
+        {"name": "auth", "description": "API tokens: obtain one (it expires) and revoke it"},
         {"name": "me", "description": "The signed-in user: role, scope and own cadre record"},
         {"name": "core", "description": "The rules, the working-day calendar and the audit trail"},
         {"name": "org", "description": "Registry: organizations, village designations, cadres, positions, "
