@@ -153,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "banzi.accounts.validators.CharacterClassValidator"},
     {"NAME": "banzi.accounts.validators.PasswordHistoryValidator"},
 ]
+# Pages a user who must change their password may still open (URL names), besides the change itself and signing out.
+BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES = []
 # Sessions end after BANZI_SESSION_IDLE_MINUTES without a request, and BANZI_SESSION_MAX_HOURS after signing in.
 BANZI_SESSION_IDLE_MINUTES = int(os.environ.get("BANZI_SESSION_IDLE_MINUTES", "30"))
 BANZI_SESSION_MAX_HOURS = int(os.environ.get("BANZI_SESSION_MAX_HOURS", "8"))
