@@ -3,6 +3,7 @@
 Everything that differs between a developer's machine and production comes from the environment:
 BANZI_ENV (development | production), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, BANZI_HTTPS.
 """
+import ipaddress
 import os
 from pathlib import Path
 
@@ -163,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "banzi.accounts.validators.CharacterClassValidator"},
     {"NAME": "banzi.accounts.validators.PasswordHistoryValidator"},
 ]
+# Pages a user who must change their password may still open (URL names), besides the change itself and signing out.
+BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES = []
 # Sessions end after BANZI_SESSION_IDLE_MINUTES without a request, and BANZI_SESSION_MAX_HOURS after signing in.
 BANZI_SESSION_IDLE_MINUTES = int(os.environ.get("BANZI_SESSION_IDLE_MINUTES", "30"))
 BANZI_SESSION_MAX_HOURS = int(os.environ.get("BANZI_SESSION_MAX_HOURS", "8"))
@@ -178,6 +181,11 @@ BANZI_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("BANZI_LOGIN_MAX_FAILURES_P
 # Our reverse proxies (nginx): addresses or networks, comma-separated. Only through them is X-Forwarded-For read
 # for the client's address (audit trail, limits, throttles); none by default, so REMOTE_ADDR is the client.
 BANZI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("BANZI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in BANZI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"BANZI_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 
 # Second factor (GB/T 22239-2019 8.1.4.1 d): TOTP devices and single-use recovery codes of django-otp
 # (banzi/accounts/otp.py). The roles that must sign in with it (role values, comma-separated); other users may
@@ -303,7 +311,7 @@ SPECTACULAR_SETTINGS = {
     # Tags and operation ids come from the path after /api/v1/: `org`, `org_cadres_list`, …
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "TAGS": [
-        {"name": "auth", "description": "API tokens"},
+        {"name": "auth", "description": "API tokens: obtain one (it expires) and revoke it"},
         {"name": "me", "description": "The signed-in user: role, scope and own cadre record"},
         {"name": "core", "description": "The rules, the working-day calendar and the audit trail"},
         {"name": "org", "description": "Registry: organizations, village designations, cadres, positions, "

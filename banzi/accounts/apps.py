@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         from . import (
             checks,  # noqa: F401  (registers the deployment checks)
             lockout,  # noqa: F401  (connects the lock after repeated failures)
+            sessions,  # noqa: F401  (connects the sign-in stamp)
         )
 
         api_routes.register("me", "banzi.accounts.api_urls")

@@ -98,7 +98,7 @@ def change_own_password(user, raw, validated=False):
     """The user chose a new password: checked against the rules and the history (unless a form just did,
     `validated`), then set; their other sessions end (a view keeps the current one with
     `update_session_auth_hash`) and their API tokens are revoked. Raises ValidationError on a refused password."""
-    _set(user, raw, must_change=False, detail="Password changed", validated=validated)
+    _set(user, raw, must_change=False, detail="Password changed", by=user, validated=validated)
 
 
 def set_password_by_administrator(user, raw, by=None, validated=False):

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from banzi.core import clock
@@ -115,8 +115,18 @@ class PasswordChangeRequiredMiddleware:
         self._allowed = None
 
     def allowed_paths(self):
+        """The pages above, and those named in settings.BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES (e.g. the second
+        factor's verification, which must come before a password change and is checked by its own middleware,
+        placed before this one)."""
         if self._allowed is None:
-            self._allowed = {reverse(name) for name in ALLOWED_URL_NAMES}
+            names = [*ALLOWED_URL_NAMES, *getattr(settings, "BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES", ())]
+            allowed = set()
+            for name in names:
+                try:
+                    allowed.add(reverse(name))
+                except NoReverseMatch:
+                    continue  # a page that takes arguments, or is not installed: nothing to exempt
+            self._allowed = allowed
         return self._allowed
 
     def __call__(self, request):

@@ -37,18 +37,25 @@ def digest(key):
     return hmac_sm3(settings.BANZI_INDEX_KEY, f"api-token\x00{key}").hex()
 
 
-def issue(user, request=None):
-    """A new token for the user; returns (token, key). The key is not kept anywhere: give it to the client now."""
+def create(user, request=None):
+    """A new token for the user; returns (token, key). The key is not kept anywhere: give it to the client now.
+    `last_used` starts at the issue, so that a token's first requests write nothing more than the next ones."""
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
     now = clock.now()
     token = ApiToken.objects.create(
-        user=user, prefix=prefix, digest=digest(key), created=now,
+        user=user, prefix=prefix, digest=digest(key), created=now, last_used=now,
         expires=now + datetime.timedelta(hours=token_hours()),
         client_ip=client_ip(request) if request is not None else None,
     )
+    return token, key
+
+
+def issue(user, request=None):
+    """`create`, recorded in the audit trail: what the token endpoint does."""
+    token, key = create(user, request)
     record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.LOGIN, user=user, request=request,
-                 detail=f"API token issued ({prefix}…), expires {clock.local(token.expires):%Y-%m-%d %H:%M}")
+                 detail=f"API token issued ({token.prefix}…), expires {clock.local(token.expires):%Y-%m-%d %H:%M}")
     return token, key
 
 
@@ -102,7 +109,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         if result is not None:
             token = result[1]
             now = clock.now()
-            if token.last_used is None or now - token.last_used >= LAST_USED_STEP:
+            if token.last_used is None or now - token.last_used >= LAST_USED_STEP:  # one write a minute at most
                 ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         return result
 

@@ -79,7 +79,7 @@ def test_login_stamps_last_login_without_a_history_version(county_admin):
 def test_a_new_password_set_by_any_means_revokes_api_tokens(county_admin):
     from banzi.accounts import tokens
 
-    tokens.issue(county_admin)
+    tokens.create(county_admin)
     county_admin.first_name = "张"
     county_admin.save()
     assert tokens.live(county_admin).exists()

@@ -175,6 +175,14 @@ def test_a_reset_by_an_administrator_forces_a_change_at_the_next_sign_in(county_
     assert not user.must_change_password
 
 
+def test_pages_exempted_in_the_settings_stay_open(client_for, settings):
+    settings.BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES = ["api-docs", "no-such-page"]
+    client = client_for(f.UserFactory(must_change_password=True))
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert sends_to_password_change(client.get("/"))
+
+
 def test_a_user_who_must_change_may_still_sign_out(client_for):
     user = f.UserFactory(must_change_password=True)
     client = client_for(user)

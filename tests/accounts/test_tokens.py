@@ -137,14 +137,16 @@ def test_a_forged_key_is_refused(county_admin, forge):
 def test_last_use_is_recorded_without_a_write_on_every_request(county_admin, travel):
     key = obtain()["token"]
     client = with_token(key)
+    issued = ApiToken.objects.get().last_used
+    assert issued is not None
     client.get(ME)
-    first = ApiToken.objects.get().last_used
-    assert first is not None
-    client.get(ME)
-    assert ApiToken.objects.get().last_used == first
+    assert ApiToken.objects.get().last_used == issued
     travel.shift(datetime.timedelta(minutes=2))
     client.get(ME)
-    assert ApiToken.objects.get().last_used > first
+    used = ApiToken.objects.get().last_used
+    assert used > issued + datetime.timedelta(minutes=1)
+    client.get(ME)
+    assert ApiToken.objects.get().last_used == used
 
 
 def test_a_password_expiring_during_a_tokens_life_refuses_it_with_a_code(county_admin, travel):

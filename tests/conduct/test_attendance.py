@@ -156,7 +156,7 @@ def test_summary_api_gives_the_same_counts(march, township, county_admin):
 
     from banzi.accounts import tokens
 
-    _token, key = tokens.issue(county_admin)
+    _token, key = tokens.create(county_admin)
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get("/api/v1/conduct/attendance-summary/", {"year": YEAR, "month": MONTH,

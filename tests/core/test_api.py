@@ -122,7 +122,7 @@ def test_missing_fields_are_named():
 
 @pytest.mark.django_db
 def test_token_of_a_disabled_account_stops_working(county_admin):
-    _token, key = tokens.issue(county_admin)
+    _token, key = tokens.create(county_admin)
     client = english_client()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/org/positions/").status_code == 200

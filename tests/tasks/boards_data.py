@@ -4,6 +4,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.tasks.models import (
     Bulletin,
@@ -30,6 +31,7 @@ def assigner(**kwargs):
     """A county user who assigns items (no password: hashing one is slow and no test signs in as them)."""
     kwargs.setdefault("username", f"assigner{next(_seq)}")
     kwargs.setdefault("role", Role.COUNTY_ADMIN)
+    kwargs.setdefault("password_changed_at", clock.now())  # their own password: no forced change
     return User.objects.create(**kwargs)
 
 

@@ -61,6 +61,7 @@ def assigner(**kwargs):
     """A county user who assigns items (no password: no test signs in as them)."""
     kwargs.setdefault("username", f"assigner{n()}")
     kwargs.setdefault("role", Role.COUNTY_ADMIN)
+    kwargs.setdefault("password_changed_at", clock.now())  # their own password: no forced change
     return User.objects.create(**kwargs)
 
 
