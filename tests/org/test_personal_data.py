@@ -37,7 +37,7 @@ def cadre(township):
 
 @pytest.fixture
 def superuser(county):
-    return f.UserFactory(username="root", role=Role.SYSTEM_ADMIN, is_superuser=True)
+    return f.UserFactory(username="root", role=Role.SYSTEM_ADMIN, is_superuser=True, is_staff=True)
 
 
 def cadre_form_data(cadre, **overrides):
@@ -290,3 +290,17 @@ def test_import_preview_page_is_not_cached(cadre, county_client):
     assert stored.startswith(crypto.BYTES_MAGIC) and crypto.decrypt_bytes(stored, b"banzi.import-job") == buffer.getvalue()
     confirmed = county_client.post(reverse("org:cadre_import"), {"job": job.pk})
     assert confirmed.status_code == 302 and bytes(ImportJob.objects.get(pk=job.pk).content) == b""
+
+
+def test_the_admin_shows_no_personal_data(cadre, superuser, client_for):
+    client = client_for(superuser)
+    for url in (reverse("admin:org_cadre_change", args=[cadre.pk]), reverse("admin:org_cadre_changelist"),
+                reverse("admin:org_cadre_history", args=[cadre.pk])):
+        response = client.get(url)
+        if refused(response):
+            continue
+        assert ID_NUMBER not in response.content.decode() and PHONE not in response.content.decode(), url
+    version = cadre.history.latest().history_id
+    response = client.get(reverse("admin:org_cadre_simple_history", args=[cadre.pk, version]))
+    if not refused(response):
+        assert ID_NUMBER not in response.content.decode() and PHONE not in response.content.decode()
