@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from banzi.core import masking
+from banzi.core import crypto, masking
 from banzi.core.errors import Code
 from banzi.core.importing.services import preview_import
-from banzi.core.models import AuditEvent
+from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.roles import Role
 from banzi.org.models import Cadre
 from banzi.org.resources import CadreResource
@@ -37,7 +37,7 @@ def cadre(township):
 
 @pytest.fixture
 def superuser(county):
-    return f.UserFactory(username="root", role=Role.SYSTEM_ADMIN, is_superuser=True)
+    return f.UserFactory(username="root", role=Role.SYSTEM_ADMIN, is_superuser=True, is_staff=True)
 
 
 def cadre_form_data(cadre, **overrides):
@@ -284,3 +284,9 @@ def test_import_preview_page_is_not_cached(cadre, county_client):
     response = county_client.post(reverse("org:cadre_import"), {"file": upload})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "no-store" in county_client.get(reverse("org:cadre_import"))["Cache-Control"]
+    # The upload kept for its confirmation is sealed too, and the confirmation opens it.
+    job = response.context["job"]
+    stored = bytes(ImportJob.objects.get(pk=job.pk).content)
+    assert stored.startswith(crypto.BYTES_MAGIC) and crypto.decrypt_bytes(stored, b"banzi.import-job") == buffer.getvalue()
+    confirmed = county_client.post(reverse("org:cadre_import"), {"job": job.pk})
+    assert confirmed.status_code == 302 and bytes(ImportJob.objects.get(pk=job.pk).content) == b""
