@@ -69,3 +69,6 @@ class Command(BaseCommand):
         self.stdout.write(style(f"Audit chain: {restored.chain_text}"))
         for note in restored.notes:
             self.stdout.write(self.style.WARNING(note))
+        if restored.chain_ok is False:
+            raise CommandError(f"The database and the files were restored, but the audit chain of the restored "
+                               f"trail is {restored.chain_text}: the trail in this backup was altered.")
