@@ -24,7 +24,7 @@ class Command(BaseCommand):
             try:
                 opened = backup.open_backup(path, work)
                 opened.notes = backup.check_restorable(opened.manifest)
-            except backup.BackupError as exc:
+            except (backup.BackupError, OSError) as exc:  # OSError: e.g. no room in TMPDIR
                 backup.record_failure(restoring=True, reason=str(exc))
                 raise CommandError(f"{exc} Nothing was changed.") from None
             manifest = opened.manifest
