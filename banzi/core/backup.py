@@ -371,6 +371,7 @@ def create_backup(output=None):
     with tempfile.TemporaryDirectory(prefix="banzi-backup-") as work:
         work = Path(work)
         dump = work / DUMP_NAMES[vendor]
+        created_at = clock.now()
         state = _dump_sqlite(dump) if vendor == "sqlite" else _dump_postgresql(dump)
         archive = work / "backup.tar"
         with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as tar:
@@ -383,7 +384,7 @@ def create_backup(output=None):
                 files.append({"path": relative, **_add(tar, f"{MEDIA_DIR}/{relative}", path)})
             manifest = {
                 "format": FORMAT,
-                "created_at": clock.now().isoformat(),
+                "created_at": created_at.isoformat(),
                 "banzi_version": banzi_version(),
                 "key_id": key_id,
                 "database": database,
@@ -579,21 +580,20 @@ def _restore_media(folder):
 
 
 def verify_audit_chain():
-    """The audit chain's verification, where this release has one: (ok or None if unavailable, text)."""
+    """The audit chain's verification where this release has one (`banzi.core.audit_chain.verify()`: None
+    when every event matches its MAC and its place in the chain, else the first broken row): (True when
+    intact, False when broken, None when unavailable; the text to show)."""
     try:
         from banzi.core.audit_chain import verify
     except ImportError:
         return None, "not available in this release"
     try:
-        result = verify()
-    except Exception as exc:  # the restore is done; say what the check found rather than fail
-        return False, f"verification failed: {exc}"
-    ok = getattr(result, "ok", result)
-    if isinstance(ok, tuple):
-        ok = ok[0] if ok else False
-    if ok is None or ok is True:
-        return True, str(result) if result not in (None, True) else "intact"
-    return False, str(result)
+        broken = verify()
+    except Exception as exc:  # the restore is done: say what the check found rather than hide it
+        return False, f"the verification failed: {exc}"
+    if broken is None or broken is True:
+        return True, "intact"
+    return False, f"broken at {broken}"
 
 
 @dataclass
@@ -614,7 +614,11 @@ def restore_backup(opened):
     else:
         _restore_postgresql(opened.dump)
     ContentType.objects.clear_cache()  # ids of the restored database, not of the replaced one
-    _restore_media(opened.folder)
+    try:
+        _restore_media(opened.folder)
+    except OSError as exc:
+        raise BackupError(f"The database was restored, but not all the uploaded files under MEDIA_ROOT ({exc}): "
+                          "correct that and run the restore again.") from None
     now = live_counts()
     expected = manifest["counts"]
     mismatches = [(table, expected.get(table), now.get(table)) for table in sorted(set(expected) | set(now))

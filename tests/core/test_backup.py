@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import types
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,11 @@ from banzi.talks.models import Talk
 from tests import factories as f
 from tests.governance.cases import meeting
 from tests.talks.factories import talk
+
+try:
+    from banzi.core.audit_chain import verify as audit_chain_verify
+except ImportError:
+    audit_chain_verify = None
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n% minutes of the committee meeting\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
@@ -153,7 +159,8 @@ def round_trip(media, tmp_path, capsys):
     assert files(media) == before_files
     assert Meeting.objects.get().attachment.read() == PDF
     assert "Database and uploaded files restored." in out and "tables as in the backup" in out
-    assert "Audit chain:" in out
+    assert ("Audit chain: intact" if audit_chain_verify else "Audit chain: not available in this release") in out
+    assert f"audit chain: {'intact' if audit_chain_verify else 'not available'}" in restore_event.detail
 
 
 @on_sqlite
@@ -439,3 +446,22 @@ def test_a_dump_the_database_cannot_take_changes_nothing(live_db, media, tmp_pat
     with pytest.raises(CommandError, match="Nothing was changed"):
         call_command("restore", str(forged), yes=True)
     assert_refused_and_unchanged(before, before_files, media)
+
+
+def test_a_broken_audit_chain_after_a_restore_is_reported(live_db, media, tmp_path, monkeypatch, capsys):
+    """The restored trail is verified (banzi.core.audit_chain.verify: None when intact, else the first broken
+    row): a broken chain is said on screen, in the restore's audit event and by the exit status."""
+    make_records(media)
+    made = backup.create_backup(tmp_path / "b.bzbak")
+    def broken():
+        return "event #3 (2026-12-02 10:00:00): the event was changed"
+
+    if audit_chain_verify is not None:
+        monkeypatch.setattr(sys.modules["banzi.core.audit_chain"], "verify", broken)
+    else:  # a release without the chain: stand one in
+        monkeypatch.setitem(sys.modules, "banzi.core.audit_chain", types.SimpleNamespace(verify=broken))
+    with pytest.raises(CommandError, match="restored, but the audit chain of the restored trail is broken at event #3"):
+        call_command("restore", str(made.path), yes=True)
+    assert "Audit chain: broken at event #3" in capsys.readouterr().out
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert event.detail.startswith("Backup restored:") and "audit chain: broken at event #3" in event.detail

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, output=None, **options):
         try:
             made = backup.create_backup(output)
-        except backup.BackupError as exc:
+        except (backup.BackupError, OSError) as exc:  # OSError: e.g. the disk is full
             backup.record_failure(restoring=False, reason=str(exc))
             raise CommandError(str(exc)) from None
         manifest = made.manifest

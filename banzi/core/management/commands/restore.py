@@ -24,7 +24,7 @@ class Command(BaseCommand):
             try:
                 opened = backup.open_backup(path, work)
                 opened.notes = backup.check_restorable(opened.manifest)
-            except backup.BackupError as exc:
+            except (backup.BackupError, OSError) as exc:  # OSError: e.g. no room in TMPDIR
                 backup.record_failure(restoring=True, reason=str(exc))
                 raise CommandError(f"{exc} Nothing was changed.") from None
             manifest = opened.manifest
@@ -69,3 +69,6 @@ class Command(BaseCommand):
         self.stdout.write(style(f"Audit chain: {restored.chain_text}"))
         for note in restored.notes:
             self.stdout.write(self.style.WARNING(note))
+        if restored.chain_ok is False:
+            raise CommandError(f"The database and the files were restored, but the audit chain of the restored "
+                               f"trail is {restored.chain_text}: the trail in this backup was altered.")
