@@ -1,4 +1,5 @@
-"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs."""
+"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs, and the error
+pages (banzi/core/error_views.py)."""
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +19,8 @@ urlpatterns = [
     path("api/", include("banzi.core.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "banzi.core.error_views.bad_request"
+handler403 = "banzi.core.error_views.permission_denied"
+handler404 = "banzi.core.error_views.page_not_found"
+handler500 = "banzi.core.error_views.server_error"
