@@ -185,3 +185,24 @@ def test_the_battle_maps_controls_work_without_inline_handlers(browser, live_ser
         assert page.evaluate("window.__csp") == []
     finally:
         context.close()
+
+
+def test_the_admin_site_works_under_the_policy(browser, live_server, county):
+    """Django's admin (its own scripts, all from static files) runs without a refusal: the index and an add form."""
+    f.UserFactory(username="root", is_staff=True, is_superuser=True)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(20_000)
+    context.add_init_script(WATCH_CSP)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "root")
+        page.fill("#id_password", f.PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_selector("#content-main")
+        add_link = page.locator("#content-main a.addlink").first
+        add_link.click()
+        page.wait_for_selector("#content-main form")
+        assert page.evaluate("window.__csp") == []
+    finally:
+        context.close()
