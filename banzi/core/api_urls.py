@@ -11,7 +11,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import api_routes
-from .api_auth import ObtainTokenView
+from .api_auth import ObtainTokenView, RevokeTokenView
 
 # The docs keep the site's Content-Security-Policy, with what these two pages alone need: Swagger UI's
 # start-up script (drf-spectacular's, with the schema URL and CSRF header) runs under django-csp's per-request
@@ -21,6 +21,7 @@ docs_csp = csp_update({"script-src": [NONCE], "style-src-elem": [UNSAFE_INLINE],
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/auth/logout/", RevokeTokenView.as_view(), name="api-logout"),
     *api_routes.urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs_csp(SpectacularSwaggerView.as_view(url_name="api-schema", template_name="core/api_swagger.html")), name="api-docs"),

@@ -73,6 +73,9 @@ class Code(StrEnum):
     PASSWORD_TOO_SIMPLE = "password_too_simple", "A password mixes fewer than three character classes."
     LOCKED = "locked", "The account is locked after too many failed sign-ins."
     AUTHORIZATION = "authorization", "The username or password is wrong, or the account is disabled."
+    TOO_MANY_ATTEMPTS = "too_many_attempts", "Too many failed sign-ins came from this client address; it waits a while."
+    PASSWORD_REUSED = "password_reused", "A new password is one of the user's last few passwords."
+    PASSWORD_CHANGE_REQUIRED = "password_change_required", "The user must change their password (first sign-in, set by an administrator, or expired) before anything else."
 
     # --- the calendar and the rules -------------------------------------------------------------
     ADJUSTED_WORKDAY_NOT_WEEKEND = "adjusted_workday_not_weekend", "An adjusted working day is not a Saturday or Sunday."
