@@ -273,6 +273,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# The page of a refused CSRF check, like the other error pages (banzi/urls.py), in the user's language.
+CSRF_FAILURE_VIEW = "banzi.core.error_views.csrf_failure"
 
 REST_FRAMEWORK = {
     # Token first, so that an unauthenticated request gets 401 with `WWW-Authenticate: Token`.

@@ -1,4 +1,5 @@
-"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs.
+"""Banzi's root URLs: the pages of each app, the API under /api/v1/ and its offline docs, and the error
+pages (banzi/core/error_views.py).
 
 There is no Django admin (/admin/): accounts are kept on the account pages by the system and
 security administrators (三员分立), business records in the apps, each through its services and
@@ -21,3 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("banzi.core.api_urls")),
 ]
+
+handler400 = "banzi.core.error_views.bad_request"
+handler403 = "banzi.core.error_views.permission_denied"
+handler404 = "banzi.core.error_views.page_not_found"
+handler500 = "banzi.core.error_views.server_error"

@@ -163,3 +163,26 @@ def test_the_api_docs_work_under_their_policy(browser, live_server, log_in, url,
         assert refused == []
     finally:
         context.close()
+
+
+def test_the_battle_maps_controls_work_without_inline_handlers(browser, live_server, log_in, county, travel):
+    """The year select and the print button, once inline onchange/onclick, work from banzi.js under the policy."""
+    travel.move_to(NOW)
+    f.UserFactory(username="ducha", role=Role.COUNTY_ADMIN)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(20_000)
+    context.add_init_script(WATCH_CSP + "window.print = function () { window.__printed = true; };")
+    try:
+        page = context.new_page()
+        log_in(page, "ducha", f.PASSWORD)
+        page.goto(f"{live_server.url}/tasks/battle-map/?year=2026")
+        page.wait_for_selector("#battle-map[data-loaded=true]")
+        page.click("button[data-print]")
+        assert page.evaluate("window.__printed") is True
+        page.select_option("#bm-year", "2025")
+        page.wait_for_url("**/tasks/battle-map/?year=2025")
+        page.wait_for_selector("#battle-map[data-loaded=true]")
+        assert page.evaluate("window.__csp") == []
+    finally:
+        context.close()
+

@@ -135,3 +135,18 @@ def test_no_template_holds_inline_script_or_handlers(name, text):
     handler = HANDLER.search(text)
     assert not handler, f"{name}: an inline event handler {handler.group(0)[-40:]!r} (use banzi.js and data- attributes)"
     assert not JS_URL.search(text), f"{name}: a javascript: URL"
+
+
+def test_check_deploy_stays_clean_with_the_policy():
+    """`manage.py check --deploy` with production settings (keys included) reports nothing: the policy and the
+    error pages add no warning."""
+    from .test_deploy import SECRET_KEY, run_manage
+
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        BANZI_ENV="production", SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS="banzi.example.gov.cn",
+        CSRF_TRUSTED_ORIGINS="https://banzi.example.gov.cn",
+        BANZI_DATA_KEYS="k1:" + "0123456789abcdef" * 2, BANZI_INDEX_KEY="1" * 64, BANZI_AUDIT_KEY="2" * 64,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
