@@ -103,8 +103,10 @@ def _audit(exc, context, response):
         return
     if not isinstance(exc, exceptions.ValidationError) or request is None or view is None:
         return
-    if request.method in ("GET", "HEAD", "OPTIONS") or not hasattr(view, "get_queryset_model"):
-        return
+    queryset = getattr(view, "queryset", None)
+    model = view.get_queryset_model() if hasattr(view, "get_queryset_model") else getattr(queryset, "model", None)
+    if request.method in ("GET", "HEAD", "OPTIONS") or model is None:
+        return  # not a write of a record (e.g. signing in for a token)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
@@ -115,11 +117,11 @@ def _audit(exc, context, response):
     lookup = view.lookup_url_kwarg or view.lookup_field
     if lookup in (getattr(view, "kwargs", None) or {}):
         try:
-            obj = view.get_queryset().filter(**{view.lookup_field: view.kwargs[lookup]}).first()
+            obj = model._base_manager.filter(**{view.lookup_field: view.kwargs[lookup]}).first()
         except (ValueError, TypeError, DjangoValidationError):
             obj = None
     step = "" if action in _WRITE_ACTIONS else action
-    record_failed_write(user=user, action=_WRITE_ACTIONS.get(action, "update"), model=view.get_queryset_model(),
+    record_failed_write(user=user, action=_WRITE_ACTIONS.get(action, "update"), model=model,
                         obj=obj, errors=_flat_codes(exc.get_codes()),
                         detail=f"{request.method} {django_request.path}" + (f" ({step})" if step else ""),
                         request=django_request)

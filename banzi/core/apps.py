@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from . import (
             api_routes,
             audit,  # noqa: F401  (connects the audit signal handlers)
+            audit_chain,  # noqa: F401  (registers the audit retention check)
             navigation,
         )
         from .roles import CONFIGURATION, Role

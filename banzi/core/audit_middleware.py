@@ -27,6 +27,13 @@ EXPORT_TYPES = (
 )
 
 
+# Events that already say how a POST ended (a view recorded it): no refused form to add.
+OUTCOMES_OF_A_POST = {
+    AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE, AuditEvent.Action.LOGIN,
+    AuditEvent.Action.LOGIN_FAILED, AuditEvent.Action.LOCKOUT, AuditEvent.Action.IMPORT, AuditEvent.Action.DENIED,
+}
+
+
 def view_class(request):
     """The class of the view that answered, the arguments it was made with (`as_view(model=…)`) and
     the URL's keyword arguments; (None, {}, {}) for a function."""
@@ -122,7 +129,7 @@ class AuditMiddleware:
             _model, obj = requested_object(request)
             if obj is not None and outside_scope(user, obj):
                 record_denial(request, obj=obj, reason="not in the user's scope")
-        elif status == 200 and request.method == "POST" and not recorded:
+        elif status == 200 and request.method == "POST" and not recorded & OUTCOMES_OF_A_POST:
             self.record_refused_form(request, response, user)
         if status == 200 and AuditEvent.Action.EXPORT not in recorded and self.is_export(response):
             model, obj = requested_object(request)

@@ -262,3 +262,18 @@ def test_login_success_and_failure_are_security_events(county_admin):
 
     client.post(reverse("logout"))
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGOUT, user=county_admin).exists()
+
+
+def test_auditor_filters_the_trail_by_outcome_on_the_page_and_in_the_api(auditor_client, auditor, cadre_client,
+                                                                        cadre_user):
+    assert cadre_client.get(AUDIT_LIST).status_code == 403  # a denial
+    events = _events(auditor_client.get(AUDIT_LIST, {"outcome": "denied"}))
+    assert [(e.action, e.username) for e in events] == [("denied", "cadre")]
+    page = auditor_client.get(AUDIT_LIST, {"outcome": "denied"}).content.decode()
+    assert escape(cadre_user.display_name) in page and "Denied" in page
+
+    from tests.api import api_for
+
+    rows = api_for(auditor).get("/api/v1/core/audit-events/", {"outcome": "denied"}).json()["results"]
+    assert [(r["action"], r["outcome"], r["outcome_label"], r["username"], r["user_display"]) for r in rows] == [
+        ("denied", "denied", "Denied", "cadre", cadre_user.display_name)]

@@ -176,6 +176,26 @@ def test_a_403_and_a_404_outside_the_scope_are_denials_in_the_api(cadre_user, to
         assert_event(event, user=township_admin, outcome=AuditEvent.Outcome.DENIED, obj=far)
 
 
+def test_a_workflow_step_refused_to_a_role_that_may_write_is_a_denial(township, township_admin):
+    """The page tells the township administrator why not (it is not their request to approve); the
+    trail records the refusal."""
+    from banzi.conduct.models import LeaveRequest
+    from tests.conduct.factories import leave
+
+    request = leave(f.CadreFactory(organization=township), status=LeaveRequest.Status.SUBMITTED,
+                    approver_kind=LeaveRequest.ApproverKind.COUNTY)
+    browser = client(township_admin)
+    since = last_id()
+    response = browser.post(reverse("conduct:leaverequest_approve", args=[request.pk]))
+    assert response.status_code == 302
+    event = new_events(since).get()
+    assert event.action == AuditEvent.Action.DENIED
+    assert_event(event, user=township_admin, outcome=AuditEvent.Outcome.DENIED, obj=request)
+    assert event.detail.startswith(f"POST /conduct/leave/{request.pk}/approve/: ")
+    request.refresh_from_db()
+    assert request.status == LeaveRequest.Status.SUBMITTED
+
+
 def test_anonymous_requests_are_not_recorded(township):
     record = f.CadreFactory(organization=township)
     since = last_id()

@@ -148,7 +148,10 @@ def test_a_refused_value_is_400_with_the_settings_message(county_admin, field, v
     assert response.status_code == 400
     assert error_messages(response) == {field: [message]}
     assert not Rule.objects.filter(key=KEY).exists()
-    assert not data_changes(county_admin).exists()
+    assert not data_changes(county_admin).exclude(outcome=AuditEvent.Outcome.FAILURE).exists()
+    # The refusal is on the trail, by field and code, without the value.
+    refused = data_changes(county_admin).get(outcome=AuditEvent.Outcome.FAILURE)
+    assert f"{field} (" in refused.detail and (str(value) not in refused.detail or len(str(value)) < 3)
 
 
 def test_unknown_settings_and_a_long_note_are_refused(county_admin):
@@ -179,7 +182,9 @@ def test_other_roles_may_not_change_rules(request, role, method):
     assert response.status_code == 403
     assert error_messages(response)["detail"] == ["Only the county organization department may change the rules."]
     assert not Rule.objects.filter(key=KEY).exists()
-    assert not AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Rule)).exists()
+    # Nothing changed on the trail; the refusal itself is on it.
+    events = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Rule))
+    assert [(e.action, e.outcome, e.user) for e in events] == [("denied", "denied", user)]
 
 
 def test_no_other_verbs(county_admin):
