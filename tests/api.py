@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from openapi_schema_validator import OAS30Validator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from banzi.accounts import tokens
 
 
 @functools.cache
@@ -99,9 +100,9 @@ class SchemaCheckingClient(APIClient):
 
 
 def api_for(user):
-    token, _ = Token.objects.get_or_create(user=user)
+    _token, key = tokens.issue(user)
     client = SchemaCheckingClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -47,6 +47,28 @@ def pytest_report_header(config):
     return f"clock pinned at {pinned_moment().isoformat()} (BANZI_TEST_NOW)"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_the_audit_guard():
+    """The database refuses to delete audit events (core.audit_chain's triggers); the flush that
+    empties every table after a transactional test (browser tests) lifts that guard and puts it back."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from banzi.core import audit_chain
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        audit_chain.remove_guard(self.connection)
+        try:
+            original(self, sql_list)
+        finally:
+            audit_chain.install_guard(self.connection)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def travel():
     """The pinned clock of this test: `travel.move_to(moment)` or `travel.shift(timedelta)` moves it."""

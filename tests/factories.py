@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from banzi.accounts.models import User
+from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.core.validators import id_number_check_digit
 from banzi.org.models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
@@ -130,6 +131,8 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.COUNTY_ADMIN
+    # Their own password, just chosen: the policy does not send them to the password change page.
+    password_changed_at = factory.LazyFunction(clock.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

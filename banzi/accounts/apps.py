@@ -8,23 +8,44 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_save, pre_save
 
         from banzi.core import api_routes
 
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            lockout,  # noqa: F401  (connects the lock after repeated failures)
+        )
 
         api_routes.register("me", "banzi.accounts.api_urls")
-        pre_save.connect(revoke_tokens_on_password_change, sender=self.get_model("User"),
-                         dispatch_uid="banzi_revoke_tokens_on_password_change")
+        user_model = self.get_model("User")
+        pre_save.connect(note_password_change, sender=user_model, dispatch_uid="banzi_note_password_change")
+        post_save.connect(after_password_change, sender=user_model, dispatch_uid="banzi_after_password_change")
 
 
-def revoke_tokens_on_password_change(sender, instance, **kwargs):
-    """A new password ends every API token issued under the old one (and a deactivated account's)."""
-    from rest_framework.authtoken.models import Token
-
+def note_password_change(sender, instance, **kwargs):
+    """Whether this save changes the password (or disables the account), for `after_password_change`."""
+    instance._banzi_password_changed = instance._banzi_disabled = False
     if instance.pk is None:
+        instance._banzi_password_changed = True
         return
     old = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
-    if old and (old["password"] != instance.password or (old["is_active"] and not instance.is_active)):
-        Token.objects.filter(user_id=instance.pk).delete()
+    if old is None:
+        instance._banzi_password_changed = True
+    else:
+        instance._banzi_password_changed = old["password"] != instance.password
+        instance._banzi_disabled = old["is_active"] and not instance.is_active
+
+
+def after_password_change(sender, instance, created, **kwargs):
+    """A new password, however it was set, is kept (hashed) in the password history and ends every API token
+    issued under the old one; so does disabling the account."""
+    from . import passwords, tokens
+
+    if getattr(instance, "_banzi_password_changed", False):
+        passwords.remember(instance)
+    if not created and getattr(instance, "_banzi_password_changed", False):
+        tokens.revoke_all(instance, reason="Password changed")
+    elif getattr(instance, "_banzi_disabled", False):
+        tokens.revoke_all(instance, reason="Account disabled")
+    instance._banzi_password_changed = instance._banzi_disabled = False

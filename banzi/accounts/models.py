@@ -2,6 +2,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -37,7 +38,16 @@ class User(AbstractUser):
         default=False,
         help_text=_("Created by the demo loader: exempt from the second factor, refused by the production check."),
     )
-    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    # The password policy (banzi/accounts/passwords.py): when the user last chose their own password (None: never,
+    # so the first sign-in asks for one), and whether a password set by someone else must be changed.
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Asked for a new password at the next sign-in (after a password set by an administrator)."),
+    )
+    # Raised by "sign out everywhere": it is part of the session hash, so every session signed in before ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["last_login", "password", "session_generation"])
 
     class Meta:
         verbose_name = _("user")
@@ -50,6 +60,13 @@ class User(AbstractUser):
                 _("A township Party committee user needs the township they manage."), code=Code.REQUIRED)})
         if self.role == Role.CADRE and not self.cadre_id:
             raise ValidationError({"cadre": ValidationError(_("A cadre user needs their own cadre record."), code=Code.REQUIRED)})
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (of the password hash) with the session generation: a new password or
+        "sign out everywhere" ends every session signed in before."""
+        key_salt = "banzi.accounts.models.User.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.session_generation}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
     @cached_property
     def township_id(self):
@@ -69,3 +86,42 @@ class User(AbstractUser):
     @property
     def is_auditor(self):
         return self.role == Role.AUDITOR
+
+
+class PasswordHistory(models.Model):
+    """A password a user had, as its hash (never the password): none of the last few may be chosen again."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    created = models.DateTimeField(_("set on"))
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created", "-id"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """An API token: only its prefix (to find it) and its keyed hash are stored; the key is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    digest = models.CharField(_("hash"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"))
+    expires = models.DateTimeField(_("expires"))
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP address"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.user} {self.prefix}…"

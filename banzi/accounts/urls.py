@@ -2,13 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import second_factor
+from .auth_views import PasswordChangeView, SignOutEverywhereView
 from .forms import LoginForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
+    path("sign-out-everywhere/", SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
     # The second factor (after the password, see banzi/accounts/otp.py).
     path("second-factor/", second_factor.manage, name="second_factor"),
     path("second-factor/verify/", second_factor.verify, name="second_factor_verify"),

@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from banzi.core import clock
+from banzi.core import clock, masking
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.org.models import Cadre
 
@@ -244,17 +244,25 @@ class OutingReportSerializer(BaseSerializer):
                   "returned_at", "filed_at", "is_late", *TIMESTAMPS]
         read_only_fields = ["returned_at", "filed_at", "is_late"]
 
+    def to_representation(self, instance):
+        """`contact` is a phone number: masked (139****5678) unless the user keeps the cadre's file (core.masking)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data["contact"] = masking.shown_phone(getattr(request, "user", None), instance.cadre, data.get("contact"))
+        return data
+
 
 class OutingReturnSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(required=False, allow_null=True, default=None,
                                             help_text=_("Defaults to now."))
 
 
+@masking.no_store
 class OutingReportViewSet(ScopedModelViewSet):
     """Outing reports (外出报备), due before leaving the jurisdiction; one filed after the planned
     departure is accepted with `is_late`. `/return/` records the actual return."""
 
-    queryset = OutingReport.objects.select_related("cadre")
+    queryset = OutingReport.objects.select_related("cadre__organization")
     serializer_class = OutingReportSerializer
     filterset_class = filters.OutingReportFilterSet
     save_service = staticmethod(services.save_outing_report)
@@ -272,6 +280,7 @@ class AwayTodaySerializer(serializers.Serializer):
     leave = LeaveRequestSerializer(many=True)
 
 
+@masking.no_store
 class AwayTodayView(APIView):
     """Who is away on a day (default today) within the user's scope: outing reports and approved leave."""
 

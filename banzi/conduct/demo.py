@@ -126,7 +126,7 @@ class ConductDemo:
         from banzi.org.demo import DEMO_PASSWORD
 
         user = User(username=SECRETARY_USERNAME, role=Role.TOWNSHIP_ADMIN, organization=township, cadre=head,
-                    first_name=head.name)
+                    first_name=head.name, password_changed_at=clock.now())
         user.set_password(DEMO_PASSWORD)
         user.full_clean()
         user._history_user = self.county

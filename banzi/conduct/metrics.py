@@ -29,7 +29,7 @@ def signing_summary(user, year):
 
 def away_on(user, day):
     """Outing reports of cadres away on the day, in the user's scope."""
-    return (OutingReport.objects.visible_to(user).filter(away_on_q(day)).select_related("cadre")
+    return (OutingReport.objects.visible_to(user).filter(away_on_q(day)).select_related("cadre__organization")
             .order_by("cadre__name_pinyin", "departs_at"))
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
 from banzi.core.errors import Code
+from banzi.core.fields import EncryptedCharField
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
@@ -356,7 +357,7 @@ class OutingReport(BaseModel):
     reason = models.TextField(_("reason"))
     departs_at = models.DateTimeField(_("planned departure"))
     planned_return_at = models.DateTimeField(_("planned return"))
-    contact = models.CharField(_("contact while away"), max_length=20, validators=[validate_phone])
+    contact = EncryptedCharField(_("contact while away"), max_length=20, validators=[validate_phone])  # sealed (SM4)
     returned_at = models.DateTimeField(_("actual return"), null=True, blank=True, editable=False)
     filed_at = models.DateTimeField(_("filed at"), editable=False, default=clock.now)
     is_late = models.BooleanField(_("filed late"), default=False, editable=False)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import masking
 from banzi.core.tables import BaseTable, YesNoColumn
 from banzi.org.models import Cadre
 
@@ -130,11 +131,18 @@ class OutingReportTable(BaseTable):
     departs_at = tables.Column()
     planned_return_at = tables.Column()
     returned_at = tables.Column()
+    contact = tables.Column(orderable=False)  # sealed at rest; masked unless the user keeps the cadre's file
     is_late = YesNoColumn()
 
     class Meta(BaseTable.Meta):
         model = OutingReport
         fields = ("cadre", "destination", "departs_at", "planned_return_at", "returned_at", "contact", "is_late")
+
+    def render_contact(self, record, value):
+        user = getattr(getattr(self, "request", None), "user", None)
+        return masking.shown(user, record.cadre, value, masking.mask_phone)
+
+    value_contact = render_contact  # the Excel export too
 
     def render_departs_at(self, value):
         return _local(value)

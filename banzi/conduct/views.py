@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from banzi.core import clock
+from banzi.core import clock, masking
+from banzi.core.masking import no_store
 from banzi.core.uploads import FileDownloadView
 from banzi.core.views import (
     ObjectDeleteView,
@@ -181,17 +182,28 @@ class LeaveLedgerEntryDeleteView(ObjectDeleteView):
 
 # --- outing reports ----------------------------------------------------------------------------
 
+@no_store
 class OutingReportListView(ObjectListView):
-    queryset = OutingReport.objects.select_related("cadre")
+    queryset = OutingReport.objects.select_related("cadre__organization")
     filterset_class = filters.OutingReportFilterSet
     table_class = tables.OutingReportTable
 
 
+@no_store
 class OutingReportDetailView(ObjectDetailView):
-    queryset = OutingReport.objects.select_related("cadre")
+    queryset = OutingReport.objects.select_related("cadre__organization")
     template_name = "conduct/outingreport_detail.html"
 
+    def field_rows(self, obj):
+        rows = super().field_rows(obj)
+        label = OutingReport._meta.get_field("contact").verbose_name
+        for row in rows:
+            if row["label"] == label:
+                row["value"] = masking.shown_phone(self.request.user, obj.cadre, obj.contact)
+        return rows
 
+
+@no_store
 class OutingReportEditView(ObjectEditView):
     model = OutingReport
     form_class = forms.OutingReportForm
@@ -231,6 +243,7 @@ class MissingListView(ObjectListView):
         return ctx
 
 
+@no_store
 class AwayTodayView(ScopedMixin, TemplateView):
     """Who is away today: out on an outing report, or on approved leave, within the user's scope."""
 
@@ -245,6 +258,7 @@ class AwayTodayView(ScopedMixin, TemplateView):
         outings = metrics.away_on(user, today)
         leave = metrics.on_leave_on(user, today)
         ctx["outing_table"] = tables.OutingReportTable(outings, orderable=False)
+        ctx["outing_table"].request = self.request  # contacts are masked by user
         ctx["leave_table"] = tables.LeaveRequestTable(leave, orderable=False)
         ctx["outing_export"] = f"{reverse('conduct:outingreport_list')}?away_on={today:%Y-%m-%d}&_export=xlsx"
         ctx["leave_export"] = f"{reverse('conduct:leaverequest_list')}?on_leave_on={today:%Y-%m-%d}&_export=xlsx"

@@ -29,14 +29,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit trail, read-only for everyone."""
 
-    list_display = ["time", "kind", "action", "username", "content_type", "object_repr", "ip_address"]
-    list_filter = ["kind", "action", "content_type"]
-    search_fields = ["username", "object_repr", "object_id", "detail"]
+    list_display = ["time", "kind", "action", "outcome", "username", "content_type", "object_repr", "ip_address"]
+    list_filter = ["kind", "action", "outcome", "content_type"]
+    search_fields = ["username", "user_display", "object_repr", "object_id", "detail"]
     date_hierarchy = "time"
     list_select_related = ["content_type"]
     readonly_fields = [
-        "time", "kind", "action", "user", "username", "content_type", "object_id", "object_repr", "changes",
-        "detail", "ip_address",
+        "time", "kind", "action", "outcome", "user", "username", "user_display", "content_type", "object_id",
+        "object_repr", "changes", "detail", "ip_address", "mac",
     ]
 
     def has_add_permission(self, request):

@@ -6,7 +6,7 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
-from . import services, workflow
+from . import audit, services, workflow
 from .scoping import can_write_model
 
 # The generic steps of a lifecycle that the viewset's own write actions are.
@@ -80,6 +80,15 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """The list; a list of personal data (cadres, talks, violations …) is recorded in the audit
+        trail with its filters, one event per request."""
+        response = super().list(request, *args, **kwargs)
+        data = response.data
+        audit.record_list(request, self.get_queryset_model(),
+                          data.get("count") if isinstance(data, dict) else len(data))
+        return response
 
     def save_instance(self, serializer, instance):
         """Hand the validated input to the save service: the record's own fields set on it, the rest

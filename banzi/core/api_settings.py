@@ -60,7 +60,9 @@ def error_body(data):
 
 def exception_handler(exc, context):
     """Turn Django's validation and permission errors raised by services into 400 and 403, and give
-    every error response the same shape, each message with its code (see `error_body`)."""
+    every error response the same shape, each message with its code (see `error_body`). A refused
+    business write is recorded in the audit trail (which fields and rules, never the values); a
+    refusal's reason is kept for the audit middleware, which records every 403."""
     if isinstance(exc, DjangoValidationError):
         detail = validation_error_detail(exc)  # each message keeps the code the rule raised it with
         exc = exceptions.ValidationError(detail)
@@ -68,8 +70,59 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is not None:
+        _audit(exc, context, response)
         response.data = error_body(response.data)
     return response
+
+
+# What a viewset's action is as a write, in the audit trail; a workflow step is an update.
+_WRITE_ACTIONS = {"create": "create", "update": "update", "partial_update": "update", "destroy": "delete"}
+
+
+def _flat_codes(codes, prefix=""):
+    """DRF's error codes ({field: [code]}, nested by sub-field or index) as {"field.sub": [code]}."""
+    if isinstance(codes, dict):
+        flat = {}
+        for key, value in codes.items():
+            name = key if key != api_settings.NON_FIELD_ERRORS_KEY else "__all__"
+            flat.update(_flat_codes(value, f"{prefix}{name}." if prefix or name != "__all__" else ""))
+        return flat
+    if isinstance(codes, list) and any(isinstance(c, dict | list) for c in codes):
+        flat = {}
+        for index, value in enumerate(codes):
+            flat.update(_flat_codes(value, f"{prefix}{index}."))
+        return flat
+    return {prefix.rstrip(".") or "__all__": codes if isinstance(codes, list) else [codes]}
+
+
+def _audit(exc, context, response):
+    request, view = context.get("request"), context.get("view")
+    django_request = getattr(request, "_request", request)
+    if response.status_code == 403 and django_request is not None:
+        django_request._audit_reason = str(getattr(exc, "detail", "") or "")
+        return
+    if not isinstance(exc, exceptions.ValidationError) or request is None or view is None:
+        return
+    if request.method in ("GET", "HEAD", "OPTIONS") or not hasattr(view, "get_queryset_model"):
+        return
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    from .audit import record_failed_write
+
+    action = getattr(view, "action", None) or ""
+    obj = None
+    lookup = view.lookup_url_kwarg or view.lookup_field
+    if lookup in (getattr(view, "kwargs", None) or {}):
+        try:
+            obj = view.get_queryset().filter(**{view.lookup_field: view.kwargs[lookup]}).first()
+        except (ValueError, TypeError, DjangoValidationError):
+            obj = None
+    step = "" if action in _WRITE_ACTIONS else action
+    record_failed_write(user=user, action=_WRITE_ACTIONS.get(action, "update"), model=view.get_queryset_model(),
+                        obj=obj, errors=_flat_codes(exc.get_codes()),
+                        detail=f"{request.method} {django_request.path}" + (f" ({step})" if step else ""),
+                        request=django_request)
 
 
 def _error_item_schema():

@@ -58,14 +58,16 @@ class AuditChangeSerializer(serializers.Serializer):
 class AuditEventSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     action_label = serializers.CharField(source="get_action_display", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     record_type = serializers.SerializerMethodField(help_text=_("The record's type as app.model, e.g. org.cadre."))
     record_type_label = serializers.SerializerMethodField()
     changes = AuditChangeSerializer(many=True, read_only=True)
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "time", "kind", "kind_label", "action", "action_label", "user", "username", "content_type",
-                  "record_type", "record_type_label", "object_id", "object_repr", "changes", "detail", "ip_address"]
+        fields = ["id", "time", "kind", "kind_label", "action", "action_label", "outcome", "outcome_label", "user",
+                  "username", "user_display", "content_type", "record_type", "record_type_label", "object_id",
+                  "object_repr", "changes", "detail", "ip_address"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -80,9 +82,10 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
-    """The audit trail: every data change, import, export and security event, latest first. For the
-    audit administrator only; filters as on the audit page (`q`, `username`, `kind`, `action`,
-    `content_type`, `time_after`, `time_before`)."""
+    """The audit trail: every data change, import, export, read, refusal and security event, latest
+    first, each with its outcome (success, failure, denied). For the audit administrator only; filters
+    as on the audit page (`q`, `username`, `kind`, `action`, `outcome`, `content_type`, `time_after`,
+    `time_before`)."""
 
     permission_classes = [permissions.IsAuthenticated, MayReadAudit]
     queryset = AuditEvent.objects.none()

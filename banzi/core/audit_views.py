@@ -13,14 +13,14 @@ from .views import ObjectListView
 
 
 class AuditEventFilterSet(BaseFilterSet):
-    search_fields = ("username", "object_repr", "detail", "object_id")
+    search_fields = ("username", "user_display", "object_repr", "detail", "object_id")
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("user"))
     time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
     time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
 
     class Meta:
         model = AuditEvent
-        fields = ["q", "username", "kind", "action", "content_type", "time_after", "time_before"]
+        fields = ["q", "username", "kind", "action", "outcome", "content_type", "time_after", "time_before"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,8 +34,8 @@ class AuditEventTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = AuditEvent
-        fields = ("time", "username", "kind", "action", "content_type", "object_repr", "object_id", "changes",
-                  "detail", "ip_address")
+        fields = ("time", "username", "user_display", "kind", "action", "outcome", "content_type", "object_repr",
+                  "object_id", "changes", "detail", "ip_address")
 
     def render_changes(self, value):
         # Rendered without the request: a TemplateColumn would run every context processor per row.

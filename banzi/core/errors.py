@@ -56,6 +56,8 @@ class Code(StrEnum):
     FILE_TYPE = "file_type", "An upload's content is not of a kind the field accepts."
     FILE_SIZE = "file_size", "An upload is larger than the limit."
     FILE_NAME = "file_name", "An upload's file name extension does not match its content."
+    FILE_UNPACKED_SIZE = "file_unpacked_size", ("An uploaded Office file (a zip) unpacks to more than the limit, or "
+                                                "at an absurd compression ratio: a zip bomb.")
 
     # --- Excel imports --------------------------------------------------------------------------
     FILE_EMPTY = "file_empty", "An uploaded file, its workbook or its first worksheet is empty."
@@ -76,6 +78,9 @@ class Code(StrEnum):
     SECOND_FACTOR_INVALID = "second_factor_invalid", "The one-time or recovery code is wrong, expired or already used."
     SECOND_FACTOR_THROTTLED = "second_factor_throttled", "Too many wrong codes: the second factor is locked for a while."
     ADMINISTRATOR_SECOND_FACTOR = "administrator_second_factor", "An administrator's second factor is reset only on the server (manage.py reset_second_factor)."
+    TOO_MANY_ATTEMPTS = "too_many_attempts", "Too many failed sign-ins came from this client address; it waits a while."
+    PASSWORD_REUSED = "password_reused", "A new password is one of the user's last few passwords."
+    PASSWORD_CHANGE_REQUIRED = "password_change_required", "The user must change their password (first sign-in, set by an administrator, or expired) before anything else."
 
     # --- the calendar and the rules -------------------------------------------------------------
     ADJUSTED_WORKDAY_NOT_WEEKEND = "adjusted_workday_not_weekend", "An adjusted working day is not a Saturday or Sunday."

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import clock
 from .errors import Code
 from .scoping import CATALOG, ScopedQuerySet
 
@@ -44,10 +45,32 @@ class BaseModel(models.Model):
             return None
 
 
-class AuditEvent(models.Model):
-    """One line of the audit trail: a data change, an export or import, or a security event.
+class AuditEventQuerySet(models.QuerySet):
+    """The audit trail is append-only: no bulk update, delete or unchained bulk insert through the ORM
+    (the database refuses UPDATE and DELETE too, see `core.audit_chain`)."""
 
-    Written only by signal handlers in `core.audit`; no view or API can change or delete it.
+    def update(self, **kwargs):
+        raise RuntimeError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise RuntimeError("Audit events cannot be deleted; `manage.py archive_audit` archives old ones.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise RuntimeError("Audit events are written one by one, each chained to the previous one.")
+
+    def bulk_update(self, objs, *args, **kwargs):
+        raise RuntimeError("Audit events cannot be changed.")
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail: a data change, an export or import, a read, a refusal or a
+    security event, with who (name kept even once the user is deleted), from where, on what, and
+    with what outcome.
+
+    Written only through `core.audit`; no view or API can change or delete it, and the database
+    refuses UPDATE and DELETE. Each row carries `mac`, HMAC-SM3 over its fields and the previous
+    row's mac (`core.audit_chain`), so that an edit or a removal made around the application is
+    found by `manage.py verify_audit`.
     """
 
     class Kind(models.TextChoices):
@@ -73,15 +96,28 @@ class AuditEvent(models.Model):
         OTP_RECOVERY = "otp_recovery", _("Recovery code used")
         OTP_CODES = "otp_codes", _("Recovery codes renewed")
         OTP_RESET = "otp_reset", _("Second factor reset")
+        LOCKOUT = "lockout", _("Account locked")
+        LIST = "list", _("Listed personal data")
+        ARCHIVE = "archive", _("Audit trail archived")
 
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+        DENIED = "denied", _("Denied")
+
+    time = models.DateTimeField(_("time"), default=clock.now, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS,
+                               db_index=True)
+    # The user's id is let go when the user is deleted (the one change the database allows);
+    # their username and name stay on the row, under the chain's mac.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", db_constraint=False,
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
+    user_display = models.CharField(_("user's name"), max_length=150, blank=True)
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("record type"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -90,6 +126,9 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    mac = models.CharField(_("chain MAC"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -101,12 +140,40 @@ class AuditEvent(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
-        if self.pk:
+        if self.pk or not self._state.adding:
             raise RuntimeError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        from .audit_chain import append
+
+        append(self, lambda: super(AuditEvent, self).save(*args, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events cannot be deleted.")
+
+
+class AuditArchive(models.Model):
+    """A part of the audit trail exported by `manage.py archive_audit` before it was removed: the
+    events up to `last_id`, all older than `before`, whose chain ends with `last_mac`. The remaining
+    trail's chain starts from the latest archive's `last_mac`; the database lets an audit event be
+    deleted only when an archive covers it. Append-only like the trail, and sealed by its own `mac`."""
+
+    time = models.DateTimeField(_("time"), default=clock.now, editable=False)
+    before = models.DateTimeField(_("events before"))
+    first_id = models.BigIntegerField(_("first event"))
+    last_id = models.BigIntegerField(_("last event"), db_index=True)
+    count = models.PositiveIntegerField(_("events"))
+    last_mac = models.CharField(_("last event's MAC"), max_length=64)
+    file_name = models.CharField(_("archive file"), max_length=500)
+    file_digest = models.CharField(_("archive file's SM3 MAC"), max_length=64)
+    mac = models.CharField(_("MAC"), max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["-last_id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"#{self.first_id}–#{self.last_id} ({self.count}) → {self.file_name}"
 
 
 class CalendarYear(BaseModel):

@@ -115,6 +115,7 @@ class RuleMixin(LoginRequiredMixin):
 class RuleEditView(RuleMixin, FormView):
     """Change the county's values of one rule."""
 
+    model = Rule  # what a refused form here is about, in the audit trail
     template_name = "core/rule_edit.html"
     form_class = RuleForm
 

@@ -1,6 +1,6 @@
 """Uploaded files: a validator that decides a file's real type from its first bytes and checks its
-size and name against it, and a download view that serves a record's file only to users who may
-see the record."""
+size and name against it, a guard against zip bombs for every zipped upload (.docx, .xlsx, .pptx),
+and a download view that serves a record's file only to users who may see the record."""
 import math
 import os
 import zipfile
@@ -62,6 +62,33 @@ def format_size(n, *, up=False):
     return f"{n} B"
 
 
+def check_unpacked(archive, packed_size):
+    """Refuse a zip (an .xlsx, .docx, .pptx) that would unpack to more than
+    BANZI_IMPORT_MAX_UNPACKED_BYTES, or to more than BANZI_IMPORT_MAX_UNPACKED_RATIO times its own size,
+    before anything decompresses it.
+
+    The sizes are those the archive declares (ZipInfo.file_size); Python's zipfile, which openpyxl and
+    python-docx read through, never inflates a member beyond its declared size (it stops there and fails
+    the CRC check), so the declared sum bounds what reading the file can cost. Real Office files unpack
+    to 3–20 times their size; deflate's ceiling is about 1,000.
+    """
+    unpacked = sum(info.file_size for info in archive.infolist())
+    limit = settings.BANZI_IMPORT_MAX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise ValidationError(
+            _("The file unpacks to %(size)s; the limit is %(limit)s. It may be a zip bomb; it is not read.")
+            % {"size": format_size(unpacked, up=True), "limit": format_size(limit)},
+            code=Code.FILE_UNPACKED_SIZE,
+        )
+    ratio = settings.BANZI_IMPORT_MAX_UNPACKED_RATIO
+    if unpacked > max(packed_size, 1) * ratio:
+        raise ValidationError(
+            _("The file unpacks to %(times)d times its size, far more than any real document; it may be a zip "
+              "bomb and is not read.") % {"times": unpacked // max(packed_size, 1)},
+            code=Code.FILE_UNPACKED_SIZE,
+        )
+
+
 def sniff(f):
     """The real type of an open, seekable file ("pdf", "docx", ...) from its content, or None."""
     head = f.read(_HEAD)
@@ -83,11 +110,15 @@ def sniff(f):
 
 
 def _sniff_ooxml(f):
+    f.seek(0, os.SEEK_END)
+    packed_size = f.tell()
     f.seek(0)
     try:
-        names = set(zipfile.ZipFile(f).namelist())
+        archive = zipfile.ZipFile(f)
+        names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
+    check_unpacked(archive, packed_size)
     if "[Content_Types].xml" not in names:
         return None
     return next((kind for part, kind in _OOXML_PARTS if part in names), None)

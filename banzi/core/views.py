@@ -23,7 +23,14 @@ from django_tables2.export import ExportMixin
 from banzi.core import clock
 
 from . import services, workflow
-from .audit import field_changes, record_event, shown_changes
+from .audit import (
+    field_changes,
+    record_denial,
+    record_event,
+    record_failed_write,
+    shown_changes,
+    validation_errors,
+)
 from .models import AuditEvent
 from .scoping import can_write_model
 
@@ -277,6 +284,8 @@ class ObjectDeleteView(ScopedMixin, TemplateView):
         try:
             services.run(self.service, request.user, obj)
         except ValidationError as exc:
+            record_failed_write(user=request.user, action=AuditEvent.Action.DELETE, obj=obj,
+                                errors=validation_errors(exc), request=request)
             for message in exc.messages:
                 messages.error(request, message)
             return HttpResponseRedirect(obj.get_absolute_url())
@@ -347,6 +356,8 @@ class StepView(ScopedMixin, View):
             return self.deny(request, obj, lifecycle.denial(obj, self.step))
         form = self.get_form(request.user, obj, request.POST, request.FILES)
         if form is not None and not form.is_valid():
+            record_failed_write(user=request.user, action=AuditEvent.Action.UPDATE, obj=obj,
+                                errors=form.errors.as_data(), detail=self.step or "", request=request)
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
                 for error in errors:
@@ -355,6 +366,8 @@ class StepView(ScopedMixin, View):
         try:
             services.run(self.perform, request.user, obj, form.cleaned_data if form is not None else {})
         except ValidationError as exc:
+            record_failed_write(user=request.user, action=AuditEvent.Action.UPDATE, obj=obj,
+                                errors=validation_errors(exc), detail=self.step or "", request=request)
             for message in exc.messages:
                 messages.error(request, message)
             return self.back(obj)
@@ -369,6 +382,7 @@ class StepView(ScopedMixin, View):
         may change none of them (the auditor; a cadre on the committee's steps) gets 403."""
         if not can_write_model(request.user, self.get_model()):
             raise PermissionDenied(message)
+        record_denial(request, obj=obj, reason=message)  # a 403 is recorded by the audit middleware
         messages.error(request, message)
         return self.back(obj)
 

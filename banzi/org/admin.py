@@ -3,7 +3,15 @@ from django.contrib import admin
 
 from banzi.core.admin import HistoryAdmin
 
-from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+from .models import (
+    Cadre,
+    Organization,
+    Position,
+    Team,
+    TeamMembership,
+    VillageDesignation,
+    id_number_fingerprint,
+)
 
 
 @admin.register(Organization)
@@ -29,9 +37,17 @@ class CadreAdmin(HistoryAdmin):
     list_display = ["name", "gender", "organization", "post", "masked_id_number", "is_newly_promoted", "is_reserve",
                     "is_key_position", "status"]
     list_filter = ["status", "gender", "is_newly_promoted", "is_reserve", "is_key_position", "organization__kind"]
-    search_fields = ["name", "name_pinyin", "name_initials", "id_number", "post"]
+    search_fields = ["name", "name_pinyin", "name_initials", "post"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names and posts by their parts; an ID number only whole, through its fingerprint."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        index = id_number_fingerprint(search_term)
+        if index:
+            results |= queryset.filter(id_number_index=index)
+        return results, may_have_duplicates
 
 
 @admin.register(Position)

@@ -4,8 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from banzi.core import masking
 from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
-from banzi.core.scoping import can_write_model, instance_in_scope
 
 from . import filters, services
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
@@ -35,19 +35,20 @@ class VillageDesignationSerializer(BaseSerializer):
 class CadreSerializer(BaseSerializer):
     """A cadre's record.
 
-    ID numbers are sensitive personal data. `id_number` is returned in
-    full only to a user who may edit this cadre (the county organization department, or the
-    cadre's own township Party committee) and to the cadre themself; everyone else who can read
-    the record (the auditor, who only reads) gets it masked as `141023********1234`. Writers
-    always see the full number, so a masked value is never sent back in an update.
+    ID numbers and phone numbers are personal data, sealed at rest. They are returned in full only
+    to those who keep the cadre's file (`core.masking`: the county organization department, the
+    township Party committee of the cadre's township, the cadre themself); everyone else who can read
+    the record gets them masked, as `1410**********1234` and `139****5678`. The list's `q` finds an
+    ID number or a phone number only whole.
     """
 
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     id_number = serializers.CharField(
         label=Cadre._meta.get_field("id_number").verbose_name, required=False, allow_null=True, allow_blank=True,
         max_length=18, validators=Cadre._meta.get_field("id_number").validators,
-        help_text=_("18-digit resident ID number. Shown in full only to those who may edit the cadre and to "
-                    "the cadre themself; masked (middle digits as *) for everyone else."),
+        help_text=_("18-digit resident ID number. Shown in full only to the county organization department, the "
+                    "cadre's township Party committee and the cadre themself; masked (middle digits as *) for "
+                    "everyone else."),
     )
 
     class Meta:
@@ -60,18 +61,11 @@ class CadreSerializer(BaseSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if data.get("id_number") and not self.may_see_full_id_number(instance):
-            data["id_number"] = instance.masked_id_number
-        return data
-
-    def may_see_full_id_number(self, cadre):
         request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return False
-        if getattr(user, "cadre_id", None) is not None and user.cadre_id == cadre.pk:
-            return True
-        return can_write_model(user, Cadre) and instance_in_scope(user, cadre)
+        if not masking.may_see_personal_data(getattr(request, "user", None), instance):
+            data["id_number"] = masking.mask_id_number(data.get("id_number"))
+            data["phone"] = masking.mask_phone(data.get("phone"))
+        return data
 
 
 class CadreArchiveSerializer(serializers.Serializer):
@@ -126,6 +120,7 @@ class VillageDesignationViewSet(ScopedModelViewSet):
     ordering_fields = ["year", "category"]
 
 
+@masking.no_store
 class CadreViewSet(ScopedModelViewSet):
     """Cadres' records. `q` searches name, full pinyin or pinyin initials (`zs` finds 张三), phone
     and post. A cadre cannot be deleted while memberships refer to them: archive them instead."""

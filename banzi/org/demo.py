@@ -26,7 +26,15 @@ from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.core.validators import id_number_check_digit
 
-from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+from .models import (
+    Cadre,
+    Organization,
+    Position,
+    Team,
+    TeamMembership,
+    VillageDesignation,
+    id_number_fingerprint,
+)
 
 SEED = 141023
 DEMO_PASSWORD = "Banzi#2026"
@@ -604,7 +612,10 @@ class Loader:
                                          **spec["fields"]))
 
     def load_cadres(self):
-        self.cadres = Cadre.objects.in_bulk(list(self.plan.cadres), field_name="id_number")
+        # ID numbers are sealed: the demo's cadres already loaded are found by their fingerprints.
+        by_index = Cadre.objects.in_bulk([id_number_fingerprint(n) for n in self.plan.cadres], field_name="id_number_index")
+        self.cadres = {number: by_index[id_number_fingerprint(number)] for number in self.plan.cadres
+                       if id_number_fingerprint(number) in by_index}
         for id_number, spec in self.plan.cadres.items():
             if id_number not in self.cadres:
                 self.cadres[id_number] = self.save(
@@ -649,6 +660,7 @@ class Loader:
                 cadre=self.cadres.get(spec.get("cadre")),
                 is_superuser=spec.get("superuser", False), is_staff=spec.get("superuser", False),
                 is_demo=True,  # exempt from the second factor; `check --deploy` refuses them in production
+                password_changed_at=clock.now(),  # the demo's published password is taken as chosen: no forced change
             )
             if password is None:
                 user.set_password(DEMO_PASSWORD)

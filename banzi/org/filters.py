@@ -8,7 +8,16 @@ from drf_spectacular.utils import extend_schema_field
 from banzi.core.filters import BaseFilterSet, YesNoFilter
 
 from .metrics import incomplete_q
-from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+from .models import (
+    Cadre,
+    Organization,
+    Position,
+    Team,
+    TeamMembership,
+    VillageDesignation,
+    id_number_fingerprint,
+    phone_fingerprint,
+)
 
 
 def townships(request):
@@ -41,9 +50,11 @@ class VillageDesignationFilterSet(BaseFilterSet):
 
 
 class CadreFilterSet(BaseFilterSet):
-    """Search by name, full pinyin or initials (zs finds 张三), ID number or phone."""
+    """Search by name, full pinyin or initials (zs finds 张三), post, or an exact ID number or phone
+    number. ID numbers and phones are sealed at rest: they are found through their fingerprints, whole,
+    never by a part."""
 
-    search_fields = ("name", "name_pinyin", "name_initials", "id_number", "phone", "post")
+    search_fields = ("name", "name_pinyin", "name_initials", "post")
     township = django_filters.ModelChoiceFilter(
         field_name="organization__township", queryset=townships, label=_("township")
     )
@@ -65,10 +76,13 @@ class CadreFilterSet(BaseFilterSet):
         value = (value or "").strip()
         if value.isascii() and value.isalpha():
             value = value.lower()
-            return queryset.filter(
-                Q(name_initials__startswith=value) | Q(name_pinyin__startswith=value) | Q(phone__contains=value)
-            )
-        return super().search(queryset, name, value)
+            return queryset.filter(Q(name_initials__startswith=value) | Q(name_pinyin__startswith=value))
+        if not value:
+            return queryset
+        cond = Q(id_number_index=id_number_fingerprint(value)) | Q(phone_index=phone_fingerprint(value))
+        for lookup in self.search_fields:
+            cond |= Q(**{f"{lookup}__icontains": value})
+        return queryset.filter(cond)
 
     @extend_schema_field(OpenApiTypes.INT)  # the API takes a position id
     def filter_position(self, queryset, name, value):

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banzi.core import clock
+from banzi.core import clock, crypto, masking
 from banzi.core.errors import Code
+from banzi.core.fields import EncryptedCharField
 from banzi.core.models import BaseModel
 from banzi.core.pinyin import full_pinyin, pinyin_initials
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
@@ -31,6 +32,36 @@ def _add_years(day, years):
 def _overlaps(start, end, other_start, other_end):
     """Whether [start, end) and [other_start, other_end) overlap; an open end runs forever."""
     return start < (other_end or datetime.date.max) and other_start < (end or datetime.date.max)
+
+
+def id_number_fingerprint(value):
+    """The blind index of an ID number (None for none): HMAC-SM3 of the number in capitals."""
+    value = (value or "").strip().upper()
+    return crypto.blind_index(value, "cadre.id_number") or None
+
+
+def phone_fingerprint(value):
+    """The blind index of a phone number ('' for none), spaces ignored."""
+    return crypto.blind_index("".join((value or "").split()), "cadre.phone")
+
+
+def refresh_fingerprints(model, *, batch_size=500):
+    """Recompute the ID number and phone fingerprints of every row of `model` (Cadre or its history)
+    from the clear values, e.g. after BANZI_INDEX_KEY changed. Returns the number of rows changed."""
+    manager = model._base_manager
+    changed = []
+    for pk, number, phone, old_number, old_phone in manager.order_by("pk").values_list(
+            "pk", "id_number", "phone", "id_number_index", "phone_index").iterator(chunk_size=batch_size):
+        new_number, new_phone = id_number_fingerprint(number), phone_fingerprint(phone)
+        if (new_number, new_phone) != (old_number, old_phone):
+            changed.append(model(pk=pk, id_number_index=new_number, phone_index=new_phone))
+    # Cleared first, so that two cadres swapping fingerprints never meet the unique constraint half-way.
+    for start in range(0, len(changed), batch_size):
+        batch = changed[start:start + batch_size]
+        manager.filter(pk__in=[row.pk for row in batch]).update(id_number_index=None)
+    for start in range(0, len(changed), batch_size):
+        manager.bulk_update(changed[start:start + batch_size], ["id_number_index", "phone_index"])
+    return len(changed)
 
 
 class Organization(BaseModel):
@@ -228,8 +259,12 @@ class Cadre(BaseModel):
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"), validators=[validate_not_future])
     native_place = models.CharField(_("native place"), max_length=100, blank=True)
-    id_number = models.CharField(
-        _("ID number"), max_length=18, null=True, blank=True, unique=True, validators=[validate_id_number],
+    # Sealed at rest (SM4); uniqueness and exact search go through the keyed fingerprint below.
+    id_number = EncryptedCharField(
+        _("ID number"), max_length=18, null=True, blank=True, validators=[validate_id_number],
+    )
+    id_number_index = models.CharField(
+        _("ID number fingerprint"), max_length=64, null=True, blank=True, unique=True, editable=False,
         error_messages={"unique": _("Another cadre already has this ID number.")},
     )
     party_joined_on = models.DateField(_("joined the Party on"), null=True, blank=True, validators=[validate_not_future])
@@ -243,7 +278,8 @@ class Cadre(BaseModel):
     )
     post = models.CharField(_("current post"), max_length=100, blank=True)
     rank = models.CharField(_("rank"), max_length=30, choices=Rank.choices, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    phone_index = models.CharField(_("phone fingerprint"), max_length=64, blank=True, editable=False, db_index=True)
     is_newly_promoted = models.BooleanField(_("newly promoted"), default=False)
     promoted_on = models.DateField(_("promoted on"), null=True, blank=True, validators=[validate_not_future])
     is_reserve = models.BooleanField(_("reserve cadre"), default=False)
@@ -272,6 +308,25 @@ class Cadre(BaseModel):
         self.validate_id_matches()
         self.validate_life_dates()
         self.validate_promotion()
+
+    def validate_unique(self, exclude=None):
+        """One cadre per ID number, checked through the fingerprint (the sealed numbers never compare)."""
+        super().validate_unique(exclude)
+        if exclude and "id_number" in exclude:
+            return
+        index = self.id_number_fingerprint(self.id_number)
+        if index and Cadre._base_manager.filter(id_number_index=index).exclude(pk=self.pk).exists():
+            raise ValidationError({"id_number": ValidationError(_("Another cadre already has this ID number."),
+                                                                code=Code.UNIQUE)})
+
+    id_number_fingerprint = staticmethod(id_number_fingerprint)
+    phone_fingerprint = staticmethod(phone_fingerprint)
+
+    @classmethod
+    def refresh_blind_indexes(cls, *, batch_size=500):
+        """Recompute the fingerprints of the records and their history (`manage.py rotate_keys --reindex`)."""
+        return refresh_fingerprints(cls, batch_size=batch_size) + refresh_fingerprints(cls.history.model,
+                                                                                       batch_size=batch_size)
 
     def validate_id_matches(self):
         if not self.id_number or len(self.id_number) != 18:
@@ -304,8 +359,18 @@ class Cadre(BaseModel):
     def save(self, *args, **kwargs):
         if self.id_number == "":
             self.id_number = None
+        if self.id_number:
+            self.id_number = self.id_number.strip().upper()
+        self.id_number_index = self.id_number_fingerprint(self.id_number)
+        self.phone_index = self.phone_fingerprint(self.phone)
         self.name_pinyin = full_pinyin(self.name)
         self.name_initials = pinyin_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # The fingerprints follow their values even in a partial save.
+            update_fields = set(update_fields)
+            update_fields |= {f"{name}_index" for name in ("id_number", "phone") if name in update_fields}
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
     @property
@@ -318,9 +383,7 @@ class Cadre(BaseModel):
     @property
     def masked_id_number(self):
         """The ID number with the middle hidden, for lists and people not entitled to the whole."""
-        if not self.id_number:
-            return ""
-        return f"{self.id_number[:6]}********{self.id_number[-4:]}"
+        return masking.mask_id_number(self.id_number)
 
 
 class Position(BaseModel):

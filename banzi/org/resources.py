@@ -17,9 +17,10 @@ from banzi.core.importing.columns import (
     YesNoWidget,
 )
 from banzi.core.importing.resources import ImportResource
+from banzi.core.masking import mask_id_number, mask_phone, may_see_personal_data
 from banzi.core.validators import id_number_check_digit
 
-from .models import Cadre, Organization, Position, Team, TeamMembership
+from .models import Cadre, Organization, Position, Team, TeamMembership, id_number_fingerprint
 
 # Accepted file labels per choice; the first is the one the template writes.
 GENDER_LABELS = {Cadre.Gender.MALE: ["男"], Cadre.Gender.FEMALE: ["女"]}
@@ -118,14 +119,15 @@ class CadreByIdNumberWidget(ScopedForeignKeyWidget):
     must agree, which catches a mistyped number that happens to belong to someone else."""
 
     def __init__(self, name_column):
-        super().__init__(Cadre, "id_number")
+        super().__init__(Cadre, "id_number")  # what the preview shows; found through the fingerprint
         self.name_column = name_column
         self.numbers = IdNumberWidget(required=True)
 
     def clean(self, value, row=None, **kwargs):
         number = self.numbers.clean(value)
         if number not in self._cache:
-            self._cache[number] = Cadre.objects.visible_to(self.user).filter(id_number=number).first()
+            self._cache[number] = (Cadre.objects.visible_to(self.user)
+                                   .filter(id_number_index=id_number_fingerprint(number)).first())
         cadre = self._cache[number]
         if cadre is None:
             raise ValueError(_("No cadre you manage has this ID number; import the cadre's record first."))
@@ -138,7 +140,26 @@ class CadreByIdNumberWidget(ScopedForeignKeyWidget):
         return _("the cadre's ID number; the cadre must already be in the registry")
 
 
-class CadreResource(ImportResource):
+class PersonalDataPreviewMixin:
+    """A preview shows a cadre's ID number and phone as `core.masking` decides for the importing user."""
+
+    personal_columns = {}  # heading -> mask
+
+    def personal_data_owner(self, instance):
+        return instance
+
+    def after_import_row(self, row, row_result, **kwargs):
+        owner = self.personal_data_owner(row_result.instance) if row_result.instance is not None else None
+        super().after_import_row(row, row_result, **kwargs)
+        if may_see_personal_data(self.user, owner):
+            return
+        for change in row_result.changes:
+            mask = self.personal_columns.get(change["column"])
+            if mask:
+                change["old"], change["new"] = mask(change["old"]), mask(change["new"])
+
+
+class CadreResource(PersonalDataPreviewMixin, ImportResource):
     """A cadre roster (干部名册): a cadre is found by ID number and updated, or created."""
 
     name = Column("姓名", "name", required=True, example="张三")
@@ -166,6 +187,7 @@ class CadreResource(ImportResource):
     is_key_position = Column("关键岗位", "is_key_position", YesNoWidget(), example="否")
 
     scope_attribute = "organization"
+    personal_columns = {"身份证号": mask_id_number, "联系电话": mask_phone}
     duplicate_columns = ("身份证号",)
     label_columns = ("姓名",)
 
@@ -173,8 +195,19 @@ class CadreResource(ImportResource):
         model = Cadre
         import_id_fields = ["id_number"]
 
+    def find_instance(self, instance_loader, row):
+        """The cadre with this ID number among those the user may change, through the number's
+        fingerprint (the sealed numbers cannot be compared in the database)."""
+        column = self.fields["id_number"]
+        if column.column_name not in row:
+            return None
+        number = column.clean(row)
+        if not number:
+            return None
+        return self.get_queryset().filter(id_number_index=id_number_fingerprint(number)).first()
 
-class TeamMembershipResource(ImportResource):
+
+class TeamMembershipResource(PersonalDataPreviewMixin, ImportResource):
     """Team members (班子成员): a membership is found by team, cadre, position and start date and
     updated (an end date, a document number), or created."""
 
@@ -200,11 +233,15 @@ class TeamMembershipResource(ImportResource):
     appointment_document = Column("任职文号", "appointment_document", example="襄组字〔2021〕12号")
 
     scope_attribute = "team"
+    personal_columns = {"身份证号": mask_id_number}
     duplicate_columns = ("身份证号", "职务", "乡镇", "换届日期", "任职时间")
     label_columns = ("姓名", "职务")
 
     class Meta:
         model = TeamMembership
+
+    def personal_data_owner(self, instance):
+        return instance.cadre if instance.cadre_id else None
 
     def find_instance(self, instance_loader, row):
         values = {}

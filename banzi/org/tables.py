@@ -2,9 +2,16 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core import masking
 from banzi.core.tables import BaseTable, YesNoColumn
 
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
+
+
+def viewer(table):
+    """The user a table is shown to (None, so everything masked, for a table built without a request)."""
+    request = getattr(table, "request", None)
+    return getattr(request, "user", None)
 
 
 class OrganizationTable(BaseTable):
@@ -30,7 +37,9 @@ class VillageDesignationTable(BaseTable):
 class CadreTable(BaseTable):
     name = tables.Column(linkify=True)
     organization = tables.Column(linkify=True)
-    id_number = tables.Column(accessor="masked_id_number", verbose_name=_("ID number"), orderable=False)
+    # Sealed at rest, so neither can be sorted; masked unless the user keeps the cadre's file (core.masking).
+    id_number = tables.Column(verbose_name=_("ID number"), orderable=False)
+    phone = tables.Column(orderable=False)
     is_newly_promoted = YesNoColumn()
     is_reserve = YesNoColumn()
     is_key_position = YesNoColumn()
@@ -40,6 +49,15 @@ class CadreTable(BaseTable):
         fields = ("name", "gender", "birth_date", "organization", "post", "rank", "phone", "id_number",
                   "is_newly_promoted", "is_reserve", "is_key_position", "status")
         order_by = ("name_pinyin",)
+
+    def render_id_number(self, record, value):
+        return masking.shown(viewer(self), record, value, masking.mask_id_number)
+
+    def render_phone(self, record, value):
+        return masking.shown(viewer(self), record, value, masking.mask_phone)
+
+    value_id_number = render_id_number  # the Excel export too
+    value_phone = render_phone
 
 
 class PositionTable(BaseTable):

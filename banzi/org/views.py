@@ -1,9 +1,11 @@
 """Registry pages: declarations over core's generic views."""
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from banzi.core import clock
+from banzi.core import clock, masking
+from banzi.core.masking import no_store
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, StepView
 
 from . import filters, forms, services, tables
@@ -58,6 +60,7 @@ class VillageDesignationEditView(ObjectEditView):
     form_class = forms.VillageDesignationForm
 
 
+@no_store
 class CadreListView(ObjectListView):
     queryset = Cadre.objects.select_related("organization")
     filterset_class = filters.CadreFilterSet
@@ -65,10 +68,19 @@ class CadreListView(ObjectListView):
     import_url_name = "org:cadre_import"
 
 
+@no_store
 class CadreDetailView(ObjectDetailView):
     queryset = Cadre.objects.select_related("organization")
     template_name = "org/cadre_detail.html"
     exclude = ("id_number",)
+
+    def field_rows(self, obj):
+        rows = super().field_rows(obj)
+        phone_label = Cadre._meta.get_field("phone").verbose_name
+        for row in rows:
+            if row["label"] == phone_label:
+                row["value"] = masking.shown_phone(self.request.user, obj)
+        return rows
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -76,13 +88,21 @@ class CadreDetailView(ObjectDetailView):
             self.object.memberships.visible_to(self.request.user)
             .select_related("team__township", "position").order_by("-started_on")
         )
-        ctx["show_full_id"] = ctx["edit_url"] is not None or self.request.user.cadre_id == self.object.pk
+        ctx["shown_id_number"] = masking.shown_id_number(self.request.user, self.object)
         return ctx
 
 
+@no_store
 class CadreEditView(ObjectEditView):
     model = Cadre
     form_class = forms.CadreForm
+
+    def get_object(self):
+        # The form holds the full ID number and phone: only for those who keep the cadre's file.
+        obj = super().get_object()
+        if obj is not None and not masking.may_see_personal_data(self.request.user, obj):
+            raise PermissionDenied
+        return obj
 
 
 class CadreArchiveStep(StepView):

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from banzi.core.api import BaseSerializer, ScopedModelViewSet, name_of
+from banzi.core.masking import no_store
 
 from . import filters, metrics, services
 from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlan, TalkPlanEntry
@@ -53,6 +54,7 @@ class TalkSerializer(BaseSerializer):
         return data
 
 
+@no_store
 class TalkViewSet(ScopedModelViewSet):
     """Talks (谈心谈话): who talked with whom, when, of what kind and why. A talk with oneself is
     refused; a cadre records only the talks they held. `summary` and `follow_up` are accepted on

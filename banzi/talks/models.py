@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
 from banzi.core.errors import Code
+from banzi.core.fields import EncryptedTextField
 from banzi.core.models import BaseModel
 from banzi.core.roles import Role
 from banzi.core.scoping import Scope
@@ -58,9 +59,10 @@ class Talk(BaseModel):
     reason_post_adjusted = models.BooleanField(_("post adjusted or leaving the team"), default=False)
     reason_difficulty = models.BooleanField(_("emotional or cognitive difficulty"), default=False)
     place = models.CharField(_("place"), max_length=100, blank=True)
-    summary = models.TextField(_("talk summary"), blank=True, help_text=_("Confidential: only the talker and the county "
+    # Sealed at rest (SM4), like the cadres' ID numbers and phones.
+    summary = EncryptedTextField(_("talk summary"), blank=True, help_text=_("Confidential: only the talker and the county "
                                                                      "organization department can read it."))
-    follow_up = models.TextField(_("follow-up"), blank=True, help_text=_("Confidential, like the summary."))
+    follow_up = EncryptedTextField(_("follow-up"), blank=True, help_text=_("Confidential, like the summary."))
 
     # The talker records their own talks; a cadre sees the talks they held.
     scope = Scope(township="organization__township", cadre="talker",

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from banzi.core import services as core_services
+from banzi.core.masking import no_store
 from banzi.core.scoping import can_write_model, sees_everything
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 
@@ -27,6 +28,7 @@ class TalkListView(ObjectListView):
     table_class = tables.TalkTable
 
 
+@no_store
 class TalkDetailView(ObjectDetailView):
     """Who talked with whom, when and why; what was said only behind the summary page."""
 
@@ -42,6 +44,7 @@ class TalkDetailView(ObjectDetailView):
         return ctx
 
 
+@no_store
 class TalkSummaryView(ScopedMixin, DetailView):
     """The talk's summary and follow-up, for the talker and the county department only (404 for
     everyone else); every opening of this page is an audit event."""
@@ -60,6 +63,7 @@ class TalkSummaryView(ScopedMixin, DetailView):
         return ctx
 
 
+@no_store
 class TalkEditView(ObjectEditView):
     model = Talk
     form_class = forms.TalkForm

@@ -99,7 +99,7 @@ class TrainingDemo:
 
     def cadres(self, **filters):
         return list(Cadre.objects.filter(status=Cadre.Status.ACTIVE, **filters).select_related("organization")
-                    .order_by("organization__sort_order", "organization__name", "name_pinyin", "id_number"))
+                    .order_by("organization__sort_order", "organization__name", "name_pinyin", "birth_date", "id"))
 
     # Writing ---------------------------------------------------------------------------------
 
@@ -219,7 +219,7 @@ class TrainingDemo:
             cadre = None
             if source == TrainingNeed.Source.SELF:
                 cadre = Cadre.objects.filter(organization__township=township, status=Cadre.Status.ACTIVE).order_by(
-                    "name_pinyin", "id_number").first()
+                    "name_pinyin", "birth_date", "id").first()
             need = TrainingNeed(organization=cadre.organization if cadre else township, cadre=cadre,
                                 topic=self.topics[topic], source=source, raised_on=self.day(2, 20),
                                 note="年度考核反映的能力短板" if source == TrainingNeed.Source.ASSESSMENT else "")

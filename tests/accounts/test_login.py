@@ -76,13 +76,13 @@ def test_login_stamps_last_login_without_a_history_version(county_admin):
 
 
 @pytest.mark.django_db
-def test_password_change_revokes_api_tokens(county_admin):
-    from rest_framework.authtoken.models import Token
+def test_a_new_password_set_by_any_means_revokes_api_tokens(county_admin):
+    from banzi.accounts import tokens
 
-    Token.objects.create(user=county_admin)
+    tokens.issue(county_admin)
     county_admin.first_name = "张"
     county_admin.save()
-    assert Token.objects.filter(user=county_admin).exists()
+    assert tokens.live(county_admin).exists()
     county_admin.set_password("Another#2027")
     county_admin.save()
-    assert not Token.objects.filter(user=county_admin).exists()
+    assert not tokens.live(county_admin).exists()

@@ -42,7 +42,7 @@ def account(cadre, role=Role.CADRE, township=None):
     existing = User.objects.filter(cadre=cadre).first()
     if existing is not None:
         return existing
-    return User.objects.create(username=f"u{n()}", role=role, cadre=cadre,
+    return User.objects.create(username=f"u{n()}", role=role, cadre=cadre, password_changed_at=clock.now(),
                                organization=township if role == Role.TOWNSHIP_ADMIN else None)
 
 
@@ -72,6 +72,7 @@ def general_cadre(township, **kwargs):
 
 def county_user(**kwargs):
     kwargs.setdefault("username", f"county{n()}")
+    kwargs.setdefault("password_changed_at", clock.now())
     return User.objects.create(role=Role.COUNTY_ADMIN, **kwargs)
 
 

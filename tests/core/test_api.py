@@ -11,9 +11,10 @@ from jsonschema.exceptions import ValidationError as JsonSchemaValidationError
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from banzi.accounts import tokens
+from banzi.accounts.models import ApiToken
 from banzi.core.api_settings import error_body, validation_error_detail
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
@@ -44,7 +45,7 @@ def test_token_obtained_with_good_password_authenticates_requests(township_admin
     response = client.post(TOKEN_URL, {"username": "township", "password": f.PASSWORD})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=township_admin).key
+    assert ApiToken.objects.get(user=township_admin).prefix == token.split(".")[0]
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     listed = client.get("/api/v1/org/organizations/")
@@ -57,11 +58,14 @@ def test_token_obtained_with_good_password_authenticates_requests(township_admin
 
 
 @pytest.mark.django_db
-def test_token_is_stable_across_logins(township_admin):
+def test_each_login_issues_a_new_token_and_both_work(township_admin):
     client = english_client()
     first = client.post(TOKEN_URL, {"username": "township", "password": f.PASSWORD}).json()["token"]
     second = client.post(TOKEN_URL, {"username": "township", "password": f.PASSWORD}).json()["token"]
-    assert first == second
+    assert first != second
+    for key in (first, second):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert client.get("/api/v1/org/positions/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -71,7 +75,7 @@ def test_wrong_password_is_400_with_a_clear_message_and_is_audited(county_admin)
     assert response.json() == {"non_field_errors": [
         {"message": "The username or password is incorrect, or the account is disabled.", "code": "authorization"}
     ]}
-    assert not Token.objects.filter(user=county_admin).exists()
+    assert not ApiToken.objects.filter(user=county_admin).exists()
     failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
     assert failed.kind == AuditEvent.Kind.SECURITY
     assert failed.username == "county"
@@ -96,7 +100,7 @@ def test_repeated_failures_lock_the_account_for_tokens_too(county_admin, setting
     response = client.post(TOKEN_URL, {"username": "county", "password": f.PASSWORD})
     assert response.status_code == 400
     assert api_codes(response) == {"non_field_errors": [Code.LOCKED]}
-    assert not Token.objects.filter(user=county_admin).exists()
+    assert not ApiToken.objects.filter(user=county_admin).exists()
 
 
 @pytest.mark.django_db
@@ -105,7 +109,7 @@ def test_disabled_account_gets_no_token(county_admin):
     county_admin.save()
     response = english_client().post(TOKEN_URL, {"username": "county", "password": f.PASSWORD})
     assert response.status_code == 400
-    assert not Token.objects.filter(user=county_admin).exists()
+    assert not ApiToken.objects.filter(user=county_admin).exists()
 
 
 @pytest.mark.django_db
@@ -117,9 +121,9 @@ def test_missing_fields_are_named():
 
 @pytest.mark.django_db
 def test_token_of_a_disabled_account_stops_working(county_admin):
-    token = Token.objects.create(user=county_admin)
+    _token, key = tokens.issue(county_admin)
     client = english_client()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/org/positions/").status_code == 200
     county_admin.is_active = False
     county_admin.save()

@@ -186,7 +186,8 @@ def test_refused_delete_is_400_and_keeps_the_record(endpoint, case, township, co
     response = api_for(county_admin).delete(detail_url(endpoint, record))
     assert response.status_code == 400, response.content.decode()
     assert case.model.objects.filter(pk=record.pk).exists()
-    assert not data_events(case.model, record.pk, AuditEvent.Action.DELETE).exists()
+    # On the trail as a failed delete only.
+    assert data_events(case.model, record.pk, AuditEvent.Action.DELETE).get().outcome == AuditEvent.Outcome.FAILURE
 
 
 @pytest.mark.parametrize(("endpoint", "case"), READ_ONLY)

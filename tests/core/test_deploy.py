@@ -11,7 +11,11 @@ from django.core.management.base import SystemCheckError
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "bz-Prod-7f3c9e1a5d2b8f4e6a0c3d9b7e5f1a2c4d6e8f0a1b3c5d7e9-x"
-KEYS = {"BANZI_DATA_KEYS": "k1:" + "3a" * 16, "BANZI_INDEX_KEY": "4b" * 32, "BANZI_AUDIT_KEY": "5c" * 32}
+KEYS = {
+    "BANZI_DATA_KEYS": "p1:8c1f0e2d3b4a59687766554433221100",
+    "BANZI_INDEX_KEY": "a1" * 32,
+    "BANZI_AUDIT_KEY": "b2" * 32,
+}
 
 
 def run_manage(*args, **env):
@@ -38,9 +42,25 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", BANZI_ENV="production", ALLOWED_HOSTS="banzi.example.gov.cn")
+    result = run_manage("check", BANZI_ENV="production", ALLOWED_HOSTS="banzi.example.gov.cn", **KEYS)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(KEYS))
+def test_production_refuses_to_start_without_each_cryptographic_key(missing):
+    keys = {name: value for name, value in KEYS.items() if name != missing}
+    result = run_manage("check", BANZI_ENV="production", SECRET_KEY=SECRET_KEY,
+                        ALLOWED_HOSTS="banzi.example.gov.cn", **keys)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_refuses_a_short_key():
+    result = run_manage("check", BANZI_ENV="production", SECRET_KEY=SECRET_KEY,
+                        ALLOWED_HOSTS="banzi.example.gov.cn", **{**KEYS, "BANZI_AUDIT_KEY": "ab" * 8 + "c"})
+    assert result.returncode != 0
+    assert "BANZI_AUDIT_KEY" in result.stderr
 
 
 @pytest.mark.django_db

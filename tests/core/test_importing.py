@@ -77,7 +77,7 @@ def test_size_and_unpacked_size_are_limited(settings):
     assert len(bomb) < 2000
     with pytest.raises(ValidationError) as exc:
         validate_xlsx(bomb)
-    assert exc.value.code == Code.FILE_SIZE
+    assert exc.value.code == Code.FILE_UNPACKED_SIZE
 
 
 # --- reading the sheet -------------------------------------------------------------------------

@@ -146,3 +146,98 @@ def test_the_validator_deconstructs_for_migrations():
 
 def test_stored_names_are_not_read_again():
     FileContentValidator()("tasks/progress/2026/11/old-upload.bin")
+
+
+# --- zip bombs -------------------------------------------------------------------------------------
+# A real .xlsx/.docx unpacks to 3–20 times its size; these unpack to about 1,000 times. Each is refused
+# from the sizes its zip declares, before anything inflates it.
+
+_WORKBOOK_TYPES = ('<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                   'officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+
+
+def zip_bomb(main_part, unpacked_mb, *, content_types=_WORKBOOK_TYPES):
+    """A well-formed Office package whose main part is `unpacked_mb` MB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", content_types)
+        package.writestr("_rels/.rels", "<Relationships/>")
+        with package.open(main_part, "w") as part:
+            chunk = b"\0" * MB
+            for _ in range(unpacked_mb):
+                part.write(chunk)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def xlsx_bomb():
+    return zip_bomb("xl/workbook.xml", 120)
+
+
+@pytest.fixture(scope="module")
+def docx_bomb():
+    return zip_bomb("word/document.xml", 120, content_types="<Types/>")
+
+
+def test_an_attachment_that_unpacks_beyond_the_limit_is_refused_unread(docx_bomb):
+    assert len(docx_bomb) < 200 * 1024  # small enough to pass every upload limit
+    error = refusal(FileContentValidator(), "minutes.docx", docx_bomb)
+    assert error.code == Code.FILE_UNPACKED_SIZE
+    assert error.messages == ["The file unpacks to 120.1 MB; the limit is 50 MB. It may be a zip bomb; it is not read."]
+
+
+def test_an_absurd_compression_ratio_is_refused_even_under_the_size_limit():
+    small_bomb = zip_bomb("word/document.xml", 10, content_types="<Types/>")
+    error = refusal(FileContentValidator(), "minutes.docx", small_bomb)
+    assert error.code == Code.FILE_UNPACKED_SIZE
+    assert "times its size" in error.messages[0]
+
+
+def test_the_unpacked_limits_come_from_the_settings(settings):
+    settings.BANZI_IMPORT_MAX_UNPACKED_BYTES = 10
+    assert refusal(FileContentValidator(), "minutes.docx", CONTENT["minutes.docx"]).code == Code.FILE_UNPACKED_SIZE
+    settings.BANZI_IMPORT_MAX_UNPACKED_BYTES = 50 * MB
+    settings.BANZI_IMPORT_MAX_UNPACKED_RATIO = 2000
+    FileContentValidator()(upload("minutes.docx", zip_bomb("word/document.xml", 10, content_types="<Types/>")))
+
+
+@pytest.mark.zh
+def test_the_refusal_is_in_chinese(docx_bomb):
+    with translation.override("zh-hans"):
+        error = refusal(FileContentValidator(), "minutes.docx", docx_bomb)
+    assert "解压" in error.messages[0]
+
+
+@pytest.mark.django_db
+def test_an_import_bomb_is_refused_quickly_before_openpyxl_and_nothing_is_saved(county_client, xlsx_bomb,
+                                                                                monkeypatch, settings):
+    import time
+
+    from django.urls import reverse
+
+    from banzi.core.importing import workbook
+    from banzi.core.models import ImportJob
+    from banzi.org.models import Cadre
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a zip bomb")
+
+    monkeypatch.setattr(workbook.openpyxl, "load_workbook", must_not_parse)
+    settings.LANGUAGE_CODE = "en"
+    cadres = Cadre.objects.count()
+    started = time.monotonic()
+    response = county_client.post(reverse("org:cadre_import"), {"file": SimpleUploadedFile("cadres.xlsx", xlsx_bomb)})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert "The file unpacks to 120.1 MB; the limit is 50 MB." in response.content.decode()
+    assert ImportJob.objects.count() == 0
+    assert Cadre.objects.count() == cadres
+
+
+def test_an_import_bomb_is_refused_by_the_services_too(xlsx_bomb):
+    from banzi.core.importing.workbook import read_sheet, validate_xlsx
+
+    for read in (validate_xlsx, read_sheet):
+        with pytest.raises(ValidationError) as error:
+            read(xlsx_bomb)
+        assert error.value.code == Code.FILE_UNPACKED_SIZE

@@ -307,7 +307,7 @@ def test_duplicate_id_number_is_400(county_admin, own):
     payload.update(id_number=own.cadre.id_number, birth_date=own.cadre.birth_date.isoformat(), gender="male")
     response = api_for(county_admin).post(f"{BASE}/cadres/", payload)
     assert api_codes(response) == {"id_number": [Code.UNIQUE]}
-    assert Cadre.objects.filter(id_number=own.cadre.id_number).count() == 1
+    assert Cadre.objects.filter(id_number_index=own.cadre.id_number_index).count() == 1
 
 
 def test_failed_update_changes_nothing(county_admin, own):

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from banzi.core import services as core_services
+from banzi.core.audit import error_codes, record_event
 from banzi.core.errors import Code
-from banzi.core.models import ImportJob
+from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 
 from .services import commit_import, upload_for_preview
@@ -98,15 +99,25 @@ class ImportView(ImportMixin, View):
             return self.confirm(request)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
+            self.record_failure(error_codes(form.errors.as_data()))
             return render(request, self.template_name, self.context(form=form))
         file_name = form.cleaned_data["file"].name[:255]
         try:
             report, job = core_services.run(upload_for_preview, request.user, self.resource_class, form.content,
                                        file_name)
         except ValidationError as exc:
+            self.record_failure(f"{file_name}: {error_codes({'file': exc.error_list})}")
             form.add_error("file", exc)
             return render(request, self.template_name, self.context(form=form))
+        if report.has_errors:
+            self.record_failure(_("%(file)s: %(count)d rows refused") % {"file": file_name,
+                                                                         "count": report.counts["error"]})
         return self.render_preview(report, job)
+
+    def record_failure(self, detail):
+        """A refused import on the audit trail: the file and why (rules' codes, never the values)."""
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.IMPORT, outcome=AuditEvent.Outcome.FAILURE,
+                     user=self.request.user, model=self.model, detail=detail, request=self.request)
 
     def confirm(self, request):
         job_id = request.POST.get("job", "")
@@ -119,10 +130,13 @@ class ImportView(ImportMixin, View):
         try:
             report = core_services.run(commit_import, request.user, self.resource_class, job)
         except ValidationError as exc:
+            self.record_failure(f"{job.file_name}: {error_codes({'job': exc.error_list})}")
             for message in exc.messages:
                 messages.warning(request, message)
             return HttpResponseRedirect(request.path)
         if report.has_errors:
+            self.record_failure(_("%(file)s: %(count)d rows refused") % {"file": job.file_name,
+                                                                         "count": report.counts["error"]})
             messages.error(request, _("The data has changed since the preview and some rows are no longer valid; "
                                       "nothing has been saved."))
             return self.render_preview(report, None)
@@ -146,6 +160,7 @@ class ImportTemplateView(ImportMixin, View):
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         file_name = _("%(records)s import template") % {"records": self.model._meta.verbose_name_plural}
         response["Content-Disposition"] = content_disposition_header(True, f"{file_name}.xlsx")
+        response.audit_export = False  # an empty template: no data leaves (core.audit_middleware)
         return response
 
 

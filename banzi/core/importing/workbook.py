@@ -17,14 +17,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from banzi.core.errors import Code
+from banzi.core.uploads import check_unpacked
 
 logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _WORKBOOK_PART = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
-# An .xlsx is zipped XML; unzipped it is rarely more than ~20 times its size. Far more is a zip bomb.
-UNZIPPED_RATIO = 30
 MAX_COLUMNS = 100
 SPACES = re.compile(r"\s+")
 _REQUIRED_MARKS = ("*", "＊", "(必填)", "（必填）")
@@ -64,8 +63,8 @@ def validate_xlsx(content):
         raise _not_xlsx()
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > max_bytes * UNZIPPED_RATIO:
-                raise ValidationError(_("The workbook is too large once unpacked."), code=Code.FILE_SIZE)
+            # A zip bomb is refused here, before openpyxl (read_sheet) inflates anything.
+            check_unpacked(archive, len(content))
             content_types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError) as exc:
         raise _not_xlsx() from exc
@@ -101,8 +100,12 @@ class Sheet:
 
 def read_sheet(content):
     """Read the first worksheet: the first non-empty row holds the headings. Raise ValidationError for
-    a file that cannot be read, has no rows, repeats a heading or has too many rows."""
+    a file that cannot be read, has no rows, repeats a heading or has too many rows.
+
+    The content is checked again (`validate_xlsx`) first: a kept job's bytes are read here too, and
+    nothing may reach openpyxl without the zip-bomb check."""
     max_rows = settings.BANZI_IMPORT_MAX_ROWS
+    validate_xlsx(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged files

@@ -7,6 +7,8 @@
 
   var root = document.getElementById("battle-map");
   if (!root) { return; }
+  // Names and titles are users' text: every tooltip or label that returns HTML escapes them (banzi.js).
+  var escapeHtml = window.Banzi.escapeHtml;
   var i18n = JSON.parse(document.getElementById("bm-i18n").textContent);
   var charts = [];
   var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -96,7 +98,11 @@
       animation: !reduceMotion,
       textStyle: { fontFamily: fontFamily },
       grid: { left: 8, right: 48, top: 24, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (params) {
+        var g = data.groups[params[0].dataIndex];
+        return escapeHtml(g.name) + "<br>" + params[0].marker + escapeHtml(i18n.implementation_rate) + ": " +
+          escapeHtml(pct(g.rate.percent));
+      } },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: names, inverse: true },
       series: [{
@@ -153,11 +159,12 @@
       grid: { left: 8, right: 24, top: 30, bottom: 24, containLabel: true },
       tooltip: {
         formatter: function (p) {
-          if (p.seriesType === "scatter") { return p.name + "<br>" + new Date(p.value[0]).toLocaleDateString(); }
+          if (p.seriesType === "scatter") {
+            return escapeHtml(p.name) + "<br>" + escapeHtml(new Date(p.value[0]).toLocaleDateString());
+          }
           var item = items[p.value[0]];
           return [item.title, item.person, item.start + " → " + item.deadline,
-                  i18n.progress + " " + item.progress + "%", item.state_label].map(function (s) {
-            var d = document.createElement("span"); d.textContent = s; return d.innerHTML; }).join("<br>");
+                  i18n.progress + " " + item.progress + "%", item.state_label].map(escapeHtml).join("<br>");
         }
       },
       xAxis: { type: "time", position: "top", splitLine: { show: true } },

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_roles_of_separated_administrators'),
+        ('accounts', '0005_password_policy_and_tokens'),
     ]
 
     operations = [
