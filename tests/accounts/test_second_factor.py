@@ -482,3 +482,16 @@ def test_the_deploy_check_warns_when_a_role_loses_the_second_factor(settings):
     settings.BANZI_SECOND_FACTOR_ROLES = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR]
     [warning] = checks.second_factor_roles()
     assert warning.id == "accounts.W001" and not warning.is_serious() and "county_admin" in warning.msg
+
+
+def test_the_second_factor_comes_before_a_forced_password_change(county):
+    user = f.UserFactory(username="newcomer", role=Role.COUNTY_ADMIN, password_changed_at=None)
+    device = enrol(user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/accounts/login/", {"username": "newcomer", "password": f.PASSWORD})
+    assert_goes_to(client.get(PAGE), VERIFY)
+    assert_goes_to(client.get("/accounts/password/"), VERIFY)  # no new password on the password alone
+    assert client.get(VERIFY).status_code == 200
+    assert_goes_to(client.post(VERIFY, {"code": code(device)}), "/")
+    assert_goes_to(client.get(PAGE), "/accounts/password/")
+    assert client.get("/accounts/password/").status_code == 200
