@@ -100,9 +100,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "banzi.accounts.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "banzi.accounts.sessions.IdleSessionMiddleware",
+    # The second factor before anything else, the forced password change included.
+    "banzi.accounts.otp.SecondFactorMiddleware",
     "banzi.accounts.sessions.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records refusals (403, 404 on a record outside the user's scope), refused forms and exports; before the

@@ -187,7 +187,8 @@ def _recovery(code):
 def _refuse(user, request, info, detail=""):
     locked_until = (info or {}).get("locked_until")
     record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.OTP_FAILED, user=user, request=request,
-                 detail=" ".join(filter(None, [detail, gettext("locked") if locked_until else ""])))
+                 detail=" ".join(filter(None, [detail, gettext("locked") if locked_until else ""])),
+                 outcome=AuditEvent.Outcome.DENIED if locked_until else AuditEvent.Outcome.FAILURE)
     if locked_until:
         seconds = max(1, int((locked_until - clock.now()).total_seconds() + 0.999))
         raise ValidationError(
@@ -302,6 +303,8 @@ class SecondFactorMiddleware:
                 return self.get_response(request)
             message = (gettext("Verify your sign-in with your authenticator app first.") if step == VERIFY else
                        gettext("Set up your authenticator app first: your role signs in with a second factor."))
+            record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.DENIED, user=request.user,
+                         request=request, detail=f"{request.method} {request.path}: second factor not verified"[:500])
             return JsonResponse({"detail": [{"message": message, "code": Code.SECOND_FACTOR_REQUIRED.value}]},
                                 status=403)
         url = reverse("second_factor_verify" if step == VERIFY else "second_factor_enrol")

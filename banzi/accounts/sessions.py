@@ -101,7 +101,8 @@ class IdleSessionMiddleware:
 
 
 # Where a user who must change their password may still go: the change itself, signing out, switching language.
-ALLOWED_URL_NAMES = ("password_change", "logout", "login", "sign_out_everywhere", "set_language")
+ALLOWED_URL_NAMES = ("password_change", "logout", "login", "sign_out_everywhere", "set_language",
+                     "second_factor_verify", "second_factor_enrol")  # the second factor comes first
 ALLOWED_PREFIXES = ("/static/", "/media/", "/i18n/", "/favicon")
 
 

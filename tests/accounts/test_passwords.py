@@ -127,8 +127,9 @@ def test_a_password_set_any_other_way_enters_the_history(county_admin):
 
 # --- forced change ----------------------------------------------------------------------------------
 
-def test_first_sign_in_asks_for_a_new_password_on_every_page(county):
-    user = f.UserFactory(username="newcomer", password_changed_at=None)
+def test_first_sign_in_asks_for_a_new_password_on_every_page(township):
+    # (a role without the second factor, which would come first)
+    user = f.UserFactory(username="newcomer", password_changed_at=None, role=Role.TOWNSHIP_ADMIN, organization=township)
     client = Client()
     response = client.post("/accounts/login/", {"username": "newcomer", "password": f.PASSWORD})
     assert response.status_code == 302
@@ -145,15 +146,15 @@ def test_first_sign_in_asks_for_a_new_password_on_every_page(county):
     assert user.password_changed_at is not None and not user.must_change_password
 
 
-def test_first_sign_in_refuses_an_api_token(county):
-    f.UserFactory(username="newcomer", password_changed_at=None)
+def test_first_sign_in_refuses_an_api_token(township):
+    f.UserFactory(username="newcomer", password_changed_at=None, role=Role.TOWNSHIP_ADMIN, organization=township)
     response = APIClient().post("/api/v1/auth/token/", {"username": "newcomer", "password": f.PASSWORD})
     assert response.status_code == 403
     assert api_codes(response) == {"detail": [Code.PASSWORD_CHANGE_REQUIRED]}
 
 
 def test_a_reset_by_an_administrator_forces_a_change_at_the_next_sign_in(county_admin, client_for):
-    user = f.UserFactory(username="member", role=Role.COUNTY_ADMIN)
+    user = f.UserFactory(username="member", role=Role.CADRE, cadre=f.CadreFactory())  # no second factor
     passwords.set_password_by_administrator(user, "Reset#2026x", by=county_admin)
     user.refresh_from_db()
     assert user.must_change_password

@@ -14,6 +14,7 @@ from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from tests import factories as f
 from tests.errors import api_codes
+from tests.second_factor import enrol, recovery_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
@@ -44,11 +45,12 @@ def login(username, password, remote="127.0.0.1", forwarded=None, client=None):
     return (client or Client()).post(LOGIN_URL, {"username": username, "password": password}, **extra)
 
 
-def token(username, password, remote="127.0.0.1", forwarded=None):
+def token(username, password, remote="127.0.0.1", forwarded=None, **data):
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en").post(TOKEN_URL, {"username": username, "password": password}, **extra)
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en").post(TOKEN_URL, {"username": username, "password": password, **data},
+                                                     **extra)
 
 
 def signed_in(response):
@@ -212,7 +214,9 @@ def test_through_the_trusted_proxy_each_client_has_its_own_count(county_admin, f
     assert login_error_code(login("county", f.PASSWORD, remote=PROXY, forwarded="203.0.113.7")) == [
         Code.TOO_MANY_ATTEMPTS]
     assert signed_in(login("county", f.PASSWORD, remote=PROXY, forwarded="198.51.100.9"))
-    assert token("county", f.PASSWORD, remote=PROXY, forwarded="198.51.100.10").status_code == 200
+    enrol(county_admin)  # the county's second factor
+    recovery_codes(county_admin, "abcd2345")
+    assert token("county", f.PASSWORD, remote=PROXY, forwarded="198.51.100.10", otp="abcd2345").status_code == 200
 
 
 def test_the_per_address_default_is_20(settings):

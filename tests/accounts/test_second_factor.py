@@ -72,6 +72,9 @@ def test_a_requiring_role_without_an_authenticator_is_sent_to_enrol_and_the_api_
     assert "authenticator app" in response.json()["detail"][0]["message"]
     assert client.post("/api/v1/org/positions/", {"name": "挂职副书记"}, content_type="application/json"
                        ).status_code == 403
+    denied = events(AuditEvent.Action.DENIED, outcome=AuditEvent.Outcome.DENIED)
+    assert [e.detail for e in denied.order_by("id")] == [
+        "GET /api/v1/me/: second factor not verified", "POST /api/v1/org/positions/: second factor not verified"]
 
 
 @pytest.mark.parametrize("role", REQUIRING)
@@ -153,7 +156,8 @@ def test_a_wrong_code_is_refused_recorded_and_leaves_the_session_unverified(coun
     assert response.status_code == 200
     assert response.context["form"].has_error("code", Code.SECOND_FACTOR_INVALID)
     assert_goes_to(client.get(PAGE), VERIFY)
-    assert events(AuditEvent.Action.OTP_FAILED, user=county_admin).count() == 1
+    [failed] = events(AuditEvent.Action.OTP_FAILED, user=county_admin)
+    assert failed.outcome == AuditEvent.Outcome.FAILURE and failed.ip_address == "127.0.0.1"
 
 
 # --- enrolment ------------------------------------------------------------------------------------
@@ -478,3 +482,16 @@ def test_the_deploy_check_warns_when_a_role_loses_the_second_factor(settings):
     settings.BANZI_SECOND_FACTOR_ROLES = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR]
     [warning] = checks.second_factor_roles()
     assert warning.id == "accounts.W001" and not warning.is_serious() and "county_admin" in warning.msg
+
+
+def test_the_second_factor_comes_before_a_forced_password_change(county):
+    user = f.UserFactory(username="newcomer", role=Role.COUNTY_ADMIN, password_changed_at=None)
+    device = enrol(user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/accounts/login/", {"username": "newcomer", "password": f.PASSWORD})
+    assert_goes_to(client.get(PAGE), VERIFY)
+    assert_goes_to(client.get("/accounts/password/"), VERIFY)  # no new password on the password alone
+    assert client.get(VERIFY).status_code == 200
+    assert_goes_to(client.post(VERIFY, {"code": code(device)}), "/")
+    assert_goes_to(client.get(PAGE), "/accounts/password/")
+    assert client.get("/accounts/password/").status_code == 200

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from banzi.accounts import tokens
 from banzi.core.models import AuditEvent
 from tests import factories as f
+from tests.second_factor import verify_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
@@ -107,6 +108,7 @@ def test_signing_in_again_after_signing_out_everywhere_works(county_admin, clien
     client_for(county_admin).post("/accounts/sign-out-everywhere/")
     client = Client()
     assert client.post("/accounts/login/", {"username": "county", "password": f.PASSWORD}).status_code == 302
+    verify_session(client, county_admin)  # the second factor's step
     assert client.get("/").status_code == 200
 
 

@@ -5,15 +5,18 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.utils.dateparse import parse_datetime
+from django_otp.plugins.otp_static.models import StaticToken
 from rest_framework.test import APIClient
 
 from banzi.accounts import passwords, tokens
-from banzi.accounts.models import ApiToken
+from banzi.accounts.models import ApiToken, User
+from banzi.accounts.otp import requires_second_factor
 from banzi.core import clock
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from tests import factories as f
 from tests.errors import api_codes
+from tests.second_factor import enrol, recovery_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 
@@ -30,7 +33,13 @@ def _fresh_throttle():
 
 
 def obtain(username="county", password=f.PASSWORD, **extra):
-    response = APIClient().post(TOKEN_URL, {"username": username, "password": password}, **extra)
+    data = {"username": username, "password": password}
+    user = User.objects.filter(username=username).first()
+    if user is not None and requires_second_factor(user):  # a fresh recovery code as the second factor
+        enrol(user)
+        data["otp"] = otp_code = StaticToken.random_token()
+        recovery_codes(user, otp_code)
+    response = APIClient().post(TOKEN_URL, data, **extra)
     assert response.status_code == 200, response.content
     return response.json()
 
