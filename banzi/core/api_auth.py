@@ -28,6 +28,7 @@ from banzi.accounts.otp import verify_for_token
 from . import net
 from .audit import record_locked_attempt
 from .errors import Code
+from .separation import WithinDuties
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -122,7 +123,7 @@ class LogoutSerializer(serializers.Serializer):
 class RevokeTokenView(APIView):
     """Revoke the API token this request is authenticated with (a client's logout)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WithinDuties]
 
     @extend_schema(
         operation_id="auth_logout_create",

@@ -323,17 +323,20 @@ def test_a_damaged_or_foreign_file_is_refused_and_nothing_changes(live_db, media
 def test_a_backup_sealed_with_a_key_that_is_not_listed_is_refused(live_db, media, tmp_path, settings):
     make_records(media)
     made = backup.create_backup(tmp_path / "b.bzbak")
-    old_id = next(iter(settings.BANZI_DATA_KEYS))
+    keys = settings.BANZI_DATA_KEYS
+    old_id = next(iter(keys))
+    before = snapshot()  # read under the keys that sealed the records
     settings.BANZI_DATA_KEYS = {"2027": bytes(range(16, 32))}
-    before = snapshot()
     with pytest.raises(CommandError, match=f"sealed with the data key '{old_id}'.*not in BANZI_DATA_KEYS"):
         call_command("restore", str(made.path), yes=True)
+    settings.BANZI_DATA_KEYS = keys
     assert_refused_and_unchanged(before, None, media)
     # The same id with other key bytes: it fails authentication.
-    settings.BANZI_DATA_KEYS = {old_id: bytes(range(16, 32))}
     before = snapshot()
+    settings.BANZI_DATA_KEYS = {old_id: bytes(range(16, 32))}
     with pytest.raises(CommandError, match="is damaged or has been altered"):
         call_command("restore", str(made.path), yes=True)
+    settings.BANZI_DATA_KEYS = keys
     assert_refused_and_unchanged(before, None, media)
 
 
