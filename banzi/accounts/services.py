@@ -19,6 +19,7 @@ from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.core.roles import ADMINISTRATORS, BUSINESS, Role, active_role
 
+from . import passwords
 from .models import User
 
 # The fields each administrator changes; the account pages and the API offer exactly these.
@@ -95,19 +96,14 @@ def set_active(actor, user, active):
 
 
 def reset_password(actor, user, password):
-    """The system administrator sets a new password for a business account. The one place where a
-    password is set on someone else's behalf (a forced change at the next sign-in hooks in here)."""
+    """The system administrator sets a new password for a business account: the one place where a password
+    is set on someone else's behalf. The user must change it at their next sign-in, and their sessions and
+    API tokens end (banzi/accounts/passwords.py); the audit trail records who reset it."""
     _ensure_role(actor, Role.SYSTEM_ADMIN, _("Only the system administrator resets passwords."))
     _ensure_business_account(actor, user)
-    validate_password(password, user)
-    user.set_password(password)
-    user.skip_history_when_saving = True  # the history leaves passwords out: the audit trail has it
-    try:
-        user.save(update_fields=["password"])
-    finally:
-        del user.skip_history_when_saving
-    record_event(kind=AuditEvent.Kind.SECURITY, action=AuditEvent.Action.UPDATE, user=actor, obj=user,
-                 detail=_("Password reset by the system administrator"))
+    user._history_user = actor
+    user._change_reason = _("Password reset by the system administrator")
+    passwords.set_password_by_administrator(user, password, by=actor)
     return user
 
 

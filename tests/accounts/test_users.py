@@ -151,8 +151,13 @@ def test_system_admin_edits_disables_enables_and_resets_a_business_account(syste
     assert response.status_code == 302
     business_user.refresh_from_db()
     assert business_user.check_password(NEW_PASSWORD)
-    event = security_events(business_user).get(detail__contains="Password reset")
+    event = security_events(business_user).get(detail="Password set by an administrator")
     assert event.user == system_admin and event.action == AuditEvent.Action.UPDATE
+    # Set by someone else: the user chooses a new one at the next sign-in before anything else.
+    assert business_user.must_change_password
+    client = Client()
+    assert client.login(username="zhen", password=NEW_PASSWORD)
+    assert client.get("/")["Location"].startswith(reverse("password_change"))
 
 
 def test_reset_password_is_the_one_service_that_sets_a_password(system_admin, business_user):
