@@ -54,7 +54,8 @@ def test_cadre_with_wrong_id_is_refused_then_saved_and_found_by_initials(
     assert error.is_visible()
     assert page.locator("#id_id_number").get_attribute("aria-invalid") == "true"
     # The message sits right under the ID field, and the cursor is put back there.
-    assert page.evaluate("document.activeElement.id") == "id_id_number"
+    # (banzi.js does it once the page is loaded: wait for it, or the check races the script.)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_id_number'")
     message = error.inner_text().strip()
     with translation.override("zh-hans"):
         assert message == translation.gettext(ID_CHECKSUM_MESSAGE)
