@@ -35,4 +35,4 @@ messages: venv
 	$(PY) manage.py compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) db.sqlite3
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

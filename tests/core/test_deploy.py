@@ -41,6 +41,20 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_collectstatic_runs_with_production_settings(tmp_path):
+    """Production serves hashed, compressed static files (whitenoise's manifest storage), which refuses any
+    reference to a file that is not there."""
+    result = run_manage(
+        "collectstatic", "--noinput", BANZI_ENV="production", SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="banzi.example.gov.cn", STATIC_ROOT=str(tmp_path), **KEYS,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    for name in ("vendor/tabler/tabler.min.css", "vendor/echarts/echarts.min.js", "js/banzi.js"):
+        assert f'"{name}"' in manifest
+    assert list(tmp_path.glob("vendor/tabler/tabler.min.*.css.gz"))
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", BANZI_ENV="production", ALLOWED_HOSTS="banzi.example.gov.cn", **KEYS)
     assert result.returncode != 0
