@@ -7,7 +7,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from banzi.accounts import passwords
@@ -66,6 +68,27 @@ def data_events(user, action):
 @pytest.fixture
 def business_user(township):
     return f.UserFactory(username="zhen", role=Role.TOWNSHIP_ADMIN, organization=township)
+
+
+def test_the_account_list_queries_do_not_grow_with_the_accounts(system_admin_client, township, other_township):
+    """Each row shows the account's organization and cadre record: fetched with the accounts, not per row."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert system_admin_client.get(reverse("accounts:user_list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    def make(count, start):
+        for n in range(start, start + count):
+            organization = township if n % 2 else other_township
+            cadre = f.CadreFactory(organization=organization)
+            f.UserFactory(username=f"c{n:02}", role=Role.CADRE, cadre=cadre)
+            f.UserFactory(username=f"t{n:02}", role=Role.TOWNSHIP_ADMIN, organization=organization)
+
+    make(2, 0)
+    few = queries()
+    make(8, 2)
+    assert queries() == few
 
 
 def test_the_account_list_filters_and_pages(system_admin_client, security_admin_client, township):
