@@ -26,7 +26,7 @@ from banzi.core.filters import BaseFilterSet
 from banzi.core.roles import Role, active_role
 from banzi.core.tables import BaseTable
 
-from . import services
+from . import otp, services
 from .forms import AccountForm, NewAccountForm, NewPasswordFields, RoleForm
 from .models import User
 
@@ -125,6 +125,7 @@ class UserDetailView(AccountMixin, DetailView):
         ctx["model_meta"] = User._meta
         ctx["system"] = editable and role == Role.SYSTEM_ADMIN
         ctx["security"] = editable and role == Role.SECURITY_ADMIN
+        ctx["second_factor"] = otp.is_enrolled(account)
         return ctx
 
 

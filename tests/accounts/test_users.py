@@ -352,3 +352,21 @@ def test_create_administrators_makes_the_three_and_resets_only_an_administrator(
     with pytest.raises(CommandError):
         call_command("create_administrators", "--system", "sysadmin2", stdout=StringIO())
     assert not User.objects.filter(username="sysadmin2").exists()
+
+
+def test_system_admin_resets_a_lost_second_factor_from_the_account_page(system_admin_client, security_admin_client,
+                                                                       business_user):
+    from banzi.accounts import otp
+    from tests.second_factor import enrol
+
+    detail = reverse("accounts:user_detail", args=[business_user.pk])
+    reset = reverse("second_factor_reset", args=[business_user.pk])
+    assert reset not in system_admin_client.get(detail).content.decode()  # nothing to reset yet
+    enrol(business_user)
+    page = system_admin_client.get(detail).content.decode()
+    assert f'action="{reset}"' in page and "data-confirm=" in page
+    assert reset not in security_admin_client.get(detail).content.decode()  # not the security admin's work
+    response = system_admin_client.post(reset, {"next": detail})
+    assert response.status_code == 302 and response["Location"] == detail
+    assert not otp.is_enrolled(business_user)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.OTP_RESET, object_id=str(business_user.pk)).exists()
