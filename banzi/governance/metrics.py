@@ -12,7 +12,21 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +45,9 @@ from .models import (
     Meeting,
     MeetingKind,
     OrgLifeRule,
+    Threshold,
 )
-from .services import meets
+from .services import _FRACTIONS, meets
 
 ORG_LIFE_RULE = "governance.org_life"
 rules.register(
@@ -217,18 +232,108 @@ class TownshipOverview:
         return round(100 * self.held / self.due) if self.due else None
 
 
+def _count_of(queryset, field):
+    """The number of rows of a correlated queryset, as an expression (0 when there are none)."""
+    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _counts_toward_q(threshold):
+    """In SQL, what `counts_toward` decides for one meeting: always without a minimum, otherwise its
+    present share of the members due reaching the threshold (the queryset aliases `due` and `present`)."""
+    if not threshold:
+        return Q(pk__isnull=False)
+    numerator, denominator, strict = _FRACTIONS[Threshold(threshold)]
+    lookup = "gt" if strict else "gte"
+    return Q(due__gt=0, **{f"present_scaled__{lookup}": F("due") * numerator})
+
+
+def _with_attendance(meetings, threshold):
+    """Alias each meeting's members due and present (attendance rows plus members outside the registry)."""
+    if not threshold:
+        return meetings
+    numerator, denominator, _strict = _FRACTIONS[Threshold(threshold)]
+    member = Attendance.objects.filter(meeting=OuterRef("pk"), role=Attendance.Role.MEMBER)
+    return meetings.alias(
+        due=_count_of(member, "meeting") + F("other_members_due"),
+        present=_count_of(member.filter(present=True), "meeting") + F("other_members_present"),
+        present_scaled=F("present") * denominator,
+    )
+
+
+def _period_index(frequency):
+    """The index of a meeting's period of the year among the periods of the frequency, as an
+    expression (the meetings are those of one year)."""
+    if frequency == Frequency.MONTHLY:
+        return ExtractMonth("held_on")
+    if frequency == Frequency.QUARTERLY:
+        return ExtractQuarter("held_on")
+    if frequency == Frequency.HALF_YEARLY:
+        return Case(When(held_on__month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
+    return Value(1)
+
+
+def _township_totals(organizations, rule_list, year, today):
+    """Per township (an organization outside any township counts as its own): its organizations under
+    rules and its held / missing / short periods, in SQL: one query for the organizations and one per
+    (frequency, minimum attendance) among the rules, whatever the number of organizations and meetings."""
+    by_kind = defaultdict(list)
+    for rule in rule_list:
+        by_kind[rule.organization_kind].append(rule)
+    organizations = organizations.filter(kind__in=list(by_kind)).order_by()
+    township = Coalesce("township_id", "pk")
+    org_counts = defaultdict(dict)
+    for township_id, kind, n in (organizations.annotate(tw=township).values("tw", "kind").annotate(n=Count("pk"))
+                                 .values_list("tw", "kind", "n")):
+        org_counts[township_id][kind] = n
+    totals = {pk: {"organizations": sum(kinds.values()), HELD: 0, MISSING: 0, SHORT: 0}
+              for pk, kinds in org_counts.items()}
+    groups = defaultdict(list)
+    for rule in rule_list:
+        groups[(rule.frequency, rule.min_attendance or "")].append(rule)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    for (frequency, threshold), rules_of in groups.items():
+        ended = [p for p in periods(frequency, year) if p.end < today]
+        in_ended = Q(held_on__lte=ended[-1].end) if ended else Q(pk__isnull=True)
+        pairs = Q()
+        for rule in rules_of:
+            pairs |= Q(organization__kind=rule.organization_kind, kind=rule.meeting_kind)
+        # One number per (organization, meeting kind, period): a cell of the compliance calendar.
+        kinds = sorted({rule.meeting_kind for rule in rules_of})
+        kind_index = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(kinds)], output_field=IntegerField())
+        cell = ExpressionWrapper(F("organization_id") * 1024 + kind_index * 16 + _period_index(frequency),
+                                 output_field=BigIntegerField())
+        ok = _counts_toward_q(threshold)
+        meetings = _with_attendance(
+            Meeting.objects.filter(pairs, organization__in=organizations.values("pk"), held_on__range=(start, end)),
+            threshold)
+        rows = (meetings.alias(cell=cell).annotate(tw=Coalesce("organization__township_id", "organization_id"))
+                .values("tw")
+                .annotate(held=Count("cell", distinct=True, filter=ok),
+                          held_ended=Count("cell", distinct=True, filter=ok & in_ended),
+                          any_ended=Count("cell", distinct=True, filter=in_ended))
+                .order_by())
+        found = {row["tw"]: row for row in rows}
+        for township_id, kinds in org_counts.items():
+            row = found.get(township_id, {"held": 0, "held_ended": 0, "any_ended": 0})
+            cells_ended = len(ended) * sum(kinds.get(rule.organization_kind, 0) for rule in rules_of)
+            totals[township_id][HELD] += row["held"]
+            totals[township_id][SHORT] += row["any_ended"] - row["held_ended"]
+            totals[township_id][MISSING] += cells_ended - row["any_ended"]
+    return totals
+
+
 def county_overview(user, year, today=None):
-    """Per township: the organizations under rules and their held / missing / short periods of the year."""
-    organizations = list(organizations_with_rules(user))
-    totals = {}
-    for entry in compliance(organizations, year, today):
-        township = entry.organization.township or entry.organization
-        row = totals.setdefault(township.pk, TownshipOverview(township, 0, 0, 0, 0))
-        row.organizations += 1
-        row.held += entry.count(HELD)
-        row.missing += entry.count(MISSING)
-        row.short += entry.count(SHORT)
-    return sorted(totals.values(), key=lambda r: (r.township.sort_order, r.township.name))
+    """Per township: the organizations under rules and their held / missing / short periods of the year,
+    the same figures as summing `compliance()` over them, counted by the database."""
+    today = today or clock.today()
+    kinds = OrgLifeRule.objects.filter(is_active=True).values_list("organization_kind", flat=True)
+    organizations = Organization.objects.visible_to(user).filter(kind__in=kinds, is_active=True)
+    totals = _township_totals(organizations, active_rules(), year, today)
+    townships = Organization.objects.filter(pk__in=list(totals))
+    rows = [TownshipOverview(t, totals[t.pk]["organizations"], totals[t.pk][HELD], totals[t.pk][MISSING],
+                             totals[t.pk][SHORT]) for t in townships]
+    return sorted(rows, key=lambda r: (r.township.sort_order, r.township.name))
 
 
 def missing_meetings(entries):
