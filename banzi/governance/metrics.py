@@ -16,6 +16,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -65,6 +66,8 @@ STATUS_LABELS = {
     NOT_DUE: _("Not yet due"),
 }
 STATUS_COLOURS = {HELD: "green", MISSING: "red", SHORT: "orange", NOT_DUE: "secondary"}
+# How many of a to-do the home page names.
+ITEMS_SHOWN = 8
 
 # Study kinds: a meeting of these kinds is its attendees' group study.
 STUDY_KINDS = {MeetingKind.CENTRAL_GROUP: StudyKind.COMMITTEE_THEORY, MeetingKind.PARTY_LECTURE: StudyKind.PARTY_LECTURE}
@@ -359,36 +362,75 @@ class DualLife:
         return max(0, self.minimum - self.count)
 
 
+def _lower_level_present():
+    """Present attendances at meetings of lower-level branches (filter by cadre and year after)."""
+    return Attendance.objects.filter(present=True, meeting__kind__in=BRANCH_KINDS,
+                                     meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+
+
 def lower_level_attendance(cadre_ids, start, end):
-    """Present attendances of these cadres at meetings of lower-level branches (one query)."""
-    return (Attendance.objects.filter(cadre_id__in=cadre_ids, present=True, meeting__held_on__range=(start, end),
-                                      meeting__kind__in=BRANCH_KINDS,
-                                      meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+    """Present attendances of these cadres at meetings of lower-level branches (one query). `cadre_ids`
+    may be a queryset of ids, which the database reads as a subquery."""
+    return (_lower_level_present().filter(cadre_id__in=cadre_ids, meeting__held_on__range=(start, end))
             .select_related("meeting__organization").order_by("meeting__held_on"))
+
+
+def _team_members_in_year(user, year, township=None):
+    """Memberships in the user's scope held for part of the year, in the order of the page."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    memberships = (TeamMembership.objects.visible_to(user).filter(started_on__lte=end)
+                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+                   .order_by("team__township__sort_order", "team__township__name", "sort_order",
+                             "position__sort_order"))
+    if township is not None:
+        memberships = memberships.filter(team__township=township)
+    return memberships
 
 
 def dual_org_life(user, year, township=None, today=None):
     """Each team member on a team during the year, with the lower-level organizational life meetings
-    they attended that year against the minimum (two queries)."""
+    they attended that year against the minimum (three queries)."""
     minimum = rules.get(ORG_LIFE_RULE)["lower_level_minimum"]
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    memberships = (TeamMembership.objects.visible_to(user).filter(started_on__lte=end)
-                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
-                   .select_related("cadre", "position", "team__township")
-                   .order_by("team__township__sort_order", "team__township__name", "sort_order", "position__sort_order"))
-    if township is not None:
-        memberships = memberships.filter(team__township=township)
-    memberships = list(memberships)
+    memberships = _team_members_in_year(user, year, township)
     attended = defaultdict(list)
-    for row in lower_level_attendance({m.cadre_id for m in memberships}, start, end):
+    # Driven by the members (a correlated EXISTS), so that SQLite does not probe every meeting of
+    # the year for each of a long list of cadre ids.
+    members = memberships.order_by().filter(cadre_id=OuterRef("cadre_id"))
+    rows = (_lower_level_present().filter(Exists(members), meeting__held_on__range=(start, end))
+            .select_related("meeting__organization").order_by("meeting__held_on"))
+    for row in rows:
         attended[row.cadre_id].append(row.meeting)
     seen, out = set(), []
-    for membership in memberships:
+    for membership in memberships.select_related("cadre", "position", "team__township"):
         if membership.cadre_id in seen:
             continue
         seen.add(membership.cadre_id)
         out.append(DualLife(membership, attended.get(membership.cadre_id, []), minimum))
     return out
+
+
+def dual_life_shortfall(user, year, township=None, limit=ITEMS_SHOWN):
+    """The team members of the year (as in `dual_org_life`) who attended fewer lower-level meetings than
+    the minimum: their number and the first `limit` of them as (cadre id, name, attended), counted by the
+    database (three queries whatever the number of members and meetings)."""
+    minimum = rules.get(ORG_LIFE_RULE)["lower_level_minimum"]
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    present = _lower_level_present().filter(cadre_id=OuterRef("cadre_id"), meeting__held_on__range=(start, end))
+    short = (_team_members_in_year(user, year, township).alias(attended=_count_of(present, "cadre_id"))
+             .filter(attended__lt=minimum))
+    count = short.order_by().values("cadre_id").distinct().count()
+    first, seen = [], set()
+    if count:
+        # A member with two memberships in the year is listed once, where the first one puts them.
+        for cadre_id, name, attended in (short.annotate(n=F("attended"))
+                                         .values_list("cadre_id", "cadre__name", "n").iterator(chunk_size=100)):
+            if cadre_id not in seen:
+                seen.add(cadre_id)
+                first.append((cadre_id, name, attended))
+            if len(first) >= limit:
+                break
+    return minimum, count, first
 
 
 # --- enter once: group study and duty credits ------------------------------------------------------
@@ -455,8 +497,6 @@ def meeting_credits(cadre_ids, start, end):
 
 # --- the dashboard ----------------------------------------------------------------------------------
 
-ITEMS_SHOWN = 8
-
 
 def _manages(user):
     return has_role(user, STAFF)
@@ -479,12 +519,12 @@ def dual_life_short(user):
     """Team members who have not yet attended the minimum of lower-level organizational life meetings."""
     if not _manages(user):
         return []
-    year = clock.today().year
-    short = [r for r in dual_org_life(user, year) if r.short_by]
-    if not short:
+    minimum, count, first = dual_life_shortfall(user, clock.today().year)
+    if not count:
         return []
-    items = [{"label": r.membership.cadre.name, "url": reverse("governance:dual_life"),
-              "note": _("%(count)d of %(minimum)d attended") % {"count": r.count, "minimum": r.minimum}}
-             for r in short[:ITEMS_SHOWN]]
-    return [{"label": _("Team members short of lower-level organizational life"), "count": len(short),
-             "items": items, "url": reverse("governance:dual_life"), "level": "warning"}]
+    url = reverse("governance:dual_life")
+    items = [{"label": name, "url": url,
+              "note": _("%(count)d of %(minimum)d attended") % {"count": attended, "minimum": minimum}}
+             for _cadre_id, name, attended in first]
+    return [{"label": _("Team members short of lower-level organizational life"), "count": count,
+             "items": items, "url": url, "level": "warning"}]
