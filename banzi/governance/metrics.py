@@ -298,18 +298,22 @@ def _township_totals(organizations, rule_list, year, today):
     for (frequency, threshold), rules_of in groups.items():
         ended = [p for p in periods(frequency, year) if p.end < today]
         in_ended = Q(held_on__lte=ended[-1].end) if ended else Q(pk__isnull=True)
-        pairs = Q()
-        for rule in rules_of:
-            pairs |= Q(organization__kind=rule.organization_kind, kind=rule.meeting_kind)
+        org_kinds = {rule.organization_kind for rule in rules_of}
+        meeting_kinds = {rule.meeting_kind for rule in rules_of}
+        meetings = Meeting.objects.filter(organization__in=organizations.values("pk"), held_on__range=(start, end),
+                                          kind__in=meeting_kinds, organization__kind__in=org_kinds)
+        if len(rules_of) < len(org_kinds) * len(meeting_kinds):
+            pairs = Q()
+            for rule in rules_of:
+                pairs |= Q(organization__kind=rule.organization_kind, kind=rule.meeting_kind)
+            meetings = meetings.filter(pairs)
         # One number per (organization, meeting kind, period): a cell of the compliance calendar.
-        kinds = sorted({rule.meeting_kind for rule in rules_of})
-        kind_index = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(kinds)], output_field=IntegerField())
+        kind_index = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(sorted(meeting_kinds))],
+                          output_field=IntegerField())
         cell = ExpressionWrapper(F("organization_id") * 1024 + kind_index * 16 + _period_index(frequency),
                                  output_field=BigIntegerField())
         ok = _counts_toward_q(threshold)
-        meetings = _with_attendance(
-            Meeting.objects.filter(pairs, organization__in=organizations.values("pk"), held_on__range=(start, end)),
-            threshold)
+        meetings = _with_attendance(meetings, threshold)
         rows = (meetings.alias(cell=cell).annotate(tw=Coalesce("organization__township_id", "organization_id"))
                 .values("tw")
                 .annotate(held=Count("cell", distinct=True, filter=ok),
