@@ -16,7 +16,6 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -41,6 +40,7 @@ from banzi.study.models import StudyKind
 from .models import (
     BRANCH_KINDS,
     LOWER_LEVEL_ORG_KINDS,
+    TEAM_KINDS,
     Attendance,
     Frequency,
     Meeting,
@@ -377,10 +377,17 @@ class DualLife:
         return max(0, self.minimum - self.count)
 
 
+def _branch_meeting_attendance():
+    """Present attendances at branch meetings (of the kinds that are not the team's own). Written as
+    "not a team kind" rather than "one of the branch kinds" on purpose: SQLite then reads the few
+    attendance rows of the cadres asked for, instead of probing every branch meeting of the year
+    for each of them."""
+    return Attendance.objects.filter(present=True).exclude(meeting__kind__in=TEAM_KINDS)
+
+
 def _lower_level_present():
     """Present attendances at meetings of lower-level branches (filter by cadre and year after)."""
-    return Attendance.objects.filter(present=True, meeting__kind__in=BRANCH_KINDS,
-                                     meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+    return _branch_meeting_attendance().filter(meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
 
 
 def lower_level_attendance(cadre_ids, start, end):
@@ -409,15 +416,18 @@ def dual_org_life(user, year, township=None, today=None):
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     memberships = _team_members_in_year(user, year, township)
     attended = defaultdict(list)
-    # Driven by the members (a correlated EXISTS), so that SQLite does not probe every meeting of
-    # the year for each of a long list of cadre ids.
-    members = memberships.order_by().filter(cadre_id=OuterRef("cadre_id"))
-    rows = (_lower_level_present().filter(Exists(members), meeting__held_on__range=(start, end))
-            .select_related("meeting__organization").order_by("meeting__held_on"))
+    rows = lower_level_attendance(memberships.order_by().values("cadre_id"), start, end).only(
+        "cadre_id", "meeting__held_on", "meeting__kind", "meeting__topic", "meeting__organization__name",
+        "meeting__organization__kind")
     for row in rows:
         attended[row.cadre_id].append(row.meeting)
+    # Only what the page shows: a cadre's whole record would be decrypted for nothing.
+    memberships = memberships.select_related("cadre", "position", "team__township").only(
+        "cadre_id", "team_id", "position_id", "started_on", "ended_on", "is_head", "sort_order", "cadre__name",
+        "position__name", "position__sort_order", "team__township__name", "team__township__sort_order",
+        "team__township__kind")
     seen, out = set(), []
-    for membership in memberships.select_related("cadre", "position", "team__township"):
+    for membership in memberships:
         if membership.cadre_id in seen:
             continue
         seen.add(membership.cadre_id)
