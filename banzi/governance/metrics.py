@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -38,7 +40,6 @@ from banzi.study import credits, duties, sources
 from banzi.study.models import StudyKind
 
 from .models import (
-    BRANCH_KINDS,
     LOWER_LEVEL_ORG_KINDS,
     TEAM_KINDS,
     Attendance,
@@ -478,29 +479,17 @@ def meeting_studies(start, end, organization_ids=None, cadre_ids=None):
             url=meeting.get_absolute_url(), source="governance.meeting", source_id=meeting.pk)
 
 
-def _team_spans(cadre_ids, start, end):
-    spans = defaultdict(list)
-    memberships = (TeamMembership.objects.filter(cadre_id__in=cadre_ids, started_on__lte=end)
-                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
-                   .values_list("cadre_id", "started_on", "ended_on"))
-    for cadre_id, started_on, ended_on in memberships:
-        spans[cadre_id].append((started_on, ended_on))
-    return spans
-
-
-def _on_team(spans, day):
-    return any(s <= day and (e is None or e > day) for s, e in spans)
-
-
 @credits.provider
 def meeting_credits(cadre_ids, start, end):
-    """Duties a meeting proves (three queries): attending a theme Party day; a team member attending
-    a lower-level branch's organizational life (dual organizational life); attending a democratic
-    appraisal; giving a Party lecture."""
-    rows = (Attendance.objects.filter(cadre_id__in=cadre_ids, present=True, meeting__held_on__range=(start, end),
-                                      meeting__kind__in=BRANCH_KINDS)
-            .select_related("meeting__organization"))
-    spans = _team_spans(cadre_ids, start, end)
+    """Duties a meeting proves (two queries): attending a theme Party day; a team member attending a
+    lower-level branch's organizational life (dual organizational life: the database checks that the
+    attendee was on a team that day); attending a democratic appraisal; giving a Party lecture."""
+    on_team = (TeamMembership.objects.filter(cadre_id=OuterRef("cadre_id"), started_on__lte=OuterRef("meeting__held_on"))
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("meeting__held_on"))))
+    rows = (_branch_meeting_attendance().filter(cadre_id__in=cadre_ids, meeting__held_on__range=(start, end))
+            .annotate(dual=ExpressionWrapper(Q(meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+                                             & Exists(on_team), output_field=BooleanField()))
+            .select_related("meeting").only("cadre_id", "meeting__held_on", "meeting__kind", "meeting__topic"))
     for row in rows:
         meeting = row.meeting
         label, url = str(meeting), meeting.get_absolute_url()
@@ -510,10 +499,10 @@ def meeting_credits(cadre_ids, start, end):
             yield credits.Credit(duty_key=duties.THEME_PARTY_DAY, **common)
         if meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL:
             yield credits.Credit(duty_key=duties.DEMOCRATIC_APPRAISAL, **common)
-        if meeting.organization.kind in LOWER_LEVEL_ORG_KINDS and _on_team(spans.get(row.cadre_id, ()), meeting.held_on):
+        if row.dual:
             yield credits.Credit(duty_key=duties.DUAL_ORG_LIFE, **common)
     lectures = Meeting.objects.filter(lecturer_id__in=cadre_ids, kind=MeetingKind.PARTY_LECTURE,
-                                      held_on__range=(start, end))
+                                      held_on__range=(start, end)).only("lecturer_id", "held_on", "kind", "topic")
     for meeting in lectures:
         yield credits.Credit(cadre_id=meeting.lecturer_id, duty_key=duties.PARTY_LECTURE, date=meeting.held_on,
                              label=str(meeting), url=meeting.get_absolute_url(), source="governance.meeting",

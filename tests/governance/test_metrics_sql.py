@@ -214,3 +214,19 @@ def test_dual_life_action_names_the_first_members_short(dual_life_members, towns
     rows = [r for r in metrics.dual_org_life(township_admin, YEAR) if r.short_by]
     assert action["count"] == len(rows)
     assert [i["label"] for i in action["items"]] == [r.membership.cadre.name for r in rows][:metrics.ITEMS_SHOWN]
+
+
+def test_dual_life_credit_only_while_on_the_team(township):
+    """A team member who leaves mid-year earns the dual organizational life duty for the lower-level
+    meetings attended while on the team, not for those after (the day they leave is already after)."""
+    from banzi.study import credits, duties
+
+    the_team = f.TeamFactory(township=township, elected_on=D(YEAR - 2, 3, 1))
+    leaver = f.CadreFactory(organization=township)
+    f.TeamMembershipFactory(team=the_team, cadre=leaver, started_on=D(YEAR - 2, 3, 1), ended_on=D(YEAR, 6, 30))
+    village = f.VillageFactory(parent=township)
+    before = meeting(village, MeetingKind.ORG_LIFE, members=[leaver], held_on=D(YEAR, 6, 29), present=1)
+    on_the_day = meeting(village, MeetingKind.THEME_PARTY_DAY, members=[leaver], held_on=D(YEAR, 6, 30), present=1)
+    meeting(village, MeetingKind.BRANCH_GENERAL, members=[leaver], held_on=D(YEAR, 9, 1), present=1)
+    got = {(c.duty_key, c.source_id) for c in credits.credits_for({leaver.pk}, D(YEAR, 1, 1), D(YEAR, 12, 31))}
+    assert got == {(duties.DUAL_ORG_LIFE, before.pk), (duties.THEME_PARTY_DAY, on_the_day.pk)}
