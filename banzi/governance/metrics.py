@@ -12,7 +12,23 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,15 +40,16 @@ from banzi.study import credits, duties, sources
 from banzi.study.models import StudyKind
 
 from .models import (
-    BRANCH_KINDS,
     LOWER_LEVEL_ORG_KINDS,
+    TEAM_KINDS,
     Attendance,
     Frequency,
     Meeting,
     MeetingKind,
     OrgLifeRule,
+    Threshold,
 )
-from .services import meets
+from .services import _FRACTIONS, meets
 
 ORG_LIFE_RULE = "governance.org_life"
 rules.register(
@@ -50,6 +67,8 @@ STATUS_LABELS = {
     NOT_DUE: _("Not yet due"),
 }
 STATUS_COLOURS = {HELD: "green", MISSING: "red", SHORT: "orange", NOT_DUE: "secondary"}
+# How many of a to-do the home page names.
+ITEMS_SHOWN = 8
 
 # Study kinds: a meeting of these kinds is its attendees' group study.
 STUDY_KINDS = {MeetingKind.CENTRAL_GROUP: StudyKind.COMMITTEE_THEORY, MeetingKind.PARTY_LECTURE: StudyKind.PARTY_LECTURE}
@@ -86,6 +105,12 @@ def periods(frequency, year):
         return [Period(str(_("First half")), datetime.date(year, 1, 1), last_day(6)),
                 Period(str(_("Second half")), datetime.date(year, 7, 1), last_day(12))]
     return [Period(str(year), datetime.date(year, 1, 1), last_day(12))]
+
+
+def period_index(frequency, day):
+    """The position of a day's period among `periods(frequency, day.year)`."""
+    months = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6}.get(frequency, 12)
+    return (day.month - 1) // months
 
 
 @dataclass
@@ -157,7 +182,8 @@ def compliance(organizations, year, today=None, rule_list=None):
     """The compliance calendar of each organization for a year: for each rule of its kind, each
     period of the rule's frequency is held (a meeting of the kind meeting the minimum attendance
     was held in it), short (held, but below the minimum), missing (ended without one) or not yet
-    due. Three queries whatever the number of organizations."""
+    due, with the meetings held in it. Three queries whatever the number of organizations; the county
+    figures are counted by the database instead (`county_overview`)."""
     today = today or clock.today()
     organizations = list(organizations)
     rule_list = active_rules() if rule_list is None else rule_list
@@ -165,6 +191,8 @@ def compliance(organizations, year, today=None, rule_list=None):
     for rule in rule_list:
         by_kind[rule.organization_kind].append(rule)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    # Each meeting filed once under its period, so that a calendar costs as much as its meetings.
+    period_lists = {frequency: periods(frequency, year) for frequency in {rule.frequency for rule in rule_list}}
     held = defaultdict(list)
     for meeting in _meetings_of([o.pk for o in organizations if by_kind.get(o.kind)], start, end):
         held[(meeting.organization_id, meeting.kind)].append(meeting)
@@ -172,19 +200,21 @@ def compliance(organizations, year, today=None, rule_list=None):
     for organization in organizations:
         rows = []
         for rule in by_kind.get(organization.kind, []):
-            meetings = held.get((organization.pk, rule.meeting_kind), [])
+            inside = defaultdict(list)
+            for meeting in held.get((organization.pk, rule.meeting_kind), ()):
+                inside[period_index(rule.frequency, meeting.held_on)].append(meeting)
             cells = []
-            for period in periods(rule.frequency, year):
-                inside = [m for m in meetings if period.start <= m.held_on <= period.end]
-                if any(counts_toward(m, rule) for m in inside):
+            for index, period in enumerate(period_lists[rule.frequency]):
+                meetings = inside.get(index, [])
+                if any(counts_toward(m, rule) for m in meetings):
                     status = HELD
-                elif inside and period.end < today:
+                elif meetings and period.end < today:
                     status = SHORT
                 elif period.end < today:
                     status = MISSING
                 else:
                     status = NOT_DUE
-                cells.append(Cell(period, status, inside))
+                cells.append(Cell(period, status, meetings))
             rows.append(RuleRow(rule, cells))
         result.append(OrganizationCompliance(organization, rows))
     return result
@@ -217,18 +247,112 @@ class TownshipOverview:
         return round(100 * self.held / self.due) if self.due else None
 
 
+def _count_of(queryset, field):
+    """The number of rows of a correlated queryset, as an expression (0 when there are none)."""
+    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _counts_toward_q(threshold):
+    """In SQL, what `counts_toward` decides for one meeting: always without a minimum, otherwise its
+    present share of the members due reaching the threshold (the queryset aliases `due` and `present`)."""
+    if not threshold:
+        return Q(pk__isnull=False)
+    numerator, denominator, strict = _FRACTIONS[Threshold(threshold)]
+    lookup = "gt" if strict else "gte"
+    return Q(due__gt=0, **{f"present_scaled__{lookup}": F("due") * numerator})
+
+
+def _with_attendance(meetings, threshold):
+    """Alias each meeting's members due and present (attendance rows plus members outside the registry)."""
+    if not threshold:
+        return meetings
+    numerator, denominator, _strict = _FRACTIONS[Threshold(threshold)]
+    member = Attendance.objects.filter(meeting=OuterRef("pk"), role=Attendance.Role.MEMBER)
+    return meetings.alias(
+        due=_count_of(member, "meeting") + F("other_members_due"),
+        present=_count_of(member.filter(present=True), "meeting") + F("other_members_present"),
+        present_scaled=F("present") * denominator,
+    )
+
+
+def _period_index(frequency):
+    """The index of a meeting's period of the year among the periods of the frequency, as an
+    expression (the meetings are those of one year)."""
+    if frequency == Frequency.MONTHLY:
+        return ExtractMonth("held_on")
+    if frequency == Frequency.QUARTERLY:
+        return ExtractQuarter("held_on")
+    if frequency == Frequency.HALF_YEARLY:
+        return Case(When(held_on__month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
+    return Value(1)
+
+
+def _township_totals(organizations, rule_list, year, today):
+    """Per township (an organization outside any township counts as its own): its organizations under
+    rules and its held / missing / short periods, in SQL: one query for the organizations and one per
+    (frequency, minimum attendance) among the rules, whatever the number of organizations and meetings."""
+    by_kind = defaultdict(list)
+    for rule in rule_list:
+        by_kind[rule.organization_kind].append(rule)
+    organizations = organizations.filter(kind__in=list(by_kind)).order_by()
+    township = Coalesce("township_id", "pk")
+    org_counts = defaultdict(dict)
+    for township_id, kind, n in (organizations.annotate(tw=township).values("tw", "kind").annotate(n=Count("pk"))
+                                 .values_list("tw", "kind", "n")):
+        org_counts[township_id][kind] = n
+    totals = {pk: {"organizations": sum(kinds.values()), HELD: 0, MISSING: 0, SHORT: 0}
+              for pk, kinds in org_counts.items()}
+    groups = defaultdict(list)
+    for rule in rule_list:
+        groups[(rule.frequency, rule.min_attendance or "")].append(rule)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    for (frequency, threshold), rules_of in groups.items():
+        ended = [p for p in periods(frequency, year) if p.end < today]
+        in_ended = Q(held_on__lte=ended[-1].end) if ended else Q(pk__isnull=True)
+        org_kinds = {rule.organization_kind for rule in rules_of}
+        meeting_kinds = {rule.meeting_kind for rule in rules_of}
+        meetings = Meeting.objects.filter(organization__in=organizations.values("pk"), held_on__range=(start, end),
+                                          kind__in=meeting_kinds, organization__kind__in=org_kinds)
+        if len(rules_of) < len(org_kinds) * len(meeting_kinds):
+            pairs = Q()
+            for rule in rules_of:
+                pairs |= Q(organization__kind=rule.organization_kind, kind=rule.meeting_kind)
+            meetings = meetings.filter(pairs)
+        # One number per (organization, meeting kind, period): a cell of the compliance calendar.
+        kind_index = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(sorted(meeting_kinds))],
+                          output_field=IntegerField())
+        cell = ExpressionWrapper(F("organization_id") * 1024 + kind_index * 16 + _period_index(frequency),
+                                 output_field=BigIntegerField())
+        ok = _counts_toward_q(threshold)
+        meetings = _with_attendance(meetings, threshold)
+        rows = (meetings.alias(cell=cell).annotate(tw=Coalesce("organization__township_id", "organization_id"))
+                .values("tw")
+                .annotate(held=Count("cell", distinct=True, filter=ok),
+                          held_ended=Count("cell", distinct=True, filter=ok & in_ended),
+                          any_ended=Count("cell", distinct=True, filter=in_ended))
+                .order_by())
+        found = {row["tw"]: row for row in rows}
+        for township_id, kinds in org_counts.items():
+            row = found.get(township_id, {"held": 0, "held_ended": 0, "any_ended": 0})
+            cells_ended = len(ended) * sum(kinds.get(rule.organization_kind, 0) for rule in rules_of)
+            totals[township_id][HELD] += row["held"]
+            totals[township_id][SHORT] += row["any_ended"] - row["held_ended"]
+            totals[township_id][MISSING] += cells_ended - row["any_ended"]
+    return totals
+
+
 def county_overview(user, year, today=None):
-    """Per township: the organizations under rules and their held / missing / short periods of the year."""
-    organizations = list(organizations_with_rules(user))
-    totals = {}
-    for entry in compliance(organizations, year, today):
-        township = entry.organization.township or entry.organization
-        row = totals.setdefault(township.pk, TownshipOverview(township, 0, 0, 0, 0))
-        row.organizations += 1
-        row.held += entry.count(HELD)
-        row.missing += entry.count(MISSING)
-        row.short += entry.count(SHORT)
-    return sorted(totals.values(), key=lambda r: (r.township.sort_order, r.township.name))
+    """Per township: the organizations under rules and their held / missing / short periods of the year,
+    the same figures as summing `compliance()` over them, counted by the database."""
+    today = today or clock.today()
+    kinds = OrgLifeRule.objects.filter(is_active=True).values_list("organization_kind", flat=True)
+    organizations = Organization.objects.visible_to(user).filter(kind__in=kinds, is_active=True)
+    totals = _township_totals(organizations, active_rules(), year, today)
+    townships = Organization.objects.filter(pk__in=list(totals))
+    rows = [TownshipOverview(t, totals[t.pk]["organizations"], totals[t.pk][HELD], totals[t.pk][MISSING],
+                             totals[t.pk][SHORT]) for t in townships]
+    return sorted(rows, key=lambda r: (r.township.sort_order, r.township.name))
 
 
 def missing_meetings(entries):
@@ -254,29 +378,55 @@ class DualLife:
         return max(0, self.minimum - self.count)
 
 
+def _branch_meeting_attendance():
+    """Present attendances at branch meetings (of the kinds that are not the team's own). Written as
+    "not a team kind" rather than "one of the branch kinds" on purpose: SQLite then reads the few
+    attendance rows of the cadres asked for, instead of probing every branch meeting of the year
+    for each of them."""
+    return Attendance.objects.filter(present=True).exclude(meeting__kind__in=TEAM_KINDS)
+
+
+def _lower_level_present():
+    """Present attendances at meetings of lower-level branches (filter by cadre and year after)."""
+    return _branch_meeting_attendance().filter(meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+
+
 def lower_level_attendance(cadre_ids, start, end):
-    """Present attendances of these cadres at meetings of lower-level branches (one query)."""
-    return (Attendance.objects.filter(cadre_id__in=cadre_ids, present=True, meeting__held_on__range=(start, end),
-                                      meeting__kind__in=BRANCH_KINDS,
-                                      meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+    """Present attendances of these cadres at meetings of lower-level branches (one query). `cadre_ids`
+    may be a queryset of ids, which the database reads as a subquery."""
+    return (_lower_level_present().filter(cadre_id__in=cadre_ids, meeting__held_on__range=(start, end))
             .select_related("meeting__organization").order_by("meeting__held_on"))
+
+
+def _team_members_in_year(user, year, township=None):
+    """Memberships in the user's scope held for part of the year, in the order of the page."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    memberships = (TeamMembership.objects.visible_to(user).filter(started_on__lte=end)
+                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+                   .order_by("team__township__sort_order", "team__township__name", "sort_order",
+                             "position__sort_order"))
+    if township is not None:
+        memberships = memberships.filter(team__township=township)
+    return memberships
 
 
 def dual_org_life(user, year, township=None, today=None):
     """Each team member on a team during the year, with the lower-level organizational life meetings
-    they attended that year against the minimum (two queries)."""
+    they attended that year against the minimum (three queries)."""
     minimum = rules.get(ORG_LIFE_RULE)["lower_level_minimum"]
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    memberships = (TeamMembership.objects.visible_to(user).filter(started_on__lte=end)
-                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
-                   .select_related("cadre", "position", "team__township")
-                   .order_by("team__township__sort_order", "team__township__name", "sort_order", "position__sort_order"))
-    if township is not None:
-        memberships = memberships.filter(team__township=township)
-    memberships = list(memberships)
+    memberships = _team_members_in_year(user, year, township)
     attended = defaultdict(list)
-    for row in lower_level_attendance({m.cadre_id for m in memberships}, start, end):
+    rows = lower_level_attendance(memberships.order_by().values("cadre_id"), start, end).only(
+        "cadre_id", "meeting__held_on", "meeting__kind", "meeting__topic", "meeting__organization__name",
+        "meeting__organization__kind")
+    for row in rows:
         attended[row.cadre_id].append(row.meeting)
+    # Only what the page shows: a cadre's whole record would be decrypted for nothing.
+    memberships = memberships.select_related("cadre", "position", "team__township").only(
+        "cadre_id", "team_id", "position_id", "started_on", "ended_on", "is_head", "sort_order", "cadre__name",
+        "position__name", "position__sort_order", "team__township__name", "team__township__sort_order",
+        "team__township__kind")
     seen, out = set(), []
     for membership in memberships:
         if membership.cadre_id in seen:
@@ -284,6 +434,29 @@ def dual_org_life(user, year, township=None, today=None):
         seen.add(membership.cadre_id)
         out.append(DualLife(membership, attended.get(membership.cadre_id, []), minimum))
     return out
+
+
+def dual_life_shortfall(user, year, township=None, limit=ITEMS_SHOWN):
+    """The team members of the year (as in `dual_org_life`) who attended fewer lower-level meetings than
+    the minimum: their number and the first `limit` of them as (cadre id, name, attended), counted by the
+    database (three queries whatever the number of members and meetings)."""
+    minimum = rules.get(ORG_LIFE_RULE)["lower_level_minimum"]
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    present = _lower_level_present().filter(cadre_id=OuterRef("cadre_id"), meeting__held_on__range=(start, end))
+    short = (_team_members_in_year(user, year, township).alias(attended=_count_of(present, "cadre_id"))
+             .filter(attended__lt=minimum))
+    count = short.order_by().values("cadre_id").distinct().count()
+    first, seen = [], set()
+    if count:
+        # A member with two memberships in the year is listed once, where the first one puts them.
+        for cadre_id, name, attended in (short.annotate(n=F("attended"))
+                                         .values_list("cadre_id", "cadre__name", "n").iterator(chunk_size=100)):
+            if cadre_id not in seen:
+                seen.add(cadre_id)
+                first.append((cadre_id, name, attended))
+            if len(first) >= limit:
+                break
+    return minimum, count, first
 
 
 # --- enter once: group study and duty credits ------------------------------------------------------
@@ -306,29 +479,17 @@ def meeting_studies(start, end, organization_ids=None, cadre_ids=None):
             url=meeting.get_absolute_url(), source="governance.meeting", source_id=meeting.pk)
 
 
-def _team_spans(cadre_ids, start, end):
-    spans = defaultdict(list)
-    memberships = (TeamMembership.objects.filter(cadre_id__in=cadre_ids, started_on__lte=end)
-                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
-                   .values_list("cadre_id", "started_on", "ended_on"))
-    for cadre_id, started_on, ended_on in memberships:
-        spans[cadre_id].append((started_on, ended_on))
-    return spans
-
-
-def _on_team(spans, day):
-    return any(s <= day and (e is None or e > day) for s, e in spans)
-
-
 @credits.provider
 def meeting_credits(cadre_ids, start, end):
-    """Duties a meeting proves (three queries): attending a theme Party day; a team member attending
-    a lower-level branch's organizational life (dual organizational life); attending a democratic
-    appraisal; giving a Party lecture."""
-    rows = (Attendance.objects.filter(cadre_id__in=cadre_ids, present=True, meeting__held_on__range=(start, end),
-                                      meeting__kind__in=BRANCH_KINDS)
-            .select_related("meeting__organization"))
-    spans = _team_spans(cadre_ids, start, end)
+    """Duties a meeting proves (two queries): attending a theme Party day; a team member attending a
+    lower-level branch's organizational life (dual organizational life: the database checks that the
+    attendee was on a team that day); attending a democratic appraisal; giving a Party lecture."""
+    on_team = (TeamMembership.objects.filter(cadre_id=OuterRef("cadre_id"), started_on__lte=OuterRef("meeting__held_on"))
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("meeting__held_on"))))
+    rows = (_branch_meeting_attendance().filter(cadre_id__in=cadre_ids, meeting__held_on__range=(start, end))
+            .annotate(dual=ExpressionWrapper(Q(meeting__organization__kind__in=LOWER_LEVEL_ORG_KINDS)
+                                             & Exists(on_team), output_field=BooleanField()))
+            .select_related("meeting").only("cadre_id", "meeting__held_on", "meeting__kind", "meeting__topic"))
     for row in rows:
         meeting = row.meeting
         label, url = str(meeting), meeting.get_absolute_url()
@@ -338,10 +499,10 @@ def meeting_credits(cadre_ids, start, end):
             yield credits.Credit(duty_key=duties.THEME_PARTY_DAY, **common)
         if meeting.kind == MeetingKind.DEMOCRATIC_APPRAISAL:
             yield credits.Credit(duty_key=duties.DEMOCRATIC_APPRAISAL, **common)
-        if meeting.organization.kind in LOWER_LEVEL_ORG_KINDS and _on_team(spans.get(row.cadre_id, ()), meeting.held_on):
+        if row.dual:
             yield credits.Credit(duty_key=duties.DUAL_ORG_LIFE, **common)
     lectures = Meeting.objects.filter(lecturer_id__in=cadre_ids, kind=MeetingKind.PARTY_LECTURE,
-                                      held_on__range=(start, end))
+                                      held_on__range=(start, end)).only("lecturer_id", "held_on", "kind", "topic")
     for meeting in lectures:
         yield credits.Credit(cadre_id=meeting.lecturer_id, duty_key=duties.PARTY_LECTURE, date=meeting.held_on,
                              label=str(meeting), url=meeting.get_absolute_url(), source="governance.meeting",
@@ -349,8 +510,6 @@ def meeting_credits(cadre_ids, start, end):
 
 
 # --- the dashboard ----------------------------------------------------------------------------------
-
-ITEMS_SHOWN = 8
 
 
 def _manages(user):
@@ -374,12 +533,12 @@ def dual_life_short(user):
     """Team members who have not yet attended the minimum of lower-level organizational life meetings."""
     if not _manages(user):
         return []
-    year = clock.today().year
-    short = [r for r in dual_org_life(user, year) if r.short_by]
-    if not short:
+    minimum, count, first = dual_life_shortfall(user, clock.today().year)
+    if not count:
         return []
-    items = [{"label": r.membership.cadre.name, "url": reverse("governance:dual_life"),
-              "note": _("%(count)d of %(minimum)d attended") % {"count": r.count, "minimum": r.minimum}}
-             for r in short[:ITEMS_SHOWN]]
-    return [{"label": _("Team members short of lower-level organizational life"), "count": len(short),
-             "items": items, "url": reverse("governance:dual_life"), "level": "warning"}]
+    url = reverse("governance:dual_life")
+    items = [{"label": name, "url": url,
+              "note": _("%(count)d of %(minimum)d attended") % {"count": attended, "minimum": minimum}}
+             for _cadre_id, name, attended in first]
+    return [{"label": _("Team members short of lower-level organizational life"), "count": count,
+             "items": items, "url": url, "level": "warning"}]
