@@ -96,7 +96,7 @@ def main():
         client.force_login(user)
         for name, url in pages(user):
             status = []
-            ms, n = measure(lambda url=url: status.append(client.get(url).status_code))
+            ms, n = measure(lambda url=url, status=status, client=client: status.append(client.get(url).status_code))
             print(f"{'page ' + name:<48}{role:<16}{ms:>9.1f}{n:>9}  {status[-1]}")
 
 
