@@ -76,7 +76,7 @@ def enterprise_service(user, on=None):
     per_posting = {row["posting_id"]: row for row in logs.values("posting_id").annotate(**problems)}
     enterprises, cadres = {}, {}
     for p in postings.values("pk", "cadre_id", "cadre__name", "cadre__is_reserve", "organization_id",
-                             "organization__name").order_by("pk"):
+                             "organization__name", leading=Exists(leading)).order_by("pk"):
         log = per_posting.get(p["pk"], {})
         enterprise = enterprises.setdefault(p["organization_id"], {
             "id": p["organization_id"], "name": p["organization__name"], "cadres": [], "found": 0, "solved": 0})
@@ -84,13 +84,8 @@ def enterprise_service(user, on=None):
         enterprise["found"] += log.get("found", 0)
         enterprise["solved"] += log.get("solved", 0)
         cadre = cadres.setdefault(p["cadre_id"], {"id": p["cadre_id"], "name": p["cadre__name"], "enterprises": [],
-                                                  "reserve": p["cadre__is_reserve"]})
+                                                  "leading": p["leading"], "reserve": p["cadre__is_reserve"]})
         cadre["enterprises"].append(p["organization__name"])
-    leaders = set(TeamMembership.objects.current(day).filter(
-        cadre_id__in=postings.values("cadre_id"), team__elected_on__lte=day, team__term_ends_on__gt=day)
-        .values_list("cadre_id", flat=True))
-    for cadre in cadres.values():
-        cadre["leading"] = cadre["id"] in leaders
     return {
         "on": day,
         **totals,
