@@ -41,57 +41,54 @@ def _townships(user):
 # --- enterprise service -----------------------------------------------------------------------
 
 
+def enterprise_postings(user, on=None):
+    """The enterprise-service postings the user may see that are active on the day."""
+    return Posting.objects.visible_to(user).filter(active_on(_today(on)), kind=Posting.Kind.ENTERPRISE)
+
+
 def enterprise_service(user, on=None):
     """Who serves which enterprise on the day (入企服务): cadres per enterprise, enterprises per cadre,
-    and the problems their work logs report and solve, by township and for the county."""
+    and the problems their work logs report and solve, by township and for the county.
+
+    The figures are counted by the database (a fixed number of queries); the posting rows are read
+    only to list who serves where."""
     day = _today(on)
-    postings = list(
-        Posting.objects.visible_to(user).filter(active_on(day), kind=Posting.Kind.ENTERPRISE)
-        .values("pk", "cadre_id", "cadre__name", "cadre__is_reserve", "organization_id", "organization__name",
-                "organization__township_id")
-    )
-    cadre_ids = {p["cadre_id"] for p in postings}
-    leading = set(TeamMembership.objects.current(day).filter(
-        cadre_id__in=cadre_ids, team__elected_on__lte=day, team__term_ends_on__gt=day).values_list("cadre_id", flat=True))
-    logs = {
-        row["posting_id"]: row for row in WorkLog.objects.filter(posting_id__in=[p["pk"] for p in postings])
-        .values("posting_id").annotate(found=Sum("problems_found"), solved=Sum("problems_solved"), visits=Sum("visits"))
-    }
-    townships = _townships(user)
-    rows = {t.pk: {"township": t, "cadres": set(), "enterprises": set(), "found": 0, "solved": 0, "visits": 0}
-            for t in townships}
+    postings = enterprise_postings(user, day).order_by()
+    leading = TeamMembership.objects.current(day).filter(
+        cadre_id=OuterRef("cadre_id"), team__elected_on__lte=day, team__term_ends_on__gt=day)
+    totals = postings.aggregate(
+        postings=Count("pk"), cadres=Count("cadre", distinct=True), enterprises=Count("organization", distinct=True),
+        leading_or_reserve=Count("cadre", distinct=True, filter=Q(cadre__is_reserve=True) | Q(Exists(leading))))
+    logs = WorkLog.objects.filter(posting__in=postings.values("pk")).order_by()
+    problems = {"found": Sum("problems_found", default=0), "solved": Sum("problems_solved", default=0),
+                "visits": Sum("visits", default=0)}
+    totals.update(logs.aggregate(**problems))
+    people = {row["organization__township_id"]: row for row in postings.values("organization__township_id").annotate(
+        cadres=Count("cadre", distinct=True), enterprises=Count("organization", distinct=True))}
+    work = {row["posting__organization__township_id"]: row
+            for row in logs.values("posting__organization__township_id").annotate(**problems)}
+    by_township = [
+        {"township": t, "cadres": people.get(t.pk, {}).get("cadres", 0),
+         "enterprises": people.get(t.pk, {}).get("enterprises", 0),
+         **{key: work.get(t.pk, {}).get(key, 0) for key in problems}}
+        for t in _townships(user)
+    ]
+    per_posting = {row["posting_id"]: row for row in logs.values("posting_id").annotate(**problems)}
     enterprises, cadres = {}, {}
-    for p in postings:
-        log = logs.get(p["pk"], {})
-        row = rows.get(p["organization__township_id"])
-        if row is not None:
-            row["cadres"].add(p["cadre_id"])
-            row["enterprises"].add(p["organization_id"])
-            for key in ("found", "solved", "visits"):
-                row[key] += log.get(key) or 0
+    for p in postings.values("pk", "cadre_id", "cadre__name", "cadre__is_reserve", "organization_id",
+                             "organization__name", leading=Exists(leading)).order_by("pk"):
+        log = per_posting.get(p["pk"], {})
         enterprise = enterprises.setdefault(p["organization_id"], {
             "id": p["organization_id"], "name": p["organization__name"], "cadres": [], "found": 0, "solved": 0})
         enterprise["cadres"].append(p["cadre__name"])
-        enterprise["found"] += log.get("found") or 0
-        enterprise["solved"] += log.get("solved") or 0
-        cadre = cadres.setdefault(p["cadre_id"], {
-            "id": p["cadre_id"], "name": p["cadre__name"], "enterprises": [],
-            "leading": p["cadre_id"] in leading, "reserve": p["cadre__is_reserve"]})
+        enterprise["found"] += log.get("found", 0)
+        enterprise["solved"] += log.get("solved", 0)
+        cadre = cadres.setdefault(p["cadre_id"], {"id": p["cadre_id"], "name": p["cadre__name"], "enterprises": [],
+                                                  "leading": p["leading"], "reserve": p["cadre__is_reserve"]})
         cadre["enterprises"].append(p["organization__name"])
-    by_township = [
-        {"township": r["township"], "cadres": len(r["cadres"]), "enterprises": len(r["enterprises"]),
-         "found": r["found"], "solved": r["solved"], "visits": r["visits"]}
-        for r in rows.values()
-    ]
     return {
         "on": day,
-        "postings": len(postings),
-        "cadres": len(cadre_ids),
-        "enterprises": len(enterprises),
-        "leading_or_reserve": sum(1 for c in cadres.values() if c["leading"] or c["reserve"]),
-        "found": sum(log.get("found") or 0 for log in logs.values()),
-        "solved": sum(log.get("solved") or 0 for log in logs.values()),
-        "visits": sum(log.get("visits") or 0 for log in logs.values()),
+        **totals,
         "by_township": by_township,
         "per_enterprise": sorted(enterprises.values(), key=lambda e: (-len(e["cadres"]), e["name"])),
         "per_cadre": sorted(cadres.values(), key=lambda c: (-len(c["enterprises"]), c["name"])),
@@ -154,6 +151,14 @@ def hard_postings(cadre_ids):
     return (Posting.objects.filter(cadre_id__in=cadre_ids)
             .filter(Q(kind__in=HARD_KINDS) | Q(Exists(designated)))
             .select_related("organization").order_by("started_on", "id"))
+
+
+def untempered(user, on=None):
+    """The newly appointed team members (memberships, as `newly_appointed`) without any hard-place posting."""
+    hard = Posting.objects.filter(cadre_id=OuterRef("cadre_id")).filter(
+        Q(kind__in=HARD_KINDS) | Q(Exists(VillageDesignation.objects.filter(
+            organization=OuterRef("organization"), category__in=HARD_CATEGORIES))))
+    return newly_appointed(user, on).exclude(Exists(hard))
 
 
 def tempering(user, on=None):
@@ -269,15 +274,18 @@ def _is_staff(user):
 def practice_cards(user):
     if not _is_staff(user):
         return []
-    summary = enterprise_service(user)
+    enterprise = Q(kind=Posting.Kind.ENTERPRISE)
+    figures = Posting.objects.visible_to(user).filter(active_on(_today())).order_by().aggregate(
+        cadres=Count("cadre", distinct=True, filter=enterprise),
+        enterprises=Count("organization", distinct=True, filter=enterprise),
+        first_secretaries=Count("pk", filter=Q(kind=Posting.Kind.FIRST_SECRETARY)))
     return [
-        {"label": _("Cadres serving enterprises"), "value": summary["cadres"],
+        {"label": _("Cadres serving enterprises"), "value": figures["cadres"],
          "url": reverse("practice:enterprise_service")},
-        {"label": _("Enterprises served"), "value": summary["enterprises"],
+        {"label": _("Enterprises served"), "value": figures["enterprises"],
          "url": reverse("practice:enterprise_service")},
-        {"label": _("First secretaries serving"),
-         "value": Posting.objects.visible_to(user).filter(active_on(_today()), kind=Posting.Kind.FIRST_SECRETARY)
-         .count(), "url": reverse("practice:posting_list") + "?kind=first_secretary&active=true"},
+        {"label": _("First secretaries serving"), "value": figures["first_secretaries"],
+         "url": reverse("practice:posting_list") + "?kind=first_secretary&active=true"},
     ]
 
 
@@ -285,11 +293,11 @@ def practice_cards(user):
 def untempered_new_members(user):
     if not _is_staff(user):
         return []
-    result = tempering(user)
-    missing = result["not_tempered"]
-    if not missing:
+    missing = untempered(user)
+    count = missing.count()
+    if not count:
         return []
-    items = [{"label": str(r["cadre"]), "url": reverse("practice:record", args=[r["cadre"].pk]),
-              "note": str(r["township"])} for r in missing[:ITEMS_SHOWN]]
-    return [{"label": _("New team members not yet tempered in a hard place"), "count": len(missing),
+    items = [{"label": str(m.cadre), "url": reverse("practice:record", args=[m.cadre_id]),
+              "note": str(m.team.township)} for m in missing[:ITEMS_SHOWN]]
+    return [{"label": _("New team members not yet tempered in a hard place"), "count": count,
              "items": items, "url": reverse("practice:tempering"), "level": "warning"}]

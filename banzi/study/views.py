@@ -94,8 +94,9 @@ class StudySessionDetailView(ObjectDetailView):
         attendances = self.object.attendances.visible_to(self.request.user).select_related("cadre")
         ctx["attendance_table"] = tables.StudyAttendanceTable(
             attendances.order_by("-role", "status", "cadre__name_pinyin"), orderable=False, exclude=("session",))
-        ctx["present"] = sum(1 for a in attendances if a.status == StudyAttendance.Status.PRESENT)
-        ctx["absent"] = sum(1 for a in attendances if a.status == StudyAttendance.Status.ABSENT)
+        ctx.update(attendances.order_by().aggregate(
+            present=Count("pk", filter=Q(status=StudyAttendance.Status.PRESENT)),
+            absent=Count("pk", filter=Q(status=StudyAttendance.Status.ABSENT))))
         ctx["credits"] = self.duty_credits(attendances)
         if ctx["edit_url"]:
             ctx["add_attendance_url"] = f"{reverse('study:studyattendance_add')}?session={self.object.pk}"

@@ -9,7 +9,20 @@ covers it, but late. Figures never read a talk's summary.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,6 +93,30 @@ def entry_states(entries, today=None):
     return states
 
 
+def _first_covering_talk(today):
+    """The date of the first talk covering the outer entry (an annotation over `TalkPlanEntry`): with its
+    talkee, from its plan's start date to today, by its expected talker or, where it names an organization
+    instead, by a cadre of that organization or working in that township."""
+    talks = Talk.objects.filter(talkee_id=OuterRef("talkee_id"), held_on__gte=OuterRef("plan__starts_on"),
+                                held_on__lte=today).order_by("held_on", "id").values("held_on")
+    by_talker = talks.filter(talker_id=OuterRef("expected_talker_id"))[:1]
+    by_organization = talks.filter(Q(talker__organization_id=OuterRef("talker_organization_id"))
+                                   | Q(talker__organization__township_id=OuterRef("talker_organization_id")))[:1]
+    return Case(When(expected_talker__isnull=False, then=Subquery(by_talker)), default=Subquery(by_organization),
+                output_field=DateField())
+
+
+def with_states(entries, today=None):
+    """Entries annotated with `covered_on` (the first covering talk's date, or None) and `state`
+    (covered, late, due or overdue), computed by the database."""
+    today = today or clock.today()
+    return entries.annotate(covered_on=_first_covering_talk(today)).annotate(state=Case(
+        When(covered_on__isnull=False, covered_on__lte=F("due_on"), then=Value(COVERED)),
+        When(covered_on__isnull=False, then=Value(LATE)),
+        When(due_on__lt=today, then=Value(OVERDUE)),
+        default=Value(DUE), output_field=CharField()))
+
+
 @dataclass
 class Coverage:
     """How much of a plan (or of one priority group) is covered."""
@@ -96,14 +133,14 @@ class Coverage:
     def display(self):
         return "—" if self.rate is None else f"{self.rate:g}%"
 
-    def add(self, state):
-        self.total += 1
+    def add(self, state, count=1):
+        self.total += count
         if state in (COVERED, LATE):
-            self.covered += 1
+            self.covered += count
         if state == COVERED:
-            self.on_time += 1
+            self.on_time += count
         if state == OVERDUE:
-            self.overdue += 1
+            self.overdue += count
 
     def as_dict(self):
         return {"total": self.total, "covered": self.covered, "on_time": self.on_time, "overdue": self.overdue,
@@ -112,18 +149,19 @@ class Coverage:
 
 def plan_coverage(plan, user=None, today=None):
     """The plan's coverage: overall, for the priority groups together, and per priority group;
-    with `user`, over the entries that user may see."""
+    with `user`, over the entries that user may see.
+
+    One query: the entries counted by priority group and state (at most 5 × 4 rows), whatever their number."""
     entries = plan.entries.all() if user is None else TalkPlanEntry.objects.visible_to(user).filter(plan=plan)
-    entries = list(entries.select_related("plan"))
-    states = entry_states(entries, today)
+    counts = (with_states(entries.order_by(), today).values("priority_group", "state")
+              .annotate(n=Count("pk")).values_list("priority_group", "state", "n"))
     overall, priority = Coverage(), Coverage()
     groups = {value: Coverage() for value, _label in TalkPlanEntry.PriorityGroup.choices if value}
-    for entry in entries:
-        state = states[entry.pk][0]
-        overall.add(state)
-        if entry.priority_group:
-            priority.add(state)
-            groups[entry.priority_group].add(state)
+    for group, state, n in counts:
+        overall.add(state, n)
+        if group:
+            priority.add(state, n)
+            groups[group].add(state, n)
     return {"overall": overall, "priority": priority, "groups": groups}
 
 
@@ -168,9 +206,7 @@ def integrity_rows(user, today=None, days=None):
     (promotion date + the rule's days) and its state; two queries."""
     today = today or clock.today()
     days = integrity_days() if days is None else days
-    cadres = list(Cadre.objects.visible_to(user).filter(
-        is_newly_promoted=True, promoted_on__isnull=False, status=Cadre.Status.ACTIVE,
-    ).select_related("organization").order_by("promoted_on", "name_pinyin", "id"))
+    cadres = list(newly_promoted(user).select_related("organization").order_by("promoted_on", "name_pinyin", "id"))
     talks = {}
     for talk in Talk.objects.filter(talkee__in=[c.pk for c in cadres], kind=Talk.Kind.INTEGRITY,
                                     held_on__lte=today).only(
@@ -195,6 +231,45 @@ def integrity_summary(rows):
     for row in rows:
         counts[row.state] += 1
     return {"total": len(rows), **counts}
+
+
+def newly_promoted(user):
+    """The newly promoted active cadres the user may see, whose integrity talk is due."""
+    return Cadre.objects.visible_to(user).filter(is_newly_promoted=True, promoted_on__isnull=False,
+                                                 status=Cadre.Status.ACTIVE)
+
+
+def _integrity_talks(today, until=None):
+    """Integrity talks with the outer cadre held from their promotion to today (and to `until`)."""
+    talks = Talk.objects.filter(talkee_id=OuterRef("pk"), kind=Talk.Kind.INTEGRITY, held_on__gte=OuterRef("promoted_on"),
+                                held_on__lte=today)
+    return talks if until is None else talks.filter(held_on__lte=until)
+
+
+def integrity_counts(user, today=None, days=None):
+    """The figures of `integrity_summary`, counted by the database in one query."""
+    today = today or clock.today()
+    days = integrity_days() if days is None else days
+    due_on = ExpressionWrapper(OuterRef("promoted_on") + datetime.timedelta(days=days), output_field=DateField())
+    in_time = Exists(_integrity_talks(today, until=due_on))
+    held = Exists(_integrity_talks(today))
+    past_due = Q(promoted_on__lt=today - datetime.timedelta(days=days))
+    return newly_promoted(user).order_by().aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=in_time),
+        late=Count("pk", filter=held & ~in_time),
+        pending=Count("pk", filter=~held & ~past_due),
+        missing=Count("pk", filter=~held & past_due),
+    )
+
+
+def missing_integrity_talks(user, today=None, days=None):
+    """The newly promoted cadres the user may see whose integrity talk was not held by its deadline
+    (state MISSING of `integrity_rows`), as a queryset in the same order."""
+    today = today or clock.today()
+    days = integrity_days() if days is None else days
+    return (newly_promoted(user).filter(promoted_on__lt=today - datetime.timedelta(days=days))
+            .exclude(Exists(_integrity_talks(today))).order_by("promoted_on", "name_pinyin", "id"))
 
 
 # --- dashboard ------------------------------------------------------------------------------------
@@ -227,14 +302,17 @@ def talk_cards(user):
 def integrity_talks_missing(user):
     if not _staff(user):
         return []
-    missing = [r for r in integrity_rows(user) if r.state == MISSING]
-    if not missing:
+    days = integrity_days()
+    missing = missing_integrity_talks(user, days=days)
+    count = missing.count()
+    if not count:
         return []
-    return [{"label": _("Newly promoted cadres without an integrity talk in time"), "count": len(missing),
-             "items": [{"label": r.cadre.name, "url": r.cadre.get_absolute_url(),
-                        "note": _("%(unit)s · due %(date)s") % {"unit": r.cadre.organization,
-                                                                          "date": r.due_on.isoformat()}}
-                       for r in missing[:5]],
+    days = datetime.timedelta(days=days)
+    return [{"label": _("Newly promoted cadres without an integrity talk in time"), "count": count,
+             "items": [{"label": cadre.name, "url": cadre.get_absolute_url(),
+                        "note": _("%(unit)s · due %(date)s") % {"unit": cadre.organization,
+                                                                          "date": (cadre.promoted_on + days).isoformat()}}
+                       for cadre in missing.select_related("organization")[:5]],
              "url": reverse("talks:integrity"), "level": "warning"}]
 
 

@@ -192,7 +192,7 @@ class IntegrityView(ScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         rows = metrics.integrity_rows(self.request.user)
         show = self.request.GET.get("show", "open")
-        ctx["summary"] = metrics.integrity_summary(rows)
+        ctx["summary"] = metrics.integrity_counts(self.request.user)
         ctx["days"] = metrics.integrity_days()
         ctx["show"] = show
         if show == "open":

@@ -19,7 +19,7 @@ Scope: the county sees every attendance; a township committee the attendances of
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -218,14 +218,19 @@ def upcoming_programs(user, today=None):
             .select_related("organizer").prefetch_related("topics").order_by("start_on", "id"))
 
 
+def open_needs(user, *, township=None):
+    """The open training needs the user may see (of one township's organizations), in the matching page's order."""
+    needs = (TrainingNeed.objects.visible_to(user).filter(status=TrainingNeed.Status.OPEN)
+             .select_related("organization", "cadre", "topic").order_by("topic__sort_order", "organization__name", "id"))
+    if township is not None:
+        needs = needs.filter(organization__township=township)
+    return needs
+
+
 def match_needs(user, today=None, *, township=None):
     """Each open need the user may see, with the upcoming programs that cover it: programs on the
     need's topic, organized county-wide or by the need's own township. [(need, [programs])]."""
-    needs_qs = (TrainingNeed.objects.visible_to(user).filter(status=TrainingNeed.Status.OPEN)
-                .select_related("organization", "cadre", "topic").order_by("topic__sort_order", "organization__name",
-                                                                          "id"))
-    if township is not None:
-        needs_qs = needs_qs.filter(organization__township=township)
+    needs_qs = open_needs(user, township=township)
     by_topic = defaultdict(list)
     for program in upcoming_programs(user, today):
         for topic in program.topics.all():
@@ -239,8 +244,11 @@ def match_needs(user, today=None, *, township=None):
 
 
 def uncovered_needs(user, today=None, *, township=None):
-    """The open needs no upcoming program covers."""
-    return [need for need, programs in match_needs(user, today, township=township) if not programs]
+    """The open needs no upcoming program covers (see `match_needs`), found by the database."""
+    today = today or clock.today()
+    covering = TrainingProgram.objects.visible_to(user).filter(start_on__gte=today, topics=OuterRef("topic_id")).filter(
+        Q(organizer__township__isnull=True) | Q(organizer__township_id=OuterRef("organization__township_id")))
+    return list(open_needs(user, township=township).exclude(Exists(covering)))
 
 
 # --- the dashboard -----------------------------------------------------------------------------

@@ -210,7 +210,7 @@ class TrainingSessionDetailView(ObjectDetailView):
                        .order_by("cadre__organization__name", "cadre__name_pinyin", "id"))
         ctx["sheet"] = [{"cadre": e.cadre, "status": marks.get(e.cadre_id, "")} for e in enrollments]
         ctx["statuses"] = Attendance.Status.choices
-        ctx["present"] = sum(1 for status in marks.values() if status == Attendance.Status.PRESENT)
+        ctx["present"] = session.attendances.visible_to(user).filter(status=Attendance.Status.PRESENT).count()
         ctx["can_mark"] = bool(ctx["edit_url"])
         ctx["sheet_url"] = reverse("training:trainingsession_sheet", args=[session.pk])
         ctx["import_url"] = reverse("training:attendance_import")
