@@ -15,7 +15,7 @@ from banzi.core.errors import Code
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 
-from .report import build_report
+from .report import ImportReport, build_report
 from .workbook import read_sheet, validate_xlsx
 
 JOB_LIFETIME = datetime.timedelta(days=1)
@@ -27,6 +27,9 @@ def _run(user, resource_class, content, file_name, *, dry_run):
     resource = resource_class(user=user, file_name=file_name)
     ignored = resource.check_headings(sheet.headings)
     resource.row_numbers = sheet.row_numbers
+    if resource.batched:
+        rows, file_errors = resource.run_batched(sheet.headings, sheet.rows, dry_run=dry_run)
+        return ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
     dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
     result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
     return build_report(resource, result, file_name, ignored)
