@@ -54,7 +54,7 @@ def main():
         urls.append(("postgresql", configured))
     rows, status = [], 0
     for _label, url in urls:
-        env = dict(os.environ, DATABASE_URL=url, BANZI_ENV="development", CONN_MAX_AGE="0",
+        env = dict(os.environ, DATABASE_URL=url, BANZI_ENV="development", BANZI_DEBUG="0", CONN_MAX_AGE="0",
                    BANZI_IMPORT_MAX_ROWS=str(max(args.rows, 5000)),
                    BANZI_IMPORT_MAX_BYTES=str(50 * 1024 * 1024),
                    BANZI_IMPORT_MAX_UNPACKED_BYTES=str(500 * 1024 * 1024))
@@ -125,8 +125,10 @@ def roster_rows(count, townships):
 def workbook_bytes(rows):
     import openpyxl
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet()
+    # As Excel saves it: with its dimension (a write-only workbook has none, and read-only openpyxl
+    # then parses the whole sheet once more to size it).
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
     sheet.append(HEADINGS)
     for row in rows:
         sheet.append(row)

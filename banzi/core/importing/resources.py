@@ -79,6 +79,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.row_numbers = []
         self.duplicates = {}
         self.example_rows = set()
+        self._columns = None
         for field in self.fields.values():
             if hasattr(field.widget, "user"):
                 field.widget.user = user
@@ -90,7 +91,9 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         return cls._meta.model._meta.label_lower
 
     def columns(self):
-        return [f for f in self.get_import_fields() if isinstance(f, Column)]
+        if self._columns is None:  # asked for on every row: the declaration does not change
+            self._columns = [f for f in self.get_import_fields() if isinstance(f, Column)]
+        return self._columns
 
     def headings(self):
         return [c.column_name for c in self.columns()]
@@ -299,7 +302,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.mark_rows(self.file_headings, rows)
         self.prefetch(rows)
         progress = Progress(len(rows) * (1 if dry_run else 2))
-        outcomes, creates, updates = [], [], []
+        outcomes, described, creates, updates = [], [], [], []
         for index, row in enumerate(rows, start=1):
             row_result = RowResult()
             row_result.row_values = row
@@ -318,18 +321,20 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                 errors.extend(failure_errors(index, error))
             if change is not None:
                 (creates if change[1] is None else updates).append(change)
-            else:
-                row_result.instance = row_result.original = None
-            if not errors:
-                self.after_import_row(row, row_result)
             action = "error" if errors else {RowResult.IMPORT_TYPE_NEW: "new",
                                              RowResult.IMPORT_TYPE_UPDATE: "update"}.get(row_result.import_type, "skip")
-            outcomes.append(RowOutcome(
-                number=self.excel_row(index), action=action, label=self.row_label(row, row_result),
-                changes=getattr(row_result, "changes", []), errors=errors,
-            ))
+            outcome = RowOutcome(number=self.excel_row(index), action=action, label=self.row_label(row, row_result),
+                                 changes=[], errors=errors)
+            outcomes.append(outcome)
+            if not errors:
+                described.append((row, row_result, outcome))
             progress.advance()
-        if dry_run or any(outcome.errors for outcome in outcomes):
+        failed = any(outcome.errors for outcome in outcomes)
+        if dry_run or failed:
+            # What each row changes is shown by the preview (and by a commit that failed), not after an import.
+            for row, row_result, outcome in described:
+                self.after_import_row(row, row_result)
+                outcome.changes = row_result.changes
             progress.finish()
             return outcomes, []
         for instance, _original in creates + updates:

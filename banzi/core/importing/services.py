@@ -16,30 +16,34 @@ from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 
 from .report import ImportReport, build_report
-from .workbook import read_sheet, validate_xlsx
+from .workbook import dump_sheet, is_dumped_sheet, load_sheet, read_sheet, validate_xlsx
 
 JOB_LIFETIME = datetime.timedelta(days=1)
 JOB_ASSOCIATED_DATA = b"banzi.import-job"
 
 
-def _run(user, resource_class, content, file_name, *, dry_run):
-    sheet = read_sheet(content)
+def _run(user, resource_class, sheet, file_name, *, dry_run):
     resource = resource_class(user=user, file_name=file_name)
     ignored = resource.check_headings(sheet.headings)
     resource.row_numbers = sheet.row_numbers
     if resource.batched:
         rows, file_errors = resource.run_batched(sheet.headings, sheet.rows, dry_run=dry_run)
-        return ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
-    dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
-    return build_report(resource, result, file_name, ignored)
+        report = ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
+    else:
+        dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
+        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True,
+                                      rollback_on_validation_errors=True)
+        report = build_report(resource, result, file_name, ignored)
+    report.sheet = sheet
+    return report
 
 
 def _open_upload(content):
-    """A kept upload's workbook; one kept before uploads were sealed is read as it is."""
+    """A kept upload's sheet: the rows read at the preview (`workbook.dump_sheet`), or the workbook
+    read again (one kept before the rows were; one kept before uploads were sealed is read as it is)."""
     if content.startswith(crypto.BYTES_MAGIC):
-        return crypto.decrypt_bytes(content, JOB_ASSOCIATED_DATA)
-    return content
+        content = crypto.decrypt_bytes(content, JOB_ASSOCIATED_DATA)
+    return load_sheet(content) if is_dumped_sheet(content) else read_sheet(content)
 
 
 def _ensure_can_import(user, resource_class):
@@ -57,7 +61,7 @@ def preview_import(user, resource_class, content, file_name):
     """
     _ensure_can_import(user, resource_class)
     validate_xlsx(content)
-    return _run(user, resource_class, content, file_name, dry_run=True)
+    return _run(user, resource_class, read_sheet(content), file_name, dry_run=True)
 
 
 def keep_job(user, resource_class, file_name, content, report):
@@ -67,9 +71,11 @@ def keep_job(user, resource_class, file_name, content, report):
     if report.has_errors:
         return None
     # The upload holds ID numbers and phones until it is confirmed: kept sealed (SM4), like them.
+    # The rows read are kept, not the workbook: the commit imports what was previewed without reading it again.
+    kept = dump_sheet(report.sheet) if report.sheet is not None else bytes(content)
     return ImportJob.objects.create(
         user=user, model_label=resource_class.model_label(), file_name=file_name,
-        content=crypto.encrypt_bytes(bytes(content), JOB_ASSOCIATED_DATA),
+        content=crypto.encrypt_bytes(kept, JOB_ASSOCIATED_DATA),
         summary=report.summary(),
     )
 
@@ -99,8 +105,8 @@ def commit_import(user, resource_class, job):
         if not claimed:
             raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
                                   code=Code.IMPORT_EXPIRED)
-        content = _open_upload(bytes(ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()))
-        report = _run(user, resource_class, content, job.file_name, dry_run=False)
+        sheet = _open_upload(bytes(ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()))
+        report = _run(user, resource_class, sheet, job.file_name, dry_run=False)
         if report.has_errors:
             transaction.set_rollback(True)
         else:
