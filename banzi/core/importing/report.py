@@ -34,8 +34,6 @@ class ImportReport:
     rows: list
     file_errors: list = dataclasses.field(default_factory=list)
     ignored_columns: list = dataclasses.field(default_factory=list)
-    # The rows read from the file, kept with the upload for its confirmation (not in the summary).
-    sheet: object = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def counts(self):

@@ -16,7 +16,7 @@ from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 
 from .report import ImportReport, build_report
-from .workbook import dump_sheet, is_dumped_sheet, load_sheet, read_sheet, validate_xlsx
+from .workbook import read_sheet, validate_xlsx
 
 JOB_LIFETIME = datetime.timedelta(days=1)
 JOB_ASSOCIATED_DATA = b"banzi.import-job"
@@ -28,22 +28,17 @@ def _run(user, resource_class, sheet, file_name, *, dry_run):
     resource.row_numbers = sheet.row_numbers
     if resource.batched:
         rows, file_errors = resource.run_batched(sheet.headings, sheet.rows, dry_run=dry_run)
-        report = ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
-    else:
-        dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True,
-                                      rollback_on_validation_errors=True)
-        report = build_report(resource, result, file_name, ignored)
-    report.sheet = sheet
-    return report
+        return ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
+    dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
+    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
+    return build_report(resource, result, file_name, ignored)
 
 
 def _open_upload(content):
-    """A kept upload's sheet: the rows read at the preview (`workbook.dump_sheet`), or the workbook
-    read again (one kept before the rows were; one kept before uploads were sealed is read as it is)."""
+    """A kept upload's workbook; one kept before uploads were sealed is read as it is."""
     if content.startswith(crypto.BYTES_MAGIC):
-        content = crypto.decrypt_bytes(content, JOB_ASSOCIATED_DATA)
-    return load_sheet(content) if is_dumped_sheet(content) else read_sheet(content)
+        return crypto.decrypt_bytes(content, JOB_ASSOCIATED_DATA)
+    return content
 
 
 def _ensure_can_import(user, resource_class):
@@ -55,9 +50,13 @@ def _ensure_can_import(user, resource_class):
 def preview_import(user, resource_class, content, file_name):
     """Validate every row of an upload exactly as the import would, saving nothing.
 
-    The rows are written in a transaction that is always rolled back, so rules across rows (one
-    team head, one cadre per ID number) are checked as they will be at the real import. Raises
-    ValidationError for a file that cannot be imported at all (type, size, rows, columns).
+    A batched resource (`ImportResource.batched`, e.g. the cadre roster) validates every row in
+    memory, with the rules the database would check and those across rows (one cadre per ID
+    number) checked against lookups made once for the file: nothing is written. Any other resource
+    writes its rows in a transaction that is always rolled back, so that rules across rows (one
+    team head) are checked as they will be at the real import. Progress is reported to
+    `core.progress`. Raises ValidationError for a file that cannot be imported at all (type, size,
+    rows, columns).
     """
     _ensure_can_import(user, resource_class)
     validate_xlsx(content)
@@ -71,11 +70,9 @@ def keep_job(user, resource_class, file_name, content, report):
     if report.has_errors:
         return None
     # The upload holds ID numbers and phones until it is confirmed: kept sealed (SM4), like them.
-    # The rows read are kept, not the workbook: the commit imports what was previewed without reading it again.
-    kept = dump_sheet(report.sheet) if report.sheet is not None else bytes(content)
     return ImportJob.objects.create(
         user=user, model_label=resource_class.model_label(), file_name=file_name,
-        content=crypto.encrypt_bytes(kept, JOB_ASSOCIATED_DATA),
+        content=crypto.encrypt_bytes(bytes(content), JOB_ASSOCIATED_DATA),
         summary=report.summary(),
     )
 
@@ -91,9 +88,10 @@ def commit_import(user, resource_class, job):
     """Import a previewed upload, all or nothing, and use the job up.
 
     Runs in one transaction: if any row fails (the data may have changed since the preview),
-    nothing is saved and the job is marked failed. Otherwise every row is saved through the
-    resource's service with its history user, one IMPORT audit event is written, and the job keeps
-    only its summary. Raises ValidationError if the job was already used.
+    nothing is saved and the job is marked failed. Otherwise every row is saved with its history
+    user — a batched resource writes the records in batches, each with its one history row and one
+    audit event; any other saves each row through the resource's service — one IMPORT audit event
+    is written, and the job keeps only its summary. Raises ValidationError if the job was already used.
     """
     _ensure_can_import(user, resource_class)
     with transaction.atomic():
@@ -105,8 +103,8 @@ def commit_import(user, resource_class, job):
         if not claimed:
             raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
                                   code=Code.IMPORT_EXPIRED)
-        sheet = _open_upload(bytes(ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()))
-        report = _run(user, resource_class, sheet, job.file_name, dry_run=False)
+        content = _open_upload(bytes(ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()))
+        report = _run(user, resource_class, read_sheet(content), job.file_name, dry_run=False)
         if report.has_errors:
             transaction.set_rollback(True)
         else:

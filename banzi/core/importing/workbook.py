@@ -5,13 +5,10 @@ Everything here raises ValidationError with a message the user can act on; nothi
 which list is being imported (that is `resources`).
 """
 import dataclasses
-import datetime
 import io
-import json
 import logging
 import re
 import zipfile
-import zlib
 
 import openpyxl
 from django.conf import settings
@@ -99,46 +96,6 @@ class Sheet:
     headings: list
     rows: list
     row_numbers: list
-
-
-# A read sheet kept for the import's confirmation (see `services.keep_job`), so that the commit
-# imports exactly the rows previewed without reading the workbook a second time.
-SHEET_MAGIC = b"banzi-sheet-v1\n"
-_TAGGED = {datetime.datetime: "dt", datetime.date: "d", datetime.time: "t"}
-_UNTAG = {"dt": datetime.datetime.fromisoformat, "d": datetime.date.fromisoformat, "t": datetime.time.fromisoformat,
-          "td": lambda seconds: datetime.timedelta(seconds=seconds)}
-
-
-def _tag(value):
-    tag = _TAGGED.get(type(value))
-    if tag is not None:
-        return {"$": tag, "v": value.isoformat()}
-    if isinstance(value, datetime.timedelta):
-        return {"$": "td", "v": value.total_seconds()}
-    return value
-
-
-def _untag(value):
-    if isinstance(value, dict):
-        return _UNTAG[value["$"]](value["v"])
-    return value
-
-
-def dump_sheet(sheet):
-    """A read sheet as bytes (compressed JSON, cells' dates and times tagged), for `load_sheet`."""
-    data = {"headings": sheet.headings, "rows": [[_tag(v) for v in row] for row in sheet.rows],
-            "row_numbers": sheet.row_numbers}
-    return SHEET_MAGIC + zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
-
-
-def is_dumped_sheet(content):
-    return bytes(content[:len(SHEET_MAGIC)]) == SHEET_MAGIC
-
-
-def load_sheet(content):
-    """The sheet `dump_sheet` wrote."""
-    data = json.loads(zlib.decompress(bytes(content[len(SHEET_MAGIC):])))
-    return Sheet(data["headings"], [tuple(_untag(v) for v in row) for row in data["rows"]], data["row_numbers"])
 
 
 def read_sheet(content):
