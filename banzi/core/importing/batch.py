@@ -23,7 +23,7 @@ class Progress:
     def __init__(self, total):
         self.total = max(total, 1)
         self.done = 0
-        self.step = max(1, self.total // 100)
+        self.step = -(-self.total // 100)  # a hundredth, rounded up
         self.next = self.step
 
     def advance(self, steps=1):

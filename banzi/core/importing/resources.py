@@ -28,7 +28,9 @@ from banzi.core import services
 from banzi.core.errors import Code
 from banzi.core.scoping import instance_in_scope
 
+from .batch import Progress, write_records
 from .columns import Column
+from .report import RowOutcome, failure_errors, validation_errors
 from .workbook import squeeze
 
 logger = logging.getLogger(__name__)
@@ -80,6 +82,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.duplicates = {}
         self.example_rows = set()
         self._columns = None
+        self.progress = None
         for field in self.fields.values():
             if hasattr(field.widget, "user"):
                 field.widget.user = user
@@ -164,6 +167,13 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
 
     def before_import(self, dataset, **kwargs):
         self.mark_rows(dataset.headers, dataset.dict)
+        self.progress = Progress(len(dataset))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress.advance()
+        return row_result
 
     def mark_rows(self, headers, rows):
         """Note the rows that repeat another row's duplicate columns, and the template's example row."""
@@ -252,7 +262,8 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
     def after_import(self, dataset, result, **kwargs):
         # ModelResource resets the id sequences here, for imports that carry ids; ours never do,
         # and resetting a sequence while other users insert rows would hand out used ids.
-        pass
+        if self.progress is not None:
+            self.progress.finish()
 
     def row_label(self, row, row_result=None):
         if row_result is not None and row_result.object_repr:
@@ -294,14 +305,11 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
     def run_batched(self, headers, values, *, dry_run):
         """Validate every row in memory and, unless `dry_run` or a row has errors, write them all.
         Returns the report's rows and the errors of the file as a whole (the write refused)."""
-        from .batch import Progress, write_records
-        from .report import RowOutcome, failure_errors, validation_errors
-
         self.file_headings = list(headers)
         rows = [dict(zip(self.file_headings, row, strict=False)) for row in values]
         self.mark_rows(self.file_headings, rows)
         self.prefetch(rows)
-        progress = Progress(len(rows) * (1 if dry_run else 2))
+        self.progress = progress = Progress(len(rows) * (1 if dry_run else 2))
         outcomes, described, creates, updates = [], [], [], []
         for index, row in enumerate(rows, start=1):
             row_result = RowResult()
