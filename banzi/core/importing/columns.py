@@ -6,6 +6,7 @@ Each widget raises ValueError with a message for the user, and describes what it
 template's instructions sheet.
 """
 import datetime
+import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from openpyxl.utils.datetime import from_excel
 from .workbook import SPACES, squeeze
 
 PREFETCH_BATCH = 500
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # ---------------------------------------------------------------------------------------------
 # Widgets: how a cell becomes a value. Each raises ValueError with a message for the user.
@@ -100,6 +102,11 @@ class DateWidget(widgets.Widget):
 
     def _parse_text(self, text):
         text = SPACES.sub("", text)
+        if ISO_DAY.fullmatch(text):  # the usual case, read without trying every format (strptime is slow)
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                return None
         for formats, is_month in ((self.DAY_FORMATS, False), (self.MONTH_FORMATS, True)):
             for fmt in formats:
                 try:
