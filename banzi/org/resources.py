@@ -5,10 +5,13 @@ organization departments already keep; they are the file format, the same whatev
 """
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banzi.core.errors import Code
 from banzi.core.importing.columns import (
+    PREFETCH_BATCH,
     ChoiceWidget,
     Column,
     DateWidget,
@@ -18,6 +21,7 @@ from banzi.core.importing.columns import (
 )
 from banzi.core.importing.resources import ImportResource
 from banzi.core.masking import mask_id_number, mask_phone, may_see_personal_data
+from banzi.core.pinyin import full_pinyin, pinyin_initials
 from banzi.core.validators import id_number_check_digit
 
 from .models import Cadre, Organization, Position, Team, TeamMembership, id_number_fingerprint
@@ -59,6 +63,10 @@ class OrganizationWidget(ScopedForeignKeyWidget):
 
     def __init__(self, kinds=None):
         super().__init__(Organization, "name", filters={"kind__in": kinds} if kinds else None)
+
+    def get_queryset(self, value, row):
+        # The township decides the scope of what is placed in the unit: read with it.
+        return super().get_queryset(value, row).select_related("township")
 
     def lookup_kwargs(self, value, row):
         for separator in self.SEPARATORS:
@@ -107,6 +115,9 @@ class TeamWidget(ScopedForeignKeyWidget):
                              % {"township": township})
         return found[0]
 
+    def prefetch(self, values):
+        """Teams are found by township and election date (`clean`), not by a name."""
+
     def render(self, value, obj=None, **kwargs):
         return value.township.name if value else ""
 
@@ -135,6 +146,9 @@ class CadreByIdNumberWidget(ScopedForeignKeyWidget):
         if name and name != cadre.name:
             raise ValueError(_("This ID number belongs to %(name)s, not %(given)s.") % {"name": cadre.name, "given": name})
         return cadre
+
+    def prefetch(self, values):
+        """Cadres are found by the fingerprint of their ID number (`clean`), not by a name."""
 
     def describe(self):
         return _("the cadre's ID number; the cadre must already be in the registry")
@@ -194,6 +208,63 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
     class Meta:
         model = Cadre
         import_id_fields = ["id_number"]
+
+    # The roster is imported in batches (see `ImportResource.run_batched`): the cadres the file
+    # names and the fingerprints taken are looked up once, the rows validated in memory.
+    batched = True
+
+    def _number(self, row):
+        column = self.fields["id_number"]
+        if column.column_name not in row:
+            return ""
+        try:
+            return column.clean(row)
+        except ValueError:
+            return ""  # the column's own error is reported when the row is read
+
+    def _fingerprint(self, number):
+        if number not in self._fingerprints:
+            self._fingerprints[number] = id_number_fingerprint(number)
+        return self._fingerprints[number]
+
+    def prefetch(self, rows):
+        super().prefetch(rows)
+        self._fingerprints = {}
+        prints = sorted({self._fingerprint(number) for number in map(self._number, rows) if number})
+        self._existing, self._taken = {}, {}
+        for start in range(0, len(prints), PREFETCH_BATCH):
+            chunk = prints[start:start + PREFETCH_BATCH]
+            # The cadres the user may change are updated; a number any other cadre has is taken.
+            self._existing.update((cadre.id_number_index, cadre) for cadre in self.get_queryset().filter(
+                id_number_index__in=chunk).select_related("organization"))
+            self._taken.update(Cadre._base_manager.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
+
+    def find_existing(self, row):
+        number = self._number(row)
+        return self._existing.get(self._fingerprint(number)) if number else None
+
+    def check_batch(self, instance, index, errors):
+        """One cadre per ID number (`Cadre.validate_unique`), against the fingerprints looked up once;
+        two rows with one number are already errors (`duplicate_columns`)."""
+        if "id_number" in errors or not instance.id_number:
+            return
+        owner = self._taken.get(self._fingerprint(instance.id_number))
+        if owner is not None and owner != instance.pk:
+            errors["id_number"] = [ValidationError(_("Another cadre already has this ID number."), code=Code.UNIQUE)]
+
+    def prepare_for_write(self, instance):
+        """What `Cadre.save` derives: the normalized ID number, the fingerprints, the pinyin."""
+        if instance.id_number == "":
+            instance.id_number = None
+        if instance.id_number:
+            instance.id_number = instance.id_number.strip().upper()
+        instance.id_number_index = self._fingerprint(instance.id_number) if instance.id_number else None
+        instance.phone_index = Cadre.phone_fingerprint(instance.phone)
+        instance.name_pinyin = full_pinyin(instance.name)
+        instance.name_initials = pinyin_initials(instance.name)
+
+    def write_fields(self):
+        return [*super().write_fields(), "id_number_index", "phone_index", "name_pinyin", "name_initials"]
 
     def find_instance(self, instance_loader, row):
         """The cadre with this ID number among those the user may change, through the number's

@@ -6,6 +6,7 @@ Each widget raises ValueError with a message for the user, and describes what it
 template's instructions sheet.
 """
 import datetime
+import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ from import_export.fields import Field
 from openpyxl.utils.datetime import from_excel
 
 from .workbook import SPACES, squeeze
+
+PREFETCH_BATCH = 500
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # ---------------------------------------------------------------------------------------------
 # Widgets: how a cell becomes a value. Each raises ValueError with a message for the user.
@@ -98,6 +102,11 @@ class DateWidget(widgets.Widget):
 
     def _parse_text(self, text):
         text = SPACES.sub("", text)
+        if ISO_DAY.fullmatch(text):  # the usual case, read without trying every format (strptime is slow)
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                return None
         for formats, is_month in ((self.DAY_FORMATS, False), (self.MONTH_FORMATS, True)):
             for fmt in formats:
                 try:
@@ -231,6 +240,28 @@ class ScopedForeignKeyWidget(widgets.Widget):
         if len(found) > 1:
             raise ValueError(self.ambiguous_message(text))
         return found[0]
+
+    def prefetch(self, values):
+        """Look up every plain name among a file's `values` in one query per 500 names, so that
+        `clean` finds them in its cache (a name with a parent, “township/unit”, is looked up alone)."""
+        keys = {}
+        for value in values:
+            text = "" if value is None else str(value).strip()
+            if not text:
+                continue
+            kwargs = self.lookup_kwargs(text, None)
+            key = tuple(sorted(kwargs.items()))
+            if list(kwargs) == [self.field] and key not in self._cache:
+                keys[kwargs[self.field]] = key
+        names = list(keys)
+        for start in range(0, len(names), PREFETCH_BATCH):
+            chunk = names[start:start + PREFETCH_BATCH]
+            found = {keys[name]: [] for name in chunk}
+            for obj in self.get_queryset(None, None).filter(**{f"{self.field}__in": chunk}):
+                key = keys.get(getattr(obj, self.field))
+                if key is not None:
+                    found[key].append(obj)
+            self._cache.update(found)
 
     def not_found_message(self, text):
         return _("There is no %(model)s named “%(value)s” among those you may use.") % {

@@ -65,22 +65,32 @@ class ImportReport:
         }
 
 
+def validation_errors(resource, error):
+    """A row's ValidationError as [{"column", "message", "code"}], each named by its column."""
+    errors = []
+    if error is None:
+        return errors
+    items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
+    for key, error_list in items:
+        for single in ValidationError(error_list).error_list:
+            for message in single:
+                errors.append({"column": resource.error_label(key), "message": message, "code": single.code})
+    return errors
+
+
+def failure_errors(index, error):
+    """A row that failed otherwise than by validation (logged; the user sees the error's text)."""
+    logger.warning("import row %s failed: %r", index, error)
+    return [{"column": "", "message": _("This row could not be saved: %(error)s") % {"error": error}, "code": None}]
+
+
 def build_report(resource, result, file_name, ignored):
     """The report of an import_export result, with row numbers and columns as in the file."""
     rows = []
     for index, row_result in enumerate(result.rows, start=1):
-        errors = []
-        if row_result.validation_error is not None:
-            error = row_result.validation_error
-            items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
-            for key, error_list in items:
-                for single in ValidationError(error_list).error_list:
-                    for message in single:
-                        errors.append({"column": resource.error_label(key), "message": message, "code": single.code})
+        errors = validation_errors(resource, row_result.validation_error)
         for error in row_result.errors:
-            logger.warning("import row %s failed: %r", index, error.error)
-            errors.append({"column": "", "message": _("This row could not be saved: %(error)s") % {"error": error.error},
-                           "code": None})
+            errors.extend(failure_errors(index, error.error))
         action = "error" if errors else {RowResult.IMPORT_TYPE_NEW: "new", RowResult.IMPORT_TYPE_UPDATE: "update"}.get(
             row_result.import_type, "skip")
         rows.append(RowOutcome(

@@ -6,7 +6,9 @@ of record needs: rows are matched only among records the user may change, a row 
 user's scope or repeating another row is an error, and every row is saved through the same service
 as the UI, so each saved row has its history with the importing user.
 """
+import copy
 import datetime
+import logging
 
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -16,6 +18,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 from import_export.resources import ModelDeclarativeMetaclass, ModelResource
@@ -25,8 +28,12 @@ from banzi.core import services
 from banzi.core.errors import Code
 from banzi.core.scoping import instance_in_scope
 
+from .batch import Progress, write_records
 from .columns import Column
+from .report import RowOutcome, failure_errors, validation_errors
 from .workbook import squeeze
+
+logger = logging.getLogger(__name__)
 
 
 class ImportResourceMetaclass(ModelDeclarativeMetaclass):
@@ -74,6 +81,8 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.row_numbers = []
         self.duplicates = {}
         self.example_rows = set()
+        self._columns = None
+        self.progress = None
         for field in self.fields.values():
             if hasattr(field.widget, "user"):
                 field.widget.user = user
@@ -85,7 +94,9 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         return cls._meta.model._meta.label_lower
 
     def columns(self):
-        return [f for f in self.get_import_fields() if isinstance(f, Column)]
+        if self._columns is None:  # asked for on every row: the declaration does not change
+            self._columns = [f for f in self.get_import_fields() if isinstance(f, Column)]
+        return self._columns
 
     def headings(self):
         return [c.column_name for c in self.columns()]
@@ -155,12 +166,23 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         return squeeze(value).upper() if value is not None else ""
 
     def before_import(self, dataset, **kwargs):
-        columns = [c for c in self.duplicate_columns if c in dataset.headers]
-        marks = [c for c in self.example_columns or self.duplicate_columns if c in dataset.headers]
+        self.mark_rows(dataset.headers, dataset.dict)
+        self.progress = Progress(len(dataset))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress.advance()
+        return row_result
+
+    def mark_rows(self, headers, rows):
+        """Note the rows that repeat another row's duplicate columns, and the template's example row."""
+        columns = [c for c in self.duplicate_columns if c in headers]
+        marks = [c for c in self.example_columns or self.duplicate_columns if c in headers]
         example = tuple(self._key_part(value)
                         for heading, value in zip(self.headings(), self.example_row(), strict=True) if heading in marks)
         seen = {}
-        for index, row in enumerate(dataset.dict, start=1):
+        for index, row in enumerate(rows, start=1):
             key = tuple(self._key_part(row.get(c)) for c in columns)
             if columns and key[0]:  # the first duplicate column (an ID number) must be filled in
                 seen.setdefault(key, []).append(index)
@@ -181,7 +203,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        index = kwargs.get("row_number")
+        self.check_row(instance, kwargs.get("row_number"), errors)
+
+    def check_row(self, instance, index, errors):
+        """Add the errors of the file's rules (example row, repeated row, scope); raise them all."""
         if index in self.example_rows:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 ValidationError(_("This is the template's example row; delete it or replace it with real data."), code=Code.EXAMPLE_ROW))
@@ -237,9 +262,162 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
     def after_import(self, dataset, result, **kwargs):
         # ModelResource resets the id sequences here, for imports that carry ids; ours never do,
         # and resetting a sequence while other users insert rows would hand out used ids.
-        pass
+        if self.progress is not None:
+            self.progress.finish()
 
     def row_label(self, row, row_result=None):
         if row_result is not None and row_result.object_repr:
             return row_result.object_repr
         return " ".join(str(row.get(c)) for c in self.label_columns if row.get(c) not in (None, ""))
+
+    # The batched import (resources that set `batched`) ------------------------------------------
+    #
+    # Every row is read and validated in memory, against lookups made once for the whole file
+    # (`prefetch`), with the rules that the database would check on saving (uniqueness, rules
+    # across rows) checked by the resource (`check_batch`); nothing is written by the preview. The
+    # commit validates again, in its transaction, and writes every record in batches with its one
+    # history row and one audit event (`batch.write_records`). A resource opts in by setting
+    # `batched = True` and implementing `prefetch`, `find_existing`, `check_batch` and
+    # `prepare_for_write` (what the model's `save()` derives).
+
+    batched = False
+
+    def prefetch(self, rows):
+        """Look up, once for the whole file, what the rows refer to and the records they update."""
+        for column in self.columns():
+            if hasattr(column.widget, "prefetch") and column.column_name in self.file_headings:
+                column.widget.prefetch([row.get(column.column_name) for row in rows])
+
+    def find_existing(self, row):
+        """The existing record this row updates (from `prefetch`), or None."""
+        raise NotImplementedError
+
+    def check_batch(self, instance, index, errors):
+        """Add to `errors` what the database would refuse on saving (uniqueness), and the rules across rows."""
+
+    def prepare_for_write(self, instance):
+        """Set what the model's `save()` derives (a fingerprint, the pinyin), since a bulk write skips it."""
+
+    def write_fields(self):
+        """The fields an update writes: the columns' attributes and what `prepare_for_write` derives."""
+        return [c.attribute for c in self.columns() if c.attribute and c.column_name in self.file_headings]
+
+    def run_batched(self, headers, values, *, dry_run):
+        """Validate every row in memory and, unless `dry_run` or a row has errors, write them all.
+        Returns the report's rows and the errors of the file as a whole (the write refused)."""
+        self.file_headings = list(headers)
+        rows = [dict(zip(self.file_headings, row, strict=False)) for row in values]
+        self.mark_rows(self.file_headings, rows)
+        self.prefetch(rows)
+        self.progress = progress = Progress(len(rows) * (1 if dry_run else 2))
+        outcomes, described, creates, updates = [], [], [], []
+        for index, row in enumerate(rows, start=1):
+            row_result = RowResult()
+            row_result.row_values = row
+            try:
+                change = self.validate_row(index, row, row_result)
+            except ValidationError as exc:
+                row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+                row_result.validation_error = exc
+                change = None
+            except Exception as exc:  # as import_export would: the row fails, the others are still checked
+                row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+                row_result.errors.append(exc)
+                change = None
+            errors = validation_errors(self, row_result.validation_error)
+            for error in row_result.errors:
+                errors.extend(failure_errors(index, error))
+            if change is not None:
+                (creates if change[1] is None else updates).append(change)
+            action = "error" if errors else {RowResult.IMPORT_TYPE_NEW: "new",
+                                             RowResult.IMPORT_TYPE_UPDATE: "update"}.get(row_result.import_type, "skip")
+            outcome = RowOutcome(number=self.excel_row(index), action=action, label=self.row_label(row, row_result),
+                                 changes=[], errors=errors)
+            outcomes.append(outcome)
+            if not errors:
+                described.append((row, row_result, outcome))
+            progress.advance()
+        failed = any(outcome.errors for outcome in outcomes)
+        if dry_run or failed:
+            # What each row changes is shown by the preview (and by a commit that failed), not after an import.
+            for row, row_result, outcome in described:
+                self.after_import_row(row, row_result)
+                outcome.changes = row_result.changes
+            progress.finish()
+            return outcomes, []
+        for instance, _original in creates + updates:
+            self.prepare_for_write(instance)
+        try:
+            with transaction.atomic():
+                write_records(
+                    self.user, self._meta.model, [instance for instance, _original in creates], updates,
+                    reason=_("Imported from %(file)s") % {"file": self.file_name}, fields=self.write_fields(),
+                    progress_=progress,
+                )
+        except IntegrityError as exc:
+            # Another user saved a clashing record between the checks and the write: nothing is saved.
+            logger.warning("import of %s refused by the database: %r", self.file_name, exc)
+            return outcomes, [_("The data has changed while the file was being imported; nothing has been "
+                                "saved. Upload the file again.")]
+        progress.finish()
+        return outcomes, []
+
+    def validate_row(self, index, row, row_result):
+        """Read and validate one row in memory; return (record, original or None) to write, or None
+        when the row changes nothing. Raises ValidationError with every error of the row."""
+        instance = self.find_existing(row)
+        new = instance is None
+        original = None
+        if new:
+            instance = self._meta.model()
+            row_result.import_type = RowResult.IMPORT_TYPE_NEW
+        else:
+            original = copy.copy(instance)
+            row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
+        errors = {}
+        for column in self.columns():
+            if not column.attribute or column.column_name not in row:
+                continue
+            try:
+                column.save(instance, row)
+            except ValueError as exc:
+                errors[column.attribute] = ValidationError(str(exc), code="invalid")
+        try:
+            self.check_row(instance, index, errors)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+        if not errors and not new and self.unchanged(instance, original, row):
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.add_instance_info(instance)
+            return None
+        self.validate_in_memory(instance, index, errors)
+        row_result.add_instance_info(instance)
+        row_result.instance = instance
+        row_result.original = original
+        return instance, original
+
+    def unchanged(self, instance, original, row):
+        return all(column.get_value(instance) == column.get_value(original)
+                   for column in self.columns() if column.attribute and column.column_name in row)
+
+    def validate_in_memory(self, instance, index, errors):
+        """What `services.save_object` checks, without the database: the model's validation (a
+        related record found by the file is known to exist), the batch's rules, the user's reach."""
+        model_fields = {f.name for f in instance._meta.fields}
+        exclude = [k for k in errors if k in model_fields]
+        # A related record the file named was read from the database: no need to look it up again.
+        exclude += [f.name for f in instance._meta.concrete_fields
+                    if f.many_to_one and f.name not in exclude and f.is_cached(instance)
+                    and getattr(instance, f.name) is not None]
+        errors = dict(errors)
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for key, more in exc.update_error_dict({}).items():
+                errors.setdefault(key, more)
+        self.check_batch(instance, index, errors)
+        if not errors and not instance_in_scope(self.user, instance):
+            errors[NON_FIELD_ERRORS] = [ValidationError(_("This record would be outside the organizations you manage."),
+                                                        code=Code.NOT_PERMITTED)]
+        if errors:
+            raise ValidationError(errors)

@@ -15,18 +15,20 @@ from banzi.core.errors import Code
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 
-from .report import build_report
+from .report import ImportReport, build_report
 from .workbook import read_sheet, validate_xlsx
 
 JOB_LIFETIME = datetime.timedelta(days=1)
 JOB_ASSOCIATED_DATA = b"banzi.import-job"
 
 
-def _run(user, resource_class, content, file_name, *, dry_run):
-    sheet = read_sheet(content)
+def _run(user, resource_class, sheet, file_name, *, dry_run):
     resource = resource_class(user=user, file_name=file_name)
     ignored = resource.check_headings(sheet.headings)
     resource.row_numbers = sheet.row_numbers
+    if resource.batched:
+        rows, file_errors = resource.run_batched(sheet.headings, sheet.rows, dry_run=dry_run)
+        return ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
     dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
     result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
     return build_report(resource, result, file_name, ignored)
@@ -48,13 +50,17 @@ def _ensure_can_import(user, resource_class):
 def preview_import(user, resource_class, content, file_name):
     """Validate every row of an upload exactly as the import would, saving nothing.
 
-    The rows are written in a transaction that is always rolled back, so rules across rows (one
-    team head, one cadre per ID number) are checked as they will be at the real import. Raises
-    ValidationError for a file that cannot be imported at all (type, size, rows, columns).
+    A batched resource (`ImportResource.batched`, e.g. the cadre roster) validates every row in
+    memory, with the rules the database would check and those across rows (one cadre per ID
+    number) checked against lookups made once for the file: nothing is written. Any other resource
+    writes its rows in a transaction that is always rolled back, so that rules across rows (one
+    team head) are checked as they will be at the real import. Progress is reported to
+    `core.progress`. Raises ValidationError for a file that cannot be imported at all (type, size,
+    rows, columns).
     """
     _ensure_can_import(user, resource_class)
     validate_xlsx(content)
-    return _run(user, resource_class, content, file_name, dry_run=True)
+    return _run(user, resource_class, read_sheet(content), file_name, dry_run=True)
 
 
 def keep_job(user, resource_class, file_name, content, report):
@@ -82,9 +88,10 @@ def commit_import(user, resource_class, job):
     """Import a previewed upload, all or nothing, and use the job up.
 
     Runs in one transaction: if any row fails (the data may have changed since the preview),
-    nothing is saved and the job is marked failed. Otherwise every row is saved through the
-    resource's service with its history user, one IMPORT audit event is written, and the job keeps
-    only its summary. Raises ValidationError if the job was already used.
+    nothing is saved and the job is marked failed. Otherwise every row is saved with its history
+    user — a batched resource writes the records in batches, each with its one history row and one
+    audit event; any other saves each row through the resource's service — one IMPORT audit event
+    is written, and the job keeps only its summary. Raises ValidationError if the job was already used.
     """
     _ensure_can_import(user, resource_class)
     with transaction.atomic():
@@ -97,7 +104,7 @@ def commit_import(user, resource_class, job):
             raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
                                   code=Code.IMPORT_EXPIRED)
         content = _open_upload(bytes(ImportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()))
-        report = _run(user, resource_class, content, job.file_name, dry_run=False)
+        report = _run(user, resource_class, read_sheet(content), job.file_name, dry_run=False)
         if report.has_errors:
             transaction.set_rollback(True)
         else:

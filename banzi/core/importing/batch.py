@@ -1,0 +1,144 @@
+"""Writing an import in batches: the records created and updated with `bulk_create`/`bulk_update`
+in chunks, each with its one history row (django-simple-history's bulk helpers) and its one audit
+event, chained to the trail in one pass (`audit_chain.append_many`), as saving them one by one
+would have written. And the progress of a long import, reported every ~1% (`core.progress`).
+"""
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from banzi.core import clock, progress
+from banzi.core.audit import HISTORY_ACTIONS, _display, client_ip, current_request
+from banzi.core.audit_chain import append_many
+from banzi.core.models import AuditEvent
+
+WRITE_BATCH = 500
+
+
+class Progress:
+    """Reports `done` of `total` steps to `core.progress` about every hundredth of the way."""
+
+    def __init__(self, total):
+        self.total = max(total, 1)
+        self.done = 0
+        self.step = -(-self.total // 100)  # a hundredth, rounded up
+        self.next = self.step
+
+    def advance(self, steps=1):
+        self.done = min(self.total, self.done + steps)
+        if self.done >= self.next or self.done == self.total:
+            progress.report(self.done, self.total)
+            self.next = self.done + self.step
+
+    def finish(self):
+        if self.done < self.total:
+            self.done = self.total - 1
+            self.advance()
+
+
+def tracked_values(instance):
+    """The values the record's history compares (its editable tracked fields), as `diff_against` reads them."""
+    history_model = type(instance).history.model
+    names = [f.name for f in history_model.tracked_fields if f.editable]
+    return model_to_dict(instance, fields=names)
+
+
+class ChangeLabels:
+    """What `audit.field_changes` shows for a changed field, with the names of related records looked
+    up once for the whole import (not once per changed record)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.names = {}
+
+    def remember(self, field, obj):
+        if obj is not None:
+            self.names[(field.name, obj.pk)] = str(obj)
+
+    def labels(self, field, values):
+        if field.many_to_one or field.one_to_one:
+            missing = [v for v in values if v is not None and (field.name, v) not in self.names]
+            if missing:
+                for obj in field.related_model._base_manager.filter(pk__in=missing):
+                    self.remember(field, obj)
+            return [None if v is None else self.names.get((field.name, v), f"#{v}") for v in values]
+        if field.choices:
+            choices = dict(field.flatchoices)
+            return [None if v is None or v == "" else str(choices.get(v, v)) for v in values]
+        return None
+
+    def changes(self, old, new):
+        """The changes between two `tracked_values`, as `audit.field_changes` writes them."""
+        changes = []
+        for name in sorted(name for name in new if old.get(name) != new[name]):
+            field = self.model._meta.get_field(name)
+            label = str(field.verbose_name)
+            if getattr(field, "sealed", False):
+                changes.append({"field": name, "label": label, "old": None, "new": None, "sealed": True})
+                continue
+            entry = {"field": name, "label": label, "old": _display(old.get(name)), "new": _display(new[name])}
+            labels = self.labels(field, [old.get(name), new[name]])
+            if labels is not None:
+                entry["old_label"], entry["new_label"] = labels
+            changes.append(entry)
+        return changes
+
+
+def write_records(user, model, creates, updates, *, reason, fields, progress_=None):
+    """Create and update the records in batches, each with one history row and one audit event.
+
+    creates: new records (unsaved); updates: (record, a copy of it as it was before the change); fields:
+    the fields an update writes. Raises PermissionDenied if a written record is not within the
+    user's reach (values derived on the way, as `services.save_object` checks)."""
+    moment = clock.now()
+    labels = ChangeLabels(model)
+    events = []
+    content_type = ContentType.objects.get_for_model(model)
+    user_id = getattr(user, "pk", None)
+    ip_address = client_ip(current_request())
+
+    def event(instance, history_type, changes):
+        return AuditEvent(
+            kind=AuditEvent.Kind.DATA, action=HISTORY_ACTIONS[history_type], outcome=AuditEvent.Outcome.SUCCESS,
+            user=user if user_id else None, username=user.get_username() if user_id else "",
+            content_type=content_type, object_id=str(instance.pk), object_repr=str(instance)[:255],
+            changes=changes, detail=(reason or "")[:500], ip_address=ip_address,
+        )
+
+    for start in range(0, len(creates), WRITE_BATCH):
+        batch = creates[start:start + WRITE_BATCH]
+        for instance in batch:
+            instance._change_reason = reason
+        saved = bulk_create_with_history(batch, model, batch_size=WRITE_BATCH, default_user=user,
+                                         default_change_reason=reason, default_date=moment)
+        _ensure_within_reach(user, model, [obj.pk for obj in saved])
+        events.extend(event(instance, "+", []) for instance in saved)
+        if progress_ is not None:
+            progress_.advance(len(batch))
+    update_fields = [*fields, "updated_at"]
+    for start in range(0, len(updates), WRITE_BATCH):
+        batch = updates[start:start + WRITE_BATCH]
+        records = [record for record, _old in batch]
+        for record in records:
+            record.updated_at = moment
+            record._change_reason = reason
+        bulk_update_with_history(records, model, update_fields, batch_size=WRITE_BATCH, default_user=user,
+                                 default_change_reason=reason, default_date=moment)
+        _ensure_within_reach(user, model, [record.pk for record in records])
+        for record, original in batch:
+            for field in model._meta.concrete_fields:
+                for obj in (record, original):
+                    if field.many_to_one and field.is_cached(obj):
+                        labels.remember(field, getattr(obj, field.name))
+            events.append(event(record, "~", labels.changes(tracked_values(original), tracked_values(record))))
+        if progress_ is not None:
+            progress_.advance(len(batch))
+    append_many(events, batch_size=WRITE_BATCH)
+    return len(events)
+
+
+def _ensure_within_reach(user, model, pks):
+    if model._default_manager.editable_by(user).filter(pk__in=pks).count() != len(set(pks)):
+        raise PermissionDenied(_("This record would be outside the organizations you manage."))

@@ -1,0 +1,223 @@
+"""Benchmark (not a test): the cadre roster import at 10,000 rows against openpyxl's own read.
+
+Builds, in a scratch database, a county with N townships (default 13, one county), a county
+administrator and a roster workbook of `--rows` cadres (default 10,000; valid data: ID numbers with
+the right check digit, matching birth dates and genders, units by name). It then measures, in the
+same run:
+
+- the limit: openpyxl reading the workbook (read-only load and every cell iterated);
+- the preview (`preview_import`: every row validated, nothing written) and the commit
+  (`commit_import`: every row written, with its history and audit rows) of that workbook,
+  with their query counts;
+- a second preview of the same workbook once every cadre exists (every row an update).
+
+The ratio is (preview + commit) / openpyxl read; the issue's target is 3.
+
+    .venv/bin/python bench/import_roster.py                     # SQLite (in memory)
+    .venv/bin/python bench/import_roster.py --rows 5000 --json
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/banzi_bench .venv/bin/python bench/import_roster.py
+
+The scratch database is Django's test database (in memory for SQLite, `test_<name>` on PostgreSQL):
+created and migrated for the run and dropped afterwards; your data is not touched.
+"""
+import argparse
+import datetime
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SQLITE_URL = "sqlite:///:memory:"
+TARGET = 3.0
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--townships", type=int, default=13)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON on the last line")
+    parser.add_argument("--run", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main():
+    args = parse_args()
+    if args.run:
+        return run(args)
+    urls = [("sqlite", SQLITE_URL)]
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://", "pgsql://")):
+        urls.append(("postgresql", configured))
+    rows, status = [], 0
+    for _label, url in urls:
+        env = dict(os.environ, DATABASE_URL=url, BANZI_ENV="development", BANZI_DEBUG="0", CONN_MAX_AGE="0",
+                   BANZI_IMPORT_MAX_ROWS=str(max(args.rows, 5000)),
+                   BANZI_IMPORT_MAX_BYTES=str(50 * 1024 * 1024),
+                   BANZI_IMPORT_MAX_UNPACKED_BYTES=str(500 * 1024 * 1024))
+        command = [sys.executable, __file__, "--run", url, "--townships", str(args.townships),
+                   "--rows", str(args.rows)]
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        status |= done.returncode
+        if done.returncode:
+            sys.stderr.write(done.stdout + done.stderr)
+            continue
+        rows.extend(json.loads(done.stdout.strip().splitlines()[-1]))
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        print_table(rows)
+    return status
+
+
+def print_table(rows):
+    print(f"{'what':<52} {'backend':<10} {'measured':>9} {'limit':>9} {'ratio':>6} {'target':>6} {'queries':>8}")
+    for row in rows:
+        queries = "" if row["queries"] is None else f"{row['queries']:,}"
+        print(f"{row['what']:<52} {row['backend']:<10} {row['measured_s']:>8.2f}s {row['limit_s']:>8.2f}s "
+              f"{row['ratio']:>6.2f} {row['target']:>6.1f} {queries:>8}")
+
+
+# --- one backend, in a child process ----------------------------------------------------------
+
+def setup():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banzi.settings")
+    import django
+
+    django.setup()
+
+
+HEADINGS = ["姓名", "性别", "民族", "出生日期", "身份证号", "籍贯", "入党时间", "参加工作时间", "全日制学历",
+            "在职学历", "现工作单位", "现任职务", "职级", "联系电话", "新提拔", "提拔时间", "后备干部", "关键岗位"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+
+
+def id_number(birth_date, serial, male):
+    from banzi.core.validators import id_number_check_digit
+
+    order = (serial % 500) * 2 + (1 if male else 0)
+    first17 = f"1410{serial // 500 % 100:02d}{birth_date:%Y%m%d}{order:03d}"
+    return first17 + id_number_check_digit(first17)
+
+
+def roster_rows(count, townships):
+    """`count` valid roster rows, each ID number different (birth date and serial vary)."""
+    rows = []
+    start = datetime.date(1965, 1, 1)
+    for index in range(count):
+        birth = start + datetime.timedelta(days=index % 9000)
+        male = index % 3 != 0
+        name = SURNAMES[index % len(SURNAMES)] + GIVEN[index // 7 % len(GIVEN)] + GIVEN[index // 3 % len(GIVEN)]
+        rows.append([
+            name, "男" if male else "女", "汉族", birth.isoformat(), id_number(birth, index // 9000 * 10 + index % 7, male),
+            "山西襄汾", datetime.date(birth.year + 25, 7, 1).isoformat(), datetime.date(birth.year + 22, 8, 1).isoformat(),
+            "大学", "研究生" if index % 4 == 0 else "", townships[index % len(townships)].name, "党委委员",
+            "副科级", f"139{index:08d}", "否", "", "是" if index % 10 == 0 else "否", "否",
+        ])
+    return rows
+
+
+def workbook_bytes(rows):
+    import openpyxl
+
+    # As Excel saves it: with its dimension (a write-only workbook has none, and read-only openpyxl
+    # then parses the whole sheet once more to size it).
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADINGS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def openpyxl_read(content):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    cells = 0
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        for _value in row:
+            cells += 1
+    workbook.close()
+    return cells
+
+
+def timed(function):
+    from django.db import connection
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(1)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        result = function()
+        elapsed = time.perf_counter() - started
+    return result, elapsed, len(queries)
+
+
+def build(args):
+    from banzi.accounts.models import User
+    from banzi.core.roles import Role
+    from banzi.org.models import Organization
+
+    county = Organization.objects.create(name="襄汾县", kind=Organization.Kind.COUNTY, division_code="141023")
+    townships = [Organization.objects.create(name=f"第{n}镇", kind=Organization.Kind.TOWNSHIP, parent=county)
+                 for n in range(1, args.townships + 1)]
+    user = User.objects.create(username="county", role=Role.COUNTY_ADMIN)
+    return user, townships
+
+
+def run(args):
+    setup()
+    from django.db import connection
+
+    from banzi.core import services
+    from banzi.core.importing.services import commit_import, upload_for_preview
+    from banzi.org.models import Cadre
+    from banzi.org.resources import CadreResource
+
+    backend = connection.vendor
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    results = []
+    try:
+        user, townships = build(args)
+        content = workbook_bytes(roster_rows(args.rows, townships))
+        _cells, limit, _q = timed(lambda: openpyxl_read(content))
+
+        def row(what, measured, queries, limit_s=limit, label="openpyxl read"):
+            results.append({"what": what, "townships": args.townships, "backend": backend,
+                            "measured_s": round(measured, 3), "limit": label, "limit_s": round(limit_s, 3),
+                            "ratio": round(measured / limit_s, 2), "target": TARGET, "queries": queries})
+
+        (report, job), preview_s, preview_q = timed(
+            lambda: services.run(upload_for_preview, user, CadreResource, content, "roster.xlsx"))
+        assert not report.has_errors, report.errors[:5]
+        assert job is not None
+        report, commit_s, commit_q = timed(lambda: services.run(commit_import, user, CadreResource, job))
+        assert not report.has_errors, report.errors[:5]
+        assert Cadre.objects.count() == args.rows
+        row(f"roster import {args.rows:,} rows: preview + commit", preview_s + commit_s, preview_q + commit_q)
+        row(f"  preview (new cadres) {args.rows:,} rows", preview_s, preview_q)
+        row(f"  commit (new cadres) {args.rows:,} rows", commit_s, commit_q)
+        (report, job), update_s, update_q = timed(
+            lambda: services.run(upload_for_preview, user, CadreResource, content, "roster.xlsx"))
+        assert not report.has_errors, report.errors[:5]
+        row(f"  preview (every cadre known) {args.rows:,} rows", update_s, update_q)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
