@@ -66,6 +66,7 @@ class Job(models.Model):
         "core.ImportJob", verbose_name=_("import"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     task_id = models.CharField(_("task"), max_length=64, blank=True)
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
 
     objects = JobQuerySet.as_manager()
 

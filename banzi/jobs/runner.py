@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, connections
+from django.db.models import Q
 from django.db.utils import load_backend
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,8 +30,10 @@ PROGRESS_INTERVAL = 0.5
 def start(user, kind, title, *, params=None, payload=b"", import_job=None):
     """Create a job for `user` and enqueue it; returns the job (already finished when the backend is
     immediate)."""
+    from . import files
     from .tasks import run_job
 
+    files.delete_expired()
     job = Job.objects.create(
         user=user, kind=kind, title=title[:255], params=params or {}, payload=payload, import_job=import_job,
         language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -102,10 +105,17 @@ class ProgressWriter:
             self.side.close()
 
 
-def _claim(job_id):
+def _claim(job_id, worker_id):
     now = clock.now()
     return Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, worker_id=worker_id[:64])
+
+
+def error_list(exc):
+    """A ValidationError's messages with their codes, as a job keeps them (the page gives them back to
+    its form, so that what is refused and why reads as it did when the work ran in the request)."""
+    items = exc.error_list if hasattr(exc, "error_list") else [e for errors in exc.error_dict.values() for e in errors]
+    return [{"message": str(message), "code": item.code} for item in items for message in item.messages]
 
 
 def fail(job, message, result=None):
@@ -114,11 +124,11 @@ def fail(job, message, result=None):
                                          payload=b"", result=result or {})
 
 
-def run(job_id):
+def run(job_id, worker_id=""):
     """Run one queued job; a job already claimed, finished or failed is left alone."""
     from . import works
 
-    if not _claim(job_id):
+    if not _claim(job_id, worker_id):
         return None
     job = Job.objects.get(pk=job_id)
     writer = ProgressWriter(job.pk)
@@ -129,9 +139,11 @@ def run(job_id):
         except JobFailed as exc:
             fail(job, exc.message, exc.result)
             return None
-        except (ValidationError, PermissionDenied) as exc:
-            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc) or _("Not allowed.")]
-            fail(job, " ".join(messages))
+        except ValidationError as exc:
+            fail(job, " ".join(exc.messages), {"errors": error_list(exc)})
+            return None
+        except PermissionDenied as exc:
+            fail(job, str(exc) or _("You are not allowed to do this."))
             return None
         except Exception:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
@@ -150,16 +162,19 @@ def stale_before():
     return clock.now() - datetime.timedelta(seconds=settings.BANZI_JOB_STALE_SECONDS)
 
 
-def recover_stale(queryset=None):
-    """Fail every job left "running" by a worker that stopped (its heartbeat is older than
-    BANZI_JOB_STALE_SECONDS). Its work ran in one transaction, which the database rolled back when the
+def recover_stale(queryset=None, *, worker_id=""):
+    """Fail every job left "running" by a worker that stopped: its heartbeat is older than
+    BANZI_JOB_STALE_SECONDS, or it was run by `worker_id`, a worker starting again. Its work ran in one transaction, which the database rolled back when the
     worker's connection went: nothing of it is saved, and the owner reads that it can be started again.
     The queue's own row of the task is failed too, so no worker waits on it. Returns how many."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     queryset = Job.objects.all() if queryset is None else queryset
-    stale = queryset.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale_before())
+    lost = Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at__isnull=True)
+    if worker_id:
+        lost |= Q(worker_id=worker_id)
+    stale = queryset.filter(lost, status=Job.Status.RUNNING)
     task_ids = [t for t in stale.values_list("task_id", flat=True) if t]
     with translation.override(settings.LANGUAGE_CODE):
         message = _("The job was interrupted (the server restarted) and nothing of it has been saved; start it again.")

@@ -4,6 +4,7 @@ from django_tasks import task
 from . import runner
 
 
-@task()
-def run_job(job_id):
-    runner.run(job_id)
+@task(takes_context=True)
+def run_job(context, job_id):
+    worker_ids = context.task_result.worker_ids
+    runner.run(job_id, worker_id=worker_ids[-1] if worker_ids else "")

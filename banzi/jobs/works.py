@@ -2,8 +2,9 @@
 that started it), reports its progress through `core.progress`, writes in one transaction, and
 returns a small JSON summary (or raises: `runner.JobFailed`, ValidationError, PermissionDenied)."""
 import io
+from types import SimpleNamespace
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import resolve
@@ -21,6 +22,33 @@ from .runner import JobFailed
 
 UPLOAD_ASSOCIATED_DATA = b"banzi.job-upload"
 REPORT_ROWS = 500
+
+
+def resource_params(resource_class):
+    """An import resource as a job's parameters: the importable class it is, or derives from (a sheet
+    made for one session, `type(...)` with a session id), and the plain values that derived class sets."""
+    for base in resource_class.__mro__:
+        path = f"{base.__module__}.{base.__qualname__}"
+        try:
+            if import_string(path) is base:
+                break
+        except ImportError:
+            continue
+    # What the metaclass gives any subclass (fields, _meta …) is made again when the job derives its own.
+    made_anyway = set(vars(type(base.__name__, (base,), {"__module__": base.__module__})))
+    state = {}
+    for klass in reversed(resource_class.__mro__[:resource_class.__mro__.index(base)]):
+        state.update({k: v for k, v in vars(klass).items() if k not in made_anyway})
+    if any(not isinstance(v, str | int | float | bool | type(None)) for v in state.values()):
+        raise ImproperlyConfigured(f"{resource_class!r} cannot be rebuilt by a background job")
+    return {"resource": path, "resource_state": state}
+
+
+def resource_class(params):
+    """The import resource of `resource_params`."""
+    base = import_string(params["resource"])
+    state = params.get("resource_state") or {}
+    return type(base.__name__, (base,), {**state, "__module__": base.__module__}) if state else base
 
 
 def seal_upload(content):
@@ -54,6 +82,23 @@ def report_result(report):
     }
 
 
+class StoredReport:
+    """An import report as a job kept it (`report_result`), read back for the preview page with the
+    names of `ImportReport`: counts, has_errors, errors (one per cell: row, column, message, code) …"""
+
+    def __init__(self, data):
+        self.data = data
+        for name in ("file_name", "counts", "has_errors", "file_errors", "ignored_columns", "more_errors",
+                     "more_changed"):
+            setattr(self, name, data.get(name))
+        self.error_rows = [SimpleNamespace(**row) for row in data.get("error_rows", [])]
+        self.changed_rows = [SimpleNamespace(**row) for row in data.get("changed_rows", [])]
+
+    @property
+    def errors(self):
+        return [{"row": row.number, **error} for row in self.error_rows for error in row.errors]
+
+
 def _record_import_failure(job, resource_class, detail):
     """A refused import on the audit trail, as the import page records it: the file and why."""
     record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.IMPORT, outcome=AuditEvent.Outcome.FAILURE,
@@ -68,18 +113,18 @@ def import_preview(job):
     """Check every row of an upload (`upload_for_preview`, saving nothing) and keep it for its confirmation."""
     from banzi.core.importing.services import upload_for_preview
 
-    resource_class = import_string(job.params["resource"])
+    resource = resource_class(job.params)
     file_name = job.params["file_name"]
     content = crypto.decrypt_bytes(bytes(job.payload), UPLOAD_ASSOCIATED_DATA)
     try:
-        report, import_job = core_services.run(upload_for_preview, job.user, resource_class, content, file_name)
+        report, import_job = core_services.run(upload_for_preview, job.user, resource, content, file_name)
     except ValidationError as exc:
-        _record_import_failure(job, resource_class, f"{file_name}: {error_codes({'file': exc.error_list})}")
+        _record_import_failure(job, resource, f"{file_name}: {error_codes({'file': exc.error_list})}")
         raise
     if import_job is not None:
         Job.objects.filter(pk=job.pk).update(import_job=import_job)
     if report.has_errors:
-        _record_import_failure(job, resource_class, _rows_refused(report, file_name))
+        _record_import_failure(job, resource, _rows_refused(report, file_name))
     return report_result(report)
 
 
@@ -87,15 +132,15 @@ def import_commit(job):
     """Import a checked upload, all or nothing (`commit_import`)."""
     from banzi.core.importing.services import commit_import
 
-    resource_class = import_string(job.params["resource"])
+    resource = resource_class(job.params)
     import_job = ImportJob.objects.defer("content").get(pk=job.import_job_id)
     try:
-        report = core_services.run(commit_import, job.user, resource_class, import_job)
+        report = core_services.run(commit_import, job.user, resource, import_job)
     except ValidationError as exc:
-        _record_import_failure(job, resource_class, f"{import_job.file_name}: {error_codes({'job': exc.error_list})}")
+        _record_import_failure(job, resource, f"{import_job.file_name}: {error_codes({'job': exc.error_list})}")
         raise
     if report.has_errors:
-        _record_import_failure(job, resource_class, _rows_refused(report, import_job.file_name))
+        _record_import_failure(job, resource, _rows_refused(report, import_job.file_name))
         raise JobFailed(_("The data has changed since the preview and some rows are no longer valid; nothing has "
                           "been saved."), report_result(report))
     return report_result(report)

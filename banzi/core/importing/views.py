@@ -30,6 +30,7 @@ from banzi.jobs.models import Job
 from .template_workbook import build_template, instructions
 from .workbook import XLSX_CONTENT_TYPE, validate_xlsx
 
+
 class ImportUploadForm(forms.Form):
     """The upload: an .xlsx checked by content and size."""
 
@@ -82,8 +83,9 @@ class ImportView(ImportMixin, View):
         return self.success_url or reverse(self.model.url_name("list"))
 
     @property
-    def resource_path(self):
-        return f"{self.resource_class.__module__}.{self.resource_class.__qualname__}"
+    def resource_params(self):
+        """How the job finds this page's resource again: `works.resource_class(params)`."""
+        return works.resource_params(self.resource_class)
 
     def context(self, **kwargs):
         resource = self.resource_class(user=self.request.user)
@@ -113,14 +115,20 @@ class ImportView(ImportMixin, View):
         job = runner.start(
             request.user, Job.Kind.IMPORT_PREVIEW,
             _("Check %(file)s for import") % {"file": file_name},
-            params={"resource": self.resource_path, "file_name": file_name}, payload=works.seal_upload(form.content),
+            params={**self.resource_params, "file_name": file_name}, payload=works.seal_upload(form.content),
         )
         if not job.is_finished:
             return HttpResponseRedirect(self.job_url(job))
         if job.status == Job.Status.FAILED:
-            form.add_error("file", ValidationError(job.message))
+            form.add_error("file", self.job_errors(job))
             return render(request, self.template_name, self.context(form=form))
         return self.render_preview(job)
+
+    @staticmethod
+    def job_errors(job):
+        """Why a job failed, as the ValidationError its work raised (messages and codes)."""
+        errors = [ValidationError(e["message"], code=e["code"]) for e in job.result.get("errors", [])]
+        return ValidationError(errors or [ValidationError(job.message)])
 
     def record_failure(self, detail):
         """A refused import on the audit trail: the file and why (rules' codes, never the values)."""
@@ -138,7 +146,7 @@ class ImportView(ImportMixin, View):
             Job.objects.visible_to(self.request.user).defer("payload"), pk=job_id,
             kind__in=(Job.Kind.IMPORT_PREVIEW, Job.Kind.IMPORT_COMMIT),
         )
-        if job.params.get("resource") != self.resource_path:
+        if any(job.params.get(key) != value for key, value in self.resource_params.items()):
             raise Http404
         if job.status == Job.Status.RUNNING and runner.recover_stale(Job.objects.filter(pk=job.pk)):
             job.refresh_from_db()
@@ -154,12 +162,12 @@ class ImportView(ImportMixin, View):
         )
         job = runner.start(
             request.user, Job.Kind.IMPORT_COMMIT, _("Import %(file)s") % {"file": import_job.file_name},
-            params={"resource": self.resource_path, "file_name": import_job.file_name}, import_job=import_job,
+            params={**self.resource_params, "file_name": import_job.file_name}, import_job=import_job,
         )
         if not job.is_finished:
             return HttpResponseRedirect(self.job_url(job))
         if job.status == Job.Status.FAILED:
-            if job.result:
+            if "counts" in job.result:
                 messages.error(request, job.message)
                 return self.render_preview(job, confirmable=False)
             messages.warning(request, job.message)
@@ -178,24 +186,24 @@ class ImportView(ImportMixin, View):
         if job.kind == Job.Kind.IMPORT_PREVIEW:
             if job.status == Job.Status.FAILED:
                 form = ImportUploadForm()
-                form.add_error(None, ValidationError(job.message))
+                form.add_error(None, self.job_errors(job))
                 return render(self.request, self.template_name, self.context(form=form, failed_job=job))
             return self.render_preview(job)
-        if job.status == Job.Status.FAILED and job.result:
+        if job.status == Job.Status.FAILED and "counts" in job.result:
             return self.render_preview(job, confirmable=False, failure=job.message)
         return render(self.request, self.result_template_name, self.context(
             job=job, success=self.success_message(job) if job.status == Job.Status.DONE else ""))
 
     def render_preview(self, job, *, confirmable=True, failure=""):
         """The report of a check (or of an import refused because rows had become invalid), as the job kept it."""
-        report = job.result
+        report = works.StoredReport(job.result)
         import_job = None
-        if confirmable and job.import_job_id and not report.get("has_errors"):
+        if confirmable and job.import_job_id and not report.has_errors:
             import_job = ImportJob.objects.defer("content").filter(
                 pk=job.import_job_id, status=ImportJob.Status.PENDING).first()
         return render(self.request, self.preview_template_name, self.context(
-            report=report, job=import_job, counts=report["counts"], changed_rows=report["changed_rows"],
-            more_changed=report["more_changed"], failure=failure,
+            report=report, job=import_job, counts=report.counts, changed_rows=report.changed_rows,
+            more_changed=report.more_changed, failure=failure,
         ))
 
 
