@@ -73,8 +73,10 @@ class ProgressWriter:
         self.last_time = 0.0
         self.last_done = None
         self.side = None
+        self.latest = {}
 
     def __call__(self, done, total):
+        self.latest = {"done": done, "total": total}
         now = time.monotonic()
         step = max(1, total // 100) if total else 1
         moved = self.last_done is None or done - self.last_done >= step or done >= total
@@ -154,7 +156,7 @@ def run(job_id, worker_id=""):
             writer.close()
         now = clock.now()
         Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, result=result or {}, finished_at=now,
-                                             heartbeat_at=now, payload=b"")
+                                             heartbeat_at=now, payload=b"", **writer.latest)
     return result
 
 

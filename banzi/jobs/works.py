@@ -99,6 +99,12 @@ class StoredReport:
         return [{"row": row.number, **error} for row in self.error_rows for error in row.errors]
 
 
+def _all_rows_done(report):
+    """The last step of an import, whether or not its service reported the rows on the way."""
+    rows = len(report.rows)
+    progress.report(rows, rows)
+
+
 def _record_import_failure(job, resource_class, detail):
     """A refused import on the audit trail, as the import page records it: the file and why."""
     record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.IMPORT, outcome=AuditEvent.Outcome.FAILURE,
@@ -125,6 +131,7 @@ def import_preview(job):
         Job.objects.filter(pk=job.pk).update(import_job=import_job)
     if report.has_errors:
         _record_import_failure(job, resource, _rows_refused(report, file_name))
+    _all_rows_done(report)
     return report_result(report)
 
 
@@ -143,6 +150,7 @@ def import_commit(job):
         _record_import_failure(job, resource, _rows_refused(report, import_job.file_name))
         raise JobFailed(_("The data has changed since the preview and some rows are no longer valid; nothing has "
                           "been saved."), report_result(report))
+    _all_rows_done(report)
     return report_result(report)
 
 
