@@ -263,3 +263,15 @@ def test_reminders_can_be_queued_as_a_job(queue, township):
     run_worker()
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and len(job.result["output"]) == 4
+
+
+@pytest.mark.django_db
+def test_a_check_that_fails_on_the_file_says_why_on_its_page(queue, county_client, township):
+    url = reverse("org:cadre_import")
+    check = job_of(county_client.post(url, {"file": xlsx([["张三"]], headings=["姓名"])}))  # columns missing
+    run_worker()
+    check.refresh_from_db()
+    assert check.status == Job.Status.FAILED and check.result["errors"][0]["code"] == Code.MISSING_COLUMNS
+    page = county_client.get(url, {"job": check.pk})
+    assert page.status_code == 200 and check.message in page.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, outcome=AuditEvent.Outcome.FAILURE).count() == 1

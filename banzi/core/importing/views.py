@@ -185,9 +185,8 @@ class ImportView(ImportMixin, View):
             return render(self.request, self.progress_template_name, self.context(job=job))
         if job.kind == Job.Kind.IMPORT_PREVIEW:
             if job.status == Job.Status.FAILED:
-                form = ImportUploadForm()
-                form.add_error(None, self.job_errors(job))
-                return render(self.request, self.template_name, self.context(form=form, failed_job=job))
+                return render(self.request, self.template_name, self.context(
+                    form=ImportUploadForm(), failure=self.job_errors(job).messages))
             return self.render_preview(job)
         if job.status == Job.Status.FAILED and "counts" in job.result:
             return self.render_preview(job, confirmable=False, failure=job.message)
