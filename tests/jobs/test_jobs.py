@@ -4,6 +4,7 @@ by a worker that stopped."""
 import datetime
 import io
 import re
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from banzi.core import clock
@@ -36,10 +37,17 @@ def queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+def keeping_the_test_connection():
+    """The worker closes connections it finds inside a transaction, as a long-running process should; the
+    test's own transaction (PostgreSQL) is one it must keep."""
+    return mock.patch.object(db_worker, "close_old_connections", lambda: None)
+
+
 def run_worker(worker_id="test-worker"):
     """The worker of `manage.py run_jobs`, in this process: runs every queued job once, then stops."""
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
+    with keeping_the_test_connection():
+        db_worker.Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+                         startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
 
 
 def roster():
@@ -202,7 +210,8 @@ def test_a_job_left_running_by_a_stopped_worker_is_failed_never_stuck(queue, cou
     Job.objects.filter(pk__in=[mine.pk, fresh.pk]).update(heartbeat_at=clock.now())
     travel.shift(datetime.timedelta(seconds=120))
 
-    call_command("run_jobs", "--batch", "--no-startup-delay", "--worker-id", "w1", verbosity=0)
+    with keeping_the_test_connection():
+        call_command("run_jobs", "--batch", "--no-startup-delay", "--worker-id", "w1", verbosity=0)
 
     statuses = dict(Job.objects.values_list("title", "status"))
     assert statuses == {"stale": "failed", "same worker": "failed", "another worker": "running"}
@@ -275,3 +284,30 @@ def test_a_check_that_fails_on_the_file_says_why_on_its_page(queue, county_clien
     page = county_client.get(url, {"job": check.pk})
     assert page.status_code == 200 and check.message in page.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, outcome=AuditEvent.Outcome.FAILURE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bulletin_document_is_made_by_the_worker_and_downloaded_by_its_owner(queue, settings, tmp_path, county,
+                                                                              county_admin, county_client,
+                                                                              township_client):
+    from docx import Document
+
+    from tests.tasks.boards_data import county_bulletin
+
+    settings.MEDIA_ROOT = tmp_path
+    bulletin = county_bulletin(county)
+    response = county_client.get(reverse("tasks:bulletin_docx", args=[bulletin.pk]))
+    job = Job.objects.get(kind=Job.Kind.BULLETIN)
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert "data-job-status" in county_client.get(job.get_absolute_url()).content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()  # nothing has left yet
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.file_name == f"{bulletin.title}.docx"
+    download = county_client.get(reverse("jobs:download", args=[job.pk]))
+    assert download.status_code == 200 and "wordprocessingml" in download["Content-Type"]
+    assert bulletin.title in [p.text for p in Document(io.BytesIO(download.content)).paragraphs]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=county_admin).count() == 1
+    assert township_client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
