@@ -7,6 +7,7 @@ runs its writes in one transaction, so a job that fails has saved nothing.
 """
 import datetime
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # Progress is stored at most this often, or when it has moved by at least 1%.
 PROGRESS_INTERVAL = 0.5
+QUIET_AFTER_REFUSAL = 5.0
+# A running job's heartbeat is touched this often, whether or not its work reports progress.
+HEARTBEAT_SECONDS = 30
 
 
 def start(user, kind, title, *, params=None, payload=b"", import_job=None):
@@ -40,8 +44,7 @@ def start(user, kind, title, *, params=None, payload=b"", import_job=None):
     )
     result = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
-    job.refresh_from_db()
-    return job
+    return Job.objects.defer("payload").get(pk=job.pk)
 
 
 def _side_connection():
@@ -74,13 +77,14 @@ class ProgressWriter:
         self.last_done = None
         self.side = None
         self.latest = {}
+        self.quiet_until = 0.0
 
     def __call__(self, done, total):
         self.latest = {"done": done, "total": total}
         now = time.monotonic()
         step = max(1, total // 100) if total else 1
         moved = self.last_done is None or done - self.last_done >= step or done >= total
-        if now - self.last_time < PROGRESS_INTERVAL and not moved:
+        if (now - self.last_time < PROGRESS_INTERVAL and not moved) or now < self.quiet_until:
             return
         self.last_time, self.last_done = now, done
         self.store(done=done, total=total, heartbeat_at=clock.now())
@@ -99,12 +103,48 @@ class ProgressWriter:
                 cursor.execute(f"UPDATE {connection.ops.quote_name(Job._meta.db_table)} SET {sets} WHERE id = %s",
                                [*params, self.job_id])
         except DatabaseError as exc:
-            # Progress is a courtesy: a busy database must not fail the work itself.
+            # Progress is a courtesy: a busy database must not fail or slow the work itself, so after a
+            # refusal (SQLite's one write lock held by the work) it is not tried again for a while.
             logger.info("progress of job %s not stored: %s", self.job_id, exc)
+            self.quiet_until = time.monotonic() + QUIET_AFTER_REFUSAL
 
     def close(self):
         if self.side is not None:
             self.side.close()
+
+
+class Heartbeat:
+    """Touches a running job's `heartbeat_at` every HEARTBEAT_SECONDS from a thread of its own (with its
+    own connection), so that a long step that reports no progress is not taken for a dead worker."""
+
+    def __init__(self, job_id):
+        self.job_id = job_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.beat, name=f"job-{job_id}-heartbeat", daemon=True)
+
+    def beat(self):
+        side = None
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                try:
+                    side = side or _side_connection()
+                    with side.cursor() as cursor:
+                        cursor.execute(
+                            f"UPDATE {connection.ops.quote_name(Job._meta.db_table)} SET heartbeat_at = %s "
+                            "WHERE id = %s", [side.ops.adapt_datetimefield_value(clock.now()), self.job_id])
+                except DatabaseError as exc:
+                    logger.info("heartbeat of job %s not stored: %s", self.job_id, exc)
+        finally:
+            if side is not None:
+                side.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.thread.join()
 
 
 def _claim(job_id, worker_id):
@@ -136,7 +176,7 @@ def run(job_id, worker_id=""):
     writer = ProgressWriter(job.pk)
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
-            with progress.reporting_to(writer):
+            with Heartbeat(job.pk), progress.reporting_to(writer):
                 result = works.WORKS[job.kind](job)
         except JobFailed as exc:
             fail(job, exc.message, exc.result)

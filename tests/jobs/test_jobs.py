@@ -4,6 +4,7 @@ by a worker that stopped."""
 import datetime
 import io
 import re
+import threading
 from unittest import mock
 
 import openpyxl
@@ -311,3 +312,19 @@ def test_a_bulletin_document_is_made_by_the_worker_and_downloaded_by_its_owner(q
     assert bulletin.title in [p.text for p in Document(io.BytesIO(download.content)).paragraphs]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=county_admin).count() == 1
     assert township_client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_jobs_heartbeat_goes_on_while_its_work_reports_nothing(county_admin, monkeypatch, travel):
+    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.05)
+    started = clock.now()
+    job = Job.objects.create(user=county_admin, kind=Job.Kind.EXPORT, title="x", status=Job.Status.RUNNING,
+                             heartbeat_at=started)
+    travel.shift(datetime.timedelta(minutes=5))
+    with runner.Heartbeat(job.pk):
+        for _ in range(100):
+            job.refresh_from_db()
+            if job.heartbeat_at > started:
+                break
+            threading.Event().wait(0.05)
+    assert job.heartbeat_at >= started + datetime.timedelta(minutes=5)
