@@ -1,5 +1,5 @@
 # Banzi: two commands on a fresh machine with python3 (3.11+) and make.
-#   make demo   set up, load the demo county, serve at http://127.0.0.1:$(PORT)
+#   make demo   set up, load the demo county, serve at http://127.0.0.1:$(PORT) with the background worker
 #   make test   run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -19,9 +19,12 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# The background worker (imports, large exports, bulletins) runs beside the web server and stops with it.
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py run_jobs --worker-id demo --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "banzi.core",
     "banzi.accounts",
     "banzi.org",
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "banzi.conduct",
     "banzi.tasks",
     "banzi.dashboard",
+    "banzi.jobs",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +246,19 @@ BANZI_IMPORT_MAX_UNPACKED_RATIO = int(os.environ.get("BANZI_IMPORT_MAX_UNPACKED_
 
 # Audit trail (GB/T 22239-2019 8.1.4.3): events are kept at least 180 days (a system check refuses less);
 # `manage.py archive_audit` exports older ones to a sealed file before they may go.
+# Background jobs (banzi/jobs): kept in the database and run by `manage.py run_jobs`, so a county needs no
+# other server. BANZI_TASKS_BACKEND=immediate runs each job inside the request that starts it (the tests).
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[os.environ.get("BANZI_TASKS_BACKEND", "database")]}}
+# A running job whose heartbeat is older than this is taken as interrupted (its worker restarted): failed.
+BANZI_JOB_STALE_SECONDS = int(os.environ.get("BANZI_JOB_STALE_SECONDS", "600"))
+# A finished job's file (an export, a bulletin) is kept this long for its download, then deleted.
+BANZI_JOB_FILE_HOURS = int(os.environ.get("BANZI_JOB_FILE_HOURS", "24"))
+# A list export with more rows than this runs as a background job with a download link.
+BANZI_EXPORT_JOB_ROWS = int(os.environ.get("BANZI_EXPORT_JOB_ROWS", "5000"))
+
 BANZI_AUDIT_RETENTION_DAYS = int(os.environ.get("BANZI_AUDIT_RETENTION_DAYS", "180"))
 
 CSRF_COOKIE_HTTPONLY = False

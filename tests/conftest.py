@@ -83,6 +83,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_immediately(settings):
+    """Background jobs (banzi/jobs) run inside the request that starts them, so a test sees their outcome
+    at once; tests/jobs runs the real database queue and its worker where that is the point."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def english(request, settings):
     """Tests read messages in English, so they check what is said, not the catalog's wording.
     Tests marked `zh` run with the Chinese default that users get (and the browser asks for Chinese)."""

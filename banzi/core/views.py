@@ -6,6 +6,7 @@ views of workflow steps, are a few lines over these. Each view starts from
 whether the record may still be edited or deleted, and by whom."""
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from .audit import (
     validation_errors,
 )
 from .models import AuditEvent
+from .net import client_ip
 from .scoping import can_write_model
 
 
@@ -83,6 +85,12 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return f"{self.get_model()._meta.verbose_name_plural}-{stamp}.{export_format}"
 
     def create_export(self, export_format):
+        # A long list is exported by a background job (banzi/jobs), which asks this same view again as
+        # the same user and with the same filters, and keeps the file for a download link.
+        if getattr(self.request, "banzi_export_job", None) is None:
+            rows = self.object_list.count()
+            if rows > settings.BANZI_EXPORT_JOB_ROWS:
+                return self.start_export_job(export_format, rows)
         response = super().create_export(export_format)
         record_event(
             kind=AuditEvent.Kind.TRANSFER,
@@ -92,6 +100,17 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
             request=self.request,
         )
         return response
+
+    def start_export_job(self, export_format, rows):
+        from banzi.jobs import runner
+        from banzi.jobs.models import Job
+
+        file_name = self.get_export_filename(export_format)
+        job = runner.start(self.request.user, Job.Kind.EXPORT, _("Export %(file)s") % {"file": file_name}, params={
+            "path": self.request.path, "query": self.request.GET.urlencode(), "file_name": file_name, "rows": rows,
+            "client_ip": client_ip(self.request),
+        })
+        return HttpResponseRedirect(job.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -8,7 +8,7 @@ endpoint answers the same scope as JSON, and the page draws it with the vendored
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,8 +17,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from banzi.core import clock
-from banzi.core.audit import record_event
-from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.core.scoping import sees_everything
 from banzi.core.views import ScopedMixin
@@ -182,16 +180,21 @@ class BulletinDownloadView(ScopedMixin, View):
     file_format = "docx"
 
     def get(self, request, pk):
-        bulletin = get_object_or_404(self.get_queryset().select_related("organization"), pk=pk)
-        content_type, build = self.formats[self.file_format]
-        data = bulletin_documents.bulletin_data(bulletin, request.user)
-        if self.file_format == "docx":
+        """The document is made by a background job (banzi/jobs.works.bulletin, audited there); the page
+        follows its progress to the download. A job that has already finished (the immediate backend)
+        hands the file over at once."""
+        from banzi.jobs import files, runner
+        from banzi.jobs.models import Job
+
+        bulletin = get_object_or_404(self.get_queryset(), pk=pk)
+        job = runner.start(request.user, Job.Kind.BULLETIN, f"{bulletin.title}.{self.file_format}", params={
             # The red band (红头) is for documents issued under the body's own header; ?red_band=0 leaves it off.
-            body = build(data, red_band=request.GET.get("red_band") != "0")
-        else:
-            body = build(data)
-        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=request.user, obj=bulletin,
-                     detail=_("Bulletin exported as .%(format)s") % {"format": self.file_format}, request=request)
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, f"{bulletin.title}.{self.file_format}")
+            "bulletin": bulletin.pk, "format": self.file_format, "red_band": request.GET.get("red_band") != "0",
+        })
+        content = files.read(job) if job.status == Job.Status.DONE else None
+        if content is None:
+            return HttpResponseRedirect(job.get_absolute_url())
+        response = HttpResponse(content, content_type=self.formats[self.file_format][0])
+        response["Content-Disposition"] = content_disposition_header(True, job.file_name)
+        response.audit_export = False  # recorded by the job
         return response
