@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -254,10 +254,8 @@ def _count_of(queryset, field):
 
 
 def _counts_toward_q(threshold):
-    """In SQL, what `counts_toward` decides for one meeting: always without a minimum, otherwise its
-    present share of the members due reaching the threshold (the queryset aliases `due` and `present`)."""
-    if not threshold:
-        return Q(pk__isnull=False)
+    """In SQL, what `counts_toward` decides for one meeting with a minimum attendance: its present
+    share of the members due reaching the threshold (the queryset aliases `due` and `present`)."""
     numerator, denominator, strict = _FRACTIONS[Threshold(threshold)]
     lookup = "gt" if strict else "gte"
     return Q(due__gt=0, **{f"present_scaled__{lookup}": F("due") * numerator})
@@ -276,16 +274,15 @@ def _with_attendance(meetings, threshold):
     )
 
 
-def _period_index(frequency):
-    """The index of a meeting's period of the year among the periods of the frequency, as an
-    expression (the meetings are those of one year)."""
-    if frequency == Frequency.MONTHLY:
-        return ExtractMonth("held_on")
-    if frequency == Frequency.QUARTERLY:
-        return ExtractQuarter("held_on")
-    if frequency == Frequency.HALF_YEARLY:
-        return Case(When(held_on__month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
-    return Value(1)
+def _period_index(frequency, year):
+    """The index of a meeting's period among `periods(frequency, year)`, as an expression over the
+    meetings of that year. Plain date comparisons: a date function would run in Python, row by row,
+    on SQLite."""
+    ends = [p.end for p in periods(frequency, year)]
+    if len(ends) == 1:
+        return Value(0)
+    return Case(*[When(held_on__lte=end, then=Value(i)) for i, end in enumerate(ends[:-1])],
+                default=Value(len(ends) - 1), output_field=IntegerField())
 
 
 def _township_totals(organizations, rule_list, year, today):
@@ -322,17 +319,20 @@ def _township_totals(organizations, rule_list, year, today):
         # One number per (organization, meeting kind, period): a cell of the compliance calendar.
         kind_index = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(sorted(meeting_kinds))],
                           output_field=IntegerField())
-        cell = ExpressionWrapper(F("organization_id") * 1024 + kind_index * 16 + _period_index(frequency),
+        cell = ExpressionWrapper(F("organization_id") * 1024 + kind_index * 16 + _period_index(frequency, year),
                                  output_field=BigIntegerField())
-        ok = _counts_toward_q(threshold)
-        meetings = _with_attendance(meetings, threshold)
-        rows = (meetings.alias(cell=cell).annotate(tw=Coalesce("organization__township_id", "organization_id"))
-                .values("tw")
-                .annotate(held=Count("cell", distinct=True, filter=ok),
-                          held_ended=Count("cell", distinct=True, filter=ok & in_ended),
-                          any_ended=Count("cell", distinct=True, filter=in_ended))
-                .order_by())
-        found = {row["tw"]: row for row in rows}
+        counts = {"any_ended": Count("cell", distinct=True, filter=in_ended)}
+        if threshold:
+            ok = _counts_toward_q(threshold)
+            counts.update(held=Count("cell", distinct=True, filter=ok),
+                          held_ended=Count("cell", distinct=True, filter=ok & in_ended))
+        else:
+            # Every meeting counts: a cell is held as soon as it has one.
+            counts.update(held=Count("cell", distinct=True))
+        rows = (_with_attendance(meetings, threshold).alias(cell=cell)
+                .annotate(tw=Coalesce("organization__township_id", "organization_id")).values("tw")
+                .annotate(**counts).order_by())
+        found = {row["tw"]: {"held_ended": row["any_ended"], **row} for row in rows}
         for township_id, kinds in org_counts.items():
             row = found.get(township_id, {"held": 0, "held_ended": 0, "any_ended": 0})
             cells_ended = len(ended) * sum(kinds.get(rule.organization_kind, 0) for rule in rules_of)
