@@ -62,6 +62,7 @@ def pages(user):
     from banzi.talks.metrics import latest_plan
     plan = latest_plan(user)
     out = [
+        ("home (every app's cards)", reverse("dashboard:home")),
         ("study monthly totals", reverse("study:monthly_totals")),
         ("study calendar", reverse("study:calendar")),
         ("study duty matrix", reverse("study:duty_matrix")),

@@ -7,7 +7,7 @@ Every function runs a fixed number of queries whatever the number of records.
 """
 from collections import defaultdict
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -144,31 +144,36 @@ def newly_appointed(user, on=None):
             .order_by("team__township__sort_order", "team__township__name", "sort_order", "id"))
 
 
-def hard_postings(cadre_ids):
-    """The postings of these cadres that temper them in a hard place: first secretary, rectification
-    group member or another hard assignment, or any posting to a designated village."""
+def _hard(postings):
+    """Of postings, those that temper a cadre in a hard place: first secretary, rectification group
+    member or another hard assignment, or any posting to a designated village."""
     designated = VillageDesignation.objects.filter(organization=OuterRef("organization"), category__in=HARD_CATEGORIES)
-    return (Posting.objects.filter(cadre_id__in=cadre_ids)
-            .filter(Q(kind__in=HARD_KINDS) | Q(Exists(designated)))
-            .select_related("organization").order_by("started_on", "id"))
+    return postings.filter(Q(kind__in=HARD_KINDS) | Q(Exists(designated)))
+
+
+def hard_postings(cadre_ids):
+    """The hard-place postings of these cadres (see `_hard`), earliest first."""
+    return _hard(Posting.objects.filter(cadre_id__in=cadre_ids)).select_related("organization").order_by(
+        "started_on", "id")
 
 
 def untempered(user, on=None):
     """The newly appointed team members (memberships, as `newly_appointed`) without any hard-place posting."""
-    hard = Posting.objects.filter(cadre_id=OuterRef("cadre_id")).filter(
-        Q(kind__in=HARD_KINDS) | Q(Exists(VillageDesignation.objects.filter(
-            organization=OuterRef("organization"), category__in=HARD_CATEGORIES))))
-    return newly_appointed(user, on).exclude(Exists(hard))
+    return newly_appointed(user, on).exclude(Exists(_hard(Posting.objects.filter(cadre_id=OuterRef("cadre_id")))))
 
 
 def tempering(user, on=None):
-    """For each newly appointed team member: the first hard-place posting and since when, or none."""
-    members = list(newly_appointed(user, on))
-    first = {}
-    for posting in hard_postings([m.cadre_id for m in members]):
-        first.setdefault(posting.cadre_id, posting)
-    rows = [{"membership": m, "cadre": m.cadre, "township": m.team.township, "posting": first.get(m.cadre_id),
-             "since": first[m.cadre_id].started_on if m.cadre_id in first else None} for m in members]
+    """For each newly appointed team member: the first hard-place posting and since when, or none.
+    The first posting of each is found by the database (a subquery), not by reading all their postings."""
+    first = _hard(Posting.objects.filter(cadre_id=OuterRef("cadre_id"))).order_by("started_on", "id").values("pk")[:1]
+    members = list(newly_appointed(user, on).annotate(first_hard_id=Subquery(first)))
+    postings = Posting.objects.select_related("organization").in_bulk(
+        {m.first_hard_id for m in members if m.first_hard_id})
+    rows = []
+    for m in members:
+        posting = postings.get(m.first_hard_id)
+        rows.append({"membership": m, "cadre": m.cadre, "township": m.team.township, "posting": posting,
+                     "since": posting.started_on if posting else None})
     return {"rows": rows, "total": len(rows), "tempered": sum(1 for r in rows if r["posting"]),
             "not_tempered": [r for r in rows if r["posting"] is None]}
 
@@ -182,17 +187,15 @@ def mentoring(user, on=None):
     ended = dict(Mentorship.objects.visible_to(user).filter(ended_on__lte=day)
                  .values("mentee__organization__township_id").annotate(n=Count("pk"))
                  .values_list("mentee__organization__township_id", "n"))
-    members = list(newly_appointed(user, day))
-    mentored = set(Mentorship.objects.filter(active, mentee_id__in=[m.cadre_id for m in members])
-                   .values_list("mentee_id", flat=True))
-    without = [m for m in members if m.cadre_id not in mentored]
-    missing = defaultdict(int)
-    for m in without:
-        missing[m.team.township_id] += 1
+    mentored = Exists(Mentorship.objects.filter(active, mentee_id=OuterRef("cadre_id")))
+    members = newly_appointed(user, day)
+    per_township = {row["team__township_id"]: row for row in members.order_by().values("team__township_id").annotate(
+        total=Count("pk"), without=Count("pk", filter=~mentored))}
     rows = [{"township": t, "active": counts.get(t.pk, 0), "ended": ended.get(t.pk, 0),
-             "without_mentor": missing.get(t.pk, 0)} for t in _townships(user)]
-    return {"rows": rows, "active": sum(counts.values()), "newly_appointed": len(members),
-            "without_mentor": without}
+             "without_mentor": per_township.get(t.pk, {}).get("without", 0)} for t in _townships(user)]
+    return {"rows": rows, "active": sum(counts.values()),
+            "newly_appointed": sum(row["total"] for row in per_township.values()),
+            "without_mentor": list(members.exclude(mentored))}
 
 
 def designation_grid(user, year=None):

@@ -19,7 +19,7 @@ Scope: the county sees every attendance; a township committee the attendances of
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -181,15 +181,20 @@ def statistics(user, year, *, township=None):
 
 def cadre_hours(user, year, *, township=None):
     """Active cadres the user may see, each annotated with `training_days` and `credit_hours` of
-    the year (from their present attendances; see the module's definitions)."""
-    attended = Q(training_attendances__status=PRESENT, training_attendances__session__held_on__year=year)
+    the year (from their present attendances; see the module's definitions).
+
+    Each figure is a subquery over the cadre's own attendances of the year (the cadre/status index),
+    so a page of cadres reads only theirs and the list is not grouped over every cadre's attendances."""
+    attended = (Attendance.objects.filter(cadre=OuterRef("pk"), status=PRESENT, session__held_on__year=year)
+                .order_by().values("cadre"))
+    days = attended.annotate(days=Count("session__held_on", distinct=True)).values("days")
+    credit_hours = attended.annotate(hours=Sum("session__credit_hours")).values("hours")
     qs = Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE)
     if township is not None:
         qs = qs.filter(organization__township=township)
     return qs.annotate(
-        training_days=Count("training_attendances__session__held_on", filter=attended, distinct=True),
-        credit_hours=Coalesce(Sum("training_attendances__session__credit_hours", filter=attended), Value(ZERO),
-                              output_field=DecimalField()),
+        training_days=Coalesce(Subquery(days), 0, output_field=IntegerField()),
+        credit_hours=Coalesce(Subquery(credit_hours), Value(ZERO), output_field=DecimalField()),
     )
 
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from banzi.practice import metrics
-from banzi.practice.models import Posting, WorkLog
+from banzi.practice.models import Mentorship, Posting, WorkLog
 from tests import factories as f
 from tests.practice import cases as c
 
@@ -113,3 +113,35 @@ def test_a_posting_that_starts_tomorrow_is_not_serving_yet(township, county_admi
     c.posting(township, kind=Kind.ENTERPRISE, started_on=c.today() + datetime.timedelta(days=1))
     cards = {card["label"]: card["value"] for card in metrics.practice_cards(county_admin)}
     assert cards["Cadres serving enterprises"] == len(active_postings(county_admin, Kind.ENTERPRISE)) == 0
+
+
+def test_tempering_takes_the_earliest_hard_posting(township, county_admin):
+    team = c.team(township)
+    member = c.team_member(township, on_team=team)
+    start = c.earlier_this_year(60)
+    c.posting(township, member, kind=Kind.ENTERPRISE, started_on=start)  # earliest, but no hard place
+    later = c.posting(township, member, kind=Kind.FIRST_SECRETARY, started_on=start + datetime.timedelta(days=20))
+    earlier = c.posting(township, member, kind=Kind.OTHER, started_on=start + datetime.timedelta(days=10))
+    row = next(r for r in metrics.tempering(county_admin)["rows"] if r["cadre"] == member)
+    first = min(list(metrics.hard_postings([member.pk])), key=lambda p: (p.started_on, p.pk))
+    assert row["posting"] == first == earlier != later and row["since"] == earlier.started_on
+
+
+def test_mentoring_counts_match_its_lists(township, other_township, county_admin, township_admin,
+                                          django_assert_max_num_queries):
+    for more in (2, 10):
+        team = c.team(township)
+        for i in range(more):
+            member = c.team_member(township if i % 3 else other_township, on_team=team if i % 3 else None)
+            if i % 2:
+                c.mentorship(township, member)
+            elif i % 5 == 0:
+                c.mentorship(township, member, ended_on=c.today(), mentor_evaluation="好", mentee_evaluation="好")
+        for user in (county_admin, township_admin):
+            with django_assert_max_num_queries(5):
+                result = metrics.mentoring(user)
+            members = list(metrics.newly_appointed(user))
+            assert result["newly_appointed"] == len(members) == metrics.tempering(user)["total"]
+            assert sum(r["without_mentor"] for r in result["rows"]) == len(result["without_mentor"])
+            mentored = {m.mentee_id for m in Mentorship.objects.all() if m.is_active}
+            assert [m.pk for m in result["without_mentor"]] == [m.pk for m in members if m.cadre_id not in mentored]
