@@ -328,3 +328,16 @@ def test_a_running_jobs_heartbeat_goes_on_while_its_work_reports_nothing(county_
                 break
             threading.Event().wait(0.05)
     assert job.heartbeat_at >= started + datetime.timedelta(minutes=5)
+
+
+@pytest.mark.django_db
+def test_an_export_job_that_fails_is_on_the_audit_trail(county_admin, monkeypatch):
+    def broken(job):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(files, "keep", broken)
+    job = runner.start(county_admin, Job.Kind.EXPORT, "名册.xlsx", params={
+        "path": reverse("org:cadre_list"), "query": "_export=xlsx", "file_name": "名册.xlsx", "rows": 0})
+    assert job.status == Job.Status.FAILED and job.message
+    failure = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, outcome=AuditEvent.Outcome.FAILURE)
+    assert failure.user == county_admin and "名册.xlsx" in failure.detail
