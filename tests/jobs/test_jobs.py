@@ -188,6 +188,9 @@ def test_a_large_export_becomes_a_job_with_a_download_kept_for_a_day(settings, t
     assert files.delete_expired() == 1
     assert client_for(county_admin).get(reverse("jobs:download", args=[job.pk])).status_code == 404
     assert not list(tmp_path.glob("jobs/*"))
+    travel.shift(datetime.timedelta(days=files.JOB_KEEP_DAYS))
+    files.delete_expired()
+    assert not Job.objects.filter(pk=job.pk).exists()
 
 
 @pytest.mark.django_db
