@@ -12,6 +12,7 @@ from banzi.core import clock, crypto
 from .models import Job
 
 FILE_ASSOCIATED_DATA = b"banzi.job-file"
+JOB_KEEP_DAYS = 30
 
 
 def keep(job, name, content):
@@ -30,8 +31,12 @@ def read(job):
 
 
 def delete_expired():
-    """Delete the files of jobs finished more than BANZI_JOB_FILE_HOURS ago; returns how many."""
-    before = clock.now() - datetime.timedelta(hours=settings.BANZI_JOB_FILE_HOURS)
+    """Delete the files of jobs finished more than BANZI_JOB_FILE_HOURS ago, and the jobs themselves after
+    JOB_KEEP_DAYS (what an import did stays in its ImportJob and on the audit trail); returns how many
+    files were deleted."""
+    now = clock.now()
+    Job.objects.filter(finished_at__lt=now - datetime.timedelta(days=JOB_KEEP_DAYS), file_path="").delete()
+    before = now - datetime.timedelta(hours=settings.BANZI_JOB_FILE_HOURS)
     expired = Job.objects.filter(finished_at__lt=before).exclude(file_path="")
     count = 0
     for pk, path in expired.values_list("pk", "file_path"):

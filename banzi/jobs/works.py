@@ -1,6 +1,7 @@
 """What each kind of job does. Each work gets its `Job`, runs as the job's owner (scoped like the page
 that started it), reports its progress through `core.progress`, writes in one transaction, and
 returns a small JSON summary (or raises: `runner.JobFailed`, ValidationError, PermissionDenied)."""
+import functools
 import io
 from types import SimpleNamespace
 
@@ -154,6 +155,20 @@ def import_commit(job):
     return report_result(report)
 
 
+def audited_export(work):
+    """An export that fails is on the audit trail too (one that succeeds is recorded as it is made)."""
+    @functools.wraps(work)
+    def run(job):
+        try:
+            return work(job)
+        except Exception as exc:
+            record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=job.user,
+                         outcome=AuditEvent.Outcome.FAILURE, detail=f"{job.title}: {type(exc).__name__}")
+            raise
+    return run
+
+
+@audited_export
 def export(job):
     """A list's Excel export: the list page itself answers, as the job's owner, with the same filters."""
     params = job.params
@@ -172,6 +187,7 @@ def export(job):
     return {"rows": params.get("rows")}
 
 
+@audited_export
 def bulletin(job):
     """A bulletin as .docx or .xlsx, computed over what the owner may see."""
     from banzi.tasks import bulletin_documents

@@ -188,6 +188,9 @@ def test_a_large_export_becomes_a_job_with_a_download_kept_for_a_day(settings, t
     assert files.delete_expired() == 1
     assert client_for(county_admin).get(reverse("jobs:download", args=[job.pk])).status_code == 404
     assert not list(tmp_path.glob("jobs/*"))
+    travel.shift(datetime.timedelta(days=files.JOB_KEEP_DAYS))
+    files.delete_expired()
+    assert not Job.objects.filter(pk=job.pk).exists()
 
 
 @pytest.mark.django_db
@@ -328,3 +331,16 @@ def test_a_running_jobs_heartbeat_goes_on_while_its_work_reports_nothing(county_
                 break
             threading.Event().wait(0.05)
     assert job.heartbeat_at >= started + datetime.timedelta(minutes=5)
+
+
+@pytest.mark.django_db
+def test_an_export_job_that_fails_is_on_the_audit_trail(county_admin, monkeypatch):
+    def broken(job):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(files, "keep", broken)
+    job = runner.start(county_admin, Job.Kind.EXPORT, "名册.xlsx", params={
+        "path": reverse("org:cadre_list"), "query": "_export=xlsx", "file_name": "名册.xlsx", "rows": 0})
+    assert job.status == Job.Status.FAILED and job.message
+    failure = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, outcome=AuditEvent.Outcome.FAILURE)
+    assert failure.user == county_admin and "名册.xlsx" in failure.detail
