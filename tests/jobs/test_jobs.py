@@ -19,12 +19,11 @@ from django_tasks_db.models import DBTaskResult
 
 from banzi.core import clock
 from banzi.core.errors import Code
-from banzi.core.importing import workbook
-from banzi.core.models import AuditEvent, ImportJob
+from banzi.core.importing import batch, workbook
+from banzi.core.models import AuditEvent
 from banzi.jobs import files, runner
 from banzi.jobs.models import Job
 from banzi.org.models import Cadre
-from banzi.org.resources import CadreResource
 from tests import factories as f
 from tests.errors import form_codes
 from tests.org.test_imports import cadre_row, xlsx
@@ -103,28 +102,26 @@ def test_a_failing_import_job_saves_nothing_and_says_why_in_chinese(queue, count
     run_worker()
     check.refresh_from_db()
     before = Cadre.objects.count()
-    saved = []
+    written = []
 
-    def save_then_fail(user, instance, **kwargs):  # the second row's save breaks (a disk, a constraint …)
-        if saved:
-            raise RuntimeError("disk full")
-        saved.append(CadreResource.service_before(user, instance, **kwargs))
+    def write_then_fail(objs, model, **kwargs):  # the batch is written, then the disk fills up
+        written.extend(real_bulk_create(objs, model, **kwargs))
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(CadreResource, "service_before", CadreResource.service, raising=False)
-    monkeypatch.setattr(CadreResource, "service", staticmethod(save_then_fail))
+    real_bulk_create = batch.bulk_create_with_history
+    monkeypatch.setattr(batch, "bulk_create_with_history", write_then_fail)
     commit = job_of(county_client.post(url, {"job": check.import_job_id}))
-    run_worker()
+    run_worker()  # the worker logs the error and goes on
 
     commit.refresh_from_db()
-    assert saved and commit.status == Job.Status.FAILED
-    assert Cadre.objects.count() == before  # the first row, saved before the failure, was rolled back
+    assert len(written) == len(ROWS) and commit.status == Job.Status.FAILED
+    assert Cadre.objects.count() == before  # the rows written before the failure were rolled back
+    assert not Cadre.history.filter(name__in=[name for name, _birth, _seq in ROWS]).exists()
     with translation.override("zh-hans"):
-        why = translation.gettext("The data has changed since the preview and some rows are no longer valid; "
-                                  "nothing has been saved.")
+        why = translation.gettext("The job stopped on an unexpected error; nothing has been saved. Try again, or "
+                                  "tell the system administrator.")
     assert commit.message == why and re.search(r"[\u4e00-\u9fff]", why)
-    page = county_client.get(url, {"job": commit.pk}).content.decode()
-    assert why in page and "disk full" in page  # the row and its reason
-    assert ImportJob.objects.get(pk=check.import_job_id).status == ImportJob.Status.FAILED
+    assert why in county_client.get(url, {"job": commit.pk}).content.decode()
 
 
 @pytest.mark.django_db
