@@ -602,14 +602,6 @@ class ItemTimes:
             | self.where(lambda s: now > s["done"].due_at)
         )
 
-    def at_risk_q(self):
-        soon = self.soon
-        return ~ITEM_DONE_Q & ~self.overdue_q() & (
-            Q(deployed_at__isnull=True) & self.where(lambda s: s["deploy"].due_at <= soon)
-            | Q(first_report_at__isnull=True) & self.where(lambda s: s["first_report"].due_at <= soon)
-            | self.where(lambda s: s["done"].due_at <= soon)
-        )
-
     def deadline(self):
         """Each row's deadline (the "done" stage's day)."""
         return self.by_days(lambda s: s["done"].due_on, DateField())
@@ -637,68 +629,88 @@ def _task_lags(today, lag):
 
 
 def _task_figures(tasks, key, period, today, lag):
-    """{group: Figures} of tasks, in one query."""
+    """{group: Figures} of tasks, in one query grouped by group and state."""
     annotations, lags = _task_lags(today, lag)
     late_milestone = Exists(Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True, due_on__lt=today))
-    cancelled, done = Q(status=Task.Status.CANCELLED), Q(status=Task.Status.DONE)
-    live = ~cancelled & ~done
-    due = ~cancelled & Q(deadline__gte=period.start, deadline__lte=period.end) & (done | Q(deadline__lt=today))
-    qs = tasks.order_by().annotate(**dict(annotations), _late=late_milestone)
-    aggregates = {
-        "total": Count("pk"),
-        "due": Count("pk", filter=due),
-        "on_time": Count("pk", filter=due & done & Q(completed_on__lte=F("deadline"))),
-        DONE: Count("pk", filter=done),
-        CANCELLED: Count("pk", filter=cancelled),
-        OVERDUE: Count("pk", filter=live & Q(deadline__lt=today)),
-        AT_RISK: Count("pk", filter=live & Q(deadline__gte=today) & (Q(_late=True) | lags)),
-        "progress_sum": Sum(Case(When(done, then=Value(100)), default=F("progress"), output_field=IntegerField()),
-                            filter=~cancelled),
-    }
-    return _grouped(qs, key, aggregates)
+    state = Case(
+        When(status=Task.Status.CANCELLED, then=Value(CANCELLED)),
+        When(status=Task.Status.DONE, then=Value(DONE)),
+        When(deadline__lt=today, then=Value(OVERDUE)),
+        When(Q(_late=True) | lags, then=Value(AT_RISK)),
+        default=Value(ON_TRACK),
+    )
+    in_period = Q(deadline__gte=period.start, deadline__lte=period.end)
+    rows = (
+        tasks.order_by().alias(**dict(annotations), _late=late_milestone).annotate(_state=state)
+        .values(key, "_state").annotate(
+            _total=Count("pk"),
+            # Due: done, or open past its deadline (overdue) — with the deadline in the period.
+            _due=Count("pk", filter=in_period),
+            _on_time=Count("pk", filter=in_period & Q(completed_on__lte=F("deadline"))),
+            _progress=Sum("progress"),
+        )
+    )
+    return _grouped(rows, key, due_states=(DONE, OVERDUE))
 
 
 def _item_figures(items, key, period, today, times):
-    """{group: Figures} of supervised items not on a timetable, in one query."""
+    """{group: Figures} of supervised items not on a timetable, in one query grouped by group and
+    state."""
     latest = (SupervisedReport.objects.filter(item=OuterRef("pk"), percent__isnull=False)
               .order_by("-reported_at", "-pk").values("percent")[:1])
     done_at = Coalesce("done_at", Case(When(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED),
                                             then=F("closed_at"))))
+    now, soon = times.now, times.soon
+    state = Case(
+        When(ITEM_DONE_Q, then=Value(DONE)),
+        When(Q(deployed_at__isnull=True) & times.where(lambda s: now > s["deploy"].due_at)
+             | Q(first_report_at__isnull=True) & times.where(lambda s: now > s["first_report"].due_at)
+             | times.where(lambda s: now > s["done"].due_at), then=Value(OVERDUE)),
+        When(Q(deployed_at__isnull=True) & times.where(lambda s: s["deploy"].due_at <= soon)
+             | Q(first_report_at__isnull=True) & times.where(lambda s: s["first_report"].due_at <= soon)
+             | times.where(lambda s: s["done"].due_at <= soon), then=Value(AT_RISK)),
+        default=Value(ON_TRACK),
+    )
     in_period = times.where(lambda s: period.start <= s["done"].due_on <= period.end)
-    due = in_period & (ITEM_DONE_Q | times.where(lambda s: s["done"].due_on < today))
+    past = times.where(lambda s: s["done"].due_on < today)
     # Done on time: done on or before the deadline's day (local), i.e. before the next day begins.
     next_day = times.by_days(lambda s: _start_of(s["done"].due_on + datetime.timedelta(days=1))
                              if period.start <= s["done"].due_on <= period.end else None, DateTimeField())
-    qs = items.order_by().annotate(_done_at=done_at, _next_day=next_day)
-    overdue_q = times.overdue_q()
-    aggregates = {
-        "total": Count("pk"),
-        "due": Count("pk", filter=due),
-        "on_time": Count("pk", filter=due & ITEM_DONE_Q & Q(_done_at__lt=F("_next_day"))),
-        DONE: Count("pk", filter=ITEM_DONE_Q),
-        OVERDUE: Count("pk", filter=overdue_q),
-        AT_RISK: Count("pk", filter=times.at_risk_q()),
-        "progress_sum": Sum(Case(When(ITEM_DONE_Q, then=Value(100)), default=Coalesce(Subquery(latest), Value(0)),
-                                 output_field=IntegerField())),
-    }
-    return _grouped(qs, key, aggregates)
+    rows = (
+        items.order_by().alias(_done_at=done_at, _next_day=next_day).annotate(_state=state)
+        .values(key, "_state").annotate(
+            _total=Count("pk"),
+            _due=Count("pk", filter=in_period & (ITEM_DONE_Q | past)),
+            _on_time=Count("pk", filter=ITEM_DONE_Q & Q(_done_at__lt=F("_next_day"))),
+            _progress=Sum(Case(When(ITEM_DONE_Q, then=Value(0)), default=Coalesce(Subquery(latest), Value(0)),
+                               output_field=IntegerField())),
+        )
+    )
+    return _grouped(rows, key)
 
 
-def _grouped(qs, key, aggregates):
-    rows = qs.values(key).annotate(**aggregates) if key else [qs.aggregate(**aggregates)]
-    out = {}
+def _grouped(rows, key, due_states=None):
+    """{group: Figures} from rows of (group, state, total, due, on time, progress of the live ones);
+    with `due_states`, only rows of those states count as due."""
+    out = defaultdict(Figures)
     for row in rows:
-        figures = Figures(due=row["due"] or 0, on_time=row["on_time"] or 0, progress_sum=row["progress_sum"] or 0,
-                          total=row["total"] or 0)
-        for state in (DONE, CANCELLED, OVERDUE, AT_RISK):
-            figures.counts[state] = row.get(state) or 0
-        figures.counts[ON_TRACK] = figures.total - sum(figures.counts.values())
-        figures.progress_n = figures.total - figures.counts[CANCELLED]
-        out[row[key] if key else None] = figures
-    return out
+        figures, state, total = out[row[key]], row["_state"], row["_total"]
+        figures.total += total
+        figures.counts[state] += total
+        if due_states is None or state in due_states:
+            figures.due += row["_due"]
+        if state == DONE:
+            figures.on_time += row["_on_time"]
+            figures.progress_sum += 100 * total
+        elif state != CANCELLED:
+            figures.progress_sum += row["_progress"] or 0
+        if state != CANCELLED:
+            figures.progress_n += total
+    return dict(out)
 
 
-GROUP_KEYS = {None: (None, None), "township": ("organization__township", "organization__township"),
+GROUP_KEYS = {None: ("organization__township", "organization__township"),
+              "township": ("organization__township", "organization__township"),
               "person": ("responsible", "assignee")}
 
 
@@ -737,7 +749,7 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
     for part in (_task_figures(tasks, task_key, period, today, lag),
                  _item_figures(items.exclude(ON_TIMETABLE_Q), item_key, period, today, times)):
         for group, figures in part.items():
-            groups[group].add(figures)
+            groups[group if by else None].add(figures)
     warnings = set(times.warnings)
     entries = [item_entry(item, times.clock) for item in timetabled]
     for entry in entries:
