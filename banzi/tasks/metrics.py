@@ -30,7 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Mod, TruncDate
+from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -525,7 +525,7 @@ def _by_days(days, value_of, output_field):
                               assigned_at__lt=_start_of(run[1] + datetime.timedelta(days=1)),
                               then=Value(run[2], output_field=output_field)))
         run = (day, day, value) if day is not None else None
-    return Case(*whens, default=Value(None, output_field=output_field), output_field=output_field)
+    return Case(*whens, default=Cast(None, output_field), output_field=output_field)
 
 
 ORDINARY_Q = Q(item_class=SupervisedItem.ItemClass.ORDINARY)
@@ -592,7 +592,7 @@ class ItemTimes:
             if days:
                 case = _by_days(days, lambda day, o=ordinary: value_of(self.stages[(day, o)]), output_field)
                 whens.append(When(class_q, then=case))
-        return Case(*whens, default=Value(None, output_field=output_field), output_field=output_field)
+        return Case(*whens, default=Cast(None, output_field), output_field=output_field)
 
     def overdue_q(self):
         now = self.now
@@ -723,6 +723,7 @@ class Summary:
     warnings: set
     times: ItemTimes
     timetabled: list
+    lag: int
 
     def total(self):
         return reduce(Figures.add, self.groups.values(), Figures())
@@ -756,7 +757,7 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
         group = {None: None, "township": entry.township_id, "person": entry.person_id}[by]
         groups[group].add_entry(entry, period, today)
         warnings.update(entry.warnings)
-    return Summary(groups=dict(groups), warnings=warnings, times=times, timetabled=entries)
+    return Summary(groups=dict(groups), warnings=warnings, times=times, timetabled=entries, lag=lag)
 
 
 def listed_entries(user, period, limit, found, *, overdue_only=False, township=None, cadre=None, county=None,
@@ -764,8 +765,7 @@ def listed_entries(user, period, limit, found, *, overdue_only=False, township=N
     """The first `limit` entries of the scope (only the overdue ones with `overdue_only`) in the
     order of `collect()`, building entries for those only. `found` is the scope's `summary`."""
     today = today or clock.local_date(found.times.now)
-    lag = progress_rule()["at_risk_lag"]
-    times = found.times
+    lag, times = found.lag, found.times
     tasks, items = _scoped(user, period, township, cadre, county)
     if overdue_only:
         tasks = tasks.exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)).filter(deadline__lt=today)
