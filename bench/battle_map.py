@@ -35,6 +35,7 @@ def parse_args(argv=None):
     parser.add_argument("--items", type=int, default=5, help="supervised items per township")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the best counts)")
     parser.add_argument("--json", action="store_true", help="print the rows as a JSON list on the last line")
+    parser.add_argument("--skip-sqlite", action="store_true", help="measure PostgreSQL only (DATABASE_URL)")
     parser.add_argument("--run", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -43,7 +44,7 @@ def main():
     args = parse_args()
     if args.run:
         return run(args)
-    urls = [("SQLite", SQLITE_URL)]
+    urls = [] if args.skip_sqlite else [("SQLite", SQLITE_URL)]
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://", "pgsql://")):
         urls.append(("PostgreSQL", configured))
