@@ -156,6 +156,7 @@ def test_a_level_lists_at_most_its_page_of_entries(work, township, county_admin,
     entries = metrics.collect(county_admin, Period.year(2026), township=township, today=TODAY, now=NOW)
     full = metrics.battle_map(county_admin, township=township, today=TODAY, now=NOW)
     assert [(i["kind"], i["id"]) for i in full["items"]] == [(e.kind, e.obj.pk) for e in entries]
+    assert [i["url"] for i in full["items"]] == [e.url for e in entries] and all(e.url for e in entries)
     assert not full["items_limited"]
     monkeypatch.setitem(metrics.ITEMS_SHOWN_AT, "township", 10)
     page = metrics.battle_map(county_admin, township=township, today=TODAY, now=NOW)
