@@ -288,14 +288,20 @@ TASK_COLUMNS = ("pk", "title", "start_on", "deadline", "status", "completed_on",
 def task_rows(tasks):
     """The tasks of a (scoped, filtered) queryset as `TaskRow`s, in two queries (a sliced queryset
     keeps its order and slice)."""
+    if tasks.query.is_sliced:
+        # A page of tasks: their milestones by id (a sliced subquery is planned badly by PostgreSQL).
+        rows = list(tasks.values_list(*TASK_COLUMNS))
+        chosen = Milestone.objects.filter(task__in=[values[0] for values in rows])
+    else:
+        rows, chosen = None, Milestone.objects.filter(task__in=tasks.values("pk"))
     milestones = defaultdict(_Milestones)
     for task_id, title, due_on, done_on in (
-        Milestone.objects.filter(task__in=tasks.values("pk")).order_by("due_on", "pk")
-        .values_list("task_id", "title", "due_on", "done_on")
+        chosen.order_by("due_on", "pk").values_list("task_id", "title", "due_on", "done_on")
     ):
         milestones[task_id].append(MilestoneRow(title, due_on, done_on))
-    return [TaskRow(values, milestones.get(values[0]) or _Milestones())
-            for values in (tasks if tasks.query.is_sliced else tasks.order_by()).values_list(*TASK_COLUMNS)]
+    if rows is None:
+        rows = tasks.order_by().values_list(*TASK_COLUMNS)
+    return [TaskRow(values, milestones.get(values[0]) or _Milestones()) for values in rows]
 
 
 # Only the columns an entry reads: on a province's worth of rows, building model instances and
@@ -737,6 +743,11 @@ def _scoped(user, period, township, cadre, county):
     return tasks, items
 
 
+def _scoped_items(user, period, township, cadre, county):
+    """The items of the scope with what an entry reads (see `item_queryset`)."""
+    return item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False))
+
+
 def summary(user, period, *, by=None, township=None, cadre=None, county=None, today=None, now=None):
     """The figures of the entries `collect()` would give, per `by` ("township", "person" or None),
     counted by the database in a fixed number of queries."""
@@ -745,7 +756,7 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
     lag = progress_rule()["at_risk_lag"]
     task_key, item_key = GROUP_KEYS[by]
     tasks, items = _scoped(user, period, township, cadre, county)
-    timetabled = list(item_queryset(user).filter(pk__in=items.filter(ON_TIMETABLE_Q).values("pk")))
+    timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
     times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled)
     groups = defaultdict(Figures)
     for part in (_task_figures(tasks, task_key, period, today, lag),
@@ -767,13 +778,13 @@ def listed_entries(user, period, limit, found, *, overdue_only=False, township=N
     order of `collect()`, building entries for those only. `found` is the scope's `summary`."""
     today = today or clock.local_date(found.times.now)
     lag, times = found.lag, found.times
-    tasks, items = _scoped(user, period, township, cadre, county)
+    tasks, _items = _scoped(user, period, township, cadre, county)
+    items = _scoped_items(user, period, township, cadre, county).exclude(ON_TIMETABLE_Q)
     if overdue_only:
         tasks = tasks.exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)).filter(deadline__lt=today)
         items = items.filter(times.overdue_q())
     entries = [task_entry(t, today, lag) for t in task_rows(tasks.order_by("deadline", "pk")[:limit])]
-    chosen = (item_queryset(user).filter(pk__in=items.exclude(ON_TIMETABLE_Q).values("pk"))
-              .annotate(_deadline=times.deadline()).order_by("_deadline", "pk")[:limit])
+    chosen = items.annotate(_deadline=times.deadline()).order_by("_deadline", "pk")[:limit]
     entries += [item_entry(i, times.clock) for i in chosen]
     # Items on a timetable are few: they come from the summary.
     entries += [e for e in found.timetabled if not overdue_only or e.state == OVERDUE]
