@@ -117,6 +117,9 @@ class BattleMapSerializer(serializers.Serializer):
     items = BoardEntrySerializer(many=True)
     items_are_overdue_only = serializers.BooleanField(help_text=_(
         "At county level only the overdue entries are listed; a township's map lists all of its work."))
+    items_limited = serializers.BooleanField(help_text=_(
+        "True when there are more entries than listed: the first ones by deadline are listed, and the "
+        "figures count them all."))
     states = BoardStatesSerializer()
     warnings = serializers.ListField(child=serializers.CharField())
 

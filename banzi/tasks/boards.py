@@ -128,6 +128,7 @@ def script_strings():
         "implementation_rate": _("Implementation rate"),
         "target": _("Target 100%"),
         "overdue_only": _("Overdue items (open a township to see all of its work)"),
+        "limited": _("(the first {shown} by deadline; the figures count them all)"),
         "plan": _("Plan"),
         "milestone": _("Milestone"),
         "today": _("Today"),

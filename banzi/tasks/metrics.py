@@ -7,11 +7,31 @@ battle map, the bulletins and the reminders all read entries, so a figure means 
 `collect()` builds them in a fixed number of queries whatever the number of rows: the rows with
 their milestones and reports prefetched, the rules once and the working-day calendar once.
 """
+import copy
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +40,8 @@ from django.utils.translation import gettext_lazy
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import BUSINESS, has_role
 from banzi.core.scoping import sees_everything
-from banzi.org.models import Organization, TeamMembership
+from banzi.core.workdays import end_of_day
+from banzi.org.models import Cadre, Organization, TeamMembership
 
 from . import clock13710
 from .models import Milestone, Problem, SupervisedItem, SupervisedReport, Task
@@ -51,6 +72,9 @@ TARGET_RATE = 100
 # How many entries of each to-do the home page names, and overdue entries the county map lists.
 ITEMS_SHOWN = 8
 COUNTY_ITEMS_SHOWN = 200
+# How many entries the battle map lists at each level (the figures always count every entry): the
+# county lists overdue entries only; a township or a person all of theirs, up to a page's worth.
+ITEMS_SHOWN_AT = {"county": COUNTY_ITEMS_SHOWN, "township": 500, "person": 500}
 
 
 
@@ -262,15 +286,22 @@ TASK_COLUMNS = ("pk", "title", "start_on", "deadline", "status", "completed_on",
 
 
 def task_rows(tasks):
-    """The tasks of a (scoped, filtered) queryset as `TaskRow`s, in two queries."""
+    """The tasks of a (scoped, filtered) queryset as `TaskRow`s, in two queries (a sliced queryset
+    keeps its order and slice)."""
+    if tasks.query.is_sliced:
+        # A page of tasks: their milestones by id (a sliced subquery is planned badly by PostgreSQL).
+        rows = list(tasks.values_list(*TASK_COLUMNS))
+        chosen = Milestone.objects.filter(task__in=[values[0] for values in rows])
+    else:
+        rows, chosen = None, Milestone.objects.filter(task__in=tasks.values("pk"))
     milestones = defaultdict(_Milestones)
     for task_id, title, due_on, done_on in (
-        Milestone.objects.filter(task__in=tasks.values("pk")).order_by("due_on", "pk")
-        .values_list("task_id", "title", "due_on", "done_on")
+        chosen.order_by("due_on", "pk").values_list("task_id", "title", "due_on", "done_on")
     ):
         milestones[task_id].append(MilestoneRow(title, due_on, done_on))
-    return [TaskRow(values, milestones.get(values[0]) or _Milestones())
-            for values in tasks.order_by().values_list(*TASK_COLUMNS)]
+    if rows is None:
+        rows = tasks.order_by().values_list(*TASK_COLUMNS)
+    return [TaskRow(values, milestones.get(values[0]) or _Milestones()) for values in rows]
 
 
 # Only the columns an entry reads: on a province's worth of rows, building model instances and
@@ -397,6 +428,370 @@ def ranked(rows):
     return rows
 
 
+# --- figures in SQL ----------------------------------------------------------------------------
+# The battle map's and the dashboard's figures, counted by the database: per township, per person
+# or in all, whatever the number of rows, without building an entry per task. They mean exactly
+# what `implementation_rate`, `state_counts` and `average_progress` give over `collect()`'s entries
+# (tests/tasks/test_sql_figures.py checks both ways on the same records).
+#
+# A task's state is a function of its columns and today. A supervised item's stage due times depend
+# only on the day it was assigned and its class (ordinary or not), through the rule and the
+# working-day calendar: the clock is asked once per distinct (day, class) in the scope — a few
+# hundred at most in a year — and the answers go into the query as ranges of `assigned_at`. Items
+# on a filed timetable have monthly stages matched against their reports; the few of them are
+# counted from their entries.
+
+class DayNumber(Func):
+    """A date as a whole number of days since 1970-01-01, the same on SQLite and PostgreSQL: the
+    day arithmetic of a task's straight-line schedule."""
+
+    output_field = IntegerField()
+    arity = 1
+    template = "(%(expressions)s - DATE '1970-01-01')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+                           **extra)
+
+
+# A condition no row meets (the primary key is never null), for an empty set of days.
+NEVER = Q(pk__isnull=True)
+
+
+@dataclass
+class Figures:
+    """The figures of a group of entries: the implementation rate, the traffic-light counts, the
+    average progress (cancelled entries left out) and the number of entries."""
+
+    due: int = 0
+    on_time: int = 0
+    counts: dict = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    progress_sum: int = 0
+    progress_n: int = 0
+    total: int = 0
+
+    @property
+    def rate(self):
+        return Rate(self.due, self.on_time)
+
+    @property
+    def progress(self):
+        return round(self.progress_sum / self.progress_n) if self.progress_n else None
+
+    def add(self, other):
+        self.due += other.due
+        self.on_time += other.on_time
+        for state, count in other.counts.items():
+            self.counts[state] += count
+        self.progress_sum += other.progress_sum
+        self.progress_n += other.progress_n
+        self.total += other.total
+        return self
+
+    def add_entry(self, entry, period, today):
+        if entry.is_due(period.start, period.end, today):
+            self.due += 1
+            self.on_time += entry.on_time
+        self.counts[entry.state] += 1
+        if entry.state != CANCELLED:
+            self.progress_sum += entry.progress
+            self.progress_n += 1
+        self.total += 1
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+
+
+def _days_q(days, chosen):
+    """`assigned_at` on one of the `chosen` days, as few ranges as the sorted list of every `days` in
+    the scope allows (no row falls on a day outside the list)."""
+    condition, run = NEVER, None
+    for day in days + [None]:
+        if day is not None and day in chosen:
+            run = (run[0], day) if run else (day, day)
+            continue
+        if run:
+            condition |= Q(assigned_at__gte=_start_of(run[0]),
+                           assigned_at__lt=_start_of(run[1] + datetime.timedelta(days=1)))
+            run = None
+    return condition
+
+
+def _by_days(days, value_of, output_field):
+    """A CASE giving `value_of(day)` for a row assigned on one of `days` (None: no value), with
+    consecutive days of the same value in one branch."""
+    whens, run = [], None
+    for day in days + [None]:
+        value = value_of(day) if day is not None else None
+        if run and day is not None and value == run[2]:
+            run = (run[0], day, value)
+            continue
+        if run and run[2] is not None:
+            whens.append(When(assigned_at__gte=_start_of(run[0]),
+                              assigned_at__lt=_start_of(run[1] + datetime.timedelta(days=1)),
+                              then=Value(run[2], output_field=output_field)))
+        run = (day, day, value) if day is not None else None
+    return Case(*whens, default=Cast(None, output_field), output_field=output_field)
+
+
+ORDINARY_Q = Q(item_class=SupervisedItem.ItemClass.ORDINARY)
+ON_TIMETABLE_Q = ~ORDINARY_Q & Q(timetable_due_on__isnull=False)
+ITEM_DONE_Q = Q(done_at__isnull=False) | Q(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED),
+                                           closed_at__isnull=False)
+
+
+@dataclass
+class ItemTimes:
+    """The clock's answers for the supervised items of a scope that are not on a timetable, per
+    distinct (assigned day, ordinary?) — enough to count their states and rate in SQL — and the
+    clock itself, its calendar covering the items on a timetable too."""
+
+    days: dict  # {True (ordinary) / False: sorted local days}
+    stages: dict  # {(day, ordinary): {stage name: Stage}}
+    warnings: set
+    clock: clock13710.Clock
+    soon: datetime.datetime
+
+    @property
+    def now(self):
+        return self.clock.now
+
+    @classmethod
+    def load(cls, items, now, timetabled=()):
+        """`items`: a queryset of items not on a timetable; `timetabled`: the others, loaded."""
+        tz = timezone.get_default_timezone()
+        keys = sorted({
+            (day, item_class == SupervisedItem.ItemClass.ORDINARY)
+            for day, item_class in items.order_by().annotate(_day=TruncDate("assigned_at", tzinfo=tz))
+            .values_list("_day", "item_class").distinct()
+        })
+        probes = {
+            key: SupervisedItem(
+                assigned_at=timezone.make_aware(datetime.datetime.combine(key[0], datetime.time(12)), tz),
+                item_class=SupervisedItem.ItemClass.ORDINARY if key[1] else SupervisedItem.ItemClass.COMPLEX)
+            for key in keys
+        }
+        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now)
+        stages, warnings = {}, set()
+        for key, probe in probes.items():
+            found = item_clock.stages(probe)
+            stages[key] = {s.name: s for s in found}
+            warnings.update(item_clock.warnings(probe, found))
+        soon = end_of_day(item_clock.calendar.add_working_days(clock.local_date(now), 1))
+        days = {ordinary: [day for day, o in keys if o == ordinary] for ordinary in (True, False)}
+        return cls(days=days, stages=stages, warnings=warnings, clock=item_clock, soon=soon)
+
+    def where(self, test):
+        """Rows whose (day, class) passes `test(stages)`."""
+        condition = NEVER
+        for ordinary, class_q in ((True, ORDINARY_Q), (False, ~ORDINARY_Q)):
+            chosen = {day for day in self.days[ordinary] if test(self.stages[(day, ordinary)])}
+            if chosen:
+                condition |= class_q & _days_q(self.days[ordinary], chosen)
+        return condition
+
+    def by_days(self, value_of, output_field):
+        """A CASE giving `value_of(stages)` per row."""
+        whens = []
+        for ordinary, class_q in ((True, ORDINARY_Q), (False, ~ORDINARY_Q)):
+            days = self.days[ordinary]
+            if days:
+                case = _by_days(days, lambda day, o=ordinary: value_of(self.stages[(day, o)]), output_field)
+                whens.append(When(class_q, then=case))
+        return Case(*whens, default=Cast(None, output_field), output_field=output_field)
+
+    def overdue_q(self):
+        now = self.now
+        return ~ITEM_DONE_Q & (
+            Q(deployed_at__isnull=True) & self.where(lambda s: now > s["deploy"].due_at)
+            | Q(first_report_at__isnull=True) & self.where(lambda s: now > s["first_report"].due_at)
+            | self.where(lambda s: now > s["done"].due_at)
+        )
+
+    def deadline(self):
+        """Each row's deadline (the "done" stage's day)."""
+        return self.by_days(lambda s: s["done"].due_on, DateField())
+
+
+def _task_lags(today, lag):
+    """Progress lags the straight line from start to deadline by more than `lag` points: the
+    integer form of `expected_progress(task, today) - task.progress > lag`, with Python's rounding
+    of halves to even."""
+    t = (today - datetime.date(1970, 1, 1)).days
+    start, deadline = DayNumber("start_on"), DayNumber("deadline")
+    # expected ≥ k, k = progress + lag + 1; in the middle of the line expected = round(100·a/b).
+    k = ExpressionWrapper(F("progress") + Value(int(lag) + 1), output_field=IntegerField())
+    a, b = Value(t) - start, deadline - start
+    excess = ExpressionWrapper(200 * a - (2 * k - 1) * b, output_field=IntegerField())
+    return [
+        ("_start_n", start), ("_deadline_n", deadline), ("_k", k), ("_excess", excess),
+        ("_k_odd", Mod(k, 2)),
+    ], (
+        Q(_start_n__gte=t, _k__lte=0)
+        | Q(_start_n__lt=t) & (Q(_deadline_n__lte=F("_start_n")) | Q(_deadline_n__lte=t)) & Q(_k__lte=100)
+        | Q(_start_n__lt=t, _deadline_n__gt=t) & Q(_deadline_n__gt=F("_start_n"))
+        & (Q(_excess__gt=0) | Q(_excess=0, _k_odd=0))
+    )
+
+
+def _task_figures(tasks, key, period, today, lag):
+    """{group: Figures} of tasks, in one query grouped by group and state."""
+    annotations, lags = _task_lags(today, lag)
+    late_milestone = Exists(Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True, due_on__lt=today))
+    state = Case(
+        When(status=Task.Status.CANCELLED, then=Value(CANCELLED)),
+        When(status=Task.Status.DONE, then=Value(DONE)),
+        When(deadline__lt=today, then=Value(OVERDUE)),
+        When(Q(_late=True) | lags, then=Value(AT_RISK)),
+        default=Value(ON_TRACK),
+    )
+    in_period = Q(deadline__gte=period.start, deadline__lte=period.end)
+    rows = (
+        tasks.order_by().alias(**dict(annotations), _late=late_milestone).annotate(_state=state)
+        .values(key, "_state").annotate(
+            _total=Count("pk"),
+            # Due: done, or open past its deadline (overdue) — with the deadline in the period.
+            _due=Count("pk", filter=in_period),
+            _on_time=Count("pk", filter=in_period & Q(completed_on__lte=F("deadline"))),
+            _progress=Sum("progress"),
+        )
+    )
+    return _grouped(rows, key, due_states=(DONE, OVERDUE))
+
+
+def _item_figures(items, key, period, today, times):
+    """{group: Figures} of supervised items not on a timetable, in one query grouped by group and
+    state."""
+    latest = (SupervisedReport.objects.filter(item=OuterRef("pk"), percent__isnull=False)
+              .order_by("-reported_at", "-pk").values("percent")[:1])
+    done_at = Coalesce("done_at", Case(When(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED),
+                                            then=F("closed_at"))))
+    now, soon = times.now, times.soon
+    state = Case(
+        When(ITEM_DONE_Q, then=Value(DONE)),
+        When(Q(deployed_at__isnull=True) & times.where(lambda s: now > s["deploy"].due_at)
+             | Q(first_report_at__isnull=True) & times.where(lambda s: now > s["first_report"].due_at)
+             | times.where(lambda s: now > s["done"].due_at), then=Value(OVERDUE)),
+        When(Q(deployed_at__isnull=True) & times.where(lambda s: s["deploy"].due_at <= soon)
+             | Q(first_report_at__isnull=True) & times.where(lambda s: s["first_report"].due_at <= soon)
+             | times.where(lambda s: s["done"].due_at <= soon), then=Value(AT_RISK)),
+        default=Value(ON_TRACK),
+    )
+    in_period = times.where(lambda s: period.start <= s["done"].due_on <= period.end)
+    past = times.where(lambda s: s["done"].due_on < today)
+    # Done on time: done on or before the deadline's day (local), i.e. before the next day begins.
+    next_day = times.by_days(lambda s: _start_of(s["done"].due_on + datetime.timedelta(days=1))
+                             if period.start <= s["done"].due_on <= period.end else None, DateTimeField())
+    rows = (
+        items.order_by().alias(_done_at=done_at, _next_day=next_day).annotate(_state=state)
+        .values(key, "_state").annotate(
+            _total=Count("pk"),
+            _due=Count("pk", filter=in_period & (ITEM_DONE_Q | past)),
+            _on_time=Count("pk", filter=ITEM_DONE_Q & Q(_done_at__lt=F("_next_day"))),
+            _progress=Sum(Case(When(ITEM_DONE_Q, then=Value(0)), default=Coalesce(Subquery(latest), Value(0)),
+                               output_field=IntegerField())),
+        )
+    )
+    return _grouped(rows, key)
+
+
+def _grouped(rows, key, due_states=None):
+    """{group: Figures} from rows of (group, state, total, due, on time, progress of the live ones);
+    with `due_states`, only rows of those states count as due."""
+    out = defaultdict(Figures)
+    for row in rows:
+        figures, state, total = out[row[key]], row["_state"], row["_total"]
+        figures.total += total
+        figures.counts[state] += total
+        if due_states is None or state in due_states:
+            figures.due += row["_due"]
+        if state == DONE:
+            figures.on_time += row["_on_time"]
+            figures.progress_sum += 100 * total
+        elif state != CANCELLED:
+            figures.progress_sum += row["_progress"] or 0
+        if state != CANCELLED:
+            figures.progress_n += total
+    return dict(out)
+
+
+GROUP_KEYS = {None: ("organization__township", "organization__township"),
+              "township": ("organization__township", "organization__township"),
+              "person": ("responsible", "assignee")}
+
+
+@dataclass
+class Summary:
+    """Figures per group (township id, person id, or None for all), the calendar warnings, the
+    clock's answers and the entries of the items on a timetable."""
+
+    groups: dict
+    warnings: set
+    times: ItemTimes
+    timetabled: list
+    lag: int
+
+    def total(self):
+        return reduce(Figures.add, self.groups.values(), Figures())
+
+
+def _scoped(user, period, township, cadre, county):
+    tasks = Task.objects.visible_to(user).filter(period.task_filter(), scope_filter(township, cadre, county))
+    items = SupervisedItem.objects.visible_to(user).filter(
+        period.item_filter(), scope_filter(township, cadre, county, task=False))
+    return tasks, items
+
+
+def _scoped_items(user, period, township, cadre, county):
+    """The items of the scope with what an entry reads (see `item_queryset`)."""
+    return item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False))
+
+
+def summary(user, period, *, by=None, township=None, cadre=None, county=None, today=None, now=None):
+    """The figures of the entries `collect()` would give, per `by` ("township", "person" or None),
+    counted by the database in a fixed number of queries."""
+    now = now or clock.now()
+    today = today or clock.local_date(now)
+    lag = progress_rule()["at_risk_lag"]
+    task_key, item_key = GROUP_KEYS[by]
+    tasks, items = _scoped(user, period, township, cadre, county)
+    timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled)
+    groups = defaultdict(Figures)
+    for part in (_task_figures(tasks, task_key, period, today, lag),
+                 _item_figures(items.exclude(ON_TIMETABLE_Q), item_key, period, today, times)):
+        for group, figures in part.items():
+            groups[group if by else None].add(figures)
+    warnings = set(times.warnings)
+    entries = [item_entry(item, times.clock) for item in timetabled]
+    for entry in entries:
+        group = {None: None, "township": entry.township_id, "person": entry.person_id}[by]
+        groups[group].add_entry(entry, period, today)
+        warnings.update(entry.warnings)
+    return Summary(groups=dict(groups), warnings=warnings, times=times, timetabled=entries, lag=lag)
+
+
+def listed_entries(user, period, limit, found, *, overdue_only=False, township=None, cadre=None, county=None,
+                   today=None):
+    """The first `limit` entries of the scope (only the overdue ones with `overdue_only`) in the
+    order of `collect()`, building entries for those only. `found` is the scope's `summary`."""
+    today = today or clock.local_date(found.times.now)
+    lag, times = found.lag, found.times
+    tasks, _items = _scoped(user, period, township, cadre, county)
+    items = _scoped_items(user, period, township, cadre, county).exclude(ON_TIMETABLE_Q)
+    if overdue_only:
+        tasks = tasks.exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)).filter(deadline__lt=today)
+        items = items.filter(times.overdue_q())
+    entries = [task_entry(t, today, lag) for t in task_rows(tasks.order_by("deadline", "pk")[:limit])]
+    chosen = items.annotate(_deadline=times.deadline()).order_by("_deadline", "pk")[:limit]
+    entries += [item_entry(i, times.clock) for i in chosen]
+    # Items on a timetable are few: they come from the summary.
+    entries += [e for e in found.timetabled if not overdue_only or e.state == OVERDUE]
+    entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
+    return entries[:limit]
+
+
 # --- problems ----------------------------------------------------------------------------------
 
 def day_bounds(period):
@@ -461,12 +856,34 @@ def _date(value):
     return value.isoformat() if value else None
 
 
-def entry_json(entry):
+class EntryUrls:
+    """The detail pages of many entries: `reverse()` once per kind of record, then each id in its
+    place (reversing every URL is most of the time of listing a few hundred entries)."""
+
+    MARK = 987654321987
+
+    def __init__(self):
+        self.templates = {}
+
+    def __call__(self, entry):
+        kind = type(entry.obj)
+        if kind not in self.templates:
+            probe = copy.copy(entry.obj)
+            probe.pk = self.MARK
+            try:
+                self.templates[kind] = probe.get_absolute_url()
+            except NoReverseMatch:
+                self.templates[kind] = None
+        template = self.templates[kind]
+        return template.replace(str(self.MARK), str(entry.obj.pk)) if template else None
+
+
+def entry_json(entry, urls=None):
     return {
         "kind": entry.kind,
         "id": entry.obj.pk,
         "title": entry.title,
-        "url": entry.url,
+        "url": urls(entry) if urls else entry.url,
         "township": entry.township,
         "organization": entry.organization,
         "person": entry.person,
@@ -488,10 +905,10 @@ def entry_json(entry):
     }
 
 
-def _group(key, name, entries, period, today, **extra):
+def _group(key, name, figures, **extra):
     return {
-        "id": key, "name": name, "rate": implementation_rate(entries, period, today),
-        "counts": state_counts(entries), "progress": average_progress(entries), "total": len(entries), **extra,
+        "id": key, "name": name, "rate": figures.rate, "counts": figures.counts, "progress": figures.progress,
+        "total": figures.total, **extra,
     }
 
 
@@ -500,37 +917,46 @@ def _group_json(group):
 
 
 def battle_map(user, *, township=None, cadre=None, year=None, today=None, now=None):
-    """The battle-map data of a scope: the county (a row per township), a township (a row per team
-    member, and all its entries) or a person (their entries), with the implementation rate of the
-    year against the 100% target. The caller has checked that the user may see the scope."""
+    """The battle-map data of a scope: the county (a row per township, and the overdue entries), a
+    township (a row per team member, and its entries) or a person (their entries), with the
+    implementation rate of the year against the 100% target. The figures are counted by the
+    database; entries are built only for what the page lists (at most `ITEMS_SHOWN_AT` of a level).
+    The caller has checked that the user may see the scope."""
     now = now or clock.now()
     today = today or clock.local_date(now)
     year = year or today.year
     period = Period.year(year)
-    entries = collect(user, period, township=township, cadre=cadre, today=today, now=now)
+    scope = {"township": township, "cadre": cadre}
     if cadre is not None:
-        level, name, groups, shown = "person", cadre.name, [], entries
+        level, name, by = "person", cadre.name, None
     elif township is not None:
-        level, name, shown = "township", township.name, entries
-        groups = _person_groups(user, township, entries, period, today)
+        level, name, by = "township", township.name, "person"
     else:
-        level, name = "county", _county_name(user)
-        groups = _township_groups(user, entries, period, today)
-        shown = overdue(entries)[:COUNTY_ITEMS_SHOWN]
-    warnings = sorted({w for e in entries for w in e.warnings})
+        level, name, by = "county", _county_name(user), "township"
+    found = summary(user, period, by=by, today=today, now=now, **scope)
+    if level == "person":
+        groups = []
+    elif level == "township":
+        groups = _person_groups(user, township, found.groups, today)
+    else:
+        groups = _township_groups(user, found.groups)
+    limit = ITEMS_SHOWN_AT[level]
+    shown = listed_entries(user, period, limit, found, overdue_only=level == "county", today=today, **scope)
+    figures, urls = found.total(), EntryUrls()
     return {
         "scope": {"level": level, "name": name, "year": year, "today": today.isoformat(),
                   "township_id": getattr(township, "pk", None) or getattr(cadre, "organization_id", None),
                   "cadre_id": getattr(cadre, "pk", None)},
-        "rate": implementation_rate(entries, period, today).as_dict(),
-        "counts": state_counts(entries),
-        "progress": average_progress(entries),
-        "total": len(entries),
+        "rate": figures.rate.as_dict(),
+        "counts": figures.counts,
+        "progress": figures.progress,
+        "total": figures.total,
         "groups": [_group_json(g) for g in groups],
-        "items": [entry_json(e) for e in shown],
+        "items": [entry_json(e, urls) for e in shown],
         "items_are_overdue_only": level == "county",
+        "items_limited": len(shown) == limit and (level == "county" or figures.total > limit),
         "states": {k: {"label": str(label), "colour": colour} for k, (label, colour) in STATES.items()},
-        "warnings": warnings,
+        "warnings": sorted(found.warnings),
     }
 
 
@@ -539,22 +965,19 @@ def _county_name(user):
     return counties[0] if len(counties) == 1 else _("All townships")
 
 
-def _township_groups(user, entries, period, today):
-    by_township = group_by(entries, lambda e: e.township_id)
+def _township_groups(user, figures):
     townships = Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP, is_active=True)
     groups = [
-        _group(t.pk, t.name, by_township.get(t.pk, []), period, today, level="township")
-        for t in townships.order_by("sort_order", "name").only("pk", "name")
+        _group(pk, name, figures.get(pk) or Figures(), level="township")
+        for pk, name in townships.order_by("sort_order", "name").values_list("pk", "name")
     ]
-    if by_township.get(None):
-        groups.append(_group(None, _("County departments and others"), by_township[None], period, today,
-                             level="other"))
+    if figures.get(None) and figures[None].total:
+        groups.append(_group(None, _("County departments and others"), figures[None], level="other"))
     return groups
 
 
-def _person_groups(user, township, entries, period, today):
+def _person_groups(user, township, figures, today):
     """A row per current team member (even with nothing assigned), then anyone else with entries."""
-    by_person = group_by(entries, lambda e: e.person_id)
     members = (
         TeamMembership.objects.visible_to(user).current(today)
         .filter(team__township=township, team__elected_on__lte=today, team__term_ends_on__gt=today)
@@ -565,13 +988,12 @@ def _person_groups(user, township, entries, period, today):
         if membership.cadre_id in seen:
             continue
         seen.add(membership.cadre_id)
-        groups.append(_group(membership.cadre_id, membership.cadre.name, by_person.get(membership.cadre_id, []),
-                             period, today, level="person", post=membership.position.name))
-    others = sorted((k for k in by_person if k not in seen), key=lambda k: by_person[k][0].person)
-    for person_id in others:
-        first = by_person[person_id][0]
-        groups.append(_group(person_id, first.person, by_person[person_id], period, today, level="person",
-                             post=first.post))
+        groups.append(_group(membership.cadre_id, membership.cadre.name, figures.get(membership.cadre_id) or Figures(),
+                             level="person", post=membership.position.name))
+    others = [k for k, f in figures.items() if k not in seen and f.total]
+    if others:
+        for pk, name, post in Cadre.objects.filter(pk__in=others).order_by("name", "pk").values_list("pk", "name", "post"):
+            groups.append(_group(pk, name, figures[pk], level="person", post=post))
     return groups
 
 
@@ -612,9 +1034,8 @@ def work_cards(user):
     now = clock.now()
     today = clock.local_date(now)
     period = Period.year(today.year)
-    entries = collect(user, period, today=today, now=now)
-    rate = implementation_rate(entries, period, today)
-    counts = state_counts(entries)
+    figures = summary(user, period, today=today, now=now).total()
+    rate, counts = figures.rate, figures.counts
     url = _url("tasks:battle_map")
     return [
         {"label": _("Implementation rate %(year)s (target 100%%)") % {"year": today.year}, "value": rate.display(),

@@ -129,6 +129,10 @@
   function renderTimeline(data) {
     var items = data.items;
     if (data.items_are_overdue_only) { part("items-title").textContent = i18n.overdue_only; }
+    if (data.items_limited) {
+      part("items-title").appendChild(el("span", { "class": "small text-secondary ms-2",
+        text: i18n.limited.replace("{shown}", items.length) }));
+    }
     if (!items.length) {
       part("empty").hidden = false;
       part("timeline-body").hidden = true;
