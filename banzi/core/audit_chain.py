@@ -162,7 +162,8 @@ def append_many(events, using=None, batch_size=500):
                 event.time = clock.now()
             _fill_user(event)
             event.mac = previous = event_mac(event, previous)
-        AuditEvent.objects.using(using).bulk_create(events, batch_size=batch_size)
+        # The plain manager: the trail's own refuses bulk inserts, which would not be chained as these are.
+        AuditEvent._base_manager.using(using).bulk_create(events, batch_size=batch_size)
     return events
 
 
