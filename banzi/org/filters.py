@@ -126,6 +126,8 @@ class CadreFilterSet(BaseFilterSet):
             fast = FAST_WIDGETS.get(type(field.widget))
             if fast is not None:
                 field.widget.__class__ = fast  # the same widget (choices, attributes), rendered in Python
+            if getattr(field, "queryset", None) is not None and field.queryset.model in (Organization, Position):
+                field.queryset = field.queryset.only("pk", "name")  # the label is the name
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

@@ -77,7 +77,8 @@ class CadreTable(BaseTable):
             return value
 
         def choice(name):
-            return lambda cadre: getattr(cadre, f"get_{name}_display")() if getattr(cadre, name) else None
+            labels = {value: str(label) for value, label in Cadre._meta.get_field(name).flatchoices}
+            return lambda cadre: labels.get(getattr(cadre, name), getattr(cadre, name)) if getattr(cadre, name) else None
 
         def masked(name, mask):
             return lambda cadre: masking.shown(user, cadre, getattr(cadre, name), mask) if getattr(cadre, name) else None
