@@ -1,6 +1,8 @@
 """Shared fixtures: the pinned clock, two townships with records, and a user of every role."""
+import contextlib
 import datetime
 import os
+import sqlite3
 import zoneinfo
 
 import pytest
@@ -45,6 +47,114 @@ def pytest_unconfigure(config):
 
 def pytest_report_header(config):
     return f"clock pinned at {pinned_moment().isoformat()} (BANZI_TEST_NOW)"
+
+
+# --- the test database: migrated once per run -------------------------------------------------------
+# Under pytest-xdist each worker used to create and migrate its own test database. Now the first worker
+# to come migrates one template (under a file lock, in the run's shared temporary directory) and every
+# worker copies it: on PostgreSQL `CREATE DATABASE test_x_gwN TEMPLATE test_x` (Django's clone); on
+# SQLite the template is a file that each worker copies into its own in-memory database (the backup API).
+
+
+@contextlib.contextmanager
+def _file_lock(path):
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _migrate_template(connection, name):
+    """Create and migrate the test database `name` on this connection, then let it go."""
+    test = connection.settings_dict.setdefault("TEST", {})
+    suffixed = test.get("NAME")
+    test["NAME"] = name
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:  # one file, nothing left in a write-ahead log
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        test["NAME"] = suffixed
+        connection.close()
+
+
+def _use(connection, name):
+    from django.conf import settings
+
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def _setup_from_template(connection, shared, worker):
+    """This worker's test database, copied from the run's template (migrated by whichever worker came first)."""
+    ready = shared / f"test-db-{connection.alias}.ready"
+    if connection.vendor == "sqlite":
+        template = shared / f"test-db-{connection.alias}.sqlite3"
+        with _file_lock(shared / "test-db.lock"):
+            if not ready.exists():
+                _migrate_template(connection, str(template))
+                ready.write_text(str(template))
+        memory = f"file:memorydb_{connection.alias}_{worker}?mode=memory&cache=shared"
+        keep = sqlite3.connect(memory, uri=True)  # holds the in-memory database until Django connects
+        source = sqlite3.connect(template)
+        try:
+            source.backup(keep)
+        finally:
+            source.close()
+        _use(connection, memory)
+        connection.ensure_connection()
+        keep.close()
+        return
+    suffixed = connection.settings_dict["TEST"]["NAME"]  # test_x_gwN (pytest-django's suffix)
+    template = suffixed.removesuffix(f"_{worker}")
+    with _file_lock(shared / "test-db.lock"):
+        if not ready.exists():
+            _migrate_template(connection, template)
+            ready.write_text(template)
+        _use(connection, template)
+        connection.creation.clone_test_db(suffix=worker, verbosity=0, keepdb=False)
+    _use(connection, suffixed)
+    connection.ensure_connection()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings, tmp_path_factory):
+    """pytest-django's test databases, except that the workers of one run share one migration."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    connection = connections["default"]
+    shared_template = (worker and django_db_use_migrations and not django_db_keepdb
+                       and connection.vendor in ("sqlite", "postgresql") and len(connections.settings) == 1)
+    if not shared_template:
+        if not django_db_use_migrations:
+            from pytest_django.fixtures import _disable_migrations
+
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            config = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                     keepdb=django_db_keepdb and not django_db_createdb)
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=request.config.option.verbose)
+        return
+    original = connection.settings_dict["NAME"]
+    shared = tmp_path_factory.getbasetemp().parent  # the run's directory, above each worker's own
+    with django_db_blocker.unblock():
+        _setup_from_template(connection, shared, worker)
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(original, verbosity=0)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from banzi.accounts.models import User
 from banzi.core import clock
+from banzi.core import demo as core_demo
 from banzi.core.roles import Role
 from banzi.core.workdays import Calendar
 from banzi.org.models import Cadre, Organization, TeamMembership
@@ -153,15 +154,20 @@ class DutyDemo:
         ids = [c.pk for c in cadres]
         away = attendance.leave_days(ids, start, end) | attendance.outing_days(ids, start, end)
         rng = self.rng(township.pk, year, month, "attendance")
+        records = []
         for cadre in cadres:
             day = start
             while day <= end:
                 if calendar.is_working_day(day) and (cadre.pk, day) not in away:
                     roll = rng.random()
                     status = (AttendanceRecord.Status.BUSINESS_TRIP if roll < 0.04 else AttendanceRecord.Status.PRESENT)
-                    services.save_attendance(self.user, AttendanceRecord(cadre=cadre, date=day, status=status))
-                    self.created["attendance records"] += 1
+                    # As services.save_attendance places each record: in its cadre's organization.
+                    records.append(AttendanceRecord(cadre=cadre, organization=cadre.organization, date=day,
+                                                    status=status))
                 day += datetime.timedelta(days=1)
+        # A month of a township's attendance at once: the same records, history and audit rows.
+        core_demo.add_many(self.user, records)
+        self.created["attendance records"] += len(records)
 
 
 def demo_user():
