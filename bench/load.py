@@ -19,6 +19,7 @@ page, no traceback), that no record is half-written (the study records, their hi
 audit rows agree, one for one), and that the application, not restarted, serves again afterwards.
 """
 import argparse
+import datetime
 import http.cookiejar
 import json
 import os
@@ -263,18 +264,24 @@ READS = {
 
 def write_study(client, rng, outcome):
     return timed(outcome, "write study record", lambda: client.post_form("/study/my/", {
-        "studied_on": time.strftime("%Y-%m-%d"), "minutes": str(rng.choice((20, 30, 40, 60))), "material": MATERIAL,
+        # A day of the past year: a day's minutes stay under the 24-hour total however often the run is repeated.
+        "studied_on": (datetime.date.today() - datetime.timedelta(days=rng.randint(0, 364))).isoformat(), "minutes": str(rng.choice((20, 30, 40, 60))), "material": MATERIAL,
         "note": ""}), expect_redirect_to="/study/my/")
 
 
-def simulated_user(base, account, deadline, outcome, seed, *, think, write_share, start_gate):
+def simulated_user(base, account, clock, outcome, seed, *, think, write_share, start_gate, signed_in_first):
     rng = random.Random(seed)
     client = Client(base)
-    start_gate.wait()
-    time.sleep(rng.uniform(0, think[1]))  # users arrive over the first seconds, not all at once
-    if not sign_in(client, account["username"], outcome):
+    if signed_in_first:  # the fault run: everyone is signed in and writing when the database goes away
+        signed_in = sign_in(client, account["username"], Outcome())
+        start_gate.wait()
+    else:
+        start_gate.wait()
+        time.sleep(rng.uniform(0, think[1]))  # users arrive over the first seconds, not all at once
+        signed_in = sign_in(client, account["username"], outcome)
+    if not signed_in:
         return
-    while time.monotonic() < deadline:
+    while time.monotonic() < clock["deadline"]:
         if account["role"] == "cadre" and rng.random() < write_share:
             write_study(client, rng, outcome)
         else:
@@ -283,17 +290,19 @@ def simulated_user(base, account, deadline, outcome, seed, *, think, write_share
         time.sleep(rng.uniform(*think))
 
 
-def drive(base, accounts, duration, seed, *, think, write_share, during=None):
+def drive(base, accounts, duration, seed, *, think, write_share, during=None, signed_in_first=False):
     outcome = Outcome()
-    deadline = time.monotonic() + duration
+    clock = {"deadline": time.monotonic() + 3600}
     gate = threading.Barrier(len(accounts) + 1)
-    threads = [threading.Thread(target=simulated_user, args=(base, account, deadline, outcome, seed * 1000 + n),
-                                kwargs={"think": think, "write_share": write_share, "start_gate": gate})
+    threads = [threading.Thread(target=simulated_user, args=(base, account, clock, outcome, seed * 1000 + n),
+                                kwargs={"think": think, "write_share": write_share, "start_gate": gate,
+                                        "signed_in_first": signed_in_first})
                for n, account in enumerate(accounts)]
     for thread in threads:
         thread.start()
     gate.wait()
     started = time.monotonic()
+    clock["deadline"] = started + duration
     if during:
         during(started)
     for thread in threads:
@@ -364,7 +373,7 @@ def fault_run(args, base, accounts):
     print(f"\nFault run: {len(writers)} cadres writing for {args.fault_duration:.0f} s; "
           f"`{args.restart_command}` at {args.restart_at:.0f} s ...", flush=True)
     outcome, elapsed = drive(base, writers, args.fault_duration, args.seed + 1, think=(0.05, 0.3), write_share=1.0,
-                             during=restart_database)
+                             during=restart_database, signed_in_first=True)
     while "status" not in restart:
         time.sleep(0.2)
     rows = summary(outcome, elapsed)
