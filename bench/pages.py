@@ -50,6 +50,8 @@ def parse_args(argv=None):
     parser.add_argument("--townships", type=int, default=13)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=40, help="requests per page")
+    parser.add_argument("--budget", type=float, default=120.0,
+                        help="seconds a page may take: no new request is sent after them (at least --threads are)")
     parser.add_argument("--threads", type=int, default=4, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--json", action="store_true")
@@ -161,14 +163,16 @@ def signed_in_opener(base):
     return opener
 
 
-def measure(opener, url, requests, threads):
-    """(req/s, mean seconds a request) for a fixed number of requests from `threads` clients."""
+def measure(opener, url, requests, threads, budget=None):
+    """(req/s, mean seconds a request) for a fixed number of requests from `threads` clients; past `budget`
+    seconds no new request is sent (a very slow page is measured on fewer)."""
     remaining, lock, times, errors = [requests], threading.Lock(), [], []
+    stop_at = time.perf_counter() + budget if budget else None
 
     def client():
         while True:
             with lock:
-                if remaining[0] <= 0:
+                if remaining[0] <= 0 or (stop_at and time.perf_counter() > stop_at and len(times) >= threads):
                     return
                 remaining[0] -= 1
             started = time.perf_counter()
@@ -191,7 +195,7 @@ def measure(opener, url, requests, threads):
     elapsed = time.perf_counter() - started
     if errors:
         raise SystemExit(f"{url}: {len(errors)} errors, e.g. {errors[0]}")
-    return requests / elapsed, sum(times) / len(times)
+    return len(times) / elapsed, sum(times) / len(times)
 
 
 def main():
@@ -203,10 +207,10 @@ def main():
         try:
             opener = signed_in_opener(base)
             for path in (TRIVIAL, *(p for _w, p, _t in PAGES)):  # warm up every worker
-                measure(opener, base + path, 2 * args.workers, args.workers)
-            trivial_rate, trivial_s = measure(opener, base + TRIVIAL, args.requests, args.threads)
+                measure(opener, base + path, args.workers, args.workers)
+            trivial_rate, trivial_s = measure(opener, base + TRIVIAL, args.requests, args.threads, args.budget)
             for what, path, target in PAGES:
-                rate, seconds = measure(opener, base + path, args.requests, args.threads)
+                rate, seconds = measure(opener, base + path, args.requests, args.threads, args.budget)
                 rows.append({"what": f"{what}: req/s against the trivial page's (throughput, higher is better)",
                              "townships": args.townships, "backend": backend, "measured_s": round(1 / rate, 4),
                              "limit": f"trivial page {TRIVIAL} ({trivial_rate:.1f} req/s)",
