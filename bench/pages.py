@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRIVIAL = "/accounts/password/"
 PAGES = [
-    ("county home page / (county_admin)", "/", 0.3),
+    ("home page / (county_admin)", "/", 0.3),
     ("cadre list /org/cadres/ (county_admin)", "/org/cadres/", 0.5),
 ]
 HOME_LIMIT_S = 0.3
@@ -211,14 +211,16 @@ def main():
             trivial_rate, trivial_s = measure(opener, base + TRIVIAL, args.requests, args.threads, args.budget)
             for what, path, target in PAGES:
                 rate, seconds = measure(opener, base + path, args.requests, args.threads, args.budget)
-                rows.append({"what": f"{what}: req/s against the trivial page's (throughput, higher is better)",
+                rows.append({"what": f"{what}, req/s ÷ trivial page's (higher is better)",
                              "townships": args.townships, "backend": backend, "measured_s": round(1 / rate, 4),
                              "limit": f"trivial page {TRIVIAL} ({trivial_rate:.1f} req/s)",
                              "limit_s": round(1 / trivial_rate, 4), "ratio": round(rate / trivial_rate, 3),
                              "target": target, "queries": None, "req_per_s": round(rate, 1),
                              "ms_per_request": round(1000 * seconds)})
                 if path == "/":
-                    rows.append({"what": f"{what}: time a request (lower is better)", "townships": args.townships,
+                    # The time of one request alone (one client: no queueing behind the others).
+                    _rate, seconds = measure(opener, base + path, min(args.requests, 8), 1, args.budget)
+                    rows.append({"what": f"{what}, one request alone (s)", "townships": args.townships,
                                  "backend": backend, "measured_s": round(seconds, 4), "limit": "300 ms a request",
                                  "limit_s": HOME_LIMIT_S, "ratio": round(seconds / HOME_LIMIT_S, 3), "target": 1.0,
                                  "queries": None})
@@ -235,7 +237,7 @@ def main():
         print(f"  {'trivial ' + TRIVIAL:<45}{trivial_rate:>8.1f}{1000 * trivial_s:>8.0f}")
         for row in rows:
             if "req_per_s" in row:
-                print(f"  {row['what'].split(':')[0]:<45}{row['req_per_s']:>8.1f}{row['ms_per_request']:>8}"
+                print(f"  {row['what'].split(',')[0]:<45}{row['req_per_s']:>8.1f}{row['ms_per_request']:>8}"
                       f"{row['ratio']:>8.2f}{'≥ ' + str(row['target']):>8}")
     return 0
 
