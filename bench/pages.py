@@ -150,6 +150,11 @@ def stop(process, log):
     log.close()
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def signed_in_opener(base):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -157,9 +162,14 @@ def signed_in_opener(base):
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
     data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": USERNAME, "password": PASSWORD}).encode()
     request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"})
-    with opener.open(request, timeout=60) as response:
-        if response.geturl().rstrip("/").endswith("/accounts/login"):
-            raise SystemExit("could not sign in as " + USERNAME)
+    # The answer is a redirect to the home page, which is measured later: not followed here.
+    signing_in = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    try:
+        signing_in.open(request, timeout=60).close()
+        raise SystemExit("could not sign in as " + USERNAME)  # the form again: refused
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302 or answer.headers.get("Location", "").startswith("/accounts/login"):
+            raise SystemExit(f"could not sign in as {USERNAME}: {answer.code}") from None
     return opener
 
 
