@@ -110,8 +110,15 @@ def chain_start(using="default"):
 
 def head_mac(using="default"):
     AuditEvent, _archive = _models()
-    last = AuditEvent.objects.using(using).order_by("-id").values_list("mac", flat=True).first()
-    return last if last is not None else chain_start(using)
+    # One plain statement: it runs before every audit event, and building it through the ORM cost more
+    # than running it.
+    connection = connections[using]
+    table, column, key = (connection.ops.quote_name(name) for name in (
+        AuditEvent._meta.db_table, AuditEvent._meta.get_field("mac").column, AuditEvent._meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} ORDER BY {key} DESC LIMIT 1")  # noqa: S608 - the model's own names
+        row = cursor.fetchone()
+    return row[0] if row is not None else chain_start(using)
 
 
 def lock_chain(using="default"):
