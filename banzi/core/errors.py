@@ -8,6 +8,8 @@ A code, once released, keeps its name and its meaning; a new rule gets a new cod
 """
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
+
 
 class Code(StrEnum):
     """A rule error's code (a snake_case string), each with a one-line meaning."""
@@ -146,6 +148,7 @@ class Code(StrEnum):
     ALREADY_ON_DUTY = "already_on_duty", "The replacement named for a swap is already on duty that night."
     NO_SHIFT = "no_shift", "The township's duty roster has no shift on that night."
     ROSTER_NOT_PUBLISHED = "roster_not_published", "The duty roster of that month is not published yet."
+    JOB_FAILED = "job_failed", "A background job stopped before it finished its work; nothing of it was saved."
 
 
 def single_errors(exc):
@@ -154,3 +157,22 @@ def single_errors(exc):
     if hasattr(exc, "error_dict"):
         return [error for errors in exc.error_dict.values() for error in errors]
     return list(exc.error_list)
+
+
+def kept_errors(exc):
+    """A ValidationError's messages with their codes, as plain data a background job can keep."""
+    return [{"message": str(message), "code": str(error.code or "")}
+            for error in single_errors(exc) for message in error.messages]
+
+
+def restored_errors(kept, message):
+    """The ValidationError kept by `kept_errors`, each message with the code it was raised with; when
+    nothing was kept, `message` (why the job stopped) with `Code.JOB_FAILED`."""
+    if not kept:
+        return ValidationError(message, code=Code.JOB_FAILED)
+    errors = []
+    for item in kept:
+        error = ValidationError(item["message"], code=Code.JOB_FAILED)
+        error.code = Code._value2member_map_.get(item["code"], item["code"] or None)
+        errors.append(error)
+    return ValidationError(errors)

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, progress
+from banzi.core.errors import kept_errors
 
 from .models import Job
 
@@ -156,8 +157,7 @@ def _claim(job_id, worker_id):
 def error_list(exc):
     """A ValidationError's messages with their codes, as a job keeps them (the page gives them back to
     its form, so that what is refused and why reads as it did when the work ran in the request)."""
-    items = exc.error_list if hasattr(exc, "error_list") else [e for errors in exc.error_dict.values() for e in errors]
-    return [{"message": str(message), "code": item.code} for item in items for message in item.messages]
+    return kept_errors(exc)
 
 
 def fail(job, message, result=None):

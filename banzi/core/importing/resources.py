@@ -381,7 +381,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             try:
                 column.save(instance, row)
             except ValueError as exc:
-                errors[column.attribute] = ValidationError(str(exc), code="invalid")
+                errors[column.attribute] = ValidationError(str(exc), code=Code.INVALID)
         try:
             self.check_row(instance, index, errors)
         except ValidationError as exc:

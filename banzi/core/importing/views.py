@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from banzi.core.audit import error_codes, record_event
-from banzi.core.errors import Code
+from banzi.core.errors import Code, restored_errors
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
 from banzi.jobs import runner, works
@@ -120,15 +120,15 @@ class ImportView(ImportMixin, View):
         if not job.is_finished:
             return HttpResponseRedirect(self.job_url(job))
         if job.status == Job.Status.FAILED:
-            form.add_error("file", self.job_errors(job))
+            errors = self.job_errors(job)
+            form.add_error("file", errors)
             return render(request, self.template_name, self.context(form=form))
         return self.render_preview(job)
 
     @staticmethod
     def job_errors(job):
         """Why a job failed, as the ValidationError its work raised (messages and codes)."""
-        errors = [ValidationError(e["message"], code=e["code"]) for e in job.result.get("errors", [])]
-        return ValidationError(errors or [ValidationError(job.message)])
+        return restored_errors(job.result.get("errors", []), job.message)
 
     def record_failure(self, detail):
         """A refused import on the audit trail: the file and why (rules' codes, never the values)."""
