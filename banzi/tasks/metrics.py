@@ -250,6 +250,10 @@ class Period:
         return Q(assigned_at__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
 
 
+# Open work of any year (the dashboard's overdue list): a period wider than any record.
+ALL_TIME = Period(datetime.date(1970, 1, 1), datetime.date(2999, 12, 31))
+
+
 class TaskRow:
     """A task read as plain values with its milestones: what an entry needs, without building model
     instances (on a province's worth of tasks that is most of the time). `task_state` reads it like
@@ -1049,12 +1053,15 @@ def work_cards(user):
 def overdue_work(user):
     if not _works(user):
         return []
-    late = sorted(overdue(open_entries(user)), key=lambda e: e.deadline)
-    if not late:
+    now = clock.now()
+    today = clock.local_date(now)
+    found = summary(user, ALL_TIME, today=today, now=now)
+    count = found.total().counts[OVERDUE]
+    if not count:
         return []
-    return [{"label": _("Overdue tasks and supervised items"), "count": len(late),
-             "items": [_entry_item(e) for e in late[:ITEMS_SHOWN]], "url": _url("tasks:battle_map"),
-             "level": "danger"}]
+    late = listed_entries(user, ALL_TIME, ITEMS_SHOWN, found, overdue_only=True, today=today)
+    return [{"label": _("Overdue tasks and supervised items"), "count": count,
+             "items": [_entry_item(e) for e in late], "url": _url("tasks:battle_map"), "level": "danger"}]
 
 
 def awaiting_close_out(user):
