@@ -6,6 +6,10 @@ A task or a supervised item becomes an `Entry` (start, deadline, progress, state
 battle map, the bulletins and the reminders all read entries, so a figure means the same everywhere.
 `collect()` builds them in a fixed number of queries whatever the number of rows: the rows with
 their milestones and reports prefetched, the rules once and the working-day calendar once.
+
+The battle map and the dashboard do not build an entry per record: `summary()` has the database
+count the same figures per township, per person or in all (see "figures in SQL" below), and
+`listed_entries()` builds entries only for what a page lists.
 """
 import copy
 import datetime
