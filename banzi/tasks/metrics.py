@@ -6,6 +6,10 @@ A task or a supervised item becomes an `Entry` (start, deadline, progress, state
 battle map, the bulletins and the reminders all read entries, so a figure means the same everywhere.
 `collect()` builds them in a fixed number of queries whatever the number of rows: the rows with
 their milestones and reports prefetched, the rules once and the working-day calendar once.
+
+The battle map and the dashboard do not build an entry per record: `summary()` has the database
+count the same figures per township, per person or in all (see "figures in SQL" below), and
+`listed_entries()` builds entries only for what a page lists.
 """
 import copy
 import datetime
@@ -248,6 +252,10 @@ class Period:
         start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
         end = timezone.make_aware(datetime.datetime.combine(self.end, datetime.time.max))
         return Q(assigned_at__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+
+
+# Open work of any year (the dashboard's overdue list): a period wider than any record.
+ALL_TIME = Period(datetime.date(1970, 1, 1), datetime.date(2999, 12, 31))
 
 
 class TaskRow:
@@ -1049,12 +1057,15 @@ def work_cards(user):
 def overdue_work(user):
     if not _works(user):
         return []
-    late = sorted(overdue(open_entries(user)), key=lambda e: e.deadline)
-    if not late:
+    now = clock.now()
+    today = clock.local_date(now)
+    found = summary(user, ALL_TIME, today=today, now=now)
+    count = found.total().counts[OVERDUE]
+    if not count:
         return []
-    return [{"label": _("Overdue tasks and supervised items"), "count": len(late),
-             "items": [_entry_item(e) for e in late[:ITEMS_SHOWN]], "url": _url("tasks:battle_map"),
-             "level": "danger"}]
+    late = listed_entries(user, ALL_TIME, ITEMS_SHOWN, found, overdue_only=True, today=today)
+    return [{"label": _("Overdue tasks and supervised items"), "count": count,
+             "items": [_entry_item(e) for e in late], "url": _url("tasks:battle_map"), "level": "danger"}]
 
 
 def awaiting_close_out(user):

@@ -184,3 +184,13 @@ def test_battle_map_queries_do_not_grow_with_rows(township, other_township, coun
     for level in levels:
         assert many[level][1]["total"] > few[level][1]["total"], level
         assert many[level][0] == few[level][0], level
+
+
+def test_the_home_page_lists_the_first_overdue_entries_of_any_year(work, county_admin, travel):
+    travel.move_to(NOW)
+    late = metrics.overdue(metrics.open_entries(county_admin))
+    action = metrics.overdue_work(county_admin)[0]
+    assert action["count"] == len(late) > metrics.ITEMS_SHOWN
+    assert any(e.deadline.year == 2025 for e in late)  # last year's open work counts too
+    first = sorted(late, key=lambda e: (e.deadline, e.kind, e.obj.pk))[:metrics.ITEMS_SHOWN]
+    assert [i["label"] for i in action["items"]] == [e.title for e in first]
