@@ -121,16 +121,20 @@ def read_sheet(content):
     try:
         if not workbook.worksheets:
             raise ValidationError(_("The workbook has no worksheet."), code=Code.FILE_EMPTY)
-        headings, keep, rows, numbers = None, [], [], []
+        headings, keep, rows, numbers, width = None, [], [], [], MAX_COLUMNS
         for number, values in enumerate(
             workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
         ):
-            values = [_cell(v) for v in values]
-            if all(v is None for v in values):
+            # Only the cells under a heading are kept; those beyond them (openpyxl pads every row to
+            # MAX_COLUMNS) only tell whether the row is empty, and are tidied only if not None.
+            cells = [_cell(v) for v in values[:width]]
+            if all(v is None for v in cells) and all(_cell(v) is None for v in values[width:] if v is not None):
                 continue
+            values = cells
             if headings is None:
                 keep = [i for i, v in enumerate(values) if v is not None]
                 headings = [clean_heading(values[i]) for i in keep]
+                width = keep[-1] + 1
                 continue
             if len(rows) >= max_rows:
                 raise ValidationError(
@@ -200,11 +204,11 @@ def unpack_sheet(packed):
     """The sheet `pack_sheet` packed. Raises ValueError if the bytes are not such a sheet."""
     try:
         data = json.loads(zlib.decompress(packed), object_hook=_unpack_cell_or_dict)
+        if not isinstance(data, dict) or data.get("version") != _PACK_VERSION:
+            raise ValueError("not a packed sheet of this version")
+        return Sheet(list(data["headings"]), [tuple(row) for row in data["rows"]], list(data["row_numbers"]))
     except (zlib.error, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise ValueError("not a packed sheet") from exc
-    if not isinstance(data, dict) or data.get("version") != _PACK_VERSION:
-        raise ValueError("not a packed sheet of this version")
-    return Sheet(list(data["headings"]), [tuple(row) for row in data["rows"]], list(data["row_numbers"]))
 
 
 def _unpack_cell_or_dict(obj):
