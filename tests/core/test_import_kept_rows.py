@@ -173,3 +173,17 @@ def test_what_cannot_be_packed_or_unpacked_is_refused():
                    zlib.compress(b'{"version": 1, "headings": [], "rows": [[{"$": "pickle", "v": ""}]], "row_numbers": []}')):
         with pytest.raises(ValueError):
             unpack_sheet(packed)
+
+
+@pytest.mark.django_db
+def test_rows_that_cannot_be_kept_leave_the_commit_to_the_upload(county_admin, township, monkeypatch):
+    def cannot_pack(sheet):
+        raise TypeError("a cell of an unknown type")
+
+    monkeypatch.setattr(import_services, "pack_sheet", cannot_pack)
+    _report, job = run(upload_for_preview, county_admin, CadreResource, roster_workbook(township), "roster.xlsx")
+    assert bytes(ImportJob.objects.get(pk=job.pk).rows) == b""
+
+    report = run(commit_import, county_admin, CadreResource, job)
+
+    assert not report.has_errors and report.counts["new"] == Cadre.objects.count() == 6
