@@ -266,6 +266,10 @@ class ImportJob(models.Model):
     The file lives in the database, not on one server's disk or in its memory, so the preview and
     the confirmation may be served by different app servers. A job belongs to the user who uploaded
     it and is used once; after the import only its summary is kept.
+
+    `rows` keeps the worksheet as the preview read it (headings, rows, row numbers), sealed like the
+    upload, so that the confirmation does not read the workbook again; `content` stays the upload
+    itself. Both are emptied by the import. A job kept without `rows` is confirmed from `content`.
     """
 
     class Status(models.TextChoices):
@@ -279,6 +283,7 @@ class ImportJob(models.Model):
     model_label = models.CharField(_("record type"), max_length=100)
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("content"), blank=True)
+    rows = models.BinaryField(_("checked rows"), blank=True, default=b"")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     summary = models.JSONField(_("result summary"), default=dict, blank=True)

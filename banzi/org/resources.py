@@ -227,9 +227,15 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
             self._fingerprints[number] = id_number_fingerprint(number)
         return self._fingerprints[number]
 
+    def _pinyin(self, name):
+        """The name's pinyin and initials, worked out once per distinct name of the file."""
+        if name not in self._pinyins:
+            self._pinyins[name] = (full_pinyin(name), pinyin_initials(name))
+        return self._pinyins[name]
+
     def prefetch(self, rows):
         super().prefetch(rows)
-        self._fingerprints = {}
+        self._fingerprints, self._pinyins = {}, {}
         prints = sorted({self._fingerprint(number) for number in map(self._number, rows) if number})
         self._existing, self._taken = {}, {}
         for start in range(0, len(prints), PREFETCH_BATCH):
@@ -260,8 +266,7 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
             instance.id_number = instance.id_number.strip().upper()
         instance.id_number_index = self._fingerprint(instance.id_number) if instance.id_number else None
         instance.phone_index = Cadre.phone_fingerprint(instance.phone)
-        instance.name_pinyin = full_pinyin(instance.name)
-        instance.name_initials = pinyin_initials(instance.name)
+        instance.name_pinyin, instance.name_initials = self._pinyin(instance.name)
 
     def write_fields(self):
         return [*super().write_fields(), "id_number_index", "phone_index", "name_pinyin", "name_initials"]

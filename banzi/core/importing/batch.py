@@ -5,7 +5,6 @@ would have written. And the progress of a long import, reported every ~1% (`core
 """
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -38,11 +37,16 @@ class Progress:
             self.advance()
 
 
-def tracked_values(instance):
-    """The values the record's history compares (its editable tracked fields), as `diff_against` reads them."""
-    history_model = type(instance).history.model
-    names = [f.name for f in history_model.tracked_fields if f.editable]
-    return model_to_dict(instance, fields=names)
+def tracked_fields(model):
+    """The model's fields that its history compares (its editable tracked fields)."""
+    return [model._meta.get_field(f.name) for f in model.history.model.tracked_fields if f.editable]
+
+
+def tracked_values(instance, fields=None):
+    """The values the record's history compares, as `diff_against` reads them (`model_to_dict` of the
+    `tracked_fields`, given when known so that a long import looks them up once)."""
+    fields = tracked_fields(type(instance)) if fields is None else fields
+    return {field.name: field.value_from_object(instance) for field in fields}
 
 
 class ChangeLabels:
@@ -52,6 +56,8 @@ class ChangeLabels:
     def __init__(self, model):
         self.model = model
         self.names = {}
+        self.relations = [f for f in model._meta.concrete_fields if f.many_to_one]
+        self.tracked = tracked_fields(model)
 
     def remember(self, field, obj):
         if obj is not None:
@@ -128,11 +134,12 @@ def write_records(user, model, creates, updates, *, reason, fields, progress_=No
                                  default_change_reason=reason, default_date=moment)
         _ensure_within_reach(user, model, [record.pk for record in records])
         for record, original in batch:
-            for field in model._meta.concrete_fields:
+            for field in labels.relations:
                 for obj in (record, original):
-                    if field.many_to_one and field.is_cached(obj):
+                    if field.is_cached(obj):
                         labels.remember(field, getattr(obj, field.name))
-            events.append(event(record, "~", labels.changes(tracked_values(original), tracked_values(record))))
+            events.append(event(record, "~", labels.changes(tracked_values(original, labels.tracked),
+                                                            tracked_values(record, labels.tracked))))
         if progress_ is not None:
             progress_.advance(len(batch))
     append_many(events, batch_size=WRITE_BATCH)

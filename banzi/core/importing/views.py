@@ -157,7 +157,7 @@ class ImportView(ImportMixin, View):
         if not job_id.isdigit():
             raise Http404
         import_job = get_object_or_404(
-            ImportJob.objects.defer("content"), pk=job_id, user=request.user,
+            ImportJob.objects.defer("content", "rows"), pk=job_id, user=request.user,
             model_label=self.resource_class.model_label(),
         )
         job = runner.start(
@@ -198,7 +198,7 @@ class ImportView(ImportMixin, View):
         report = works.StoredReport(job.result)
         import_job = None
         if confirmable and job.import_job_id and not report.has_errors:
-            import_job = ImportJob.objects.defer("content").filter(
+            import_job = ImportJob.objects.defer("content", "rows").filter(
                 pk=job.import_job_id, status=ImportJob.Status.PENDING).first()
         return render(self.request, self.preview_template_name, self.context(
             report=report, job=import_job, counts=report.counts, changed_rows=report.changed_rows,

@@ -2,13 +2,17 @@
 content, not by name), then the first worksheet is read into its headings and its non-empty rows.
 
 Everything here raises ValidationError with a message the user can act on; nothing here knows
-which list is being imported (that is `resources`).
+which list is being imported (that is `resources`). A sheet once read can be packed into bytes and
+unpacked again as it was (`pack_sheet`, `unpack_sheet`), so that an import need not read its workbook twice.
 """
 import dataclasses
+import datetime
 import io
+import json
 import logging
 import re
 import zipfile
+import zlib
 
 import openpyxl
 from django.conf import settings
@@ -117,16 +121,20 @@ def read_sheet(content):
     try:
         if not workbook.worksheets:
             raise ValidationError(_("The workbook has no worksheet."), code=Code.FILE_EMPTY)
-        headings, keep, rows, numbers = None, [], [], []
+        headings, keep, rows, numbers, width = None, [], [], [], MAX_COLUMNS
         for number, values in enumerate(
             workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
         ):
-            values = [_cell(v) for v in values]
-            if all(v is None for v in values):
+            # Only the cells under a heading are kept; those beyond them (openpyxl pads every row to
+            # MAX_COLUMNS) only tell whether the row is empty, and are tidied only if not None.
+            cells = [_cell(v) for v in values[:width]]
+            if all(v is None for v in cells) and all(_cell(v) is None for v in values[width:] if v is not None):
                 continue
+            values = cells
             if headings is None:
                 keep = [i for i, v in enumerate(values) if v is not None]
                 headings = [clean_heading(values[i]) for i in keep]
+                width = keep[-1] + 1
                 continue
             if len(rows) >= max_rows:
                 raise ValidationError(
@@ -157,3 +165,51 @@ def read_sheet(content):
     if not rows:
         raise ValidationError(_("The file has column headings but no rows to import."), code=Code.NO_ROWS)
     return Sheet(headings, rows, numbers)
+
+
+# A sheet kept between the preview and the import: compressed JSON, the cells that JSON cannot hold
+# (dates and times) tagged as {"$": type, "v": ISO text}. JSON, not pickle: unpacking builds no objects
+# but these. The version lets a later format refuse what it cannot read (the workbook is read instead).
+_PACK_VERSION = 1
+_TEMPORAL = {"datetime": datetime.datetime, "date": datetime.date, "time": datetime.time}
+
+
+def _pack_cell(value):
+    for tag, kind in _TEMPORAL.items():
+        if type(value) is kind:
+            return {"$": tag, "v": value.isoformat()}
+    if isinstance(value, datetime.timedelta):  # a duration cell ([h]:mm)
+        return {"$": "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    raise TypeError(f"cannot pack a cell of type {type(value).__name__}")
+
+
+def _unpack_cell(obj):
+    tag = obj.get("$")
+    if tag == "timedelta":
+        return datetime.timedelta(*obj["v"])
+    if tag in _TEMPORAL:
+        return _TEMPORAL[tag].fromisoformat(obj["v"])
+    raise ValueError(f"unknown packed cell {tag!r}")
+
+
+def pack_sheet(sheet):
+    """The sheet as bytes that `unpack_sheet` turns back into an equal sheet. Raises TypeError for a
+    cell of a type it cannot keep exactly (openpyxl gives none)."""
+    data = {"version": _PACK_VERSION, "headings": sheet.headings, "rows": sheet.rows, "row_numbers": sheet.row_numbers}
+    text = json.dumps(data, default=_pack_cell, ensure_ascii=False, allow_nan=True, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_sheet(packed):
+    """The sheet `pack_sheet` packed. Raises ValueError if the bytes are not such a sheet."""
+    try:
+        data = json.loads(zlib.decompress(packed), object_hook=_unpack_cell_or_dict)
+        if not isinstance(data, dict) or data.get("version") != _PACK_VERSION:
+            raise ValueError("not a packed sheet of this version")
+        return Sheet(list(data["headings"]), [tuple(row) for row in data["rows"]], list(data["row_numbers"]))
+    except (zlib.error, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise ValueError("not a packed sheet") from exc
+
+
+def _unpack_cell_or_dict(obj):
+    return _unpack_cell(obj) if "$" in obj else obj
