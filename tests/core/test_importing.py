@@ -97,6 +97,26 @@ def test_sheet_keeps_row_numbers_and_cleans_headings():
     assert sheet.row_numbers == [3, 5]
 
 
+def with_declared_dimension(content, ref):
+    """The workbook with its first sheet's <dimension> rewritten: some programs write a wrong one."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    files = {name: source.read(name) for name in source.namelist()}
+    sheet = files["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index("<dimension ")
+    files["xl/worksheets/sheet1.xml"] = (sheet[:start] + f'<dimension ref="{ref}"/>'
+                                         + sheet[sheet.index("/>", start) + 2:]).encode()
+    return zip_bytes(files)
+
+
+@pytest.mark.parametrize("ref", ["A1:B2", "A1"])
+def test_a_wrong_declared_dimension_loses_no_row(ref):
+    """openpyxl's read-only mode stops at the rows a sheet declares; every row present is read anyway."""
+    content = with_declared_dimension(workbook_bytes([["姓名", "出生日期"], *[[f"干部{i}", i] for i in range(5)]]), ref)
+    sheet = read_sheet(content)
+    assert sheet.rows == [(f"干部{i}", i) for i in range(5)]
+    assert sheet.row_numbers == [2, 3, 4, 5, 6]
+
+
 @pytest.mark.parametrize("rows, code", [
     ([], Code.FILE_EMPTY),
     ([["姓名", "性别"]], Code.NO_ROWS),

@@ -122,9 +122,11 @@ def read_sheet(content):
         if not workbook.worksheets:
             raise ValidationError(_("The workbook has no worksheet."), code=Code.FILE_EMPTY)
         headings, keep, rows, numbers, width = None, [], [], [], MAX_COLUMNS
-        for number, values in enumerate(
-            workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
-        ):
+        sheet = workbook.worksheets[0]
+        # Read-only openpyxl stops at the rows the sheet declares (<dimension>), which some programs
+        # write wrong: forget it and read every row present (the row limit below still holds).
+        sheet.reset_dimensions()
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             # Only the cells under a heading are kept; those beyond them (openpyxl pads every row to
             # MAX_COLUMNS) only tell whether the row is empty, and are tidied only if not None.
             cells = [_cell(v) for v in values[:width]]
