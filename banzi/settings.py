@@ -259,6 +259,16 @@ BANZI_JOB_FILE_HOURS = int(os.environ.get("BANZI_JOB_FILE_HOURS", "24"))
 # A list export with more rows than this runs as a background job with a download link.
 BANZI_EXPORT_JOB_ROWS = int(os.environ.get("BANZI_EXPORT_JOB_ROWS", "5000"))
 
+# The home page's figures are kept per user for this many seconds while nothing is written (any committed
+# write computes them afresh; see banzi/core/metrics.py); 0 computes them on every request. Each process keeps
+# its own copy, so several app servers need no shared cache.
+BANZI_FIGURES_SECONDS = int(os.environ.get("BANZI_FIGURES_SECONDS", "60"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures",
+                "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+
 BANZI_AUDIT_RETENTION_DAYS = int(os.environ.get("BANZI_AUDIT_RETENTION_DAYS", "180"))
 
 CSRF_COOKIE_HTTPONLY = False

@@ -12,8 +12,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["cards"] = metrics.cards_for(user)
-        ctx["actions"] = metrics.actions_for(user)
-        ctx["panels"] = metrics.panels_for(user)
+        ctx["cards"], ctx["actions"], ctx["panels"] = metrics.home_figures(user)
         ctx["has_chart"] = any(p.get("chart") for p in ctx["panels"])
         return ctx
