@@ -2,15 +2,19 @@
 
     .venv/bin/python bench/run.py                          # 13, 150 and 1,500 townships, each also at 2N
     .venv/bin/python bench/run.py --sizes 13,150 --only pages,battle_map --no-growth
+    .venv/bin/python bench/run.py --sizes 13,battle_map=1500 --no-growth      # each target at the size it is set for
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/banzi_bench .venv/bin/python bench/run.py
 
-Each `bench/<name>.py` (but this runner and the load test, which has no sizes) is run as
+Each `bench/<name>.py` (but this runner, the load test and study_figures.py, which read a database
+they are given and have no sizes) is run as
 `<name>.py --townships N --json` in its own process, with this environment (so DATABASE_URL chooses
 PostgreSQL where a benchmark supports it); its last output line is a JSON list of rows
 {"what", "townships", "backend", "measured_s", "limit", "limit_s", "ratio", "target", "queries"}.
 A ratio is measured/limit for times (lower is better; met when ≤ target) except for throughputs, whose
 "what" says "higher is better" (met when ≥ target). With growth on (the default), every size N is run at
 2N as well and the table shows measured(2N)/measured(N): 1.0 is flat, 2.0 grows with the data.
+A size written `name=N` applies to that benchmark alone (and replaces the plain sizes for it), so one
+run can measure the battle map at 1,500 townships and the pages at one county's 13.
 """
 import argparse
 import json
@@ -20,12 +24,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOT_SIZED = {"run", "load"}
+NOT_SIZED = {"run", "load", "study_figures"}
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="13,150,1500", help="townships, comma-separated")
+    parser.add_argument("--sizes", default="13,150,1500",
+                        help="townships, comma-separated; name=N for one benchmark only (e.g. battle_map=1500)")
     parser.add_argument("--only", default="", help="benchmark names (bench/<name>.py), comma-separated")
     parser.add_argument("--skip", default="", help="benchmark names to leave out")
     parser.add_argument("--no-growth", dest="growth", action="store_false", help="do not also run each size at 2N")
@@ -69,6 +74,19 @@ def run_one(name, townships, timeout):
     return rows, None
 
 
+def sizes_of(spec, names, growth):
+    """{benchmark: [townships…]} from "13,150,battle_map=1500": plain sizes for every benchmark not named."""
+    plain, named = [], {}
+    for token in (t.strip() for t in spec.split(",")):
+        if not token:
+            continue
+        name, _sep, size = token.rpartition("=")
+        if name and name not in names:
+            raise SystemExit(f"no such benchmark in --sizes: {name} (have: {', '.join(names)})")
+        (named.setdefault(name, []) if name else plain).append(int(size))
+    return {n: sorted({x for s in named.get(n, plain) for x in ((s, 2 * s) if growth else (s,))}) for n in names}
+
+
 def higher_is_better(row):
     return "higher is better" in row["what"]
 
@@ -106,12 +124,11 @@ def print_table(rows, failures):
 
 def main():
     args = parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    runs = sorted({n for s in sizes for n in ((s, 2 * s) if args.growth else (s,))})
     names = benchmarks([n for n in args.only.split(",") if n], [n for n in args.skip.split(",") if n])
+    runs = sizes_of(args.sizes, names, args.growth)
     rows, failures = [], []
     for name in names:
-        for townships in runs:
+        for townships in runs[name]:
             found, error = run_one(name, townships, args.timeout)
             rows += found
             if error:
