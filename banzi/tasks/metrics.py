@@ -566,8 +566,9 @@ class ItemTimes:
         return self.clock.now
 
     @classmethod
-    def load(cls, items, now, timetabled=()):
-        """`items`: a queryset of items not on a timetable; `timetabled`: the others, loaded."""
+    def load(cls, items, now, timetabled=(), values=None):
+        """`items`: a queryset of items not on a timetable; `timetabled`: the others, loaded;
+        `values`: the 13710 rule, when already read."""
         tz = timezone.get_default_timezone()
         keys = sorted({
             (day, item_class == SupervisedItem.ItemClass.ORDINARY)
@@ -580,7 +581,7 @@ class ItemTimes:
                 item_class=SupervisedItem.ItemClass.ORDINARY if key[1] else SupervisedItem.ItemClass.COMPLEX)
             for key in keys
         }
-        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now)
+        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now, values=values)
         stages, warnings = {}, set()
         for key, probe in probes.items():
             found = item_clock.stages(probe)
@@ -763,11 +764,12 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
     counted by the database in a fixed number of queries."""
     now = now or clock.now()
     today = today or clock.local_date(now)
-    lag = progress_rule()["at_risk_lag"]
+    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
+    lag = values[PROGRESS_RULE]["at_risk_lag"]
     task_key, item_key = GROUP_KEYS[by]
     tasks, items = _scoped(user, period, township, cadre, county)
     timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
-    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled)
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY])
     groups = defaultdict(Figures)
     for part in (_task_figures(tasks, task_key, period, today, lag),
                  _item_figures(items.exclude(ON_TIMETABLE_Q), item_key, period, today, times)):
@@ -787,10 +789,11 @@ def few_entries(user, period, limit, *, by=None, township=None, cadre=None, coun
     township's or a person's, which the battle map lists in full anyway — counted from its entries,
     which it keeps (`Summary.entries`); None when there are more. Entries and figures mean what
     `collect()` and `summary()` give (tests/tasks/test_sql_figures.py), in fewer queries and
-    without building the grouped queries."""
+    without building the grouped queries: the tasks, their milestones, the items, their reports,
+    both rules at once and the calendar."""
     now = now or clock.now()
     today = today or clock.local_date(now)
-    tasks, _items = _scoped(user, period, township, cadre, county)
+    tasks = Task.objects.visible_to(user).filter(period.task_filter(), scope_filter(township, cadre, county))
     rows = list(tasks.order_by("deadline", "pk").values_list(*TASK_COLUMNS)[:limit + 1])
     if len(rows) > limit:
         return None
@@ -804,9 +807,10 @@ def few_entries(user, period, limit, *, by=None, township=None, cadre=None, coun
             .values_list("task_id", "title", "due_on", "done_on")
         ):
             milestones[task_id].append(MilestoneRow(title, due_on, done_on))
-    lag = progress_rule()["at_risk_lag"]
-    item_clock = clock13710.Clock.for_items(items, now=now)
-    entries = [task_entry(TaskRow(values, milestones.get(values[0]) or _Milestones()), today, lag) for values in rows]
+    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
+    lag = values[PROGRESS_RULE]["at_risk_lag"]
+    item_clock = clock13710.Clock.for_items(items, now=now, values=values[clock13710.RULE_KEY])
+    entries = [task_entry(TaskRow(row, milestones.get(row[0]) or _Milestones()), today, lag) for row in rows]
     entries += [item_entry(item, item_clock) for item in items]
     entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
     groups, warnings = defaultdict(Figures), set()
@@ -1037,15 +1041,14 @@ def _person_groups(user, township, figures, today):
     members = (
         TeamMembership.objects.visible_to(user).current(today)
         .filter(team__township=township, team__elected_on__lte=today, team__term_ends_on__gt=today)
-        .select_related("cadre", "position").order_by("sort_order", "position__sort_order", "pk")
+        .order_by("sort_order", "position__sort_order", "pk").values_list("cadre_id", "cadre__name", "position__name")
     )
     groups, seen = [], set()
-    for membership in members:
-        if membership.cadre_id in seen:
+    for cadre_id, name, post in members:
+        if cadre_id in seen:
             continue
-        seen.add(membership.cadre_id)
-        groups.append(_group(membership.cadre_id, membership.cadre.name, figures.get(membership.cadre_id) or Figures(),
-                             level="person", post=membership.position.name))
+        seen.add(cadre_id)
+        groups.append(_group(cadre_id, name, figures.get(cadre_id) or Figures(), level="person", post=post))
     others = [k for k, f in figures.items() if k not in seen and f.total]
     if others:
         for pk, name, post in Cadre.objects.filter(pk__in=others).order_by("name", "pk").values_list("pk", "name", "post"):
