@@ -283,7 +283,9 @@ class MilestoneRow:
         self.title, self.due_on, self.done_on = title, due_on, done_on
 
 
-class _Milestones(list):
+class _Rows(list):
+    """Rows read like a related manager: `all()` gives them."""
+
     def all(self):
         return self
 
@@ -302,14 +304,72 @@ def task_rows(tasks):
         chosen = Milestone.objects.filter(task__in=[values[0] for values in rows])
     else:
         rows, chosen = None, Milestone.objects.filter(task__in=tasks.values("pk"))
-    milestones = defaultdict(_Milestones)
+    milestones = defaultdict(_Rows)
     for task_id, title, due_on, done_on in (
         chosen.order_by("due_on", "pk").values_list("task_id", "title", "due_on", "done_on")
     ):
         milestones[task_id].append(MilestoneRow(title, due_on, done_on))
     if rows is None:
         rows = tasks.order_by().values_list(*TASK_COLUMNS)
-    return [TaskRow(values, milestones.get(values[0]) or _Milestones()) for values in rows]
+    return [TaskRow(values, milestones.get(values[0]) or _Rows()) for values in rows]
+
+
+class _Place:
+    """An organization or a cadre as an entry reads it (`_township`, `item_entry`)."""
+
+    __slots__ = ("pk", "name", "post", "township_id", "township")
+
+    def __init__(self, pk, name, post="", township_id=None, township=None):
+        self.pk, self.name, self.post, self.township_id, self.township = pk, name, post, township_id, township
+
+
+class ReportRow:
+    __slots__ = ("pk", "kind", "reported_at", "percent")
+
+    def __init__(self, pk, kind, reported_at, percent):
+        self.pk, self.kind, self.reported_at, self.percent = pk, kind, reported_at, percent
+
+
+class ItemRow:
+    """A supervised item read as plain values with its reports: what an entry and the 13710 clock
+    read of it, without building model instances (see `TaskRow`)."""
+
+    __slots__ = ("pk", "title", "description", "item_class", "status", "assigned_at", "deployed_at",
+                 "first_report_at", "done_at", "closed_at", "timetable_due_on", "organization_id", "assignee_id",
+                 "organization", "assignee", "reports")
+    Status, ItemClass = SupervisedItem.Status, SupervisedItem.ItemClass
+
+    def __init__(self, values, reports):
+        (self.pk, self.title, self.description, self.item_class, self.status, self.assigned_at, self.deployed_at,
+         self.first_report_at, self.done_at, self.closed_at, self.timetable_due_on, self.organization_id,
+         organization_name, township_id, township_name, self.assignee_id, assignee_name, assignee_post) = values
+        township = _Place(township_id, township_name) if township_id else None
+        self.organization = _Place(self.organization_id, organization_name, township_id=township_id, township=township)
+        self.assignee = _Place(self.assignee_id, assignee_name, assignee_post)
+        self.reports = reports
+
+    @property
+    def is_closed(self):
+        return self.status == SupervisedItem.Status.CLOSED
+
+    def get_absolute_url(self):
+        return reverse(SupervisedItem.url_name("detail"), args=[self.pk])
+
+
+ITEM_COLUMNS = ("pk", "title", "description", "item_class", "status", "assigned_at", "deployed_at", "first_report_at",
+                "done_at", "closed_at", "timetable_due_on", "organization_id", "organization__name",
+                "organization__township_id", "organization__township__name", "assignee_id", "assignee__name",
+                "assignee__post")
+
+
+def item_rows(rows):
+    """`ItemRow`s of rows of `ITEM_COLUMNS` values, their reports read in one query."""
+    reports = defaultdict(_Rows)
+    if rows:
+        for item_id, *values in SupervisedReport.objects.filter(item__in=[values[0] for values in rows]).order_by(
+                "-reported_at", "-pk").values_list("item_id", "pk", "kind", "reported_at", "percent"):
+            reports[item_id].append(ReportRow(*values))
+    return [ItemRow(values, reports.get(values[0]) or _Rows()) for values in rows]
 
 
 # Only the columns an entry reads: on a province's worth of rows, building model instances and
@@ -797,10 +857,13 @@ def few_entries(user, period, limit, *, by=None, township=None, cadre=None, coun
     rows = list(tasks.order_by("deadline", "pk").values_list(*TASK_COLUMNS)[:limit + 1])
     if len(rows) > limit:
         return None
-    items = list(_scoped_items(user, period, township, cadre, county).order_by("pk")[:limit + 1])
+    items = SupervisedItem.objects.visible_to(user).filter(
+        period.item_filter(), scope_filter(township, cadre, county, task=False))
+    items = list(items.order_by("pk").values_list(*ITEM_COLUMNS)[:limit + 1])
     if len(items) > limit:
         return None
-    milestones = defaultdict(_Milestones)
+    items = item_rows(items)
+    milestones = defaultdict(_Rows)
     if rows:
         for task_id, title, due_on, done_on in (
             Milestone.objects.filter(task__in=[values[0] for values in rows]).order_by("due_on", "pk")
@@ -810,7 +873,7 @@ def few_entries(user, period, limit, *, by=None, township=None, cadre=None, coun
     values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
     lag = values[PROGRESS_RULE]["at_risk_lag"]
     item_clock = clock13710.Clock.for_items(items, now=now, values=values[clock13710.RULE_KEY])
-    entries = [task_entry(TaskRow(row, milestones.get(row[0]) or _Milestones()), today, lag) for row in rows]
+    entries = [task_entry(TaskRow(row, milestones.get(row[0]) or _Rows()), today, lag) for row in rows]
     entries += [item_entry(item, item_clock) for item in items]
     entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
     groups, warnings = defaultdict(Figures), set()

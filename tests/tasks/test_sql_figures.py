@@ -199,8 +199,9 @@ def test_few_entries_count_what_the_summary_counts(work, township, county_admin,
             assert counted(few) == counted(found), (period, by, scope)
             assert few.warnings == found.warnings and few.lag == found.lag
             entries = metrics.collect(county_admin, period, today=TODAY, now=NOW, **scope)
-            assert [(e.kind, e.obj.pk, e.state, e.progress, e.deadline) for e in few.entries] == [
-                (e.kind, e.obj.pk, e.state, e.progress, e.deadline) for e in entries]
+            assert [metrics.entry_json(e) for e in few.entries] == [metrics.entry_json(e) for e in entries]
+            assert [(e.township_id, e.deadline_at) for e in few.entries] == [
+                (e.township_id, e.deadline_at) for e in entries]
             assert sorted(e.obj.pk for e in few.timetabled) == sorted(e.obj.pk for e in found.timetabled)
 
 
