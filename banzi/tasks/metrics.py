@@ -9,7 +9,9 @@ their milestones and reports prefetched, the rules once and the working-day cale
 
 The battle map and the dashboard do not build an entry per record: `summary()` has the database
 count the same figures per township, per person or in all (see "figures in SQL" below), and
-`listed_entries()` builds entries only for what a page lists.
+`listed_entries()` builds entries only for what a page lists. A township or a person with less than
+a page of work (`few_entries()`) has its figures counted from the entries its page lists anyway,
+read as plain values: fewer queries, and none of the grouped ones to build.
 """
 import copy
 import datetime
