@@ -326,6 +326,8 @@ class _Place:
 
 
 class ReportRow:
+    """A supervised item's report as an entry and the clock read it."""
+
     __slots__ = ("pk", "kind", "reported_at", "percent")
 
     def __init__(self, pk, kind, reported_at, percent):
@@ -368,8 +370,9 @@ def item_rows(rows):
     """`ItemRow`s of rows of `ITEM_COLUMNS` values, their reports read in one query."""
     reports = defaultdict(_Rows)
     if rows:
-        for item_id, *values in SupervisedReport.objects.filter(item__in=[values[0] for values in rows]).order_by(
-                "-reported_at", "-pk").values_list("item_id", "pk", "kind", "reported_at", "percent"):
+        chosen = SupervisedReport.objects.filter(item__in=[values[0] for values in rows])
+        for item_id, *values in chosen.order_by("-reported_at", "-pk").values_list(
+                "item_id", "pk", "kind", "reported_at", "percent"):
             reports[item_id].append(ReportRow(*values))
     return [ItemRow(values, reports.get(values[0]) or _Rows()) for values in rows]
 
