@@ -36,6 +36,8 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the best counts)")
     parser.add_argument("--json", action="store_true", help="print the rows as a JSON list on the last line")
     parser.add_argument("--skip-sqlite", action="store_true", help="measure PostgreSQL only (DATABASE_URL)")
+    parser.add_argument("--analyze", action="store_true",
+                        help="gather the planner's statistics (ANALYZE) after building, as autovacuum would")
     parser.add_argument("--run", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -56,7 +58,7 @@ def main():
         env = dict(os.environ, DATABASE_URL=url, BANZI_ENV="development", CONN_MAX_AGE="0")
         command = [sys.executable, __file__, "--run", url, "--townships", str(args.townships),
                    "--members", str(args.members), "--tasks", str(args.tasks), "--items", str(args.items),
-                   "--repeat", str(args.repeat)]
+                   "--repeat", str(args.repeat)] + (["--analyze"] if args.analyze else [])
         child = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         status |= child.returncode
         for line in child.stdout.splitlines():
@@ -400,6 +402,10 @@ def run(args):
     try:
         today = timezone.localdate()
         admin, township_admin, county, township, cadre = build(args, today)
+        if args.analyze:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print("statistics gathered (ANALYZE)", flush=True)
         now = clock.now()
         reverse("tasks:battle_map")  # load the URL configuration before measuring
         period = metrics.Period.year(today.year)

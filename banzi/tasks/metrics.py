@@ -9,7 +9,9 @@ their milestones and reports prefetched, the rules once and the working-day cale
 
 The battle map and the dashboard do not build an entry per record: `summary()` has the database
 count the same figures per township, per person or in all (see "figures in SQL" below), and
-`listed_entries()` builds entries only for what a page lists.
+`listed_entries()` builds entries only for what a page lists. A township or a person with less than
+a page of work (`few_entries()`) has its figures counted from the entries its page lists anyway,
+read as plain values: fewer queries, and none of the grouped ones to build.
 """
 import copy
 import datetime
@@ -283,7 +285,9 @@ class MilestoneRow:
         self.title, self.due_on, self.done_on = title, due_on, done_on
 
 
-class _Milestones(list):
+class _Rows(list):
+    """Rows read like a related manager: `all()` gives them."""
+
     def all(self):
         return self
 
@@ -302,14 +306,75 @@ def task_rows(tasks):
         chosen = Milestone.objects.filter(task__in=[values[0] for values in rows])
     else:
         rows, chosen = None, Milestone.objects.filter(task__in=tasks.values("pk"))
-    milestones = defaultdict(_Milestones)
+    milestones = defaultdict(_Rows)
     for task_id, title, due_on, done_on in (
         chosen.order_by("due_on", "pk").values_list("task_id", "title", "due_on", "done_on")
     ):
         milestones[task_id].append(MilestoneRow(title, due_on, done_on))
     if rows is None:
         rows = tasks.order_by().values_list(*TASK_COLUMNS)
-    return [TaskRow(values, milestones.get(values[0]) or _Milestones()) for values in rows]
+    return [TaskRow(values, milestones.get(values[0]) or _Rows()) for values in rows]
+
+
+class _Place:
+    """An organization or a cadre as an entry reads it (`_township`, `item_entry`)."""
+
+    __slots__ = ("pk", "name", "post", "township_id", "township")
+
+    def __init__(self, pk, name, post="", township_id=None, township=None):
+        self.pk, self.name, self.post, self.township_id, self.township = pk, name, post, township_id, township
+
+
+class ReportRow:
+    """A supervised item's report as an entry and the clock read it."""
+
+    __slots__ = ("pk", "kind", "reported_at", "percent")
+
+    def __init__(self, pk, kind, reported_at, percent):
+        self.pk, self.kind, self.reported_at, self.percent = pk, kind, reported_at, percent
+
+
+class ItemRow:
+    """A supervised item read as plain values with its reports: what an entry and the 13710 clock
+    read of it, without building model instances (see `TaskRow`)."""
+
+    __slots__ = ("pk", "title", "description", "item_class", "status", "assigned_at", "deployed_at",
+                 "first_report_at", "done_at", "closed_at", "timetable_due_on", "organization_id", "assignee_id",
+                 "organization", "assignee", "reports")
+    Status, ItemClass = SupervisedItem.Status, SupervisedItem.ItemClass
+
+    def __init__(self, values, reports):
+        (self.pk, self.title, self.description, self.item_class, self.status, self.assigned_at, self.deployed_at,
+         self.first_report_at, self.done_at, self.closed_at, self.timetable_due_on, self.organization_id,
+         organization_name, township_id, township_name, self.assignee_id, assignee_name, assignee_post) = values
+        township = _Place(township_id, township_name) if township_id else None
+        self.organization = _Place(self.organization_id, organization_name, township_id=township_id, township=township)
+        self.assignee = _Place(self.assignee_id, assignee_name, assignee_post)
+        self.reports = reports
+
+    @property
+    def is_closed(self):
+        return self.status == SupervisedItem.Status.CLOSED
+
+    def get_absolute_url(self):
+        return reverse(SupervisedItem.url_name("detail"), args=[self.pk])
+
+
+ITEM_COLUMNS = ("pk", "title", "description", "item_class", "status", "assigned_at", "deployed_at", "first_report_at",
+                "done_at", "closed_at", "timetable_due_on", "organization_id", "organization__name",
+                "organization__township_id", "organization__township__name", "assignee_id", "assignee__name",
+                "assignee__post")
+
+
+def item_rows(rows):
+    """`ItemRow`s of rows of `ITEM_COLUMNS` values, their reports read in one query."""
+    reports = defaultdict(_Rows)
+    if rows:
+        chosen = SupervisedReport.objects.filter(item__in=[values[0] for values in rows])
+        for item_id, *values in chosen.order_by("-reported_at", "-pk").values_list(
+                "item_id", "pk", "kind", "reported_at", "percent"):
+            reports[item_id].append(ReportRow(*values))
+    return [ItemRow(values, reports.get(values[0]) or _Rows()) for values in rows]
 
 
 # Only the columns an entry reads: on a province's worth of rows, building model instances and
@@ -566,8 +631,9 @@ class ItemTimes:
         return self.clock.now
 
     @classmethod
-    def load(cls, items, now, timetabled=()):
-        """`items`: a queryset of items not on a timetable; `timetabled`: the others, loaded."""
+    def load(cls, items, now, timetabled=(), values=None):
+        """`items`: a queryset of items not on a timetable; `timetabled`: the others, loaded;
+        `values`: the 13710 rule, when already read."""
         tz = timezone.get_default_timezone()
         keys = sorted({
             (day, item_class == SupervisedItem.ItemClass.ORDINARY)
@@ -580,7 +646,7 @@ class ItemTimes:
                 item_class=SupervisedItem.ItemClass.ORDINARY if key[1] else SupervisedItem.ItemClass.COMPLEX)
             for key in keys
         }
-        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now)
+        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now, values=values)
         stages, warnings = {}, set()
         for key, probe in probes.items():
             found = item_clock.stages(probe)
@@ -736,9 +802,11 @@ class Summary:
 
     groups: dict
     warnings: set
-    times: ItemTimes
+    times: ItemTimes | None
     timetabled: list
     lag: int
+    # Every entry of the scope, in the order of `collect()`, when `few_entries` built them all.
+    entries: list | None = None
 
     def total(self):
         return reduce(Figures.add, self.groups.values(), Figures())
@@ -761,11 +829,12 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
     counted by the database in a fixed number of queries."""
     now = now or clock.now()
     today = today or clock.local_date(now)
-    lag = progress_rule()["at_risk_lag"]
+    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
+    lag = values[PROGRESS_RULE]["at_risk_lag"]
     task_key, item_key = GROUP_KEYS[by]
     tasks, items = _scoped(user, period, township, cadre, county)
     timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
-    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled)
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY])
     groups = defaultdict(Figures)
     for part in (_task_figures(tasks, task_key, period, today, lag),
                  _item_figures(items.exclude(ON_TIMETABLE_Q), item_key, period, today, times)):
@@ -778,6 +847,51 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
         groups[group].add_entry(entry, period, today)
         warnings.update(entry.warnings)
     return Summary(groups=dict(groups), warnings=warnings, times=times, timetabled=entries, lag=lag)
+
+
+def few_entries(user, period, limit, *, by=None, township=None, cadre=None, county=None, today=None, now=None):
+    """The `summary` of a scope with at most `limit` tasks and `limit` supervised items — a
+    township's or a person's, which the battle map lists in full anyway — counted from its entries,
+    which it keeps (`Summary.entries`); None when there are more. Entries and figures mean what
+    `collect()` and `summary()` give (tests/tasks/test_sql_figures.py), in fewer queries and
+    without building the grouped queries: the tasks, their milestones, the items, their reports,
+    both rules at once and the calendar."""
+    now = now or clock.now()
+    today = today or clock.local_date(now)
+    tasks = Task.objects.visible_to(user).filter(period.task_filter(), scope_filter(township, cadre, county))
+    rows = list(tasks.order_by("deadline", "pk").values_list(*TASK_COLUMNS)[:limit + 1])
+    if len(rows) > limit:
+        return None
+    items = SupervisedItem.objects.visible_to(user).filter(
+        period.item_filter(), scope_filter(township, cadre, county, task=False))
+    items = list(items.order_by("pk").values_list(*ITEM_COLUMNS)[:limit + 1])
+    if len(items) > limit:
+        return None
+    items = item_rows(items)
+    milestones = defaultdict(_Rows)
+    if rows:
+        for task_id, title, due_on, done_on in (
+            Milestone.objects.filter(task__in=[values[0] for values in rows]).order_by("due_on", "pk")
+            .values_list("task_id", "title", "due_on", "done_on")
+        ):
+            milestones[task_id].append(MilestoneRow(title, due_on, done_on))
+    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
+    lag = values[PROGRESS_RULE]["at_risk_lag"]
+    item_clock = clock13710.Clock.for_items(items, now=now, values=values[clock13710.RULE_KEY])
+    entries = [task_entry(TaskRow(row, milestones.get(row[0]) or _Rows()), today, lag) for row in rows]
+    entries += [item_entry(item, item_clock) for item in items]
+    entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
+    groups, warnings = defaultdict(Figures), set()
+    for entry in entries:
+        group = {None: None, "township": entry.township_id, "person": entry.person_id}[by]
+        groups[group].add_entry(entry, period, today)
+        warnings.update(entry.warnings)
+    return Summary(groups=dict(groups), warnings=warnings, times=None, lag=lag, entries=entries,
+                   timetabled=[e for e in entries if e.kind == "supervised" and _on_timetable(e.obj)])
+
+
+def _on_timetable(item):
+    return item.item_class != SupervisedItem.ItemClass.ORDINARY and item.timetable_due_on is not None
 
 
 def listed_entries(user, period, limit, found, *, overdue_only=False, township=None, cadre=None, county=None,
@@ -941,15 +1055,21 @@ def battle_map(user, *, township=None, cadre=None, year=None, today=None, now=No
         level, name, by = "township", township.name, "person"
     else:
         level, name, by = "county", _county_name(user), "township"
-    found = summary(user, period, by=by, today=today, now=now, **scope)
+    limit = ITEMS_SHOWN_AT[level]
+    # A township or a person usually has less than a page of work: then its figures come from the
+    # entries the page lists anyway.
+    found = None if level == "county" else few_entries(user, period, limit, by=by, today=today, now=now, **scope)
+    if found is None:
+        found = summary(user, period, by=by, today=today, now=now, **scope)
+        shown = listed_entries(user, period, limit, found, overdue_only=level == "county", today=today, **scope)
+    else:
+        shown = found.entries[:limit]
     if level == "person":
         groups = []
     elif level == "township":
         groups = _person_groups(user, township, found.groups, today)
     else:
         groups = _township_groups(user, found.groups)
-    limit = ITEMS_SHOWN_AT[level]
-    shown = listed_entries(user, period, limit, found, overdue_only=level == "county", today=today, **scope)
     figures, urls = found.total(), EntryUrls()
     return {
         "scope": {"level": level, "name": name, "year": year, "today": today.isoformat(),
@@ -989,15 +1109,14 @@ def _person_groups(user, township, figures, today):
     members = (
         TeamMembership.objects.visible_to(user).current(today)
         .filter(team__township=township, team__elected_on__lte=today, team__term_ends_on__gt=today)
-        .select_related("cadre", "position").order_by("sort_order", "position__sort_order", "pk")
+        .order_by("sort_order", "position__sort_order", "pk").values_list("cadre_id", "cadre__name", "position__name")
     )
     groups, seen = [], set()
-    for membership in members:
-        if membership.cadre_id in seen:
+    for cadre_id, name, post in members:
+        if cadre_id in seen:
             continue
-        seen.add(membership.cadre_id)
-        groups.append(_group(membership.cadre_id, membership.cadre.name, figures.get(membership.cadre_id) or Figures(),
-                             level="person", post=membership.position.name))
+        seen.add(cadre_id)
+        groups.append(_group(cadre_id, name, figures.get(cadre_id) or Figures(), level="person", post=post))
     others = [k for k, f in figures.items() if k not in seen and f.total]
     if others:
         for pk, name, post in Cadre.objects.filter(pk__in=others).order_by("name", "pk").values_list("pk", "name", "post"):

@@ -4,7 +4,8 @@ missed, done on the deadline and the day after, cancelled work, supervised items
 assigned across weekends and holidays, done late in the evening, on a timetable with monthly
 reports, and work of county departments — per township, per person and in all, for several periods
 and at-risk thresholds. The battle map's queries do not grow with the rows, and it builds entries
-only for what it lists."""
+only for what it lists; a township or a person with less than a page of work has the same figures
+and page counted from its entries (`few_entries`)."""
 import datetime
 
 import pytest
@@ -184,6 +185,61 @@ def test_battle_map_queries_do_not_grow_with_rows(township, other_township, coun
     for level in levels:
         assert many[level][1]["total"] > few[level][1]["total"], level
         assert many[level][0] == few[level][0], level
+
+
+@pytest.mark.parametrize("lag", [None, 0, 35])
+def test_few_entries_count_what_the_summary_counts(work, township, county_admin, lag):
+    if lag is not None:
+        Rule.objects.create(key=metrics.PROGRESS_RULE, value={"at_risk_lag": lag})
+    scopes = [("person", {"township": township}), (None, {"cadre": work[0]}), ("township", {}), (None, {})]
+    for period in PERIODS:
+        for by, scope in scopes:
+            few = metrics.few_entries(county_admin, period, 500, by=by, today=TODAY, now=NOW, **scope)
+            found = metrics.summary(county_admin, period, by=by, today=TODAY, now=NOW, **scope)
+            assert counted(few) == counted(found), (period, by, scope)
+            assert few.warnings == found.warnings and few.lag == found.lag
+            entries = metrics.collect(county_admin, period, today=TODAY, now=NOW, **scope)
+            assert [metrics.entry_json(e) for e in few.entries] == [metrics.entry_json(e) for e in entries]
+            assert [(e.township_id, e.deadline_at) for e in few.entries] == [
+                (e.township_id, e.deadline_at) for e in entries]
+            assert sorted(e.obj.pk for e in few.timetabled) == sorted(e.obj.pk for e in found.timetabled)
+
+
+def test_few_entries_give_way_to_the_summary_over_a_page(work, township, county_admin):
+    period = Period.year(2026)
+
+    def few(limit):
+        return metrics.few_entries(county_admin, period, limit, township=township, today=TODAY, now=NOW)
+
+    def count(kind):
+        return sum(e.kind == kind for e in metrics.collect(county_admin, period, township=township, today=TODAY, now=NOW))
+
+    for more, add in (("supervised", lambda: item(assignee=work[0], assigned_at=at(2026, 11, 27, 9))),
+                      ("task", lambda: task(responsible=work[0]))):
+        fewer = "task" if more == "supervised" else "supervised"
+        while count(more) <= count(fewer):
+            add()
+        page = count(more)
+        assert few(page) is not None and len(few(page).entries) == page + count(fewer)
+        assert few(page - 1) is None, more  # one more than a page
+
+
+@pytest.mark.parametrize("who", ["county_admin", "township_admin", "cadre_user"])
+def test_a_township_or_a_person_gets_the_same_page_from_its_entries(work, township, who, request, monkeypatch):
+    user = request.getfixturevalue(who)
+    person = user.cadre if who == "cadre_user" else work[0]
+    task(responsible=person, start_on=TODAY - datetime.timedelta(days=1), deadline=TODAY + datetime.timedelta(days=3))
+    item(assignee=person, assigned_at=at(2026, 11, 27, 9))
+    pages = [lambda: metrics.battle_map(user, cadre=person, today=TODAY, now=NOW)]
+    if who != "cadre_user":
+        # A team member with nothing assigned has a row too.
+        f.TeamMembershipFactory(team__township=township)
+        pages.append(lambda: metrics.battle_map(user, township=township, today=TODAY, now=NOW))
+    from_entries = [page() for page in pages]
+    monkeypatch.setattr(metrics, "few_entries", lambda *args, **kwargs: None)
+    counted_in_sql = [page() for page in pages]
+    assert from_entries == counted_in_sql
+    assert all(data["total"] and data["items"] for data in from_entries)
 
 
 def test_the_home_page_lists_the_first_overdue_entries_of_any_year(work, county_admin, travel):
