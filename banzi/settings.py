@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "banzi.talks",
     "banzi.conduct",
     "banzi.tasks",
+    "banzi.assessment",
     "banzi.dashboard",
     "banzi.jobs",
 ]
