@@ -8,4 +8,16 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        from banzi.core import navigation
+        from banzi.core.roles import STAFF, Role
+
         from . import metrics  # noqa: F401  (registers the assessment's rules with their defaults)
+
+        staff = set(STAFF)
+        navigation.register(
+            "assessment", _("Assessment"), 50,
+            navigation.MenuItem(_("Assessments"), "assessment:assessment_list", staff),
+            navigation.MenuItem(_("Assessees"), "assessment:assessee_list", staff | {Role.CADRE}),
+            navigation.MenuItem(_("Quota approvals"), "assessment:quotaapproval_list", staff),
+            navigation.MenuItem(_("Evaluation groups"), "assessment:evaluationgroup_list", staff),
+        )

@@ -1,0 +1,18 @@
+"""Assessment pages under /assessment/: assessments, assessees, quota approvals and evaluation groups."""
+from banzi.core.routing import model_urls
+
+from . import views
+from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+
+app_name = "assessment"
+
+urlpatterns = [
+    *model_urls("assessments", Assessment, list_view=views.AssessmentListView, detail_view=views.AssessmentDetailView,
+                edit_view=views.AssessmentEditView, delete_view=views.AssessmentDeleteView),
+    *model_urls("assessees", Assessee, list_view=views.AssesseeListView, detail_view=views.AssesseeDetailView,
+                edit_view=views.AssesseeEditView, delete_view=views.AssesseeDeleteView),
+    *model_urls("quota-approvals", QuotaApproval, list_view=views.QuotaApprovalListView,
+                detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
+    *model_urls("evaluation-groups", EvaluationGroup, list_view=views.EvaluationGroupListView,
+                detail_view=views.EvaluationGroupDetailView, edit_view=views.EvaluationGroupEditView),
+]
