@@ -8,11 +8,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from banzi.core import navigation
+        from banzi.core import api_routes, navigation
         from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the assessment's rules with their defaults)
 
+        api_routes.register("assessment", "banzi.assessment.api_urls")
         staff = set(STAFF)
         navigation.register(
             "assessment", _("Assessment"), 50,

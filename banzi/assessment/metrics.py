@@ -194,6 +194,7 @@ class Tally:
     scale: tuple
     by_group: dict
     weights: dict
+    cap_share: tuple = (1, 3)  # the rule's (numerator, denominator), read once per tally
 
     @property
     def counts(self):
@@ -216,8 +217,8 @@ class Tally:
     @property
     def capped(self):
         """Whether the low votes reach the rule's share (one third: exactly one third counts)."""
-        values = rules.get(EVALUATION_RULE)
-        return self.total > 0 and self.low * int(values["cap_denominator"]) >= self.total * int(values["cap_numerator"])
+        numerator, denominator = self.cap_share
+        return self.total > 0 and self.low * denominator >= self.total * numerator
 
     @property
     def cap(self):
@@ -243,7 +244,9 @@ def tally(assessment, unit):
     """{assessee id: Tally} of a unit's assessees, from one aggregate query over the votes."""
     assessees = Assessee.objects.filter(assessment=assessment, unit=unit).select_related("assessment")
     weights = dict(EvaluationGroup.objects.filter(assessment=assessment, unit=unit).values_list("pk", "weight"))
-    result = {a.pk: Tally(a.pk, a.scale(), {}, weights) for a in assessees}
+    values = rules.get(EVALUATION_RULE)
+    share = (int(values["cap_numerator"]), int(values["cap_denominator"]))
+    result = {a.pk: Tally(a.pk, a.scale(), {}, weights, share) for a in assessees}
     rows = (Vote.objects.filter(assessee__assessment=assessment, assessee__unit=unit).order_by()
             .values("assessee", "ballot__group", "grade").annotate(n=Count("id")))
     for row in rows:
@@ -256,3 +259,39 @@ def group_weights(assessment, unit):
     """The sum of a unit's evaluation group weights."""
     return EvaluationGroup.objects.filter(assessment=assessment, unit=unit).aggregate(
         total=Coalesce(Sum("weight"), 0))["total"]
+
+
+# --- a unit's grade sheet --------------------------------------------------------------------------
+
+def sheets(assessment, user):
+    """Per unit of the assessment the user may see: the quota and how many have the top grade (the
+    confirmed grade, else the proposed one), and per assessee the grades, the disqualifiers of
+    excellent, the votes per grade, the weighted shares and the cap. A fixed number of queries per unit."""
+    assessees = list(Assessee.objects.visible_to(user).filter(assessment=assessment)
+                     .select_related("assessment", "unit", "cadre", "team__township").order_by("unit__sort_order", "pk"))
+    units = {}
+    for assessee in assessees:
+        units.setdefault(assessee.unit_id, (assessee.unit, []))[1].append(assessee)
+    weights = dict(EvaluationGroup.objects.filter(assessment=assessment, unit__in=list(units)).order_by()
+                   .values("unit").annotate(total=Sum("weight")).values_list("unit", "total"))
+    result = []
+    for unit, people in units.values():
+        quota_ = quota(assessment, unit)
+        tallies = tally(assessment, unit)
+        found = disqualifiers(assessment, [a.cadre_id for a in people if not a.is_team])
+        given = sum(1 for a in people if not a.is_team and (a.confirmed_grade or a.proposed_grade) == quota_.grade)
+        rows = []
+        for a in people:
+            votes = tallies.get(a.pk)
+            rows.append({
+                "assessee": a.pk, "name": str(a), "category": a.category, "proposed_grade": a.proposed_grade,
+                "confirmed_grade": a.confirmed_grade,
+                "disqualifiers": [vars(x) for x in found.get(a.cadre_id, [])] if not a.is_team else [],
+                "votes": votes.counts if votes else {},
+                "weighted": {grade: float(share) for grade, share in votes.weighted.items()} if votes else {},
+                "cap": votes.cap if votes else None})
+        result.append({"unit": unit.pk, "unit_name": unit.name, "weights": weights.get(unit.pk, 0),
+                       "quota": {"grade": quota_.grade, "percent": quota_.percent, "assessed": quota_.assessed,
+                                 "limit": quota_.limit, "given": given, "document_number": quota_.document_number},
+                       "rows": rows})
+    return result

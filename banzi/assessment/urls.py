@@ -1,4 +1,6 @@
 """Assessment pages under /assessment/: assessments, assessees, quota approvals and evaluation groups."""
+from django.urls import path
+
 from banzi.core.routing import model_urls
 
 from . import views
@@ -15,4 +17,5 @@ urlpatterns = [
                 detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
     *model_urls("evaluation-groups", EvaluationGroup, list_view=views.EvaluationGroupListView,
                 detail_view=views.EvaluationGroupDetailView, edit_view=views.EvaluationGroupEditView),
+    path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
 ]

@@ -1,4 +1,5 @@
 """Assessment pages: declarations over core's generic views."""
+from banzi.core.uploads import FileDownloadView
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import filters, forms, services, tables
@@ -81,3 +82,10 @@ class EvaluationGroupEditView(ObjectEditView):
     model = EvaluationGroup
     form_class = forms.EvaluationGroupForm
     service = staticmethod(services.save_group)
+
+
+class AssesseeReportView(FileDownloadView):
+    """The 述职述廉 report's attachment, for those who may see the assessee."""
+
+    model = Assessee
+    field = "report_file"

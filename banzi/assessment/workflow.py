@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from banzi.core.workflow import COUNTY, MANAGER, Lifecycle, Step, register
 
-from .models import Assessment
+from .models import Assessment, EvaluationGroup
 
 Status = Assessment.Status
 
@@ -21,4 +21,12 @@ ASSESSMENTS = register(Lifecycle(
          refusal=gettext_lazy("Confirmed results are changed only after reopening the assessment with a reason.")),
     Step("delete", gettext_lazy("Delete"), (Status.PLANNING,),
          refusal=gettext_lazy("Only an assessment still being planned can be deleted.")),
+))
+
+# The evaluation group's steps: the county issues ballot codes and enters paper ballots.
+GROUPS = register(Lifecycle(
+    EvaluationGroup,
+    Step("issue_codes", gettext_lazy("Issue ballot codes"), actors=COUNTY),
+    Step("paper_ballot", gettext_lazy("Enter a paper ballot"), actors=COUNTY),
+    field=None,
 ))
