@@ -59,7 +59,8 @@ _row = inline_serializer("AssessmentSheetRow", {
     "disqualifiers": serializers.ListField(child=_finding),
     "votes": serializers.DictField(child=serializers.IntegerField()),
     "weighted": serializers.DictField(child=serializers.FloatField()),
-    "cap": serializers.CharField(allow_null=True)})
+    "cap": serializers.CharField(allow_null=True),
+    "scale": serializers.ListField(child=serializers.CharField(), help_text=_("the grades this assessee may get, best first"))})
 SheetSerializer = inline_serializer("AssessmentUnitSheet", {
     "unit": serializers.IntegerField(), "unit_name": serializers.CharField(),
     "quota": inline_serializer("AssessmentQuota", {

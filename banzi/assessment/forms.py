@@ -1,6 +1,9 @@
 """Forms of the assessment pages. Choices are limited to what the user may see; the rules live in
 `services.py`. Grades are not fields of these forms: they are proposed and confirmed a unit at a
 time on the grade entry page."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization, Team
 
@@ -59,3 +62,9 @@ class EvaluationGroupForm(AssessmentModelForm):
     def limit_to_user(self, user):
         super().limit_to_user(user)
         self.townships_only("unit")
+
+
+class ReopenForm(forms.Form):
+    """Why confirmed results are reopened (kept in the history)."""
+
+    reason = forms.CharField(label=_("reason for reopening"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

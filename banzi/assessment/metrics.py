@@ -263,12 +263,15 @@ def group_weights(assessment, unit):
 
 # --- a unit's grade sheet --------------------------------------------------------------------------
 
-def sheets(assessment, user):
+def sheets(assessment, user, unit=None):
     """Per unit of the assessment the user may see: the quota and how many have the top grade (the
     confirmed grade, else the proposed one), and per assessee the grades, the disqualifiers of
-    excellent, the votes per grade, the weighted shares and the cap. A fixed number of queries per unit."""
-    assessees = list(Assessee.objects.visible_to(user).filter(assessment=assessment)
-                     .select_related("assessment", "unit", "cadre", "team__township").order_by("unit__sort_order", "pk"))
+    excellent, the votes per grade, the weighted shares and the cap. A fixed number of queries per unit.
+    `unit` keeps one unit only."""
+    assessees = Assessee.objects.visible_to(user).filter(assessment=assessment)
+    if unit is not None:
+        assessees = assessees.filter(unit=unit)
+    assessees = list(assessees.select_related("assessment", "unit", "cadre", "team__township").order_by("unit__sort_order", "pk"))
     units = {}
     for assessee in assessees:
         units.setdefault(assessee.unit_id, (assessee.unit, []))[1].append(assessee)
@@ -289,9 +292,32 @@ def sheets(assessment, user):
                 "disqualifiers": [vars(x) for x in found.get(a.cadre_id, [])] if not a.is_team else [],
                 "votes": votes.counts if votes else {},
                 "weighted": {grade: float(share) for grade, share in votes.weighted.items()} if votes else {},
-                "cap": votes.cap if votes else None})
+                "cap": votes.cap if votes else None, "scale": a.scale()})
         result.append({"unit": unit.pk, "unit_name": unit.name, "weights": weights.get(unit.pk, 0),
                        "quota": {"grade": quota_.grade, "percent": quota_.percent, "assessed": quota_.assessed,
                                  "limit": quota_.limit, "given": given, "document_number": quota_.document_number},
                        "rows": rows})
+    return result
+
+
+def unit_summaries(assessment, user):
+    """Per unit of the assessment the user may see: assessed (teams apart), top grades given (confirmed,
+    else proposed), confirmed, and the quota, in a fixed number of queries."""
+    top = assessment.individual_scale()[0]
+    individual = ~Q(category=Assessee.Category.TEAM)
+    rows = (Assessee.objects.visible_to(user).filter(assessment=assessment).order_by("unit__sort_order", "unit")
+            .values("unit", "unit__name")
+            .annotate(assessees=Count("id"), assessed=Count("id", filter=individual),
+                      confirmed=Count("id", filter=~Q(confirmed_grade="")),
+                      given=Count("id", filter=individual & (Q(confirmed_grade=top) | Q(confirmed_grade="",
+                                                                                          proposed_grade=top)))))
+    approved = set(QuotaApproval.objects.filter(assessment=assessment).values_list("unit", flat=True))
+    values = rules.get(QUOTA_RULE)
+    result = []
+    for row in rows:
+        if assessment.is_quarterly:
+            percent = int(values["quarterly_good_percent"])
+        else:
+            percent = int(values["approved_excellent_percent" if row["unit"] in approved else "excellent_percent"])
+        result.append({**row, "percent": percent, "limit": row["assessed"] * percent // 100, "grade": top})
     return result

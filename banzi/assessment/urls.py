@@ -9,7 +9,7 @@ from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
 app_name = "assessment"
 
 urlpatterns = [
-    *model_urls("assessments", Assessment, list_view=views.AssessmentListView, detail_view=views.AssessmentDetailView,
+    *model_urls("assessments", Assessment, list_view=views.AssessmentListView, detail_view=views.AssessmentPageView,
                 edit_view=views.AssessmentEditView, delete_view=views.AssessmentDeleteView),
     *model_urls("assessees", Assessee, list_view=views.AssesseeListView, detail_view=views.AssesseeDetailView,
                 edit_view=views.AssesseeEditView, delete_view=views.AssesseeDeleteView),
@@ -17,5 +17,10 @@ urlpatterns = [
                 detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
     *model_urls("evaluation-groups", EvaluationGroup, list_view=views.EvaluationGroupListView,
                 detail_view=views.EvaluationGroupDetailView, edit_view=views.EvaluationGroupEditView),
+    path("assessments/<int:pk>/collect/", views.AssessmentCollectStep.as_view(), name="assessment_collect"),
+    path("assessments/<int:pk>/confirm/", views.AssessmentConfirmStep.as_view(), name="assessment_confirm"),
+    path("assessments/<int:pk>/publish/", views.AssessmentPublishStep.as_view(), name="assessment_publish"),
+    path("assessments/<int:pk>/reopen/", views.AssessmentReopenStep.as_view(), name="assessment_reopen"),
+    path("assessments/<int:pk>/units/<int:unit>/", views.UnitGradesView.as_view(), name="assessment_unit"),
     path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
 ]

@@ -1,9 +1,28 @@
-"""Assessment pages: declarations over core's generic views."""
-from banzi.core.uploads import FileDownloadView
-from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+"""Assessment pages: declarations over core's generic views, the assessment's page with its steps and
+units, and a unit's grade entry with the quota count."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
-from . import filters, forms, services, tables
-from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+from banzi.core import services as core_services
+from banzi.core.roles import Role
+from banzi.core.scoping import can_write_model
+from banzi.core.uploads import FileDownloadView
+from banzi.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    StepView,
+)
+
+from . import filters, forms, metrics, services, tables
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentListView(ObjectListView):
@@ -89,3 +108,84 @@ class AssesseeReportView(FileDownloadView):
 
     model = Assessee
     field = "report_file"
+
+
+# --- the assessment's page, its steps and a unit's grade entry ---------------------------------------
+
+class AssessmentPageView(AssessmentDetailView):
+    """The assessment with its steps and its units: how many are assessed, the quota and how many
+    have the top grade, each linking to the unit's grade entry."""
+
+    template_name = "assessment/assessment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["units"] = metrics.unit_summaries(self.object, self.request.user)
+        return ctx
+
+
+class AssessmentCollectStep(StepView):
+    model, step, service = Assessment, "collect", staticmethod(services.start_collecting)
+    success_message = gettext_lazy("Collecting grades and ballots.")
+
+
+class AssessmentConfirmStep(StepView):
+    model, step, service = Assessment, "confirm", staticmethod(services.confirm_assessment)
+    success_message = gettext_lazy("The results are confirmed.")
+
+
+class AssessmentPublishStep(StepView):
+    model, step, service = Assessment, "publish", staticmethod(services.publish)
+    success_message = gettext_lazy("The results are published.")
+
+
+class AssessmentReopenStep(StepView):
+    model, step, form_class, prefix = Assessment, "reopen", forms.ReopenForm, "reopen"
+    service = staticmethod(services.reopen)
+    success_message = gettext_lazy("The results are reopened.")
+
+
+class UnitGradesView(ScopedMixin, TemplateView):
+    """A unit's grade entry: each assessee with a grade to choose, the disqualifiers of excellent
+    (each linking to its record), the votes and the cap of the democratic evaluation, and the quota
+    count. A township proposes its own cadres' day-to-day grades; the county proposes and confirms."""
+
+    model = Assessment
+    template_name = "assessment/unit_grades.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assessment = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            self.unit = get_object_or_404(services.unit_choices(request.user), pk=kwargs["unit"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        sheet = metrics.sheets(self.assessment, user, unit=self.unit)
+        if not sheet:
+            raise Http404
+        labels = dict(Grade.choices)
+        ctx.update(object=self.assessment, unit=self.unit, sheet=sheet[0], top_label=labels[sheet[0]["quota"]["grade"]],
+                   can_propose=can_write_model(user, Assessee), can_confirm=user.role == Role.COUNTY_ADMIN,
+                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]]} for row in sheet[0]["rows"]])
+        return ctx
+
+    def post(self, request, pk, unit):
+        if not can_write_model(request.user, Assessee):
+            raise PermissionDenied
+        grades = {key.removeprefix("grade_"): value for key, value in request.POST.items()
+                  if key.startswith("grade_") and value}
+        try:
+            if request.POST.get("action") == "confirm":
+                quota = core_services.run(services.confirm_unit, request.user, self.assessment, self.unit, grades)
+                messages.success(request, _("The grades of %(unit)s are confirmed (%(percent)d %% quota: at most "
+                                            "%(limit)d of %(assessed)d).") % {
+                    "unit": self.unit, "percent": quota.percent, "limit": quota.limit, "assessed": quota.assessed})
+            else:
+                count = core_services.run(services.propose_grades, request.user, self.assessment, grades)
+                messages.success(request, _("%(count)d grades proposed.") % {"count": count})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(request.path)
