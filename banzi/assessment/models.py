@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banzi.core import clock
 from banzi.core.errors import Code
@@ -37,7 +38,7 @@ class Grade(models.TextChoices):
     COMPETENT = "competent", _("Competent")
     BASICALLY_COMPETENT = "basically_competent", _("Basically competent")
     INCOMPETENT = "incompetent", _("Incompetent")
-    GOOD = "good", _("Good")
+    GOOD = "good", pgettext_lazy("grade", "Good")
     FAIRLY_GOOD = "fairly_good", _("Fairly good")
     AVERAGE = "average", _("Average")
     POOR = "poor", _("Poor")
@@ -67,8 +68,8 @@ class Assessment(BaseModel):
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
         COLLECTING = "collecting", _("Collecting")
-        CONFIRMED = "confirmed", _("Confirmed")
-        PUBLISHED = "published", _("Published")
+        CONFIRMED = "confirmed", pgettext_lazy("assessment status", "Confirmed")
+        PUBLISHED = "published", pgettext_lazy("assessment status", "Published")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ANNUAL)
     title = models.CharField(_("title"), max_length=200)
