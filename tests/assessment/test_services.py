@@ -407,3 +407,25 @@ def test_the_report_attachment_is_checked_by_its_content(township, county, count
     person.report_file = SimpleUploadedFile("述职报告.pdf", b"%PDF-1.4\n%%EOF\n")
     services.save_assessee(county_admin, person)
     assert Assessee.objects.get(pk=person.pk).report_file.name.endswith(".pdf")
+
+
+@pytest.mark.zh
+def test_refusals_read_in_chinese(township, county, county_admin):
+    parent = collecting(assessment(county))
+    people = unit_of(parent, township, 13)
+    with refused(ALL, Code.OVER_QUOTA) as info:
+        services.confirm_unit(county_admin, parent, township, grades_of(people, E, 3))
+    assert "评为“优秀”的不得超过 2 人" in info.value.messages[0]
+    with refused("code", Code.CODE_UNKNOWN) as info:
+        services.cast_ballot("ABCDEFGHJK", {people[0].pk: C})
+    assert info.value.message_dict["code"] == ["该测评码未发放过，请核对后重试。"]
+
+
+def test_the_rules_are_the_countys_to_change(township, county, county_admin):
+    from banzi.core import rule_services, rules
+
+    assert rules.get(metrics.QUOTA_RULE)["excellent_percent"] == 20
+    rule_services.save_rule(county_admin, metrics.QUOTA_RULE, {"excellent_percent": 15})
+    parent = collecting(assessment(county))
+    unit_of(parent, township, 20, clean=False)
+    assert metrics.quota(parent, township).limit == 3
