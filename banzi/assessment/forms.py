@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization, Team
 
-from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentModelForm(BaseModelForm):
@@ -68,3 +68,29 @@ class ReopenForm(forms.Form):
     """Why confirmed results are reopened (kept in the history)."""
 
     reason = forms.CharField(label=_("reason for reopening"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class IssueCodesForm(forms.Form):
+    count = forms.IntegerField(label=_("number of codes"), min_value=1, max_value=500,
+                               widget=forms.NumberInput(attrs={"class": "form-control"}),
+                               help_text=_("One for each voter of the group at the meeting."))
+
+
+class PaperBallotForm(forms.Form):
+    """One paper ballot: a grade for each assessee of the group's unit (left empty where the voter
+    graded nobody)."""
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessees = []
+        if group is not None:
+            self.assessees = list(Assessee.objects.filter(assessment=group.assessment_id, unit=group.unit_id)
+                                  .select_related("assessment", "cadre", "team__township").order_by("category", "pk"))
+        labels = dict(Grade.choices)
+        for assessee in self.assessees:
+            self.fields[f"a{assessee.pk}"] = forms.ChoiceField(
+                label=str(assessee), required=False, widget=forms.Select(attrs={"class": "form-select"}),
+                choices=[("", "—"), *((g, labels[g]) for g in assessee.scale())])
+
+    def votes(self):
+        return {a.pk: self.cleaned_data[f"a{a.pk}"] for a in self.assessees if self.cleaned_data.get(f"a{a.pk}")}

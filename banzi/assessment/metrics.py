@@ -321,3 +321,13 @@ def unit_summaries(assessment, user):
             percent = int(values["approved_excellent_percent" if row["unit"] in approved else "excellent_percent"])
         result.append({**row, "percent": percent, "limit": row["assessed"] * percent // 100, "grade": top})
     return result
+
+
+def group_figures(group):
+    """Codes issued and used, and ballots by source, of one evaluation group (two aggregates)."""
+    from .models import Ballot, BallotCode
+
+    codes = BallotCode.objects.filter(group=group).aggregate(issued=Count("id"), used=Count("id", filter=Q(used=True)))
+    ballots = Ballot.objects.filter(group=group).aggregate(
+        phone=Count("id", filter=Q(source=Ballot.Source.PHONE)), paper=Count("id", filter=Q(source=Ballot.Source.PAPER)))
+    return {**codes, **ballots}

@@ -3,12 +3,13 @@ units, and a unit's grade entry with the quota count."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from banzi.core import services as core_services
+from banzi.core.masking import no_store
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
@@ -189,3 +190,49 @@ class UnitGradesView(ScopedMixin, TemplateView):
             for message in exc.messages:
                 messages.error(request, message)
         return HttpResponseRedirect(request.path)
+
+
+# --- the democratic evaluation: a group's page, its codes and paper ballots ---------------------------
+
+class EvaluationGroupPageView(EvaluationGroupDetailView):
+    template_name = "assessment/evaluationgroup_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["figures"] = metrics.group_figures(self.object)
+        return ctx
+
+
+@no_store
+class IssueCodesStep(StepView):
+    """Issue one-time codes and show them this once, as a sheet to print and cut: only their
+    fingerprints are kept, so the page cannot be shown again."""
+
+    model, step, form_class, prefix = EvaluationGroup, "issue_codes", forms.IssueCodesForm, "codes"
+    codes = None
+
+    def perform(self, user, obj, data):
+        self.codes = services.issue_codes(user, obj, data["count"])
+        return self.codes
+
+    def back(self, obj):
+        if not self.codes:
+            return super().back(obj)
+        return render(self.request, "assessment/ballot_codes.html", {"object": obj, "codes": self.codes})
+
+
+class PaperBallotStep(StepView):
+    model, step, form_class, prefix = EvaluationGroup, "paper_ballot", forms.PaperBallotForm, "ballot"
+    success_message = gettext_lazy("The paper ballot is entered.")
+
+    def form_kwargs(self, user, obj):
+        return {"prefix": self.prefix, "group": obj}
+
+    def perform(self, user, obj, data):
+        return services.enter_paper_ballot(user, obj, self._form_votes)
+
+    def get_form(self, user, obj, data=None, files=None):
+        form = super().get_form(user, obj, data, files)
+        if data is not None:
+            self._form_votes = form.votes() if form.is_valid() else {}
+        return form

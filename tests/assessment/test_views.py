@@ -75,3 +75,38 @@ def test_reopening_on_the_page_needs_a_reason(township, county, county_client):
     parent.refresh_from_db()
     assert (parent.status, parent.reopen_reason) == (Assessment.Status.COLLECTING, "复核")
     assert Assessee.objects.get(pk=person.pk).confirmed_grade == ""
+
+
+def test_codes_are_issued_on_the_page_and_shown_once(township, county, county_client, township_client):
+    from banzi.assessment import services
+    from banzi.assessment.models import BallotCode
+
+    from .factories import groups
+
+    parent = assessment(county, status=Assessment.Status.COLLECTING)
+    person = unit_of(parent, township, 1, clean=False)[0]
+    group = groups(parent, township)["team_members"]
+    url = reverse("assessment:evaluationgroup_issue_codes", args=[group.pk])
+    assert url in county_client.get(group.get_absolute_url()).content.decode()
+    response = county_client.post(url, {"codes-count": "4"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    codes = [c.split(">")[-1] for c in response.content.decode().split("</div>") if "data-code>" in c]
+    assert len(codes) == 4 and BallotCode.objects.filter(group=group).count() == 4
+    services.cast_ballot(codes[0], {person.pk: Grade.COMPETENT})  # as printed, with its hyphen
+    assert 'data-figure="used">1<' in county_client.get(group.get_absolute_url()).content.decode()
+    assert township_client.post(url, {"codes-count": "4"}).status_code == 403
+    assert BallotCode.objects.count() == 4
+
+
+def test_a_paper_ballot_is_entered_on_the_page(township, county, county_client):
+    from .factories import groups
+
+    parent = assessment(county, status=Assessment.Status.COLLECTING)
+    people = unit_of(parent, township, 2, clean=False)
+    group = groups(parent, township)["public_representatives"]
+    url = reverse("assessment:evaluationgroup_paper_ballot", args=[group.pk])
+    county_client.post(url, {f"ballot-a{people[0].pk}": Grade.INCOMPETENT, f"ballot-a{people[1].pk}": ""})
+    assert [(v.assessee_id, v.grade) for v in group.ballots.get().votes.all()] == [(people[0].pk, Grade.INCOMPETENT)]
+    response = county_client.post(url, {f"ballot-a{people[0].pk}": "", f"ballot-a{people[1].pk}": ""}, follow=True)
+    assert "A ballot grades at least one assessee." in response.content.decode()
+    assert group.ballots.count() == 1
