@@ -59,7 +59,7 @@ register(ModelCase(
                                                        document_number=f"县组字〔2026〕{n()}号",
                                                        approved_on="2026-11-20"),
     form_data=_approval_form,
-    update={"document_number": "县组字〔2026〕99号"},
+    update={"document_number": "县委组织部批〔2026〕7号"},
     move=lambda record, other: setattr(record, "unit", other),
     export_label=lambda record: record.document_number,
 ))
