@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "banzi.talks",
     "banzi.conduct",
     "banzi.tasks",
+    "banzi.assessment",
     "banzi.dashboard",
     "banzi.jobs",
 ]
@@ -381,6 +382,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemStatusEnum": "banzi.tasks.models.Problem.Status",
         "UserScopeLevelEnum": "banzi.accounts.api.SCOPE_LEVELS",
         "AuditOutcomeEnum": "banzi.core.models.AuditEvent.Outcome",
+        "AssessmentGradeEnum": "banzi.assessment.models.Grade",
     },
     # Docs are served offline: assets from the sidecar package, no online validator badge.
     "SWAGGER_UI_DIST": "SIDECAR",

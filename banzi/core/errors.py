@@ -150,6 +150,16 @@ class Code(StrEnum):
     ROSTER_NOT_PUBLISHED = "roster_not_published", "The duty roster of that month is not published yet."
     JOB_FAILED = "job_failed", "A background job stopped before it finished its work; nothing of it was saved."
 
+    # --- assessment: grades, quotas and the democratic evaluation --------------------------------
+    NOT_ASSESSED = "not_assessed", "A grade or vote is for someone outside the assessment's (or the unit's) assessed set."
+    OVER_QUOTA = "over_quota", "More assessees of a unit would get the top grade than its quota (rounded down) allows."
+    DISQUALIFIED = "disqualified", "A cadre with a disqualifier of excellent (violation, admonishment, overdue problem, training, commitment) is graded excellent."
+    BALLOT_CAP = "ballot_cap", "A grade is above the cap set by the democratic evaluation (the lowest two grades reach one third of the votes)."
+    RESULT_CONFIRMED = "result_confirmed", "A confirmed assessment result would change without reopening it with a reason."
+    WEIGHTS_NOT_100 = "weights_not_100", "The weights of a unit's evaluation groups do not add up to 100."
+    CODE_UNKNOWN = "code_unknown", "A ballot code was never issued."
+    CODE_USED = "code_used", "A ballot code has already been used: one code, one ballot."
+
 
 def single_errors(exc):
     """The one-message errors inside a Django ValidationError, of every field alike, each with its

@@ -1,0 +1,217 @@
+"""The assessment API under /api/v1/assessment/: assessments with their workflow (collect, propose
+grades, confirm a unit under quota, confirm, publish, reopen with a reason) and each unit's grade
+sheet (quota count, disqualifiers with their source records, the democratic evaluation's tally),
+assessees, quota approvals, and evaluation groups (issue ballot codes, enter paper ballots)."""
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from banzi.core import services as core_services
+from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
+from banzi.org.models import Organization
+
+from . import filters, metrics, services
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+
+TIMESTAMPS = ["created_at", "updated_at"]
+
+
+class AssessmentSerializer(BaseSerializer):
+    organization_name = name_of("organization.name")
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "kind", "title", "year", "quarter", "starts_on", "ends_on", "organization",
+                  "organization_name", "status", "reopen_reason", *TIMESTAMPS]
+        read_only_fields = ["status", "reopen_reason"]
+
+
+class GradesField(serializers.DictField):
+    """{assessee id: grade}."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices=Grade.choices), **kwargs)
+
+
+class ProposeInputSerializer(serializers.Serializer):
+    grades = GradesField(help_text=_("{assessee id: grade}"))
+
+
+class ConfirmUnitInputSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=Organization.Kind.TOWNSHIP))
+    grades = GradesField(required=False, help_text=_("{assessee id: grade}; the proposed grade where left out"))
+
+
+class ReopenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=Organization.Kind.TOWNSHIP),
+                                              required=False, allow_null=True)
+
+
+_finding = inline_serializer("AssessmentFinding", {
+    "rule": serializers.CharField(), "label": serializers.CharField(), "detail": serializers.CharField(),
+    "url": serializers.CharField()})
+_row = inline_serializer("AssessmentSheetRow", {
+    "assessee": serializers.IntegerField(), "name": serializers.CharField(), "category": serializers.CharField(),
+    "proposed_grade": serializers.CharField(), "confirmed_grade": serializers.CharField(),
+    "disqualifiers": serializers.ListField(child=_finding),
+    "votes": serializers.DictField(child=serializers.IntegerField()),
+    "weighted": serializers.DictField(child=serializers.FloatField()),
+    "cap": serializers.CharField(allow_null=True),
+    "scale": serializers.ListField(child=serializers.CharField(), help_text=_("the grades this assessee may get, best first"))})
+SheetSerializer = inline_serializer("AssessmentUnitSheet", {
+    "unit": serializers.IntegerField(), "unit_name": serializers.CharField(),
+    "quota": inline_serializer("AssessmentQuota", {
+        "grade": serializers.CharField(), "percent": serializers.IntegerField(),
+        "assessed": serializers.IntegerField(), "limit": serializers.IntegerField(),
+        "given": serializers.IntegerField(), "document_number": serializers.CharField()}),
+    "weights": serializers.IntegerField(), "rows": serializers.ListField(child=_row)})
+
+
+class AssessmentViewSet(ScopedModelViewSet):
+    """Assessments (年度考核、平时考核): kind, period, who runs it and its status. Grades are proposed
+    and confirmed unit by unit through the actions; `sheet` shows each unit's quota count,
+    disqualifiers and tally."""
+
+    queryset = Assessment.objects.select_related("organization")
+    serializer_class = AssessmentSerializer
+    filterset_class = filters.AssessmentFilterSet
+    ordering_fields = ["year", "starts_on", "created_at"]
+    save_service = staticmethod(services.save_assessment)
+    delete_service = staticmethod(services.delete_assessment)
+
+    @action(detail=True, methods=["post"], step="collect")
+    def collect(self, request, pk=None):
+        """Start collecting grades and ballots (planning → collecting)."""
+        return self.run_step(request, services.start_collecting)
+
+    @extend_schema(request=ProposeInputSerializer)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        """Propose grades: the county for anyone, a township for its own cadres' day-to-day grades."""
+        return self.run_step(request, services.propose_grades, ProposeInputSerializer)
+
+    @extend_schema(request=ConfirmUnitInputSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-unit")
+    def confirm_unit(self, request, pk=None):
+        """The county confirms a unit's grades under its quota (rounded down), refusing a disqualified
+        excellent and a grade above the democratic evaluation's cap."""
+        return self.run_step(request, services.confirm_unit, ConfirmUnitInputSerializer)
+
+    @action(detail=True, methods=["post"], step="confirm")
+    def confirm(self, request, pk=None):
+        """Close the assessment once every grade is confirmed (collecting → confirmed)."""
+        return self.run_step(request, services.confirm_assessment)
+
+    @action(detail=True, methods=["post"], step="publish")
+    def publish(self, request, pk=None):
+        return self.run_step(request, services.publish)
+
+    @extend_schema(request=ReopenInputSerializer)
+    @action(detail=True, methods=["post"], step="reopen")
+    def reopen(self, request, pk=None):
+        """Reopen confirmed results (of one unit, or all) with a reason, kept in the history."""
+        return self.run_step(request, services.reopen, ReopenInputSerializer)
+
+    @extend_schema(operation_id="assessment_assessments_sheet", responses=serializers.ListSerializer(child=SheetSerializer))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def sheet(self, request, pk=None):
+        """Each unit's grade sheet (read-only): the quota and how many have the top grade, and per
+        assessee the grades, the disqualifiers of excellent with a link to each source record, the
+        votes per grade, the weighted shares and the cap of the one-third rule."""
+        return Response(metrics.sheets(self.get_object(), request.user))
+
+
+class AssesseeSerializer(BaseSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    proposed_grade = serializers.ChoiceField(choices=Grade.choices, read_only=True, allow_blank=True)
+    confirmed_grade = serializers.ChoiceField(choices=Grade.choices, read_only=True, allow_blank=True)
+    unit_name = name_of("unit.name")
+    report_file = ScopedFileField("assessment:assessee_report", required=False, allow_null=True)
+
+    class Meta:
+        model = Assessee
+        fields = ["id", "assessment", "category", "team", "cadre", "name", "unit", "unit_name", "proposed_grade",
+                  "proposed_by", "confirmed_grade", "confirmed_by", "confirmed_on", "report", "report_file",
+                  *TIMESTAMPS]
+        read_only_fields = ["proposed_grade", "proposed_by", "confirmed_grade", "confirmed_by", "confirmed_on"]
+
+
+class AssesseeViewSet(ScopedModelViewSet):
+    """Who is assessed: a township's team or a cadre in one unit, with the 述职述廉 report and the
+    grades (proposed and confirmed through the assessment's actions)."""
+
+    queryset = Assessee.objects.select_related("assessment", "unit", "cadre", "team__township")
+    serializer_class = AssesseeSerializer
+    filterset_class = filters.AssesseeFilterSet
+    ordering_fields = ["created_at"]
+    save_service = staticmethod(services.save_assessee)
+    delete_service = staticmethod(services.delete_assessee)
+
+
+class QuotaApprovalSerializer(BaseSerializer):
+    unit_name = name_of("unit.name")
+
+    class Meta:
+        model = QuotaApproval
+        fields = ["id", "assessment", "unit", "unit_name", "document_number", "approved_on", *TIMESTAMPS]
+
+
+class QuotaApprovalViewSet(ScopedModelViewSet):
+    """The county's approvals of a higher excellent quota (25 % by default) for a unit, with the document."""
+
+    queryset = QuotaApproval.objects.select_related("assessment", "unit")
+    serializer_class = QuotaApprovalSerializer
+    filterset_class = filters.QuotaApprovalFilterSet
+    ordering_fields = ["approved_on", "created_at"]
+    save_service = staticmethod(services.save_quota_approval)
+
+
+class EvaluationGroupSerializer(BaseSerializer):
+    unit_name = name_of("unit.name")
+
+    class Meta:
+        model = EvaluationGroup
+        fields = ["id", "assessment", "unit", "unit_name", "kind", "weight", *TIMESTAMPS]
+
+
+class IssueCodesInputSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=services.MAX_CODES)
+
+
+CodesSerializer = inline_serializer("BallotCodes", {"codes": serializers.ListField(child=serializers.CharField())})
+
+
+class PaperBallotInputSerializer(serializers.Serializer):
+    votes = GradesField(help_text=_("{assessee id: grade}"))
+
+
+class EvaluationGroupViewSet(ScopedModelViewSet):
+    """A unit's evaluation groups with their weights (adding up to 100). `issue-codes` returns the
+    plain one-time codes once, for the printable sheet; `paper-ballot` enters a ballot from paper."""
+
+    queryset = EvaluationGroup.objects.select_related("assessment", "unit")
+    serializer_class = EvaluationGroupSerializer
+    filterset_class = filters.EvaluationGroupFilterSet
+    ordering_fields = ["created_at"]
+    save_service = staticmethod(services.save_group)
+
+    @extend_schema(request=IssueCodesInputSerializer, responses={201: CodesSerializer})
+    @action(detail=True, methods=["post"], url_path="issue-codes", step="issue_codes")
+    def issue_codes(self, request, pk=None):
+        group = self.get_object()
+        data = IssueCodesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        codes = core_services.run(services.issue_codes, request.user, group, data.validated_data["count"])
+        return Response({"codes": codes}, status=201, headers={"Cache-Control": "no-store"})
+
+    @extend_schema(request=PaperBallotInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"], url_path="paper-ballot", step="paper_ballot")
+    def paper_ballot(self, request, pk=None):
+        group = self.get_object()
+        data = PaperBallotInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        core_services.run(services.enter_paper_ballot, request.user, group, data.validated_data["votes"])
+        return Response(status=201)

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentConfig(AppConfig):
+    name = "banzi.assessment"
+    label = "assessment"
+    verbose_name = _("Assessment")
+
+    def ready(self):
+        from banzi.core import api_routes, navigation
+        from banzi.core.roles import STAFF, Role
+
+        from . import metrics  # noqa: F401  (registers the assessment's rules with their defaults)
+
+        api_routes.register("assessment", "banzi.assessment.api_urls")
+        staff = set(STAFF)
+        navigation.register(
+            "assessment", _("Assessment"), 50,
+            navigation.MenuItem(_("Assessments"), "assessment:assessment_list", staff),
+            navigation.MenuItem(_("Assessees"), "assessment:assessee_list", staff | {Role.CADRE}),
+            navigation.MenuItem(_("Quota approvals"), "assessment:quotaapproval_list", staff),
+            navigation.MenuItem(_("Evaluation groups"), "assessment:evaluationgroup_list", staff),
+        )

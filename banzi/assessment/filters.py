@@ -1,0 +1,61 @@
+"""Filters of the assessment lists, shared by the pages and the API."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from banzi.core.filters import BaseFilterSet
+from banzi.org.filters import townships
+
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+
+
+def assessments(request):
+    user = getattr(request, "user", None)
+    return Assessment.objects.visible_to(user) if user is not None else Assessment.objects.none()
+
+
+class AssessmentFilterSet(BaseFilterSet):
+    search_fields = ("title",)
+    kind = django_filters.ChoiceFilter(choices=Assessment.Kind.choices, label=_("kind"))
+    status = django_filters.ChoiceFilter(choices=Assessment.Status.choices, label=_("status"))
+    year = django_filters.NumberFilter(label=_("year"))
+
+    class Meta:
+        model = Assessment
+        fields = ["q", "kind", "status", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Title")
+
+
+class AssesseeFilterSet(BaseFilterSet):
+    search_fields = ("cadre__name", "cadre__name_initials", "unit__name")
+    assessment = django_filters.ModelChoiceFilter(queryset=assessments, label=_("assessment"))
+    unit = django_filters.ModelChoiceFilter(queryset=townships, label=_("unit"))
+    category = django_filters.ChoiceFilter(choices=Assessee.Category.choices, label=_("category"))
+    confirmed_grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("confirmed grade"))
+
+    class Meta:
+        model = Assessee
+        fields = ["q", "assessment", "unit", "category", "confirmed_grade"]
+
+
+class QuotaApprovalFilterSet(BaseFilterSet):
+    search_fields = ("document_number", "unit__name")
+    assessment = django_filters.ModelChoiceFilter(queryset=assessments, label=_("assessment"))
+    unit = django_filters.ModelChoiceFilter(queryset=townships, label=_("unit"))
+
+    class Meta:
+        model = QuotaApproval
+        fields = ["q", "assessment", "unit"]
+
+
+class EvaluationGroupFilterSet(BaseFilterSet):
+    search_fields = ("unit__name",)
+    assessment = django_filters.ModelChoiceFilter(queryset=assessments, label=_("assessment"))
+    unit = django_filters.ModelChoiceFilter(queryset=townships, label=_("unit"))
+    kind = django_filters.ChoiceFilter(choices=EvaluationGroup.Kind.choices, label=_("group"))
+
+    class Meta:
+        model = EvaluationGroup
+        fields = ["q", "assessment", "unit", "kind"]

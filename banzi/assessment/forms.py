@@ -1,0 +1,96 @@
+"""Forms of the assessment pages. Choices are limited to what the user may see; the rules live in
+`services.py`. Grades are not fields of these forms: they are proposed and confirmed a unit at a
+time on the grade entry page."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from banzi.core.forms import BaseModelForm
+from banzi.org.models import Cadre, Organization, Team
+
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+
+
+class AssessmentModelForm(BaseModelForm):
+    takes_user = True
+
+    def townships_only(self, *names):
+        for name in names:
+            if name in self.fields:
+                self.fields[name].queryset = self.fields[name].queryset.filter(kind=Organization.Kind.TOWNSHIP)
+
+
+class AssessmentForm(AssessmentModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["kind", "title", "year", "quarter", "starts_on", "ends_on", "organization"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.fields["organization"].queryset = self.fields["organization"].queryset.filter(
+            kind__in=[Organization.Kind.COUNTY, Organization.Kind.TOWNSHIP])
+
+
+class AssesseeForm(AssessmentModelForm):
+    class Meta:
+        model = Assessee
+        fields = ["assessment", "category", "team", "cadre", "unit", "report", "report_file"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.townships_only("unit")
+        self.fields["cadre"].queryset = Cadre.objects.visible_to(user).filter(
+            status=Cadre.Status.ACTIVE).select_related("organization")
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.organization}）"
+        self.fields["team"].queryset = Team.objects.visible_to(user).select_related("township")
+
+
+class QuotaApprovalForm(AssessmentModelForm):
+    class Meta:
+        model = QuotaApproval
+        fields = ["assessment", "unit", "document_number", "approved_on"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.townships_only("unit")
+
+
+class EvaluationGroupForm(AssessmentModelForm):
+    class Meta:
+        model = EvaluationGroup
+        fields = ["assessment", "unit", "kind", "weight"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.townships_only("unit")
+
+
+class ReopenForm(forms.Form):
+    """Why confirmed results are reopened (kept in the history)."""
+
+    reason = forms.CharField(label=_("reason for reopening"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class IssueCodesForm(forms.Form):
+    count = forms.IntegerField(label=_("number of codes"), min_value=1, max_value=500,
+                               widget=forms.NumberInput(attrs={"class": "form-control"}),
+                               help_text=_("One for each voter of the group at the meeting."))
+
+
+class PaperBallotForm(forms.Form):
+    """One paper ballot: a grade for each assessee of the group's unit (left empty where the voter
+    graded nobody)."""
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessees = []
+        if group is not None:
+            self.assessees = list(Assessee.objects.filter(assessment=group.assessment_id, unit=group.unit_id)
+                                  .select_related("assessment", "cadre", "team__township").order_by("category", "pk"))
+        labels = dict(Grade.choices)
+        for assessee in self.assessees:
+            self.fields[f"a{assessee.pk}"] = forms.ChoiceField(
+                label=str(assessee), required=False, widget=forms.Select(attrs={"class": "form-select"}),
+                choices=[("", "—"), *((g, labels[g]) for g in assessee.scale())])
+
+    def votes(self):
+        return {a.pk: self.cleaned_data[f"a{a.pk}"] for a in self.assessees if self.cleaned_data.get(f"a{a.pk}")}

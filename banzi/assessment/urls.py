@@ -1,0 +1,30 @@
+"""Assessment pages under /assessment/: assessments, assessees, quota approvals and evaluation groups."""
+from django.urls import path
+
+from banzi.core.routing import model_urls
+
+from . import views
+from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+
+app_name = "assessment"
+
+urlpatterns = [
+    *model_urls("assessments", Assessment, list_view=views.AssessmentListView, detail_view=views.AssessmentPageView,
+                edit_view=views.AssessmentEditView, delete_view=views.AssessmentDeleteView),
+    *model_urls("assessees", Assessee, list_view=views.AssesseeListView, detail_view=views.AssesseeDetailView,
+                edit_view=views.AssesseeEditView, delete_view=views.AssesseeDeleteView),
+    *model_urls("quota-approvals", QuotaApproval, list_view=views.QuotaApprovalListView,
+                detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
+    *model_urls("evaluation-groups", EvaluationGroup, list_view=views.EvaluationGroupListView,
+                detail_view=views.EvaluationGroupPageView, edit_view=views.EvaluationGroupEditView),
+    path("assessments/<int:pk>/collect/", views.AssessmentCollectStep.as_view(), name="assessment_collect"),
+    path("assessments/<int:pk>/confirm/", views.AssessmentConfirmStep.as_view(), name="assessment_confirm"),
+    path("assessments/<int:pk>/publish/", views.AssessmentPublishStep.as_view(), name="assessment_publish"),
+    path("assessments/<int:pk>/reopen/", views.AssessmentReopenStep.as_view(), name="assessment_reopen"),
+    path("assessments/<int:pk>/units/<int:unit>/", views.UnitGradesView.as_view(), name="assessment_unit"),
+    path("evaluation-groups/<int:pk>/issue-codes/", views.IssueCodesStep.as_view(),
+         name="evaluationgroup_issue_codes"),
+    path("evaluation-groups/<int:pk>/paper-ballot/", views.PaperBallotStep.as_view(),
+         name="evaluationgroup_paper_ballot"),
+    path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
+]

@@ -1,0 +1,238 @@
+"""Assessment pages: declarations over core's generic views, the assessment's page with its steps and
+units, and a unit's grade entry with the quota count."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from banzi.core import services as core_services
+from banzi.core.masking import no_store
+from banzi.core.roles import Role
+from banzi.core.scoping import can_write_model
+from banzi.core.uploads import FileDownloadView
+from banzi.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    StepView,
+)
+
+from . import filters, forms, metrics, services, tables
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+
+
+class AssessmentListView(ObjectListView):
+    queryset = Assessment.objects.select_related("organization")
+    filterset_class = filters.AssessmentFilterSet
+    table_class = tables.AssessmentTable
+
+
+class AssessmentDetailView(ObjectDetailView):
+    queryset = Assessment.objects.select_related("organization")
+    fields = ["title", "kind", "year", "quarter", "starts_on", "ends_on", "organization", "status", "reopen_reason"]
+
+
+class AssessmentEditView(ObjectEditView):
+    model = Assessment
+    form_class = forms.AssessmentForm
+    service = staticmethod(services.save_assessment)
+
+
+class AssessmentDeleteView(ObjectDeleteView):
+    model = Assessment
+    service = staticmethod(services.delete_assessment)
+
+
+class AssesseeListView(ObjectListView):
+    queryset = Assessee.objects.select_related("assessment", "unit", "cadre", "team__township")
+    filterset_class = filters.AssesseeFilterSet
+    table_class = tables.AssesseeTable
+
+
+class AssesseeDetailView(ObjectDetailView):
+    queryset = Assessee.objects.select_related("assessment", "unit", "cadre", "team__township", "proposed_by",
+                                               "confirmed_by")
+    fields = ["assessment", "category", "team", "cadre", "unit", "proposed_grade", "proposed_by", "confirmed_grade",
+              "confirmed_by", "confirmed_on", "report", "report_file"]
+
+
+class AssesseeEditView(ObjectEditView):
+    model = Assessee
+    form_class = forms.AssesseeForm
+    service = staticmethod(services.save_assessee)
+
+
+class AssesseeDeleteView(ObjectDeleteView):
+    model = Assessee
+    service = staticmethod(services.delete_assessee)
+
+
+class QuotaApprovalListView(ObjectListView):
+    queryset = QuotaApproval.objects.select_related("assessment", "unit")
+    filterset_class = filters.QuotaApprovalFilterSet
+    table_class = tables.QuotaApprovalTable
+
+
+class QuotaApprovalDetailView(ObjectDetailView):
+    queryset = QuotaApproval.objects.select_related("assessment", "unit")
+
+
+class QuotaApprovalEditView(ObjectEditView):
+    model = QuotaApproval
+    form_class = forms.QuotaApprovalForm
+    service = staticmethod(services.save_quota_approval)
+
+
+class EvaluationGroupListView(ObjectListView):
+    queryset = EvaluationGroup.objects.select_related("assessment", "unit")
+    filterset_class = filters.EvaluationGroupFilterSet
+    table_class = tables.EvaluationGroupTable
+
+
+class EvaluationGroupDetailView(ObjectDetailView):
+    queryset = EvaluationGroup.objects.select_related("assessment", "unit")
+
+
+class EvaluationGroupEditView(ObjectEditView):
+    model = EvaluationGroup
+    form_class = forms.EvaluationGroupForm
+    service = staticmethod(services.save_group)
+
+
+class AssesseeReportView(FileDownloadView):
+    """The 述职述廉 report's attachment, for those who may see the assessee."""
+
+    model = Assessee
+    field = "report_file"
+
+
+# --- the assessment's page, its steps and a unit's grade entry ---------------------------------------
+
+class AssessmentPageView(AssessmentDetailView):
+    """The assessment with its steps and its units: how many are assessed, the quota and how many
+    have the top grade, each linking to the unit's grade entry."""
+
+    template_name = "assessment/assessment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["units"] = metrics.unit_summaries(self.object, self.request.user)
+        return ctx
+
+
+class AssessmentCollectStep(StepView):
+    model, step, service = Assessment, "collect", staticmethod(services.start_collecting)
+    success_message = gettext_lazy("Collecting grades and ballots.")
+
+
+class AssessmentConfirmStep(StepView):
+    model, step, service = Assessment, "confirm", staticmethod(services.confirm_assessment)
+    success_message = gettext_lazy("The results are confirmed.")
+
+
+class AssessmentPublishStep(StepView):
+    model, step, service = Assessment, "publish", staticmethod(services.publish)
+    success_message = gettext_lazy("The results are published.")
+
+
+class AssessmentReopenStep(StepView):
+    model, step, form_class, prefix = Assessment, "reopen", forms.ReopenForm, "reopen"
+    service = staticmethod(services.reopen)
+    success_message = gettext_lazy("The results are reopened.")
+
+
+class UnitGradesView(ScopedMixin, TemplateView):
+    """A unit's grade entry: each assessee with a grade to choose, the disqualifiers of excellent
+    (each linking to its record), the votes and the cap of the democratic evaluation, and the quota
+    count. A township proposes its own cadres' day-to-day grades; the county proposes and confirms."""
+
+    model = Assessment
+    template_name = "assessment/unit_grades.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assessment = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            self.unit = get_object_or_404(services.unit_choices(request.user), pk=kwargs["unit"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        sheet = metrics.sheets(self.assessment, user, unit=self.unit)
+        if not sheet:
+            raise Http404
+        labels = dict(Grade.choices)
+        ctx.update(object=self.assessment, unit=self.unit, sheet=sheet[0], top_label=labels[sheet[0]["quota"]["grade"]],
+                   can_propose=can_write_model(user, Assessee), can_confirm=user.role == Role.COUNTY_ADMIN,
+                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]]} for row in sheet[0]["rows"]])
+        return ctx
+
+    def post(self, request, pk, unit):
+        if not can_write_model(request.user, Assessee):
+            raise PermissionDenied
+        grades = {key.removeprefix("grade_"): value for key, value in request.POST.items()
+                  if key.startswith("grade_") and value}
+        try:
+            if request.POST.get("action") == "confirm":
+                quota = core_services.run(services.confirm_unit, request.user, self.assessment, self.unit, grades)
+                messages.success(request, _("The grades of %(unit)s are confirmed (%(percent)d %% quota: at most "
+                                            "%(limit)d of %(assessed)d).") % {
+                    "unit": self.unit, "percent": quota.percent, "limit": quota.limit, "assessed": quota.assessed})
+            else:
+                count = core_services.run(services.propose_grades, request.user, self.assessment, grades)
+                messages.success(request, _("%(count)d grades proposed.") % {"count": count})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(request.path)
+
+
+# --- the democratic evaluation: a group's page, its codes and paper ballots ---------------------------
+
+class EvaluationGroupPageView(EvaluationGroupDetailView):
+    template_name = "assessment/evaluationgroup_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["figures"] = metrics.group_figures(self.object)
+        return ctx
+
+
+@no_store
+class IssueCodesStep(StepView):
+    """Issue one-time codes and show them this once, as a sheet to print and cut: only their
+    fingerprints are kept, so the page cannot be shown again."""
+
+    model, step, form_class, prefix = EvaluationGroup, "issue_codes", forms.IssueCodesForm, "codes"
+    codes = None
+
+    def perform(self, user, obj, data):
+        self.codes = services.issue_codes(user, obj, data["count"])
+        return self.codes
+
+    def back(self, obj):
+        if not self.codes:
+            return super().back(obj)
+        return render(self.request, "assessment/ballot_codes.html", {"object": obj, "codes": self.codes})
+
+
+class PaperBallotStep(StepView):
+    model, step, form_class, prefix = EvaluationGroup, "paper_ballot", forms.PaperBallotForm, "ballot"
+    success_message = gettext_lazy("The paper ballot is entered.")
+
+    def form_kwargs(self, user, obj):
+        return {"prefix": self.prefix, "group": obj}
+
+    def perform(self, user, obj, data):
+        return services.enter_paper_ballot(user, obj, self._form_votes)
+
+    def get_form(self, user, obj, data=None, files=None):
+        form = super().get_form(user, obj, data, files)
+        if data is not None:
+            self._form_votes = form.votes() if form.is_valid() else {}
+        return form

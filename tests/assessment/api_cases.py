@@ -1,0 +1,96 @@
+"""API cases of the assessment's workflow actions and its grade sheet (tests/core/test_api_generic.py)."""
+from banzi.assessment.models import Assessee, Assessment, Grade
+from banzi.core.roles import Role
+from tests import factories as f
+from tests.api import ActionCase, ReadCase, register_action, register_read
+
+from .factories import assessee, assessment, groups
+
+Status = Assessment.Status
+
+
+def _county():
+    return f.UserFactory(role=Role.COUNTY_ADMIN)
+
+
+def _county_assessment(township, status=Status.PLANNING, confirmed=""):
+    parent = assessment(status=status)
+    assessee(parent, township, proposed_grade=Grade.COMPETENT, confirmed_grade=confirmed)
+    return parent, _county()
+
+
+def _township_assessment(township):
+    parent = assessment(township, status=Status.COLLECTING)
+    assessee(parent, township)
+    return parent, f.UserFactory(role=Role.TOWNSHIP_ADMIN, organization=township)
+
+
+register_action(ActionCase(
+    url_name="assessment-assessment-collect",
+    prepare=lambda township: _county_assessment(township),
+    done=lambda record: record.status == Status.COLLECTING,
+))
+register_action(ActionCase(
+    url_name="assessment-assessment-propose",
+    prepare=_township_assessment,
+    data=lambda record: {"grades": {str(record.assessees.get().pk): Grade.GOOD}},
+    format="json",
+    done=lambda record: record.assessees.get().proposed_grade == Grade.GOOD,
+))
+register_action(ActionCase(
+    url_name="assessment-assessment-confirm-unit",
+    prepare=lambda township: _county_assessment(township, Status.COLLECTING),
+    data=lambda record: {"unit": record.assessees.get().unit_id},
+    format="json",
+    done=lambda record: record.assessees.get().confirmed_grade == Grade.COMPETENT,
+))
+register_action(ActionCase(
+    url_name="assessment-assessment-confirm",
+    prepare=lambda township: _county_assessment(township, Status.COLLECTING, Grade.COMPETENT),
+    done=lambda record: record.status == Status.CONFIRMED,
+))
+register_action(ActionCase(
+    url_name="assessment-assessment-publish",
+    prepare=lambda township: _county_assessment(township, Status.CONFIRMED, Grade.COMPETENT),
+    done=lambda record: record.status == Status.PUBLISHED,
+))
+register_action(ActionCase(
+    url_name="assessment-assessment-reopen",
+    prepare=lambda township: _county_assessment(township, Status.CONFIRMED, Grade.COMPETENT),
+    data=lambda record: {"reason": "群众反映有新情况，重新核实"},
+    done=lambda record: record.status == Status.COLLECTING and not record.assessees.get().confirmed_grade,
+))
+
+
+def _group(township, status=Status.PLANNING):
+    parent = assessment(status=status)
+    assessee(parent, township)
+    return groups(parent, township)["team_members"], _county()
+
+
+register_action(ActionCase(
+    url_name="assessment-evaluationgroup-issue-codes",
+    prepare=_group,
+    data=lambda record: {"count": 3},
+    status=201,
+    done=lambda record: record.codes.count() == 3,
+))
+register_action(ActionCase(
+    url_name="assessment-evaluationgroup-paper-ballot",
+    prepare=lambda township: _group(township, Status.COLLECTING),
+    data=lambda record: {"votes": {str(Assessee.objects.get(assessment=record.assessment).pk): Grade.COMPETENT}},
+    format="json",
+    status=201,
+    done=lambda record: record.ballots.count() == 1,
+))
+
+
+def _township_own(township):
+    return Assessment.objects.filter(organization=township).order_by("pk").last() or assessment(township)
+
+
+register_read(ReadCase(
+    url_name="assessment-assessment-sheet",
+    url=lambda township: f"/api/v1/assessment/assessments/{_township_own(township).pk}/sheet/",
+    make=lambda township: assessee(_township_own(township), township),
+))

@@ -1,0 +1,81 @@
+"""Generic-test cases for the assessment models (see tests/generic.py). The ballot codes, ballots and
+votes are not business records of this kind: they keep no history by design (a ballot must not be
+traceable to its code) and have no pages."""
+from banzi.assessment.models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+from tests import factories as f
+from tests.generic import ModelCase, register
+
+from .factories import assessee, assessment, n
+
+
+def _assessment_form(township):
+    return {"kind": Assessment.Kind.QUARTERLY, "title": f"第三季度平时考核{n()}", "year": "2026", "quarter": "3",
+            "starts_on": "2026-07-01", "ends_on": "2026-09-30", "organization": township.pk}
+
+
+def _move_assessment(record, other):
+    record.organization = other
+
+
+register(ModelCase(
+    model=Assessment,
+    make=lambda township: assessment(township),
+    form_data=_assessment_form,
+    update={"title": "第三季度平时考核（修订）"},
+    move=_move_assessment,
+    export_label=lambda record: record.title,
+))
+
+
+def _assessee_form(township):
+    return {"assessment": assessment(township).pk, "category": Assessee.Category.GENERAL_CADRE, "team": "",
+            "cadre": f.CadreFactory(organization=township).pk, "unit": township.pk, "report": ""}
+
+
+def _move_assessee(record, other):
+    record.unit = other
+    record.cadre = f.CadreFactory(organization=other)
+
+
+register(ModelCase(
+    model=Assessee,
+    make=lambda township: assessee(assessment(township), township),
+    form_data=_assessee_form,
+    update={"report": "一年来，认真履行岗位职责，严守廉洁纪律。"},
+    move=_move_assessee,
+    make_own=lambda cadre: assessee(assessment(cadre.organization.township), cadre.organization.township, cadre),
+    export_label=lambda record: str(record),
+))
+
+
+def _approval_form(township):
+    return {"assessment": assessment().pk, "unit": township.pk, "document_number": f"县组字〔2026〕{n()}号",
+            "approved_on": "2026-11-20"}
+
+
+register(ModelCase(
+    model=QuotaApproval,
+    make=lambda township: QuotaApproval.objects.create(assessment=assessment(), unit=township,
+                                                       document_number=f"县组字〔2026〕{n()}号",
+                                                       approved_on="2026-11-20"),
+    form_data=_approval_form,
+    update={"document_number": "县委组织部批〔2026〕7号"},
+    move=lambda record, other: setattr(record, "unit", other),
+    export_label=lambda record: record.document_number,
+))
+
+
+def _group_form(township):
+    return {"assessment": assessment().pk, "unit": township.pk, "kind": EvaluationGroup.Kind.TEAM_MEMBERS,
+            "weight": "40"}
+
+
+register(ModelCase(
+    model=EvaluationGroup,
+    make=lambda township: EvaluationGroup.objects.create(assessment=assessment(), unit=township,
+                                                         kind=EvaluationGroup.Kind.TEAM_MEMBERS, weight=40),
+    form_data=_group_form,
+    update={"weight": "50"},
+    move=lambda record, other: setattr(record, "unit", other),
+    export_label=lambda record: record.unit.name,
+))
