@@ -1,7 +1,8 @@
 """Demo work for the demo county (called by `manage.py load_demo` after the registry is loaded).
 
-For each township: a work list for every current team member with 3–5 tasks, milestones scheduled
-back from the deadline and progress reports; supervised items in every state of the 13710 clock
+For each township: a work list for every current team member with 3–5 tasks (from the year's start,
+or from the day a member elected during the year joined), milestones scheduled back from the
+deadline and progress reports; supervised items in every state of the 13710 clock
 (just assigned, deployed, in progress, overdue, done awaiting close-out, closed out), and in the
 first township a major item on a filed timetable with monthly reports; a cross-inspection round in
 which the townships inspect each other in a ring (never themselves), whose findings go on the
@@ -104,7 +105,14 @@ class TasksDemo:
         by_township = {}
         for membership in memberships:
             by_township.setdefault(membership.team.township_id, []).append(membership)
+        # Who already sat on their township's team when the year's tasks began (else: since they joined).
+        self.on_year_start = set(TeamMembership.objects.serving(self.year_start).filter(
+            team__township__in=townships).values_list("cadre_id", "team__township_id"))
         return by_township
+
+    @property
+    def year_start(self):
+        return datetime.date(self.year, 1, 10)
 
     # --- work lists, tasks, milestones and reports ---------------------------------------------
 
@@ -118,13 +126,20 @@ class TasksDemo:
             responsibilities=_("Responsibilities of the %(position)s") % {"position": membership.position.name},
         ))
         self.created["work lists"] += 1
+        # A member elected during the year lists their tasks from the day they joined the team.
+        start = (self.year_start if (cadre.pk, township.pk) in self.on_year_start
+                 else max(self.year_start, membership.started_on))
         for title, target, measures in rng.sample(TASK_CATALOG, rng.randint(3, 5)):
-            self.task(work_list, township, cadre, rng, title, target, measures)
+            self.task(work_list, township, cadre, rng, title, target, measures, start)
 
-    def task(self, work_list, township, cadre, rng, title, target, measures):
-        start = datetime.date(self.year, 1, 10)
+    def task(self, work_list, township, cadre, rng, title, target, measures, start):
         month = rng.randint(3, 12)
         deadline = datetime.date(self.year, month, 20 if month == 12 else 30)
+        if deadline < start + datetime.timedelta(days=30):
+            # Tasks of a member who joined late in the year: due a month or more after joining.
+            month = min(12, max(month, start.month + 1))
+            deadline = max(datetime.date(self.year, month, 20 if month == 12 else 30),
+                           start + datetime.timedelta(days=30))
         task = services.save_task(self.user, Task(
             work_list=work_list, title=title, organization=township, responsible=cadre, measures=measures,
             target=target, source=Task.Source.YEAR_START, start_on=start, deadline=deadline,
