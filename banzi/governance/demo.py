@@ -170,8 +170,10 @@ class GovernanceDemo:
                             opinions_solicited_from="村干部、党员代表、服务对象、“两代表一委员”")
         if entry is None:
             return
+        # The talks among the team's members held beforehand (not the committee's talks with other cadres).
+        team = [a.cadre_id for a in entry["rows"]]
         entry["talks"] = list(Talk.objects.filter(organization__township=township, held_on__range=(
-            day - datetime.timedelta(days=30), day)).values_list("pk", flat=True))
+            day - datetime.timedelta(days=30), day), talker__in=team, talkee__in=team).values_list("pk", flat=True))
         present = [a for a in entry["rows"] if a.present]
         for row in present:
             row.self_criticism, row.criticism_received = rng.choice(CRITICISM)

@@ -108,7 +108,21 @@ class TasksDemo:
         # Who already sat on their township's team when the year's tasks began (else: since they joined).
         self.on_year_start = set(TeamMembership.objects.serving(self.year_start).filter(
             team__township__in=townships).values_list("cadre_id", "team__township_id"))
+        # Since when each current member has sat on the team without a break (across elections).
+        self.since = {}
+        for m in (TeamMembership.objects.filter(team__township__in=townships, started_on__lte=self.today)
+                  .select_related("team").order_by("-started_on", "-pk")):
+            key = (m.cadre_id, m.team.township_id)
+            since = self.since.get(key)
+            if since is None and (m.ended_on is None or m.ended_on > self.today):
+                self.since[key] = m.started_on
+            elif since is not None and m.started_on < since and (m.ended_on is None or m.ended_on >= since):
+                self.since[key] = m.started_on
         return by_township
+
+    def on_team(self, memberships, day):
+        """Of these current memberships, the cadres who already sat on the team on the day."""
+        return [m.cadre for m in memberships if self.since.get((m.cadre_id, m.team.township_id), day) <= day]
 
     @property
     def year_start(self):
@@ -207,9 +221,11 @@ class TasksDemo:
         plan = [("closed", "ordinary", 40), ("done", "ordinary", 9), ("overdue", "ordinary", 12),
                 ("in_progress", "complex", 15), ("deployed", "ordinary", 2), ("assigned", "ordinary", 0)]
         for (state, item_class, days_ago), title in zip(plan, titles, strict=True):
-            self.item(township, rng.choice(cadres), f"{township.name}：{title}", state, item_class, days_ago, rng)
+            # Assigned to a member who was on the team on the day.
+            assignees = self.on_team(members, self.today - datetime.timedelta(days=days_ago)) or cadres
+            self.item(township, rng.choice(assignees), f"{township.name}：{title}", state, item_class, days_ago, rng)
         if major:
-            self.major_item(township, cadres[0])
+            self.major_item(township, (self.on_team(members, self.today - datetime.timedelta(days=100)) or cadres)[0])
 
     def item(self, township, cadre, title, state, item_class, days_ago, rng, description=""):
         if SupervisedItem.objects.filter(organization=township, title=title).exists():
@@ -267,7 +283,7 @@ class TasksDemo:
         start = self.today - datetime.timedelta(days=30)
         for index, inspecting in enumerate(townships):
             inspected = townships[(index + 1) % len(townships)]
-            team = [m.cadre for m in members.get(inspecting.pk, [])]
+            team = self.on_team(members.get(inspecting.pk, []), start)
             targets = [m.cadre for m in members.get(inspected.pk, [])]
             if not team or not targets:
                 continue
