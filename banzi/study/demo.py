@@ -203,10 +203,11 @@ class StudyDemo:
             # Done while on the team: within the last 300 days, from the day the member joined.
             since = min((m.started_on for m in self.memberships if m.cadre_id == cadre.pk
                          and m.started_on <= self.today and m.team.elected_on <= self.today), default=self.start)
-            days = max(1, min(300, (self.today - since).days))
+            days = min(300, (self.today - since).days)  # 0 for a member who joined today: done today
             for key, description in rng.sample(MANUAL_DUTIES, rng.randint(1, 3)):
+                ago = (rng.randint(1, 300) - 1) % days + 1 if days else 0
                 record = LeadDutyRecord(cadre=cadre, duty=lead_duties[key], description=description,
-                                        done_on=self.today - datetime.timedelta(days=(rng.randint(1, 300) - 1) % days + 1))
+                                        done_on=self.today - datetime.timedelta(days=ago))
                 record._history_user = self.user
                 record.save()
                 first = first or record

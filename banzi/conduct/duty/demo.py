@@ -97,9 +97,12 @@ class DutyDemo:
             serving = {m.cadre_id: m.cadre for m in memberships if m.cadre.organization_id in township_units
                        and m.started_on <= day
                        and (m.ended_on is None or day < m.ended_on) and m.team.elected_on <= day < m.team.term_ends_on}
+            if not serving:  # a coming night after the term ends, before the next election: left open
+                day += datetime.timedelta(days=1)
+                continue
             on_team = [c for c in leaders if c.pk in serving]
             if len(on_team) < len(leaders):
-                on_team = list(serving.values()) or leaders
+                on_team = list(serving.values())
             leader = on_team[n % len(on_team)]
             on_staff = staff[n % len(staff)]
             if on_staff.pk == leader.pk:  # a member who has left the team since is among the staff
