@@ -7,6 +7,8 @@ find none. A cadre "sits on a team" on a day when one of their memberships holds
 whose term holds it too (`TeamMembership.objects.serving`); the reserve flag carries no date, so a
 reserve cadre counts as one on any day.
 """
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -47,7 +49,7 @@ def demo(django_db_setup, django_db_blocker):
     """The demo as `make demo` loads it, once for the module, rolled back when the module is done."""
     fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+        call_command("load_demo", stdout=StringIO())
         yield {"user": User.objects.get(username="county_admin")}
         transaction.set_rollback(True)
 

@@ -2,8 +2,8 @@
 registry, tasks and the other strict-management demo data).
 
 For every township: a published roster for last month and this month with a night every day — the
-leader on duty rotating among the current team members, the staff on duty among the township's other
-cadres —, check-ins for most of the last fortnight's nights, a few spot checks by the county over the last ten nights
+leader on duty rotating among the current team members (among those on the team that night, for a
+night before an election), the staff on duty among the township's other cadres —, check-ins for most of the last fortnight's nights, a few spot checks by the county over the last ten nights
 (present, now and then unreachable) and exactly one absence in the first township, which becomes a violation
 candidate through the same service as the pages; a swap asked for and approved for a coming night;
 and last month's attendance of the team members (present on working days, a few business trips,
