@@ -170,8 +170,10 @@ class GovernanceDemo:
                             opinions_solicited_from="村干部、党员代表、服务对象、“两代表一委员”")
         if entry is None:
             return
+        # The talks among the team's members held beforehand (not the committee's talks with other cadres).
+        team = [a.cadre_id for a in entry["rows"]]
         entry["talks"] = list(Talk.objects.filter(organization__township=township, held_on__range=(
-            day - datetime.timedelta(days=30), day)).values_list("pk", flat=True))
+            day - datetime.timedelta(days=30), day), talker__in=team, talkee__in=team).values_list("pk", flat=True))
         present = [a for a in entry["rows"] if a.present]
         for row in present:
             row.self_criticism, row.criticism_received = rng.choice(CRITICISM)
@@ -220,16 +222,25 @@ class GovernanceDemo:
         villages = list(Organization.objects.filter(township__in=townships, is_active=True,
                                                     kind__in=[r.organization_kind for r in rules])
                         .order_by("township__sort_order", "sort_order", "name"))
-        members = {}
-        for membership in TeamMembership.objects.current(self.today).filter(
-                team__township__in=townships, team__elected_on__lte=self.today,
-                team__term_ends_on__gt=self.today).select_related("cadre", "team").order_by("sort_order", "pk"):
-            cadres = members.setdefault(membership.team.township_id, [])
-            if membership.cadre not in cadres:
-                cadres.append(membership.cadre)
+        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        # The team memberships of the year, by township: a Party lecture is given by a member of the
+        # team on the day it is held.
+        year_memberships = {}
+        for membership in (TeamMembership.objects.filter(team__township__in=townships, started_on__lte=end)
+                           .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+                           .select_related("cadre", "team").order_by("sort_order", "pk")):
+            year_memberships.setdefault(membership.team.township_id, []).append(membership)
+
+        def lecturers_on(township_id, day):
+            cadres = []
+            for m in year_memberships.get(township_id, []):
+                if (m.started_on <= day and (m.ended_on is None or day < m.ended_on)
+                        and m.team.elected_on <= day < m.team.term_ends_on and m.cadre not in cadres):
+                    cadres.append(m.cadre)
+            return cadres
+
         meetings = []
         for village in villages:
-            lecturers = members.get(village.township_id, [])
             for rule in rules:
                 if rule.organization_kind != village.kind:
                     continue
@@ -240,12 +251,15 @@ class GovernanceDemo:
                         continue
                     due = rng.randint(15, 60)
                     kind = rule.meeting_kind
+                    held_on = rng.choice(days)
+                    topic = rng.choice(TOPICS[kind])
+                    present = round(due * rng.uniform(0.7, 0.97))
+                    lecturers = lecturers_on(village.township_id, held_on) if kind == MeetingKind.PARTY_LECTURE else []
                     meetings.append(Meeting(
-                        organization=village, kind=kind, held_on=rng.choice(days), topic=rng.choice(TOPICS[kind]),
-                        other_members_due=due, other_members_present=round(due * rng.uniform(0.7, 0.97)),
+                        organization=village, kind=kind, held_on=held_on, topic=topic,
+                        other_members_due=due, other_members_present=present,
                         duration_minutes=90, minutes=_("Minutes kept in the branch's meeting book."),
-                        lecturer=rng.choice(lecturers) if kind == MeetingKind.PARTY_LECTURE and lecturers
-                        and rng.random() < 0.3 else None))
+                        lecturer=rng.choice(lecturers) if lecturers and rng.random() < 0.3 else None))
         meetings = bulk_create_with_history(meetings, Meeting, batch_size=500, default_user=self.user)
         self.created[_("branch meetings")] += len(meetings)
         saved = list(Meeting.objects.filter(organization__in=villages, held_on__year=self.year)
@@ -255,11 +269,8 @@ class GovernanceDemo:
         for meeting in saved:
             by_township.setdefault(township_of[meeting.organization_id], []).append(meeting)
         attendances = []
-        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
         spans = {}
-        for membership in (TeamMembership.objects.filter(team__township__in=townships, started_on__lte=end)
-                           .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
-                           .select_related("team").order_by("pk")):
+        for membership in sorted((m for ms in year_memberships.values() for m in ms), key=lambda m: m.pk):
             spans.setdefault((membership.team.township_id, membership.cadre_id), []).append(membership)
         for (township_id, cadre_id), memberships in spans.items():
             pool = [m for m in by_township.get(township_id, [])

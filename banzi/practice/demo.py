@@ -4,7 +4,7 @@ For the designated villages of this year the registry's demo made: a rectificati
 progress for each, a rectification working group in every township led by a member of its team,
 with members posted to the villages, and a first secretary in every weak and lax or registered poor
 village; 99 leading and reserve cadres (current team members and reserve cadres of the registry)
-serving the 41 enterprises, with work logs; hard assignments for most of the newly appointed team
+serving the 41 enterprises, each from a day they were a team member or a reserve, with work logs; hard assignments for most of the newly appointed team
 members; mentoring pairs with meetings for most of them; and study visits to the model villages
 of 邓庄镇 and 古城镇.
 
@@ -221,9 +221,15 @@ class PracticeDemo:
             if other is not None:
                 assignments.append((cadre, other))
         start = self.running_since(3, 1)
+        # Sent as a team member or a reserve cadre: a member who was not yet on a team on the first day
+        # (elected since) serves from the day their membership began.
+        on_start = set(TeamMembership.objects.serving(start).values_list("cadre_id", flat=True))
+        joined = dict(TeamMembership.objects.serving(self.today).order_by("-started_on")
+                      .values_list("cadre_id", "started_on"))
         for cadre, enterprise in assignments:
+            started_on = start if cadre.is_reserve or cadre.pk in on_start else max(start, joined[cadre.pk])
             posting = self.save("postings", services.save_posting, Posting(
-                cadre=cadre, kind=Posting.Kind.ENTERPRISE, organization=enterprise, started_on=start,
+                cadre=cadre, kind=Posting.Kind.ENTERPRISE, organization=enterprise, started_on=started_on,
                 goals="落实包联服务，帮助企业解决用工、融资、审批等难题"))
             self.logs(posting, self.rng("log", cadre.pk, enterprise.pk), texts=LOG_TEXTS)
 

@@ -16,6 +16,7 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from banzi.accounts.models import User
@@ -62,6 +63,11 @@ DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+def distinct(cadres):
+    """The cadres in order, each once (a member who left the team in the year is also one of the staff)."""
+    return list({c.pk: c for c in cadres}.values())
+
+
 def demo_user():
     return (User.objects.filter(username="county_admin", role=Role.COUNTY_ADMIN, is_active=True).first()
             or User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).order_by("pk").first())
@@ -102,31 +108,54 @@ class StudyDemo:
                          .exclude(pk__in=[c.pk for c in members]).order_by("pk"))
             villages = list(Organization.objects.filter(parent=township, kind=Organization.Kind.VILLAGE,
                                                         is_active=True).order_by("pk"))
+            self.memberships = list(TeamMembership.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gt=self.start), team__township=township,
+                started_on__lte=self.today, team__term_ends_on__gt=self.start)
+                .select_related("cadre", "team").order_by("sort_order", "pk"))
             self.sessions(township, members, staff, villages)
             self.records(township, members + staff[:5])
             self.duty_records(township, members, lead_duties)
         self.preferences()
         return self
 
+    def members_on(self, day):
+        """The township's team members on the day (a membership and its team's term hold it)."""
+        cadres = {}
+        for m in self.memberships:
+            if m.started_on <= day and (m.ended_on is None or day < m.ended_on) \
+                    and m.team.elected_on <= day < m.team.term_ends_on:
+                cadres.setdefault(m.cadre_id, m.cadre)
+        return list(cadres.values())
+
     def sessions(self, township, members, staff, villages):
+        """A year of sessions; the team's own (theory study, lectures, guiding a village) by those on
+        the team on the day, so a member elected during the year joins them from then on."""
         rng = self.rng(township.name, "sessions")
         planned = []  # (session, [(cadre, role, status, reason)])
         for months_ago in range(12):
             topic = THEORY_TOPICS[(months_ago + township.pk) % len(THEORY_TOPICS)]
-            planned.append(self.session(township, StudyKind.COMMITTEE_THEORY, months_ago, topic, 120, members, rng))
+            held_on = self.day_in_month(months_ago, rng)
+            team = self.members_on(held_on) or members
+            planned.append(self.session(township, StudyKind.COMMITTEE_THEORY, held_on, topic, 120, team, rng))
             topic = STAFF_TOPICS[(months_ago + township.pk) % len(STAFF_TOPICS)]
-            planned.append(self.session(township, StudyKind.STAFF_STUDY, months_ago, topic, 60,
-                                        members[:3] + staff[:25], rng))
+            held_on = self.day_in_month(months_ago, rng)
+            team = self.members_on(held_on) or members
+            planned.append(self.session(township, StudyKind.STAFF_STUDY, held_on, topic, 60,
+                                        distinct(team[:3] + staff[:25]), rng))
             if months_ago % 3 == 1:
-                lecturer = members[(months_ago // 3) % len(members)]
+                held_on = self.day_in_month(months_ago, rng)
+                team = self.members_on(held_on) or members
+                lecturer = team[(months_ago // 3) % len(team)]
                 topic = LECTURE_TOPICS[(months_ago // 3) % len(LECTURE_TOPICS)]
-                planned.append(self.session(township, StudyKind.PARTY_LECTURE, months_ago, topic, 90,
-                                            members + staff[:25], rng, lecturer=lecturer))
+                planned.append(self.session(township, StudyKind.PARTY_LECTURE, held_on, topic, 90,
+                                            distinct(team + staff[:25]), rng, lecturer=lecturer))
             if months_ago % 2 == 0 and villages:
-                guide = members[(months_ago // 2 + 1) % len(members)]
+                held_on = self.day_in_month(months_ago, rng)
+                team = self.members_on(held_on) or members
+                guide = team[(months_ago // 2 + 1) % len(team)]
                 village = villages[(months_ago // 2) % len(villages)]
                 topic = VILLAGE_TOPICS[(months_ago // 2) % len(VILLAGE_TOPICS)]
-                session, lines = self.session(village, StudyKind.PARTY_GROUP, months_ago, topic, 60, [], rng)
+                session, lines = self.session(village, StudyKind.PARTY_GROUP, held_on, topic, 60, [], rng)
                 planned.append((session, [(guide, StudyAttendance.AttendanceRole.GUIDE, StudyAttendance.Status.PRESENT,
                                            "")]))
         sessions = bulk_create_with_history([s for s, _lines in planned], StudySession, batch_size=500,
@@ -140,8 +169,8 @@ class StudyDemo:
         self.created["group study sessions"] += len(sessions)
         self.created["study attendances"] += len(attendances)
 
-    def session(self, organization, kind, months_ago, topic, minutes, attendees, rng, lecturer=None):
-        session = StudySession(organization=organization, kind=kind, held_on=self.day_in_month(months_ago, rng),
+    def session(self, organization, kind, held_on, topic, minutes, attendees, rng, lecturer=None):
+        session = StudySession(organization=organization, kind=kind, held_on=held_on,
                                minutes=minutes, topic=topic, lecturer=lecturer,
                                materials=rng.choice(MATERIALS))
         lines = []
@@ -171,9 +200,14 @@ class StudyDemo:
         rng = self.rng(township.name, "duties")
         first = None
         for cadre in members:
+            # Done while on the team: within the last 300 days, from the day the member joined.
+            since = min((m.started_on for m in self.memberships if m.cadre_id == cadre.pk
+                         and m.started_on <= self.today and m.team.elected_on <= self.today), default=self.start)
+            days = min(300, (self.today - since).days)  # 0 for a member who joined today: done today
             for key, description in rng.sample(MANUAL_DUTIES, rng.randint(1, 3)):
+                ago = (rng.randint(1, 300) - 1) % days + 1 if days else 0
                 record = LeadDutyRecord(cadre=cadre, duty=lead_duties[key], description=description,
-                                        done_on=self.today - datetime.timedelta(days=rng.randint(1, 300)))
+                                        done_on=self.today - datetime.timedelta(days=ago))
                 record._history_user = self.user
                 record.save()
                 first = first or record

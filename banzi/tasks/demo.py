@@ -1,7 +1,8 @@
 """Demo work for the demo county (called by `manage.py load_demo` after the registry is loaded).
 
-For each township: a work list for every current team member with 3–5 tasks, milestones scheduled
-back from the deadline and progress reports; supervised items in every state of the 13710 clock
+For each township: a work list for every current team member with 3–5 tasks (from the year's start,
+or from the day a member elected during the year joined), milestones scheduled back from the
+deadline and progress reports; supervised items in every state of the 13710 clock
 (just assigned, deployed, in progress, overdue, done awaiting close-out, closed out), and in the
 first township a major item on a filed timetable with monthly reports; a cross-inspection round in
 which the townships inspect each other in a ring (never themselves), whose findings go on the
@@ -104,7 +105,28 @@ class TasksDemo:
         by_township = {}
         for membership in memberships:
             by_township.setdefault(membership.team.township_id, []).append(membership)
+        # Who already sat on their township's team when the year's tasks began (else: since they joined).
+        self.on_year_start = set(TeamMembership.objects.serving(self.year_start).filter(
+            team__township__in=townships).values_list("cadre_id", "team__township_id"))
+        # Since when each current member has sat on the team without a break (across elections).
+        self.since = {}
+        for m in (TeamMembership.objects.filter(team__township__in=townships, started_on__lte=self.today)
+                  .select_related("team").order_by("-started_on", "-pk")):
+            key = (m.cadre_id, m.team.township_id)
+            since = self.since.get(key)
+            if since is None and (m.ended_on is None or m.ended_on > self.today):
+                self.since[key] = m.started_on
+            elif since is not None and m.started_on < since and (m.ended_on is None or m.ended_on >= since):
+                self.since[key] = m.started_on
         return by_township
+
+    def on_team(self, memberships, day):
+        """Of these current memberships, the cadres who already sat on the team on the day."""
+        return [m.cadre for m in memberships if self.since.get((m.cadre_id, m.team.township_id), day) <= day]
+
+    @property
+    def year_start(self):
+        return datetime.date(self.year, 1, 10)
 
     # --- work lists, tasks, milestones and reports ---------------------------------------------
 
@@ -118,13 +140,20 @@ class TasksDemo:
             responsibilities=_("Responsibilities of the %(position)s") % {"position": membership.position.name},
         ))
         self.created["work lists"] += 1
+        # A member elected during the year lists their tasks from the day they joined the team.
+        start = (self.year_start if (cadre.pk, township.pk) in self.on_year_start
+                 else max(self.year_start, membership.started_on))
         for title, target, measures in rng.sample(TASK_CATALOG, rng.randint(3, 5)):
-            self.task(work_list, township, cadre, rng, title, target, measures)
+            self.task(work_list, township, cadre, rng, title, target, measures, start)
 
-    def task(self, work_list, township, cadre, rng, title, target, measures):
-        start = datetime.date(self.year, 1, 10)
+    def task(self, work_list, township, cadre, rng, title, target, measures, start):
         month = rng.randint(3, 12)
         deadline = datetime.date(self.year, month, 20 if month == 12 else 30)
+        if deadline < start + datetime.timedelta(days=30):
+            # Tasks of a member who joined late in the year: due a month or more after joining.
+            month = min(12, max(month, start.month + 1))
+            deadline = max(datetime.date(self.year, month, 20 if month == 12 else 30),
+                           start + datetime.timedelta(days=30))
         task = services.save_task(self.user, Task(
             work_list=work_list, title=title, organization=township, responsible=cadre, measures=measures,
             target=target, source=Task.Source.YEAR_START, start_on=start, deadline=deadline,
@@ -192,9 +221,11 @@ class TasksDemo:
         plan = [("closed", "ordinary", 40), ("done", "ordinary", 9), ("overdue", "ordinary", 12),
                 ("in_progress", "complex", 15), ("deployed", "ordinary", 2), ("assigned", "ordinary", 0)]
         for (state, item_class, days_ago), title in zip(plan, titles, strict=True):
-            self.item(township, rng.choice(cadres), f"{township.name}：{title}", state, item_class, days_ago, rng)
+            # Assigned to a member who was on the team on the day.
+            assignees = self.on_team(members, self.today - datetime.timedelta(days=days_ago)) or cadres
+            self.item(township, rng.choice(assignees), f"{township.name}：{title}", state, item_class, days_ago, rng)
         if major:
-            self.major_item(township, cadres[0])
+            self.major_item(township, (self.on_team(members, self.today - datetime.timedelta(days=100)) or cadres)[0])
 
     def item(self, township, cadre, title, state, item_class, days_ago, rng, description=""):
         if SupervisedItem.objects.filter(organization=township, title=title).exists():
@@ -252,7 +283,7 @@ class TasksDemo:
         start = self.today - datetime.timedelta(days=30)
         for index, inspecting in enumerate(townships):
             inspected = townships[(index + 1) % len(townships)]
-            team = [m.cadre for m in members.get(inspecting.pk, [])]
+            team = self.on_team(members.get(inspecting.pk, []), start)
             targets = [m.cadre for m in members.get(inspected.pk, [])]
             if not team or not targets:
                 continue

@@ -5,8 +5,9 @@ work demo), reproducing the article's figures through real records:
   marks them `is_newly_promoted`), two sessions a day, everyone present;
 - 3 cadre lecture halls (干部大讲堂) — on “two studies, one action” (两学一做) and on the July 1
   speech — each attended by every section-level cadre (rank section chief or deputy section chief);
-- training brought to the townships (送教下乡): 8 professors, 4 days, one lecture each, for the
-  township cadres; present attendances come to 2,600-odd person-times;
+- training brought to the townships (送教下乡): 8 professors of the provincial and city Party schools
+  and the provincial agricultural university, 4 days, one lecture each, for the township cadres and
+  the county departments' leading cadres; present attendances come to 2,600-odd person-times;
 - two township programs, an upcoming county program, and training needs some of which it covers.
 
 The figures on the statistics page are computed from these attendances, never stored. Programs,
@@ -20,6 +21,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from banzi.accounts.models import User
@@ -45,15 +47,16 @@ TO_TOWNSHIPS_NAME = "专家教授送教下乡"
 TO_TOWNSHIPS_PRESENT = [331, 326, 328, 325, 324, 327, 322, 329]
 SECTION_LEVEL = [Cadre.Rank.SECTION_CHIEF, Cadre.Rank.DEPUTY_SECTION_CHIEF]
 
+# The article's 8 professors of the provincial and city Party schools and the provincial agricultural university.
 PROFESSORS = [
-    ("王建华", "山西大学政治与公共管理学院", "教授", "乡村振兴", "乡村振兴战略与乡镇工作"),
-    ("李晓梅", "山西大学经济与管理学院", "教授", "经济发展", "县域经济高质量发展"),
-    ("张志强", "山西师范大学马克思主义学院", "教授", "政治理论", "习近平新时代中国特色社会主义思想"),
-    ("刘文斌", "山西师范大学法学院", "教授", "依法行政", "基层依法行政与矛盾化解"),
+    ("王建华", "山西农业大学", "教授", "乡村振兴", "乡村振兴战略与乡镇工作"),
+    ("李晓梅", "中共山西省委党校", "教授", "经济发展", "县域经济高质量发展"),
+    ("张志强", "中共山西省委党校", "教授", "政治理论", "习近平新时代中国特色社会主义思想"),
+    ("刘文斌", "中共临汾市委党校", "教授", "依法行政", "基层依法行政与矛盾化解"),
     ("陈玉兰", "中共山西省委党校", "教授", "党的建设", "新时代基层党组织建设"),
     ("赵国栋", "中共临汾市委党校", "教授", "群众工作", "新形势下的群众工作方法"),
-    ("杨振华", "太原理工大学", "教授", "社会事业", "基本公共服务与社会事业"),
-    ("郭丽娟", "山西农业大学", "教授", "领导能力", "乡镇领导干部的领导艺术"),
+    ("杨振华", "山西农业大学", "教授", "社会事业", "农村基本公共服务与社会事业"),
+    ("郭丽娟", "中共临汾市委党校", "教授", "领导能力", "乡镇领导干部的领导艺术"),
 ]
 PARTY_SCHOOL_LECTURES = [
     ("党章党规党纪与廉洁从政", "党风廉政"), ("习近平新时代中国特色社会主义思想概论", "政治理论"),
@@ -97,8 +100,8 @@ class TrainingDemo:
     def day(self, month, day):
         return datetime.date(self.year, month, day)
 
-    def cadres(self, **filters):
-        return list(Cadre.objects.filter(status=Cadre.Status.ACTIVE, **filters).select_related("organization")
+    def cadres(self, *conditions, **filters):
+        return list(Cadre.objects.filter(*conditions, status=Cadre.Status.ACTIVE, **filters).select_related("organization")
                     .order_by("organization__sort_order", "organization__name", "name_pinyin", "birth_date", "id"))
 
     # Writing ---------------------------------------------------------------------------------
@@ -169,15 +172,18 @@ class TrainingDemo:
             self.attend(self.session(program, title, topic, held_on, AFTERNOON, lecturer=speaker), section_level)
 
     def to_townships(self):
-        township_cadres = self.cadres(organization__township__isnull=False)
+        # The township cadres and the county departments' leading (section-level) cadres.
+        township_cadres = self.cadres(Q(organization__township__isnull=False) | Q(
+            organization__kind=Organization.Kind.DEPARTMENT, rank__in=SECTION_LEVEL))
         start = self.day(5, 11)
         program = self.program(
             TO_TOWNSHIPS_NAME, TrainingProgram.Kind.TO_TOWNSHIPS, start, start + datetime.timedelta(days=3),
-            location="各乡镇", target_group="全县乡镇干部",
+            location="各乡镇", target_group="全县乡镇干部和县直单位领导干部",
             topics=sorted({topic for *_rest, topic, _title in PROFESSORS}))
         self.enroll(program, township_cadres)
         for index, (name, affiliation, title, topic, lecture) in enumerate(PROFESSORS):
-            professor = self.lecturer(name, Lecturer.AffiliationKind.UNIVERSITY, affiliation, title)
+            kind = Lecturer.AffiliationKind.PARTY_SCHOOL if "党校" in affiliation else Lecturer.AffiliationKind.UNIVERSITY
+            professor = self.lecturer(name, kind, affiliation, title)
             held_on = start + datetime.timedelta(days=index // 2)
             session = self.session(program, lecture, topic, held_on, MORNING if index % 2 == 0 else AFTERNOON,
                                    lecturer=professor)

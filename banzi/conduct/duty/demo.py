@@ -2,8 +2,8 @@
 registry, tasks and the other strict-management demo data).
 
 For every township: a published roster for last month and this month with a night every day — the
-leader on duty rotating among the current team members, the staff on duty among the township's other
-cadres —, check-ins for most of the last fortnight's nights, a few spot checks by the county over the last ten nights
+leader on duty rotating among the current team members (among those on the team that night, for a
+night before an election), the staff on duty among the township's other cadres —, check-ins for most of the last fortnight's nights, a few spot checks by the county over the last ten nights
 (present, now and then unreachable) and exactly one absence in the first township, which becomes a violation
 candidate through the same service as the pages; a swap asked for and approved for a coming night;
 and last month's attendance of the team members (present on working days, a few business trips,
@@ -17,6 +17,7 @@ import random
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from banzi.accounts.models import User
@@ -83,11 +84,30 @@ class DutyDemo:
     def roster(self, township, year, month, leaders, staff):
         roster = services.save_roster(self.user, DutyRoster(township=township, year=year, month=month))
         self.created["duty rosters"] += 1
+        memberships = list(TeamMembership.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=roster.first_day), team__township=township,
+            started_on__lte=roster.last_day, cadre__status=Cadre.Status.ACTIVE)
+            .select_related("cadre", "team").order_by("sort_order", "position__sort_order", "pk"))
+        township_units = set(Organization.objects.filter(township=township).values_list("pk", flat=True))
         day = roster.first_day
         n = 0
         while day <= roster.last_day:
-            # A leader is on duty only while a team member; skip those whose membership ends sooner.
-            shift = DutyShift(roster=roster, date=day, leader=leaders[n % len(leaders)], staff=staff[n % len(staff)])
+            # A leader is on duty only while a team member: on a night before this team's election,
+            # the rotation runs among those on the team then who are still the township's cadres.
+            serving = {m.cadre_id: m.cadre for m in memberships if m.cadre.organization_id in township_units
+                       and m.started_on <= day
+                       and (m.ended_on is None or day < m.ended_on) and m.team.elected_on <= day < m.team.term_ends_on}
+            if not serving:  # a coming night after the term ends, before the next election: left open
+                day += datetime.timedelta(days=1)
+                continue
+            on_team = [c for c in leaders if c.pk in serving]
+            if len(on_team) < len(leaders):
+                on_team = list(serving.values())
+            leader = on_team[n % len(on_team)]
+            on_staff = staff[n % len(staff)]
+            if on_staff.pk == leader.pk:  # a member who has left the team since is among the staff
+                on_staff = staff[(n + 1) % len(staff)]
+            shift = DutyShift(roster=roster, date=day, leader=leader, staff=on_staff)
             services.save_shift(self.user, shift)
             self.created["duty shifts"] += 1
             n += 1
