@@ -19,6 +19,8 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 from import_export.resources import ModelDeclarativeMetaclass, ModelResource
@@ -302,10 +304,16 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         """The fields an update writes: the columns' attributes and what `prepare_for_write` derives."""
         return [c.attribute for c in self.columns() if c.attribute and c.column_name in self.file_headings]
 
-    def run_batched(self, headers, values, *, dry_run):
+    def run_batched(self, headers, values, *, dry_run, previewed=False):
         """Validate every row in memory and, unless `dry_run` or a row has errors, write them all.
-        Returns the report's rows and the errors of the file as a whole (the write refused)."""
+        Returns the report's rows and the errors of the file as a whole (the write refused).
+
+        previewed: the rows are those a preview validated without an error (the commit of a kept
+        job); a new record's own values are then not validated again, only what can have changed
+        since in the database (`recheck_in_memory`)."""
         self.file_headings = list(headers)
+        self.previewed = previewed
+        self._readers, self._checked_fields, self._checks = None, None, {}
         rows = [dict(zip(self.file_headings, row, strict=False)) for row in values]
         self.mark_rows(self.file_headings, rows)
         self.prefetch(rows)
@@ -374,14 +382,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         else:
             original = copy.copy(instance)
             row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
-        errors = {}
-        for column in self.columns():
-            if not column.attribute or column.column_name not in row:
-                continue
-            try:
-                column.save(instance, row)
-            except ValueError as exc:
-                errors[column.attribute] = ValidationError(str(exc), code=Code.INVALID)
+        errors = {
+            attribute: ValidationError(message, code=Code.INVALID)
+            for attribute, message in self.read_cells(instance, row).items()
+        }
         try:
             self.check_row(instance, index, errors)
         except ValidationError as exc:
@@ -390,11 +394,52 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.add_instance_info(instance)
             return None
-        self.validate_in_memory(instance, index, errors)
+        if new and self.previewed:
+            self.recheck_in_memory(instance, index, errors)
+        else:
+            self.validate_in_memory(instance, index, errors)
         row_result.add_instance_info(instance)
         row_result.instance = instance
         row_result.original = original
         return instance, original
+
+    def read_cells(self, instance, row):
+        """Set the record's attributes from the row's cells, as `Column.save` does; returns the
+        message of each cell that cannot be read, by attribute. A cell whose widget reads it by its
+        value alone (`by_value`) is read once per distinct value of the file."""
+        if self._readers is None:
+            self._readers = [
+                (column, {} if getattr(column.widget, "by_value", False) and type(column).save is Field.save
+                 and not column.readonly and "__" not in column.attribute else None)
+                for column in self.columns() if column.attribute
+            ]
+        errors = {}
+        for column, memo in self._readers:
+            heading = column.column_name
+            if heading not in row:
+                continue
+            try:
+                if memo is None:
+                    column.save(instance, row)
+                    continue
+                value = row[heading]
+                try:
+                    key = (type(value), value)
+                    valid, cleaned = memo[key]
+                except KeyError:
+                    try:
+                        valid, cleaned = memo[key] = (True, column.clean(row))
+                    except ValueError as exc:
+                        valid, cleaned = memo[key] = (False, str(exc))
+                except TypeError:  # a value that cannot be a key: read each time
+                    valid, cleaned = True, column.clean(row)
+                if not valid:
+                    raise ValueError(cleaned)
+                if cleaned is not None or column.saves_null_values:
+                    setattr(instance, column.attribute, cleaned)
+            except ValueError as exc:
+                errors[column.attribute] = str(exc)
+        return errors
 
     def unchanged(self, instance, original, row):
         return all(column.get_value(instance) == column.get_value(original)
@@ -410,14 +455,72 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                     if f.many_to_one and f.name not in exclude and f.is_cached(instance)
                     and getattr(instance, f.name) is not None]
         errors = dict(errors)
+        # The model's full_clean, without its uniqueness and constraints (`check_batch` below).
+        found = self.clean_fields(instance, exclude)
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            instance.clean()
         except ValidationError as exc:
-            for key, more in exc.update_error_dict({}).items():
-                errors.setdefault(key, more)
+            found = exc.update_error_dict(found)
+        for key, more in found.items():
+            errors.setdefault(key, more)
+        self._check_batch_and_reach(instance, index, errors)
+
+    def recheck_in_memory(self, instance, index, errors):
+        """What can have changed since the preview validated a new record's row, when the commit
+        imports it (`previewed`): the rules across rows and records (`check_batch`: a number taken
+        meanwhile) against lookups made again for the file, and the user's reach. The columns were
+        read again too (a unit gone, or no longer the user's, is an error there). The record's own
+        values are those the preview validated, and are not validated again."""
+        self._check_batch_and_reach(instance, index, dict(errors))
+
+    def _check_batch_and_reach(self, instance, index, errors):
         self.check_batch(instance, index, errors)
         if not errors and not instance_in_scope(self.user, instance):
             errors[NON_FIELD_ERRORS] = [ValidationError(_("This record would be outside the organizations you manage."),
                                                         code=Code.NOT_PERMITTED)]
         if errors:
             raise ValidationError(errors)
+
+    def clean_fields(self, instance, exclude):
+        """`Model.clean_fields` (errors returned by field name, not raised), with each field's check
+        of a value made once per file: a field's `clean` (type, choices, length, validators) depends
+        on the value alone, but for a relation's, which looks the record up (so is made each time),
+        and a model's own `clean_fields`, which is called as it is."""
+        if type(instance).clean_fields is not Model.clean_fields:
+            try:
+                instance.clean_fields(exclude=exclude)
+            except ValidationError as exc:
+                return exc.update_error_dict({})
+            return {}
+        if self._checked_fields is None:
+            self._checked_fields = [(f, f.name, f.attname, f.blank, f.empty_values, f.is_relation)
+                                    for f in instance._meta.fields if not f.generated]
+        exclude = set(exclude)
+        errors = {}
+        checks = self._checks
+        for field, name, attname, blank, empty_values, is_relation in self._checked_fields:
+            if name in exclude:
+                continue
+            value = getattr(instance, attname)
+            if (blank and value in empty_values) or isinstance(value, DatabaseDefault):
+                continue
+            try:
+                if is_relation:
+                    raise TypeError  # looked up in the database: checked each time
+                key = (attname, type(value), value)
+                valid, cleaned = checks[key]
+            except KeyError:
+                try:
+                    valid, cleaned = checks[key] = (True, field.clean(value, instance))
+                except ValidationError as exc:
+                    valid, cleaned = checks[key] = (False, exc.error_list)
+            except TypeError:
+                try:
+                    valid, cleaned = True, field.clean(value, instance)
+                except ValidationError as exc:
+                    valid, cleaned = False, exc.error_list
+            if valid:
+                setattr(instance, attname, cleaned)
+            else:
+                errors[name] = list(cleaned)  # a copy: the record's other errors may be added to it
+        return errors
