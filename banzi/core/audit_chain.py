@@ -77,7 +77,8 @@ def chained_values(event):
     """An event's chained fields as JSON values, as they read back from the database."""
     values = {name: getattr(event, name) for name in CHAINED_FIELDS}
     values["time"] = _moment(event.time)
-    values["changes"] = _normalize(json.loads(json.dumps(event.changes or [])))
+    # As the database gives the changes back (no changes, as for a created record, need no round trip).
+    values["changes"] = _normalize(json.loads(json.dumps(event.changes))) if event.changes else []
     values["ip_address"] = _ip(event)
     return values
 

@@ -6,18 +6,50 @@ takes more time than the database.
 `bulk_create` does (`Field.get_db_prep_save`), but prepares a value that repeats in a field (a unit, a
 gender, a date) once; a sealed field (`core.fields`) is sealed for every value, each with its own
 nonce. `insert` writes prepared rows in multi-row INSERTs, returning the new primary keys in the
-order of the rows when asked.
+order of the rows when asked. `Blank` makes new records by the thousand, as `Model(**values)` does.
 """
 from itertools import pairwise
 
 from django.db import connections, models
 
 _PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+# Fields whose preparation gives a value of this type back as it is (`CharField.get_prep_value` of a
+# text is the text): such a value is passed on without looking it up.
+_AS_IS = {models.CharField: str, models.TextField: str, models.BooleanField: bool}
 
 
 def is_timestamp(field):
     """Whether the field is set by `save()` to the current moment (auto_now or auto_now_add)."""
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+class Blank:
+    """New records of a model, each field at its default as `Model()` leaves it, with some values
+    given by attname: `Blank(Cadre)(name="张三")`. Several times faster than `Model(**values)` for
+    thousands of records: the defaults that do not change are worked out once, and the values are
+    given in the order of the fields (Django's own fast path, that of records read from the database)."""
+
+    def __init__(self, model):
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.index = {field.attname: index for index, field in enumerate(fields)}
+        self.values = []
+        self.each_time = []  # (index, field): a default worked out for each record (a callable, a database default)
+        for index, field in enumerate(fields):
+            if (field.has_default() and callable(field.default)) or field.has_db_default():
+                self.each_time.append((index, field))
+                self.values.append(None)
+            else:
+                self.values.append(field.get_default())
+
+    def __call__(self, **values):
+        args = self.values.copy()
+        for index, field in self.each_time:
+            if field.attname not in values:
+                args[index] = field.get_default()
+        for attname, value in values.items():
+            args[self.index[attname]] = value
+        return self.model(*args)
 
 
 class RowValues:
@@ -33,37 +65,47 @@ class RowValues:
         for field in self.fields:
             if hasattr(field, "get_placeholder"):
                 raise TypeError(f"{field} needs its own SQL placeholder; write it with bulk_create")
-        self.memos = [None if getattr(field, "sealed", False) else {} for field in self.fields]
         self.timestamps = [field.attname for field in self.fields if is_timestamp(field)]
-        self.read = [self._reader(field) for field in self.fields]
-
-    def _reader(self, field):
-        if is_timestamp(field) or type(field).pre_save in _PLAIN_PRE_SAVE:
-            attname = field.attname
-            return lambda obj: getattr(obj, attname)
-        return lambda obj: field.pre_save(obj, True)
-
-    def prepare(self, index, value):
-        """The driver's value of the index-th field for a Python value."""
-        memo = self.memos[index]
-        if memo is None:
-            return self.fields[index].get_db_prep_save(value, self.connection)
-        try:
-            key = (type(value), value)
-            return memo[key]
-        except KeyError:
-            prepared = memo[key] = self.fields[index].get_db_prep_save(value, self.connection)
-            return prepared
-        except TypeError:  # a value that cannot be a key (a list for a JSON field): prepared each time
-            return self.fields[index].get_db_prep_save(value, self.connection)
+        self.relations = [field for field in self.fields if field.is_relation and field.many_to_one]
+        # For each field: its attname (None: read through its own pre_save), the type of a value given
+        # as it is, and the values already prepared (None for a sealed field: each sealing has its nonce).
+        self.plan = [
+            (field.attname if is_timestamp(field) or type(field).pre_save in _PLAIN_PRE_SAVE else None,
+             _AS_IS.get(type(field)), None if getattr(field, "sealed", False) else {}, field)
+            for field in self.fields
+        ]
 
     def row(self, obj):
         """The record's values in the order of `fields`; its timestamps are set to `moment` first."""
         for attname in self.timestamps:
             setattr(obj, attname, self.moment)
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        prepare = self.prepare
-        return [prepare(index, read(obj)) for index, read in enumerate(self.read)]
+        for field in self.relations:
+            # As bulk_create: a related record saved after it was assigned gives its key now; one not saved is refused.
+            related = field.get_cached_value(obj, None)
+            if related is not None:
+                if related.pk is None:
+                    raise ValueError(f"bulk_create() prohibited to prevent data loss due to unsaved related object "
+                                     f"'{field.name}'.")
+                if getattr(obj, field.attname) is None:
+                    setattr(obj, field.attname, related.pk)
+        connection = self.connection
+        values = []
+        for attname, as_is, memo, field in self.plan:
+            value = getattr(obj, attname) if attname is not None else field.pre_save(obj, True)
+            if type(value) is as_is:
+                values.append(value)
+            elif memo is None:
+                values.append(field.get_db_prep_save(value, connection))
+            else:
+                try:
+                    key = (type(value), value)
+                    values.append(memo[key])
+                except KeyError:
+                    prepared = memo[key] = field.get_db_prep_save(value, connection)
+                    values.append(prepared)
+                except TypeError:  # a value that cannot be a key (a list for a JSON field): prepared each time
+                    values.append(field.get_db_prep_save(value, connection))
+        return values
 
 
 def insert(model, fields, rows, *, using="default", returning=False, batch_size=1000):

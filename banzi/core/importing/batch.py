@@ -14,7 +14,7 @@ from simple_history.utils import bulk_update_with_history, get_history_model_for
 from banzi.core import clock, progress
 from banzi.core.audit import HISTORY_ACTIONS, _display, client_ip, current_request
 from banzi.core.audit_chain import append_many
-from banzi.core.bulk import RowValues, insert
+from banzi.core.bulk import Blank, RowValues, insert
 from banzi.core.models import AuditEvent
 
 WRITE_BATCH = 1000
@@ -109,13 +109,18 @@ def write_records(user, model, creates, updates, *, reason, fields, progress_=No
     user_id = getattr(user, "pk", None)
     ip_address = client_ip(current_request())
 
+    blank_event = Blank(AuditEvent)
+
     def event(instance, history_type, changes):
-        return AuditEvent(
-            kind=AuditEvent.Kind.DATA, action=HISTORY_ACTIONS[history_type], outcome=AuditEvent.Outcome.SUCCESS,
-            user=user if user_id else None, username=user.get_username() if user_id else "",
-            content_type=content_type, object_id=str(instance.pk), object_repr=str(instance)[:255],
+        made = blank_event(
+            time=moment, kind=AuditEvent.Kind.DATA, action=HISTORY_ACTIONS[history_type],
+            outcome=AuditEvent.Outcome.SUCCESS, username=user.get_username() if user_id else "",
+            content_type_id=content_type.pk, object_id=str(instance.pk), object_repr=str(instance)[:255],
             changes=changes, detail=(reason or "")[:500], ip_address=ip_address,
         )
+        if user_id:
+            made.user = user
+        return made
 
     for start in range(0, len(creates), WRITE_BATCH):
         batch = creates[start:start + WRITE_BATCH]

@@ -27,6 +27,7 @@ from import_export.resources import ModelDeclarativeMetaclass, ModelResource
 from import_export.results import RowResult
 
 from banzi.core import services
+from banzi.core.bulk import Blank
 from banzi.core.errors import Code
 from banzi.core.scoping import instance_in_scope
 
@@ -84,6 +85,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.duplicates = {}
         self.example_rows = set()
         self._columns = None
+        self._exports = None  # a batched import's values as the file writes them (`export_cell`)
         self.progress = None
         for field in self.fields.values():
             if hasattr(field.widget, "user"):
@@ -255,11 +257,30 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                     continue
                 if original is None and row[column.column_name] in (None, ""):
                     continue  # a new record: list what the file fills in
-                old = column.export(original) if original is not None else ""
-                new = column.export(row_result.instance)
+                old = self.export_cell(column, original) if original is not None else ""
+                new = self.export_cell(column, row_result.instance)
                 if old != new:
                     row_result.changes.append({"column": column.column_name, "old": old, "new": new})
         row_result.instance = row_result.original = None  # keep memory flat on long files
+
+    def export_cell(self, column, obj):
+        """`column.export(obj)`, the record's value as the file writes it; in a batched import, a value
+        of a widget that reads a cell by its value alone (`by_value`) is written once per distinct value."""
+        memo = self._exports.get(column.column_name) if self._exports is not None else None
+        if memo is None:
+            if (self._exports is None or not getattr(column.widget, "by_value", False)
+                    or type(column).export is not Field.export or "__" in column.attribute):
+                return column.export(obj)
+            memo = self._exports[column.column_name] = {}
+        value = getattr(obj, column.attribute, None)
+        try:
+            key = (type(value), value)
+            return memo[key]
+        except KeyError:
+            text = memo[key] = column.export(obj)
+            return text
+        except TypeError:
+            return column.export(obj)
 
     def after_import(self, dataset, result, **kwargs):
         # ModelResource resets the id sequences here, for imports that carry ids; ours never do,
@@ -314,6 +335,9 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.file_headings = list(headers)
         self.previewed = previewed
         self._readers, self._checked_fields, self._checks = None, None, {}
+        self._blank = Blank(self._meta.model)
+        self._exports = {}
+        self._model_fields = {f.name for f in self._meta.model._meta.fields}
         rows = [dict(zip(self.file_headings, row, strict=False)) for row in values]
         self.mark_rows(self.file_headings, rows)
         self.prefetch(rows)
@@ -377,7 +401,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         new = instance is None
         original = None
         if new:
-            instance = self._meta.model()
+            instance = self._blank()
             row_result.import_type = RowResult.IMPORT_TYPE_NEW
         else:
             original = copy.copy(instance)
@@ -448,7 +472,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
     def validate_in_memory(self, instance, index, errors):
         """What `services.save_object` checks, without the database: the model's validation (a
         related record found by the file is known to exist), the batch's rules, the user's reach."""
-        model_fields = {f.name for f in instance._meta.fields}
+        model_fields = self._model_fields
         exclude = [k for k in errors if k in model_fields]
         # A related record the file named was read from the database: no need to look it up again.
         exclude += [f.name for f in instance._meta.concrete_fields
