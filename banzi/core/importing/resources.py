@@ -8,6 +8,7 @@ as the UI, so each saved row has its history with the importing user.
 """
 import copy
 import datetime
+import functools
 import logging
 
 from django.core.exceptions import (
@@ -371,10 +372,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             progress.advance()
         failed = any(outcome.errors for outcome in outcomes)
         if dry_run or failed:
-            # What each row changes is shown by the preview (and by a commit that failed), not after an import.
+            # What each row changes is shown by the preview (and by a commit that failed), not after an
+            # import: listed when the report is read (the first rows are shown).
             for row, row_result, outcome in described:
-                self.after_import_row(row, row_result)
-                outcome.changes = row_result.changes
+                outcome.changes = functools.partial(self._describe, row, row_result)
             progress.finish()
             return outcomes, []
         for instance, _original in creates + updates:
@@ -393,6 +394,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                                 "saved. Upload the file again.")]
         progress.finish()
         return outcomes, []
+
+    def _describe(self, row, row_result):
+        self.after_import_row(row, row_result)
+        return row_result.changes
 
     def validate_row(self, index, row, row_result):
         """Read and validate one row in memory; return (record, original or None) to write, or None
