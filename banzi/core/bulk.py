@@ -5,8 +5,8 @@ takes more time than the database.
 `RowValues` turns records into what the database driver is given, field by field, exactly as
 `bulk_create` does (`Field.get_db_prep_save`), but prepares a value that repeats in a field (a unit, a
 gender, a date) once; a sealed field (`core.fields`) is sealed for every value, each with its own
-nonce. `insert` writes prepared rows in multi-row INSERTs, returning the new primary keys in the
-order of the rows when asked. `Blank` makes new records by the thousand, as `Model(**values)` does.
+nonce. `insert` writes prepared rows (COPY on PostgreSQL, multi-row INSERTs elsewhere), returning
+the new primary keys in the order of the rows when asked. `Blank` makes new records by the thousand, as `Model(**values)` does.
 """
 from itertools import pairwise
 
@@ -109,20 +109,27 @@ class RowValues:
 
 
 def insert(model, fields, rows, *, using="default", returning=False, batch_size=1000):
-    """Insert rows of driver values (in the order of `fields`) into the model's table, several rows
-    a statement. Returns the new primary keys in the order of the rows if `returning`, else None."""
+    """Insert rows of driver values (in the order of `fields`) into the model's table. Returns the
+    new primary keys in the order of the rows if `returning`, else None.
+
+    PostgreSQL: the keys are taken from the table's sequence first (in one query, in ascending
+    order, given to the rows in their order), and the rows sent by COPY, which the driver writes
+    without quoting each value as a literal. Elsewhere: multi-row INSERTs of as many rows as the
+    database takes parameters (`bulk_batch_size`), RETURNING the keys."""
     if not rows:
         return [] if returning else None
     connection = connections[using]
+    if connection.vendor == "postgresql":
+        return _copy(connection, model, fields, rows, returning)
     ops = connection.ops
     opts = model._meta
-    size = max(1, min(batch_size, ops.bulk_batch_size(fields, rows)))
     head = f"INSERT INTO {ops.quote_name(opts.db_table)} ({', '.join(ops.quote_name(f.column) for f in fields)}) "
     tail = ""
     if returning:
         if not connection.features.can_return_rows_from_bulk_insert:
             raise NotImplementedError(f"{connection.vendor} cannot return the keys of a multi-row insert")
         tail, _params = ops.return_insert_columns([opts.pk])
+    size = max(1, min(batch_size, ops.bulk_batch_size(fields, rows)))
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     statements = {}
     keys = []
@@ -141,3 +148,22 @@ def insert(model, fields, rows, *, using="default", returning=False, batch_size=
                     raise RuntimeError(f"the keys returned by an insert into {opts.db_table} do not follow its rows")
                 keys.extend(returned)
     return keys if returning else None
+
+
+def _copy(connection, model, fields, rows, returning):
+    quote = connection.ops.quote_name
+    opts = model._meta
+    columns = [f.column for f in fields]
+    keys = None
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [quote(opts.db_table), opts.pk.column, len(rows)])
+            keys = sorted(row[0] for row in cursor.fetchall())
+            columns.insert(0, opts.pk.column)
+            rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
+        names = ", ".join(quote(column) for column in columns)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return keys
