@@ -186,12 +186,13 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         marks = [c for c in self.example_columns or self.duplicate_columns if c in headers]
         example = tuple(self._key_part(value)
                         for heading, value in zip(self.headings(), self.example_row(), strict=True) if heading in marks)
+        marked = [c for c in self.headings() if c in marks]
         seen = {}
         for index, row in enumerate(rows, start=1):
             key = tuple(self._key_part(row.get(c)) for c in columns)
             if columns and key[0]:  # the first duplicate column (an ID number) must be filled in
                 seen.setdefault(key, []).append(index)
-            if marks and tuple(self._key_part(row.get(c)) for c in self.headings() if c in marks) == example:
+            if marks and (key if marked == columns else tuple(self._key_part(row.get(c)) for c in marked)) == example:
                 self.example_rows.add(index)
         for indexes in seen.values():
             if len(indexes) > 1:
