@@ -251,10 +251,13 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
         self._existing, self._taken = {}, {}
         for start in range(0, len(prints), PREFETCH_BATCH):
             chunk = prints[start:start + PREFETCH_BATCH]
-            # The cadres the user may change are updated; a number any other cadre has is taken.
-            self._existing.update((cadre.id_number_index, cadre) for cadre in self.get_queryset().filter(
-                id_number_index__in=chunk).select_related("organization"))
-            self._taken.update(Cadre._base_manager.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
+            # A number any cadre has is taken; the cadres among them the user may change are updated
+            # (looked up only when a number of the chunk is taken: a roster of new cadres takes one query).
+            taken = dict(Cadre._base_manager.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
+            self._taken.update(taken)
+            if taken:
+                self._existing.update((cadre.id_number_index, cadre) for cadre in self.get_queryset().filter(
+                    id_number_index__in=list(taken)).select_related("organization"))
 
     def find_existing(self, row):
         number = self._number(row)
