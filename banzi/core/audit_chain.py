@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import checks
-from django.db import connections, models, router, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
-from . import clock, crypto
+from . import bulk, clock, crypto
 
 # pg_advisory_xact_lock key of the chain's head ("banzi audit").
 LOCK_KEY = 0x62616E7A69_4155
@@ -77,7 +77,8 @@ def chained_values(event):
     """An event's chained fields as JSON values, as they read back from the database."""
     values = {name: getattr(event, name) for name in CHAINED_FIELDS}
     values["time"] = _moment(event.time)
-    values["changes"] = _normalize(json.loads(json.dumps(event.changes or [])))
+    # As the database gives the changes back (no changes, as for a created record, need no round trip).
+    values["changes"] = _normalize(json.loads(json.dumps(event.changes))) if event.changes else []
     values["ip_address"] = _ip(event)
     return values
 
@@ -177,12 +178,19 @@ def append_many(events, *, batch_size=1000, using=None):
             _fill_user(event)
             event.mac = previous = event_mac(event, previous)
         # The queryset refuses bulk inserts (they would bypass the chain); these are chained above.
-        inserted = models.QuerySet.bulk_create(AuditEvent._base_manager.using(using).all(), events,
-                                               batch_size=batch_size)
-        ids = [event.pk for event in inserted]
-        if None in ids or ids != sorted(ids):
+        # Each value is prepared once (`bulk.RowValues`): most repeat from one event to the next.
+        connection = connections[using]
+        fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]
+        values = bulk.RowValues(fields, connection)
+        ids = bulk.insert(AuditEvent, fields, [values.row(event) for event in events], using=using,
+                          returning=True, batch_size=batch_size)
+        if ids != sorted(ids):
             raise RuntimeError("audit events were not given ids in the order of the chain")
-    return inserted
+        for event, pk in zip(events, ids, strict=True):
+            event.pk = pk
+            event._state.adding = False
+            event._state.db = using
+    return events
 
 
 # --- verifying ------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from banzi.core.importing.columns import (
 )
 from banzi.core.importing.resources import ImportResource
 from banzi.core.masking import mask_id_number, mask_phone, may_see_personal_data
-from banzi.core.pinyin import full_pinyin, pinyin_initials
+from banzi.core.pinyin import pinyin_and_initials
 from banzi.core.validators import id_number_check_digit
 
 from .models import Cadre, Organization, Position, Team, TeamMembership, id_number_fingerprint
@@ -217,10 +217,21 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
         column = self.fields["id_number"]
         if column.column_name not in row:
             return ""
+        cell = row[column.column_name]
+        key = (type(cell), cell)
         try:
-            return column.clean(row)
+            return self._numbers[key]  # read once a file (the prefetch, then each row)
+        except (KeyError, TypeError):
+            pass
+        try:
+            number = column.clean(row)
         except ValueError:
-            return ""  # the column's own error is reported when the row is read
+            number = ""  # the column's own error is reported when the row is read
+        try:
+            self._numbers[key] = number
+        except TypeError:
+            pass
+        return number
 
     def _fingerprint(self, number):
         if number not in self._fingerprints:
@@ -230,20 +241,23 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
     def _pinyin(self, name):
         """The name's pinyin and initials, worked out once per distinct name of the file."""
         if name not in self._pinyins:
-            self._pinyins[name] = (full_pinyin(name), pinyin_initials(name))
+            self._pinyins[name] = pinyin_and_initials(name)
         return self._pinyins[name]
 
     def prefetch(self, rows):
         super().prefetch(rows)
-        self._fingerprints, self._pinyins = {}, {}
+        self._fingerprints, self._pinyins, self._numbers = {}, {}, {}
         prints = sorted({self._fingerprint(number) for number in map(self._number, rows) if number})
         self._existing, self._taken = {}, {}
         for start in range(0, len(prints), PREFETCH_BATCH):
             chunk = prints[start:start + PREFETCH_BATCH]
-            # The cadres the user may change are updated; a number any other cadre has is taken.
-            self._existing.update((cadre.id_number_index, cadre) for cadre in self.get_queryset().filter(
-                id_number_index__in=chunk).select_related("organization"))
-            self._taken.update(Cadre._base_manager.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
+            # A number any cadre has is taken; the cadres among them the user may change are updated
+            # (looked up only when a number of the chunk is taken: a roster of new cadres takes one query).
+            taken = dict(Cadre._base_manager.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
+            self._taken.update(taken)
+            if taken:
+                self._existing.update((cadre.id_number_index, cadre) for cadre in self.get_queryset().filter(
+                    id_number_index__in=list(taken)).select_related("organization"))
 
     def find_existing(self, row):
         number = self._number(row)

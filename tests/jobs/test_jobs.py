@@ -104,12 +104,12 @@ def test_a_failing_import_job_saves_nothing_and_says_why_in_chinese(queue, count
     before = Cadre.objects.count()
     written = []
 
-    def write_then_fail(objs, model, **kwargs):  # the batch is written, then the disk fills up
-        written.extend(real_bulk_create(objs, model, **kwargs))
+    def write_then_fail(model, objs, **kwargs):  # the batch is written, then the disk fills up
+        written.extend(real_create(model, objs, **kwargs))
         raise RuntimeError("disk full")
 
-    real_bulk_create = batch.bulk_create_with_history
-    monkeypatch.setattr(batch, "bulk_create_with_history", write_then_fail)
+    real_create = batch.create_with_history
+    monkeypatch.setattr(batch, "create_with_history", write_then_fail)
     commit = job_of(county_client.post(url, {"job": check.import_job_id}))
     run_worker()  # the worker logs the error and goes on
 

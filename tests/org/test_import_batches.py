@@ -235,3 +235,43 @@ def test_commit_refuses_a_number_taken_since_the_preview(township_admin, townshi
     assert trail() == before
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_commit_refuses_a_unit_gone_or_moved_since_the_preview(township_admin, township, other_township):
+    # The commit does not validate a new cadre's own values again (the preview did), but reads the
+    # units again and checks the numbers taken and the user's reach against the database as it is.
+    village = f.VillageFactory(name="东村", parent=township)
+    moved = f.VillageFactory(name="西村", parent=township)
+    content = workbook([*roster(2, township.name), row("甲", datetime.date(1983, 3, 3), "东村", 9),
+                        row("乙", datetime.date(1984, 4, 4), "西村", 9)])
+    report, job = run(upload_for_preview, township_admin, CadreResource, content, "roster.xlsx")
+    assert not report.has_errors
+    village.delete()
+    moved.parent = moved.township = other_township
+    moved.save()
+    before = trail()
+
+    report = run(commit_import, township_admin, CadreResource, job)
+
+    assert [(e["row"], e["column"]) for e in report.errors] == [(4, "现工作单位"), (5, "现工作单位")]
+    assert all("东村" in e["message"] or "西村" in e["message"] for e in report.errors)
+    assert trail() == before
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_commit_validates_again_a_cadre_changed_since_the_preview(county_admin, township):
+    # An update joins the file's values to the record as it is now: the record may have changed.
+    cadre = f.CadreFactory(organization=township, post="科员")
+    content = workbook([update_row(cadre, 现任职务="副镇长")])
+    report, job = run(upload_for_preview, county_admin, CadreResource, content, "roster.xlsx")
+    assert not report.has_errors
+    Cadre.objects.filter(pk=cadre.pk).update(work_started_on=cadre.birth_date + datetime.timedelta(days=365))
+    before = trail()
+
+    report = run(commit_import, county_admin, CadreResource, job)
+
+    assert [e["code"] for e in report.errors] == [Code.WORK_AGE]
+    assert trail() == before

@@ -20,11 +20,15 @@ PREFETCH_BATCH = 500
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # ---------------------------------------------------------------------------------------------
-# Widgets: how a cell becomes a value. Each raises ValueError with a message for the user.
+# Widgets: how a cell becomes a value. Each raises ValueError with a message for the user. A widget
+# whose value depends on the cell alone (`by_value`: not on other cells, the user or the database)
+# reads each distinct value of a file once in a batched import; a subclass reading more sets it False.
 
 
 class TextWidget(widgets.CharWidget):
     """Text, trimmed; numbers typed into a text column (a phone number) become their digits."""
+
+    by_value = True
 
     def __init__(self, upper=False):
         super().__init__(coerce_to_string=True, allow_blank=True)
@@ -67,6 +71,8 @@ class IdNumberWidget(TextWidget):
 class DateWidget(widgets.Widget):
     """A date as Excel stores it or as people write it: 2021-09-01, 2021/9/1, 2021.09.01, 20210901,
     2021年9月1日; a month alone (2021.09, 2021-09, 202109) means its first day."""
+
+    by_value = True
 
     DAY_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
     MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y.%m", "%Y年%m月", "%Y%m")
@@ -130,6 +136,8 @@ class ChoiceWidget(widgets.Widget):
     template writes. The stored value and the label in the user's language are accepted too.
     """
 
+    by_value = True
+
     def __init__(self, choices, labels=None):
         super().__init__(coerce_to_string=True)
         self.choices = list(getattr(choices, "choices", choices))
@@ -174,6 +182,8 @@ class ChoiceWidget(widgets.Widget):
 
 class YesNoWidget(widgets.Widget):
     """A yes/no flag written 是 or 否 (also Y/N, 1/0, √/×); an empty cell means no."""
+
+    by_value = True
 
     YES, NO = "是", "否"
     TRUE = {"是", "√", "✓", "y", "yes", "true", "t", "1", "有"}

@@ -15,15 +15,38 @@ logger = logging.getLogger(__name__)
 SUMMARY_ERRORS = 500
 
 
-@dataclasses.dataclass
 class RowOutcome:
-    """What importing one row does: create, update, leave unchanged, or fail with errors."""
+    """What importing one row does: create, update, leave unchanged, or fail with errors.
 
-    number: int
-    action: str  # new | update | skip | error
-    label: str
-    changes: list
-    errors: list  # [{"column", "message", "code"}]
+    number: the worksheet row; action: new | update | skip | error; changes: [{"column", "old", "new"}],
+    or a function listing them when they are first read (a preview of thousands of rows shows the
+    changes of its first rows only); errors: [{"column", "message", "code"}]."""
+
+    __slots__ = ("number", "action", "label", "_changes", "errors")
+
+    def __init__(self, number, action, label, changes, errors):
+        self.number, self.action, self.label, self.changes, self.errors = number, action, label, changes, errors
+
+    @property
+    def changes(self):
+        if callable(self._changes):
+            self._changes = self._changes()
+        return self._changes
+
+    @changes.setter
+    def changes(self, value):
+        self._changes = value
+
+    def _fields(self):
+        return (self.number, self.action, self.label, self.changes, self.errors)
+
+    def __eq__(self, other):
+        return isinstance(other, RowOutcome) and self._fields() == other._fields()
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "RowOutcome(number={!r}, action={!r}, label={!r}, changes={!r}, errors={!r})".format(*self._fields())
 
 
 @dataclasses.dataclass

@@ -8,6 +8,7 @@ as the UI, so each saved row has its history with the importing user.
 """
 import copy
 import datetime
+import functools
 import logging
 
 from django.core.exceptions import (
@@ -19,12 +20,15 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 from import_export.resources import ModelDeclarativeMetaclass, ModelResource
 from import_export.results import RowResult
 
 from banzi.core import services
+from banzi.core.bulk import Blank
 from banzi.core.errors import Code
 from banzi.core.scoping import instance_in_scope
 
@@ -82,6 +86,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.duplicates = {}
         self.example_rows = set()
         self._columns = None
+        self._exports = None  # a batched import's values as the file writes them (`export_cell`)
         self.progress = None
         for field in self.fields.values():
             if hasattr(field.widget, "user"):
@@ -181,12 +186,13 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         marks = [c for c in self.example_columns or self.duplicate_columns if c in headers]
         example = tuple(self._key_part(value)
                         for heading, value in zip(self.headings(), self.example_row(), strict=True) if heading in marks)
+        marked = [c for c in self.headings() if c in marks]
         seen = {}
         for index, row in enumerate(rows, start=1):
             key = tuple(self._key_part(row.get(c)) for c in columns)
             if columns and key[0]:  # the first duplicate column (an ID number) must be filled in
                 seen.setdefault(key, []).append(index)
-            if marks and tuple(self._key_part(row.get(c)) for c in self.headings() if c in marks) == example:
+            if marks and (key if marked == columns else tuple(self._key_part(row.get(c)) for c in marked)) == example:
                 self.example_rows.add(index)
         for indexes in seen.values():
             if len(indexes) > 1:
@@ -253,11 +259,30 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                     continue
                 if original is None and row[column.column_name] in (None, ""):
                     continue  # a new record: list what the file fills in
-                old = column.export(original) if original is not None else ""
-                new = column.export(row_result.instance)
+                old = self.export_cell(column, original) if original is not None else ""
+                new = self.export_cell(column, row_result.instance)
                 if old != new:
                     row_result.changes.append({"column": column.column_name, "old": old, "new": new})
         row_result.instance = row_result.original = None  # keep memory flat on long files
+
+    def export_cell(self, column, obj):
+        """`column.export(obj)`, the record's value as the file writes it; in a batched import, a value
+        of a widget that reads a cell by its value alone (`by_value`) is written once per distinct value."""
+        memo = self._exports.get(column.column_name) if self._exports is not None else None
+        if memo is None:
+            if (self._exports is None or not getattr(column.widget, "by_value", False)
+                    or type(column).export is not Field.export or "__" in column.attribute):
+                return column.export(obj)
+            memo = self._exports[column.column_name] = {}
+        value = getattr(obj, column.attribute, None)
+        try:
+            key = (type(value), value)
+            return memo[key]
+        except KeyError:
+            text = memo[key] = column.export(obj)
+            return text
+        except TypeError:
+            return column.export(obj)
 
     def after_import(self, dataset, result, **kwargs):
         # ModelResource resets the id sequences here, for imports that carry ids; ours never do,
@@ -302,10 +327,19 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         """The fields an update writes: the columns' attributes and what `prepare_for_write` derives."""
         return [c.attribute for c in self.columns() if c.attribute and c.column_name in self.file_headings]
 
-    def run_batched(self, headers, values, *, dry_run):
+    def run_batched(self, headers, values, *, dry_run, previewed=False):
         """Validate every row in memory and, unless `dry_run` or a row has errors, write them all.
-        Returns the report's rows and the errors of the file as a whole (the write refused)."""
+        Returns the report's rows and the errors of the file as a whole (the write refused).
+
+        previewed: the rows are those a preview validated without an error (the commit of a kept
+        job); a new record's own values are then not validated again, only what can have changed
+        since in the database (`recheck_in_memory`)."""
         self.file_headings = list(headers)
+        self.previewed = previewed
+        self._readers, self._checked_fields, self._checks = None, None, {}
+        self._blank = Blank(self._meta.model)
+        self._exports = {}
+        self._model_fields = {f.name for f in self._meta.model._meta.fields}
         rows = [dict(zip(self.file_headings, row, strict=False)) for row in values]
         self.mark_rows(self.file_headings, rows)
         self.prefetch(rows)
@@ -339,10 +373,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             progress.advance()
         failed = any(outcome.errors for outcome in outcomes)
         if dry_run or failed:
-            # What each row changes is shown by the preview (and by a commit that failed), not after an import.
+            # What each row changes is shown by the preview (and by a commit that failed), not after an
+            # import: listed when the report is read (the first rows are shown).
             for row, row_result, outcome in described:
-                self.after_import_row(row, row_result)
-                outcome.changes = row_result.changes
+                outcome.changes = functools.partial(self._describe, row, row_result)
             progress.finish()
             return outcomes, []
         for instance, _original in creates + updates:
@@ -362,6 +396,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         progress.finish()
         return outcomes, []
 
+    def _describe(self, row, row_result):
+        self.after_import_row(row, row_result)
+        return row_result.changes
+
     def validate_row(self, index, row, row_result):
         """Read and validate one row in memory; return (record, original or None) to write, or None
         when the row changes nothing. Raises ValidationError with every error of the row."""
@@ -369,19 +407,15 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         new = instance is None
         original = None
         if new:
-            instance = self._meta.model()
+            instance = self._blank()
             row_result.import_type = RowResult.IMPORT_TYPE_NEW
         else:
             original = copy.copy(instance)
             row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
-        errors = {}
-        for column in self.columns():
-            if not column.attribute or column.column_name not in row:
-                continue
-            try:
-                column.save(instance, row)
-            except ValueError as exc:
-                errors[column.attribute] = ValidationError(str(exc), code=Code.INVALID)
+        errors = {
+            attribute: ValidationError(message, code=Code.INVALID)
+            for attribute, message in self.read_cells(instance, row).items()
+        }
         try:
             self.check_row(instance, index, errors)
         except ValidationError as exc:
@@ -390,11 +424,52 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.add_instance_info(instance)
             return None
-        self.validate_in_memory(instance, index, errors)
+        if new and self.previewed:
+            self.recheck_in_memory(instance, index, errors)
+        else:
+            self.validate_in_memory(instance, index, errors)
         row_result.add_instance_info(instance)
         row_result.instance = instance
         row_result.original = original
         return instance, original
+
+    def read_cells(self, instance, row):
+        """Set the record's attributes from the row's cells, as `Column.save` does; returns the
+        message of each cell that cannot be read, by attribute. A cell whose widget reads it by its
+        value alone (`by_value`) is read once per distinct value of the file."""
+        if self._readers is None:
+            self._readers = [
+                (column, {} if getattr(column.widget, "by_value", False) and type(column).save is Field.save
+                 and not column.readonly and "__" not in column.attribute else None)
+                for column in self.columns() if column.attribute
+            ]
+        errors = {}
+        for column, memo in self._readers:
+            heading = column.column_name
+            if heading not in row:
+                continue
+            try:
+                if memo is None:
+                    column.save(instance, row)
+                    continue
+                value = row[heading]
+                try:
+                    key = (type(value), value)
+                    valid, cleaned = memo[key]
+                except KeyError:
+                    try:
+                        valid, cleaned = memo[key] = (True, column.clean(row))
+                    except ValueError as exc:
+                        valid, cleaned = memo[key] = (False, str(exc))
+                except TypeError:  # a value that cannot be a key: read each time
+                    valid, cleaned = True, column.clean(row)
+                if not valid:
+                    raise ValueError(cleaned)
+                if cleaned is not None or column.saves_null_values:
+                    setattr(instance, column.attribute, cleaned)
+            except ValueError as exc:
+                errors[column.attribute] = str(exc)
+        return errors
 
     def unchanged(self, instance, original, row):
         return all(column.get_value(instance) == column.get_value(original)
@@ -403,21 +478,79 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
     def validate_in_memory(self, instance, index, errors):
         """What `services.save_object` checks, without the database: the model's validation (a
         related record found by the file is known to exist), the batch's rules, the user's reach."""
-        model_fields = {f.name for f in instance._meta.fields}
+        model_fields = self._model_fields
         exclude = [k for k in errors if k in model_fields]
         # A related record the file named was read from the database: no need to look it up again.
         exclude += [f.name for f in instance._meta.concrete_fields
                     if f.many_to_one and f.name not in exclude and f.is_cached(instance)
                     and getattr(instance, f.name) is not None]
         errors = dict(errors)
+        # The model's full_clean, without its uniqueness and constraints (`check_batch` below).
+        found = self.clean_fields(instance, exclude)
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            instance.clean()
         except ValidationError as exc:
-            for key, more in exc.update_error_dict({}).items():
-                errors.setdefault(key, more)
+            found = exc.update_error_dict(found)
+        for key, more in found.items():
+            errors.setdefault(key, more)
+        self._check_batch_and_reach(instance, index, errors)
+
+    def recheck_in_memory(self, instance, index, errors):
+        """What can have changed since the preview validated a new record's row, when the commit
+        imports it (`previewed`): the rules across rows and records (`check_batch`: a number taken
+        meanwhile) against lookups made again for the file, and the user's reach. The columns were
+        read again too (a unit gone, or no longer the user's, is an error there). The record's own
+        values are those the preview validated, and are not validated again."""
+        self._check_batch_and_reach(instance, index, dict(errors))
+
+    def _check_batch_and_reach(self, instance, index, errors):
         self.check_batch(instance, index, errors)
         if not errors and not instance_in_scope(self.user, instance):
             errors[NON_FIELD_ERRORS] = [ValidationError(_("This record would be outside the organizations you manage."),
                                                         code=Code.NOT_PERMITTED)]
         if errors:
             raise ValidationError(errors)
+
+    def clean_fields(self, instance, exclude):
+        """`Model.clean_fields` (errors returned by field name, not raised), with each field's check
+        of a value made once per file: a field's `clean` (type, choices, length, validators) depends
+        on the value alone, but for a relation's, which looks the record up (so is made each time),
+        and a model's own `clean_fields`, which is called as it is."""
+        if type(instance).clean_fields is not Model.clean_fields:
+            try:
+                instance.clean_fields(exclude=exclude)
+            except ValidationError as exc:
+                return exc.update_error_dict({})
+            return {}
+        if self._checked_fields is None:
+            self._checked_fields = [(f, f.name, f.attname, f.blank, f.empty_values, f.is_relation)
+                                    for f in instance._meta.fields if not f.generated]
+        exclude = set(exclude)
+        errors = {}
+        checks = self._checks
+        for field, name, attname, blank, empty_values, is_relation in self._checked_fields:
+            if name in exclude:
+                continue
+            value = getattr(instance, attname)
+            if (blank and value in empty_values) or isinstance(value, DatabaseDefault):
+                continue
+            try:
+                if is_relation:
+                    raise TypeError  # looked up in the database: checked each time
+                key = (attname, type(value), value)
+                valid, cleaned = checks[key]
+            except KeyError:
+                try:
+                    valid, cleaned = checks[key] = (True, field.clean(value, instance))
+                except ValidationError as exc:
+                    valid, cleaned = checks[key] = (False, exc.error_list)
+            except TypeError:
+                try:
+                    valid, cleaned = True, field.clean(value, instance)
+                except ValidationError as exc:
+                    valid, cleaned = False, exc.error_list
+            if valid:
+                setattr(instance, attname, cleaned)
+            else:
+                errors[name] = list(cleaned)  # a copy: the record's other errors may be added to it
+        return errors

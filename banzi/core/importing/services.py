@@ -27,12 +27,12 @@ JOB_ASSOCIATED_DATA = b"banzi.import-job"
 ROWS_ASSOCIATED_DATA = b"banzi.import-job.rows"  # distinct: the sealed rows cannot pass for the upload
 
 
-def _run(user, resource_class, sheet, file_name, *, dry_run):
+def _run(user, resource_class, sheet, file_name, *, dry_run, previewed=False):
     resource = resource_class(user=user, file_name=file_name)
     ignored = resource.check_headings(sheet.headings)
     resource.row_numbers = sheet.row_numbers
     if resource.batched:
-        rows, file_errors = resource.run_batched(sheet.headings, sheet.rows, dry_run=dry_run)
+        rows, file_errors = resource.run_batched(sheet.headings, sheet.rows, dry_run=dry_run, previewed=previewed)
         return ImportReport(file_name=file_name, rows=rows, file_errors=file_errors, ignored_columns=ignored)
     dataset = tablib.Dataset(*sheet.rows, headers=sheet.headings)
     result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
@@ -141,7 +141,8 @@ def commit_import(user, resource_class, job):
         if not claimed:
             raise ValidationError(_("This upload has already been imported or has expired; upload the file again."),
                                   code=Code.IMPORT_EXPIRED)
-        report = _run(user, resource_class, _kept_sheet(job), job.file_name, dry_run=False)
+        # A job is kept only for a preview without an error: its rows were validated (`previewed`).
+        report = _run(user, resource_class, _kept_sheet(job), job.file_name, dry_run=False, previewed=True)
         if report.has_errors:
             transaction.set_rollback(True)
         else:

@@ -1,0 +1,96 @@
+"""Records written in bulk from values prepared once (`core.bulk`, `importing.batch.create_with_history`)
+are those `bulk_create_with_history` writes: the same record and history values, each personal value
+sealed once and the history holding the record's own sealed text, keys in the order of the records;
+`Blank` makes the records `Model()` makes; the reach of the user is still checked."""
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from simple_history.utils import bulk_create_with_history
+
+from banzi.core import clock, crypto
+from banzi.core.bulk import Blank
+from banzi.core.fields import raw_values
+from banzi.core.importing.batch import _ensure_within_reach, create_with_history
+from banzi.core.models import AuditEvent
+from banzi.org.models import Cadre
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+COMPARED = [f.attname for f in Cadre._meta.concrete_fields if f.attname not in ("id", "created_at", "updated_at")]
+HISTORY = [name for name in COMPARED if name != "updated_at"] + ["history_type", "history_change_reason",
+                                                                  "history_user_id"]
+
+
+def new_cadres(township, start, count=3):
+    cadres = []
+    for index in range(count):
+        birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=start + index)
+        cadre = Blank(Cadre)(name=f"批量{start + index}", gender="male", birth_date=birth,
+                             id_number=f.make_id_number(birth, "male", 2), phone=f"1391234{start + index:04d}",
+                             organization_id=township.pk, post="科员")
+        cadre.name_pinyin, cadre.name_initials = "piliang", "pl"
+        cadre.id_number_index = Cadre.id_number_fingerprint(cadre.id_number)
+        cadre.phone_index = Cadre.phone_fingerprint(cadre.phone)
+        cadres.append(cadre)
+    return cadres
+
+
+def test_blank_records_are_those_the_model_makes():
+    made, plain = Blank(Cadre)(name="张三"), Cadre(name="张三")
+    assert [getattr(made, f.attname) for f in Cadre._meta.concrete_fields] == [
+        getattr(plain, f.attname) for f in Cadre._meta.concrete_fields]
+    assert made._state.adding and made.pk is None
+    event = Blank(AuditEvent)(object_id="1")
+    assert event.time is not None and event.outcome == AuditEvent.Outcome.SUCCESS  # a callable default, worked out
+
+
+def test_created_with_history_as_bulk_create_with_history_writes(county_admin, township):
+    moment = clock.now()
+    ours = create_with_history(Cadre, new_cadres(township, 0), user=county_admin, reason="Imported from a.xlsx",
+                               moment=moment)
+    theirs = bulk_create_with_history(new_cadres(township, 100), Cadre, default_user=county_admin,
+                                      default_change_reason="Imported from a.xlsx", default_date=moment)
+
+    assert [c.pk for c in ours] == sorted(c.pk for c in ours) and not any(c._state.adding for c in ours)
+
+    def stored(cadres):
+        rows = []
+        for cadre in cadres:
+            record = Cadre.objects.get(pk=cadre.pk)
+            history = cadre.history.get()
+            rows.append(({n: getattr(record, n) for n in COMPARED}, {n: getattr(history, n) for n in HISTORY},
+                         history.history_date, record.created_at is not None))
+        return rows
+
+    def without_names(rows):  # the two lists differ by their names, numbers and phones only
+        return [({k: v for k, v in r.items() if k not in ("name", "id_number", "id_number_index", "phone",
+                                                          "phone_index", "birth_date")},
+                 {k: v for k, v in h.items() if k not in ("name", "id_number", "id_number_index", "phone",
+                                                          "phone_index", "birth_date")}, d, c)
+                for r, h, d, c in rows]
+
+    assert without_names(stored(ours)) == without_names(stored(theirs))
+    for record, history, date, _created in stored(ours):
+        assert history == {**{n: record[n] for n in COMPARED}, "history_type": "+",
+                           "history_change_reason": "Imported from a.xlsx", "history_user_id": county_admin.pk}
+        assert date == moment
+    # Sealed once: the record and its history hold the same sealed text, not the clear value.
+    sealed = dict(raw_values(Cadre.objects.filter(pk__in=[c.pk for c in ours]), ["id_number", "phone"]))
+    history = Cadre.history.model.objects.filter(id__in=[c.pk for c in ours])
+    for pk, values in raw_values(history, ["id_number", "phone"]):
+        row = history.get(history_id=pk)
+        assert values == sealed[row.id] and all(crypto.is_sealed(v) for v in values.values())
+
+
+def test_the_reach_of_the_user_is_checked_on_keys_given_in_a_row_and_on_others(township_admin, township,
+                                                                                other_township):
+    mine = create_with_history(Cadre, new_cadres(township, 200), user=township_admin, reason="", moment=clock.now())
+    elsewhere = create_with_history(Cadre, new_cadres(other_township, 300), user=township_admin, reason="",
+                                    moment=clock.now())
+    _ensure_within_reach(township_admin, Cadre, [c.pk for c in mine])
+    with pytest.raises(PermissionDenied):
+        _ensure_within_reach(township_admin, Cadre, [c.pk for c in (*mine, *elsewhere)])  # one range
+    with pytest.raises(PermissionDenied):
+        _ensure_within_reach(township_admin, Cadre, [mine[0].pk, elsewhere[-1].pk + 1000, elsewhere[0].pk])  # named
