@@ -390,20 +390,41 @@ def _save_ballot(group, source, pairs):
     return ballot
 
 
+def _ballot_code(code, *, for_update=False):
+    """The issued, unused code's record, or the refusal a voter reads (unknown, used, not collecting)."""
+    codes = BallotCode.objects.select_related("group__assessment", "group__unit")
+    if for_update:
+        codes = codes.select_for_update()
+    ballot_code = codes.filter(code_hash=code_hash(code)).first() if normalize_code(code) else None
+    if ballot_code is None:
+        raise ValidationError({"code": ValidationError(_("This ballot code was not issued; check it and try again."),
+                                                       code=Code.CODE_UNKNOWN)})
+    if ballot_code.used:
+        raise ValidationError({"code": ValidationError(_("This ballot code has already been used: one code, one "
+                                                         "ballot."), code=Code.CODE_USED)})
+    if ballot_code.group.assessment.status != Status.COLLECTING:
+        raise ValidationError({"code": ValidationError(_("The evaluation is not collecting ballots."),
+                                                       code=Code.WRONG_STATE)})
+    return ballot_code
+
+
+def open_ballot(code):
+    """The evaluation group whose ballot a code opens, and the assessees on it (the group's unit's, in
+    the order of the paper ballot). Refused like `cast_ballot` for a code never issued or already used,
+    or when the evaluation is not collecting; reads only."""
+    group = _ballot_code(code).group
+    assessees = list(Assessee.objects.filter(assessment=group.assessment_id, unit=group.unit_id).select_related(
+        "assessment", "cadre", "team__township").order_by("category", "pk"))
+    return group, assessees
+
+
 @transaction.atomic
 def cast_ballot(code, votes):
     """Cast a ballot on a phone with a one-time code. A code never issued or already used is refused;
     the code is marked used in the same transaction as the ballot is stored (one code, one ballot),
-    and nothing records which code the ballot came with, or when."""
-    try:
-        ballot_code = BallotCode.objects.select_for_update().select_related(
-            "group__assessment", "group__unit").get(code_hash=code_hash(code))
-    except BallotCode.DoesNotExist:
-        raise ValidationError({"code": ValidationError(_("This ballot code was not issued; check it and try again."),
-                                                       code=Code.CODE_UNKNOWN)}) from None
-    if ballot_code.used:
-        raise ValidationError({"code": ValidationError(_("This ballot code has already been used: one code, one "
-                                                         "ballot."), code=Code.CODE_USED)})
+    and nothing records which code the ballot came with, or when. The audit event names the group and
+    the assessment only: no code, no user, no client address."""
+    ballot_code = _ballot_code(code, for_update=True)
     group = ballot_code.group
     pairs = _votes(group, votes)
     # A queryset update: no change history, so no time is kept of the code's use.
@@ -415,6 +436,8 @@ def cast_ballot(code, votes):
             ballot = _save_ballot(group, Ballot.Source.PHONE, pairs)
     except IntegrityError:
         raise ValidationError(_("A ballot grades each assessee once."), code=Code.UNIQUE) from None
+    record_event(kind=AuditEvent.Kind.DATA, action=AuditEvent.Action.CREATE, obj=group, anonymous=True,
+                 detail=_("A ballot was cast with a code in %(assessment)s") % {"assessment": group.assessment})
     return ballot
 
 

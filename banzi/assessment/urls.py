@@ -26,5 +26,7 @@ urlpatterns = [
          name="evaluationgroup_issue_codes"),
     path("evaluation-groups/<int:pk>/paper-ballot/", views.PaperBallotStep.as_view(),
          name="evaluationgroup_paper_ballot"),
+    path("vote/", views.VoteView.as_view(), name="vote"),
+    path("vote/thanks/", views.VoteThanksView.as_view(), name="vote_thanks"),
     path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
 ]

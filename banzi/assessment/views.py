@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from banzi.core import services as core_services
+from banzi.core.errors import Code, single_errors
 from banzi.core.masking import no_store
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
@@ -22,7 +24,7 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import filters, forms, metrics, services, tables
+from . import filters, forms, metrics, services, tables, voting
 from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
 
 
@@ -236,3 +238,76 @@ class PaperBallotStep(StepView):
         if data is not None:
             self._form_votes = form.votes() if form.is_valid() else {}
         return form
+
+
+# --- voting on a phone with a one-time code ------------------------------------------------------------
+
+@no_store
+class VoteView(TemplateView):
+    """The democratic evaluation on a phone, for a code holder without an account: the code, then the
+    ballot of the code's group, then a thank-you page. The code travels only in the form's body (never
+    in the address, the session or a cookie); the page is never cached; a wrong code counts against
+    the client address (`voting`), and the ballot keeps nothing of the voter."""
+
+    template_name = "assessment/vote.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render(code_form=forms.BallotCodeForm())
+
+    def render(self, status=200, **context):
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+    def post(self, request, *args, **kwargs):
+        if voting.request_blocked(request):
+            return self.render(code_form=forms.BallotCodeForm(), blocked=voting.blocked_message(), status=429)
+        if request.POST.get("step") == "ballot":
+            return self.ballot(request)
+        code_form = forms.BallotCodeForm(request.POST)
+        if not code_form.is_valid():
+            return self.render(code_form=code_form)
+        code = code_form.cleaned_data["code"]
+        opened = self.open(request, code, code_form)
+        if opened is None:
+            return self.render(code_form=code_form)
+        group, assessees = opened
+        form = forms.PhoneBallotForm(initial={"code": code}, assessees=assessees)
+        return self.render(form=form, group=group)
+
+    def open(self, request, code, code_form):
+        """(group, assessees) of the code, or None with the refusal on the code's form."""
+        try:
+            return services.open_ballot(code)
+        except ValidationError as exc:
+            self.refused(request, exc, code_form)
+            return None
+
+    @staticmethod
+    def refused(request, exc, form):
+        errors = single_errors(exc)
+        if any(error.code == Code.CODE_UNKNOWN for error in errors):
+            voting.record_wrong_code(request)
+        for error in errors:
+            for message in error.messages:
+                form.add_error(None, message)
+
+    def ballot(self, request):
+        code_form = forms.BallotCodeForm({"code": request.POST.get("code", "")})
+        if not code_form.is_valid():
+            return self.render(code_form=code_form)
+        opened = self.open(request, code_form.cleaned_data["code"], code_form)
+        if opened is None:
+            return self.render(code_form=code_form)
+        group, assessees = opened
+        form = forms.PhoneBallotForm(request.POST, assessees=assessees)
+        if form.is_valid():
+            try:
+                core_services.run(services.cast_ballot, form.cleaned_data["code"], form.votes())
+            except ValidationError as exc:
+                self.refused(request, exc, form)
+            else:
+                return HttpResponseRedirect(reverse("assessment:vote_thanks"))
+        return self.render(form=form, group=group)
+
+
+class VoteThanksView(TemplateView):
+    template_name = "assessment/vote_thanks.html"
