@@ -124,3 +124,23 @@ class PhoneBallotForm(forms.Form):
 
     def votes(self):
         return {a.pk: self.cleaned_data[f"a{a.pk}"] for a in self.assessees if self.cleaned_data.get(f"a{a.pk}")}
+
+
+class ReportForm(forms.ModelForm):
+    """The 述职述廉 report of one assessee: text, a PDF / Office attachment, or both."""
+
+    class Meta:
+        model = Assessee
+        fields = ["report", "report_file"]
+        widgets = {"report": forms.Textarea(attrs={"rows": 14, "class": "form-control"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_file"].widget.attrs["class"] = "form-control"
+
+    def file_change(self):
+        """The attachment for `services.save_report`: a new file, False to remove it, None to keep it."""
+        value = self.cleaned_data.get("report_file")
+        if value is False:
+            return False
+        return value if "report_file" in self.changed_data and value else None

@@ -83,6 +83,44 @@ def delete_assessee(user, assessee):
     return services.delete_object(user, assessee)
 
 
+def may_write_report(user, assessee):
+    """Whether the user writes this assessee's 述职述廉 report: the cadre assessed (their own only), the
+    township administrator for its township's assessees (in the county's assessments too), the county
+    for anyone. The assessment must be collecting; `save_report` says why not."""
+    role = getattr(user, "role", None)
+    if role == Role.CADRE:
+        return bool(user.cadre_id) and assessee.cadre_id == user.cadre_id
+    if role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
+        return Assessee.objects.editable_by(user).filter(pk=assessee.pk).exists()
+    return False
+
+
+@transaction.atomic
+def save_report(user, assessee, report, report_file=None):
+    """Write or replace the 述职述廉 report of one assessee (text, an attachment, or both), by its
+    author (`may_write_report`), while the assessment is collecting; kept in the history with its
+    user. `report_file` is a new file, False to remove the attachment, None to keep it."""
+    assessee = Assessee.objects.select_for_update().select_related("assessment", "cadre", "team", "unit").get(
+        pk=assessee.pk)
+    if not may_write_report(user, assessee):
+        raise PermissionDenied(_("Only the cadre assessed, the administrator of their township or the county writes "
+                                 "this report."))
+    if assessee.assessment.status != Status.COLLECTING:
+        raise ValidationError(_("“%(obj)s” is %(status)s: reports are written while it is collecting.")
+                              % {"obj": assessee.assessment, "status": assessee.assessment.get_status_display()},
+                              code=Code.WRONG_STATE)
+    assessee.report = (report or "").strip()
+    if report_file is False:
+        assessee.report_file = ""
+    elif report_file is not None:
+        assessee.report_file = report_file
+    assessee.full_clean()
+    assessee._history_user = user
+    assessee._change_reason = "述职述廉"
+    assessee.save()
+    return assessee
+
+
 def _grade_errors(assessment, grades, *, unit=None):
     """The assessees of `grades` ({assessee id: grade}) locked for the change, refusing anyone not
     in the assessed set (of the unit, when given) and any grade outside the assessee's scale."""

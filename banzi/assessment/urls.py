@@ -11,7 +11,7 @@ app_name = "assessment"
 urlpatterns = [
     *model_urls("assessments", Assessment, list_view=views.AssessmentListView, detail_view=views.AssessmentPageView,
                 edit_view=views.AssessmentEditView, delete_view=views.AssessmentDeleteView),
-    *model_urls("assessees", Assessee, list_view=views.AssesseeListView, detail_view=views.AssesseeDetailView,
+    *model_urls("assessees", Assessee, list_view=views.AssesseeListView, detail_view=views.AssesseePageView,
                 edit_view=views.AssesseeEditView, delete_view=views.AssesseeDeleteView),
     *model_urls("quota-approvals", QuotaApproval, list_view=views.QuotaApprovalListView,
                 detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
@@ -29,4 +29,5 @@ urlpatterns = [
     path("vote/", views.VoteView.as_view(), name="vote"),
     path("vote/thanks/", views.VoteThanksView.as_view(), name="vote_thanks"),
     path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
+    path("assessees/<int:pk>/write-report/", views.AssesseeWriteReportView.as_view(), name="assessee_write_report"),
 ]

@@ -106,6 +106,56 @@ class EvaluationGroupEditView(ObjectEditView):
     service = staticmethod(services.save_group)
 
 
+class AssesseePageView(AssesseeDetailView):
+    """The assessee, with the way to its 述职述廉 report for whoever writes it."""
+
+    template_name = "assessment/assessee_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_write_report"] = services.may_write_report(self.request.user, self.object)
+        return ctx
+
+
+class AssesseeWriteReportView(ScopedMixin, TemplateView):
+    """The 述职述廉 report written by its author: the cadre assessed (their own), their township's
+    administrator, or the county, while the assessment is collecting (`services.save_report`)."""
+
+    model = Assessee
+    queryset = Assessee.objects.select_related("assessment", "cadre", "team__township", "unit")
+    template_name = "assessment/assessee_report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            if not services.may_write_report(request.user, self.object):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=forms.ReportForm(instance=self.object)))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(object=self.object, collecting=self.object.assessment.status == Assessment.Status.COLLECTING)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        stored = Assessee.objects.get(pk=self.object.pk)
+        form = forms.ReportForm(request.POST, request.FILES, instance=self.object)
+        if form.is_valid():
+            try:
+                core_services.run(services.save_report, request.user, stored, form.cleaned_data["report"],
+                                  form.file_change())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The report is saved."))
+                return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
 class AssesseeReportView(FileDownloadView):
     """The 述职述廉 report's attachment, for those who may see the assessee."""
 
