@@ -144,3 +144,11 @@ class ReportForm(forms.ModelForm):
         if value is False:
             return False
         return value if "report_file" in self.changed_data and value else None
+
+
+class FillFromTeamsForm(forms.Form):
+    """Add the teams of the assessed townships and their members; the other cadres only when asked."""
+
+    general_cadres = forms.BooleanField(
+        label=_("also the townships' other active cadres, as general cadres"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

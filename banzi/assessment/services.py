@@ -11,6 +11,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, crypto, rules, services
@@ -19,7 +20,7 @@ from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.core.workflow import check_visible, lock
-from banzi.org.models import Organization
+from banzi.org.models import Cadre, Organization, Team, TeamMembership
 
 from . import metrics
 from .models import Assessee, Assessment, Ballot, BallotCode, EvaluationGroup, Grade, Vote
@@ -68,6 +69,7 @@ def save_assessee(user, assessee):
     services.ensure_can_write(user, assessee)
     if assessee.assessment_id:
         check_visible(user, assessee.assessment, "assessment", _("Choose an assessment you manage."))
+    _check_team_head(assessee)
     if assessee.pk is not None:
         stored = Assessee.objects.get(pk=assessee.pk)
         moved = any(getattr(stored, name) != getattr(assessee, name)
@@ -75,6 +77,87 @@ def save_assessee(user, assessee):
         if moved:
             _check_open(stored)
     return services.save_object(user, assessee)
+
+
+def _in_period(memberships, assessment):
+    """Memberships that sat on their team, within its term, at some time in the assessment's period."""
+    first, last = assessment.starts_on, assessment.ends_on
+    return memberships.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first), started_on__lte=last,
+                              team__elected_on__lte=last, team__term_ends_on__gt=first)
+
+
+def _check_team_head(assessee):
+    """A "team head" assessee headed a team of the unit at some time in the assessment's period."""
+    if assessee.category != Assessee.Category.TEAM_HEAD or not (assessee.cadre_id and assessee.assessment_id):
+        return
+    unit_id = assessee.unit_id or assessee.cadre.organization.township_id
+    heads = _in_period(TeamMembership.objects.filter(cadre=assessee.cadre_id, is_head=True, team__township=unit_id),
+                       assessee.assessment)
+    if not heads.exists():
+        raise ValidationError({"category": ValidationError(
+            _("%(name)s did not head the leadership team of %(unit)s in the assessment's period; assess them as a "
+              "team member or a general cadre.") % {"name": assessee.cadre, "unit": Organization.objects.get(
+                pk=unit_id)}, code=Code.NOT_TEAM_HEAD)})
+
+
+def assessed_townships(user, assessment):
+    """The townships an assessment assesses by default: a township's own, or every township the user sees."""
+    if assessment.organization.kind == Organization.Kind.TOWNSHIP:
+        return [assessment.organization]
+    return list(unit_choices(user).order_by("sort_order", "pk"))
+
+
+@transaction.atomic
+def fill_from_teams(user, assessment, *, units=None, general_cadres=False):
+    """Add the teams and their members: every team of the assessed townships (`units`, by default
+    `assessed_townships`) current at the end of the period (or today, if sooner) as a team assessee, its
+    head then as team head, everyone else who sat on it in the period as a team member, and, when asked,
+    the townships' other active cadres as general cadres. Whoever is already assessed stays as they are,
+    so running it twice adds nothing twice; a member who has since moved to another township is left
+    out. Returns the counts added ({category: count}) and how many were left out."""
+    lock(assessment)
+    check_visible(user, assessment, "assessment", _("Choose an assessment you manage."))
+    if assessment.status not in (Status.PLANNING, Status.COLLECTING):
+        raise ValidationError(_("“%(obj)s” is %(status)s: who is assessed changes only before the results are "
+                                "confirmed.") % {"obj": assessment, "status": assessment.get_status_display()},
+                              code=Code.WRONG_STATE)
+    units = list(units) if units is not None else assessed_townships(user, assessment)
+    on = min(assessment.ends_on, clock.today())
+    taken_teams = set(assessment.assessees.filter(team__isnull=False).values_list("team_id", flat=True))
+    taken_cadres = set(assessment.assessees.filter(cadre__isnull=False).values_list("cadre_id", flat=True))
+    added = dict.fromkeys(Assessee.Category.values, 0)
+    left_out = 0
+
+    def add(**fields):
+        save_assessee(user, Assessee(assessment=assessment, **fields))
+        added[fields["category"]] += 1
+
+    teams = Team.objects.filter(township__in=units, elected_on__lte=on, term_ends_on__gt=on).select_related(
+        "township").order_by("township__sort_order", "pk")
+    for team in teams:
+        if team.pk not in taken_teams:
+            add(category=Assessee.Category.TEAM, team=team, unit=team.township)
+            taken_teams.add(team.pk)
+        memberships = _in_period(TeamMembership.objects.filter(team=team), assessment).select_related(
+            "cadre__organization").order_by("-is_head", "sort_order", "started_on", "pk")
+        head_ids = set(TeamMembership.objects.filter(team=team, is_head=True).current(on).values_list(
+            "cadre_id", flat=True))
+        for membership in memberships:
+            cadre = membership.cadre
+            if cadre.pk in taken_cadres:
+                continue
+            if cadre.status != Cadre.Status.ACTIVE or cadre.organization.township_id != team.township_id:
+                left_out += 1
+                continue
+            category = Assessee.Category.TEAM_HEAD if cadre.pk in head_ids else Assessee.Category.TEAM_MEMBER
+            add(category=category, cadre=cadre, unit=team.township)
+            taken_cadres.add(cadre.pk)
+    if general_cadres:
+        others = Cadre.objects.filter(status=Cadre.Status.ACTIVE, organization__township__in=units).exclude(
+            pk__in=taken_cadres).select_related("organization").order_by("organization__township__sort_order", "pk")
+        for cadre in others:
+            add(category=Assessee.Category.GENERAL_CADRE, cadre=cadre, unit=cadre.organization.township)
+    return {"added": added, "left_out": left_out}
 
 
 @transaction.atomic

@@ -20,6 +20,8 @@ urlpatterns = [
     path("assessments/<int:pk>/collect/", views.AssessmentCollectStep.as_view(), name="assessment_collect"),
     path("assessments/<int:pk>/confirm/", views.AssessmentConfirmStep.as_view(), name="assessment_confirm"),
     path("assessments/<int:pk>/publish/", views.AssessmentPublishStep.as_view(), name="assessment_publish"),
+    path("assessments/<int:pk>/fill-from-teams/", views.AssessmentFillFromTeamsStep.as_view(),
+         name="assessment_fill_from_teams"),
     path("assessments/<int:pk>/reopen/", views.AssessmentReopenStep.as_view(), name="assessment_reopen"),
     path("assessments/<int:pk>/units/<int:unit>/", views.UnitGradesView.as_view(), name="assessment_unit"),
     path("evaluation-groups/<int:pk>/issue-codes/", views.IssueCodesStep.as_view(),

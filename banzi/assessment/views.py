@@ -192,6 +192,24 @@ class AssessmentPublishStep(StepView):
     success_message = gettext_lazy("The results are published.")
 
 
+class AssessmentFillFromTeamsStep(StepView):
+    """Add every current team of the assessed townships, its head and its members (and, when asked, the
+    other active cadres); whoever is already assessed stays as they are."""
+
+    model, step, form_class, prefix = Assessment, "fill_from_teams", forms.FillFromTeamsForm, "fill"
+
+    def perform(self, user, obj, data):
+        result = services.fill_from_teams(user, obj, general_cadres=data["general_cadres"])
+        added, labels = result["added"], dict(Assessee.Category.choices)
+        parts = "、".join(f"{labels[k]} {v}" for k, v in added.items() if v) or _("nobody new")
+        message = _("Added: %(parts)s.") % {"parts": parts}
+        if result["left_out"]:
+            message += " " + _("%(count)d members who have since left the township or are no longer active were "
+                               "left out.") % {"count": result["left_out"]}
+        self.success_message = message
+        return result
+
+
 class AssessmentReopenStep(StepView):
     model, step, form_class, prefix = Assessment, "reopen", forms.ReopenForm, "reopen"
     service = staticmethod(services.reopen)
