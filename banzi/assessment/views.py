@@ -8,10 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from django_tables2.export import TableExport
 
+from banzi.core import clock
 from banzi.core import services as core_services
+from banzi.core.audit import record_event
 from banzi.core.errors import Code, single_errors
 from banzi.core.masking import no_store
+from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
@@ -229,6 +233,33 @@ class UnitGradesView(ScopedMixin, TemplateView):
             self.assessment = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
             self.unit = get_object_or_404(services.unit_choices(request.user), pk=kwargs["unit"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("_export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        """The unit's grade sheet as Excel: a row per assessee with the votes, the cap and the
+        disqualifiers, then the quota count (the project's table export, recorded as an export)."""
+        sheet = metrics.sheets(self.assessment, self.request.user, unit=self.unit)
+        if not sheet:
+            raise Http404
+        sheet = sheet[0]
+        table = tables.UnitGradeTable(sheet["rows"], metrics.tally(self.assessment, self.unit))
+        exporter = TableExport("xlsx", table, dataset_kwargs={"title": str(self.unit)[:31]})
+        labels = dict(Grade.choices)
+        width = len(exporter.dataset.headers)
+        exporter.dataset.append([""] * width)
+        quota_row = [_("Quota of “%(grade)s”") % {"grade": labels[sheet["quota"]["grade"]]},
+                     tables.quota_text(sheet["quota"])]
+        exporter.dataset.append(quota_row + [""] * (width - len(quota_row)))
+        weights_row = [_("Weights of the evaluation groups"), sheet["weights"]]
+        exporter.dataset.append(weights_row + [""] * (width - len(weights_row)))
+        file_name = f"{self.assessment}-{self.unit}-{clock.local_now():%Y%m%d-%H%M}.xlsx"
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
+                     obj=self.assessment, detail=f"{file_name}"[:500], request=self.request)
+        return exporter.response(filename=file_name)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
