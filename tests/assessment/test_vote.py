@@ -141,3 +141,14 @@ def test_the_page_is_open_to_everyone_whatever_their_account(ballot_setup, audit
     unverified.force_login(county_admin)
     assert unverified.get("/assessment/assessments/").status_code == 302
     assert unverified.get(VOTE).status_code == 200
+
+
+def test_a_signed_in_voter_leaves_no_trace_either(ballot_setup, cadre_user, cadre_client):
+    _parent, people, _team, group, codes = ballot_setup
+    since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    assert _open(cadre_client, "WRONGCODE2").status_code == 200  # a wrong code: an address, never the code
+    wrong = AuditEvent.objects.get(id__gt=since)
+    assert wrong.user is None and "WRONGCODE2" not in str(wrong.__dict__)
+    assert _cast(cadre_client, codes[0], {people[0].pk: Grade.COMPETENT}).status_code == 302
+    cast = AuditEvent.objects.get(id__gt=wrong.id)
+    assert cast.object_id == str(group.pk) and cast.user is None and cast.ip_address is None and not cast.username
