@@ -103,3 +103,20 @@ def test_the_step_on_the_assessment_page(team_setup, township, county, county_cl
     assert response.status_code == 200 and "Added:" in response.content.decode()
     assert parent.assessees.filter(category=Cat.GENERAL_CADRE).exists()
     assert parent.assessees.filter(category=Cat.TEAM).count() == 1
+
+
+def test_the_api_fills_the_assessees(team_setup, township, county, county_admin, township_admin):
+    from rest_framework.test import APIClient
+
+    parent = assessment(county)
+    url = f"/api/v1/assessment/assessments/{parent.pk}/fill-from-teams/"
+    api = APIClient()
+    api.force_authenticate(county_admin)
+    response = api.post(url, {"units": [township.pk]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["added"]["team_member"] == 3 and response.json()["left_out"] == 0
+    assert sum(api.post(url, {"units": [township.pk]}, format="json").json()["added"].values()) == 0
+    township_api = APIClient()
+    township_api.force_authenticate(township_admin)
+    assert township_api.post(url, {}, format="json").status_code in (403, 404)
+    assert parent.assessees.count() == 5
