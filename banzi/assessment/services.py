@@ -5,7 +5,8 @@ weights, issuing one-time ballot codes, casting and entering ballots.
 Every function is atomic, re-checks the user's right to change what it touches and raises one clear
 `ValidationError` (with its `Code`) per broken rule, so nothing is saved when a rule is broken.
 Casting a ballot with a code needs no account (the voters at the meeting have none) and leaves no
-trace that ties the ballot to its code: no link, no time, no change history, no audit event.
+trace that ties the ballot to its code: no link, no time, no change history, and an audit event that
+names only the group and the assessment (no code, no user, no client address).
 """
 import secrets
 
