@@ -177,7 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "banzi.accounts.validators.PasswordHistoryValidator"},
 ]
 # Pages a user who must change their password may still open (URL names), besides the change itself and signing out.
-BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES = []
+# The public phone voting page: a code opens it, not the account (see banzi/assessment/voting.py).
+BANZI_PASSWORD_CHANGE_EXEMPT_URL_NAMES = ["assessment:vote", "assessment:vote_thanks"]
+BANZI_BALLOT_CODE_MAX_FAILURES_PER_IP = int(os.environ.get("BANZI_BALLOT_CODE_MAX_FAILURES_PER_IP", "10"))
 # Sessions end after BANZI_SESSION_IDLE_MINUTES without a request, and BANZI_SESSION_MAX_HOURS after signing in.
 BANZI_SESSION_IDLE_MINUTES = int(os.environ.get("BANZI_SESSION_IDLE_MINUTES", "30"))
 BANZI_SESSION_MAX_HOURS = int(os.environ.get("BANZI_SESSION_MAX_HOURS", "8"))

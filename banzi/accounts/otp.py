@@ -274,7 +274,10 @@ class SecondFactorMiddleware:
     enrolment page (every other page redirects there) and their session's API requests answer 403. Requests
     with an `Authorization` header are left to the API's token authentication."""
 
-    OPEN_URLS = ("login", "logout", "set_language", "api-token", "second_factor_verify", "second_factor_enrol")
+    # Signing in and out, the language, the second factor itself, and the public phone voting page (a code
+    # opens it, not the account: a voter who happens to be signed in is not sent to the second factor).
+    OPEN_URLS = ("login", "logout", "set_language", "api-token", "second_factor_verify", "second_factor_enrol",
+                 "assessment:vote", "assessment:vote_thanks")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -50,6 +50,25 @@ class ReopenInputSerializer(serializers.Serializer):
                                               required=False, allow_null=True)
 
 
+class FillFromTeamsInputSerializer(serializers.Serializer):
+    general_cadres = serializers.BooleanField(default=False, help_text=_(
+        "also the townships' other active cadres, as general cadres"))
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind=Organization.Kind.TOWNSHIP), many=True, required=False,
+        help_text=_("the townships to fill; by default every township assessed"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["units"].child_relation.queryset = services.unit_choices(request.user)
+
+
+class FillFromTeamsResultSerializer(serializers.Serializer):
+    added = serializers.DictField(child=serializers.IntegerField(), help_text=_("{category: count added}"))
+    left_out = serializers.IntegerField(help_text=_("members left out: moved to another township or not active"))
+
+
 _finding = inline_serializer("AssessmentFinding", {
     "rule": serializers.CharField(), "label": serializers.CharField(), "detail": serializers.CharField(),
     "url": serializers.CharField()})
@@ -108,6 +127,14 @@ class AssessmentViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], step="publish")
     def publish(self, request, pk=None):
         return self.run_step(request, services.publish)
+
+    @extend_schema(request=FillFromTeamsInputSerializer, responses=FillFromTeamsResultSerializer)
+    @action(detail=True, methods=["post"], url_path="fill-from-teams", step="fill_from_teams")
+    def fill_from_teams(self, request, pk=None):
+        """Add the teams and their members: every current team of the assessed townships, its head and
+        its members serving in the period (and, when asked, the other active cadres); idempotent."""
+        return self.run_step(request, services.fill_from_teams, FillFromTeamsInputSerializer,
+                             result_serializer=FillFromTeamsResultSerializer)
 
     @extend_schema(request=ReopenInputSerializer)
     @action(detail=True, methods=["post"], step="reopen")

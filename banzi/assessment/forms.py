@@ -94,3 +94,61 @@ class PaperBallotForm(forms.Form):
 
     def votes(self):
         return {a.pk: self.cleaned_data[f"a{a.pk}"] for a in self.assessees if self.cleaned_data.get(f"a{a.pk}")}
+
+
+class BallotCodeForm(forms.Form):
+    """The one-time code handed out at the meeting, as printed (a dash and spaces are ignored)."""
+
+    code = forms.CharField(label=_("ballot code"), max_length=30, strip=True, widget=forms.TextInput(attrs={
+        "class": "form-control form-control-lg text-center font-monospace", "autocomplete": "off",
+        "autocapitalize": "characters", "spellcheck": "false", "inputmode": "text"}))
+
+
+class PhoneBallotForm(forms.Form):
+    """A ballot on a phone: the code (carried in the form, never in the address or the session) and a
+    grade for each assessee of the code's group, as large radio buttons."""
+
+    code = forms.CharField(max_length=30, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessees = list(assessees)
+        labels = dict(Grade.choices)
+        for assessee in self.assessees:
+            self.fields[f"a{assessee.pk}"] = forms.ChoiceField(
+                label=str(assessee), required=False, widget=forms.RadioSelect,
+                choices=[(g, labels[g]) for g in assessee.scale()])
+
+    def rows(self):
+        return [(assessee, self[f"a{assessee.pk}"]) for assessee in self.assessees]
+
+    def votes(self):
+        return {a.pk: self.cleaned_data[f"a{a.pk}"] for a in self.assessees if self.cleaned_data.get(f"a{a.pk}")}
+
+
+class ReportForm(forms.ModelForm):
+    """The 述职述廉 report of one assessee: text, a PDF / Office attachment, or both."""
+
+    class Meta:
+        model = Assessee
+        fields = ["report", "report_file"]
+        widgets = {"report": forms.Textarea(attrs={"rows": 14, "class": "form-control"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_file"].widget.attrs["class"] = "form-control"
+
+    def file_change(self):
+        """The attachment for `services.save_report`: a new file, False to remove it, None to keep it."""
+        value = self.cleaned_data.get("report_file")
+        if value is False:
+            return False
+        return value if "report_file" in self.changed_data and value else None
+
+
+class FillFromTeamsForm(forms.Form):
+    """Add the teams of the assessed townships and their members; the other cadres only when asked."""
+
+    general_cadres = forms.BooleanField(
+        label=_("also the townships' other active cadres, as general cadres"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

@@ -5,12 +5,14 @@ weights, issuing one-time ballot codes, casting and entering ballots.
 Every function is atomic, re-checks the user's right to change what it touches and raises one clear
 `ValidationError` (with its `Code`) per broken rule, so nothing is saved when a rule is broken.
 Casting a ballot with a code needs no account (the voters at the meeting have none) and leaves no
-trace that ties the ballot to its code: no link, no time, no change history, no audit event.
+trace that ties the ballot to its code: no link, no time, no change history, and an audit event that
+names only the group and the assessment (no code, no user, no client address).
 """
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from banzi.core import clock, crypto, rules, services
@@ -19,7 +21,7 @@ from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.core.workflow import check_visible, lock
-from banzi.org.models import Organization
+from banzi.org.models import Cadre, Organization, Team, TeamMembership
 
 from . import metrics
 from .models import Assessee, Assessment, Ballot, BallotCode, EvaluationGroup, Grade, Vote
@@ -68,6 +70,7 @@ def save_assessee(user, assessee):
     services.ensure_can_write(user, assessee)
     if assessee.assessment_id:
         check_visible(user, assessee.assessment, "assessment", _("Choose an assessment you manage."))
+    _check_team_head(assessee)
     if assessee.pk is not None:
         stored = Assessee.objects.get(pk=assessee.pk)
         moved = any(getattr(stored, name) != getattr(assessee, name)
@@ -77,10 +80,129 @@ def save_assessee(user, assessee):
     return services.save_object(user, assessee)
 
 
+def _in_period(memberships, assessment):
+    """Memberships that sat on their team, within its term, at some time in the assessment's period."""
+    first, last = assessment.starts_on, assessment.ends_on
+    return memberships.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first), started_on__lte=last,
+                              team__elected_on__lte=last, team__term_ends_on__gt=first)
+
+
+def _check_team_head(assessee):
+    """A "team head" assessee headed a team of the unit at some time in the assessment's period."""
+    if assessee.category != Assessee.Category.TEAM_HEAD or not (assessee.cadre_id and assessee.assessment_id):
+        return
+    unit_id = assessee.unit_id or assessee.cadre.organization.township_id
+    heads = _in_period(TeamMembership.objects.filter(cadre=assessee.cadre_id, is_head=True, team__township=unit_id),
+                       assessee.assessment)
+    if not heads.exists():
+        raise ValidationError({"category": ValidationError(
+            _("%(name)s did not head the leadership team of %(unit)s in the assessment's period; assess them as a "
+              "team member or a general cadre.") % {"name": assessee.cadre, "unit": Organization.objects.get(
+                pk=unit_id)}, code=Code.NOT_TEAM_HEAD)})
+
+
+def assessed_townships(user, assessment):
+    """The townships an assessment assesses by default: a township's own, or every township the user sees."""
+    if assessment.organization.kind == Organization.Kind.TOWNSHIP:
+        return [assessment.organization]
+    return list(unit_choices(user).order_by("sort_order", "pk"))
+
+
+@transaction.atomic
+def fill_from_teams(user, assessment, *, units=None, general_cadres=False):
+    """Add the teams and their members: every team of the assessed townships (`units`, by default
+    `assessed_townships`) current at the end of the period (or today, if sooner) as a team assessee, its
+    head then as team head, everyone else who sat on it in the period as a team member, and, when asked,
+    the townships' other active cadres as general cadres. Whoever is already assessed stays as they are,
+    so running it twice adds nothing twice; a member who has since moved to another township is left
+    out. Returns the counts added ({category: count}) and how many were left out."""
+    lock(assessment)
+    check_visible(user, assessment, "assessment", _("Choose an assessment you manage."))
+    if assessment.status not in (Status.PLANNING, Status.COLLECTING):
+        raise ValidationError(_("“%(obj)s” is %(status)s: who is assessed changes only before the results are "
+                                "confirmed.") % {"obj": assessment, "status": assessment.get_status_display()},
+                              code=Code.WRONG_STATE)
+    units = list(units) if units is not None else assessed_townships(user, assessment)
+    on = min(assessment.ends_on, clock.today())
+    taken_teams = set(assessment.assessees.filter(team__isnull=False).values_list("team_id", flat=True))
+    taken_cadres = set(assessment.assessees.filter(cadre__isnull=False).values_list("cadre_id", flat=True))
+    added = dict.fromkeys(Assessee.Category.values, 0)
+    left_out = 0
+
+    def add(**fields):
+        save_assessee(user, Assessee(assessment=assessment, **fields))
+        added[fields["category"]] += 1
+
+    teams = Team.objects.filter(township__in=units, elected_on__lte=on, term_ends_on__gt=on).select_related(
+        "township").order_by("township__sort_order", "pk")
+    for team in teams:
+        if team.pk not in taken_teams:
+            add(category=Assessee.Category.TEAM, team=team, unit=team.township)
+            taken_teams.add(team.pk)
+        memberships = _in_period(TeamMembership.objects.filter(team=team), assessment).select_related(
+            "cadre__organization").order_by("-is_head", "sort_order", "started_on", "pk")
+        head_ids = set(TeamMembership.objects.filter(team=team, is_head=True).current(on).values_list(
+            "cadre_id", flat=True))
+        for membership in memberships:
+            cadre = membership.cadre
+            if cadre.pk in taken_cadres:
+                continue
+            if cadre.status != Cadre.Status.ACTIVE or cadre.organization.township_id != team.township_id:
+                left_out += 1
+                continue
+            category = Assessee.Category.TEAM_HEAD if cadre.pk in head_ids else Assessee.Category.TEAM_MEMBER
+            add(category=category, cadre=cadre, unit=team.township)
+            taken_cadres.add(cadre.pk)
+    if general_cadres:
+        others = Cadre.objects.filter(status=Cadre.Status.ACTIVE, organization__township__in=units).exclude(
+            pk__in=taken_cadres).select_related("organization").order_by("organization__township__sort_order", "pk")
+        for cadre in others:
+            add(category=Assessee.Category.GENERAL_CADRE, cadre=cadre, unit=cadre.organization.township)
+    return {"added": added, "left_out": left_out}
+
+
 @transaction.atomic
 def delete_assessee(user, assessee):
     _check_open(assessee)
     return services.delete_object(user, assessee)
+
+
+def may_write_report(user, assessee):
+    """Whether the user writes this assessee's 述职述廉 report: the cadre assessed (their own only), the
+    township administrator for its township's assessees (in the county's assessments too), the county
+    for anyone. The assessment must be collecting; `save_report` says why not."""
+    role = getattr(user, "role", None)
+    if role == Role.CADRE:
+        return bool(user.cadre_id) and assessee.cadre_id == user.cadre_id
+    if role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
+        return Assessee.objects.editable_by(user).filter(pk=assessee.pk).exists()
+    return False
+
+
+@transaction.atomic
+def save_report(user, assessee, report, report_file=None):
+    """Write or replace the 述职述廉 report of one assessee (text, an attachment, or both), by its
+    author (`may_write_report`), while the assessment is collecting; kept in the history with its
+    user. `report_file` is a new file, False to remove the attachment, None to keep it."""
+    assessee = Assessee.objects.select_for_update().select_related("assessment", "cadre", "team", "unit").get(
+        pk=assessee.pk)
+    if not may_write_report(user, assessee):
+        raise PermissionDenied(_("Only the cadre assessed, the administrator of their township or the county writes "
+                                 "this report."))
+    if assessee.assessment.status != Status.COLLECTING:
+        raise ValidationError(_("“%(obj)s” is %(status)s: reports are written while it is collecting.")
+                              % {"obj": assessee.assessment, "status": assessee.assessment.get_status_display()},
+                              code=Code.WRONG_STATE)
+    assessee.report = (report or "").strip()
+    if report_file is False:
+        assessee.report_file = ""
+    elif report_file is not None:
+        assessee.report_file = report_file
+    assessee.full_clean()
+    assessee._history_user = user
+    assessee._change_reason = "述职述廉"
+    assessee.save()
+    return assessee
 
 
 def _grade_errors(assessment, grades, *, unit=None):
@@ -390,20 +512,41 @@ def _save_ballot(group, source, pairs):
     return ballot
 
 
+def _ballot_code(code, *, for_update=False):
+    """The issued, unused code's record, or the refusal a voter reads (unknown, used, not collecting)."""
+    codes = BallotCode.objects.select_related("group__assessment", "group__unit")
+    if for_update:
+        codes = codes.select_for_update()
+    ballot_code = codes.filter(code_hash=code_hash(code)).first() if normalize_code(code) else None
+    if ballot_code is None:
+        raise ValidationError({"code": ValidationError(_("This ballot code was not issued; check it and try again."),
+                                                       code=Code.CODE_UNKNOWN)})
+    if ballot_code.used:
+        raise ValidationError({"code": ValidationError(_("This ballot code has already been used: one code, one "
+                                                         "ballot."), code=Code.CODE_USED)})
+    if ballot_code.group.assessment.status != Status.COLLECTING:
+        raise ValidationError({"code": ValidationError(_("The evaluation is not collecting ballots."),
+                                                       code=Code.WRONG_STATE)})
+    return ballot_code
+
+
+def open_ballot(code):
+    """The evaluation group whose ballot a code opens, and the assessees on it (the group's unit's, in
+    the order of the paper ballot). Refused like `cast_ballot` for a code never issued or already used,
+    or when the evaluation is not collecting; reads only."""
+    group = _ballot_code(code).group
+    assessees = list(Assessee.objects.filter(assessment=group.assessment_id, unit=group.unit_id).select_related(
+        "assessment", "cadre", "team__township").order_by("category", "pk"))
+    return group, assessees
+
+
 @transaction.atomic
 def cast_ballot(code, votes):
     """Cast a ballot on a phone with a one-time code. A code never issued or already used is refused;
     the code is marked used in the same transaction as the ballot is stored (one code, one ballot),
-    and nothing records which code the ballot came with, or when."""
-    try:
-        ballot_code = BallotCode.objects.select_for_update().select_related(
-            "group__assessment", "group__unit").get(code_hash=code_hash(code))
-    except BallotCode.DoesNotExist:
-        raise ValidationError({"code": ValidationError(_("This ballot code was not issued; check it and try again."),
-                                                       code=Code.CODE_UNKNOWN)}) from None
-    if ballot_code.used:
-        raise ValidationError({"code": ValidationError(_("This ballot code has already been used: one code, one "
-                                                         "ballot."), code=Code.CODE_USED)})
+    and nothing records which code the ballot came with, or when. The audit event names the group and
+    the assessment only: no code, no user, no client address."""
+    ballot_code = _ballot_code(code, for_update=True)
     group = ballot_code.group
     pairs = _votes(group, votes)
     # A queryset update: no change history, so no time is kept of the code's use.
@@ -415,6 +558,8 @@ def cast_ballot(code, votes):
             ballot = _save_ballot(group, Ballot.Source.PHONE, pairs)
     except IntegrityError:
         raise ValidationError(_("A ballot grades each assessee once."), code=Code.UNIQUE) from None
+    record_event(kind=AuditEvent.Kind.DATA, action=AuditEvent.Action.CREATE, obj=group, anonymous=True,
+                 detail=_("A ballot was cast with a code in %(assessment)s") % {"assessment": group.assessment})
     return ballot
 
 

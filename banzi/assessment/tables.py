@@ -1,9 +1,37 @@
 """Tables of the assessment lists (also the columns of their Excel exports)."""
 import django_tables2 as tables
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from banzi.core.tables import BaseTable
 
-from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+from . import metrics
+from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+
+GRADE_LABELS = dict(Grade.choices)
+
+
+def _grade(value):
+    return str(GRADE_LABELS.get(value, value or ""))
+
+
+def quota_text(quota):
+    """"2 / 2（20 %，13 人）": top grades given over the quota, its percent and how many are assessed."""
+    if quota is None:
+        return ""
+    text = _("%(given)d / %(limit)d (%(percent)d %% of %(assessed)d)") % {
+        "given": quota["given"], "limit": quota["limit"], "percent": quota["percent"], "assessed": quota["assessed"]}
+    return f"{text} {quota['document_number']}".strip()
+
+
+def cap_text(votes):
+    """The cap of the democratic evaluation, with the low votes over all votes, or ""."""
+    if votes is None or not votes.total:
+        return ""
+    if votes.cap is None:
+        return _("no cap (%(low)d of %(total)d low)") % {"low": votes.low, "total": votes.total}
+    return _("at most %(cap)s (%(low)d of %(total)d low)") % {"cap": _grade(votes.cap), "low": votes.low,
+                                                              "total": votes.total}
 
 
 class AssessmentTable(BaseTable):
@@ -16,20 +44,89 @@ class AssessmentTable(BaseTable):
 
 
 class AssesseeTable(BaseTable):
+    """The assessees; the Excel export adds, per row, its unit's quota count and the cap of the
+    democratic evaluation (computed for the exported rows only, a unit at a time)."""
+
     name = tables.Column(verbose_name=Assessee._meta.verbose_name, accessor="pk", orderable=False,
                          linkify=lambda record: record.get_absolute_url())
     assessment = tables.Column()
     unit = tables.Column()
+    quota = tables.Column(verbose_name=_("top grades / quota of the unit"), accessor="pk", orderable=False,
+                          visible=False)
+    cap = tables.Column(verbose_name=_("cap of the democratic evaluation"), accessor="pk", orderable=False,
+                        visible=False)
 
     class Meta(BaseTable.Meta):
         model = Assessee
         fields = ("name", "assessment", "unit", "category", "proposed_grade", "confirmed_grade")
+        sequence = ("name", "assessment", "unit", "category", "proposed_grade", "confirmed_grade", "quota", "cap")
 
     def render_name(self, record):
         return str(record)
 
     def value_name(self, record):
         return str(record)
+
+    def _figures(self):
+        """{(assessment id, unit id): (quota, {assessee id: Tally})} of the rows, computed once."""
+        if getattr(self, "_unit_figures", None) is None:
+            pairs = {(a.assessment_id, a.unit_id): (a.assessment, a.unit) for a in self.data}
+            figures = {}
+            for key, (assessment, unit) in pairs.items():
+                quota = metrics.quota(assessment, unit)
+                given = Assessee.objects.filter(assessment=assessment, unit=unit).exclude(
+                    category=Assessee.Category.TEAM).filter(
+                    models_q_top(quota.grade)).count()
+                figures[key] = ({"given": given, "limit": quota.limit, "percent": quota.percent,
+                                 "assessed": quota.assessed, "document_number": quota.document_number},
+                                metrics.tally(assessment, unit))
+            self._unit_figures = figures
+        return self._unit_figures
+
+    def value_quota(self, record):
+        return quota_text(self._figures()[(record.assessment_id, record.unit_id)][0])
+
+    def value_cap(self, record):
+        return cap_text(self._figures()[(record.assessment_id, record.unit_id)][1].get(record.pk))
+
+
+def models_q_top(grade):
+    """The assessees whose grade (confirmed, else proposed) is `grade`."""
+    return Q(confirmed_grade=grade) | Q(confirmed_grade="", proposed_grade=grade)
+
+
+class UnitGradeTable(tables.Table):
+    """A unit's grade sheet (the rows of `metrics.sheets`), for its Excel export."""
+
+    name = tables.Column(verbose_name=_("assessee"))
+    category = tables.Column(verbose_name=_("category"))
+    proposed_grade = tables.Column(verbose_name=_("proposed grade"))
+    confirmed_grade = tables.Column(verbose_name=_("confirmed grade"))
+    votes = tables.Column(verbose_name=_("votes"), accessor="assessee")
+    cap = tables.Column(verbose_name=_("cap of the democratic evaluation"), accessor="assessee")
+    disqualifiers = tables.Column(verbose_name=_("disqualifiers of excellent"))
+
+    def __init__(self, rows, tallies, **kwargs):
+        self.tallies = tallies
+        super().__init__(rows, **kwargs)
+
+    def value_category(self, value):
+        return str(dict(Assessee.Category.choices).get(value, value))
+
+    def value_proposed_grade(self, value):
+        return _grade(value)
+
+    def value_confirmed_grade(self, value):
+        return _grade(value)
+
+    def value_votes(self, record):
+        return "，".join(f"{_grade(g)} {n}" for g, n in record["votes"].items() if n)
+
+    def value_cap(self, record):
+        return cap_text(self.tallies.get(record["assessee"]))
+
+    def value_disqualifiers(self, value):
+        return "；".join(f"{x['label']}（{x['detail']}）" for x in value or ())
 
 
 class QuotaApprovalTable(BaseTable):

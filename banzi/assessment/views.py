@@ -4,12 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from django_tables2.export import TableExport
 
+from banzi.core import clock
 from banzi.core import services as core_services
+from banzi.core.audit import record_event
+from banzi.core.errors import Code, single_errors
 from banzi.core.masking import no_store
+from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
 from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
@@ -22,7 +28,7 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import filters, forms, metrics, services, tables
+from . import filters, forms, metrics, services, tables, voting
 from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
 
 
@@ -104,6 +110,56 @@ class EvaluationGroupEditView(ObjectEditView):
     service = staticmethod(services.save_group)
 
 
+class AssesseePageView(AssesseeDetailView):
+    """The assessee, with the way to its 述职述廉 report for whoever writes it."""
+
+    template_name = "assessment/assessee_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_write_report"] = services.may_write_report(self.request.user, self.object)
+        return ctx
+
+
+class AssesseeWriteReportView(ScopedMixin, TemplateView):
+    """The 述职述廉 report written by its author: the cadre assessed (their own), their township's
+    administrator, or the county, while the assessment is collecting (`services.save_report`)."""
+
+    model = Assessee
+    queryset = Assessee.objects.select_related("assessment", "cadre", "team__township", "unit")
+    template_name = "assessment/assessee_report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            if not services.may_write_report(request.user, self.object):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=forms.ReportForm(instance=self.object)))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(object=self.object, collecting=self.object.assessment.status == Assessment.Status.COLLECTING)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        stored = Assessee.objects.get(pk=self.object.pk)
+        form = forms.ReportForm(request.POST, request.FILES, instance=self.object)
+        if form.is_valid():
+            try:
+                core_services.run(services.save_report, request.user, stored, form.cleaned_data["report"],
+                                  form.file_change())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The report is saved."))
+                return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
 class AssesseeReportView(FileDownloadView):
     """The 述职述廉 report's attachment, for those who may see the assessee."""
 
@@ -140,6 +196,24 @@ class AssessmentPublishStep(StepView):
     success_message = gettext_lazy("The results are published.")
 
 
+class AssessmentFillFromTeamsStep(StepView):
+    """Add every current team of the assessed townships, its head and its members (and, when asked, the
+    other active cadres); whoever is already assessed stays as they are."""
+
+    model, step, form_class, prefix = Assessment, "fill_from_teams", forms.FillFromTeamsForm, "fill"
+
+    def perform(self, user, obj, data):
+        result = services.fill_from_teams(user, obj, general_cadres=data["general_cadres"])
+        added, labels = result["added"], dict(Assessee.Category.choices)
+        parts = "、".join(f"{labels[k]} {v}" for k, v in added.items() if v) or _("nobody new")
+        message = _("Added: %(parts)s.") % {"parts": parts}
+        if result["left_out"]:
+            message += " " + _("%(count)d members who have since left the township or are no longer active were "
+                               "left out.") % {"count": result["left_out"]}
+        self.success_message = message
+        return result
+
+
 class AssessmentReopenStep(StepView):
     model, step, form_class, prefix = Assessment, "reopen", forms.ReopenForm, "reopen"
     service = staticmethod(services.reopen)
@@ -159,6 +233,33 @@ class UnitGradesView(ScopedMixin, TemplateView):
             self.assessment = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
             self.unit = get_object_or_404(services.unit_choices(request.user), pk=kwargs["unit"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("_export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        """The unit's grade sheet as Excel: a row per assessee with the votes, the cap and the
+        disqualifiers, then the quota count (the project's table export, recorded as an export)."""
+        sheet = metrics.sheets(self.assessment, self.request.user, unit=self.unit)
+        if not sheet:
+            raise Http404
+        sheet = sheet[0]
+        table = tables.UnitGradeTable(sheet["rows"], metrics.tally(self.assessment, self.unit))
+        exporter = TableExport("xlsx", table, dataset_kwargs={"title": str(self.unit)[:31]})
+        labels = dict(Grade.choices)
+        width = len(exporter.dataset.headers)
+        exporter.dataset.append([""] * width)
+        quota_row = [_("Quota of “%(grade)s”") % {"grade": labels[sheet["quota"]["grade"]]},
+                     tables.quota_text(sheet["quota"])]
+        exporter.dataset.append(quota_row + [""] * (width - len(quota_row)))
+        weights_row = [_("Weights of the evaluation groups"), sheet["weights"]]
+        exporter.dataset.append(weights_row + [""] * (width - len(weights_row)))
+        file_name = f"{self.assessment}-{self.unit}-{clock.local_now():%Y%m%d-%H%M}.xlsx"
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
+                     obj=self.assessment, detail=f"{file_name}"[:500], request=self.request)
+        return exporter.response(filename=file_name)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -236,3 +337,76 @@ class PaperBallotStep(StepView):
         if data is not None:
             self._form_votes = form.votes() if form.is_valid() else {}
         return form
+
+
+# --- voting on a phone with a one-time code ------------------------------------------------------------
+
+@no_store
+class VoteView(TemplateView):
+    """The democratic evaluation on a phone, for a code holder without an account: the code, then the
+    ballot of the code's group, then a thank-you page. The code travels only in the form's body (never
+    in the address, the session or a cookie); the page is never cached; a wrong code counts against
+    the client address (`voting`), and the ballot keeps nothing of the voter."""
+
+    template_name = "assessment/vote.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render(code_form=forms.BallotCodeForm())
+
+    def render(self, status=200, **context):
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+    def post(self, request, *args, **kwargs):
+        if voting.request_blocked(request):
+            return self.render(code_form=forms.BallotCodeForm(), blocked=voting.blocked_message(), status=429)
+        if request.POST.get("step") == "ballot":
+            return self.ballot(request)
+        code_form = forms.BallotCodeForm(request.POST)
+        if not code_form.is_valid():
+            return self.render(code_form=code_form)
+        code = code_form.cleaned_data["code"]
+        opened = self.open(request, code, code_form)
+        if opened is None:
+            return self.render(code_form=code_form)
+        group, assessees = opened
+        form = forms.PhoneBallotForm(initial={"code": code}, assessees=assessees)
+        return self.render(form=form, group=group)
+
+    def open(self, request, code, code_form):
+        """(group, assessees) of the code, or None with the refusal on the code's form."""
+        try:
+            return services.open_ballot(code)
+        except ValidationError as exc:
+            self.refused(request, exc, code_form)
+            return None
+
+    @staticmethod
+    def refused(request, exc, form):
+        errors = single_errors(exc)
+        if any(error.code == Code.CODE_UNKNOWN for error in errors):
+            voting.record_wrong_code(request)
+        for error in errors:
+            for message in error.messages:
+                form.add_error(None, message)
+
+    def ballot(self, request):
+        code_form = forms.BallotCodeForm({"code": request.POST.get("code", "")})
+        if not code_form.is_valid():
+            return self.render(code_form=code_form)
+        opened = self.open(request, code_form.cleaned_data["code"], code_form)
+        if opened is None:
+            return self.render(code_form=code_form)
+        group, assessees = opened
+        form = forms.PhoneBallotForm(request.POST, assessees=assessees)
+        if form.is_valid():
+            try:
+                core_services.run(services.cast_ballot, form.cleaned_data["code"], form.votes())
+            except ValidationError as exc:
+                self.refused(request, exc, form)
+            else:
+                return HttpResponseRedirect(reverse("assessment:vote_thanks"))
+        return self.render(form=form, group=group)
+
+
+class VoteThanksView(TemplateView):
+    template_name = "assessment/vote_thanks.html"

@@ -17,6 +17,8 @@ ASSESSMENTS = register(Lifecycle(
     Step("publish", gettext_lazy("Publish the results"), (Status.CONFIRMED,), Status.PUBLISHED, actors=COUNTY),
     Step("reopen", gettext_lazy("Reopen"), (Status.CONFIRMED, Status.PUBLISHED), Status.COLLECTING, actors=COUNTY,
          refusal=gettext_lazy("Only confirmed or published results are reopened.")),
+    Step("fill_from_teams", gettext_lazy("Add the teams and their members"), (Status.PLANNING, Status.COLLECTING),
+         actors=MANAGER, refusal=gettext_lazy("Who is assessed changes only before the results are confirmed.")),
     Step("edit", gettext_lazy("Edit"), (Status.PLANNING, Status.COLLECTING),
          refusal=gettext_lazy("Confirmed results are changed only after reopening the assessment with a reason.")),
     Step("delete", gettext_lazy("Delete"), (Status.PLANNING,),

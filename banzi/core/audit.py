@@ -109,11 +109,14 @@ DEFAULT_OUTCOMES = {
 
 
 def record_event(*, kind, action, user=None, obj=None, detail="", changes=None, request=None, username="",
-                 outcome=None, model=None):
+                 outcome=None, model=None, anonymous=False):
     """Append one event to the audit trail: what (`kind`, `action`, `outcome`), who (`user`, or just the
     `username` tried), on what (`obj`, or only its `model`), from where (the request's client IP) and a
-    short `detail`. Chained by `core.audit_chain`; returns the event."""
+    short `detail`. Chained by `core.audit_chain`; returns the event. An `anonymous` event keeps no user,
+    no username and no client address, whatever the request (e.g. a ballot cast with a code)."""
     request = request or current_request()
+    if anonymous:
+        user, username = None, ""
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if model is None and obj is not None:
@@ -129,7 +132,7 @@ def record_event(*, kind, action, user=None, obj=None, detail="", changes=None, 
         object_repr=str(obj)[:255] if obj is not None else "",
         changes=changes or [],
         detail=str(detail)[:500],
-        ip_address=client_ip(request),
+        ip_address=None if anonymous else client_ip(request),
     )
     if request is not None:
         # What the audit middleware need not record again for this request (a DRF request wraps Django's).

@@ -159,6 +159,7 @@ class Code(StrEnum):
     WEIGHTS_NOT_100 = "weights_not_100", "The weights of a unit's evaluation groups do not add up to 100."
     CODE_UNKNOWN = "code_unknown", "A ballot code was never issued."
     CODE_USED = "code_used", "A ballot code has already been used: one code, one ballot."
+    NOT_TEAM_HEAD = "not_team_head", "A cadre assessed as a team head did not head a team of the unit in the period."
 
 
 def single_errors(exc):

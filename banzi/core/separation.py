@@ -20,10 +20,11 @@ from .roles import BUSINESS, Role, active_role
 OUTSIDE_DUTIES = _("This is not among the duties of your role.")
 
 # Paths every administrator may open: signing in and out, their own password and second factor, the
-# account pages (each checks the role), the language, notifications to themselves, who they are (me).
+# account pages (each checks the role), the language, notifications to themselves, who they are (me), and
+# the public phone voting page of the democratic evaluation (a code, not an account, opens a ballot).
 COMMON = (
     "/accounts/", "/i18n/", "/core/notifications/", "/api/v1/me/", "/api/v1/auth/", "/api/schema/",
-    "/api/docs/", "/api/redoc/",
+    "/api/docs/", "/api/redoc/", "/assessment/vote/",
 )
 DUTIES = {
     Role.AUDITOR: ("/core/audit/", "/api/v1/core/audit-events/"),

@@ -62,6 +62,21 @@ register_action(ActionCase(
 ))
 
 
+def _teams(township):
+    parent = assessment()
+    f.TeamMembershipFactory(team=f.TeamFactory(township=township), is_head=True)
+    return parent, _county()
+
+
+register_action(ActionCase(
+    url_name="assessment-assessment-fill-from-teams",
+    prepare=_teams,
+    format="json",  # no units: every township the county sees
+    done=lambda record: record.assessees.filter(category="team").exists()
+    and record.assessees.filter(category="team_head").exists(),
+))
+
+
 def _group(township, status=Status.PLANNING):
     parent = assessment(status=status)
     assessee(parent, township)
