@@ -108,14 +108,14 @@ def add_growth(rows):
 
 def print_table(rows, failures):
     print()
-    header = (f"{'benchmark':<12}{'what':<66}{'N':>6} {'backend':<11}{'measured':>10}{'limit':>10}{'ratio':>8}"
+    header = (f"{'benchmark':<14}{'what':<66}{'N':>6} {'backend':<11}{'measured':>10}{'limit':>10}{'ratio':>8}"
               f"{'target':>9}  {'met':<4}{'2N/N':>6}  limit is")
     print(header)
     print("-" * len(header))
     for row in sorted(rows, key=lambda r: (r["bench"], r["what"], r["backend"], r["townships"])):
         ok = met(row)
         target = ("≥ " if higher_is_better(row) else "≤ ") + f"{row['target']}" if row.get("target") is not None else ""
-        print(f"{row['bench']:<12}{row['what'][:65]:<66}{row['townships']:>6} {row['backend']:<11}"
+        print(f"{row['bench']:<14}{row['what'][:65]:<66}{row['townships']:>6} {row['backend']:<11}"
               f"{row['measured_s']:>9.3f}s{row['limit_s']:>9.3f}s{row['ratio']:>8.3f}{target:>9}  "
               f"{'' if ok is None else 'yes' if ok else 'NO':<4}{row.get('growth_2n', ''):>6}  {row.get('limit', '')}")
     for name, townships, error in failures:

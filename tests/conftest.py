@@ -200,6 +200,13 @@ def _jobs_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
+def _figures_computed_every_time(settings):
+    """The home page computes its figures on every request, so that a test sees each change and counts
+    the figures' own queries; tests/dashboard/test_home_cache.py tests the keeping of them."""
+    settings.BANZI_FIGURES_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def english(request, settings):
     """Tests read messages in English, so they check what is said, not the catalog's wording.
     Tests marked `zh` run with the Chinese default that users get (and the browser asks for Chinese)."""
