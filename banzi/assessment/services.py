@@ -184,7 +184,7 @@ def save_report(user, assessee, report, report_file=None):
     """Write or replace the 述职述廉 report of one assessee (text, an attachment, or both), by its
     author (`may_write_report`), while the assessment is collecting; kept in the history with its
     user. `report_file` is a new file, False to remove the attachment, None to keep it."""
-    assessee = Assessee.objects.select_for_update().select_related("assessment", "cadre", "team", "unit").get(
+    assessee = Assessee.objects.select_for_update(of=("self",)).select_related("assessment", "cadre", "team", "unit").get(
         pk=assessee.pk)
     if not may_write_report(user, assessee):
         raise PermissionDenied(_("Only the cadre assessed, the administrator of their township or the county writes "
@@ -209,7 +209,7 @@ def _grade_errors(assessment, grades, *, unit=None):
     """The assessees of `grades` ({assessee id: grade}) locked for the change, refusing anyone not
     in the assessed set (of the unit, when given) and any grade outside the assessee's scale."""
     grades = {_as_id(pk): grade for pk, grade in grades.items()}
-    assessees = {a.pk: a for a in Assessee.objects.select_for_update().filter(
+    assessees = {a.pk: a for a in Assessee.objects.select_for_update(of=("self",)).filter(
         assessment=assessment, pk__in=[pk for pk in grades if pk is not None]).select_related(
         "assessment", "cadre", "team", "unit")}
     outside = [pk for pk in grades if pk not in assessees or (unit is not None and assessees[pk].unit_id != unit.pk)]
@@ -273,7 +273,7 @@ def confirm_unit(user, assessment, unit, grades=None):
     _check_collecting(assessment)
     given = _grade_errors(assessment, dict(grades or {}), unit=unit)
     chosen = {a.pk: grade for a, grade in given}
-    assessees = list(Assessee.objects.select_for_update().filter(assessment=assessment, unit=unit)
+    assessees = list(Assessee.objects.select_for_update(of=("self",)).filter(assessment=assessment, unit=unit)
                      .select_related("assessment", "cadre", "team", "unit").order_by("pk"))
     final = [(a, chosen.get(a.pk) or a.confirmed_grade or a.proposed_grade) for a in assessees]
     missing = [a for a, grade in final if not grade]
@@ -375,7 +375,7 @@ def reopen(user, assessment, reason, *, unit=None):
         raise ValidationError({"reason": ValidationError(_("Give the reason for reopening confirmed results."),
                                                          code=Code.REQUIRED)})
     lock(assessment)
-    confirmed = Assessee.objects.select_for_update().filter(assessment=assessment).exclude(confirmed_grade="")
+    confirmed = Assessee.objects.select_for_update(of=("self",)).filter(assessment=assessment).exclude(confirmed_grade="")
     if unit is not None:
         confirmed = confirmed.filter(unit=unit)
     confirmed = list(confirmed)
@@ -432,7 +432,7 @@ def set_weights(user, assessment, unit, weights):
                               code=Code.INVALID_CHOICE)
     _check_weights(sum(int(w) for w in weights.values()), unit)
     groups = []
-    existing = {g.kind: g for g in EvaluationGroup.objects.select_for_update().filter(assessment=assessment, unit=unit)}
+    existing = {g.kind: g for g in EvaluationGroup.objects.select_for_update(of=("self",)).filter(assessment=assessment, unit=unit)}
     for kind, group in existing.items():
         if kind not in weights:
             if group.ballots.exists():
@@ -516,7 +516,7 @@ def _ballot_code(code, *, for_update=False):
     """The issued, unused code's record, or the refusal a voter reads (unknown, used, not collecting)."""
     codes = BallotCode.objects.select_related("group__assessment", "group__unit")
     if for_update:
-        codes = codes.select_for_update()
+        codes = codes.select_for_update(of=("self",))
     ballot_code = codes.filter(code_hash=code_hash(code)).first() if normalize_code(code) else None
     if ballot_code is None:
         raise ValidationError({"code": ValidationError(_("This ballot code was not issued; check it and try again."),
