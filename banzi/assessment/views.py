@@ -430,6 +430,7 @@ class AwardListView(ObjectListView):
 
 
 class AwardDetailView(ObjectDetailView):
+    template_name = "assessment/award_detail.html"
     queryset = Award.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
                                             "assessee__unit", "decided_by")
     fields = ["assessment", "kind", "assessee", "reason", "status", "decided_by", "decided_on"]
