@@ -6,14 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from banzi.core import services as core_services
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
+from banzi.core.roles import Role
 from banzi.org.models import Organization
 
-from . import filters, metrics, services
-from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+from . import filters, metrics, results, services
+from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -242,3 +244,60 @@ class EvaluationGroupViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         core_services.run(services.enter_paper_ballot, request.user, group, data.validated_data["votes"])
         return Response(status=201)
+
+
+class AwardSerializer(BaseSerializer):
+    name = serializers.CharField(source="assessee.__str__", read_only=True)
+    unit_name = name_of("assessee.unit.name")
+
+    class Meta:
+        model = Award
+        fields = ["id", "assessment", "kind", "assessee", "name", "unit_name", "reason", "status", "decided_by",
+                  "decided_on", *TIMESTAMPS]
+        read_only_fields = ["assessment", "status", "decided_by", "decided_on"]
+
+
+_evidence_result = inline_serializer("PriorityResult", {
+    "assessee": serializers.IntegerField(), "assessment": serializers.CharField(), "year": serializers.IntegerField(),
+    "grade": serializers.CharField(), "grade_label": serializers.CharField(), "url": serializers.CharField()})
+_evidence_award = inline_serializer("PriorityAward", {
+    "award": serializers.IntegerField(), "kind": serializers.CharField(), "kind_label": serializers.CharField(),
+    "assessment": serializers.CharField(), "year": serializers.IntegerField(), "url": serializers.CharField()})
+PrioritySerializer = inline_serializer("PromotionPriority", {
+    "year": serializers.IntegerField(allow_null=True, help_text=_("the latest year of confirmed annual results")),
+    "rows": serializers.ListField(child=inline_serializer("PriorityRow", {
+        "cadre": serializers.IntegerField(), "name": serializers.CharField(), "organization": serializers.CharField(),
+        "url": serializers.CharField(),
+        "grounds": serializers.ListField(child=serializers.ChoiceField(choices=["excellent_years", "award"])),
+        "grounds_label": serializers.CharField(), "evidence": serializers.CharField(),
+        "results": serializers.ListField(child=_evidence_result),
+        "awards": serializers.ListField(child=_evidence_award)}))})
+
+
+class AwardViewSet(ScopedModelViewSet):
+    """The four awards (好班子、好班长、好成员、好骨干): nominated with a reason from a confirmed annual
+    result (the kind matching the assessee's category, the grade excellent, good for a team), decided by
+    the county (`decide`). `priority` is the promotion-priority list (county only) with its evidence."""
+
+    queryset = Award.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
+                                            "assessee__unit")
+    serializer_class = AwardSerializer
+    filterset_class = filters.AwardFilterSet
+    ordering_fields = ["decided_on", "created_at"]
+    save_service = staticmethod(services.save_award)
+    delete_service = staticmethod(services.delete_award)
+
+    @action(detail=True, methods=["post"], step="decide")
+    def decide(self, request, pk=None):
+        """The county decides a nominated award (nominated → decided)."""
+        return self.run_step(request, services.decide_award)
+
+    @extend_schema(operation_id="assessment_awards_priority", responses=PrioritySerializer)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def priority(self, request):
+        """The promotion-priority list (提拔任用优先考虑): cadres excellent in the confirmed annual results of
+        the three years up to the latest, or decided 好班长/好成员/好骨干 in the latest year, with the
+        evidence (the results and the award, with links). The county's."""
+        if getattr(request.user, "role", None) != Role.COUNTY_ADMIN:
+            raise PermissionDenied(_("Only the county organization department reads the promotion-priority list."))
+        return Response(results.priority_list(request.user))

@@ -7,6 +7,7 @@ router = DefaultRouter()
 router.register("assessments", api.AssessmentViewSet, basename="assessment-assessment")
 router.register("assessees", api.AssesseeViewSet, basename="assessment-assessee")
 router.register("quota-approvals", api.QuotaApprovalViewSet, basename="assessment-quotaapproval")
+router.register("awards", api.AwardViewSet, basename="assessment-award")
 router.register("evaluation-groups", api.EvaluationGroupViewSet, basename="assessment-evaluationgroup")
 
 urlpatterns = router.urls

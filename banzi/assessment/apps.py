@@ -21,4 +21,6 @@ class AssessmentConfig(AppConfig):
             navigation.MenuItem(_("Assessees"), "assessment:assessee_list", staff | {Role.CADRE}),
             navigation.MenuItem(_("Quota approvals"), "assessment:quotaapproval_list", staff),
             navigation.MenuItem(_("Evaluation groups"), "assessment:evaluationgroup_list", staff),
+            navigation.MenuItem(_("Awards"), "assessment:award_list", staff | {Role.CADRE}),
+            navigation.MenuItem(_("Promotion priority"), "assessment:priority_list", {Role.COUNTY_ADMIN}),
         )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.filters import BaseFilterSet
 from banzi.org.filters import townships
 
-from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
 
 
 def assessments(request):
@@ -59,3 +59,15 @@ class EvaluationGroupFilterSet(BaseFilterSet):
     class Meta:
         model = EvaluationGroup
         fields = ["q", "assessment", "unit", "kind"]
+
+
+class AwardFilterSet(BaseFilterSet):
+    search_fields = ("assessee__cadre__name", "assessee__cadre__name_initials", "assessee__unit__name", "reason")
+    assessment = django_filters.ModelChoiceFilter(queryset=assessments, label=_("assessment"))
+    unit = django_filters.ModelChoiceFilter(queryset=townships, field_name="assessee__unit", label=_("unit"))
+    kind = django_filters.ChoiceFilter(choices=Award.Kind.choices, label=_("award"))
+    status = django_filters.ChoiceFilter(choices=Award.Status.choices, label=_("status"))
+
+    class Meta:
+        model = Award
+        fields = ["q", "assessment", "unit", "kind", "status"]

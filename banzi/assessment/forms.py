@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization, Team
 
-from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentModelForm(BaseModelForm):
@@ -52,6 +52,22 @@ class QuotaApprovalForm(AssessmentModelForm):
     def limit_to_user(self, user):
         super().limit_to_user(user)
         self.townships_only("unit")
+
+
+class AwardForm(AssessmentModelForm):
+    """A nomination: the assessee chosen among the confirmed results the user may see."""
+
+    class Meta:
+        model = Award
+        fields = ["kind", "assessee", "reason"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.fields["assessee"].queryset = Assessee.objects.visible_to(user).filter(
+            assessment__kind=Assessment.Kind.ANNUAL).exclude(confirmed_grade="").select_related(
+            "assessment", "cadre", "team__township")
+        self.fields["assessee"].label_from_instance = lambda a: (
+            f"{a}（{a.assessment}，{a.get_category_display()}，{a.get_confirmed_grade_display()}）")
 
 
 class EvaluationGroupForm(AssessmentModelForm):

@@ -358,3 +358,82 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.assessee} · {self.get_grade_display()}"
+
+
+class Award(BaseModel):
+    """One of the four awards (好班子、好班长、好成员、好骨干) nominated from an annual assessment's
+    confirmed result, with its reason, and decided by the county (nominated → decided)."""
+
+    class Kind(models.TextChoices):
+        GOOD_TEAM = "good_team", _("Good team")
+        GOOD_HEAD = "good_head", _("Good team head")
+        GOOD_MEMBER = "good_member", _("Good team member")
+        GOOD_BACKBONE = "good_backbone", _("Good backbone")
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated")
+        DECIDED = "decided", pgettext_lazy("award status", "Decided")
+
+    # The category of assessee each kind is for, and the grade it needs.
+    CATEGORY = {
+        Kind.GOOD_TEAM: Assessee.Category.TEAM,
+        Kind.GOOD_HEAD: Assessee.Category.TEAM_HEAD,
+        Kind.GOOD_MEMBER: Assessee.Category.TEAM_MEMBER,
+        Kind.GOOD_BACKBONE: Assessee.Category.GENERAL_CADRE,
+    }
+
+    assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE,
+                                   related_name="awards", editable=False)
+    kind = models.CharField(_("award"), max_length=20, choices=Kind.choices)
+    assessee = models.ForeignKey(Assessee, verbose_name=_("assessee"), on_delete=models.PROTECT,
+                                 related_name="awards")
+    reason = models.TextField(_("reason"), help_text=_("Why the team or cadre is nominated: the deeds behind the "
+                                                       "result."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOMINATED,
+                              editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
+
+    scope = Scope(township="assessee__unit__township", cadre="assessee__cadre")
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["assessment", "kind", "assessee__unit__sort_order", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["assessee", "kind"], name="award_once_per_assessee", violation_error_code=Code.UNIQUE,
+            violation_error_message=_("This assessee is already nominated for this award."))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.assessee}"
+
+    @property
+    def is_decided(self):
+        return self.status == self.Status.DECIDED
+
+    def clean(self):
+        super().clean()
+        if not self.assessee_id:
+            return
+        assessee = self.assessee
+        self.assessment_id = assessee.assessment_id
+        assessment = assessee.assessment
+        if assessment.kind != Assessment.Kind.ANNUAL:
+            raise ValidationError({"assessee": ValidationError(
+                _("Awards are nominated from the results of an annual assessment; %(obj)s is not one.")
+                % {"obj": assessment}, code=Code.AWARD_NOT_EARNED)})
+        if self.kind and self.CATEGORY.get(self.kind) != assessee.category:
+            raise ValidationError({"kind": ValidationError(
+                _("%(award)s is for a %(needed)s; %(name)s is assessed as a %(category)s.") % {
+                    "award": self.get_kind_display(),
+                    "needed": Assessee.Category(self.CATEGORY[self.kind]).label,
+                    "name": assessee, "category": assessee.get_category_display()},
+                code=Code.AWARD_KIND_MISMATCH)})
+        needed = Grade.GOOD if assessee.is_team else Grade.EXCELLENT
+        if assessee.confirmed_grade != needed:
+            raise ValidationError({"assessee": ValidationError(
+                _("%(name)s's confirmed result is %(grade)s: an award needs a confirmed %(needed)s.") % {
+                    "name": assessee,
+                    "grade": assessee.get_confirmed_grade_display() if assessee.confirmed_grade else _("not confirmed"),
+                    "needed": Grade(needed).label}, code=Code.AWARD_NOT_EARNED)})

@@ -24,8 +24,8 @@ from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Cadre, Organization, Team, TeamMembership
 
 from . import metrics
-from .models import Assessee, Assessment, Ballot, BallotCode, EvaluationGroup, Grade, Vote
-from .workflow import ASSESSMENTS
+from .models import Assessee, Assessment, Award, Ballot, BallotCode, EvaluationGroup, Grade, Vote
+from .workflow import ASSESSMENTS, AWARDS
 
 Status = Assessment.Status
 GRADE_LABELS = dict(Grade.choices)
@@ -577,3 +577,48 @@ def enter_paper_ballot(user, group, votes):
 def unit_choices(user):
     """The units (townships) a user may work with."""
     return Organization.objects.visible_to(user).filter(kind=Organization.Kind.TOWNSHIP)
+
+
+# --- the four awards -----------------------------------------------------------------------------
+
+RESULTS_CONFIRMED = (Status.CONFIRMED, Status.PUBLISHED)
+
+
+@transaction.atomic
+def save_award(user, award):
+    """Nominate a team or cadre for an award, or correct a nomination, from a confirmed result of an
+    annual assessment: the kind matches the assessee's category (好班子 a team, 好班长 a team head,
+    好成员 a team member, 好骨干 a general cadre) and the confirmed grade is excellent (good for a
+    team). The assessment's results must be confirmed; a decided award is not changed."""
+    services.ensure_can_write(user, award)
+    if award.pk is not None:
+        AWARDS.check(user, Award.objects.get(pk=award.pk), "edit")
+    if award.assessee_id:
+        assessee = Assessee.objects.select_related("assessment").get(pk=award.assessee_id)
+        check_visible(user, assessee, "assessee", _("Choose an assessee you manage."))
+        award.assessment = assessee.assessment
+        if assessee.assessment.status not in RESULTS_CONFIRMED:
+            raise ValidationError({"assessee": ValidationError(
+                _("“%(obj)s” is %(status)s: awards are nominated once its results are confirmed.") % {
+                    "obj": assessee.assessment, "status": assessee.assessment.get_status_display()},
+                code=Code.WRONG_STATE)})
+    return services.save_object(user, award)
+
+
+@transaction.atomic
+def delete_award(user, award):
+    return services.delete_object(user, award)
+
+
+@transaction.atomic
+def decide_award(user, award):
+    """The county decides a nominated award (nominated → decided), naming who decided and when. The
+    result it rests on must still be the confirmed one it was nominated from."""
+    award = Award.objects.select_for_update().select_related("assessee__assessment").get(pk=award.pk)
+    services.ensure_can_write(user, award)
+    AWARDS.check(user, award, "decide")
+    _county(user)
+    award.full_clean()  # the result may have been reopened since the nomination
+    AWARDS.advance(award, "decide")
+    award.decided_by, award.decided_on = user, clock.today()
+    return services.save_object(user, award)

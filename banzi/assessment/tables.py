@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.tables import BaseTable
 
 from . import metrics
-from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
 
 GRADE_LABELS = dict(Grade.choices)
 
@@ -147,3 +147,32 @@ class EvaluationGroupTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = EvaluationGroup
         fields = ("kind", "assessment", "unit", "weight")
+
+
+class AwardTable(BaseTable):
+    name = tables.Column(verbose_name=Award._meta.verbose_name, accessor="pk", orderable=False,
+                         linkify=lambda record: record.get_absolute_url())
+    assessment = tables.Column()
+    unit = tables.Column(verbose_name=_("unit"), accessor="assessee__unit")
+
+    class Meta(BaseTable.Meta):
+        model = Award
+        fields = ("name", "assessment", "kind", "unit", "reason", "status", "decided_on")
+
+    def render_name(self, record):
+        return str(record.assessee)
+
+    def value_name(self, record):
+        return str(record.assessee)
+
+
+class PriorityTable(tables.Table):
+    """The promotion-priority list (the rows of `results.priority_list`), for its Excel export."""
+
+    name = tables.Column(verbose_name=_("cadre"), orderable=False)
+    organization = tables.Column(verbose_name=_("organization"), orderable=False)
+    grounds_label = tables.Column(verbose_name=_("grounds"), orderable=False)
+    evidence = tables.Column(verbose_name=_("evidence"), orderable=False)
+
+    class Meta:
+        attrs = {"class": "table card-table"}

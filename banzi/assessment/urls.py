@@ -4,7 +4,7 @@ from django.urls import path
 from banzi.core.routing import model_urls
 
 from . import views
-from .models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+from .models import Assessee, Assessment, Award, EvaluationGroup, QuotaApproval
 
 app_name = "assessment"
 
@@ -17,6 +17,11 @@ urlpatterns = [
                 detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
     *model_urls("evaluation-groups", EvaluationGroup, list_view=views.EvaluationGroupListView,
                 detail_view=views.EvaluationGroupPageView, edit_view=views.EvaluationGroupEditView),
+    *model_urls("awards", Award, list_view=views.AwardListView, detail_view=views.AwardDetailView,
+                edit_view=views.AwardEditView, delete_view=views.AwardDeleteView),
+    path("awards/<int:pk>/decide/", views.AwardDecideStep.as_view(), name="award_decide"),
+    path("assessments/<int:pk>/award-notice/", views.AwardNoticeView.as_view(), name="assessment_award_notice"),
+    path("priority/", views.PriorityListView.as_view(), name="priority_list"),
     path("assessments/<int:pk>/collect/", views.AssessmentCollectStep.as_view(), name="assessment_collect"),
     path("assessments/<int:pk>/confirm/", views.AssessmentConfirmStep.as_view(), name="assessment_confirm"),
     path("assessments/<int:pk>/publish/", views.AssessmentPublishStep.as_view(), name="assessment_publish"),

@@ -2,12 +2,13 @@
 units, and a unit's grade entry with the quota count."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from django_tables2.export import TableExport
 
 from banzi.core import clock
@@ -28,8 +29,8 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import filters, forms, metrics, services, tables, voting
-from .models import Assessee, Assessment, EvaluationGroup, Grade, QuotaApproval
+from . import filters, forms, metrics, results, services, tables, voting
+from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentListView(ObjectListView):
@@ -178,6 +179,13 @@ class AssessmentPageView(AssessmentDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["units"] = metrics.unit_summaries(self.object, self.request.user)
+        ctx["awards"] = list(Award.objects.visible_to(self.request.user).filter(assessment=self.object).select_related(
+            "assessee__cadre", "assessee__team__township", "assessee__unit", "decided_by").order_by(
+            "kind", "assessee__unit__sort_order", "pk"))
+        decided = [a for a in ctx["awards"] if a.is_decided]
+        ctx["notice_available"] = results.notice_available(self.object, decided)
+        ctx["can_nominate"] = can_write_model(self.request.user, Award) and self.object.status in (
+            services.RESULTS_CONFIRMED) and self.object.kind == Assessment.Kind.ANNUAL
         return ctx
 
 
@@ -410,3 +418,92 @@ class VoteView(TemplateView):
 
 class VoteThanksView(TemplateView):
     template_name = "assessment/vote_thanks.html"
+
+
+# --- the four awards, their notice and the promotion-priority list ------------------------------------
+
+class AwardListView(ObjectListView):
+    queryset = Award.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
+                                            "assessee__unit")
+    filterset_class = filters.AwardFilterSet
+    table_class = tables.AwardTable
+
+
+class AwardDetailView(ObjectDetailView):
+    template_name = "assessment/award_detail.html"
+    queryset = Award.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
+                                            "assessee__unit", "decided_by")
+    fields = ["assessment", "kind", "assessee", "reason", "status", "decided_by", "decided_on"]
+
+
+class AwardEditView(ObjectEditView):
+    model = Award
+    form_class = forms.AwardForm
+    service = staticmethod(services.save_award)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "assessee" in self.request.GET:
+            initial["assessee"] = self.request.GET["assessee"]
+        return initial
+
+
+class AwardDeleteView(ObjectDeleteView):
+    model = Award
+    service = staticmethod(services.delete_award)
+
+
+class AwardDecideStep(StepView):
+    model, step, service = Award, "decide", staticmethod(services.decide_award)
+    success_message = gettext_lazy("The award is decided.")
+
+
+class AwardNoticeView(ScopedMixin, View):
+    """The notice of the decided awards (.docx, the bulletins' official-document layout), once the
+    results are published; the download is audited as an export (core.audit_middleware)."""
+
+    model = Assessment
+    queryset = Assessment.objects.select_related("organization")
+
+    def get(self, request, pk):
+        assessment = get_object_or_404(self.get_queryset(), pk=pk)
+        awards = results.decided_awards(assessment, request.user)
+        if not results.notice_available(assessment, awards):
+            raise Http404(_("The notice is issued once the results are published and an award is decided."))
+        content = results.award_notice(assessment, awards, red_band=request.GET.get("red_band") != "0")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{results.notice_title(assessment)}.docx")
+        return response
+
+
+def _county_only(user):
+    if getattr(user, "role", None) != Role.COUNTY_ADMIN:
+        raise PermissionDenied
+
+
+class PriorityListView(ScopedMixin, TemplateView):
+    """The promotion-priority list (提拔任用优先考虑) for the county, with the evidence of each cadre;
+    ?_export=xlsx exports it (the project's table export, audited)."""
+
+    model = Award
+    template_name = "assessment/priority_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _county_only(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.data = results.priority_list(request.user)
+        if request.GET.get("_export") == "xlsx":
+            table = tables.PriorityTable(self.data["rows"])
+            exporter = TableExport("xlsx", table, dataset_kwargs={"title": str(_("Promotion priority"))[:31]})
+            return exporter.response(filename=f"{_('Promotion priority')}-{clock.local_now():%Y%m%d-%H%M}.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(year=self.data["year"], rows=self.data["rows"], years=results.CONSECUTIVE_YEARS)
+        return ctx

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from banzi.core.workflow import COUNTY, MANAGER, Lifecycle, Step, register
 
-from .models import Assessment, EvaluationGroup
+from .models import Assessment, Award, EvaluationGroup
 
 Status = Assessment.Status
 
@@ -31,4 +31,15 @@ GROUPS = register(Lifecycle(
     Step("issue_codes", gettext_lazy("Issue ballot codes"), actors=COUNTY),
     Step("paper_ballot", gettext_lazy("Enter a paper ballot"), actors=COUNTY),
     field=None,
+))
+
+# An award: nominated (by the township or the county) from a confirmed result, decided by the county.
+AWARDS = register(Lifecycle(
+    Award,
+    Step("decide", gettext_lazy("Decide the award"), (Award.Status.NOMINATED,), Award.Status.DECIDED, actors=COUNTY,
+         style="btn-success", refusal=gettext_lazy("This award is already decided.")),
+    Step("edit", gettext_lazy("Edit"), (Award.Status.NOMINATED,),
+         refusal=gettext_lazy("A decided award is not changed.")),
+    Step("delete", gettext_lazy("Delete"), (Award.Status.NOMINATED,),
+         refusal=gettext_lazy("A decided award is not deleted.")),
 ))

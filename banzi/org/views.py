@@ -89,6 +89,9 @@ class CadreDetailView(ObjectDetailView):
             .select_related("team__township", "position").order_by("-started_on")
         )
         ctx["shown_id_number"] = masking.shown_id_number(self.request.user, self.object)
+        from banzi.assessment.results import last_results  # the assessment app builds on the registry
+
+        ctx["annual_results"] = last_results(self.request.user, self.object)
         return ctx
 
 

@@ -362,40 +362,52 @@ def _page_setup(document):
     fonts.set(qn("w:eastAsia"), BODY_FONT)
 
 
-def bulletin_docx(data, red_band=True):
-    """The bulletin as a .docx laid out as an official document (GB/T 9704): optional red band with
-    the issuing body and the document number, the title in 方正小标宋简体 2号 centred, numbered
-    sections 一、二、… in 黑体 with the text in 仿宋_GB2312 3号, the issuing body and date, page numbers."""
-    bulletin = data.bulletin
+def official_docx(*, title, issuing_body, document_number="", issued_on=None, salutation="", intro="",
+                  sections=(), red_band=True):
+    """A .docx laid out as an official document (GB/T 9704): optional red band with the issuing body
+    and the document number, the title in 方正小标宋简体 2号 centred, the salutation and the opening
+    paragraph, numbered sections 一、二、… (heading, paragraphs, optional table as (columns, rows)) in
+    黑体 with the text in 仿宋_GB2312 3号, the issuing body and date, page numbers. The bulletins and
+    the other notices the county issues (the assessment's awards) share this layout."""
     document = Document()
     _register_fallbacks(document)
     _page_setup(document)
-    document.core_properties.title = bulletin.title
-    document.core_properties.author = bulletin.issuing_body
+    document.core_properties.title = title
+    document.core_properties.author = issuing_body
     if red_band:
-        _paragraph(document, bulletin.issuing_body, TITLE_FONT, Pt(26), WD_ALIGN_PARAGRAPH.CENTER, colour=RED)
+        _paragraph(document, issuing_body, TITLE_FONT, Pt(26), WD_ALIGN_PARAGRAPH.CENTER, colour=RED)
         _paragraph(document)
-    number = _paragraph(document, bulletin.document_number, align=WD_ALIGN_PARAGRAPH.CENTER)
+    number = _paragraph(document, document_number, align=WD_ALIGN_PARAGRAPH.CENTER)
     if red_band:
         _red_rule(number)
     _paragraph(document)
-    _paragraph(document, bulletin.title, TITLE_FONT, TITLE_SIZE, WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, title, TITLE_FONT, TITLE_SIZE, WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document)
-    if data.is_county:
-        _paragraph(document, _("Township Party committees:"))
-    _paragraph(document, intro_sentence(data), indent=True)
-    for index, (heading, paragraphs, table) in enumerate(sections(data)):
+    if salutation:
+        _paragraph(document, salutation)
+    if intro:
+        _paragraph(document, intro, indent=True)
+    for index, (heading, paragraphs, table) in enumerate(sections):
         _paragraph(document, numbered(index, heading), HEADING_FONT, indent=True)
         for text in paragraphs:
             _paragraph(document, text, indent=True)
         if table:
             _table(document, *table)
     _paragraph(document)
-    _paragraph(document, bulletin.issuing_body, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(document, day(bulletin.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, issuing_body, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, day(issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def bulletin_docx(data, red_band=True):
+    """The bulletin as a .docx in the official-document layout (`official_docx`)."""
+    bulletin = data.bulletin
+    return official_docx(
+        title=bulletin.title, issuing_body=bulletin.issuing_body, document_number=bulletin.document_number,
+        issued_on=bulletin.issued_on, salutation=_("Township Party committees:") if data.is_county else "",
+        intro=intro_sentence(data), sections=sections(data), red_band=red_band)
 
 
 # --- the Excel workbook ------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """API cases of the assessment's workflow actions and its grade sheet (tests/core/test_api_generic.py)."""
-from banzi.assessment.models import Assessee, Assessment, Grade
+from banzi.assessment.models import Assessee, Assessment, Award, Grade
 from banzi.core.roles import Role
 from tests import factories as f
 from tests.api import ActionCase, ReadCase, register_action, register_read
 
-from .factories import assessee, assessment, groups
+from .factories import assessee, assessment, award, groups
 
 Status = Assessment.Status
 
@@ -108,4 +108,21 @@ register_read(ReadCase(
     url_name="assessment-assessment-sheet",
     url=lambda township: f"/api/v1/assessment/assessments/{_township_own(township).pk}/sheet/",
     make=lambda township: assessee(_township_own(township), township),
+))
+
+
+def _nominated(township):
+    return award(township), _county()
+
+
+register_action(ActionCase(
+    url_name="assessment-award-decide",
+    prepare=_nominated,
+    done=lambda record: record.status == Award.Status.DECIDED and record.decided_by is not None,
+))
+register_read(ReadCase(
+    url_name="assessment-award-priority",
+    url=lambda township: "/api/v1/assessment/awards/priority/",
+    make=lambda township: award(township, status=Award.Status.DECIDED),
+    roles=("county_admin",),
 ))

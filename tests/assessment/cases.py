@@ -1,11 +1,11 @@
 """Generic-test cases for the assessment models (see tests/generic.py). The ballot codes, ballots and
 votes are not business records of this kind: they keep no history by design (a ballot must not be
 traceable to its code) and have no pages."""
-from banzi.assessment.models import Assessee, Assessment, EvaluationGroup, QuotaApproval
+from banzi.assessment.models import Assessee, Assessment, Award, EvaluationGroup, QuotaApproval
 from tests import factories as f
 from tests.generic import ModelCase, register
 
-from .factories import assessee, assessment, n
+from .factories import assessee, assessment, award, confirmed_result, n
 
 
 def _assessment_form(township):
@@ -78,4 +78,28 @@ register(ModelCase(
     update={"weight": "50"},
     move=lambda record, other: setattr(record, "unit", other),
     export_label=lambda record: record.unit.name,
+))
+
+
+def _award_form(township):
+    return {"kind": Award.Kind.GOOD_BACKBONE, "assessee": confirmed_result(township).pk,
+            "reason": "全年工作业绩突出，敢于担当。"}
+
+
+def _move_award(record, other):
+    record.assessee = confirmed_result(other)
+
+
+def _own_award(cadre):
+    return award(cadre.organization.township, cadre=cadre)
+
+
+register(ModelCase(
+    model=Award,
+    make=lambda township: award(township),
+    form_data=_award_form,
+    update={"reason": "全年工作业绩突出，敢于担当，群众公认。"},
+    move=_move_award,
+    make_own=_own_award,
+    export_label=lambda record: str(record.assessee),
 ))

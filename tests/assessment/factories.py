@@ -78,3 +78,28 @@ def groups(parent, township, weights=None):
                           "public_representatives": 10}
     return {kind: EvaluationGroup.objects.create(assessment=parent, unit=township, kind=kind, weight=weight)
             for kind, weight in weights.items()}
+
+
+def confirmed_result(township, grade=None, category=Assessee.Category.GENERAL_CADRE, cadre=None, year=YEAR,
+                     status=Assessment.Status.CONFIRMED, parent=None):
+    """A confirmed annual result (excellent, or good for a team) in a confirmed annual assessment of `year`."""
+    from banzi.assessment.models import Grade
+
+    parent = parent or Assessment.objects.filter(kind=Assessment.Kind.ANNUAL, year=year, status=status).first() \
+        or assessment(year=year, status=status, starts_on=D(year, 1, 1), ends_on=D(year, 12, 31))
+    grade = grade or (Grade.GOOD if category == Assessee.Category.TEAM else Grade.EXCELLENT)
+    return assessee(parent, township, cadre, category=category, proposed_grade=grade, confirmed_grade=grade,
+                    confirmed_on=D(year, 12, 20))
+
+
+def award(township, kind=None, cadre=None, status=None, year=YEAR, **fields):
+    """A nomination (or, with status "decided", a decided award) of a general cadre's confirmed excellent."""
+    from banzi.assessment.models import Award
+
+    result = confirmed_result(township, cadre=cadre, year=year,
+                              status=Assessment.Status.PUBLISHED if status == Award.Status.DECIDED else
+                              Assessment.Status.CONFIRMED)
+    fields.setdefault("reason", "全年工作业绩突出，群众认可度高。")
+    extra = {"decided_on": D(year, 12, 28)} if status == Award.Status.DECIDED else {}
+    return Award.objects.create(assessment=result.assessment, assessee=result, kind=kind or Award.Kind.GOOD_BACKBONE,
+                                status=status or Award.Status.NOMINATED, **extra, **fields)
