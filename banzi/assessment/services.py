@@ -614,7 +614,7 @@ def delete_award(user, award):
 def decide_award(user, award):
     """The county decides a nominated award (nominated → decided), naming who decided and when. The
     result it rests on must still be the confirmed one it was nominated from."""
-    award = Award.objects.select_for_update().select_related("assessee__assessment").get(pk=award.pk)
+    award = Award.objects.select_for_update(of=("self",)).select_related("assessee__assessment").get(pk=award.pk)
     services.ensure_can_write(user, award)
     AWARDS.check(user, award, "decide")
     _county(user)
