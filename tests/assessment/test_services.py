@@ -198,7 +198,8 @@ def _problem(cadre, deadline, status=Problem.Status.OPEN):
 DISQUALIFIERS = [
     ("violation", lambda c: _violation(c, D(YEAR, 5, 1)), lambda c: _violation(c, D(YEAR - 1, 12, 31))),
     ("admonishment", lambda c: _talk(c, D(YEAR, 1, 1)), lambda c: _talk(c, D(YEAR - 1, 12, 31))),
-    ("overdue_problem", lambda c: _problem(c, D(YEAR, 12, 1)), lambda c: _problem(c, D(YEAR, 12, 2))),
+    # Not yet past its deadline, whether today is still in the period or after it (BANZI_TEST_NOW).
+    ("overdue_problem", lambda c: _problem(c, D(YEAR, 12, 1)), lambda c: _problem(c, D(YEAR + 1, 1, 31))),
     ("training", lambda c: Attendance.objects.filter(cadre=c).delete(), None),
     ("commitment", lambda c: CommitmentLetter.objects.filter(cadre=c).update(signed_on=D(YEAR, 4, 1)),
      lambda c: CommitmentLetter.objects.filter(cadre=c).update(signed_on=D(YEAR, 3, 31))),
