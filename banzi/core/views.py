@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -90,6 +90,10 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         if getattr(self.request, "banzi_export_job", None) is None:
             rows = self.object_list.count()
             if rows > settings.BANZI_EXPORT_JOB_ROWS:
+                # A link (GET) only asks; the job starts on the confirming POST, so that a prefetched
+                # or forged link starts no work.
+                if self.request.method != "POST":
+                    return self.confirm_export_job(export_format, rows)
                 return self.start_export_job(export_format, rows)
         response = super().create_export(export_format)
         record_event(
@@ -100,6 +104,22 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
             request=self.request,
         )
         return response
+
+    def post(self, request, *args, **kwargs):
+        """Only the confirmation of a long export is posted here (to the list's address with its filters)."""
+        if self.export_trigger_param not in request.GET:
+            return HttpResponseNotAllowed(["GET"])
+        return self.get(request, *args, **kwargs)
+
+    def confirm_export_job(self, export_format, rows):
+        query = self.request.GET.copy()
+        query.pop(self.export_trigger_param, None)
+        return render(self.request, "core/prepare_file.html", {
+            "title": _("Export to Excel"),
+            "message": _("The list holds %(rows)s rows: the file is prepared in the background and kept for "
+                         "you to download for %(hours)s hours.") % {"rows": rows, "hours": settings.BANZI_JOB_FILE_HOURS},
+            "back_url": f"{self.request.path}?{query.urlencode()}" if query else self.request.path,
+        })
 
     def start_export_job(self, export_format, rows):
         from banzi.jobs import runner

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -181,6 +181,15 @@ class BulletinDownloadView(ScopedMixin, View):
     file_format = "docx"
 
     def get(self, request, pk):
+        """A link only asks (the bulletin page posts at once): a prefetched or forged link starts no work."""
+        bulletin = get_object_or_404(self.get_queryset(), pk=pk)
+        return render(request, "core/prepare_file.html", {
+            "title": bulletin.title,
+            "message": _("The document is made from the records as they are now."),
+            "back_url": bulletin.get_absolute_url(),
+        })
+
+    def post(self, request, pk):
         """The document is made by a background job (banzi/jobs.works.bulletin, audited there); the page
         follows its progress to the download. A job that has already finished (the immediate backend)
         hands the file over at once."""

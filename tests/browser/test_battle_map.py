@@ -54,7 +54,7 @@ def test_bulletin_docx_download_holds_the_on_time_rate(live_server, open_page, l
     page.goto(f"{live_server.url}/tasks/bulletins/{bulletin.pk}/")
     assert page.locator("[data-figure=on-time-rate]").inner_text() == "57.1%"
     with page.expect_download() as download_info:
-        page.click(f"a[href='/tasks/bulletins/{bulletin.pk}/docx/']")
+        page.click(f"form[action='/tasks/bulletins/{bulletin.pk}/docx/'] button")
     path = tmp_path / "bulletin.docx"
     download_info.value.save_as(path)
     assert download_info.value.suggested_filename.endswith(".docx")

@@ -167,7 +167,10 @@ def test_a_large_export_becomes_a_job_with_a_download_kept_for_a_day(settings, t
     f.CadreFactory.create_batch(3, organization=township)
     rows = Cadre.objects.visible_to(county_admin).count()
 
-    response = county_client.get(reverse("org:cadre_list"), {"_export": "xlsx"})
+    asked = county_client.get(reverse("org:cadre_list"), {"_export": "xlsx", "q": ""})
+    assert asked.status_code == 200 and not Job.objects.exists()  # a link only asks
+    assert f"{rows}" in asked.content.decode() and 'method="post"' in asked.content.decode()
+    response = county_client.post(f'{reverse("org:cadre_list")}?_export=xlsx')
     job = Job.objects.get(kind=Job.Kind.EXPORT)
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert job.status == Job.Status.DONE and job.result["rows"] == rows
@@ -188,6 +191,11 @@ def test_a_large_export_becomes_a_job_with_a_download_kept_for_a_day(settings, t
     travel.shift(datetime.timedelta(days=files.JOB_KEEP_DAYS))
     files.delete_expired()
     assert not Job.objects.filter(pk=job.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_list_takes_no_other_post(county_client):
+    assert county_client.post(reverse("org:cadre_list")).status_code == 405
 
 
 @pytest.mark.django_db
@@ -297,7 +305,7 @@ def test_a_bulletin_document_is_made_by_the_worker_and_downloaded_by_its_owner(q
 
     settings.MEDIA_ROOT = tmp_path
     bulletin = county_bulletin(county)
-    response = county_client.get(reverse("tasks:bulletin_docx", args=[bulletin.pk]))
+    response = county_client.post(reverse("tasks:bulletin_docx", args=[bulletin.pk]))
     job = Job.objects.get(kind=Job.Kind.BULLETIN)
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert "data-job-status" in county_client.get(job.get_absolute_url()).content.decode()

@@ -163,7 +163,7 @@ def test_township_bulletin_counts_only_the_township(sc, township, township_clien
 
 def test_bulletin_docx_is_an_official_document_with_the_on_time_rate(sc, county, county_client):
     bulletin = county_bulletin(county)
-    response = county_client.get(reverse("tasks:bulletin_docx", args=[bulletin.pk]))
+    response = county_client.post(reverse("tasks:bulletin_docx", args=[bulletin.pk]))
     assert response.status_code == 200
     assert "wordprocessingml" in response["Content-Type"]
     assert ".docx" in response["Content-Disposition"]
@@ -194,8 +194,8 @@ def test_bulletin_docx_is_an_official_document_with_the_on_time_rate(sc, county,
 def test_bulletin_docx_without_the_red_band(sc, county, county_client):
     bulletin = county_bulletin(county)
     url = reverse("tasks:bulletin_docx", args=[bulletin.pk])
-    with_band = Document(io.BytesIO(county_client.get(url).content))
-    without = Document(io.BytesIO(county_client.get(url, {"red_band": "0"}).content))
+    with_band = Document(io.BytesIO(county_client.post(url).content))
+    without = Document(io.BytesIO(county_client.post(f"{url}?red_band=0").content))
     red = [r for p in with_band.paragraphs for r in p.runs if r.font.color.rgb is not None]
     assert red and red[0].text == "中共襄汾县委组织部"
     assert not [r for p in without.paragraphs for r in p.runs if r.font.color.rgb is not None]
@@ -214,7 +214,7 @@ def test_bulletin_docx_in_chinese_writes_dates_the_official_way(sc, county):
 
 def test_bulletin_xlsx_opens_with_the_figures(sc, county, county_client):
     bulletin = county_bulletin(county)
-    response = county_client.get(reverse("tasks:bulletin_xlsx", args=[bulletin.pk]))
+    response = county_client.post(reverse("tasks:bulletin_xlsx", args=[bulletin.pk]))
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert len(workbook.sheetnames) == 6
@@ -228,9 +228,27 @@ def test_bulletins_outside_the_scope_are_404(sc, county, township_client, other_
     bulletin = county_bulletin(county)
     for name in ("tasks:bulletin_detail", "tasks:bulletin_docx", "tasks:bulletin_xlsx"):
         assert township_client.get(reverse(name, args=[bulletin.pk])).status_code == 404
+    for name in ("tasks:bulletin_docx", "tasks:bulletin_xlsx"):
+        assert township_client.post(reverse(name, args=[bulletin.pk])).status_code == 404
     theirs = Bulletin.objects.create(title="赵康镇通报", organization=other_township, period_start=D(2026, 1, 1),
                                      period_end=D(2026, 12, 31), issuing_body="中共赵康镇委员会")
     assert township_client.get(reverse("tasks:bulletin_docx", args=[theirs.pk])).status_code == 404
+    assert township_client.post(reverse("tasks:bulletin_docx", args=[theirs.pk])).status_code == 404
+
+
+def test_a_download_link_only_asks_and_the_bulletin_page_posts(sc, county, county_client):
+    """Following a link (or a prefetch, or another site's link) starts no job and writes nothing."""
+    from banzi.jobs.models import Job
+
+    bulletin = county_bulletin(county)
+    url = reverse("tasks:bulletin_docx", args=[bulletin.pk])
+    events = AuditEvent.objects.count()
+    page = county_client.get(f"{url}?red_band=0")
+    assert page.status_code == 200 and f'action="{url}?red_band=0"' in page.content.decode()
+    assert 'method="post"' in page.content.decode()
+    assert not Job.objects.exists() and AuditEvent.objects.count() == events
+    detail = county_client.get(reverse("tasks:bulletin_detail", args=[bulletin.pk])).content.decode()
+    assert f'<form method="post" action="{url}"' in detail
 
 
 def test_bulletin_list_and_add_pages_exist(county_client):
