@@ -2,7 +2,72 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+
+def _attrs_html(attrs):
+    """django/forms/widgets/attrs.html in Python."""
+    return "".join(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+                   for name, value in attrs.items() if value is not False)
+
+
+class FastSelectMixin:
+    """A drop-down rendered as Django's select.html and select_option.html render it, but in Python:
+    a unit or cadre filter offers hundreds of options, one included template each in Django's way."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # As get_context() and optgroups() compute them, without a dictionary per option.
+        select_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            select_attrs["multiple"] = True
+        values = set(self.format_value(value))
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(select_attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            group = isinstance(option_label, list | tuple)
+            if group:
+                parts.append(f'\n  <optgroup label="{conditional_escape(option_value)}">')
+            for subvalue, sublabel in option_label if group else [(option_value, option_label)]:
+                subvalue = "" if subvalue is None else subvalue
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
+                parts.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
+                             f'{conditional_escape(sublabel)}</option>')
+            if group:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+class FastSelect(FastSelectMixin, forms.Select):
+    pass
+
+
+class FastNullBooleanSelect(FastSelectMixin, forms.NullBooleanSelect):
+    pass
+
+
+class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
+    pass
+
+
+FAST_WIDGETS = {forms.Select: FastSelect, forms.NullBooleanSelect: FastNullBooleanSelect,
+                forms.SelectMultiple: FastSelectMultiple}
+
+
+def _label_only(queryset):
+    """The choices of a model whose label is a few fields (`choice_label_fields`, e.g. a cadre's name)
+    read only those: a cadre's sealed ID number and phone are not opened to draw a drop-down."""
+    fields = getattr(queryset.model, "choice_label_fields", None)
+    if not fields:
+        return queryset
+    related = {name.rsplit("__", 1)[0] for name in fields if "__" in name}
+    joined = queryset.query.select_related
+    if joined is True or (joined and not set(joined) <= related):
+        return queryset  # the label may read what is joined
+    return (queryset.select_related(*related) if related else queryset).only("pk", *fields)
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -34,6 +99,12 @@ class BaseFilterSet(django_filters.FilterSet):
             self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Name or pinyin initials"))
             self.form.fields["q"].widget.attrs.setdefault("type", "search")
         self.limit_choices_to_user(getattr(self.request, "user", None))
+        for field in self.form.fields.values():
+            fast = FAST_WIDGETS.get(type(field.widget))
+            if fast is not None:
+                field.widget.__class__ = fast  # the same widget (choices, attributes), rendered in Python
+            if getattr(field, "queryset", None) is not None:
+                field.queryset = _label_only(field.queryset)
 
     def limit_choices_to_user(self, user):
         """Offer only records the user may see as filter choices: another township's teams or

@@ -1,9 +1,6 @@
 """Filters for the registry lists, shared by the UI and the API."""
 import django_filters
-from django import forms
 from django.db.models import Q
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -52,51 +49,6 @@ class VillageDesignationFilterSet(BaseFilterSet):
         fields = ["q", "year", "category", "township", "organization", "lifted"]
 
 
-def _attrs_html(attrs):
-    """django/forms/widgets/attrs.html in Python."""
-    return "".join(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-                   for name, value in attrs.items() if value is not False)
-
-
-class FastSelectMixin:
-    """A drop-down rendered as Django's select.html and select_option.html render it, but in Python:
-    the cadre list's unit filter offers every unit of the county, one included template each."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # As get_context() and optgroups() compute them, without a dictionary per option.
-        select_attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            select_attrs["multiple"] = True
-        values = set(self.format_value(value))
-        parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(select_attrs)}>']
-        has_selected = False
-        for option_value, option_label in self.choices:
-            group = isinstance(option_label, list | tuple)
-            if group:
-                parts.append(f'\n  <optgroup label="{conditional_escape(option_value)}">')
-            for subvalue, sublabel in option_label if group else [(option_value, option_label)]:
-                subvalue = "" if subvalue is None else subvalue
-                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
-                has_selected |= selected
-                parts.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
-                             f'{conditional_escape(sublabel)}</option>')
-            if group:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
-
-
-class FastSelect(FastSelectMixin, forms.Select):
-    pass
-
-
-class FastNullBooleanSelect(FastSelectMixin, forms.NullBooleanSelect):
-    pass
-
-
-FAST_WIDGETS = {forms.Select: FastSelect, forms.NullBooleanSelect: FastNullBooleanSelect}
-
-
 class CadreFilterSet(BaseFilterSet):
     """Search by name, full pinyin or initials (zs finds 张三), post, or an exact ID number or phone
     number. ID numbers and phones are sealed at rest: they are found through their fingerprints, whole,
@@ -119,15 +71,6 @@ class CadreFilterSet(BaseFilterSet):
         model = Cadre
         fields = ["q", "township", "organization", "position", "is_team_member", "is_newly_promoted",
                   "is_reserve", "is_key_position", "gender", "rank", "status", "incomplete"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            fast = FAST_WIDGETS.get(type(field.widget))
-            if fast is not None:
-                field.widget.__class__ = fast  # the same widget (choices, attributes), rendered in Python
-            if getattr(field, "queryset", None) is not None and field.queryset.model in (Organization, Position):
-                field.queryset = field.queryset.only("pk", "name")  # the label is the name
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

@@ -123,6 +123,8 @@ class Organization(BaseModel):
             ),
         ]
 
+    choice_label_fields = ("name",)  # what a drop-down of these shows (core.filters)
+
     def __str__(self):
         return self.name
 
@@ -296,6 +298,8 @@ class Cadre(BaseModel):
         ordering = ["name_pinyin", "id"]
         indexes = [models.Index(fields=["organization", "status"])]
 
+    choice_label_fields = ("name",)  # what a drop-down of these shows (core.filters)
+
     def __str__(self):
         return self.name
 
@@ -402,6 +406,8 @@ class Position(BaseModel):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["sort_order", "name"]
+
+    choice_label_fields = ("name",)  # what a drop-down of these shows (core.filters)
 
     def __str__(self):
         return self.name

@@ -35,6 +35,8 @@ class WorkList(BaseModel):
         ordering = ["-year", "organization__name", "cadre__name_pinyin"]
         constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="worklist_one_per_cadre_year")]
 
+    choice_label_fields = ("year", "cadre__name")  # what a drop-down of these shows (core.filters)
+
     def __str__(self):
         return _("%(cadre)s's work list for %(year)s") % {"cadre": self.cadre, "year": self.year}
 
