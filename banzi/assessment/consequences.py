@@ -127,7 +127,7 @@ def apply(user, assessment):
     values = rules.get(RULE)
     found = wanted(assessment, values)
     existing = {(c.assessee_id, c.kind): c for c in Consequence.objects.select_for_update(of=("self",)).filter(
-        assessment=assessment).exclude(kind=Kind.TRAINING).select_related("talk_entry", "problem")}
+        assessment=assessment).exclude(kind=Kind.TRAINING).select_related("assessee", "talk_entry__plan", "problem")}
     created = dismissed = 0
     for (assessee_id, kind), assessee in found.items():
         if (assessee_id, kind) not in existing:
@@ -220,12 +220,16 @@ def _talk_entry(user, assessment, assessee, values):
 
 def _withdraw(user, consequence, reason):
     """Dismiss an open consequence with its reason, removing what nobody has acted on yet: the talk
-    plan entry (the talk is still only due) and the problem still open (not started)."""
+    plan entry while no admonishment talk with the cadre is on record since the plan started, and the
+    problem still open (not started)."""
+    from banzi.talks.models import Talk
     from banzi.tasks.models import Problem
 
     removed = []
-    if consequence.talk_entry_id:
-        entry = consequence.talk_entry
+    entry = consequence.talk_entry
+    held = entry is not None and Talk.objects.filter(
+        talkee=entry.talkee_id, kind=Talk.Kind.ADMONISHMENT, held_on__gte=entry.plan.starts_on).exists()
+    if entry is not None and not held:
         consequence.talk_entry = None
         services.delete_object(user, entry, reason=reason)
         removed.append(_("the talk plan entry"))
@@ -245,7 +249,7 @@ def _withdraw(user, consequence, reason):
 
 def _locked(consequence):
     return Consequence.objects.select_for_update(of=("self",)).select_related(
-        "assessee__cadre", "assessee__team", "talk_entry", "problem").get(pk=consequence.pk)
+        "assessee__cadre", "assessee__team", "talk_entry__plan", "problem").get(pk=consequence.pk)
 
 
 @transaction.atomic

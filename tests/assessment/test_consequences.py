@@ -26,7 +26,7 @@ from banzi.training.models import TrainingNeed, TrainingTopic
 from tests import factories as f
 from tests.errors import ALL, refused
 
-from .factories import YEAR, assessment, assessee, confirmed_result
+from .factories import YEAR, assessee, assessment, confirmed_result
 
 pytestmark = pytest.mark.django_db
 Kind = Consequence.Kind
@@ -268,6 +268,7 @@ def test_a_grade_changed_after_reopening_dismisses_what_it_no_longer_calls_for(c
     assert TalkPlanEntry.history.filter(id=entry_id, history_type="-", history_user=county_admin).exists()
     assert Problem.history.filter(id=problem_id, history_type="-", history_user=county_admin).exists()
     started_consequence = Consequence.objects.get(assessee=started)
+    assert started_consequence.talk_entry is None  # the talk was still only due
     assert started_consequence.status == Consequence.Status.DISMISSED
     assert started_consequence.problem_id == started_problem.pk  # being rectified: kept
     assert Consequence.objects.get(assessee=kept).status == Consequence.Status.OPEN
@@ -527,3 +528,16 @@ def test_the_assessee_page_and_the_cadre_page_show_the_consequences(county_clien
     panel = county_client.get(cadre.get_absolute_url()).content.decode().split('id="annual-results"')[1]
     assert all(f'data-consequence="{c.pk}"' in panel for c in shown)
     assert [len(r["consequences"]) for r in results.last_results(county_admin, cadre)] == [2, 0]
+
+
+def test_a_talk_already_held_keeps_its_plan_entry_when_dismissed(county_admin, township):
+    _team, secretary = team_with_head(township)
+    parent = confirmed_annual()
+    weak = result(parent, township, Grade.BASICALLY_COMPETENT)
+    publish(county_admin, parent)
+    consequence = Consequence.objects.get(assessee=weak)
+    Talk.objects.create(talker=secretary, talkee=weak.cadre, held_on=clock.today(), kind=Talk.Kind.ADMONISHMENT)
+    consequences.dismiss(county_admin, consequence, "谈话已开展，问题另行处理。")
+    consequence.refresh_from_db()
+    assert consequence.talk_entry is not None and consequence.problem is None
+    assert consequence.status == Consequence.Status.DISMISSED
