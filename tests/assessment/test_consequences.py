@@ -226,13 +226,16 @@ def test_publishing_and_applying_again_creates_nothing_new(county_admin, townshi
     assert _counts() == before
 
 
-def test_the_step_applies_to_an_assessment_published_before(county_client, township, county_admin):
+def test_the_step_applies_to_an_assessment_published_before(county_client, township_client, township, county_admin):
     team_with_head(township)
     parent = confirmed_annual(status=Status.PUBLISHED)  # published before consequences existed
     weak = result(parent, township, Grade.BASICALLY_COMPETENT)
     page = county_client.get(parent.get_absolute_url()).content.decode()
     url = reverse("assessment:assessment_apply_consequences", args=[parent.pk])
     assert url in page
+    assert url not in township_client.get(parent.get_absolute_url()).content.decode()
+    assert township_client.post(url).status_code in (302, 403, 404)
+    assert not Consequence.objects.exists()
     county_client.post(url)
     assert kinds(weak) == [Kind.ADMONISHMENT]
     county_client.post(url)
@@ -425,6 +428,8 @@ def test_the_records_appear_in_talks_tasks_and_training_with_their_source(county
     needs = county_client.get(reverse("training:trainingneed_list"), {"source": "assessment"}).content.decode()
     need = Consequence.objects.get(kind=Kind.TRAINING).training_need
     assert need.get_absolute_url() in needs and "民主集中制" in needs
+    page = county_client.get(consequence.get_absolute_url()).content.decode().split('id="consequence-records"')[1]
+    assert consequence.talk_entry.get_absolute_url() in page and consequence.problem.get_absolute_url() in page
 
 
 # --- pages, scoping, export, API, query counts ------------------------------------------------------------
