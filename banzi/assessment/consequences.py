@@ -84,7 +84,7 @@ def _runs(grades, years, grade):
 
 def wanted(assessment, values=None):
     """{(assessee id, kind): assessee} of what the assessment's confirmed results call for, under the
-    rule's values; reads three queries whatever the number of assessees."""
+    rule's values; reads two queries whatever the number of assessees."""
     values = values or rules.get(RULE)
     year = assessment.year
     adjustment = range(year - max(int(values["adjustment_years"]), 1) + 1, year + 1)
@@ -101,7 +101,7 @@ def wanted(assessment, values=None):
             if grade in FOUR_LEVEL_SCALE and FOUR_LEVEL_SCALE.index(grade) >= threshold:
                 found[(assessee.pk, Kind.TEAM_RECTIFICATION)] = assessee
             continue
-        grades = history.get(assessee.cadre_id, {})
+        grades = {**history.get(assessee.cadre_id, {}), year: grade}  # this assessment's result for its year
         if grade == Grade.BASICALLY_COMPETENT:
             found[(assessee.pk, Kind.ADMONISHMENT)] = assessee
             if _runs(grades, adjustment, Grade.BASICALLY_COMPETENT):
