@@ -14,8 +14,8 @@ from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, 
 from banzi.core.roles import Role
 from banzi.org.models import Organization
 
-from . import filters, metrics, results, services
-from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
+from . import consequences, filters, metrics, results, services
+from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -137,6 +137,15 @@ class AssessmentViewSet(ScopedModelViewSet):
         its members serving in the period (and, when asked, the other active cadres); idempotent."""
         return self.run_step(request, services.fill_from_teams, FillFromTeamsInputSerializer,
                              result_serializer=FillFromTeamsResultSerializer)
+
+    @extend_schema(responses=inline_serializer("ConsequenceCounts", {
+        "created": serializers.IntegerField(), "dismissed": serializers.IntegerField()}))
+    @action(detail=True, methods=["post"], url_path="apply-consequences", step="apply_consequences")
+    def apply_consequences(self, request, pk=None):
+        """Put a published annual assessment's results to use (idempotent): the consequences not yet on
+        record are created; open ones a changed grade no longer calls for are dismissed."""
+        obj = self.get_object()
+        return Response(core_services.run(consequences.apply, request.user, obj))
 
     @extend_schema(request=ReopenInputSerializer)
     @action(detail=True, methods=["post"], step="reopen")
@@ -301,3 +310,50 @@ class AwardViewSet(ScopedModelViewSet):
         if getattr(request.user, "role", None) != Role.COUNTY_ADMIN:
             raise PermissionDenied(_("Only the county organization department reads the promotion-priority list."))
         return Response(results.priority_list(request.user))
+
+
+class ConsequenceSerializer(BaseSerializer):
+    name = serializers.CharField(source="assessee.__str__", read_only=True)
+    unit = serializers.IntegerField(source="assessee.unit_id", read_only=True)
+    unit_name = name_of("assessee.unit.name")
+    cadre = serializers.IntegerField(source="assessee.cadre_id", read_only=True, allow_null=True)
+    confirmed_grade = serializers.CharField(source="assessee.confirmed_grade", read_only=True)
+    talk_plan = serializers.IntegerField(source="talk_entry.plan_id", read_only=True, allow_null=True, default=None)
+    problem_deadline = serializers.DateField(source="problem.deadline", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Consequence
+        fields = ["id", "assessment", "assessee", "name", "cadre", "unit", "unit_name", "confirmed_grade", "kind",
+                  "topic", "status", "reason", "note", "talk_entry", "talk_plan", "problem", "problem_deadline",
+                  "training_need", *TIMESTAMPS]
+        read_only_fields = ["assessment", "topic", "status", "reason", "talk_entry", "problem", "training_need"]
+
+
+class DismissInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ConsequenceViewSet(ScopedModelViewSet):
+    """Results put to use (结果运用): per assessee, the admonishment talk and rectification problem of a
+    basically competent result, the flags for adjustment or demotion, the commendation of three
+    excellent years, a team's rectification and the training needs, each with the record it made in
+    the talks, tasks or training module. The county marks one done or dismisses it with a reason."""
+
+    queryset = Consequence.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
+                                                  "assessee__unit", "talk_entry", "problem")
+    serializer_class = ConsequenceSerializer
+    filterset_class = filters.ConsequenceFilterSet
+    ordering_fields = ["created_at"]
+    save_service = staticmethod(consequences.save_consequence)
+    delete_service = staticmethod(consequences.delete_consequence)
+
+    @action(detail=True, methods=["post"], step="done")
+    def done(self, request, pk=None):
+        """The county records that the consequence is carried out (open → done)."""
+        return self.run_step(request, consequences.mark_done)
+
+    @extend_schema(request=DismissInputSerializer)
+    @action(detail=True, methods=["post"], step="dismiss")
+    def dismiss(self, request, pk=None):
+        """The county dismisses an open consequence with a reason (open → dismissed)."""
+        return self.run_step(request, consequences.dismiss, DismissInputSerializer)

@@ -11,7 +11,10 @@ class AssessmentConfig(AppConfig):
         from banzi.core import api_routes, navigation
         from banzi.core.roles import STAFF, Role
 
-        from . import metrics  # noqa: F401  (registers the assessment's rules with their defaults)
+        from . import (
+            consequences,  # noqa: F401  (registers the rule of the results put to use)
+            metrics,  # noqa: F401  (registers the assessment's rules with their defaults)
+        )
 
         api_routes.register("assessment", "banzi.assessment.api_urls")
         staff = set(STAFF)
@@ -23,4 +26,5 @@ class AssessmentConfig(AppConfig):
             navigation.MenuItem(_("Evaluation groups"), "assessment:evaluationgroup_list", staff),
             navigation.MenuItem(_("Awards"), "assessment:award_list", staff | {Role.CADRE}),
             navigation.MenuItem(_("Promotion priority"), "assessment:priority_list", {Role.COUNTY_ADMIN}),
+            navigation.MenuItem(_("Consequences"), "assessment:consequence_list", staff | {Role.CADRE}),
         )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.filters import BaseFilterSet
 from banzi.org.filters import townships
 
-from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
+from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 
 def assessments(request):
@@ -70,4 +70,17 @@ class AwardFilterSet(BaseFilterSet):
 
     class Meta:
         model = Award
+        fields = ["q", "assessment", "unit", "kind", "status"]
+
+
+class ConsequenceFilterSet(BaseFilterSet):
+    search_fields = ("assessee__cadre__name", "assessee__cadre__name_initials", "assessee__unit__name", "topic",
+                     "note")
+    assessment = django_filters.ModelChoiceFilter(queryset=assessments, label=_("assessment"))
+    unit = django_filters.ModelChoiceFilter(queryset=townships, field_name="assessee__unit", label=_("unit"))
+    kind = django_filters.ChoiceFilter(choices=Consequence.Kind.choices, label=_("consequence"))
+    status = django_filters.ChoiceFilter(choices=Consequence.Status.choices, label=_("status"))
+
+    class Meta:
+        model = Consequence
         fields = ["q", "assessment", "unit", "kind", "status"]

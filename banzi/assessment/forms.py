@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization, Team
 
-from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
+from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentModelForm(BaseModelForm):
@@ -168,3 +168,26 @@ class FillFromTeamsForm(forms.Form):
     general_cadres = forms.BooleanField(
         label=_("also the townships' other active cadres, as general cadres"), required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+
+class ConsequenceForm(AssessmentModelForm):
+    """A consequence added by hand, or its note: the assessee chosen among the confirmed results."""
+
+    class Meta:
+        model = Consequence
+        fields = ["assessee", "kind", "note"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.fields["assessee"].queryset = Assessee.objects.visible_to(user).exclude(confirmed_grade="").filter(
+            assessment__status__in=[Assessment.Status.CONFIRMED, Assessment.Status.PUBLISHED]).select_related(
+            "assessment", "cadre", "team__township")
+        self.fields["assessee"].label_from_instance = lambda a: (
+            f"{a}（{a.assessment}，{a.get_confirmed_grade_display()}）")
+
+
+class DismissForm(forms.Form):
+    """Why an open consequence is dismissed (kept in the history)."""
+
+    reason = forms.CharField(label=_("reason for dismissal"),
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

@@ -437,3 +437,73 @@ class Award(BaseModel):
                     "name": assessee,
                     "grade": assessee.get_confirmed_grade_display() if assessee.confirmed_grade else _("not confirmed"),
                     "needed": Grade(needed).label}, code=Code.AWARD_NOT_EARNED)})
+
+
+class Consequence(BaseModel):
+    """A result put to use (结果运用): what a published annual result leads to for one assessee, with
+    the record it created in another module (an admonishment talk on the talk plan, a rectification
+    problem, a training need), and whether it is done or dismissed (with the reason). Made by
+    `consequences.apply` once for each assessee, kind and topic; the county may add one by hand."""
+
+    class Kind(models.TextChoices):
+        ADMONISHMENT = "admonishment", _("Admonishment talk and rectification")
+        ADJUSTMENT = "adjustment", _("Flagged for adjustment")
+        DEMOTION = "demotion", _("Flagged for demotion or removal")
+        COMMENDATION = "commendation", _("Commendation and promotion priority")
+        TEAM_RECTIFICATION = "team_rectification", _("Rectification of the team")
+        TRAINING = "training", _("Training need")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("consequence status", "Open")
+        DONE = "done", pgettext_lazy("consequence status", "Done")
+        DISMISSED = "dismissed", pgettext_lazy("consequence status", "Dismissed")
+
+    assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT,
+                                   related_name="consequences", editable=False)
+    assessee = models.ForeignKey(Assessee, verbose_name=_("assessee"), on_delete=models.PROTECT,
+                                 related_name="consequences")
+    kind = models.CharField(_("consequence"), max_length=20, choices=Kind.choices)
+    topic = models.CharField(_("indicator"), max_length=200, blank=True, editable=False,
+                             help_text=_("The indicator below its threshold, for a training need."))
+    talk_entry = models.ForeignKey("talks.TalkPlanEntry", verbose_name=_("talk plan entry"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    problem = models.ForeignKey("tasks.Problem", verbose_name=_("rectification problem"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+", editable=False)
+    training_need = models.ForeignKey("training.TrainingNeed", verbose_name=_("training need"), null=True,
+                                      blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN,
+                              editable=False)
+    reason = models.TextField(_("reason for dismissal"), blank=True, editable=False)
+    note = models.TextField(_("note"), blank=True)
+
+    scope = Scope(township="assessee__unit__township", cadre="assessee__cadre", write_roles=COUNTY_ONLY)
+
+    class Meta:
+        verbose_name = _("consequence")
+        verbose_name_plural = _("consequences")
+        ordering = ["-assessment__year", "assessment", "assessee__unit__sort_order", "kind", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["assessee", "kind", "topic"], name="consequence_once_per_assessee", violation_error_code=Code.UNIQUE,
+            violation_error_message=_("This assessee already has this consequence."))]
+
+    def __str__(self):
+        text = f"{self.get_kind_display()} · {self.assessee}" if self.assessee_id else str(self.get_kind_display())
+        return f"{text} · {self.topic}" if self.topic else text
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    def clean(self):
+        super().clean()
+        if not self.assessee_id:
+            return
+        self.assessment_id = self.assessee.assessment_id
+        team_kind = self.kind == self.Kind.TEAM_RECTIFICATION
+        if self.kind and self.kind != self.Kind.TRAINING and team_kind != self.assessee.is_team:
+            raise ValidationError({"kind": ValidationError(
+                _("%(kind)s is for a %(needed)s; %(name)s is assessed as a %(category)s.") % {
+                    "kind": self.get_kind_display(),
+                    "needed": _("leadership team") if team_kind else _("cadre"),
+                    "name": self.assessee, "category": self.assessee.get_category_display()},
+                code=Code.WRONG_KIND)})

@@ -13,7 +13,7 @@ from banzi.core import clock
 from banzi.org.models import Cadre
 from banzi.tasks.bulletin_documents import official_docx
 
-from .models import Assessee, Assessment, Award, Grade
+from .models import Assessee, Assessment, Award, Consequence, Grade
 
 Status = Assessment.Status
 COUNTED = (Status.CONFIRMED, Status.PUBLISHED)
@@ -137,7 +137,7 @@ def priority_list(user):
 
 def last_results(user, cadre, count=CONSECUTIVE_YEARS):
     """The cadre's last `count` confirmed annual results the user may see, latest first, each with
-    the awards decided on it: two queries."""
+    the awards decided on it and the consequences put to use from it: three queries."""
     assessees = list(annual_results(user).filter(cadre=cadre).select_related("assessment").order_by(
         "-assessment__year", "-assessment_id")[:count])
     if not assessees:
@@ -146,4 +146,9 @@ def last_results(user, cadre, count=CONSECUTIVE_YEARS):
     for award in Award.objects.visible_to(user).filter(assessee__in=[a.pk for a in assessees],
                                                        status=Award.Status.DECIDED).order_by("kind"):
         awards[award.assessee_id].append(award)
-    return [{**_result(a), "awards": awards.get(a.pk, [])} for a in assessees]
+    consequences = defaultdict(list)
+    for consequence in Consequence.objects.visible_to(user).filter(assessee__in=[a.pk for a in assessees]).order_by(
+            "kind", "pk"):
+        consequences[consequence.assessee_id].append(consequence)
+    return [{**_result(a), "awards": awards.get(a.pk, []), "consequences": consequences.get(a.pk, [])}
+            for a in assessees]

@@ -355,9 +355,16 @@ def start_collecting(user, assessment):
 
 @transaction.atomic
 def publish(user, assessment):
+    """Publish confirmed results; an annual assessment's results are put to use at once
+    (`consequences.apply`: admonishment talks, rectification problems, flags, commendations)."""
+    from . import consequences
+
     lock(assessment)
     ASSESSMENTS.check(user, assessment, "publish")
-    return _advance(user, assessment, "publish")
+    published = _advance(user, assessment, "publish")
+    if assessment.kind == Assessment.Kind.ANNUAL:
+        consequences.apply(user, assessment)
+    return published
 
 
 def _advance(user, assessment, step, reason=""):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.tables import BaseTable
 
 from . import metrics
-from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
+from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 GRADE_LABELS = dict(Grade.choices)
 
@@ -176,3 +176,43 @@ class PriorityTable(tables.Table):
 
     class Meta:
         attrs = {"class": "table card-table"}
+
+
+class ConsequenceTable(BaseTable):
+    """The consequences of the results, each with the record it made in another module."""
+
+    name = tables.Column(verbose_name=Assessee._meta.verbose_name, accessor="pk", orderable=False,
+                         linkify=lambda record: record.get_absolute_url())
+    assessment = tables.Column()
+    unit = tables.Column(verbose_name=_("unit"), accessor="assessee__unit")
+    grade = tables.Column(verbose_name=_("confirmed grade"), accessor="assessee__confirmed_grade")
+    record = tables.Column(verbose_name=_("record made"), accessor="pk", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Consequence
+        fields = ("name", "assessment", "unit", "grade", "kind", "topic", "status", "record", "note")
+
+    def render_name(self, record):
+        return str(record.assessee)
+
+    def value_name(self, record):
+        return str(record.assessee)
+
+    def render_grade(self, value):
+        return _grade(value)
+
+    def value_grade(self, value):
+        return _grade(value)
+
+    def render_record(self, record):
+        return self.value_record(record) or "—"
+
+    def value_record(self, record):
+        parts = []
+        if record.talk_entry_id:
+            parts.append(f"{_('talk plan entry')} {record.talk_entry.due_on:%Y-%m-%d}")
+        if record.problem_id:
+            parts.append(f"{_('rectification problem')} {record.problem.deadline:%Y-%m-%d}")
+        if record.training_need_id:
+            parts.append(f"{_('training need')} {record.training_need.topic}")
+        return "；".join(parts)

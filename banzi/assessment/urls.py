@@ -4,7 +4,7 @@ from django.urls import path
 from banzi.core.routing import model_urls
 
 from . import views
-from .models import Assessee, Assessment, Award, EvaluationGroup, QuotaApproval
+from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, QuotaApproval
 
 app_name = "assessment"
 
@@ -37,4 +37,11 @@ urlpatterns = [
     path("vote/thanks/", views.VoteThanksView.as_view(), name="vote_thanks"),
     path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
     path("assessees/<int:pk>/write-report/", views.AssesseeWriteReportView.as_view(), name="assessee_write_report"),
+    *model_urls("consequences", Consequence, list_view=views.ConsequenceListView,
+                detail_view=views.ConsequencePageView, edit_view=views.ConsequenceEditView,
+                delete_view=views.ConsequenceDeleteView),
+    path("consequences/<int:pk>/done/", views.ConsequenceDoneStep.as_view(), name="consequence_done"),
+    path("consequences/<int:pk>/dismiss/", views.ConsequenceDismissStep.as_view(), name="consequence_dismiss"),
+    path("assessments/<int:pk>/apply-consequences/", views.AssessmentApplyConsequencesStep.as_view(),
+         name="assessment_apply_consequences"),
 ]

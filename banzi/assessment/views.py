@@ -29,8 +29,8 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import filters, forms, metrics, results, services, tables, voting
-from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
+from . import consequences, filters, forms, metrics, results, services, tables, voting
+from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentListView(ObjectListView):
@@ -119,6 +119,7 @@ class AssesseePageView(AssesseeDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_write_report"] = services.may_write_report(self.request.user, self.object)
+        ctx["consequences"] = consequences.of_assessee(self.request.user, self.object)
         return ctx
 
 
@@ -507,3 +508,62 @@ class PriorityListView(ScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(year=self.data["year"], rows=self.data["rows"], years=results.CONSECUTIVE_YEARS)
         return ctx
+
+
+# --- results put to use: the consequences ---------------------------------------------------------------
+
+class AssessmentApplyConsequencesStep(StepView):
+    """Put a published annual assessment's results to use (again): what is on record stays."""
+
+    model, step = Assessment, "apply_consequences"
+
+    def perform(self, user, obj, data):
+        counts = consequences.apply(user, obj)
+        self.success_message = _("Consequences applied: %(created)d new, %(dismissed)d dismissed.") % counts
+        return counts
+
+
+class ConsequenceListView(ObjectListView):
+    queryset = Consequence.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
+                                                  "assessee__unit", "talk_entry", "problem", "training_need__topic")
+    filterset_class = filters.ConsequenceFilterSet
+    table_class = tables.ConsequenceTable
+
+
+class ConsequencePageView(ObjectDetailView):
+    """A consequence with the record it made in another module (linked where the user may see it)."""
+
+    template_name = "assessment/consequence_detail.html"
+    queryset = Consequence.objects.select_related("assessment", "assessee__cadre", "assessee__team__township",
+                                                  "assessee__unit", "talk_entry__plan", "talk_entry__expected_talker",
+                                                  "talk_entry__talker_organization", "problem__responsible",
+                                                  "training_need__topic")
+    fields = ["assessment", "assessee", "kind", "topic", "status", "reason", "note"]
+
+
+class ConsequenceEditView(ObjectEditView):
+    model = Consequence
+    form_class = forms.ConsequenceForm
+    service = staticmethod(consequences.save_consequence)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "assessee" in self.request.GET:
+            initial["assessee"] = self.request.GET["assessee"]
+        return initial
+
+
+class ConsequenceDeleteView(ObjectDeleteView):
+    model = Consequence
+    service = staticmethod(consequences.delete_consequence)
+
+
+class ConsequenceDoneStep(StepView):
+    model, step, service = Consequence, "done", staticmethod(consequences.mark_done)
+    success_message = gettext_lazy("The consequence is marked done.")
+
+
+class ConsequenceDismissStep(StepView):
+    model, step, form_class, prefix = Consequence, "dismiss", forms.DismissForm, "dismiss"
+    service = staticmethod(consequences.dismiss)
+    success_message = gettext_lazy("The consequence is dismissed.")

@@ -74,7 +74,7 @@ class TalkPlanForm(TalksModelForm):
 class TalkPlanEntryForm(TalksModelForm):
     class Meta:
         model = TalkPlanEntry
-        fields = ["plan", "talkee", "expected_talker", "talker_organization", "due_on", "priority_group"]
+        fields = ["plan", "talkee", "expected_talker", "talker_organization", "due_on", "priority_group", "kind"]
 
     def limit_to_user(self, user):
         super().limit_to_user(user)

@@ -155,6 +155,9 @@ class TalkPlanEntry(BaseModel):
     priority_group = models.CharField(
         _("priority group"), max_length=20, choices=PriorityGroup.choices, blank=True, default=PriorityGroup.NONE
     )
+    kind = models.CharField(_("kind of talk"), max_length=20, choices=Talk.Kind.choices, blank=True,
+                            help_text=_("The kind of talk due, e.g. an admonishment talk on an assessment result; "
+                                        "empty for any talk."))
 
     scope = Scope(township="plan__organization__township")
 

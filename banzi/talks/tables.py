@@ -91,7 +91,7 @@ class TalkPlanEntryTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = TalkPlanEntry
-        fields = ("plan", "talkee", "expected", "due_on", "priority_group", "coverage")
+        fields = ("plan", "talkee", "expected", "due_on", "priority_group", "kind", "coverage")
 
     def render_expected(self, record):
         return record.expected_talker or record.talker_organization or "—"

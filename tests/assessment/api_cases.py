@@ -126,3 +126,37 @@ register_read(ReadCase(
     make=lambda township: award(township, status=Award.Status.DECIDED),
     roles=("county_admin",),
 ))
+
+
+# --- results put to use -------------------------------------------------------------------------------
+
+def _published_basically_competent(township):
+    parent, user = _county_assessment(township, Status.PUBLISHED, Grade.BASICALLY_COMPETENT)
+    return parent, user
+
+
+def _consequence(township):
+    from banzi.assessment.models import Consequence
+
+    parent, user = _county_assessment(township, Status.PUBLISHED, Grade.INCOMPETENT)
+    return Consequence.objects.create(assessment=parent, assessee=parent.assessees.get(),
+                                      kind=Consequence.Kind.DEMOTION), user
+
+
+register_action(ActionCase(
+    url_name="assessment-assessment-apply-consequences",
+    prepare=_published_basically_competent,
+    done=lambda record: record.consequences.filter(kind="admonishment", problem__isnull=False,
+                                                   talk_entry__isnull=False).exists(),
+))
+register_action(ActionCase(
+    url_name="assessment-consequence-done",
+    prepare=_consequence,
+    done=lambda record: record.status == "done",
+))
+register_action(ActionCase(
+    url_name="assessment-consequence-dismiss",
+    prepare=_consequence,
+    data=lambda record: {"reason": "经核实，已另行处理。"},
+    done=lambda record: record.status == "dismissed" and record.reason == "经核实，已另行处理。",
+))

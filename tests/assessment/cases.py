@@ -103,3 +103,41 @@ register(ModelCase(
     make_own=_own_award,
     export_label=lambda record: str(record.assessee),
 ))
+
+
+def _consequence(township, cadre=None):
+    from banzi.assessment.models import Consequence, Grade
+
+    result = confirmed_result(township, Grade.BASICALLY_COMPETENT, cadre=cadre)
+    return Consequence.objects.create(assessment=result.assessment, assessee=result,
+                                      kind=Consequence.Kind.ADJUSTMENT, note="两年基本称职")
+
+
+def _consequence_form(township):
+    from banzi.assessment.models import Consequence, Grade
+
+    return {"assessee": confirmed_result(township, Grade.BASICALLY_COMPETENT).pk,
+            "kind": Consequence.Kind.ADJUSTMENT, "note": "两年基本称职，建议调整岗位。"}
+
+
+def _move_consequence(record, other):
+    from banzi.assessment.models import Grade
+
+    record.assessee = confirmed_result(other, Grade.BASICALLY_COMPETENT)
+
+
+def _register_consequence():
+    from banzi.assessment.models import Consequence
+
+    register(ModelCase(
+        model=Consequence,
+        make=_consequence,
+        form_data=_consequence_form,
+        update={"note": "已调整岗位。"},
+        move=_move_consequence,
+        make_own=lambda cadre: _consequence(cadre.organization.township, cadre=cadre),
+        export_label=lambda record: str(record.assessee),
+    ))
+
+
+_register_consequence()
