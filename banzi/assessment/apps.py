@@ -11,7 +11,7 @@ class AssessmentConfig(AppConfig):
         from banzi.core import api_routes, navigation
         from banzi.core.roles import STAFF, Role
 
-        from . import metrics  # noqa: F401  (registers the assessment's rules with their defaults)
+        from . import metrics, scores  # noqa: F401  (registers the assessment's rules with their defaults)
 
         api_routes.register("assessment", "banzi.assessment.api_urls")
         staff = set(STAFF)
