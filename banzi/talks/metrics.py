@@ -333,8 +333,9 @@ def talks_before(talkees, day, since=None):
 
 def _coverage(entries, key, ids, start, end, detail, url):
     """{id: Reading}: the plan entries due in start..end (grouped by `key`) that were covered by a talk
-    on time, out of those that are due (covered, late or overdue; not yet due ones wait)."""
-    today = min(clock.today(), end)
+    on time, out of those that are due (covered, late or overdue; not yet due ones wait), as of the
+    day after the period (talks held later do not count)."""
+    today = min(clock.today(), end + datetime.timedelta(days=1))
     rows = (with_states(entries.filter(due_on__range=(start, end)), today).order_by().values(key)
             .annotate(due=Count("pk", filter=~Q(state=DUE)), covered=Count("pk", filter=Q(state=COVERED))))
     found = {row[key]: row for row in rows}
