@@ -38,7 +38,7 @@ DEFAULT_DEDUCTIONS = {"violations": 25, "township_violations": 10, "inspection_f
 # Every indicator the rule sets a threshold for (tests check it matches the registry).
 INDICATOR_KEYS = (
     "org_life", "dual_life", "lead_duties", "collective_decisions", "talks_given", "talks_received",
-    "talk_coverage", "training", "postings", "tasks_on_time", "township_tasks_on_time", "items_on_time",
+    "talk_coverage", "training", "team_training", "postings", "tasks_on_time", "township_tasks_on_time", "items_on_time",
     "township_items_on_time", "problems_on_time", "township_problems_on_time", "inspection_findings",
     "violations", "township_violations", "outings", "spot_checks", "township_spot_checks",
 )

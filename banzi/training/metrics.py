@@ -336,3 +336,31 @@ def training_indicator(ids, start, end):
             "days": row["days"], "hours": hours(row["credit"]), "min_days": rule["days"],
             "min_hours": rule["credit_hours"]}), f"{url}?cadre={pk}&year={start.year}")
     return out
+
+
+@metrics.indicator("team_training", group="ability", subject="team", order=50, unit="percent", direction="up",
+                   label=_("Team members meeting the training minimum"))
+def team_training_indicator(ids, start, end):
+    """The share of those who sat on the team in the period whose training in the period meets the
+    yearly minimum pro rata to it (as `training` reads it per cadre)."""
+    from banzi.org.models import TeamMembership
+
+    rule = _period_minimum(start, end)
+    members = set(TeamMembership.objects.filter(team__in=ids, started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=start)).values_list("team_id", "cadre_id"))
+    figures = {row["cadre"]: row for row in Attendance.objects.filter(
+        cadre__in={cadre for _team, cadre in members}, status=Attendance.Status.PRESENT,
+        session__held_on__range=(start, end)).order_by()
+        .values("cadre").annotate(days=Count("session__held_on", distinct=True),
+                                  credit=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()))}
+    url = reverse("training:attendance_list")
+    out = {}
+    for pk in ids:
+        cadres = [cadre for team, cadre in members if team == pk]
+        met = sum(1 for cadre in cadres if cadre in figures
+                  and meets(figures[cadre]["days"], figures[cadre]["credit"], rule))
+        out[pk] = metrics.Reading(metrics.percent(met, len(cadres)), str(_(
+            "%(met)d of %(members)d team members met the minimum of %(min_days)d days or %(min_hours)s hours") % {
+            "met": met, "members": len(cadres), "min_days": rule["days"], "min_hours": rule["credit_hours"]}),
+            f"{url}?year={start.year}")
+    return out

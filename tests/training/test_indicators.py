@@ -35,3 +35,19 @@ def test_training_against_the_minimum_pro_rata(township):
     # Meeting the minimum (either part) is full marks.
     tf.attend(tf.session(prog, held_on=D(2026, 5, 6), hours="3"), cadre)
     assert read([cadre.pk], D(2026, 4, 1), D(2026, 6, 30))[cadre.pk].value == 100
+
+
+def test_team_members_meeting_the_minimum(township):
+    the_team = f.TeamFactory(township=township)
+    trained, untrained, left, later = (f.CadreFactory(organization=township) for _ in range(4))
+    for cadre, started, ended in ((trained, D(2025, 1, 1), None), (untrained, D(2025, 1, 1), None),
+                                  (left, D(2025, 1, 1), D(2026, 4, 1)),  # left on the first day: not counted
+                                  (later, D(2026, 7, 1), None)):  # joined the day after the period
+        f.TeamMembershipFactory(team=the_team, cadre=cadre, started_on=started, ended_on=ended)
+    prog = tf.program(township, start_on=D(2026, 3, 1), end_on=D(2026, 7, 31))
+    tf.attend(tf.session(prog, held_on=D(2026, 4, 1), hours="30"), trained)
+    tf.attend(tf.session(prog, held_on=D(2026, 3, 31), hours="30"), untrained)  # the day before the period
+    reading = next(i for i in metrics.indicators() if i.key == "team_training").read(
+        [the_team.pk], D(2026, 4, 1), D(2026, 6, 30))[the_team.pk]
+    assert reading.value == 50
+    assert reading.detail == "1 of 2 team members met the minimum of 3 days or 22.4 hours"
