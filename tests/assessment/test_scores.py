@@ -122,7 +122,7 @@ def test_weights_refused_on_the_rules_page_in_chinese(county_client):
                               HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "指标组的权重之和为 110" in body and "思想政治建设" in body
+    assert "指标组的权重之和为 120" in body and "思想政治建设" in body
     assert not Rule.objects.filter(key=scores.RULE).exists()
 
 
