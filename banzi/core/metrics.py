@@ -19,11 +19,15 @@ nothing changed.
 An indicator (`@metrics.indicator`) is what the assessment scores: a function of (ids, start, end)
 that reads one figure per cadre or team from the records of a period, with a link to those records.
 """
+import calendar
 import hashlib
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Q
 from django.utils import translation
 
 from . import clock
@@ -182,8 +186,6 @@ def team_townships(team_ids):
 
 def team_member_ids(cadre_ids, start, end):
     """The cadres among `cadre_ids` who sat on a team at some time from start to end (one query)."""
-    from django.db.models import Q
-
     from banzi.org.models import TeamMembership
 
     return set(TeamMembership.objects.filter(cadre__in=list(cadre_ids), started_on__lte=end).filter(
@@ -200,15 +202,10 @@ def by_township(team_ids, readings_of_townships):
 def year_share(start, end):
     """The share of a year the period start..end covers (1 for a whole year, at most 1): yearly
     minimums are asked pro rata of a shorter period."""
-    import calendar
-    from fractions import Fraction
-
     year_days = 366 if calendar.isleap(start.year) else 365
     return min(Fraction((end - start).days + 1, year_days), Fraction(1))
 
 
 def pro_rata(yearly, start, end):
     """A yearly minimum asked of the period, rounded up (at least 1 when the yearly one is)."""
-    import math
-
     return math.ceil(yearly * year_share(start, end)) if yearly else 0

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import STAFF, Role, has_role
-from banzi.org.models import Cadre
+from banzi.org.models import Cadre, TeamMembership
 
 from .models import Attendance, TrainingNeed, TrainingProgram
 
@@ -343,8 +343,6 @@ def training_indicator(ids, start, end):
 def team_training_indicator(ids, start, end):
     """The share of those who sat on the team in the period whose training in the period meets the
     yearly minimum pro rata to it (as `training` reads it per cadre)."""
-    from banzi.org.models import TeamMembership
-
     rule = _period_minimum(start, end)
     members = set(TeamMembership.objects.filter(team__in=ids, started_on__lte=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=start)).values_list("team_id", "cadre_id"))
