@@ -40,7 +40,7 @@ INDICATOR_KEYS = (
     "org_life", "dual_life", "lead_duties", "collective_decisions", "talks_given", "talks_received",
     "talk_coverage", "training", "team_training", "postings", "tasks_on_time", "township_tasks_on_time", "items_on_time",
     "township_items_on_time", "problems_on_time", "township_problems_on_time", "inspection_findings",
-    "violations", "township_violations", "outings", "spot_checks", "township_spot_checks",
+    "violations", "township_violations", "leave", "outings", "spot_checks", "township_spot_checks",
 )
 
 

@@ -2,12 +2,14 @@
 signed the commitment letter and declared concurrent posts this year, who is away on a day, leave
 waiting for the user's approval, violation candidates waiting for the department, late outing
 reports. Registered for the dashboard."""
-from django.db.models import Count, Exists, OuterRef, Q
+import datetime
+
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banzi.core import clock, metrics
+from banzi.core import clock, metrics, workdays
 from banzi.core.roles import STAFF, has_role
 
 from .duty.models import SpotCheck
@@ -164,3 +166,22 @@ def spot_checks_indicator(ids, start, end):
 def township_spot_checks_indicator(ids, start, end):
     return metrics.by_township(ids, lambda townships: _spot_checks(
         townships, start, end, "township", lambda pk: _url("conduct:spotcheck_list", f"township={pk}")))
+
+
+@metrics.indicator("leave", group="discipline", subject="cadre", order=81, unit="percent", direction="up",
+                   label=gettext_lazy("Back from leave in time"))
+def leave_indicator(ids, start, end):
+    """Approved leave whose last day falls in the period: the share whose return was recorded by the
+    first working day after it (leave not yet due back is left out)."""
+    today = clock.today()
+    leave = LeaveRequest.objects.filter(cadre__in=ids, status=LeaveRequest.Status.APPROVED, ends_on__range=(start, end))
+    days = sorted(leave.order_by().values_list("ends_on", flat=True).distinct())
+    calendar = workdays.Calendar.load(start.year, end.year + 1)
+    back_by = Case(*[When(ends_on=day, then=Value(calendar.next_working_day(day + datetime.timedelta(days=1))))
+                     for day in days], output_field=DateField())
+    rows = {row["cadre"]: row for row in leave.order_by().alias(back_by=back_by).values("cadre").annotate(
+        due=Count("pk", filter=Q(returned_on__isnull=False) | Q(back_by__lt=today)),
+        good=Count("pk", filter=Q(returned_on__lte=F("back_by"))))} if days else {}
+    return _readings(ids, rows, _("%(good)d of %(due)d leaves back at work in time"),
+                     lambda pk: _url("conduct:leaverequest_list", f"cadre={pk}&year={start.year}"),
+                     value=lambda row: metrics.percent(row["good"], row["due"]))

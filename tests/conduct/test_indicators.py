@@ -6,10 +6,10 @@ import zoneinfo
 import pytest
 
 from banzi.conduct.duty.models import SpotCheck
-from banzi.conduct.models import Violation
+from banzi.conduct.models import LeaveRequest, Violation
 from banzi.core import metrics
 from tests import factories as f
-from tests.conduct.factories import outing, violation
+from tests.conduct.factories import leave, outing, violation
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,22 @@ def test_duty_spot_checks_at_the_post(township):
     reading = read("spot_checks", [cadre.pk])[cadre.pk]
     assert reading.value == 50 and reading.detail == "1 of 2 duty spot checks found at the post"
     assert read("township_spot_checks", [the_team.pk])[the_team.pk].value == 50
+
+
+def test_back_from_leave_by_the_first_working_day_after_it(township):
+    cadre = f.CadreFactory(organization=township)
+    approved = LeaveRequest.Status.APPROVED
+
+    def taken(first, last, returned_on=None, status=approved):
+        return leave(cadre, starts_on=first, days=(last - first).days + 1, status=status, returned_on=returned_on)
+
+    taken(D(2026, 3, 30), START, returned_on=D(2026, 4, 2))  # ends on the first day, back the next: in time
+    taken(D(2026, 6, 10), D(2026, 6, 12), returned_on=D(2026, 6, 15))  # a Friday: back on Monday is in time
+    taken(D(2026, 6, 29), END, returned_on=D(2026, 7, 3))  # ends on the last day, back two days late
+    taken(D(2026, 5, 18), D(2026, 5, 20))  # return never recorded
+    taken(D(2026, 3, 30), D(2026, 3, 31))  # the day before the period
+    taken(D(2026, 7, 1), D(2026, 7, 1))  # the day after it
+    taken(D(2026, 5, 25), D(2026, 5, 26), status=LeaveRequest.Status.CANCELLED)
+    reading = read("leave", [cadre.pk])[cadre.pk]
+    assert reading.value == 50 and reading.detail == "2 of 4 leaves back at work in time"
+    assert f"cadre={cadre.pk}" in reading.url
