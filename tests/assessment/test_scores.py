@@ -22,6 +22,7 @@ from banzi.core.models import AuditEvent, Rule
 from banzi.core.rule_services import save_rule
 from banzi.study.models import StudyRecord, StudySession
 from tests import factories as f
+from tests.api import api_for
 from tests.conduct.factories import violation
 from tests.errors import ALL, refused
 from tests.generic import xlsx_rows
@@ -124,6 +125,17 @@ def test_weights_refused_on_the_rules_page_in_chinese(county_client):
     body = page.content.decode()
     assert "指标组的权重之和为 120" in body and "思想政治建设" in body
     assert not Rule.objects.filter(key=scores.RULE).exists()
+
+
+def test_weights_refused_through_the_api(county_admin):
+    client = api_for(county_admin)
+    url = f"/api/v1/core/rules/{scores.RULE}/"
+    response = client.patch(url, {"weight_discipline": 25}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert Code.WEIGHTS_NOT_100 in str(response.json())
+    assert not Rule.objects.filter(key=scores.RULE).exists()
+    response = client.patch(url, {"weight_discipline": 25, "weight_ability": 15}, format="json")
+    assert response.status_code == 200 and rules.get(scores.RULE)["weight_ability"] == 15
 
 
 # --- never study minutes, time online or check-ins ----------------------------------------------------
