@@ -14,7 +14,7 @@ from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, 
 from banzi.core.roles import Role
 from banzi.org.models import Organization
 
-from . import consequences, filters, metrics, results, services
+from . import consequences, filters, metrics, results, scores, services
 from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -177,6 +177,34 @@ class AssesseeSerializer(BaseSerializer):
         read_only_fields = ["proposed_grade", "proposed_by", "confirmed_grade", "confirmed_by", "confirmed_on"]
 
 
+class ScoreLineSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["percent", "count"])
+    value = serializers.FloatField(allow_null=True, help_text="None: nothing to measure in the period.")
+    shown = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField(help_text="The filtered list of the records behind the value.")
+    score = serializers.FloatField(allow_null=True)
+    threshold = serializers.IntegerField()
+    below_threshold = serializers.BooleanField()
+
+
+class ScoreGroupSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weight = serializers.IntegerField()
+    subtotal = serializers.FloatField(allow_null=True)
+    indicators = ScoreLineSerializer(many=True)
+
+
+class ScoreSheetSerializer(serializers.Serializer):
+    assessee = serializers.IntegerField()
+    name = serializers.CharField()
+    total = serializers.FloatField(allow_null=True)
+    groups = ScoreGroupSerializer(many=True)
+
+
 class AssesseeViewSet(ScopedModelViewSet):
     """Who is assessed: a township's team or a cadre in one unit, with the 述职述廉 report and the
     grades (proposed and confirmed through the assessment's actions)."""
@@ -187,6 +215,14 @@ class AssesseeViewSet(ScopedModelViewSet):
     ordering_fields = ["created_at"]
     save_service = staticmethod(services.save_assessee)
     delete_service = staticmethod(services.delete_assessee)
+
+    @extend_schema(operation_id="assessment_assessees_score_sheet", responses=ScoreSheetSerializer)
+    @action(detail=True, methods=["get"], url_path="score-sheet", pagination_class=None, filter_backends=[])
+    def score_sheet(self, request, pk=None):
+        """The assessee's score sheet: every indicator read from the records of the assessment's
+        period, its score and the link to its records, the groups' subtotals and the weighted total."""
+        assessee = self.get_object()
+        return Response(scores.score_sheets(assessee.assessment, [assessee])[assessee.pk].as_dict())
 
 
 class QuotaApprovalSerializer(BaseSerializer):

@@ -14,6 +14,7 @@ class AssessmentConfig(AppConfig):
         from . import (
             consequences,  # noqa: F401  (registers the rule of the results put to use)
             metrics,  # noqa: F401  (registers the assessment's rules with their defaults)
+            scores,  # noqa: F401  (registers the indicators' rule)
         )
 
         api_routes.register("assessment", "banzi.assessment.api_urls")

@@ -29,6 +29,8 @@ urlpatterns = [
          name="assessment_fill_from_teams"),
     path("assessments/<int:pk>/reopen/", views.AssessmentReopenStep.as_view(), name="assessment_reopen"),
     path("assessments/<int:pk>/units/<int:unit>/", views.UnitGradesView.as_view(), name="assessment_unit"),
+    path("assessments/<int:pk>/units/<int:unit>/score-sheets/", views.UnitScoresExportView.as_view(),
+         name="assessment_unit_scores"),
     path("evaluation-groups/<int:pk>/issue-codes/", views.IssueCodesStep.as_view(),
          name="evaluationgroup_issue_codes"),
     path("evaluation-groups/<int:pk>/paper-ballot/", views.PaperBallotStep.as_view(),

@@ -1,5 +1,7 @@
 """Assessment pages: declarations over core's generic views, the assessment's page with its steps and
 units, and a unit's grade entry with the quota count."""
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -10,11 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from django_tables2.export import TableExport
+from openpyxl import Workbook
 
 from banzi.core import clock
+from banzi.core import metrics as core_metrics
 from banzi.core import services as core_services
 from banzi.core.audit import record_event
 from banzi.core.errors import Code, single_errors
+from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.masking import no_store
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
@@ -29,7 +34,7 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import consequences, filters, forms, metrics, results, services, tables, voting
+from . import consequences, filters, forms, metrics, results, scores, services, tables, voting
 from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 
@@ -120,6 +125,7 @@ class AssesseePageView(AssesseeDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["can_write_report"] = services.may_write_report(self.request.user, self.object)
         ctx["consequences"] = consequences.of_assessee(self.request.user, self.object)
+        ctx["score_sheet"] = scores.score_sheets(self.object.assessment, [self.object])[self.object.pk]
         return ctx
 
 
@@ -277,9 +283,12 @@ class UnitGradesView(ScopedMixin, TemplateView):
         if not sheet:
             raise Http404
         labels = dict(Grade.choices)
+        people = Assessee.objects.filter(pk__in=[row["assessee"] for row in sheet[0]["rows"]]).select_related("assessment")
+        totals = {pk: score_sheet.total for pk, score_sheet in scores.score_sheets(self.assessment, people).items()}
         ctx.update(object=self.assessment, unit=self.unit, sheet=sheet[0], top_label=labels[sheet[0]["quota"]["grade"]],
                    can_propose=can_write_model(user, Assessee), can_confirm=user.role == Role.COUNTY_ADMIN,
-                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]]} for row in sheet[0]["rows"]])
+                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]], "score": totals.get(row["assessee"])}
+                         for row in sheet[0]["rows"]])
         return ctx
 
     def post(self, request, pk, unit):
@@ -300,6 +309,41 @@ class UnitGradesView(ScopedMixin, TemplateView):
             for message in exc.messages:
                 messages.error(request, message)
         return HttpResponseRedirect(request.path)
+
+
+class UnitScoresExportView(ScopedMixin, View):
+    """A unit's score sheets as Excel: a row per assessee, a column per indicator (its score) and the
+    weighted total; only the assessees the user may see, recorded as an export."""
+
+    model = Assessment
+
+    def get(self, request, pk, unit):
+        assessment = get_object_or_404(self.get_queryset(), pk=pk)
+        unit = get_object_or_404(services.unit_choices(request.user), pk=unit)
+        people = list(Assessee.objects.visible_to(request.user).filter(assessment=assessment, unit=unit)
+                      .select_related("assessment", "cadre", "team__township").order_by("category", "pk"))
+        if not people:
+            raise Http404
+        sheets = scores.score_sheets(assessment, people)
+        columns = [(i.key, str(i.label)) for i in core_metrics.indicators()]
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(unit)[:31]
+        sheet.append([str(_("assessee")), str(_("category")), *[label for _key, label in columns],
+                      str(_("total score"))])
+        for person in people:
+            lines = {line.key: line.score for line in sheets[person.pk].lines}
+            sheet.append([str(person), person.get_category_display(),
+                          *[float(lines[key]) if lines.get(key) is not None else "" for key, _label in columns],
+                          float(sheets[person.pk].total) if sheets[person.pk].total is not None else ""])
+        body = io.BytesIO()
+        book.save(body)
+        file_name = f"{assessment}-{unit}-{_('score sheets')}-{clock.local_now():%Y%m%d-%H%M}.xlsx"
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=request.user,
+                     obj=assessment, detail=file_name[:500], request=request)
+        response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, file_name)
+        return response
 
 
 # --- the democratic evaluation: a group's page, its codes and paper ballots ---------------------------

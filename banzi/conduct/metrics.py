@@ -2,13 +2,17 @@
 signed the commitment letter and declared concurrent posts this year, who is away on a day, leave
 waiting for the user's approval, violation candidates waiting for the department, late outing
 reports. Registered for the dashboard."""
-from django.db.models import Count, Exists, OuterRef, Q
+import datetime
+
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from banzi.core import clock, metrics
+from banzi.core import clock, metrics, workdays
 from banzi.core.roles import STAFF, has_role
 
+from .duty.models import SpotCheck
 from .filters import away_on_q, on_leave_q, township_cadres
 from .models import CommitmentLetter, ConcurrentPostDeclaration, LeaveRequest, OutingReport, Violation
 
@@ -94,3 +98,90 @@ def violation_candidates(user):
              for v in candidates.select_related("cadre", "rule")[:ITEMS_SHOWN]]
     return [{"label": _("Possible violations awaiting your decision"), "count": count, "items": shown,
              "url": _url("conduct:violation_list", "status=candidate"), "level": "danger"}]
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+
+def _readings(ids, rows, detail, url, value=None):
+    """{id: Reading} from {id: {counts}} (zeros for an id without rows)."""
+    out = {}
+    for pk in ids:
+        row = rows.get(pk) or {"n": 0, "due": 0, "good": 0}
+        number = row["n"] if value is None else value(row)
+        out[pk] = metrics.Reading(number, detail % row, url(pk))
+    return out
+
+
+def _violations(ids, start, end, key, url):
+    rows = {row[key]: row for row in Violation.objects.filter(
+        status=Violation.Status.CONFIRMED, decided_on__range=(start, end), **{f"{key}__in": ids}).order_by()
+        .values(key).annotate(n=Count("pk"))}
+    return _readings(ids, rows, _("%(n)d violations decided in the period"), url)
+
+
+@metrics.indicator("violations", group="discipline", subject="cadre", order=80, unit="count", direction="down",
+                   label=gettext_lazy("Violations decided"))
+def violations_indicator(ids, start, end):
+    """Violations of discipline confirmed by the department with a decision date in the period."""
+    return _violations(ids, start, end, "cadre", lambda pk: _url("conduct:violation_list", f"cadre={pk}&year={start.year}"))
+
+
+@metrics.indicator("township_violations", group="discipline", subject="team", order=80, unit="count",
+                   direction="down", label=gettext_lazy("Violations decided in the township"))
+def township_violations_indicator(ids, start, end):
+    return metrics.by_township(ids, lambda townships: _violations(
+        townships, start, end, "cadre__organization__township",
+        lambda pk: _url("conduct:violation_list", f"township={pk}&year={start.year}")))
+
+
+@metrics.indicator("outings", group="discipline", subject="cadre", order=81, unit="percent", direction="up",
+                   label=gettext_lazy("Outings reported before leaving"))
+def outings_indicator(ids, start, end):
+    """Outing reports whose departure falls in the period: the share filed in time (not late)."""
+    rows = {row["cadre"]: row for row in OutingReport.objects.filter(
+        cadre__in=ids, departs_at__date__range=(start, end)).order_by()
+        .values("cadre").annotate(due=Count("pk"), good=Count("pk", filter=Q(is_late=False)))}
+    return _readings(ids, rows, _("%(good)d of %(due)d outings reported before leaving"),
+                     lambda pk: _url("conduct:outingreport_list", f"cadre={pk}&year={start.year}"),
+                     value=lambda row: metrics.percent(row["good"], row["due"]))
+
+
+def _spot_checks(ids, start, end, key, url):
+    rows = {row[key]: row for row in SpotCheck.objects.filter(duty_date__range=(start, end), **{f"{key}__in": ids})
+            .order_by().values(key).annotate(due=Count("pk"), good=Count("pk", filter=Q(
+                result=SpotCheck.Result.PRESENT)))}
+    return _readings(ids, rows, _("%(good)d of %(due)d duty spot checks found at the post"), url,
+                     value=lambda row: metrics.percent(row["good"], row["due"]))
+
+
+@metrics.indicator("spot_checks", group="discipline", subject="cadre", order=82, unit="percent", direction="up",
+                   label=gettext_lazy("Duty spot checks passed"))
+def spot_checks_indicator(ids, start, end):
+    """Spot checks of the cadre's night duty in the period: the share that found them at the post."""
+    return _spot_checks(ids, start, end, "cadre", lambda pk: _url("conduct:spotcheck_list", ""))
+
+
+@metrics.indicator("township_spot_checks", group="discipline", subject="team", order=82, unit="percent",
+                   direction="up", label=gettext_lazy("The township's duty spot checks passed"))
+def township_spot_checks_indicator(ids, start, end):
+    return metrics.by_township(ids, lambda townships: _spot_checks(
+        townships, start, end, "township", lambda pk: _url("conduct:spotcheck_list", f"township={pk}")))
+
+
+@metrics.indicator("leave", group="discipline", subject="cadre", order=81, unit="percent", direction="up",
+                   label=gettext_lazy("Back from leave in time"))
+def leave_indicator(ids, start, end):
+    """Approved leave whose last day falls in the period: the share whose return was recorded by the
+    first working day after it (leave not yet due back is left out)."""
+    today = clock.today()
+    leave = LeaveRequest.objects.filter(cadre__in=ids, status=LeaveRequest.Status.APPROVED, ends_on__range=(start, end))
+    days = sorted(leave.order_by().values_list("ends_on", flat=True).distinct())
+    calendar = workdays.Calendar.load(start.year, end.year + 1)
+    back_by = Case(*[When(ends_on=day, then=Value(calendar.next_working_day(day + datetime.timedelta(days=1))))
+                     for day in days], output_field=DateField())
+    rows = {row["cadre"]: row for row in leave.order_by().alias(back_by=back_by).values("cadre").annotate(
+        due=Count("pk", filter=Q(returned_on__isnull=False) | Q(back_by__lt=today)),
+        good=Count("pk", filter=Q(returned_on__lte=F("back_by"))))} if days else {}
+    return _readings(ids, rows, _("%(good)d of %(due)d leaves back at work in time"),
+                     lambda pk: _url("conduct:leaverequest_list", f"cadre={pk}&year={start.year}"),
+                     value=lambda row: metrics.percent(row["good"], row["due"]))

@@ -156,7 +156,7 @@ class Code(StrEnum):
     DISQUALIFIED = "disqualified", "A cadre with a disqualifier of excellent (violation, admonishment, overdue problem, training, commitment) is graded excellent."
     BALLOT_CAP = "ballot_cap", "A grade is above the cap set by the democratic evaluation (the lowest two grades reach one third of the votes)."
     RESULT_CONFIRMED = "result_confirmed", "A confirmed assessment result would change without reopening it with a reason."
-    WEIGHTS_NOT_100 = "weights_not_100", "The weights of a unit's evaluation groups do not add up to 100."
+    WEIGHTS_NOT_100 = "weights_not_100", "The weights of a unit's evaluation groups, or of the indicator groups of the score sheet, do not add up to 100."
     CODE_UNKNOWN = "code_unknown", "A ballot code was never issued."
     CODE_USED = "code_used", "A ballot code has already been used: one code, one ballot."
     NOT_TEAM_HEAD = "not_team_head", "A cadre assessed as a team head did not head a team of the unit in the period."

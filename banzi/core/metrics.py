@@ -15,11 +15,19 @@ committed write computes afresh; what changes with the clock alone (a deadline p
 within `BANZI_FIGURES_SECONDS`. The figures themselves are still aggregate queries (each app's
 `metrics.py`); the cache only spares the home page from running them again for the same user while
 nothing changed.
+
+An indicator (`@metrics.indicator`) is what the assessment scores: a function of (ids, start, end)
+that reads one figure per cadre or team from the records of a period, with a link to those records.
 """
+import calendar
 import hashlib
+import math
+from dataclasses import dataclass
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Q
 from django.utils import translation
 
 from . import clock
@@ -100,3 +108,104 @@ def home_figures(user):
         found = (cards_for(user), actions_for(user), panels_for(user))
         cache.set(key, found, seconds)
     return found
+
+
+# --- indicators: what the assessment scores, read from the records --------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """One indicator's value for one cadre or team over a period: the number (a percentage or a
+    count; None when there was nothing to measure), what it is made of, and the filtered list of the
+    records behind it."""
+
+    value: object
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A registered indicator: `func(ids, start, end) -> {id: Reading}` for every id at once, in a
+    fixed number of aggregate queries. `subject` is "cadre" (ids of cadres) or "team" (ids of
+    teams); `unit` is "percent" (a rate, 0–100) or "count" (a number of things); `direction` is "up"
+    (more is better) or "down" (each one is a deduction)."""
+
+    key: str
+    group: str
+    subject: str
+    order: int
+    label: object
+    unit: str
+    direction: str
+    func: object
+
+    def read(self, ids, start, end):
+        ids = list(ids)
+        return self.func(ids, start, end) if ids else {}
+
+
+SUBJECTS = ("cadre", "team")
+UNITS = ("percent", "count")
+DIRECTIONS = ("up", "down")
+_indicators = {}
+
+
+def indicator(key, *, group, subject, order, label, unit, direction):
+    """Register `func(ids, start, end)` as the indicator `key` (dates inclusive)."""
+    if subject not in SUBJECTS or unit not in UNITS or direction not in DIRECTIONS:
+        raise ValueError(f"Indicator {key!r}: bad subject, unit or direction")
+
+    def decorator(func):
+        _indicators[key] = Indicator(key, group, subject, order, label, unit, direction, func)
+        return func
+    return decorator
+
+
+def indicators(subject=None):
+    """The registered indicators (of one subject), in their order."""
+    found = [i for i in _indicators.values() if subject is None or i.subject == subject]
+    return sorted(found, key=lambda i: (i.order, i.key))
+
+
+def read_indicators(subject, ids, start, end):
+    """{indicator key: {id: Reading}} of every indicator of the subject."""
+    return {i.key: i.read(ids, start, end) for i in indicators(subject)}
+
+
+def percent(part, whole):
+    """part ÷ whole as a whole percentage (None when there is nothing to measure)."""
+    return round(100 * part / whole) if whole else None
+
+
+def team_townships(team_ids):
+    """{team id: township id} of these teams (one query)."""
+    from banzi.org.models import Team
+
+    return dict(Team.objects.filter(pk__in=list(team_ids)).values_list("pk", "township_id"))
+
+
+def team_member_ids(cadre_ids, start, end):
+    """The cadres among `cadre_ids` who sat on a team at some time from start to end (one query)."""
+    from banzi.org.models import TeamMembership
+
+    return set(TeamMembership.objects.filter(cadre__in=list(cadre_ids), started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=start)).values_list("cadre_id", flat=True))
+
+
+def by_township(team_ids, readings_of_townships):
+    """Readings per team from readings per township."""
+    townships = team_townships(team_ids)
+    readings = readings_of_townships(sorted(set(townships.values())))
+    return {team: readings[township] for team, township in townships.items() if township in readings}
+
+
+def year_share(start, end):
+    """The share of a year the period start..end covers (1 for a whole year, at most 1): yearly
+    minimums are asked pro rata of a shorter period."""
+    year_days = 366 if calendar.isleap(start.year) else 365
+    return min(Fraction((end - start).days + 1, year_days), Fraction(1))
+
+
+def pro_rata(yearly, start, end):
+    """A yearly minimum asked of the period, rounded up (at least 1 when the yearly one is)."""
+    return math.ceil(yearly * year_share(start, end)) if yearly else 0

@@ -84,6 +84,7 @@ def save_rule(user, key, values, *, note=None):
         raise ValidationError(_("Unknown settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))},
                               code=Code.UNKNOWN_SETTING)
     values = clean_values(key, defaults, values)
+    rules.check(key, {**defaults, **values})
     overrides = {k: v for k, v in values.items() if v != defaults[k]}
     rule = Rule.objects.select_for_update().filter(key=key).first()
     if rule is None:

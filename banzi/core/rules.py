@@ -7,7 +7,8 @@ the `Rule` table (admin or settings page) without a code change.
     rules.get_many("tasks.13710", "tasks.progress")  # several rules in one query
 
 `fields` labels each setting on the county's edit form; `choices` restricts a setting to a list of
-(value, label) pairs.
+(value, label) pairs; `check(values)` refuses a whole set of values (raising a ValidationError), e.g.
+weights that must add up to 100.
 """
 # The JSON type of a setting follows its default value.
 SETTING_TYPES = ["boolean", "integer", "number", "string"]
@@ -17,10 +18,12 @@ _defaults = {}
 _labels = {}
 _field_labels = {}
 _choices = {}
+_checks = {}
 
 
-def register(key, default, label="", *, fields=None, choices=None):
+def register(key, default, label="", *, fields=None, choices=None, check=None):
     _defaults[key] = dict(default)
+    _checks[key] = check
     _labels[key] = label
     _field_labels[key] = dict(fields or {})
     _choices[key] = {name: list(options) for name, options in (choices or {}).items()}
@@ -29,6 +32,12 @@ def register(key, default, label="", *, fields=None, choices=None):
 def setting_type(default):
     """"boolean", "integer", "number" or "string" (a yes/no default is not a count)."""
     return next((name for name, python_type in _TYPES if isinstance(default, python_type)), "string")
+
+
+def check(key, values):
+    """Refuse the rule's whole set of values (all its settings) if its `check` says so."""
+    if _checks.get(key):
+        _checks[key](values)
 
 
 def field_label(key, name):

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock, rules
@@ -42,6 +43,7 @@ from banzi.study.models import StudyKind
 from .models import (
     LOWER_LEVEL_ORG_KINDS,
     TEAM_KINDS,
+    AgendaItem,
     Attendance,
     Frequency,
     Meeting,
@@ -542,3 +544,82 @@ def dual_life_short(user):
              for _cadre_id, name, attended in first]
     return [{"label": _("Team members short of lower-level organizational life"), "count": count,
              "items": items, "url": url, "level": "warning"}]
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+
+def _org_life_of_townships(township_ids, start, end):
+    """{township id: Reading}: the periods of the township's organizational-life rules that lie in
+    start..end and have ended (or have their meeting), and how many of them had their meeting."""
+    today = min(clock.today(), end + datetime.timedelta(days=1))
+    townships = list(Organization.objects.filter(pk__in=township_ids).only("pk", "kind"))
+    rule_list = active_rules()
+    counts = defaultdict(lambda: [0, 0])
+    for year in range(start.year, end.year + 1):
+        for entry in compliance(townships, year, today=today, rule_list=rule_list):
+            for row in entry.rows:
+                for cell in row.cells:
+                    if start <= cell.period.start and cell.period.end <= end and cell.status != NOT_DUE:
+                        counts[entry.organization.pk][0] += cell.status == HELD
+                        counts[entry.organization.pk][1] += 1
+    url = reverse("governance:compliance")
+    out = {}
+    for pk in township_ids:
+        held, due = counts[pk]
+        out[pk] = dashboard.Reading(dashboard.percent(held, due), gettext(
+            "%(held)d of %(due)d required meetings held") % {"held": held, "due": due},
+            f"{url}?township={pk}&year={start.year}")
+    return out
+
+
+@dashboard.indicator("org_life", group="political", subject="team", order=10, unit="percent", direction="up",
+                     label=_("Organizational life held as required"))
+def org_life_indicator(ids, start, end):
+    return dashboard.by_township(ids, lambda townships: _org_life_of_townships(townships, start, end))
+
+
+@dashboard.indicator("dual_life", group="political", subject="cadre", order=20, unit="percent", direction="up",
+                     label=_("Dual organizational life attended"))
+def dual_life_indicator(ids, start, end):
+    """Team members only: lower-level organizational life meetings attended against the yearly
+    minimum pro rata to the period (general cadres are not asked to attend: no value)."""
+    members = dashboard.team_member_ids(ids, start, end)
+    required = dashboard.pro_rata(rules.get(ORG_LIFE_RULE)["lower_level_minimum"], start, end)
+    attended = dict(_lower_level_present().filter(cadre_id__in=members, meeting__held_on__range=(start, end))
+                    .order_by().values("cadre_id").annotate(n=Count("meeting", distinct=True)).values_list("cadre_id", "n"))
+    url = reverse("governance:dual_life")
+    out = {}
+    for pk in ids:
+        if pk not in members:
+            out[pk] = dashboard.Reading(None, gettext("not a team member in the period"), "")
+            continue
+        n = attended.get(pk, 0)
+        out[pk] = dashboard.Reading(min(100, dashboard.percent(n, required)) if required else None, gettext(
+            "%(n)d lower-level meetings attended, %(required)d required") % {"n": n, "required": required},
+            f"{url}?year={start.year}")
+    return out
+
+
+def _decisions_of_townships(township_ids, start, end):
+    """{township id: Reading}: the major (三重一大) items of the township's meetings held in start..end
+    and how many were decided with the members' opinions recorded."""
+    rows = (AgendaItem.objects.filter(meeting__organization_id__in=township_ids, meeting__held_on__range=(start, end))
+            .exclude(category=AgendaItem.Category.ORDINARY).order_by().values("meeting__organization_id")
+            .annotate(major=Count("pk", distinct=True),
+                      collective=Count("pk", distinct=True, filter=Q(opinions__isnull=False)
+                                       & ~Q(outcome=AgendaItem.Outcome.PENDING))))
+    found = {row["meeting__organization_id"]: row for row in rows}
+    url = reverse("governance:agendaitem_list")
+    out = {}
+    for pk in township_ids:
+        row = found.get(pk, {"major": 0, "collective": 0})
+        out[pk] = dashboard.Reading(dashboard.percent(row["collective"], row["major"]), gettext(
+            "%(collective)d of %(major)d major matters decided collectively") % row,
+            f"{url}?township={pk}&year={start.year}&major=true")
+    return out
+
+
+@dashboard.indicator("collective_decisions", group="political", subject="team", order=30, unit="percent",
+                     direction="up", label=_("Major matters decided collectively"))
+def collective_decisions_indicator(ids, start, end):
+    return dashboard.by_township(ids, lambda townships: _decisions_of_townships(townships, start, end))

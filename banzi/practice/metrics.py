@@ -7,9 +7,10 @@ Every function runs a fixed number of queries whatever the number of records.
 """
 from collections import defaultdict
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banzi.core import clock, metrics
 from banzi.core.roles import STAFF, has_role
@@ -304,3 +305,32 @@ def untempered_new_members(user):
               "note": str(m.team.township)} for m in missing[:ITEMS_SHOWN]]
     return [{"label": _("New team members not yet tempered in a hard place"), "count": count,
              "items": items, "url": reverse("practice:tempering"), "level": "warning"}]
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+
+# What each end-of-posting result is worth on the score sheet (0–100).
+RESULT_POINTS = {Posting.Result.EXCELLENT: 100, Posting.Result.GOOD: 85, Posting.Result.PASSED: 60,
+                 Posting.Result.FAILED: 0}
+
+
+@metrics.indicator("postings", group="ability", subject="cadre", order=60, unit="percent", direction="up",
+                   label=gettext_lazy("Results of frontline postings"))
+def postings_indicator(ids, start, end):
+    """Postings served at some time in the period, and the average worth of the results of those
+    that ended in it (excellent 100, good 85, passed 60, failed 0); no value when none ended."""
+    served = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    judged = Q(ended_on__range=(start, end)) & ~Q(result="")
+    points = Case(*[When(result=result, then=Value(worth)) for result, worth in RESULT_POINTS.items()],
+                  default=Value(0), output_field=IntegerField())
+    rows = {row["cadre"]: row for row in Posting.objects.filter(cadre__in=ids).order_by().values("cadre").annotate(
+        served=Count("pk", filter=served), judged=Count("pk", filter=judged),
+        points=Sum(points, filter=judged))}
+    url = reverse("practice:posting_list")
+    out = {}
+    for pk in ids:
+        row = rows.get(pk, {"served": 0, "judged": 0, "points": 0})
+        value = round(row["points"] / row["judged"]) if row["judged"] else None
+        out[pk] = metrics.Reading(value, _("%(served)d postings served, %(judged)d ended with a result") % row,
+                                  f"{url}?cadre={pk}")
+    return out

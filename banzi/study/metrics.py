@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banzi.core import clock, metrics
 from banzi.core.roles import STAFF, Role, has_role
@@ -256,3 +257,33 @@ def study_cards(user):
         return [{"label": _("Group study sessions %(year)s") % {"year": today.year}, "value": count,
                  "url": reverse("study:studysession_list")}]
     return []
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+
+@metrics.indicator("lead_duties", group="political", subject="cadre", order=25, unit="percent", direction="up",
+                   label=gettext_lazy("Lead-by-example duties shown"))
+def lead_duties_indicator(ids, start, end):
+    """Team members only: how many of the active lead-by-example duties the cadre showed in the
+    period (a record of it, or a record elsewhere that proves it: the duty matrix's cells), out of
+    all of them. A count of duties with proof: never the time spent on study."""
+    members = metrics.team_member_ids(ids, start, end)
+    active = dict(LeadDuty.objects.filter(is_active=True).values_list("pk", "key"))
+    shown = defaultdict(set)
+    for cadre_id, duty_id in (LeadDutyRecord.objects.filter(cadre_id__in=members, done_on__range=(start, end),
+                                                            duty_id__in=list(active))
+                              .order_by().values_list("cadre_id", "duty_id").distinct()):
+        shown[cadre_id].add(active[duty_id])
+    keys = set(active.values())
+    for cadre_id, duty_key in credits.credits_by_cadre_and_duty(members, start, end):
+        if duty_key in keys:
+            shown[cadre_id].add(duty_key)
+    out = {}
+    for pk in ids:
+        if pk not in members:
+            out[pk] = metrics.Reading(None, _("not a team member in the period"), "")
+            continue
+        n = len(shown[pk])
+        out[pk] = metrics.Reading(metrics.percent(n, len(keys)), _("%(shown)d of %(total)d duties shown") % {
+            "shown": n, "total": len(keys)}, f"{reverse('study:leader_duties', args=[pk])}?year={start.year}")
+    return out

@@ -327,3 +327,54 @@ def talks_before(talkees, day, since=None):
     if since is not None:
         condition &= Q(held_on__gte=since)
     return Talk.objects.filter(condition).defer("summary", "follow_up")
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+
+def _coverage(entries, key, ids, start, end, detail, url):
+    """{id: Reading}: the plan entries due in start..end (grouped by `key`) that were covered by a talk
+    on time, out of those that are due (covered, late or overdue; not yet due ones wait), as of the
+    day after the period (talks held later do not count)."""
+    today = min(clock.today(), end + datetime.timedelta(days=1))
+    rows = (with_states(entries.filter(due_on__range=(start, end)), today).order_by().values(key)
+            .annotate(due=Count("pk", filter=~Q(state=DUE)), covered=Count("pk", filter=Q(state=COVERED))))
+    found = {row[key]: row for row in rows}
+    out = {}
+    for pk in ids:
+        row = found.get(pk, {"due": 0, "covered": 0})
+        out[pk] = metrics.Reading(metrics.percent(row["covered"], row["due"]), detail % row, url(pk))
+    return out
+
+
+@metrics.indicator("talks_given", group="political", subject="cadre", order=40, unit="percent", direction="up",
+                   label=gettext_lazy("Planned talks given on time"))
+def talks_given_indicator(ids, start, end):
+    """The talk plans' entries naming the cadre as the talker, due in the period, covered by their talk on time."""
+    list_url = reverse("talks:talk_list")
+    return _coverage(TalkPlanEntry.objects.filter(expected_talker__in=ids), "expected_talker", ids, start, end,
+                     _("%(covered)d of %(due)d planned talks given on time"),
+                     lambda pk: f"{list_url}?talker={pk}&held_after={start}&held_before={end}")
+
+
+@metrics.indicator("talks_received", group="political", subject="cadre", order=41, unit="percent", direction="up",
+                   label=gettext_lazy("Planned talks received on time"))
+def talks_received_indicator(ids, start, end):
+    """The talk plans' entries with the cadre as talkee, due in the period, covered by a talk on time."""
+    list_url = reverse("talks:talk_list")
+    return _coverage(TalkPlanEntry.objects.filter(talkee__in=ids), "talkee", ids, start, end,
+                     _("%(covered)d of %(due)d planned talks received on time"),
+                     lambda pk: f"{list_url}?talkee={pk}&held_after={start}&held_before={end}")
+
+
+@metrics.indicator("talk_coverage", group="political", subject="team", order=42, unit="percent", direction="up",
+                   label=gettext_lazy("Talk plans covered on time"))
+def talk_coverage_indicator(ids, start, end):
+    """The talk plans' entries of the township's cadres, due in the period, covered by a talk on time."""
+    list_url = reverse("talks:talk_list")
+
+    def of_townships(townships):
+        return _coverage(TalkPlanEntry.objects.filter(talkee__organization__township__in=townships),
+                         "talkee__organization__township", townships, start, end,
+                         _("%(covered)d of %(due)d planned talks held on time"),
+                         lambda pk: f"{list_url}?township={pk}&held_after={start}&held_before={end}")
+    return metrics.by_township(ids, of_townships)

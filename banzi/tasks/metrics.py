@@ -1228,3 +1228,125 @@ def late_problems(user):
 
 def may_see_county(user):
     return sees_everything(user)
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+# The same figures as the battle map's implementation rate (`summary`), for given cadres or townships
+# rather than a user's scope: done on time out of due (done, or open past the deadline) in the period.
+
+def _task_readings(ids, start, end, key, detail, url):
+    today = clock.today()
+    period = Period(start, end)
+    lag = rules.get(PROGRESS_RULE)["at_risk_lag"]
+    tasks = Task.objects.filter(period.task_filter(), **{f"{key}__in": ids})
+    found = _task_figures(tasks, key, period, today, lag)
+    out = {}
+    for pk in ids:
+        figures = found.get(pk) or Figures()
+        out[pk] = metrics.Reading(metrics.percent(figures.on_time, figures.due),
+                                  detail % {"on_time": figures.on_time, "due": figures.due}, url(pk))
+    return out
+
+
+def _item_readings(ids, start, end, key, entry_key, detail, url):
+    now = clock.now()
+    today = clock.local_date(now)
+    period = Period(start, end)
+    items = SupervisedItem.objects.filter(period.item_filter(), **{f"{key}__in": ids})
+    timetabled = list(items.filter(ON_TIMETABLE_Q).select_related("organization__township", "assignee")
+                      .prefetch_related("reports"))
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled,
+                           values=rules.get(clock13710.RULE_KEY))
+    found = defaultdict(Figures, _item_figures(items.exclude(ON_TIMETABLE_Q), key, period, today, times))
+    for item in timetabled:
+        entry = item_entry(item, times.clock)
+        found[getattr(entry, entry_key)].add_entry(entry, period, today)
+    out = {}
+    for pk in ids:
+        figures = found.get(pk) or Figures()
+        out[pk] = metrics.Reading(metrics.percent(figures.on_time, figures.due),
+                                  detail % {"on_time": figures.on_time, "due": figures.due}, url(pk))
+    return out
+
+
+def _problem_readings(ids, start, end, key, url):
+    """Problems whose deadline falls in the period and is past (or that are closed): closed (verified)
+    by the deadline's day, out of them."""
+    today = clock.today()
+    closed = Q(status=Problem.Status.CLOSED, verified_at__isnull=False)
+    rows = {row[key]: row for row in Problem.objects.filter(deadline__range=(start, end), **{f"{key}__in": ids})
+            .order_by().values(key).annotate(
+                due=Count("pk", filter=closed | Q(deadline__lt=today)),
+                on_time=Count("pk", filter=closed & Q(verified_at__date__lte=F("deadline"))))}
+    out = {}
+    for pk in ids:
+        row = rows.get(pk, {"due": 0, "on_time": 0})
+        out[pk] = metrics.Reading(metrics.percent(row["on_time"], row["due"]), _(
+            "%(on_time)d of %(due)d problems closed by their deadline") % row, url(pk))
+    return out
+
+
+def _url(name, **params):
+    return f"{reverse(name)}?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+@metrics.indicator("tasks_on_time", group="performance", subject="cadre", order=70, unit="percent", direction="up",
+                   label=gettext_lazy("Tasks done on time"))
+def tasks_on_time_indicator(ids, start, end):
+    return _task_readings(ids, start, end, "responsible", _("%(on_time)d of %(due)d tasks due done on time"),
+                          lambda pk: _url("tasks:task_list", responsible=pk, year=start.year))
+
+
+@metrics.indicator("township_tasks_on_time", group="performance", subject="team", order=70, unit="percent",
+                   direction="up", label=gettext_lazy("The township's tasks done on time"))
+def township_tasks_on_time_indicator(ids, start, end):
+    return metrics.by_township(ids, lambda townships: _task_readings(
+        townships, start, end, "organization__township", _("%(on_time)d of %(due)d tasks due done on time"),
+        lambda pk: _url("tasks:task_list", township=pk, year=start.year)))
+
+
+@metrics.indicator("items_on_time", group="performance", subject="cadre", order=71, unit="percent", direction="up",
+                   label=gettext_lazy("13710 supervised items done on time"))
+def items_on_time_indicator(ids, start, end):
+    return _item_readings(ids, start, end, "assignee", "person_id",
+                          _("%(on_time)d of %(due)d supervised items due done on time"),
+                          lambda pk: _url("tasks:superviseditem_list", responsible=pk, year=start.year))
+
+
+@metrics.indicator("township_items_on_time", group="performance", subject="team", order=71, unit="percent",
+                   direction="up", label=gettext_lazy("The township's 13710 supervised items done on time"))
+def township_items_on_time_indicator(ids, start, end):
+    return metrics.by_township(ids, lambda townships: _item_readings(
+        townships, start, end, "organization__township", "township_id",
+        _("%(on_time)d of %(due)d supervised items due done on time"),
+        lambda pk: _url("tasks:superviseditem_list", township=pk, year=start.year)))
+
+
+@metrics.indicator("problems_on_time", group="performance", subject="cadre", order=72, unit="percent",
+                   direction="up", label=gettext_lazy("Problems closed on time"))
+def problems_on_time_indicator(ids, start, end):
+    return _problem_readings(ids, start, end, "responsible",
+                             lambda pk: _url("tasks:problem_list", responsible=pk, year=start.year))
+
+
+@metrics.indicator("township_problems_on_time", group="performance", subject="team", order=72, unit="percent",
+                   direction="up", label=gettext_lazy("The township's problems closed on time"))
+def township_problems_on_time_indicator(ids, start, end):
+    return metrics.by_township(ids, lambda townships: _problem_readings(
+        townships, start, end, "organization__township",
+        lambda pk: _url("tasks:problem_list", township=pk, year=start.year)))
+
+
+@metrics.indicator("inspection_findings", group="performance", subject="team", order=73, unit="count",
+                   direction="down", label=gettext_lazy("Problems found by cross-inspections"))
+def inspection_findings_indicator(ids, start, end):
+    """Problems found in the township by the cross-inspections that ended in the period."""
+    def of_townships(townships):
+        rows = dict(Problem.objects.filter(inspection__isnull=False, inspection__end_on__range=(start, end),
+                                           organization__township__in=townships).order_by()
+                    .values("organization__township").annotate(n=Count("pk"))
+                    .values_list("organization__township", "n"))
+        return {pk: metrics.Reading(rows.get(pk, 0), _("%(n)d problems found by cross-inspections") % {
+            "n": rows.get(pk, 0)}, _url("tasks:problem_list", township=pk, source=Problem.Source.INSPECTION,
+                                        year=start.year)) for pk in townships}
+    return metrics.by_township(ids, of_townships)

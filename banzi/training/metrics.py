@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import STAFF, Role, has_role
-from banzi.org.models import Cadre
+from banzi.org.models import Cadre, TeamMembership
 
 from .models import Attendance, TrainingNeed, TrainingProgram
 
@@ -302,3 +302,63 @@ def training_actions(user):
         return []
     return [{"label": _("Open training needs"), "count": needs_open, "level": "info",
              "url": reverse("training:needs_matching")}]
+
+
+# --- indicators of the assessment (core.metrics.indicator) ------------------------------------------
+
+def _period_minimum(start, end):
+    """The yearly minimum pro rata to the period: days rounded up, credit hours to one decimal."""
+    rule = minimum()
+    share = metrics.year_share(start, end)
+    return {"days": metrics.pro_rata(rule["days"], start, end),
+            "credit_hours": hours(rule["credit_hours"] * share.numerator / share.denominator)}
+
+
+@metrics.indicator("training", group="ability", subject="cadre", order=50, unit="percent", direction="up",
+                   label=_("Training against the minimum"))
+def training_indicator(ids, start, end):
+    """Training days (distinct dates of sessions attended) and credit hours in the period against the
+    yearly minimum pro rata to the period (`meets`: either is enough), as the better of the two shares."""
+    rule = _period_minimum(start, end)
+    figures = {row["cadre"]: row for row in Attendance.objects.filter(
+        cadre__in=ids, status=Attendance.Status.PRESENT, session__held_on__range=(start, end)).order_by()
+        .values("cadre").annotate(days=Count("session__held_on", distinct=True),
+                                  credit=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()))}
+    url = reverse("training:attendance_list")
+    out = {}
+    for pk in ids:
+        row = figures.get(pk, {"days": 0, "credit": ZERO})
+        shares = [100 * row["days"] / rule["days"] if rule["days"] else 100,
+                  100 * row["credit"] / rule["credit_hours"] if rule["credit_hours"] else 100]
+        value = 100 if meets(row["days"], row["credit"], rule) else min(99, int(max(shares)))
+        out[pk] = metrics.Reading(value, str(_("%(days)d days, %(hours)s credit hours; the minimum is %(min_days)d "
+                                               "days or %(min_hours)s hours") % {
+            "days": row["days"], "hours": hours(row["credit"]), "min_days": rule["days"],
+            "min_hours": rule["credit_hours"]}), f"{url}?cadre={pk}&year={start.year}")
+    return out
+
+
+@metrics.indicator("team_training", group="ability", subject="team", order=50, unit="percent", direction="up",
+                   label=_("Team members meeting the training minimum"))
+def team_training_indicator(ids, start, end):
+    """The share of those who sat on the team in the period whose training in the period meets the
+    yearly minimum pro rata to it (as `training` reads it per cadre)."""
+    rule = _period_minimum(start, end)
+    members = set(TeamMembership.objects.filter(team__in=ids, started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=start)).values_list("team_id", "cadre_id"))
+    figures = {row["cadre"]: row for row in Attendance.objects.filter(
+        cadre__in={cadre for _team, cadre in members}, status=Attendance.Status.PRESENT,
+        session__held_on__range=(start, end)).order_by()
+        .values("cadre").annotate(days=Count("session__held_on", distinct=True),
+                                  credit=Coalesce(Sum("session__credit_hours"), Value(ZERO), output_field=DecimalField()))}
+    url = reverse("training:attendance_list")
+    out = {}
+    for pk in ids:
+        cadres = [cadre for team, cadre in members if team == pk]
+        met = sum(1 for cadre in cadres if cadre in figures
+                  and meets(figures[cadre]["days"], figures[cadre]["credit"], rule))
+        out[pk] = metrics.Reading(metrics.percent(met, len(cadres)), str(_(
+            "%(met)d of %(members)d team members met the minimum of %(min_days)d days or %(min_hours)s hours") % {
+            "met": met, "members": len(cadres), "min_days": rule["days"], "min_hours": rule["credit_hours"]}),
+            f"{url}?year={start.year}")
+    return out

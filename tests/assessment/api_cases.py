@@ -1,4 +1,6 @@
 """API cases of the assessment's workflow actions and its grade sheet (tests/core/test_api_generic.py)."""
+import datetime
+
 from banzi.assessment.models import Assessee, Assessment, Award, Grade
 from banzi.core.roles import Role
 from tests import factories as f
@@ -108,6 +110,28 @@ register_read(ReadCase(
     url_name="assessment-assessment-sheet",
     url=lambda township: f"/api/v1/assessment/assessments/{_township_own(township).pk}/sheet/",
     make=lambda township: assessee(_township_own(township), township),
+))
+
+
+def _scored(township):
+    """A cadre of the township assessed by the county: its score sheet reads the records added."""
+    found = (Assessee.objects.filter(unit=township, cadre__isnull=False, assessment__organization__kind="county")
+             .order_by("pk").first())
+    return found or assessee(assessment(), township)
+
+
+def _scored_records(township):
+    from tests.conduct.factories import violation
+
+    violation(_scored(township).cadre, occurred_on=datetime.date(2026, 1, 5), status="confirmed",
+              decided_on=datetime.date(2026, 2, 1))
+
+
+register_read(ReadCase(
+    url_name="assessment-assessee-score-sheet",
+    url=lambda township: f"/api/v1/assessment/assessees/{_scored(township).pk}/score-sheet/",
+    make=_scored_records,
+    township_scoped=False,
 ))
 
 
