@@ -49,11 +49,13 @@ rules.register(RULE, {
     "problem_months": 3,
     "adjustment_years": 2,
     "team_rectification_from": Grade.AVERAGE.value,
+    "training_needs": True,
 }, gettext_lazy("Results put to use"), fields={
     "talk_days": gettext_lazy("days to hold the admonishment talk"),
     "problem_months": gettext_lazy("months to rectify a problem found by the assessment"),
     "adjustment_years": gettext_lazy("years of basically competent running that flag a cadre for adjustment"),
     "team_rectification_from": gettext_lazy("team grade that calls for rectification, and below"),
+    "training_needs": gettext_lazy("raise a training need for each indicator scoring below its threshold"),
 }, choices={"team_rectification_from": [(Grade.AVERAGE.value, gettext_lazy("Average")),
                                         (Grade.POOR.value, gettext_lazy("Poor"))]})
 
@@ -139,7 +141,20 @@ def apply(user, assessment):
             _withdraw(user, consequence, _("The confirmed result is now %(grade)s; it no longer calls for this.")
                       % {"grade": grade})
             dismissed += 1
+    if values.get("training_needs", True):
+        created += len(_training_from_scores(user, assessment))
     return {"created": created, "dismissed": dismissed}
+
+
+def _training_from_scores(user, assessment):
+    """The training needs of the indicators scoring below their threshold (`scores.below_threshold`)
+    for those with a confirmed result; what is on record already is left as it is."""
+    from .scores import below_threshold
+
+    assessees = Assessee.objects.filter(assessment=assessment).exclude(confirmed_grade="").select_related(
+        "cadre__organization", "unit", "team")
+    return training_needs(user, assessment, [(a, str(label)) for a, _key, label in below_threshold(
+        assessment, assessees)])
 
 
 def _create(user, assessment, assessee, kind, values):

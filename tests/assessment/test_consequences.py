@@ -34,6 +34,13 @@ Category = Assessee.Category
 Status = Assessment.Status
 
 
+@pytest.fixture(autouse=True)
+def _no_training_needs_from_scores():
+    """The cadres built here have no records, so every indicator would score below its threshold: the
+    training needs from the scores are tested on their own (test_indicators_below_threshold_…)."""
+    Rule.objects.create(key=consequences.RULE, value={"training_needs": False})
+
+
 # --- builders -----------------------------------------------------------------------------------------
 
 def team_with_head(township, name="书记"):
@@ -193,8 +200,8 @@ def test_a_team_graded_average_or_poor_gets_a_problem_of_the_township(county_adm
 
 
 def test_the_rule_sets_the_team_grade_and_the_deadlines(county_admin, township, other_township):
-    Rule.objects.create(key=consequences.RULE, value={"team_rectification_from": "poor", "problem_months": 6,
-                                                      "talk_days": 14})
+    Rule.objects.filter(key=consequences.RULE).update(value={
+        "team_rectification_from": "poor", "problem_months": 6, "talk_days": 14, "training_needs": False})
     team, _secretary = team_with_head(township)
     parent = confirmed_annual()
     average = result(parent, township, Grade.AVERAGE, category=Category.TEAM, team=team)
@@ -546,3 +553,29 @@ def test_a_talk_already_held_keeps_its_plan_entry_when_dismissed(county_admin, t
     consequence.refresh_from_db()
     assert consequence.talk_entry is not None and consequence.problem is None
     assert consequence.status == Consequence.Status.DISMISSED
+
+
+def test_indicators_below_threshold_raise_training_needs_when_published(county_admin, township):
+    from banzi.assessment import scores
+    from banzi.training.models import Attendance
+
+    Rule.objects.filter(key=consequences.RULE).update(value={"training_needs": True})
+    parent = confirmed_annual()
+    untrained = result(parent, township, Grade.COMPETENT)
+    unconfirmed = assessee(parent, township, category=Category.GENERAL_CADRE)
+    below = {(a.pk, key) for a, key, _label in scores.below_threshold(parent, [untrained, unconfirmed])}
+    assert (untrained.pk, "training") in below and (unconfirmed.pk, "training") in below
+    assert not Attendance.objects.filter(cadre=untrained.cadre).exists()
+
+    publish(county_admin, parent)
+    made = Consequence.objects.filter(assessment=parent, kind=Kind.TRAINING)
+    keys = {key for pk, key in below if pk == untrained.pk}
+    assert made.count() == len(keys) and set(made.values_list("assessee", flat=True)) == {untrained.pk}
+    needs = TrainingNeed.objects.filter(source=TrainingNeed.Source.ASSESSMENT, cadre=untrained.cadre)
+    assert needs.count() == len(keys) and set(needs.values_list("pk", flat=True)) == set(
+        made.values_list("training_need", flat=True))
+    assert set(made.values_list("topic", flat=True)) == {
+        str(line.label) for line in scores.score_sheets(parent, [untrained])[untrained.pk].lines if line.below}
+
+    assert consequences.apply(county_admin, parent) == {"created": 0, "dismissed": 0}
+    assert made.count() == len(keys)
