@@ -4,14 +4,16 @@ sheet (quota count, disqualifiers with their source records, the democratic eval
 assessees, quota approvals, and evaluation groups (issue ballot codes, enter paper ballots)."""
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from banzi.core import services as core_services
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
 from banzi.core.roles import Role
+from banzi.core.separation import WithinDuties
 from banzi.org.models import Organization
 
 from . import consequences, filters, metrics, results, scores, services
@@ -205,6 +207,12 @@ class ScoreSheetSerializer(serializers.Serializer):
     groups = ScoreGroupSerializer(many=True)
 
 
+class ReportInputSerializer(serializers.Serializer):
+    report = serializers.CharField(required=False, allow_blank=True, default="", label=_("report on duties and integrity"))
+    report_file = serializers.FileField(required=False, label=_("report attachment"))
+    remove_file = serializers.BooleanField(required=False, default=False, label=_("remove the attachment"))
+
+
 class AssesseeViewSet(ScopedModelViewSet):
     """Who is assessed: a township's team or a cadre in one unit, with the 述职述廉 report and the
     grades (proposed and confirmed through the assessment's actions)."""
@@ -215,6 +223,23 @@ class AssesseeViewSet(ScopedModelViewSet):
     ordering_fields = ["created_at"]
     save_service = staticmethod(services.save_assessee)
     delete_service = staticmethod(services.delete_assessee)
+
+    @extend_schema(operation_id="assessment_assessees_report", request=ReportInputSerializer,
+                   responses=AssesseeSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser],
+            # Not CanWriteModel: the cadre assessed writes their own report, which their role may not
+            # otherwise change; `services.save_report` decides who writes (403 for anyone else).
+            permission_classes=[permissions.IsAuthenticated, WithinDuties])
+    def report(self, request, pk=None):
+        """Write the 述职述廉 report (text, a PDF / Office attachment checked by content and size, or
+        both) while the assessment is collecting: the cadre assessed (their own), their township's
+        administrator or the county. `remove_file` drops the attachment; kept in the history."""
+        assessee = self.get_object()
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = False if data.validated_data["remove_file"] else data.validated_data.get("report_file")
+        saved = core_services.run(services.save_report, request.user, assessee, data.validated_data["report"], change)
+        return Response(self.get_serializer(saved).data)
 
     @extend_schema(operation_id="assessment_assessees_score_sheet", responses=ScoreSheetSerializer)
     @action(detail=True, methods=["get"], url_path="score-sheet", pagination_class=None, filter_backends=[])

@@ -184,3 +184,16 @@ register_action(ActionCase(
     data=lambda record: {"reason": "经核实，已另行处理。"},
     done=lambda record: record.status == "dismissed" and record.reason == "经核实，已另行处理。",
 ))
+
+
+def _collecting_assessee(township):
+    parent = assessment(status=Status.COLLECTING)
+    return assessee(parent, township), _county()
+
+
+register_action(ActionCase(
+    url_name="assessment-assessee-report",
+    prepare=_collecting_assessee,
+    data=lambda record: {"report": "一年来，认真履行岗位职责。"},
+    done=lambda record: record.report == "一年来，认真履行岗位职责。",
+))

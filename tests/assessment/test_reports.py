@@ -103,3 +103,41 @@ def test_the_township_administrator_writes_it_on_the_page(collecting_assessment,
     assert Assessee.objects.get(pk=ours.pk).report == "乡镇代录"
     assert township_client.post(_write_url(theirs), {"report": "越权"}).status_code == 404
     assert Assessee.objects.get(pk=theirs.pk).report == ""
+
+
+def test_the_report_is_written_through_the_api_by_its_author(collecting_assessment, township, cadre_user, county):
+    from tests.api import api_for
+
+    own = assessee(collecting_assessment, township, cadre_user.cadre)
+    other = assessee(collecting_assessment, township)
+    api = api_for(cadre_user)
+    url = reverse("assessment-assessee-report", args=[own.pk])
+    response = api.post(url, {"report": "一年来的述职", "report_file": SimpleUploadedFile("述职.pdf", PDF)},
+                        format="multipart")
+    assert response.status_code == 200, response.content.decode()
+    own.refresh_from_db()
+    assert response.json()["report"] == own.report == "一年来的述职" and own.report_file.name.endswith(".pdf")
+    assert own.history.first().history_user == cadre_user
+
+    bad = api.post(url, {"report": "换个附件", "report_file": SimpleUploadedFile("述职.pdf", b"MZ\x90 not a pdf")},
+                   format="multipart", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert bad.status_code == 400 and "report_file" in bad.json()
+    own.refresh_from_db()
+    assert own.report == "一年来的述职" and own.report_file.name.endswith(".pdf")  # nothing changed
+
+    assert api.post(url, {"report": "只留文字", "remove_file": True}, format="json").status_code == 200
+    own.refresh_from_db()
+    assert own.report == "只留文字" and not own.report_file
+    # Another's report: not even visible to the cadre; nothing written.
+    assert api.post(reverse("assessment-assessee-report", args=[other.pk]), {"report": "x"},
+                    format="json").status_code == 404
+    assert Assessee.objects.get(pk=other.pk).report == ""
+
+
+def test_the_api_refuses_a_report_outside_the_collecting_period(county, township, cadre_user):
+    from tests.api import api_for
+
+    own = assessee(assessment(county), township, cadre_user.cadre)
+    response = api_for(cadre_user).post(reverse("assessment-assessee-report", args=[own.pk]), {"report": "太早"},
+                                        format="json")
+    assert response.status_code == 400 and Assessee.objects.get(pk=own.pk).report == ""
