@@ -8,7 +8,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from banzi.core import api_routes, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import STAFF, Role
 
         from . import metrics  # noqa: F401  (registers the assessment's rules with their defaults)
@@ -24,3 +24,11 @@ class AssessmentConfig(AppConfig):
             navigation.MenuItem(_("Awards"), "assessment:award_list", staff | {Role.CADRE}),
             navigation.MenuItem(_("Promotion priority"), "assessment:priority_list", {Role.COUNTY_ADMIN}),
         )
+        demo.register(90)(load_assessment_demo)
+
+
+def load_assessment_demo():
+    """Demo assessment loaded:"""
+    from .demo import load_assessment_demo as load
+
+    return load()

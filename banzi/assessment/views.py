@@ -29,8 +29,11 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import filters, forms, metrics, results, services, tables, voting
-from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval
+from banzi.core.importing.views import ImportUploadForm
+from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
+
+from . import ballot_import, filters, forms, metrics, results, services, tables, voting
+from .models import Assessee, Assessment, Award, Ballot, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentListView(ObjectListView):
@@ -309,6 +312,8 @@ class EvaluationGroupPageView(EvaluationGroupDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["figures"] = metrics.group_figures(self.object)
+        ctx["can_import_ballots"] = can_write_model(self.request.user, Ballot) and (
+            self.object.assessment.status == Assessment.Status.COLLECTING)
         return ctx
 
 
@@ -345,6 +350,67 @@ class PaperBallotStep(StepView):
         if data is not None:
             self._form_votes = form.votes() if form.is_valid() else {}
         return form
+
+
+@no_store
+class BallotImportView(ScopedMixin, TemplateView):
+    """Paper ballots of an evaluation group from a spreadsheet (`ballot_import`): the template
+    (?template=1), the upload and its preview with the errors by row and column, then the import, all
+    or nothing. The county's, like every paper ballot; the sheet waits in the page, signed, not on the
+    server."""
+
+    model = EvaluationGroup
+    queryset = EvaluationGroup.objects.select_related("assessment", "unit")
+    template_name = "assessment/ballot_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            if not can_write_model(request.user, Ballot):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            response = HttpResponse(ballot_import.template(self.object), content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = content_disposition_header(
+                True, _("%(group)s paper ballots template.xlsx") % {"group": self.object})
+            return response
+        return self.render(form=ImportUploadForm())
+
+    def render(self, **context):
+        collecting = self.object.assessment.status == Assessment.Status.COLLECTING
+        return self.render_to_response(self.get_context_data(
+            object=self.object, collecting=collecting,
+            instructions=ballot_import.instructions(self.object), **context))
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "import":
+            return self.commit(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form=form)
+        try:
+            result = ballot_import.read_ballots(self.object, form.content)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.render(form=form)
+        labels = dict(Grade.choices)
+        return self.render(form=ImportUploadForm(), result=result,
+                           counts=[(labels[grade], count) for grade, count in result.counts.items()],
+                           token=ballot_import.sign_sheet(self.object, request.user, result.sheet) if result.ok else "")
+
+    def commit(self, request):
+        try:
+            sheet = ballot_import.unsign_sheet(self.object, request.user, request.POST.get("token"))
+            count = core_services.run(ballot_import.import_ballots, request.user, self.object, sheet)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.render(form=ImportUploadForm())
+        messages.success(request, _("%(count)d paper ballots are entered.") % {"count": count})
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 # --- voting on a phone with a one-time code ------------------------------------------------------------
