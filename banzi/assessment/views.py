@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -15,6 +15,8 @@ from banzi.core import clock
 from banzi.core import services as core_services
 from banzi.core.audit import record_event
 from banzi.core.errors import Code, single_errors
+from banzi.core.importing.views import ImportUploadForm
+from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.masking import no_store
 from banzi.core.models import AuditEvent
 from banzi.core.roles import Role
@@ -29,10 +31,7 @@ from banzi.core.views import (
     StepView,
 )
 
-from banzi.core.importing.views import ImportUploadForm
-from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
-
-from . import ballot_import, filters, forms, metrics, results, services, tables, voting
+from . import ballot_import, charts, filters, forms, metrics, results, services, tables, voting
 from .models import Assessee, Assessment, Award, Ballot, EvaluationGroup, Grade, QuotaApproval
 
 
@@ -182,11 +181,15 @@ class AssessmentPageView(AssessmentDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["units"] = metrics.unit_summaries(self.object, self.request.user)
+        ctx["grade_chart"] = charts.grade_distribution(self.object, self.request.user)
+        ctx["grade_table"] = [(label, [s["values"][i] for s in ctx["grade_chart"]["series"]])
+                              for i, label in enumerate(ctx["grade_chart"]["labels"])]
         ctx["awards"] = list(Award.objects.visible_to(self.request.user).filter(assessment=self.object).select_related(
             "assessee__cadre", "assessee__team__township", "assessee__unit", "decided_by").order_by(
             "kind", "assessee__unit__sort_order", "pk"))
         decided = [a for a in ctx["awards"] if a.is_decided]
         ctx["notice_available"] = results.notice_available(self.object, decided)
+        ctx["notice_form"] = forms.AwardNoticeForm()
         ctx["can_nominate"] = can_write_model(self.request.user, Award) and self.object.status in (
             services.RESULTS_CONFIRMED) and self.object.kind == Assessment.Kind.ANNUAL
         return ctx
@@ -279,10 +282,22 @@ class UnitGradesView(ScopedMixin, TemplateView):
         if not sheet:
             raise Http404
         labels = dict(Grade.choices)
+        can_nominate = can_write_model(user, Award) and self.assessment.kind == Assessment.Kind.ANNUAL and (
+            self.assessment.status in services.RESULTS_CONFIRMED)
         ctx.update(object=self.assessment, unit=self.unit, sheet=sheet[0], top_label=labels[sheet[0]["quota"]["grade"]],
                    can_propose=can_write_model(user, Assessee), can_confirm=user.role == Role.COUNTY_ADMIN,
-                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]]} for row in sheet[0]["rows"]])
+                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]],
+                          "nominate": self.nominate_url(row) if can_nominate else None} for row in sheet[0]["rows"]])
         return ctx
+
+    @staticmethod
+    def nominate_url(row):
+        """The award form prefilled for a confirmed result that earns an award (excellent; good for a team)."""
+        kind = next(k for k, category in Award.CATEGORY.items() if category == row["category"])
+        needed = Grade.GOOD if row["category"] == Assessee.Category.TEAM else Grade.EXCELLENT
+        if row["confirmed_grade"] != needed:
+            return None
+        return f"{reverse('assessment:award_add')}?{urlencode({'assessee': row['assessee'], 'kind': kind})}"
 
     def post(self, request, pk, unit):
         if not can_write_model(request.user, Assessee):
@@ -511,6 +526,8 @@ class AwardEditView(ObjectEditView):
         initial = super().get_initial()
         if "assessee" in self.request.GET:
             initial["assessee"] = self.request.GET["assessee"]
+        if self.request.GET.get("kind") in Award.Kind.values:
+            initial["kind"] = self.request.GET["kind"]
         return initial
 
 
@@ -536,7 +553,14 @@ class AwardNoticeView(ScopedMixin, View):
         awards = results.decided_awards(assessment, request.user)
         if not results.notice_available(assessment, awards):
             raise Http404(_("The notice is issued once the results are published and an award is decided."))
-        content = results.award_notice(assessment, awards, red_band=request.GET.get("red_band") != "0")
+        form = forms.AwardNoticeForm(request.GET)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return HttpResponseRedirect(f"{assessment.get_absolute_url()}#awards")
+        content = results.award_notice(assessment, awards, red_band=form.cleaned_data["red_band"] != "0",
+                                       document_number=form.cleaned_data["number"])
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         response["Content-Disposition"] = content_disposition_header(
