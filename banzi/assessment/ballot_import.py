@@ -48,14 +48,13 @@ def assessees_of(group):
 
 def columns(assessees):
     """[(heading, assessee)]: the assessee's name, with the category where two share a name, and the
-    number of the record where that is not enough."""
+    number of the record where that is not enough. Headings are compared without their spaces."""
     names = [str(a) for a in assessees]
     headings = []
     for assessee, name in zip(assessees, names, strict=True):
         heading = name if names.count(name) == 1 else f"{name}（{assessee.get_category_display()}）"
         headings.append(heading)
-    return [(squeeze(h) if headings.count(h) == 1 else squeeze(f"{h}{a.pk}"), a)
-            for h, a in zip(headings, assessees, strict=True)]
+    return [(h if headings.count(h) == 1 else f"{h}{a.pk}", a) for h, a in zip(headings, assessees, strict=True)]
 
 
 def _labels(grade):
@@ -157,19 +156,20 @@ def read_ballots(group, content=None, *, sheet=None):
     the template's, raises ValidationError; a wrong cell is an error of its row and column."""
     _check_collecting(group)
     sheet = sheet if sheet is not None else read_sheet(content)
-    expected = columns(assessees_of(group))
-    by_heading = dict(expected)
+    expected = [(squeeze(h), h, a) for h, a in columns(assessees_of(group))]
+    by_heading = {key: a for key, _h, a in expected}
+    shown = {key: h for key, h, _a in expected}
     unknown = [h for h in sheet.headings if h not in by_heading]
     if unknown:
         raise ValidationError(
             _("These columns are not assessees of %(group)s: %(columns)s. Download the template of this group and "
               "keep its heading row.") % {"group": group, "columns": "、".join(unknown)}, code=Code.INVALID_CHOICE)
-    missing = [h for h, _a in expected if h not in sheet.headings]
+    missing = [h for key, h, _a in expected if key not in sheet.headings]
     if missing:
         raise ValidationError(
             _("These assessees' columns are missing: %(columns)s. Download the template of this group and keep its "
               "heading row.") % {"columns": "、".join(missing)}, code=Code.MISSING_COLUMNS)
-    labels = {a.pk: {label: grade for grade in a.scale() for label in _labels(grade)} for _h, a in expected}
+    labels = {a.pk: {label: grade for grade in a.scale() for label in _labels(grade)} for _k, _h, a in expected}
     ballots, errors = [], []
     counts = dict.fromkeys(Grade.values, 0)
     for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
@@ -180,7 +180,7 @@ def read_ballots(group, content=None, *, sheet=None):
             assessee = by_heading[heading]
             grade = labels[assessee.pk].get(squeeze(value))
             if grade is None:
-                errors.append(CellError(number, heading, _("“%(value)s” is not a grade of %(name)s; write one of: "
+                errors.append(CellError(number, shown[heading], _("“%(value)s” is not a grade of %(name)s; write one of: "
                                                            "%(grades)s.") % {
                     "value": value, "name": assessee, "grades": "、".join(chinese_labels(assessee.scale()))}))
                 continue
