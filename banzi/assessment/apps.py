@@ -8,7 +8,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from banzi.core import api_routes, navigation
+        from banzi.core import api_routes, demo, navigation
         from banzi.core.roles import STAFF, Role
 
         from . import (
@@ -29,3 +29,11 @@ class AssessmentConfig(AppConfig):
             navigation.MenuItem(_("Promotion priority"), "assessment:priority_list", {Role.COUNTY_ADMIN}),
             navigation.MenuItem(_("Consequences"), "assessment:consequence_list", staff | {Role.CADRE}),
         )
+        demo.register(90)(load_assessment_demo)
+
+
+def load_assessment_demo():
+    """Demo assessment loaded:"""
+    from .demo import load_assessment_demo as load
+
+    return load()

@@ -1,9 +1,13 @@
 """Forms of the assessment pages. Choices are limited to what the user may see; the rules live in
 `services.py`. Grades are not fields of these forms: they are proposed and confirmed a unit at a
 time on the grade entry page."""
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from banzi.core.errors import Code
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization, Team
 
@@ -84,6 +88,41 @@ class ReopenForm(forms.Form):
     """Why confirmed results are reopened (kept in the history)."""
 
     reason = forms.CharField(label=_("reason for reopening"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+DOCUMENT_NUMBER_MAX = 40
+# 发文字号 (GB/T 9704-2012, 7.2.4): the issuing body's code, the year in 〔〕 and the serial number, 襄组字〔2026〕12号.
+DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,20}〔(\d{4})〕([1-9]\d{0,4})号$")
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "]": "〕", "］": "〕", ")": "〕",
+                           "）": "〕", "】": "〕"})
+
+
+def clean_document_number(value):
+    """A document number as GB/T 9704 writes it: the brackets people type ([] () 【】) made 〔〕, spaces
+    removed; refused unless it reads body code〔year〕number号."""
+    text = "".join((value or "").split()).translate(_BRACKETS)
+    if not text:
+        return ""
+    if len(text) > DOCUMENT_NUMBER_MAX:
+        raise ValidationError(_("The document number has %(length)d characters; at most %(max)d.")
+                              % {"length": len(text), "max": DOCUMENT_NUMBER_MAX}, code=Code.TOO_LONG)
+    match = DOCUMENT_NUMBER.match(text)
+    if not match or not 2000 <= int(match.group(1)) <= 2100:
+        raise ValidationError(_("Write the document number as the issuing body's code, the year in 〔〕 and the "
+                                "serial number, e.g. 襄组字〔2026〕12号."), code=Code.INVALID)
+    return text
+
+
+class AwardNoticeForm(forms.Form):
+    """The notice of the decided awards to download: its document number (发文字号, optional) and
+    whether the red band is printed."""
+
+    number = forms.CharField(label=_("document number"), required=False, strip=True, widget=forms.TextInput(attrs={
+        "class": "form-control", "placeholder": "襄组字〔2026〕12号", "maxlength": DOCUMENT_NUMBER_MAX}))
+    red_band = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_number(self):
+        return clean_document_number(self.cleaned_data.get("number"))
 
 
 class IssueCodesForm(forms.Form):

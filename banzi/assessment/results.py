@@ -47,9 +47,10 @@ def notice_title(assessment):
              "%(year)d") % {"year": assessment.year}
 
 
-def award_notice(assessment, awards, red_band=True):
+def award_notice(assessment, awards, red_band=True, document_number=""):
     """The notice of the decided awards as a .docx in the official-document layout of the bulletins:
-    a section per award with each team or cadre, its township and the reason."""
+    the document number under the red band, a section per award with each team or cadre, its township
+    and the reason."""
     by_kind = defaultdict(list)
     for award in awards:
         by_kind[award.kind].append(award)
@@ -68,6 +69,7 @@ def award_notice(assessment, awards, red_band=True):
               "example, and that every team and cadre learns from them.") % {
         "assessment": assessment, "count": len(awards)}
     return official_docx(title=notice_title(assessment), issuing_body=assessment.organization.name,
+                         document_number=document_number,
                          issued_on=max((a.decided_on for a in awards if a.decided_on), default=clock.today()),
                          salutation=_("Township Party committees:"), intro=intro, sections=sections,
                          red_band=red_band)

@@ -35,6 +35,8 @@ urlpatterns = [
          name="evaluationgroup_issue_codes"),
     path("evaluation-groups/<int:pk>/paper-ballot/", views.PaperBallotStep.as_view(),
          name="evaluationgroup_paper_ballot"),
+    path("evaluation-groups/<int:pk>/import-ballots/", views.BallotImportView.as_view(),
+         name="evaluationgroup_import_ballots"),
     path("vote/", views.VoteView.as_view(), name="vote"),
     path("vote/thanks/", views.VoteThanksView.as_view(), name="vote_thanks"),
     path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),

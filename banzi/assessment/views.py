@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -19,6 +19,7 @@ from banzi.core import metrics as core_metrics
 from banzi.core import services as core_services
 from banzi.core.audit import record_event
 from banzi.core.errors import Code, single_errors
+from banzi.core.importing.views import ImportUploadForm
 from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.masking import no_store
 from banzi.core.models import AuditEvent
@@ -34,8 +35,20 @@ from banzi.core.views import (
     StepView,
 )
 
-from . import consequences, filters, forms, metrics, results, scores, services, tables, voting
-from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
+from . import (
+    ballot_import,
+    charts,
+    consequences,
+    filters,
+    forms,
+    metrics,
+    results,
+    scores,
+    services,
+    tables,
+    voting,
+)
+from .models import Assessee, Assessment, Award, Ballot, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 
 class AssessmentListView(ObjectListView):
@@ -186,11 +199,15 @@ class AssessmentPageView(AssessmentDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["units"] = metrics.unit_summaries(self.object, self.request.user)
+        ctx["grade_chart"] = charts.grade_distribution(self.object, self.request.user)
+        ctx["grade_table"] = [(label, [s["values"][i] for s in ctx["grade_chart"]["series"]])
+                              for i, label in enumerate(ctx["grade_chart"]["labels"])]
         ctx["awards"] = list(Award.objects.visible_to(self.request.user).filter(assessment=self.object).select_related(
             "assessee__cadre", "assessee__team__township", "assessee__unit", "decided_by").order_by(
             "kind", "assessee__unit__sort_order", "pk"))
         decided = [a for a in ctx["awards"] if a.is_decided]
         ctx["notice_available"] = results.notice_available(self.object, decided)
+        ctx["notice_form"] = forms.AwardNoticeForm()
         ctx["can_nominate"] = can_write_model(self.request.user, Award) and self.object.status in (
             services.RESULTS_CONFIRMED) and self.object.kind == Assessment.Kind.ANNUAL
         return ctx
@@ -285,11 +302,22 @@ class UnitGradesView(ScopedMixin, TemplateView):
         labels = dict(Grade.choices)
         people = Assessee.objects.filter(pk__in=[row["assessee"] for row in sheet[0]["rows"]]).select_related("assessment")
         totals = {pk: score_sheet.total for pk, score_sheet in scores.score_sheets(self.assessment, people).items()}
+        can_nominate = can_write_model(user, Award) and self.assessment.kind == Assessment.Kind.ANNUAL and (
+            self.assessment.status in services.RESULTS_CONFIRMED)
         ctx.update(object=self.assessment, unit=self.unit, sheet=sheet[0], top_label=labels[sheet[0]["quota"]["grade"]],
                    can_propose=can_write_model(user, Assessee), can_confirm=user.role == Role.COUNTY_ADMIN,
-                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]], "score": totals.get(row["assessee"])}
-                         for row in sheet[0]["rows"]])
+                   rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]], "score": totals.get(row["assessee"]),
+                          "nominate": self.nominate_url(row) if can_nominate else None} for row in sheet[0]["rows"]])
         return ctx
+
+    @staticmethod
+    def nominate_url(row):
+        """The award form prefilled for a confirmed result that earns an award (excellent; good for a team)."""
+        kind = next(k for k, category in Award.CATEGORY.items() if category == row["category"])
+        needed = Grade.GOOD if row["category"] == Assessee.Category.TEAM else Grade.EXCELLENT
+        if row["confirmed_grade"] != needed:
+            return None
+        return f"{reverse('assessment:award_add')}?{urlencode({'assessee': row['assessee'], 'kind': kind})}"
 
     def post(self, request, pk, unit):
         if not can_write_model(request.user, Assessee):
@@ -354,6 +382,8 @@ class EvaluationGroupPageView(EvaluationGroupDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["figures"] = metrics.group_figures(self.object)
+        ctx["can_import_ballots"] = can_write_model(self.request.user, Ballot) and (
+            self.object.assessment.status == Assessment.Status.COLLECTING)
         return ctx
 
 
@@ -390,6 +420,67 @@ class PaperBallotStep(StepView):
         if data is not None:
             self._form_votes = form.votes() if form.is_valid() else {}
         return form
+
+
+@no_store
+class BallotImportView(ScopedMixin, TemplateView):
+    """Paper ballots of an evaluation group from a spreadsheet (`ballot_import`): the template
+    (?template=1), the upload and its preview with the errors by row and column, then the import, all
+    or nothing. The county's, like every paper ballot; the sheet waits in the page, signed, not on the
+    server."""
+
+    model = EvaluationGroup
+    queryset = EvaluationGroup.objects.select_related("assessment", "unit")
+    template_name = "assessment/ballot_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            if not can_write_model(request.user, Ballot):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            response = HttpResponse(ballot_import.template(self.object), content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = content_disposition_header(
+                True, _("%(group)s paper ballots template.xlsx") % {"group": self.object})
+            return response
+        return self.render(form=ImportUploadForm())
+
+    def render(self, **context):
+        collecting = self.object.assessment.status == Assessment.Status.COLLECTING
+        return self.render_to_response(self.get_context_data(
+            object=self.object, collecting=collecting,
+            instructions=ballot_import.instructions(self.object), **context))
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "import":
+            return self.commit(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form=form)
+        try:
+            result = ballot_import.read_ballots(self.object, form.content)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.render(form=form)
+        labels = dict(Grade.choices)
+        return self.render(form=ImportUploadForm(), result=result,
+                           counts=[(labels[grade], count) for grade, count in result.counts.items()],
+                           token=ballot_import.sign_sheet(self.object, request.user, result.sheet) if result.ok else "")
+
+    def commit(self, request):
+        try:
+            sheet = ballot_import.unsign_sheet(self.object, request.user, request.POST.get("token"))
+            count = core_services.run(ballot_import.import_ballots, request.user, self.object, sheet)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.render(form=ImportUploadForm())
+        messages.success(request, _("%(count)d paper ballots are entered.") % {"count": count})
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 # --- voting on a phone with a one-time code ------------------------------------------------------------
@@ -490,6 +581,8 @@ class AwardEditView(ObjectEditView):
         initial = super().get_initial()
         if "assessee" in self.request.GET:
             initial["assessee"] = self.request.GET["assessee"]
+        if self.request.GET.get("kind") in Award.Kind.values:
+            initial["kind"] = self.request.GET["kind"]
         return initial
 
 
@@ -515,7 +608,14 @@ class AwardNoticeView(ScopedMixin, View):
         awards = results.decided_awards(assessment, request.user)
         if not results.notice_available(assessment, awards):
             raise Http404(_("The notice is issued once the results are published and an award is decided."))
-        content = results.award_notice(assessment, awards, red_band=request.GET.get("red_band") != "0")
+        form = forms.AwardNoticeForm(request.GET)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return HttpResponseRedirect(f"{assessment.get_absolute_url()}#awards")
+        content = results.award_notice(assessment, awards, red_band=form.cleaned_data["red_band"] != "0",
+                                       document_number=form.cleaned_data["number"])
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         response["Content-Disposition"] = content_disposition_header(

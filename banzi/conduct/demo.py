@@ -2,7 +2,9 @@
 work and the other modules' demos).
 
 - Commitment letters for this year, signed in January by nearly every active cadre of the
-  townships and their villages; a few are missing, so the department's list is not empty.
+  townships and their villages; a few are missing, so the department's list is not empty. Early in
+  the year (before the demo year of `training.demo.demo_year` turns) last year's too, which the
+  demo's annual assessment reads.
 - Concurrent-post declarations: mostly “none”; a few posts in cooperatives and associations, approved,
   pending, one refused and one to be resigned from by a date; a few cadres have not declared.
 - Violations: a confirmed one with its decision, a dismissed one, one awaiting the department.
@@ -31,6 +33,7 @@ from banzi.accounts.models import User
 from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Cadre, Organization, TeamMembership
+from banzi.training.demo import demo_year
 
 from . import services
 from .models import (
@@ -89,6 +92,8 @@ class ConductDemo:
         cadres = list(Cadre.objects.filter(status=Cadre.Status.ACTIVE, organization__township__in=townships)
                       .select_related("organization").order_by("organization__township__sort_order", "pk"))
         self.commitments(cadres)
+        if demo_year(self.today) < self.year:  # early in the year: last year's, which its annual assessment reads
+            self.commitments(cadres, year=demo_year(self.today), label="last year's commitment letters")
         self.declarations(cadres)
         self.decide_declarations()
         self.violations(townships, members)
@@ -144,17 +149,18 @@ class ConductDemo:
         bulk_create_with_history(rows, model, batch_size=500, default_user=self.county)
         self.created[label] += len(rows)
 
-    def commitments(self, cadres):
+    def commitments(self, cadres, *, year=None, label="commitment letters"):
         """Nearly everyone signed in January; a few have not signed."""
-        done = set(CommitmentLetter.objects.filter(year=self.year).values_list("cadre_id", flat=True))
+        year = year or self.year
+        done = set(CommitmentLetter.objects.filter(year=year).values_list("cadre_id", flat=True))
         rows = []
         for index, cadre in enumerate(cadres):
             rng = self.rng("commitment", cadre.pk, cadre.name)
             if index % 25 == 7 or cadre.pk in done:
                 continue  # one in 25 has not signed
-            signed_on = min(datetime.date(self.year, 1, 1) + datetime.timedelta(days=rng.randint(8, 40)), self.today)
-            rows.append(CommitmentLetter(cadre=cadre, year=self.year, signed_on=signed_on))
-        self._bulk(CommitmentLetter, rows, "commitment letters")
+            signed_on = min(datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(8, 40)), self.today)
+            rows.append(CommitmentLetter(cadre=cadre, year=year, signed_on=signed_on))
+        self._bulk(CommitmentLetter, rows, label)
 
     def declarations(self, cadres):
         """Mostly “none”; a few posts in cooperatives, associations or a company; a few not declared."""

@@ -8,6 +8,9 @@ work demo), reproducing the article's figures through real records:
 - training brought to the townships (送教下乡): 8 professors of the provincial and city Party schools
   and the provincial agricultural university, 4 days, one lecture each, for the township cadres and
   the county departments' leading cadres; present attendances come to 2,600-odd person-times;
+- the yearly rotation class (轮训) of the township team members (the autumn's incoming members too)
+  and reserve cadres at the county Party school, five days in August, which brings most of them to the yearly minimum that the annual
+  assessment reads;
 - two township programs, an upcoming county program, and training needs some of which it covers.
 
 The figures on the statistics page are computed from these attendances, never stored. Programs,
@@ -27,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from banzi.accounts.models import User
 from banzi.core import clock
 from banzi.core.roles import Role
-from banzi.org.models import Cadre, Organization
+from banzi.org.models import Cadre, Organization, TeamMembership
 
 from . import services
 from .models import (
@@ -43,6 +46,14 @@ from .models import (
 SEED = 2016
 SPECIAL_NAME = "新提拔乡镇干部专题培训班"
 TO_TOWNSHIPS_NAME = "专家教授送教下乡"
+ROTATION_NAME = "乡镇领导班子成员和后备干部履职能力轮训班"
+ROTATION_LECTURES = [
+    ("学习贯彻党的二十届四中全会精神", "政治理论"), ("乡镇党委落实全面从严治党主体责任", "党风廉政"),
+    ("民主集中制与班子议事规则", "党的建设"), ("乡村振兴中的产业发展", "乡村振兴"),
+    ("基层矛盾纠纷预防化解", "群众工作"), ("应急管理与安全生产", "依法行政"),
+    ("县域经济与招商引资", "经济发展"), ("乡镇干部的调查研究方法", "领导能力"),
+    ("村级集体经济发展路径", "乡村振兴"), ("基层依法行政案例评析", "依法行政"),
+]
 # Present attendances at each of the 8 lectures brought to the townships: 2,612 person-times.
 TO_TOWNSHIPS_PRESENT = [331, 326, 328, 325, 324, 327, 322, 329]
 SECTION_LEVEL = [Cadre.Rank.SECTION_CHIEF, Cadre.Rank.DEPUTY_SECTION_CHIEF]
@@ -192,6 +203,24 @@ class TrainingDemo:
             self.attend(session, [c for i, c in enumerate(township_cadres) if i in present],
                         [c for i, c in enumerate(township_cadres) if i not in present])
 
+    def rotation(self):
+        """Five days at the county Party school in August for those on a township team in the year
+        (the incoming members of the autumn's elections too) and the townships' reserve cadres: two
+        sessions a day, nearly everyone present."""
+        start = self.day(8, 17)
+        members = set(TeamMembership.objects.serving_in_year(self.year).values_list("cadre_id", flat=True))
+        cadres = [c for c in self.cadres(organization__township__isnull=False)
+                  if c.pk in members or c.is_reserve]
+        program = self.program(ROTATION_NAME, TrainingProgram.Kind.CENTRALIZED, start,
+                               start + datetime.timedelta(days=4), location="县委党校",
+                               target_group="乡镇领导班子成员（含换届拟任人选）和后备干部", topics=sorted({t for _title, t in ROTATION_LECTURES}))
+        self.enroll(program, cadres)
+        for index, (title, topic) in enumerate(ROTATION_LECTURES):
+            held_on = start + datetime.timedelta(days=index // 2)
+            session = self.session(program, title, topic, held_on, MORNING if index % 2 == 0 else AFTERNOON)
+            present = [c for c in cadres if self.rng.random() < 0.95]
+            self.attend(session, present, [c for c in cadres if c not in present])
+
     # The rest ----------------------------------------------------------------------------------
 
     def township_programs(self):
@@ -242,6 +271,7 @@ class TrainingDemo:
             self.township_programs()
             self.upcoming()
             self.needs()
+            self.rotation()  # last: the random draws of the programs above stay as they were
         return self
 
 

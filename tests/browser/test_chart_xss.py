@@ -10,6 +10,7 @@ import pytest
 
 from banzi.core.roles import Role
 from tests import factories as f
+from tests.assessment import factories as af
 from tests.tasks.boards_data import D, at, item, milestone, task
 from tests.tasks.scenario import NOW
 from tests.training import factories as tf
@@ -76,6 +77,11 @@ def planted(county, travel):
     session = tf.session(program, D(2026, 3, 10), topic=topic, title="课程" + BOTH)
     tf.attend(session, img_cadre)
     tf.attend(session, script_cadre)
+    # The assessment page: the grade distribution per unit, with a grade proposed in the bad township.
+    assessment = af.assessment(county, title="考核" + BOTH)
+    af.assessee(assessment, bad_township, img_cadre, proposed_grade="competent")
+    af.assessee(assessment, other, proposed_grade="excellent")
+    bad_township.assessment = assessment
     f.UserFactory(username="ducha", role=Role.COUNTY_ADMIN)
     return bad_township
 
@@ -92,6 +98,9 @@ def charts_of(live_server, township):
         ("/tasks/battle-map/?year=2026", "#battle-map[data-loaded=true]", {
             "[data-bm=groups-chart]": ["坏镇" + BOTH],
             "[data-bm=timeline]": ["逾期任务" + BOTH, "李" + SCRIPT],
+        }),
+        (f"/assessment/assessments/{township.assessment.pk}/", "#grade-distribution svg", {
+            "#grade-distribution": ["坏镇" + BOTH],
         }),
         (f"/tasks/battle-map/?township={township.pk}&year=2026", "#battle-map[data-loaded=true]", {
             "[data-bm=groups-chart]": ["张" + IMG, "李" + SCRIPT],

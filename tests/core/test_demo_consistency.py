@@ -17,7 +17,9 @@ from django.db.models.functions import TruncDate
 from django.test import override_settings
 
 from banzi.accounts.models import User
+from banzi.assessment.models import Assessee
 from banzi.conduct.duty.models import DutyShift
+from banzi.core import clock
 from banzi.governance.models import TEAM_KINDS, Meeting, Opinion
 from banzi.governance.models import Attendance as MeetingAttendance
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
@@ -71,6 +73,15 @@ def not_serving(queryset, cadre, day, township=None):
 
 def on_a_team_ever(cadre, township):
     return Exists(TeamMembership.objects.filter(cadre_id=OuterRef(cadre), team__township_id=OuterRef(township)))
+
+
+def on_the_team_in_period(**extra):
+    """Whether the assessee's cadre sat on a team of the assessee's unit at some time in the period."""
+    return Exists(TeamMembership.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("assessment__starts_on")), cadre_id=OuterRef("cadre_id"),
+        team__township_id=OuterRef("unit_id"), started_on__lte=OuterRef("assessment__ends_on"),
+        team__elected_on__lte=OuterRef("assessment__ends_on"), team__term_ends_on__gt=OuterRef("assessment__starts_on"),
+        **extra))
 
 
 # One query per kind of dependency: the records that break it.
@@ -157,6 +168,16 @@ CHECKS = {
         DutyShift.objects.all(), "leader_id", "date", "roster__township_id"),
     "training of the newly promoted before their promotion": lambda: TrainingAttendance.objects.filter(
         session__program__name=SPECIAL_NAME, session__held_on__lt=F("cadre__promoted_on")),
+    # Assessment: who is assessed as a team, its head or a member sat on it in the assessment's period.
+    "team assessees whose team's term is outside the assessment's period": lambda: Assessee.objects.filter(
+        category=Assessee.Category.TEAM).filter(Q(team__elected_on__gt=F("assessment__ends_on"))
+                                                 | Q(team__term_ends_on__lte=F("assessment__starts_on"))),
+    "assessed team members who were not on the township's team in the period": lambda: Assessee.objects.filter(
+        category__in=[Assessee.Category.TEAM_HEAD, Assessee.Category.TEAM_MEMBER]).exclude(on_the_team_in_period()),
+    "assessed team heads who did not head the township's team in the period": lambda: Assessee.objects.filter(
+        category=Assessee.Category.TEAM_HEAD).exclude(on_the_team_in_period(is_head=True)),
+    "assessees confirmed before their assessment's period began or on a day still to come": lambda: (
+        Assessee.objects.filter(Q(confirmed_on__lt=F("assessment__starts_on")) | Q(confirmed_on__gt=clock.today()))),
 }
 
 
@@ -177,6 +198,8 @@ def test_the_checks_see_records(demo, db):
     assert LeadDutyRecord.objects.exists() and DutyShift.objects.exists()
     assert Talk.objects.filter(talker__organization__kind=Organization.Kind.TOWNSHIP).exists()
     assert Meeting.talks.through.objects.exists()
+    assert Assessee.objects.filter(category=Assessee.Category.TEAM_MEMBER).exists()
+    assert Assessee.objects.filter(category=Assessee.Category.TEAM_HEAD).exists()
 
 
 def test_99_leading_and_reserve_cadres_in_41_enterprises(demo, db):
