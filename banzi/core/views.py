@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext as _
@@ -90,9 +90,9 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         if getattr(self.request, "banzi_export_job", None) is None:
             rows = self.object_list.count()
             if rows > settings.BANZI_EXPORT_JOB_ROWS:
-                # A link (GET) only asks; the job starts on the confirming POST, so that a prefetched
-                # or forged link starts no work.
-                if self.request.method != "POST":
+                # A link (GET) only asks; the job starts on the confirming POST to jobs:export, so that
+                # a prefetched or forged link starts no work, and the list itself takes no POST.
+                if not getattr(self.request, "banzi_export_confirmed", False):
                     return self.confirm_export_job(export_format, rows)
                 return self.start_export_job(export_format, rows)
         response = super().create_export(export_format)
@@ -105,16 +105,12 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         )
         return response
 
-    def post(self, request, *args, **kwargs):
-        """Only the confirmation of a long export is posted here (to the list's address with its filters)."""
-        if self.export_trigger_param not in request.GET:
-            return HttpResponseNotAllowed(["GET"])
-        return self.get(request, *args, **kwargs)
-
     def confirm_export_job(self, export_format, rows):
         query = self.request.GET.copy()
         query.pop(self.export_trigger_param, None)
         return render(self.request, "core/prepare_file.html", {
+            "action": reverse("jobs:export"),
+            "fields": {"path": self.request.path, "query": self.request.GET.urlencode()},
             "title": _("Export to Excel"),
             "message": _("The list holds %(rows)s rows: the file is prepared in the background and kept for "
                          "you to download for %(hours)s hours.") % {"rows": rows, "hours": settings.BANZI_JOB_FILE_HOURS},

@@ -3,19 +3,48 @@
 user's job is a 404, like any record outside one's scope."""
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.test import RequestFactory
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import DetailView
 
 from banzi.core.audit_middleware import EXPORT_TYPES
+from banzi.core.net import client_ip
 
 from . import files, runner
 from .models import Job
 
 CONTENT_TYPES = {"xlsx": EXPORT_TYPES[0], "docx": EXPORT_TYPES[1]}
+
+
+class StartExportView(LoginRequiredMixin, View):
+    """The confirmed export of a long list (the list's own page asked first): the list answers, as this
+    user and with the posted filters, by starting its export job. Only a list page may be named."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        from banzi.core.views import ObjectListView
+
+        path, query = request.POST.get("path", ""), request.POST.get("query", "")
+        try:
+            match = resolve(path)
+        except Resolver404:
+            raise Http404 from None
+        view_class = getattr(match.func, "view_class", None)
+        if view_class is None or not issubclass(view_class, ObjectListView):
+            raise Http404
+        listing = RequestFactory().get(path, data=None, QUERY_STRING=query, REMOTE_ADDR=client_ip(request))
+        listing.user = request.user
+        listing.resolver_match = match
+        listing.banzi_export_confirmed = True
+        response = match.func(listing, *match.args, **match.kwargs)
+        if response.status_code == 302:
+            return HttpResponseRedirect(response.url)  # the job's page
+        return response  # the file at once (a list that has become short), or the list's refusal
 
 
 class OwnJobMixin(LoginRequiredMixin):

@@ -170,7 +170,7 @@ def test_a_large_export_becomes_a_job_with_a_download_kept_for_a_day(settings, t
     asked = county_client.get(reverse("org:cadre_list"), {"_export": "xlsx", "q": ""})
     assert asked.status_code == 200 and not Job.objects.exists()  # a link only asks
     assert f"{rows}" in asked.content.decode() and 'method="post"' in asked.content.decode()
-    response = county_client.post(f'{reverse("org:cadre_list")}?_export=xlsx')
+    response = county_client.post(reverse("jobs:export"), {"path": reverse("org:cadre_list"), "query": "_export=xlsx"})
     job = Job.objects.get(kind=Job.Kind.EXPORT)
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert job.status == Job.Status.DONE and job.result["rows"] == rows
@@ -194,8 +194,19 @@ def test_a_large_export_becomes_a_job_with_a_download_kept_for_a_day(settings, t
 
 
 @pytest.mark.django_db
-def test_a_list_takes_no_other_post(county_client):
-    assert county_client.post(reverse("org:cadre_list")).status_code == 405
+def test_only_a_list_page_may_be_exported_by_a_job(county_client, township_client, township, settings):
+    settings.BANZI_EXPORT_JOB_ROWS = 0
+    f.CadreFactory(organization=township)
+    assert county_client.post(reverse("org:cadre_list")).status_code == 405  # a list takes no POST
+    for path in ("/accounts/logout/", "/nowhere/", reverse("jobs:export"), "https://example.com/org/cadres/"):
+        assert county_client.post(reverse("jobs:export"), {"path": path, "query": "_export=xlsx"}).status_code == 404
+    assert not Job.objects.exists()
+    assert county_client.get(reverse("jobs:export")).status_code == 405
+    # The list answers as the user who confirms: a township exports its own cadres only.
+    response = township_client.post(reverse("jobs:export"), {"path": reverse("org:cadre_list"), "query": "_export=xlsx"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.user.role == "township_admin"
+    assert job.result["rows"] == Cadre.objects.filter(organization__township=township).count()
 
 
 @pytest.mark.django_db
