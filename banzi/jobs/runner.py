@@ -59,6 +59,17 @@ def _side_connection():
     return backend.DatabaseWrapper(settings_dict, "default")
 
 
+def _close_side(side):
+    """Close a side connection for good. Django keeps an in-memory SQLite database's connections open
+    (closing the last one would drop the database), so there it is closed by hand: left to the garbage
+    collector, it would be closed at whatever moment a collection runs, even inside a statement of
+    another connection to the same shared memory, where SQLite then waits for its own lock for ever."""
+    side.close()
+    if side.connection is not None:
+        side.connection.close()
+        side.connection = None
+
+
 class JobFailed(Exception):
     """Raised by a work that ends without doing what was asked, with the reason and what it found (an
     import whose rows are no longer valid keeps its report, to show which rows)."""
@@ -111,7 +122,8 @@ class ProgressWriter:
 
     def close(self):
         if self.side is not None:
-            self.side.close()
+            _close_side(self.side)
+            self.side = None
 
 
 class Heartbeat:
@@ -137,7 +149,7 @@ class Heartbeat:
                     logger.info("heartbeat of job %s not stored: %s", self.job_id, exc)
         finally:
             if side is not None:
-                side.close()
+                _close_side(side)
 
     def __enter__(self):
         self.thread.start()

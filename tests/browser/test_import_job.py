@@ -31,6 +31,9 @@ def work_in_background():
             run_worker("browser-worker")
         finally:
             connection.close()
+            if connection.connection is not None:  # SQLite's in-memory database ignores close()
+                connection.connection.close()  # not left to the garbage collector (see jobs.runner)
+                connection.connection = None
 
     thread = threading.Thread(target=run)
     thread.start()

@@ -360,3 +360,28 @@ def test_an_export_job_that_fails_is_on_the_audit_trail(county_admin, monkeypatc
     assert job.status == Job.Status.FAILED and job.message
     failure = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, outcome=AuditEvent.Outcome.FAILURE)
     assert failure.user == county_admin and "名册.xlsx" in failure.detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_side_connections_of_progress_and_heartbeat_are_closed_when_done(county_admin, monkeypatch):
+    """Left open on SQLite's shared in-memory test database, a side connection was closed by the garbage
+    collector in the middle of another statement, where SQLite waited for its own lock for ever."""
+    made = []
+    original = runner._side_connection
+
+    def recorded():
+        side = original()
+        made.append(side)
+        return side
+
+    monkeypatch.setattr(runner, "_side_connection", recorded)
+    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.01)
+    job = Job.objects.create(user=county_admin, kind=Job.Kind.IMPORT_PREVIEW, title="x", status=Job.Status.RUNNING)
+    writer = runner.ProgressWriter(job.pk)
+    with runner.Heartbeat(job.pk) as heartbeat:
+        with transaction.atomic():
+            writer(5, 10)
+        heartbeat.stopped.wait(0.1)
+    writer.close()
+    assert len(made) == 2  # one for the progress, one for the heartbeat
+    assert all(side.connection is None for side in made)
