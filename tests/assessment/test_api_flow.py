@@ -6,7 +6,16 @@ promotion-priority list and an assessee's score sheet. Each response is checked 
 schema (tests.api.api_for) and against the records it wrote."""
 import pytest
 
-from banzi.assessment.models import Assessee, Assessment, Award, Ballot, BallotCode, EvaluationGroup, Grade, Vote
+from banzi.assessment.models import (
+    Assessee,
+    Assessment,
+    Award,
+    Ballot,
+    BallotCode,
+    EvaluationGroup,
+    Grade,
+    Vote,
+)
 from banzi.core.models import AuditEvent
 from tests import factories as f
 from tests.api import api_for
@@ -139,7 +148,7 @@ def test_the_annual_assessment_through_the_api(township, county, county_admin):
         assert response.status_code == 201, response.content
         assert response.json()["status"] == "nominated" and response.json()["assessment"] == pk
         awards[kind] = response.json()["id"]
-    for kind, award in awards.items():
+    for award in awards.values():
         response = api.post(f"{URL}/awards/{award}/decide/", format="json")
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "decided" and response.json()["decided_on"]
