@@ -13,7 +13,7 @@ records it reads).
   a unit rounded down, 25 % in one township whose quota the county approved (with the document
   number), and never above the cap of the tally.
 - The four awards (好班子、好班长、好成员、好骨干) nominated with reasons from the confirmed results,
-  all but one decided by the county; then the results are published.
+  all but one decided by the county (every kind among the decided); then the results are published.
 - The two years before: their annual results entered from the archive as confirmed results (the
   system has no records of those years to compute them from), within the same quotas, so that a few
   cadres are excellent three years running and the promotion-priority list has content.
@@ -201,7 +201,7 @@ class AssessmentDemo:
         services.confirm_unit(self.user, assessment, township)
 
     def awards(self, assessment):
-        """Nominations from the confirmed results, a township apart for each, all but the last decided."""
+        """Nominations from the confirmed results, a township apart for each, all but one decided."""
         confirmed = Assessee.objects.filter(assessment=assessment).select_related(
             "assessment", "cadre", "team", "unit").order_by("unit__sort_order", "pk")
         nominated, units = [], set()
@@ -218,8 +218,12 @@ class AssessmentDemo:
                                                                       reason=REASONS[kind])))
                 chosen += 1
         self.created["awards"] += len(nominated)
-        for award in nominated[:-1]:
-            services.decide_award(self.user, award)
+        # One nomination left to decide: the last of a kind nominated more than once, so every kind is decided.
+        kinds = Counter(award.kind for award in nominated)
+        pending = next((award for award in reversed(nominated) if kinds[award.kind] > 1), None)
+        for award in nominated:
+            if award is not pending:
+                services.decide_award(self.user, award)
 
     # --- the years before, from the archive --------------------------------------------------------------
 

@@ -11,6 +11,8 @@ work demo), reproducing the article's figures through real records:
 - the yearly rotation class (轮训) of the township team members (the autumn's incoming members too)
   and reserve cadres at the county Party school, five days in August, which brings most of them to the yearly minimum that the annual
   assessment reads;
+- a two-day class for the township Party secretaries at the county Party school at the end of
+  September, after the autumn's elections, for the heads of the teams then serving;
 - two township programs, an upcoming county program, and training needs some of which it covers.
 
 The figures on the statistics page are computed from these attendances, never stored. Programs,
@@ -47,6 +49,11 @@ SEED = 2016
 SPECIAL_NAME = "新提拔乡镇干部专题培训班"
 TO_TOWNSHIPS_NAME = "专家教授送教下乡"
 ROTATION_NAME = "乡镇领导班子成员和后备干部履职能力轮训班"
+SECRETARIES_NAME = "乡镇党委书记抓党建促发展专题培训班"
+SECRETARIES_LECTURES = [
+    ("乡镇党委书记履行抓基层党建第一责任人职责", "党的建设"), ("新一届乡镇领导班子的团结与议事决策", "领导能力"),
+    ("以党建引领乡村振兴", "乡村振兴"), ("落实全面从严治党主体责任与廉洁从政", "党风廉政"),
+]
 ROTATION_LECTURES = [
     ("学习贯彻党的二十届四中全会精神", "政治理论"), ("乡镇党委落实全面从严治党主体责任", "党风廉政"),
     ("民主集中制与班子议事规则", "党的建设"), ("乡村振兴中的产业发展", "乡村振兴"),
@@ -221,6 +228,25 @@ class TrainingDemo:
             present = [c for c in cadres if self.rng.random() < 0.95]
             self.attend(session, present, [c for c in cadres if c not in present])
 
+    def secretaries(self):
+        """Two days at the county Party school on 29 and 30 September, after the autumn's elections,
+        for the heads of the township teams serving then (new and re-elected): two sessions a day,
+        everyone present."""
+        start = self.day(9, 29)
+        heads = set(TeamMembership.objects.serving(start).filter(is_head=True, team__township__isnull=False)
+                    .values_list("cadre_id", flat=True))
+        cadres = [c for c in self.cadres() if c.pk in heads]
+        if not cadres:
+            return
+        program = self.program(SECRETARIES_NAME, TrainingProgram.Kind.CENTRALIZED, start,
+                               start + datetime.timedelta(days=1), location="县委党校", target_group="乡镇党委书记",
+                               topics=sorted({t for _title, t in SECRETARIES_LECTURES}))
+        self.enroll(program, cadres)
+        for index, (title, topic) in enumerate(SECRETARIES_LECTURES):
+            held_on = start + datetime.timedelta(days=index // 2)
+            self.attend(self.session(program, title, topic, held_on, MORNING if index % 2 == 0 else AFTERNOON),
+                        cadres)
+
     # The rest ----------------------------------------------------------------------------------
 
     def township_programs(self):
@@ -271,7 +297,8 @@ class TrainingDemo:
             self.township_programs()
             self.upcoming()
             self.needs()
-            self.rotation()  # last: the random draws of the programs above stay as they were
+            self.rotation()  # the random draws of the programs above stay as they were
+            self.secretaries()  # draws nothing
         return self
 
 

@@ -156,8 +156,15 @@ def test_every_vote_is_for_an_assessee_of_its_ballots_unit(demo, db):
 
 def test_awards_come_only_from_confirmed_results(demo, db):
     awards = Award.objects.filter(assessment=demo["assessment"]).select_related("assessee")
-    kinds = set(awards.values_list("kind", flat=True))
-    assert {Award.Kind.GOOD_TEAM, Award.Kind.GOOD_MEMBER, Award.Kind.GOOD_BACKBONE} <= kinds
+    # All four awards are decided, a 好班长 among them: a head the records do not disqualify.
+    decided_kinds = set(awards.filter(status=Award.Status.DECIDED).values_list("kind", flat=True))
+    assert decided_kinds == set(Award.Kind.values) == {"good_team", "good_head", "good_member", "good_backbone"}
+    people = awards.exclude(assessee__category=TEAM)
+    found = metrics.disqualifiers(demo["assessment"], people.values_list("assessee__cadre", flat=True))
+    assert found and not any(found.values())
+    heads = awards.filter(kind=Award.Kind.GOOD_HEAD)
+    assert not heads.exclude(assessee__category=Assessee.Category.TEAM_HEAD).exists()
+    assert not heads.exclude(assessee__confirmed_grade=Grade.EXCELLENT).exists()
     for award in awards:
         assert award.assessee.category == Award.CATEGORY[award.kind]
         needed = Grade.GOOD if award.assessee.is_team else Grade.EXCELLENT
