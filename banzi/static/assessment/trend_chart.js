@@ -29,7 +29,7 @@
       grid: { left: 8, right: 24, top: 48, bottom: 8, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis", formatter: tooltip },
-      xAxis: { type: "category", data: data.labels, boundaryGap: false,
+      xAxis: { type: "category", data: data.labels,
                axisLabel: { interval: 0, rotate: data.labels.length > 3 ? 20 : 0 } },
       yAxis: { type: "value", min: 0, max: 100 },
       series: data.series.map(function (s, i) {
