@@ -39,6 +39,7 @@ urlpatterns = [
          name="evaluationgroup_import_ballots"),
     path("vote/", views.VoteView.as_view(), name="vote"),
     path("vote/thanks/", views.VoteThanksView.as_view(), name="vote_thanks"),
+    path("assessees/<int:pk>/trend/", views.AssesseeTrendExportView.as_view(), name="assessee_trend"),
     path("assessees/<int:pk>/report/", views.AssesseeReportView.as_view(), name="assessee_report"),
     path("assessees/<int:pk>/write-report/", views.AssesseeWriteReportView.as_view(), name="assessee_write_report"),
     *model_urls("consequences", Consequence, list_view=views.ConsequenceListView,

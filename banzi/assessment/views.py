@@ -139,7 +139,35 @@ class AssesseePageView(AssesseeDetailView):
         ctx["can_write_report"] = services.may_write_report(self.request.user, self.object)
         ctx["consequences"] = consequences.of_assessee(self.request.user, self.object)
         ctx["score_sheet"] = scores.score_sheets(self.object.assessment, [self.object])[self.object.pk]
+        ctx["trend"] = charts.indicator_trend(self.object, self.request.user, known={self.object.pk: ctx["score_sheet"]})
         return ctx
+
+
+class AssesseeTrendExportView(ScopedMixin, View):
+    """The assessee's trend table as Excel (`charts.indicator_trend`: the same figures as the page), only
+    the assessments the user may see, recorded as an export."""
+
+    model = Assessee
+
+    def get(self, request, pk):
+        assessee = get_object_or_404(self.get_queryset().select_related("assessment", "cadre", "team"), pk=pk)
+        trend = charts.indicator_trend(assessee, request.user)
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(_("Trends"))[:31]
+        sheet.append([str(_("assessment")), str(_("year")), str(_("confirmed grade")), str(_("total score")),
+                      *trend["groups"]])
+        for row in trend["rows"]:
+            sheet.append([row["assessment"], row["year"], row["grade"], *[
+                "" if v is None else v for v in (row["total"], *row["subtotals"])]])
+        body = io.BytesIO()
+        book.save(body)
+        file_name = f"{assessee}-{_('Trends')}-{clock.local_now():%Y%m%d-%H%M}.xlsx"
+        record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=request.user,
+                     obj=assessee, detail=file_name[:500], request=request)
+        response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, file_name)
+        return response
 
 
 class AssesseeWriteReportView(ScopedMixin, TemplateView):

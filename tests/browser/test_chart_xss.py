@@ -1,6 +1,6 @@
-"""Users' text in every chart is shown as text, never run: township, cadre, topic, task, supervised-item and
-milestone names carrying `<img src=x onerror=...>` and `<script>` are planted, each chart's tooltip is shown
-for every data point, and nothing runs while the text appears literally.
+"""Users' text in every chart is shown as text, never run: township, cadre, topic, task, supervised-item,
+milestone and assessment names carrying `<img src=x onerror=...>` and `<script>` are planted, each chart's
+tooltip is shown for every data point, and nothing runs while the text appears literally.
 
 Each page is checked twice: once with the browser told to ignore the Content-Security-Policy (so the
 escaping alone is proven), and once under the policy, which must then report no violation at all (the
@@ -79,7 +79,10 @@ def planted(county, travel):
     tf.attend(session, script_cadre)
     # The assessment page: the grade distribution per unit, with a grade proposed in the bad township.
     assessment = af.assessment(county, title="考核" + BOTH)
-    af.assessee(assessment, bad_township, img_cadre, proposed_grade="competent")
+    bad_township.assessee = af.assessee(assessment, bad_township, img_cadre, proposed_grade="competent")
+    # The assessee's page: the indicator trends across an earlier annual assessment and this one.
+    earlier = af.assessment(county, title="上年度" + BOTH, year=2025, starts_on=D(2025, 1, 1), ends_on=D(2025, 12, 31))
+    af.assessee(earlier, bad_township, img_cadre, confirmed_grade="competent")
     af.assessee(assessment, other, proposed_grade="excellent")
     bad_township.assessment = assessment
     f.UserFactory(username="ducha", role=Role.COUNTY_ADMIN)
@@ -101,6 +104,9 @@ def charts_of(live_server, township):
         }),
         (f"/assessment/assessments/{township.assessment.pk}/", "#grade-distribution svg", {
             "#grade-distribution": ["坏镇" + BOTH],
+        }),
+        (f"/assessment/assessees/{township.assessee.pk}/", "#trend-chart svg", {
+            "#trend-chart": ["上年度" + BOTH, "考核" + BOTH],
         }),
         (f"/tasks/battle-map/?township={township.pk}&year=2026", "#battle-map[data-loaded=true]", {
             "[data-bm=groups-chart]": ["张" + IMG, "李" + SCRIPT],
