@@ -12,11 +12,13 @@ from rest_framework.response import Response
 
 from banzi.core import services as core_services
 from banzi.core.api import BaseSerializer, ScopedFileField, ScopedModelViewSet, name_of
+from banzi.core.errors import Code
+from banzi.core.importing.views import ImportUploadForm
 from banzi.core.roles import Role
 from banzi.core.separation import WithinDuties
 from banzi.org.models import Organization
 
-from . import consequences, filters, metrics, results, scores, services
+from . import ballot_import, consequences, filters, metrics, results, scores, services
 from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
 
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -287,6 +289,25 @@ class PaperBallotInputSerializer(serializers.Serializer):
     votes = GradesField(help_text=_("{assessee id: grade}"))
 
 
+class BallotImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(label=_("Excel file (.xlsx)"))
+    dry_run = serializers.BooleanField(required=False, default=False,
+                                       label=_("only check the file; enter nothing"))
+
+
+class CellErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BallotImportResultSerializer(serializers.Serializer):
+    ballots = serializers.IntegerField()
+    votes = serializers.DictField(child=serializers.IntegerField())
+    errors = CellErrorSerializer(many=True)
+    entered = serializers.IntegerField()
+
+
 class EvaluationGroupViewSet(ScopedModelViewSet):
     """A unit's evaluation groups with their weights (adding up to 100). `issue-codes` returns the
     plain one-time codes once, for the printable sheet; `paper-ballot` enters a ballot from paper."""
@@ -305,6 +326,32 @@ class EvaluationGroupViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         codes = core_services.run(services.issue_codes, request.user, group, data.validated_data["count"])
         return Response({"codes": codes}, status=201, headers={"Cache-Control": "no-store"})
+
+    @extend_schema(request=BallotImportInputSerializer, responses={200: BallotImportResultSerializer,
+                                                                   201: BallotImportResultSerializer})
+    @action(detail=True, methods=["post"], url_path="import-ballots", parser_classes=[MultiPartParser, FormParser],
+            step="paper_ballot")  # the same step as one paper ballot: the lifecycle says who
+    def import_ballots(self, request, pk=None):
+        """Paper ballots from the group's spreadsheet (the template of the page), checked cell by cell.
+        With `dry_run` nothing is entered and the answer lists the wrong cells (row and column); a
+        wrong cell refuses the import (400, nothing entered); otherwise every ballot is entered (201)."""
+        group = self.get_object()
+        data = BallotImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = ImportUploadForm(files={"file": data.validated_data["file"]})
+        if not upload.is_valid():
+            raise serializers.ValidationError({"file": upload.errors["file"]})
+        result = core_services.run(ballot_import.read_ballots, group, upload.content)
+        body = {"ballots": len(result.ballots), "votes": result.counts, "entered": 0,
+                "errors": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors]}
+        if data.validated_data["dry_run"]:
+            return Response(body)
+        if not result.ok:  # nothing entered; each wrong cell named by its row and column
+            raise serializers.ValidationError({"file": [
+                _("Row %(row)d, “%(column)s”: %(message)s") % {"row": e.row, "column": e.column, "message": e.message}
+                for e in result.errors]}, code=Code.INVALID)
+        body["entered"] = core_services.run(ballot_import.import_ballots, request.user, group, result.sheet)
+        return Response(body, status=201)
 
     @extend_schema(request=PaperBallotInputSerializer, responses={201: None})
     @action(detail=True, methods=["post"], url_path="paper-ballot", step="paper_ballot")

@@ -197,3 +197,40 @@ register_action(ActionCase(
     data=lambda record: {"report": "一年来，认真履行岗位职责。"},
     done=lambda record: record.report == "一年来，认真履行岗位职责。",
 ))
+
+
+def _collecting_group(township):
+    import io as _io
+
+    import openpyxl
+
+    from .factories import groups
+
+    parent = assessment(status=Status.COLLECTING)
+    person = assessee(parent, township)
+    group = groups(parent, township)["public_representatives"]
+    book = openpyxl.Workbook()
+    book.active.append([str(person)])
+    book.active.append(["称职"])
+    buffer = _io.BytesIO()
+    book.save(buffer)
+    group._sheet = buffer.getvalue()
+    return group, _county()
+
+
+def _sheet_of(group):
+    import io as _io
+
+    file = _io.BytesIO(group._sheet)  # a one-ballot sheet of the group's unit, made by _collecting_group
+    file.name = "选票.xlsx"
+    return {"file": file}
+
+
+register_action(ActionCase(
+    url_name="assessment-evaluationgroup-import-ballots",
+    prepare=_collecting_group,
+    data=_sheet_of,
+    format="multipart",
+    status=201,
+    done=lambda record: record.ballots.filter(source="paper").count() == 1,
+))

@@ -188,3 +188,48 @@ def test_only_the_county_imports_and_others_see_no_group_outside_their_township(
     assert 'id="import-ballots"' not in township_client.get(unit["group"].get_absolute_url()).content.decode()
     Assessment.objects.filter(pk=unit["assessment"].pk).update(status=Assessment.Status.CONFIRMED)
     assert 'id="import-ballots"' not in county_client.get(unit["group"].get_absolute_url()).content.decode()
+
+
+# --- through the API ----------------------------------------------------------------------------------
+
+def _api_post(user, group, content, **data):
+    from tests.api import api_for
+
+    file = io.BytesIO(content)
+    file.name = "选票.xlsx"
+    return api_for(user).post(reverse("assessment-evaluationgroup-import-ballots", args=[group.pk]),
+                              {"file": file, **data}, format="multipart")
+
+
+def test_the_api_checks_then_imports_the_sheet(county_admin, unit):
+    group = unit["group"]
+    good = workbook(headings(unit), ["优秀", "称职", "好"], ["称职", "基本称职", "较好"])
+    checked = _api_post(county_admin, group, good, dry_run=True)
+    assert checked.status_code == 200, checked.content.decode()
+    assert checked.json()["ballots"] == 2 and checked.json()["entered"] == 0 and checked.json()["errors"] == []
+    assert not Ballot.objects.filter(group=group).exists()
+
+    bad = workbook(headings(unit), ["优秀", "很好", "好"], ["称职", "称职", "好"])
+    listed = _api_post(county_admin, group, bad, dry_run=True)
+    assert listed.status_code == 200 and [(e["row"], e["column"]) for e in listed.json()["errors"]] == [
+        (2, headings(unit)[1])]
+    wrong = _api_post(county_admin, group, bad)
+    assert wrong.status_code == 400 and wrong.json()["file"][0]["code"] == Code.INVALID
+    assert wrong.json()["file"][0]["message"].startswith(f"Row 2, “{headings(unit)[1]}”: “很好” is not a grade")
+    assert not Ballot.objects.filter(group=group).exists()  # all or nothing
+
+    entered = _api_post(county_admin, group, good)
+    assert entered.status_code == 201 and entered.json()["entered"] == 2
+    assert Ballot.objects.filter(group=group, source=Ballot.Source.PAPER).count() == 2
+    assert Vote.objects.filter(ballot__group=group).count() == 6
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, user=county_admin).exists()
+
+
+def test_the_api_refuses_what_is_not_a_workbook_of_the_group(county_admin, township_admin, unit):
+    group = unit["group"]
+    not_xlsx = _api_post(county_admin, group, b"MZ\x90 not a workbook")
+    assert not_xlsx.status_code == 400 and "file" in not_xlsx.json()
+    other = _api_post(county_admin, group, workbook(["某某人"], ["优秀"]))
+    assert other.status_code == 400
+    assert _api_post(township_admin, group, workbook(headings(unit), ["优秀", "称职", "好"])).status_code == 403
+    assert not Ballot.objects.filter(group=group).exists()
