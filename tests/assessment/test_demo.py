@@ -207,3 +207,34 @@ def test_loading_again_changes_nothing(demo, db):
     before = [m.objects.count() for m in models]
     assert not load_assessment_demo()
     assert [m.objects.count() for m in models] == before
+
+
+def test_the_demo_score_sheets_are_the_records_counted_one_by_one(demo, db):
+    """Three indicators of every cadre of one township recomputed here row by row from the demo's
+    records (training days, violations, outings reported in time), and the score sheet shows them."""
+    from banzi.assessment import scores
+    from banzi.conduct.models import OutingReport
+    from banzi.training.models import Attendance
+
+    assessment = demo["assessment"]
+    start, end = assessment.starts_on, assessment.ends_on
+    township = Organization.objects.filter(kind=Organization.Kind.TOWNSHIP).order_by("pk").first()
+    people = list(assessment.assessees.filter(unit=township).exclude(category=TEAM).select_related("cadre"))
+    assert len(people) > 5
+    sheets = scores.score_sheets(assessment, people)
+    trained = 0
+    for person in people:
+        lines = {line.key: line for line in sheets[person.pk].lines}
+        days = {a.session.held_on for a in Attendance.objects.filter(
+            cadre=person.cadre, status=Attendance.Status.PRESENT).select_related("session")
+            if start <= a.session.held_on <= end}
+        assert f"{len(days)} days" in lines["training"].detail, (person, lines["training"].detail)
+        trained += bool(days)
+        violations = [v for v in Violation.objects.filter(cadre=person.cadre, status=Violation.Status.CONFIRMED)
+                      if v.decided_on and start <= v.decided_on <= end]
+        assert lines["violations"].value == len(violations)
+        outings = [o for o in OutingReport.objects.filter(cadre=person.cadre)
+                   if start <= clock.local_date(o.departs_at) <= end]
+        in_time = [o for o in outings if not o.is_late]
+        assert lines["outings"].value == (round(100 * len(in_time) / len(outings)) if outings else None)
+    assert trained  # the demo township's cadres were trained in the year: the check compared something
