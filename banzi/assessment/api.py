@@ -2,6 +2,7 @@
 grades, confirm a unit under quota, confirm, publish, reopen with a reason) and each unit's grade
 sheet (quota count, disqualifiers with their source records, the democratic evaluation's tally),
 assessees, quota approvals, and evaluation groups (issue ballot codes, enter paper ballots)."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -339,8 +340,9 @@ class EvaluationGroupViewSet(ScopedModelViewSet):
         data = BallotImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = ImportUploadForm(files={"file": data.validated_data["file"]})
-        if not upload.is_valid():
-            raise serializers.ValidationError({"file": upload.errors["file"]})
+        if not upload.is_valid():  # not a workbook, too large: the form's errors with their codes
+            refused = {"file": upload.errors.as_data()["file"]}
+            raise DjangoValidationError(refused)
         result = core_services.run(ballot_import.read_ballots, group, upload.content)
         body = {"ballots": len(result.ballots), "votes": result.counts, "entered": 0,
                 "errors": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors]}
