@@ -1,22 +1,11 @@
 /* An assessee's indicator trends: the weighted total and the group subtotals across their assessments
    of the same kind (lines, oldest first), from the JSON of <div data-trend-chart="id-of-json-script">.
-   No inline script (CSP); the tooltip escapes every name and title (Banzi.escapeHtml), so that an
+   No inline script (CSP); the tooltip escapes every name and title (Banzi.axisTooltip), so that an
    assessment or cadre named "<img src=x onerror=...>" shows as written. */
 (function () {
   "use strict";
 
   var COLOURS = ["#1d273b", "#d63939", "#066fd1", "#2fb344", "#f59f00"];
-
-  function tooltip(params) {
-    var list = Array.isArray(params) ? params : [params];
-    if (!list.length) { return ""; }
-    var escape = window.Banzi.escapeHtml;
-    return escape(list[0].axisValueLabel !== undefined ? list[0].axisValueLabel : list[0].name) + "<br>" +
-      list.map(function (p) {
-        var value = p.value === null || p.value === undefined || p.value === "-" ? "—" : p.value;
-        return p.marker + escape(p.seriesName) + ": " + escape(value);
-      }).join("<br>");
-  }
 
   function draw(el) {
     var source = document.getElementById(el.getAttribute("data-trend-chart"));
@@ -28,7 +17,7 @@
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       grid: { left: 8, right: 24, top: 48, bottom: 8, containLabel: true },
       legend: { top: 0 },
-      tooltip: { trigger: "axis", formatter: tooltip },
+      tooltip: { trigger: "axis", formatter: window.Banzi.axisTooltip },
       xAxis: { type: "category", data: data.labels,
                axisLabel: { interval: 0, rotate: data.labels.length > 3 ? 20 : 0 } },
       yAxis: { type: "value", min: 0, max: 100 },

@@ -48,13 +48,15 @@
     }
   });
 
-  // An axis tooltip (bar charts): the category, then each series' value, all escaped.
+  // An axis tooltip (bar and line charts): the category, then each series' value ("—" where there is
+  // none), all escaped.
   function axisTooltip(params) {
     var list = Array.isArray(params) ? params : [params];
     if (!list.length) { return ""; }
     return escapeHtml(list[0].axisValueLabel !== undefined ? list[0].axisValueLabel : list[0].name) + "<br>" +
       list.map(function (p) {
         var value = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+        if (value === null || value === undefined || value === "-") { value = "—"; }
         return p.marker + escapeHtml(p.seriesName) + ": " + escapeHtml(value);
       }).join("<br>");
   }
