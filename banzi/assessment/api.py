@@ -19,8 +19,17 @@ from banzi.core.roles import Role
 from banzi.core.separation import WithinDuties
 from banzi.org.models import Organization
 
-from . import ballot_import, consequences, filters, metrics, results, scores, services
-from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
+from . import ballot_import, charts, consequences, filters, metrics, results, scores, services
+from .models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Consequence,
+    EvaluationGroup,
+    Grade,
+    QuotaApproval,
+)
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -96,6 +105,17 @@ SheetSerializer = inline_serializer("AssessmentUnitSheet", {
     "weights": serializers.IntegerField(), "rows": serializers.ListField(child=_row)})
 
 
+class GradeSeriesSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    grade = serializers.CharField(help_text="Empty for those not graded yet.")
+    values = serializers.ListField(child=serializers.IntegerField(), help_text="One count per unit, as labels.")
+
+
+class GradeDistributionSerializer(serializers.Serializer):
+    labels = serializers.ListField(child=serializers.CharField(), help_text="The units' names.")
+    series = GradeSeriesSerializer(many=True)
+
+
 class AssessmentViewSet(ScopedModelViewSet):
     """Assessments (年度考核、平时考核): kind, period, who runs it and its status. Grades are proposed
     and confirmed unit by unit through the actions; `sheet` shows each unit's quota count,
@@ -166,6 +186,13 @@ class AssessmentViewSet(ScopedModelViewSet):
         votes per grade, the weighted shares and the cap of the one-third rule."""
         return Response(metrics.sheets(self.get_object(), request.user))
 
+    @extend_schema(operation_id="assessment_assessments_grade_distribution", responses=GradeDistributionSerializer)
+    @action(detail=True, methods=["get"], url_path="grade-distribution", pagination_class=None, filter_backends=[])
+    def grade_distribution(self, request, pk=None):
+        """The chart of grades per unit: the individuals assessed (teams apart) counted by their confirmed
+        grade, else the proposed one, else not graded yet; only the units the user sees."""
+        return Response(charts.grade_distribution(self.get_object(), request.user))
+
 
 class AssesseeSerializer(BaseSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
@@ -210,6 +237,31 @@ class ScoreSheetSerializer(serializers.Serializer):
     groups = ScoreGroupSerializer(many=True)
 
 
+class TrendSeriesSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="\"total\", or the key of an indicator group.")
+    name = serializers.CharField()
+    values = serializers.ListField(child=serializers.FloatField(allow_null=True))
+
+
+class TrendRowSerializer(serializers.Serializer):
+    assessee = serializers.IntegerField()
+    assessment = serializers.CharField()
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField()
+    current = serializers.BooleanField()
+    grade = serializers.CharField(help_text="The confirmed grade; empty until confirmed.")
+    total = serializers.FloatField(allow_null=True)
+    subtotals = serializers.ListField(child=serializers.FloatField(allow_null=True), help_text="As `groups`.")
+
+
+class TrendSerializer(serializers.Serializer):
+    labels = serializers.ListField(child=serializers.CharField())
+    series = TrendSeriesSerializer(many=True)
+    rows = TrendRowSerializer(many=True)
+    groups = serializers.ListField(child=serializers.CharField())
+
+
 class ReportInputSerializer(serializers.Serializer):
     report = serializers.CharField(required=False, allow_blank=True, default="", label=_("report on duties and integrity"))
     report_file = serializers.FileField(required=False, label=_("report attachment"))
@@ -252,6 +304,14 @@ class AssesseeViewSet(ScopedModelViewSet):
         assessee = self.get_object()
         return Response(scores.score_sheets(assessee.assessment, [assessee])[assessee.pk].as_dict())
 
+    @extend_schema(operation_id="assessment_assessees_trend", responses=TrendSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def trend(self, request, pk=None):
+        """The indicator trends of the assessee's cadre (or township team) across their last assessments of
+        the same kind that the user sees, oldest first: each the weighted total and group subtotals of that
+        assessment's score sheet (the figures of the page's chart and of its Excel export)."""
+        return Response(charts.indicator_trend(self.get_object(), request.user))
+
 
 class QuotaApprovalSerializer(BaseSerializer):
     unit_name = name_of("unit.name")
@@ -269,6 +329,32 @@ class QuotaApprovalViewSet(ScopedModelViewSet):
     filterset_class = filters.QuotaApprovalFilterSet
     ordering_fields = ["approved_on", "created_at"]
     save_service = staticmethod(services.save_quota_approval)
+
+
+class AssessmentGroupSerializer(BaseSerializer):
+    leader_name = name_of("leader.name")
+
+    class Meta:
+        model = AssessmentGroup
+        fields = ["id", "assessment", "name", "leader", "leader_name", "members", "units", "note", *TIMESTAMPS]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["units"].child_relation.queryset = fields["units"].child_relation.queryset.filter(
+            kind=Organization.Kind.TOWNSHIP)
+        return fields
+
+
+class AssessmentGroupViewSet(ScopedModelViewSet):
+    """Assessment groups (考核组): the leader, members and townships assessed of each group an assessment
+    sends; nobody on a county group works in a township it assesses (回避), each township one group."""
+
+    queryset = AssessmentGroup.objects.select_related("assessment", "leader").prefetch_related("members", "units")
+    serializer_class = AssessmentGroupSerializer
+    filterset_class = filters.AssessmentGroupFilterSet
+    ordering_fields = ["name", "created_at"]
+    save_service = staticmethod(services.save_assessment_group)
+    delete_service = staticmethod(services.delete_assessment_group)
 
 
 class EvaluationGroupSerializer(BaseSerializer):

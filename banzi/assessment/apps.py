@@ -23,6 +23,7 @@ class AssessmentConfig(AppConfig):
             "assessment", _("Assessment"), 50,
             navigation.MenuItem(_("Assessments"), "assessment:assessment_list", staff),
             navigation.MenuItem(_("Assessees"), "assessment:assessee_list", staff | {Role.CADRE}),
+            navigation.MenuItem(_("Assessment groups"), "assessment:assessmentgroup_list", staff),
             navigation.MenuItem(_("Quota approvals"), "assessment:quotaapproval_list", staff),
             navigation.MenuItem(_("Evaluation groups"), "assessment:evaluationgroup_list", staff),
             navigation.MenuItem(_("Awards"), "assessment:award_list", staff | {Role.CADRE}),

@@ -30,11 +30,20 @@ from django.db import transaction
 
 from banzi.core import clock
 from banzi.core.demo import add_many
-from banzi.org.models import Organization, Team, TeamMembership
+from banzi.org.models import Cadre, Organization, Team, TeamMembership
 from banzi.training.demo import demo_year
 
 from . import metrics, services
-from .models import FOUR_LEVEL_SCALE, INDIVIDUAL_SCALE, Assessee, Assessment, Award, Grade, QuotaApproval
+from .models import (
+    FOUR_LEVEL_SCALE,
+    INDIVIDUAL_SCALE,
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Grade,
+    QuotaApproval,
+)
 
 SEED = "banzi-assessment-demo"
 TITLE = "{year}年度乡镇领导班子和领导干部年度考核"
@@ -45,6 +54,8 @@ Kind = Award.Kind
 # Ballots per evaluation group (the team members' group: as many as the team has members).
 GROUP_BALLOTS = {"subordinate_heads": 12, "cadre_representatives": 10, "public_representatives": 8}
 UNUSED_CODES = 2
+GROUPS = 4
+GROUP_NAMES = ("第一考核组", "第二考核组", "第三考核组", "第四考核组")
 # How voters grade an assessee of each standing: the chance of each grade of the scale, best first.
 VOTING = {
     "top": (0.72, 0.25, 0.03, 0.0),
@@ -114,8 +125,29 @@ class AssessmentDemo:
             assessment=assessment, unit=townships[1 % len(townships)], approved_on=approved_on,
             document_number=APPROVAL_DOCUMENT.format(year=self.year, number=38)))
         self.created["quota approvals"] += 1
+        self.assessment_groups(assessment, townships)
         services.start_collecting(self.user, assessment)
         return assessment
+
+    def assessment_groups(self, assessment, townships):
+        """The county's assessment groups: each led by a leading cadre of a county department with two
+        department cadres, the townships dealt out in turn (nobody assesses a township they work in)."""
+        ranks = list(Cadre.Rank.values)
+        cadres = sorted(Cadre.objects.filter(organization__kind=Organization.Kind.DEPARTMENT, status=Cadre.Status.ACTIVE)
+                        .select_related("organization").order_by("organization__sort_order", "pk"),
+                        key=lambda c: ranks.index(c.rank) if c.rank in ranks else len(ranks))
+        count = min(GROUPS, len(townships), len(cadres) // 3)
+        if not count:
+            return
+        leaders, others = cadres[:count], cadres[count:]
+        rng = self.rng("assessment groups")
+        rng.shuffle(others)
+        for index, leader in enumerate(leaders):
+            services.save_assessment_group(
+                self.user, AssessmentGroup(assessment=assessment, name=GROUP_NAMES[index], leader=leader,
+                                           note="听取述职述廉、组织民主测评、个别谈话、查阅资料、实地察看。"),
+                members=others[2 * index:2 * index + 2], units=townships[index::count])
+            self.created["assessment groups"] += 1
 
     def standings(self, assessment, township, assessees):
         """{assessee id: (standing, grade aimed at)}: "excellent" for as many as the quota allows of

@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.filters import BaseFilterSet
 from banzi.org.filters import townships
 
-from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
+from .models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Consequence,
+    EvaluationGroup,
+    Grade,
+    QuotaApproval,
+)
 
 
 def assessments(request):
@@ -47,6 +56,16 @@ class QuotaApprovalFilterSet(BaseFilterSet):
 
     class Meta:
         model = QuotaApproval
+        fields = ["q", "assessment", "unit"]
+
+
+class AssessmentGroupFilterSet(BaseFilterSet):
+    search_fields = ("name", "leader__name")
+    assessment = django_filters.ModelChoiceFilter(queryset=assessments, label=_("assessment"))
+    unit = django_filters.ModelChoiceFilter(queryset=townships, field_name="units", label=_("township assessed"))
+
+    class Meta:
+        model = AssessmentGroup
         fields = ["q", "assessment", "unit"]
 
 

@@ -11,7 +11,16 @@ from banzi.core.errors import Code
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre, Organization, Team
 
-from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
+from .models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Consequence,
+    EvaluationGroup,
+    Grade,
+    QuotaApproval,
+)
 
 
 class AssessmentModelForm(BaseModelForm):
@@ -56,6 +65,25 @@ class QuotaApprovalForm(AssessmentModelForm):
     def limit_to_user(self, user):
         super().limit_to_user(user)
         self.townships_only("unit")
+
+
+class AssessmentGroupForm(AssessmentModelForm):
+    """An assessment group: its leader and members among the active cadres the user sees, shown with
+    their unit; the townships among those the user manages."""
+
+    class Meta:
+        model = AssessmentGroup
+        fields = ["assessment", "name", "leader", "members", "units", "note"]
+
+    def limit_to_user(self, user):
+        super().limit_to_user(user)
+        self.townships_only("units")
+        cadres = Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE).select_related("organization")
+        for name in ("leader", "members"):
+            self.fields[name].queryset = cadres
+            self.fields[name].label_from_instance = lambda c: f"{c.name}（{c.organization}）"
+        self.fields["members"].widget.attrs["size"] = 8
+        self.fields["units"].widget.attrs["size"] = 8
 
 
 class AwardForm(AssessmentModelForm):

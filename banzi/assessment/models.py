@@ -256,6 +256,42 @@ class QuotaApproval(BaseModel):
                                                            code=Code.WRONG_KIND)})
 
 
+class AssessmentGroup(BaseModel):
+    """An assessment group (考核组) that the organization running an assessment sends to the units it
+    assesses: its leader, its members and the townships it covers. In the county's assessments nobody
+    on a group works in a township the group assesses (回避); each township is covered by one group of
+    an assessment (`services.save_assessment_group`)."""
+
+    assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE,
+                                   related_name="assessment_groups")
+    name = models.CharField(_("name"), max_length=100, help_text=_("For example 第一考核组."))
+    leader = models.ForeignKey(Cadre, verbose_name=_("group leader"), on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(Cadre, verbose_name=_("group members"), blank=True,
+                                     related_name="assessment_groups")
+    units = models.ManyToManyField(Organization, verbose_name=_("townships assessed"), related_name="+",
+                                   limit_choices_to={"kind": Organization.Kind.TOWNSHIP})
+    note = models.TextField(_("note"), blank=True)
+
+    scope = Scope(township="assessment__organization__township")
+
+    class Meta:
+        verbose_name = _("assessment group")
+        verbose_name_plural = _("assessment groups")
+        ordering = ["assessment", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["assessment", "name"], name="assessmentgroup_name_once", violation_error_code=Code.UNIQUE,
+            violation_error_message=_("This assessment already has a group of this name."))]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if not (self.name or "").strip():
+            raise ValidationError({"name": ValidationError(_("Name the assessment group."), code=Code.REQUIRED)})
+        self.name = self.name.strip()
+
+
 class EvaluationGroup(BaseModel):
     """One group of voters in a unit's democratic evaluation, with its local weight (the weights of
     a unit's groups sum to 100)."""

@@ -24,7 +24,17 @@ from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Cadre, Organization, Team, TeamMembership
 
 from . import metrics
-from .models import Assessee, Assessment, Award, Ballot, BallotCode, EvaluationGroup, Grade, Vote
+from .models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Ballot,
+    BallotCode,
+    EvaluationGroup,
+    Grade,
+    Vote,
+)
 from .workflow import ASSESSMENTS, AWARDS
 
 Status = Assessment.Status
@@ -397,6 +407,87 @@ def reopen(user, assessment, reason, *, unit=None):
         assessment.reopen_reason = reason
         _advance(user, assessment, "reopen", reason=reason)
     return len(confirmed)
+
+
+# --- assessment groups (考核组) ---------------------------------------------------------------------
+
+def _check_group_open(assessment):
+    if assessment.status in RESULTS_CONFIRMED:
+        raise ValidationError(_("The results of %(assessment)s are confirmed; its assessment groups change only after "
+                                "reopening.") % {"assessment": assessment}, code=Code.FROZEN)
+
+
+def _check_group_units(group, units):
+    """The townships a group covers: townships only, a township's own assessment its own township only,
+    and none already covered by another group of the assessment."""
+    assessment = group.assessment
+    for unit in units:
+        if unit.kind != Organization.Kind.TOWNSHIP:
+            raise ValidationError({"units": ValidationError(
+                _("%(unit)s is not a township; an assessment group assesses townships.") % {"unit": unit},
+                code=Code.WRONG_KIND)})
+        if assessment.organization.kind == Organization.Kind.TOWNSHIP and unit.pk != assessment.organization_id:
+            raise ValidationError({"units": ValidationError(
+                _("A township's own assessment assesses only its own cadres."), code=Code.OTHER_TOWNSHIP)})
+    taken = (AssessmentGroup.objects.filter(assessment=assessment, units__in=units).exclude(pk=group.pk)
+             .values_list("name", "units__name").order_by("name", "units__sort_order"))
+    if taken:
+        other, unit = taken[0]
+        raise ValidationError({"units": ValidationError(
+            _("%(unit)s is already assessed by %(group)s of this assessment.") % {"unit": unit, "group": other},
+            code=Code.UNIT_COVERED)})
+
+
+def _check_group_people(group, leader, members, units):
+    """The leader is not also a member; in the county's assessments nobody on a group works in a
+    township it assesses (回避)."""
+    if leader is not None and any(m.pk == leader.pk for m in members):
+        raise ValidationError({"members": ValidationError(
+            _("%(cadre)s leads the group; list them as its leader only.") % {"cadre": leader},
+            code=Code.SAME_PERSON)})
+    if group.assessment.organization.kind == Organization.Kind.TOWNSHIP:
+        return
+    townships = {u.pk for u in units}
+    for field, cadres in (("leader", [leader] if leader is not None else []), ("members", members)):
+        for cadre in cadres:
+            if cadre.organization.township_id in townships:
+                raise ValidationError({field: ValidationError(
+                    _("%(cadre)s works in %(township)s, which the group assesses; they are withdrawn from it (回避).")
+                    % {"cadre": cadre, "township": cadre.organization.township}, code=Code.ASSESS_OWN_TOWNSHIP)})
+
+
+@transaction.atomic
+def save_assessment_group(user, group, members=None, units=None):
+    """Form or change an assessment group (考核组) of an assessment the user may see, while its results
+    are not confirmed. `members` and `units` (cadres, townships), when given, replace the group's; the
+    checks read the stored ones otherwise."""
+    services.ensure_can_write(user, group)
+    if not group.assessment_id:
+        return services.save_object(user, group)  # the model's own error: the assessment is required
+    check_visible(user, group.assessment, "assessment", _("Choose an assessment you manage."))
+    _check_group_open(group.assessment)
+    if group.pk is not None:
+        stored = AssessmentGroup.objects.select_related("assessment").get(pk=group.pk)
+        _check_group_open(stored.assessment)
+    stored_members = list(group.members.select_related("organization__township")) if group.pk else []
+    stored_units = list(group.units.all()) if group.pk else []
+    members = list(members) if members is not None else stored_members
+    units = list(units) if units is not None else stored_units
+    if group.pk is None and not units:
+        raise ValidationError({"units": ValidationError(_("Choose the townships the group assesses."),
+                                                        code=Code.REQUIRED)})
+    _check_group_units(group, units)
+    _check_group_people(group, group.leader if group.leader_id else None, members, units)
+    group = services.save_object(user, group)
+    group.members.set(members)
+    group.units.set(units)
+    return group
+
+
+@transaction.atomic
+def delete_assessment_group(user, group):
+    _check_group_open(group.assessment)
+    return services.delete_object(user, group)
 
 
 # --- quota approvals and evaluation groups -------------------------------------------------------

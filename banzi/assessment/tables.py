@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from banzi.core.tables import BaseTable
 
 from . import metrics
-from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, Grade, QuotaApproval
+from .models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Consequence,
+    EvaluationGroup,
+    Grade,
+    QuotaApproval,
+)
 
 GRADE_LABELS = dict(Grade.choices)
 
@@ -137,6 +146,29 @@ class QuotaApprovalTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = QuotaApproval
         fields = ("document_number", "assessment", "unit", "approved_on")
+
+
+class AssessmentGroupTable(BaseTable):
+    name = tables.Column(linkify=True)
+    assessment = tables.Column()
+    leader = tables.Column()
+    member_names = tables.Column(verbose_name=_("group members"), orderable=False, empty_values=())
+    unit_names = tables.Column(verbose_name=_("townships assessed"), orderable=False, empty_values=())
+
+    class Meta(BaseTable.Meta):
+        model = AssessmentGroup
+        fields = ("name", "assessment", "leader", "member_names", "unit_names")
+
+    def render_member_names(self, record):
+        return "、".join(m.name for m in record.members.all()) or "—"
+
+    def value_member_names(self, record):
+        return "、".join(m.name for m in record.members.all())
+
+    def render_unit_names(self, record):
+        return "、".join(u.name for u in record.units.all())
+
+    value_unit_names = render_unit_names
 
 
 class EvaluationGroupTable(BaseTable):

@@ -4,7 +4,7 @@ from django.urls import path
 from banzi.core.routing import model_urls
 
 from . import views
-from .models import Assessee, Assessment, Award, Consequence, EvaluationGroup, QuotaApproval
+from .models import Assessee, Assessment, AssessmentGroup, Award, Consequence, EvaluationGroup, QuotaApproval
 
 app_name = "assessment"
 
@@ -15,6 +15,9 @@ urlpatterns = [
                 edit_view=views.AssesseeEditView, delete_view=views.AssesseeDeleteView),
     *model_urls("quota-approvals", QuotaApproval, list_view=views.QuotaApprovalListView,
                 detail_view=views.QuotaApprovalDetailView, edit_view=views.QuotaApprovalEditView),
+    *model_urls("groups", AssessmentGroup, list_view=views.AssessmentGroupListView,
+                detail_view=views.AssessmentGroupDetailView, edit_view=views.AssessmentGroupEditView,
+                delete_view=views.AssessmentGroupDeleteView),
     *model_urls("evaluation-groups", EvaluationGroup, list_view=views.EvaluationGroupListView,
                 detail_view=views.EvaluationGroupPageView, edit_view=views.EvaluationGroupEditView),
     *model_urls("awards", Award, list_view=views.AwardListView, detail_view=views.AwardDetailView,

@@ -48,7 +48,17 @@ from . import (
     tables,
     voting,
 )
-from .models import Assessee, Assessment, Award, Ballot, Consequence, EvaluationGroup, Grade, QuotaApproval
+from .models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    Ballot,
+    Consequence,
+    EvaluationGroup,
+    Grade,
+    QuotaApproval,
+)
 
 
 class AssessmentListView(ObjectListView):
@@ -111,6 +121,42 @@ class QuotaApprovalEditView(ObjectEditView):
     model = QuotaApproval
     form_class = forms.QuotaApprovalForm
     service = staticmethod(services.save_quota_approval)
+
+
+class AssessmentGroupListView(ObjectListView):
+    queryset = AssessmentGroup.objects.select_related("assessment", "leader").prefetch_related("members", "units")
+    filterset_class = filters.AssessmentGroupFilterSet
+    table_class = tables.AssessmentGroupTable
+
+
+class AssessmentGroupDetailView(ObjectDetailView):
+    """The group, its leader (with unit), its members and the townships it assesses."""
+
+    queryset = AssessmentGroup.objects.select_related("assessment", "leader__organization")
+
+    def field_rows(self, obj):
+        rows = super().field_rows(obj)
+        people = "、".join(f"{c.name}（{c.organization}）" for c in obj.members.select_related("organization"))
+        units = "、".join(u.name for u in obj.units.order_by("sort_order", "name"))
+        at = next(i for i, row in enumerate(rows) if row["label"] == AssessmentGroup._meta.get_field("note").verbose_name)
+        rows[at:at] = [
+            {"label": AssessmentGroup._meta.get_field("members").verbose_name, "value": people, "link": None,
+             "is_bool": False},
+            {"label": AssessmentGroup._meta.get_field("units").verbose_name, "value": units, "link": None,
+             "is_bool": False},
+        ]
+        return rows
+
+
+class AssessmentGroupEditView(ObjectEditView):
+    model = AssessmentGroup
+    form_class = forms.AssessmentGroupForm
+    service = staticmethod(services.save_assessment_group)
+
+
+class AssessmentGroupDeleteView(ObjectDeleteView):
+    model = AssessmentGroup
+    service = staticmethod(services.delete_assessment_group)
 
 
 class EvaluationGroupListView(ObjectListView):
@@ -227,6 +273,12 @@ class AssessmentPageView(AssessmentDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["units"] = metrics.unit_summaries(self.object, self.request.user)
+        ctx["assessment_groups"] = list(AssessmentGroup.objects.visible_to(self.request.user).filter(
+            assessment=self.object).select_related("leader__organization").prefetch_related("members", "units"))
+        ctx["can_add_group"] = can_write_model(self.request.user, AssessmentGroup) and self.object.status not in (
+            services.RESULTS_CONFIRMED)
+        covered = {u.pk for g in ctx["assessment_groups"] for u in g.units.all()}
+        ctx["uncovered"] = [u["unit__name"] for u in ctx["units"] if u["unit"] not in covered]
         ctx["grade_chart"] = charts.grade_distribution(self.object, self.request.user)
         ctx["grade_table"] = [(label, [s["values"][i] for s in ctx["grade_chart"]["series"]])
                               for i, label in enumerate(ctx["grade_chart"]["labels"])]
@@ -336,6 +388,8 @@ class UnitGradesView(ScopedMixin, TemplateView):
                    can_propose=can_write_model(user, Assessee), can_confirm=user.role == Role.COUNTY_ADMIN,
                    rows=[{**row, "choices": [(g, labels[g]) for g in row["scale"]], "score": totals.get(row["assessee"]),
                           "nominate": self.nominate_url(row) if can_nominate else None} for row in sheet[0]["rows"]])
+        ctx["assessment_group"] = AssessmentGroup.objects.visible_to(user).filter(
+            assessment=self.assessment, units=self.unit).select_related("leader").first()
         return ctx
 
     @staticmethod

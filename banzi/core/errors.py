@@ -162,6 +162,8 @@ class Code(StrEnum):
     NOT_TEAM_HEAD = "not_team_head", "A cadre assessed as a team head did not head a team of the unit in the period."
     AWARD_KIND_MISMATCH = "award_kind_mismatch", "An award's kind does not match the assessee's category (好班子 a team, 好班长 a team head, 好成员 a team member, 好骨干 a general cadre)."
     AWARD_NOT_EARNED = "award_not_earned", "An award is nominated from a result that is not an annual assessment's confirmed excellent (individuals) or good (teams)."
+    ASSESS_OWN_TOWNSHIP = "assess_own_township", "A member of a county assessment group works in a township the group assesses (回避)."
+    UNIT_COVERED = "unit_covered", "A township is already covered by another assessment group of the same assessment."
 
 
 def single_errors(exc):

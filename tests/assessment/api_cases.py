@@ -128,6 +128,17 @@ def _scored_records(township):
 
 
 register_read(ReadCase(
+    url_name="assessment-assessment-grade-distribution",
+    url=lambda township: f"/api/v1/assessment/assessments/{_township_own(township).pk}/grade-distribution/",
+    make=lambda township: assessee(_township_own(township), township),
+))
+register_read(ReadCase(
+    url_name="assessment-assessee-trend",
+    url=lambda township: f"/api/v1/assessment/assessees/{_scored(township).pk}/trend/",
+    make=_scored_records,
+    township_scoped=False,
+))
+register_read(ReadCase(
     url_name="assessment-assessee-score-sheet",
     url=lambda township: f"/api/v1/assessment/assessees/{_scored(township).pk}/score-sheet/",
     make=_scored_records,

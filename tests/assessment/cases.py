@@ -1,7 +1,14 @@
 """Generic-test cases for the assessment models (see tests/generic.py). The ballot codes, ballots and
 votes are not business records of this kind: they keep no history by design (a ballot must not be
 traceable to its code) and have no pages."""
-from banzi.assessment.models import Assessee, Assessment, Award, EvaluationGroup, QuotaApproval
+from banzi.assessment.models import (
+    Assessee,
+    Assessment,
+    AssessmentGroup,
+    Award,
+    EvaluationGroup,
+    QuotaApproval,
+)
 from tests import factories as f
 from tests.generic import ModelCase, register
 
@@ -62,6 +69,29 @@ register(ModelCase(
     update={"document_number": "县委组织部批〔2026〕7号"},
     move=lambda record, other: setattr(record, "unit", other),
     export_label=lambda record: record.document_number,
+))
+
+
+def _assessment_group(township):
+    """A group of the township's own day-to-day assessment (the county's groups are the county's alone)."""
+    group = AssessmentGroup.objects.create(assessment=assessment(township), name=f"考核组{n()}",
+                                           leader=f.CadreFactory(organization=township))
+    group.units.set([township])
+    return group
+
+
+def _assessment_group_form(township):
+    return {"assessment": assessment(township).pk, "name": f"第{n()}考核组",
+            "leader": f.CadreFactory(organization=township).pk, "units": [township.pk], "note": ""}
+
+
+register(ModelCase(
+    model=AssessmentGroup,
+    make=_assessment_group,
+    form_data=_assessment_group_form,
+    update={"name": "第一考核组（调整）"},
+    move=lambda record, other: setattr(record, "assessment", assessment(other)),
+    export_label=lambda record: record.name,
 ))
 
 

@@ -21,6 +21,7 @@ from banzi.assessment.models import (
     INDIVIDUAL_SCALE,
     Assessee,
     Assessment,
+    AssessmentGroup,
     Award,
     Ballot,
     BallotCode,
@@ -85,6 +86,19 @@ def test_the_demo_year_is_that_of_the_records_it_reads(demo, db):
     # Everything confirmed, on a day that has come.
     assert not assessment.assessees.filter(confirmed_grade="").exists()
     assert not assessment.assessees.filter(confirmed_on__gt=clock.today()).exists()
+
+
+def test_assessment_groups_cover_every_township_once_without_insiders(demo, db):
+    groups = list(AssessmentGroup.objects.filter(assessment=demo["assessment"]).select_related(
+        "leader__organization").prefetch_related("units", "members__organization"))
+    assert [g.name for g in groups] == ["第一考核组", "第二考核组", "第三考核组", "第四考核组"]
+    covered = [u.pk for g in groups for u in g.units.all()]
+    townships = set(Organization.objects.filter(kind=Organization.Kind.TOWNSHIP).values_list("pk", flat=True))
+    assert sorted(covered) == sorted(townships)
+    for group in groups:
+        people = [group.leader, *group.members.all()]
+        assert len(people) == 3 and all(p.organization.kind == Organization.Kind.DEPARTMENT for p in people)
+        assert not {p.organization.township_id for p in people} & {u.pk for u in group.units.all()}
 
 
 def test_every_unit_meets_its_quota(demo, db):
@@ -219,7 +233,8 @@ def test_the_archived_years_are_history_and_audit_of_the_county(demo, db):
 
 
 def test_loading_again_changes_nothing(demo, db):
-    models = (Assessment, Assessee, EvaluationGroup, BallotCode, Ballot, Vote, QuotaApproval, Award, AuditEvent)
+    models = (Assessment, Assessee, EvaluationGroup, BallotCode, Ballot, Vote, QuotaApproval, Award, AssessmentGroup,
+              AuditEvent)
     before = [m.objects.count() for m in models]
     assert not load_assessment_demo()
     assert [m.objects.count() for m in models] == before

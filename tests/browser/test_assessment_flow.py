@@ -12,7 +12,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from banzi.assessment import services
-from banzi.assessment.models import Assessee, Assessment, Award, Ballot, Grade
+from banzi.assessment.models import Assessee, Assessment, AssessmentGroup, Award, Ballot, Grade
 from banzi.core.roles import Role
 from tests import factories as f
 from tests.assessment.factories import YEAR, clean_record, confirmed_result
@@ -137,3 +137,37 @@ def test_a_vote_then_grades_under_quota_awards_notice_and_priority(live_server, 
     expect(row).to_contain_text("王书记")
     expect(row).to_contain_text("连续3年优秀")
     expect(page.locator("tr[data-cadre]")).to_have_count(1)
+
+
+def test_forming_an_assessment_group_withdraws_an_insider(live_server, open_page, log_in, county, township):
+    """On the assessment's page the county forms a group: a cadre of the township assessed is refused in
+    Chinese (回避) and nothing is saved; without them the group is saved and listed on the page."""
+    admin = f.UserFactory(username="zuzhibu", role=Role.COUNTY_ADMIN)
+    assessment, _head, _groups = _collecting(county, township, admin)
+    department = f.DepartmentFactory(parent=county, name="县委组织部")
+    leader = f.CadreFactory(organization=department, name="赵组长")
+    member = f.CadreFactory(organization=department, name="钱干事")
+    insider = f.CadreFactory(organization=township, name="李镇干")
+    page = open_page()
+    log_in(page, "zuzhibu", f.PASSWORD)
+    detail = f"{live_server.url}/assessment/assessments/{assessment.pk}/"
+    page.goto(detail)
+    expect(page.locator("#assessment-groups")).to_contain_text("尚未组建考核组")
+    page.click("#add-assessment-group")
+    expect(page.locator("#id_assessment")).to_have_value(str(assessment.pk))
+    page.fill("#id_name", "第一考核组")
+    page.select_option("#id_leader", str(leader.pk))
+    page.select_option("#id_members", [str(member.pk), str(insider.pk)])
+    page.select_option("#id_units", [str(township.pk)])
+    page.click("form.card button[type=submit]")
+    expect(page.locator(".invalid-feedback")).to_contain_text("应当回避")
+    assert not AssessmentGroup.objects.exists()
+    page.select_option("#id_members", [str(member.pk)])
+    page.click("form.card button[type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    group = AssessmentGroup.objects.get()
+    assert list(group.members.all()) == [member] and list(group.units.all()) == [township]
+    page.goto(detail)
+    row = page.locator(f"[data-assessment-group='{group.pk}']")
+    expect(row).to_contain_text("赵组长")
+    expect(row).to_contain_text(township.name)
