@@ -95,10 +95,11 @@ class ViolationFilterSet(BaseFilterSet):
     township = _township()
     cadre = _cadre()
     status = django_filters.ChoiceFilter(choices=Violation.Status.choices, label=_("status"))
+    decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("decided on"))
 
     class Meta:
         model = Violation
-        fields = ["q", "year", "township", "cadre", "rule", "status"]
+        fields = ["q", "year", "township", "cadre", "rule", "status", "decided"]
 
 
 class LeaveRequestFilterSet(BaseFilterSet):
@@ -111,9 +112,11 @@ class LeaveRequestFilterSet(BaseFilterSet):
     on_leave_on = django_filters.DateFilter(method="filter_on_leave", label=_("on leave on"))
     to_approve = YesNoFilter(method="filter_to_approve", label=_("waiting for my approval"))
 
+    ends = django_filters.DateFromToRangeFilter(field_name="ends_on", label=_("last day of leave"))
+
     class Meta:
         model = LeaveRequest
-        fields = ["q", "year", "township", "cadre", "kind", "status", "on_leave_on", "to_approve"]
+        fields = ["q", "year", "township", "cadre", "kind", "status", "on_leave_on", "to_approve", "ends"]
 
     def filter_on_leave(self, queryset, name, value):
         return queryset.filter(on_leave_q(value)) if value else queryset
@@ -147,10 +150,11 @@ class OutingReportFilterSet(BaseFilterSet):
     is_late = YesNoFilter(label=_("filed late"))
     returned = YesNoFilter(field_name="returned_at", lookup_expr="isnull", exclude=True, label=_("returned"))
     away_on = django_filters.DateFilter(method="filter_away_on", label=_("away on"))
+    departs = django_filters.DateFromToRangeFilter(field_name="departs_at__date", label=_("departure date"))
 
     class Meta:
         model = OutingReport
-        fields = ["q", "year", "township", "cadre", "is_late", "returned", "away_on"]
+        fields = ["q", "year", "township", "cadre", "is_late", "returned", "away_on", "departs"]
 
     def filter_away_on(self, queryset, name, value):
         return queryset.filter(away_on_q(value)) if value else queryset

@@ -112,6 +112,15 @@ def _readings(ids, rows, detail, url, value=None):
     return out
 
 
+def _decided(start, end):
+    """The list's filter of the violations an indicator counts: confirmed, decided in the period."""
+    return f"status=confirmed&decided_after={start:%Y-%m-%d}&decided_before={end:%Y-%m-%d}"
+
+
+def _duty_dates(start, end):
+    return f"date_after={start:%Y-%m-%d}&date_before={end:%Y-%m-%d}"
+
+
 def _violations(ids, start, end, key, url):
     rows = {row[key]: row for row in Violation.objects.filter(
         status=Violation.Status.CONFIRMED, decided_on__range=(start, end), **{f"{key}__in": ids}).order_by()
@@ -123,7 +132,8 @@ def _violations(ids, start, end, key, url):
                    label=gettext_lazy("Violations decided"))
 def violations_indicator(ids, start, end):
     """Violations of discipline confirmed by the department with a decision date in the period."""
-    return _violations(ids, start, end, "cadre", lambda pk: _url("conduct:violation_list", f"cadre={pk}&year={start.year}"))
+    return _violations(ids, start, end, "cadre", lambda pk: _url("conduct:violation_list",
+                                                                 f"cadre={pk}&{_decided(start, end)}"))
 
 
 @metrics.indicator("township_violations", group="discipline", subject="team", order=80, unit="count",
@@ -131,7 +141,7 @@ def violations_indicator(ids, start, end):
 def township_violations_indicator(ids, start, end):
     return metrics.by_township(ids, lambda townships: _violations(
         townships, start, end, "cadre__organization__township",
-        lambda pk: _url("conduct:violation_list", f"township={pk}&year={start.year}")))
+        lambda pk: _url("conduct:violation_list", f"township={pk}&{_decided(start, end)}")))
 
 
 @metrics.indicator("outings", group="discipline", subject="cadre", order=81, unit="percent", direction="up",
@@ -142,7 +152,8 @@ def outings_indicator(ids, start, end):
         cadre__in=ids, departs_at__date__range=(start, end)).order_by()
         .values("cadre").annotate(due=Count("pk"), good=Count("pk", filter=Q(is_late=False)))}
     return _readings(ids, rows, _("%(good)d of %(due)d outings reported before leaving"),
-                     lambda pk: _url("conduct:outingreport_list", f"cadre={pk}&year={start.year}"),
+                     lambda pk: _url("conduct:outingreport_list",
+                                     f"cadre={pk}&departs_after={start:%Y-%m-%d}&departs_before={end:%Y-%m-%d}"),
                      value=lambda row: metrics.percent(row["good"], row["due"]))
 
 
@@ -158,14 +169,16 @@ def _spot_checks(ids, start, end, key, url):
                    label=gettext_lazy("Duty spot checks passed"))
 def spot_checks_indicator(ids, start, end):
     """Spot checks of the cadre's night duty in the period: the share that found them at the post."""
-    return _spot_checks(ids, start, end, "cadre", lambda pk: _url("conduct:spotcheck_list", ""))
+    return _spot_checks(ids, start, end, "cadre", lambda pk: _url("conduct:spotcheck_list",
+                                                                  f"cadre={pk}&{_duty_dates(start, end)}"))
 
 
 @metrics.indicator("township_spot_checks", group="discipline", subject="team", order=82, unit="percent",
                    direction="up", label=gettext_lazy("The township's duty spot checks passed"))
 def township_spot_checks_indicator(ids, start, end):
     return metrics.by_township(ids, lambda townships: _spot_checks(
-        townships, start, end, "township", lambda pk: _url("conduct:spotcheck_list", f"township={pk}")))
+        townships, start, end, "township",
+        lambda pk: _url("conduct:spotcheck_list", f"township={pk}&{_duty_dates(start, end)}")))
 
 
 @metrics.indicator("leave", group="discipline", subject="cadre", order=81, unit="percent", direction="up",
@@ -183,5 +196,6 @@ def leave_indicator(ids, start, end):
         due=Count("pk", filter=Q(returned_on__isnull=False) | Q(back_by__lt=today)),
         good=Count("pk", filter=Q(returned_on__lte=F("back_by"))))} if days else {}
     return _readings(ids, rows, _("%(good)d of %(due)d leaves back at work in time"),
-                     lambda pk: _url("conduct:leaverequest_list", f"cadre={pk}&year={start.year}"),
+                     lambda pk: _url("conduct:leaverequest_list", f"cadre={pk}&status=approved"
+                                                                   f"&ends_after={start:%Y-%m-%d}&ends_before={end:%Y-%m-%d}"),
                      value=lambda row: metrics.percent(row["good"], row["due"]))

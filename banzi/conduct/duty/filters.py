@@ -71,11 +71,12 @@ class DutyCheckInFilterSet(BaseFilterSet):
 class SpotCheckFilterSet(BaseFilterSet):
     search_fields = ("cadre__name", "cadre__name_initials", "notes")
     township = _township("township")
+    cadre = django_filters.ModelChoiceFilter(queryset=cadres, label=_("cadre"))
     date = _date_range("duty_date")
 
     class Meta:
         model = SpotCheck
-        fields = ["township", "method", "result", "date"]
+        fields = ["township", "cadre", "method", "result", "date"]
 
 
 class AttendanceRecordFilterSet(BaseFilterSet):
