@@ -88,7 +88,14 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        return self.get_full_name() or (str(self.cadre) if self.cadre_id else self.username)
+        """How the user is shown to people: their name, their cadre's name, or else their unit and
+        role (县委组织部 · 县级管理员) — never the username, which is a sign-in key, not a name."""
+        if self.get_full_name():
+            return self.get_full_name()
+        if self.cadre_id:
+            return str(self.cadre)
+        role = str(self.get_role_display()) if self.role else str(_("User"))
+        return f"{self.organization} · {role}" if self.organization_id else role
 
     @property
     def is_county_admin(self):

@@ -208,12 +208,12 @@ class ConductDemo:
             return
         rules = {r.code: r for r in DisciplineRule.objects.all()}
         plan = [
-            (1, "no-public-funds-banquet", 75, "接待上级检查时超标准用餐，费用由公款报销。", "confirmed",
+            (1, "03", 75, "接待上级检查时超标准用餐，费用由公款报销。", "confirmed",
              "诫勉谈话，退缴超标准费用", "县委组织部"),
-            (2, "attendance-and-leave", 40, "未经批准离开辖区两天，未履行外出报备手续。", "confirmed",
+            (2, "05", 40, "未经批准离开辖区两天，未履行外出报备手续。", "confirmed",
              "提醒谈话，通报批评", "乡镇党委"),
-            (3, "no-private-club", 20, "群众反映出入私人会所，经核查系正常家庭聚会。", "dismissed", "", ""),
-            (4, "no-favours", 6, "群众反映为亲属承揽村内工程打招呼，正在核查。", "candidate", "", ""),
+            (3, "02", 20, "群众反映出入私人会所，经核查系正常家庭聚会。", "dismissed", "", ""),
+            (4, "04", 6, "群众反映为亲属承揽村内工程打招呼，正在核查。", "candidate", "", ""),
         ]
         for index, code, days_ago, facts, status, decision, body in plan:
             township = townships[index % len(townships)]

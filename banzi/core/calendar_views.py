@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import system_texts
 from .filters import BaseFilterSet
 from .forms import BaseModelForm
 from .models import CalendarDay, CalendarYear
@@ -95,6 +96,11 @@ class CalendarYearTable(BaseTable):
         model = CalendarYear
         fields = ("year", "is_published", "source")
 
+    def render_source(self, value):
+        return system_texts.shown(value)
+
+    value_source = render_source
+
 
 class CalendarYearListView(ObjectListView):
     model = CalendarYear
@@ -105,6 +111,13 @@ class CalendarYearListView(ObjectListView):
 class CalendarYearDetailView(ObjectDetailView):
     model = CalendarYear
     template_name = "core/calendaryear_detail.html"
+
+    def field_rows(self, obj):
+        rows = super().field_rows(obj)
+        for row in rows:
+            if row["label"] == CalendarYear._meta.get_field("source").verbose_name:
+                row["value"] = system_texts.shown(row["value"])
+        return rows
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

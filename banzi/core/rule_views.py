@@ -33,7 +33,7 @@ class RuleForm(forms.Form):
 
 
 def _field_for(name, default, label, choices=None):
-    help_text = _("Default: %(value)s") % {"value": _show(default)}
+    help_text = _("Default: %(value)s") % {"value": _show(default, choices)}
     if choices is not None:
         field = forms.ChoiceField(label=label, choices=choices, help_text=help_text)
         field.widget.attrs["class"] = "form-select"
@@ -64,7 +64,12 @@ def _field_for(name, default, label, choices=None):
     return field
 
 
-def _show(value):
+def _show(value, choices=None):
+    """A setting's value as the county reads it: the label of a choice, yes or no, or the value."""
+    if choices:
+        labels = {str(option): label for option, label in choices}
+        if str(value) in labels:
+            return str(labels[str(value)])
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return str(value)
@@ -87,7 +92,9 @@ class RuleListView(LoginRequiredMixin, TemplateView):
                 "key": key,
                 "label": label or key,
                 "settings": [
-                    {"name": name, "default": _show(default), "value": _show(current[name]),
+                    {"name": rules.field_label(key, name), "key": name,
+                     "default": _show(default, rules.field_choices(key, name)),
+                     "value": _show(current[name], rules.field_choices(key, name)),
                      "changed": current[name] != default}
                     for name, default in defaults.items()
                 ],

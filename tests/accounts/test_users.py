@@ -370,3 +370,20 @@ def test_system_admin_resets_a_lost_second_factor_from_the_account_page(system_a
     assert response.status_code == 302 and response["Location"] == detail
     assert not otp.is_enrolled(business_user)
     assert AuditEvent.objects.filter(action=AuditEvent.Action.OTP_RESET, object_id=str(business_user.pk)).exists()
+
+
+def test_a_user_is_shown_by_name_never_by_username(county, township):
+    """The header, the greeting, approvers and the audit trail show a person, not a sign-in key."""
+    from banzi.core.roles import Role
+    from tests import factories as f
+
+    named = f.UserFactory(username="zhangsan", first_name="张三", role=Role.COUNTY_ADMIN, organization=county)
+    assert named.display_name == "张三"
+    cadre = f.CadreFactory(organization=township, name="李四")
+    assert f.UserFactory(username="lisi", role=Role.CADRE, cadre=cadre).display_name == "李四"
+    unnamed = f.UserFactory(username="county_admin_2", first_name="", last_name="", role=Role.COUNTY_ADMIN,
+                            organization=county)
+    assert unnamed.display_name == f"{county.name} · {unnamed.get_role_display()}"
+    assert "county_admin_2" not in unnamed.display_name
+    assert f.UserFactory(username="sys2", first_name="", last_name="", role=Role.SYSTEM_ADMIN).display_name == str(
+        Role.SYSTEM_ADMIN.label)

@@ -37,7 +37,7 @@ def test_list_shows_registered_rules_with_current_values(county_client):
     assert response.status_code == 200
     row = next(r for r in response.context["rows"] if r["key"] == KEY)
     assert row["label"] == "Test rule"
-    days = next(s for s in row["settings"] if s["name"] == "days")
+    days = next(s for s in row["settings"] if s["key"] == "days")
     assert days["value"] == "9" and days["default"] == "3" and days["changed"]
     assert row["edit_url"] == edit_url()
 
@@ -113,6 +113,25 @@ def test_service_refuses_other_roles_and_unknown_settings(township_admin, county
     with refused(ALL, Code.UNKNOWN_RULE):
         save_rule(county_admin, "no.such.rule", {"days": 9})
     assert not Rule.objects.filter(key=KEY).exists()
+
+
+def test_every_setting_is_shown_by_its_label_and_a_choice_by_its_name(county_client):
+    """The page speaks the county's language: no setting shown by its key, no choice by its value
+    (the rule's key stays out of the visible text, in a data attribute)."""
+    response = county_client.get("/core/rules/")
+    rows = [r for r in response.context["rows"] if r["key"] != KEY]
+    assert rows
+    for row in rows:
+        for setting in row["settings"]:
+            assert setting["name"] != setting["key"], (row["key"], setting["key"])
+    tasks = next(r for r in rows if r["key"] == "tasks.13710")
+    mode = next(s for s in tasks["settings"] if s["key"] == "day_mode")
+    labels = dict(rules.field_choices("tasks.13710", "day_mode"))
+    assert mode["value"] == str(labels["calendar"]) != "calendar"
+    page = response.content.decode()
+    assert 'data-rule="tasks.13710"' in page and ">tasks.13710<" not in page
+    edit = county_client.get("/core/rules/tasks.13710/edit/")
+    assert edit.context["form"].fields["day_mode"].help_text == f"Default: {labels['calendar']}"
 
 
 def test_13710_form_labels_each_setting_and_offers_the_day_modes(county_client):

@@ -1,6 +1,8 @@
 """Template helpers for Banzi's pages: links only to what the user may open, filter counts."""
 from django import template
 
+from banzi.core import system_texts
+
 register = template.Library()
 
 
@@ -27,3 +29,15 @@ def active_filter_count(form, *ignore):
         if name not in ignore and any(values):
             count += 1
     return count
+
+
+@register.filter
+def system_text(value):
+    """A stored text in the reader's language when the system wrote it (core.system_texts)."""
+    return system_texts.shown(value)
+
+
+@register.filter
+def person(user):
+    """A user as people know them (`User.display_name`), never the username."""
+    return getattr(user, "display_name", user) if user is not None else ""
