@@ -1,8 +1,12 @@
 """The auditor's global, filterable, exportable view of the audit trail. Read-only."""
 import django_filters
 import django_tables2 as tables
+from django import forms
+from django.apps import apps as django_apps
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_trail, may_read_audit, shown_changes
@@ -12,9 +16,29 @@ from .tables import BaseTable
 from .views import ObjectListView
 
 
+def _record_types(request=None):
+    """The kinds of record the auditor filters by: Banzi's own models, never their history tables or
+    the framework's internals (sessions, content types)."""
+    models = [model for model in django_apps.get_models()
+              if model.__module__.startswith("banzi.") and not model.__name__.startswith("Historical")]
+    ids = [ct.pk for ct in ContentType.objects.get_for_models(*models, for_concrete_models=False).values()]
+    return ContentType.objects.filter(pk__in=ids)
+
+
+class RecordTypeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        model = obj.model_class()
+        return capfirst(model._meta.verbose_name) if model else obj.model
+
+
+class RecordTypeFilter(django_filters.ModelChoiceFilter):
+    field_class = RecordTypeField
+
+
 class AuditEventFilterSet(BaseFilterSet):
     search_fields = ("username", "user_display", "object_repr", "detail", "object_id")
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("user"))
+    content_type = RecordTypeFilter(queryset=_record_types, label=_("record type"))
     time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
     time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
 
@@ -27,6 +51,9 @@ class AuditEventFilterSet(BaseFilterSet):
         self.form.fields["q"].widget.attrs["placeholder"] = _("User, record or detail")
         for name in ("time_after", "time_before"):
             self.form.fields[name].widget.input_type = "date"
+        field = self.form.fields["content_type"]
+        field.choices = [("", field.empty_label), *sorted(
+            ((ct.pk, field.label_from_instance(ct)) for ct in field.queryset), key=lambda choice: str(choice[1]))]
 
 
 class AuditEventTable(BaseTable):
@@ -36,6 +63,11 @@ class AuditEventTable(BaseTable):
         model = AuditEvent
         fields = ("time", "username", "user_display", "kind", "action", "outcome", "content_type", "object_repr",
                   "object_id", "changes", "detail", "ip_address")
+
+    def render_content_type(self, value):
+        return RecordTypeField.label_from_instance(None, value)
+
+    value_content_type = render_content_type
 
     def render_changes(self, value):
         # Rendered without the request: a TemplateColumn would run every context processor per row.

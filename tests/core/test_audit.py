@@ -66,7 +66,7 @@ def test_update_is_kept_with_old_and_new_values(case, township, county_admin, co
     page = county_client.get(case.url("history", record))
     assert page.status_code == 200
     body = page.content.decode()
-    assert escape(county_admin.username) in body
+    assert escape(county_admin.display_name) in body  # the person, not the sign-in name
     for change in changes.values():
         assert escape(change["label"]).lower() in body.lower()
         # An id or a code is shown as what it names (the cadre, the choice's label).
