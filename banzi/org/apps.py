@@ -11,8 +11,10 @@ class OrgConfig(AppConfig):
         from banzi.core import api_routes, navigation
         from banzi.core.roles import STAFF
 
-        from . import metrics  # noqa: F401  (registers the registry's dashboard figures)
-        from . import structure  # noqa: F401  (registers the team structure rule)
+        from . import (
+            metrics,  # noqa: F401  (registers the registry's dashboard figures)
+            structure,  # noqa: F401  (registers the team structure rule)
+        )
 
         api_routes.register("org", "banzi.org.api_urls")
         staff = set(STAFF)

@@ -36,8 +36,8 @@ def teams(township, other_township):
     previous = f.TeamFactory(township=township, elected_on=PREVIOUS)
     team = f.TeamFactory(township=township, elected_on=ELECTION)
     # Turns 36 on 2026-11-20, between the two dates; a woman with in-service university education.
-    turning = member(team, gender=Cadre.Gender.FEMALE, birth_date=D(1990, 11, 20), id_number=None,
-                     education_fulltime="college", education_inservice="university")
+    member(team, gender=Cadre.Gender.FEMALE, birth_date=D(1990, 11, 20), id_number=None,
+           education_fulltime="college", education_inservice="university")
     # Leaves the team on 2026-11-15: counted on the first date only. Stayed on from the previous team.
     leaving = member(team, birth_date=D(1970, 5, 5), education_fulltime="postgraduate",
                      party_joined_on=D(1995, 7, 1))
