@@ -51,7 +51,7 @@ def figure_columns():
         ("young", _("Young members (rule)")),
         ("women", _("Women")),
         ("university_or_above", _("University or above (highest)")),
-        ("university_percent", _("University or above (%)")),
+        ("university_percent", _("Share with university or above")),
         ("fulltime_university_or_above", _("University or above (full-time)")),
         *[(f"highest_{level}", _("Highest: %(level)s") % {"level": label}) for level, label in education_labels()],
         *[(f"fulltime_{level}", _("Full-time: %(level)s") % {"level": label}) for level, label in education_labels()],
@@ -280,7 +280,7 @@ def team_card(user, team):
         "rows": [(label, [column.figures.get(key) for _title, column in columns]) for key, label in (
             ("members", _("Members")), ("average_age", _("Average age")),
             ("age_35_or_under", _("Aged 35 or under")), ("women", _("Women")),
-            ("university_percent", _("University or above (%)")), ("minority", _("Ethnic minorities")),
+            ("university_percent", _("Share with university or above")), ("minority", _("Ethnic minorities")),
             ("party_members", _("Party members")), ("average_years_in_post", _("Average years in post")),
             ("newly_promoted", _("Newly promoted")), ("stayed_on", _("Stayed on")),
             ("other_newcomers", _("Other newcomers")))],
