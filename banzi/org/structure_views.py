@@ -119,7 +119,7 @@ class StructureTable(tables.Table):
         sequence = ("township", "elected_on", "term_ends_on", "day", "...", "shortfalls")
 
     def value_shortfalls(self, value):
-        return "；".join(value or [])
+        return " ".join(value or [])
 
 
 # --- the page ------------------------------------------------------------------------------------------
