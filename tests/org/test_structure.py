@@ -345,3 +345,18 @@ def test_the_menu_offers_the_page_to_staff(county_client, cadre_client, county_a
     url = reverse("org:structure")
     assert f'href="{url}"' in county_client.get("/").content.decode()
     assert f'href="{url}"' not in cadre_client.get("/").content.decode()
+
+
+def test_a_townships_export_holds_its_own_team_alone(teams, township_client):
+    rows = xlsx_rows(township_client.get(reverse("org:structure"), {"_export": "xlsx"}))
+    assert [r[0] for r in rows[1:]] == ["新城镇"]
+
+
+@pytest.mark.zh
+def test_the_page_and_the_rule_speak_chinese(teams, county_client):
+    page = county_client.get(reverse("org:structure")).content.decode()
+    assert "班子结构" in page and "35岁及以下" in page and "全县班子合计" in page
+    rule_page = county_client.get(reverse("core:rule_edit", args=[structure.RULE])).content.decode()
+    for label in ("女性成员：至少人数", "年轻成员的年龄上限（周岁）", "大学及以上学历（全日制或在职）：占成员的最低百分比",
+                  "平均年龄：不超过（岁，0 表示不限）"):
+        assert label in rule_page
