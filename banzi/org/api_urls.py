@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, structure_views
 
 router = DefaultRouter()
 router.register("organizations", api.OrganizationViewSet, basename="org-organization")
@@ -11,3 +12,4 @@ router.register("teams", api.TeamViewSet, basename="org-team")
 router.register("memberships", api.TeamMembershipViewSet, basename="org-teammembership")
 
 urlpatterns = router.urls
+urlpatterns += [path("structure/", structure_views.StructureAPIView.as_view(), name="org-structure")]

@@ -11,7 +11,10 @@ class OrgConfig(AppConfig):
         from banzi.core import api_routes, navigation
         from banzi.core.roles import STAFF
 
-        from . import metrics  # noqa: F401  (registers the registry's dashboard figures)
+        from . import (
+            metrics,  # noqa: F401  (registers the registry's dashboard figures)
+            structure,  # noqa: F401  (registers the team structure rule)
+        )
 
         api_routes.register("org", "banzi.org.api_urls")
         staff = set(STAFF)
@@ -19,6 +22,7 @@ class OrgConfig(AppConfig):
             "org", _("Registry"), 10,
             navigation.MenuItem(_("Leadership teams"), "org:team_list", staff),
             navigation.MenuItem(_("Team memberships"), "org:teammembership_list", staff),
+            navigation.MenuItem(_("Team structure"), "org:structure", staff),
             navigation.MenuItem(_("Cadres"), "org:cadre_list", staff),
             navigation.MenuItem(_("Organizations"), "org:organization_list", staff),
             navigation.MenuItem(_("Village designations"), "org:villagedesignation_list", staff),

@@ -2,7 +2,7 @@ from django.urls import path
 
 from banzi.core.routing import model_urls
 
-from . import imports, views
+from . import imports, structure_views, views
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
 
 app_name = "org"
@@ -23,4 +23,5 @@ urlpatterns = [
     *model_urls("memberships", TeamMembership, list_view=views.TeamMembershipListView,
                 detail_view=views.TeamMembershipDetailView, edit_view=views.TeamMembershipEditView),
     *imports.urlpatterns,
+    path("structure/", structure_views.StructureView.as_view(), name="structure"),
 ]

@@ -8,7 +8,7 @@ from banzi.core import clock, masking
 from banzi.core.masking import no_store
 from banzi.core.views import ObjectDetailView, ObjectEditView, ObjectListView, StepView
 
-from . import filters, forms, services, tables
+from . import filters, forms, services, structure_views, tables
 from .models import Cadre, Organization, Position, Team, TeamMembership, VillageDesignation
 
 
@@ -157,6 +157,7 @@ class TeamDetailView(ObjectDetailView):
         ctx["add_member_url"] = (
             f"{reverse(TeamMembership.url_name('add'))}?team={self.object.pk}" if ctx["edit_url"] else None
         )
+        ctx.update(structure_views.team_card(self.request.user, self.object))
         return ctx
 
 

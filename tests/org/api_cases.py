@@ -3,7 +3,7 @@ from banzi.core import clock
 from banzi.core.roles import Role
 from banzi.org.models import Cadre
 from tests import factories as f
-from tests.api import ActionCase, register_action
+from tests.api import ActionCase, ReadCase, register_action, register_read
 
 _users = iter(range(1, 10**6))
 
@@ -23,4 +23,19 @@ register_action(ActionCase(
     prepare=lambda township: (f.CadreFactory(organization=township, status=Cadre.Status.ARCHIVED,
                                              archived_on=clock.today()), township_user(township)),
     done=lambda cadre: cadre.status == Cadre.Status.ACTIVE,
+))
+
+
+def _structured_member(township):
+    """A member of the township's current team (the team made once): the structure figures count them."""
+    from banzi.org.models import Team
+
+    team = Team.objects.filter(township=township).order_by("-elected_on").first() or f.TeamFactory(township=township)
+    return f.TeamMembershipFactory(team=team, cadre=f.CadreFactory(organization=township, gender=Cadre.Gender.FEMALE))
+
+
+register_read(ReadCase(
+    url_name="org-structure",
+    url=lambda township: "/api/v1/org/structure/",
+    make=_structured_member,
 ))
