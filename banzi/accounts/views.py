@@ -10,6 +10,7 @@ import django_tables2 as tables
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -256,6 +257,6 @@ class SecurityPolicyView(AccountKeeperMixin, TemplateView):
             if hasattr(settings, name):
                 rows.append((label, getattr(settings, name)))
         ctx["rows"] = rows
-        ctx["validators"] = [v["NAME"].rsplit(".", 1)[-1] + (f" {v['OPTIONS']}" if v.get("OPTIONS") else "")
-                             for v in settings.AUTH_PASSWORD_VALIDATORS]
+        # Each password rule as the validator itself words it for the user (in their language).
+        ctx["validators"] = password_validators_help_texts()
         return ctx
