@@ -36,6 +36,15 @@ def _allowed(user, item):
     return has_role(user, roles)
 
 
+def label_for(url_name):
+    """The menu's label of the page at `url_name`, or None if no entry opens it."""
+    for group in _groups.values():
+        for item in group.items:
+            if item.url_name == url_name:
+                return item.label
+    return None
+
+
 def menu_for(user, path=""):
     """The groups and entries this user may open; the entry whose page holds `path` is active."""
     menu = []

@@ -23,7 +23,7 @@ from django_tables2.export import ExportMixin
 
 from banzi.core import clock
 
-from . import services, workflow
+from . import navigation, services, workflow
 from .audit import (
     field_changes,
     record_denial,
@@ -142,6 +142,9 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         ctx["filter_active"] = any(
             v for k, v in self.request.GET.items() if k not in ("page", "sort", self.export_trigger_param)
         )
+        # A list the menu names is titled as the menu names it (请销假, not the model's 请假).
+        match = self.request.resolver_match
+        ctx["page_title"] = navigation.label_for(match.view_name) if match else None
         return ctx
 
 
