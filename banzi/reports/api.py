@@ -35,9 +35,44 @@ class FigureSerializer(serializers.Serializer):
     definition = serializers.CharField()
     part = serializers.CharField()
     value = serializers.IntegerField(allow_null=True)
-    previous = serializers.IntegerField(allow_null=True, required=False)
-    comparison = serializers.CharField(required=False)
+    previous = serializers.IntegerField(allow_null=True)
+    comparison = serializers.CharField(allow_blank=True)
     url = serializers.CharField()
+
+
+class FiguresSerializer(serializers.Serializer):
+    scope = serializers.CharField()
+    scope_name = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    figures = FigureSerializer(many=True)
+
+
+class ParagraphSerializer(serializers.Serializer):
+    template = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    empty = serializers.BooleanField()
+    comparison = serializers.CharField(allow_blank=True)
+    figures = serializers.ListField(child=serializers.CharField())
+
+
+class PartSerializer(serializers.Serializer):
+    part = serializers.CharField()
+    heading = serializers.CharField()
+    paragraphs = ParagraphSerializer(many=True)
+
+
+class ReportSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    scope = serializers.CharField()
+    scope_name = serializers.CharField()
+    period = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    has_previous = serializers.BooleanField()
+    parts = PartSerializer(many=True)
+    figures = FigureSerializer(many=True)
 
 
 def _figure_data(figure, value, url, previous=None, comparison=""):
@@ -61,7 +96,7 @@ class FiguresView(APIView):
     permission_classes = [IsAuthenticated, WithinDuties]
 
     @extend_schema(operation_id="reports_figures", parameters=[SCOPE, START, END],
-                   responses=FigureSerializer(many=True))
+                   responses=FiguresSerializer)
     def get(self, request):
         scope = report.resolve_scope(request.user, request.query_params.get("scope"))
         start, end = _date(request, "start"), _date(request, "end")
@@ -70,8 +105,9 @@ class FiguresView(APIView):
                                                           code=Code.DATE_ORDER)})
         registered = figures.all()
         values = figures.read([f.key for f in registered], scope.township_ids, start, end)
-        return Response({"scope": scope.value, "scope_name": scope.name, "start": start, "end": end, "figures": [
-            _figure_data(f, values[f.key], f.url(scope.township_ids, start, end)) for f in registered]})
+        return Response(FiguresSerializer({
+            "scope": scope.value, "scope_name": scope.name, "start": start, "end": end, "figures": [
+                _figure_data(f, values[f.key], f.url(scope.township_ids, start, end)) for f in registered]}).data)
 
 
 class ReportView(APIView):
@@ -80,13 +116,13 @@ class ReportView(APIView):
 
     permission_classes = [IsAuthenticated, WithinDuties]
 
-    @extend_schema(operation_id="reports_report", parameters=[SCOPE, PERIOD], responses=serializers.DictField())
+    @extend_schema(operation_id="reports_report", parameters=[SCOPE, PERIOD], responses=ReportSerializer)
     def get(self, request):
         scope = report.resolve_scope(request.user, request.query_params.get("scope"))
         period = report.resolve_period(request.query_params.get("period"), scope)
         built = report.build(scope, period)
         report.require_records(built)
-        return Response({
+        return Response(ReportSerializer({
             "title": built.title, "scope": scope.value, "scope_name": scope.name, "period": period.value,
             "start": period.start, "end": period.end, "has_previous": built.has_previous,
             "parts": [{"part": part.value, "heading": heading, "paragraphs": [
@@ -96,7 +132,7 @@ class ReportView(APIView):
                 for p in paragraphs]} for part, heading, paragraphs in built.sections],
             "figures": [_figure_data(v.figure, v.value, v.url, v.previous, v.comparison)
                         for v in built.values.values()],
-        })
+        }).data)
 
 
 class ReportTemplateSerializer(BaseSerializer):
