@@ -12,7 +12,7 @@ class ReportForm(forms.Form):
     """The scope and period of the report (the choices are the user's own)."""
 
     scope = forms.ChoiceField(label=_("Scope"), widget=forms.Select(attrs={"class": "form-select"}))
-    period = forms.ChoiceField(label=_("Period"), widget=forms.Select(attrs={"class": "form-select"}))
+    period = forms.ChoiceField(label=_("Report period"), widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
