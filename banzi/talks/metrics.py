@@ -413,3 +413,16 @@ def cadres_talked_to(township_ids, start, end):
                 definition=gettext_lazy("Integrity talks (廉政谈话) held in the period."))
 def integrity_talks(township_ids, start, end):
     return _talks_in(township_ids, start, end, kind=Talk.Kind.INTEGRITY).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("talks.coverage_rate", part="mechanism", order=23, label=gettext_lazy("Planned talks held on time"),
+                unit=pgettext_lazy("unit", "%"), list_url=_talks_link(), definition=gettext_lazy(
+                    "Of the talk plans' entries due in the period (with cadres of the scope), the share covered by "
+                    "a talk by their deadline, as a whole percentage; entries not yet due are left out."))
+def coverage_rate(township_ids, start, end):
+    today = min(clock.today(), end + datetime.timedelta(days=1))
+    entries = metrics.scoped(TalkPlanEntry.objects.filter(due_on__range=(start, end)),
+                             "talkee__organization__township", township_ids)
+    row = with_states(entries, today).order_by().aggregate(
+        due=Count("pk", filter=~Q(state=DUE)), covered=Count("pk", filter=Q(state=COVERED)))
+    return metrics.percent(row["covered"], row["due"])

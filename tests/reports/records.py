@@ -74,6 +74,16 @@ def talks_held(township, day, weight):
         talks.talk(township, talkee=talkee, held_on=day,
                    kind=Talk.Kind.INTEGRITY if index % 2 else Talk.Kind.HEART_TO_HEART)
     talks.talk(township, held_on=day)
+    # Talk plans: entries due on the day, one covered on time by a cadre of the township, one late
+    # (a day after), one never covered.
+    plan = talks.plan(township, starts_on=day - datetime.timedelta(days=60), due_on=day)
+    talker = f.CadreFactory(organization=township)
+    for index in range(weight + 1):
+        entry = talks.entry(township, plan, due_on=day)
+        if index < weight:
+            late = index % 2 == 1
+            talks.talk(township, talker=talker, talkee=entry.talkee,
+                       held_on=day + datetime.timedelta(days=1) if late else day)
 
 
 def conduct(township, day, weight):

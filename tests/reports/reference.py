@@ -5,7 +5,7 @@ from banzi.conduct.models import Violation
 from banzi.core import clock
 from banzi.governance.models import AgendaItem, Meeting, MeetingKind
 from banzi.practice.models import Mentorship, Posting, RectificationGroup, StudyVisit
-from banzi.talks.models import Talk
+from banzi.talks.models import Talk, TalkPlanEntry
 from banzi.tasks.models import SupervisedItem, Task
 from banzi.training.models import Attendance, TrainingProgram
 
@@ -72,6 +72,28 @@ def _closed_items(ids, start, end):
             and start <= clock.local_date(i.closed_at) <= end and _in(ids, i.organization.township_id)]
 
 
+def _coverage(ids, start, end):
+    """(covered on time, due) of the plan entries due in the period, as of the day after it."""
+    import datetime
+
+    today = min(clock.today(), end + datetime.timedelta(days=1))
+    talks = list(Talk.objects.select_related("talker__organization"))
+    covered = due = 0
+    for entry in TalkPlanEntry.objects.select_related("plan", "talkee__organization"):
+        if not (start <= entry.due_on <= end and _in(ids, entry.talkee.organization.township_id)):
+            continue
+        held = [t.held_on for t in talks if t.talkee_id == entry.talkee_id and entry.plan.starts_on <= t.held_on <= today
+                and (t.talker_id == entry.expected_talker_id if entry.expected_talker_id else
+                     entry.talker_organization_id in (t.talker.organization_id, t.talker.organization.township_id))]
+        first = min(held) if held else None
+        if first is not None and first <= entry.due_on:
+            covered += 1
+            due += 1
+        elif first is not None or entry.due_on < today:
+            due += 1
+    return covered, due
+
+
 REFERENCE = {
     "training.newly_promoted_trained": lambda ids, s, e: len(
         {a.cadre_id for a in _present(ids, s, e, KIND.SPECIAL) if a.cadre.is_newly_promoted}),
@@ -102,6 +124,7 @@ REFERENCE = {
     "talks.talks": lambda ids, s, e: len(_talks(ids, s, e)),
     "talks.cadres_talked_to": lambda ids, s, e: len({t.talkee_id for t in _talks(ids, s, e)}),
     "talks.integrity_talks": lambda ids, s, e: len([t for t in _talks(ids, s, e) if t.kind == Talk.Kind.INTEGRITY]),
+    "talks.coverage_rate": lambda ids, s, e: _percent(*_coverage(ids, s, e)),
     "conduct.violations": lambda ids, s, e: len(_violations(ids, s, e)),
     "conduct.cadres_disciplined": lambda ids, s, e: len({v.cadre_id for v in _violations(ids, s, e)}),
     "tasks.tasks": lambda ids, s, e: len(_tasks(ids, s, e)),
