@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "banzi.conduct",
     "banzi.tasks",
     "banzi.assessment",
+    "banzi.reports",
     "banzi.dashboard",
     "banzi.jobs",
 ]

@@ -9,16 +9,17 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banzi.conduct.models import CommitmentLetter, Violation
 from banzi.core import clock, rules
+from banzi.core import metrics as registry
 from banzi.talks.models import Talk
 from banzi.tasks.models import Problem
 from banzi.training import metrics as training
 from banzi.training.models import Attendance
 
-from .models import Assessee, EvaluationGroup, QuotaApproval, Vote
+from .models import Assessee, Assessment, Award, EvaluationGroup, Grade, QuotaApproval, Vote
 
 QUOTA_RULE = "assessment.quotas"
 EVALUATION_RULE = "assessment.evaluation"
@@ -331,3 +332,30 @@ def group_figures(group):
     ballots = Ballot.objects.filter(group=group).aggregate(
         phone=Count("id", filter=Q(source=Ballot.Source.PHONE)), paper=Count("id", filter=Q(source=Ballot.Source.PAPER)))
     return {**codes, **ballots}
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+RESULT_STATUSES = (Assessment.Status.CONFIRMED, Assessment.Status.PUBLISHED)
+
+
+@registry.figure("assessment.excellent", part="supervision", order=30, label=gettext_lazy("Assessed as excellent"),
+                 unit=pgettext_lazy("unit", "people or teams"), list_url=lambda ids, start, end: registry.list_link(
+                     "assessment:assessee_list", ids, township_param="unit", confirmed_grade=Grade.EXCELLENT),
+                 definition=gettext_lazy(
+                     "Assessees (teams and cadres) graded excellent in a confirmed or published assessment whose "
+                     "period ends in the report's period."))
+def excellent(township_ids, start, end):
+    qs = Assessee.objects.filter(confirmed_grade=Grade.EXCELLENT, assessment__status__in=RESULT_STATUSES,
+                                 assessment__ends_on__range=(start, end))
+    return registry.scoped(qs, "unit__township", township_ids).order_by().aggregate(n=Count("id"))["n"]
+
+
+@registry.figure("assessment.awards", part="supervision", order=31,
+                 label=gettext_lazy("Good teams, heads, members and backbones awarded"),
+                 unit=pgettext_lazy("unit", "people or teams"), list_url=lambda ids, start, end: registry.list_link(
+                     "assessment:award_list", ids, township_param="unit", status=Award.Status.DECIDED),
+                 definition=gettext_lazy("Awards (好班子、好班长、好成员、好骨干) decided by the county in the period."))
+def awards(township_ids, start, end):
+    qs = Award.objects.filter(status=Award.Status.DECIDED, decided_on__range=(start, end))
+    return registry.scoped(qs, "assessee__unit__township", township_ids).order_by().aggregate(n=Count("id"))["n"]

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banzi.core import clock, metrics, workdays
 from banzi.core.roles import STAFF, has_role
@@ -199,3 +199,30 @@ def leave_indicator(ids, start, end):
                      lambda pk: _url("conduct:leaverequest_list", f"cadre={pk}&status=approved"
                                                                    f"&ends_after={start:%Y-%m-%d}&ends_before={end:%Y-%m-%d}"),
                      value=lambda row: metrics.percent(row["good"], row["due"]))
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+def _confirmed_violations(township_ids, start, end):
+    qs = Violation.objects.filter(status=Violation.Status.CONFIRMED, occurred_on__range=(start, end))
+    return metrics.scoped(qs, "cadre__organization__township", township_ids).order_by()
+
+
+def _violations_link(township_ids, start, end):
+    return metrics.list_link("conduct:violation_list", township_ids, status=Violation.Status.CONFIRMED,
+                             year=metrics.year_of(start, end))
+
+
+@metrics.figure("conduct.violations", part="supervision", order=10, label=gettext_lazy("Confirmed violations"),
+                unit=pgettext_lazy("unit", "cases"), list_url=_violations_link, definition=gettext_lazy(
+                    "Violations of the discipline rules that occurred in the period and were confirmed."))
+def violations(township_ids, start, end):
+    return _confirmed_violations(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("conduct.cadres_disciplined", part="supervision", order=11,
+                label=gettext_lazy("Cadres with a confirmed violation"), unit=pgettext_lazy("unit", "people"),
+                list_url=_violations_link, definition=gettext_lazy(
+                    "Distinct cadres with at least one confirmed violation that occurred in the period."))
+def cadres_disciplined(township_ids, start, end):
+    return _confirmed_violations(township_ids, start, end).aggregate(n=Count("cadre", distinct=True))["n"]

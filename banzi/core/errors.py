@@ -165,6 +165,11 @@ class Code(StrEnum):
     ASSESS_OWN_TOWNSHIP = "assess_own_township", "A member of a county assessment group works in a township the group assesses (回避)."
     UNIT_COVERED = "unit_covered", "A township is already covered by another assessment group of the same assessment."
 
+    # --- reports: the year-end report drafted from the records ------------------------------------
+    UNKNOWN_FIGURE = "unknown_figure", "A report template names a figure ({app.figure}) that no app registers."
+    NO_RECORDS = "no_records", "The report's scope and period hold no records for any of its figures."
+    BAD_PERIOD = "bad_period", "A report's period is not a year, a half-year (2026-H1) or \"election\" (since the last election)."
+
 
 def single_errors(exc):
     """The one-message errors inside a Django ValidationError, of every field alike, each with its

@@ -209,3 +209,95 @@ def year_share(start, end):
 def pro_rata(yearly, start, end):
     """A yearly minimum asked of the period, rounded up (at least 1 when the yearly one is)."""
     return math.ceil(yearly * year_share(start, end)) if yearly else 0
+
+
+# --- report figures: what the year-end report prints, read from the records -----------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """A registered report figure: `func(township_ids, start, end)` returns one number (an int, or a
+    whole percentage; None when there was nothing to measure) for these townships — None for the
+    whole county — over start..end (dates inclusive), in a fixed number of aggregate queries.
+    `list_url(township_ids, start, end)` is the filtered list of the records it counts. `part` is
+    the part of the year-end report it belongs to (see banzi.reports)."""
+
+    key: str
+    label: object
+    unit: object
+    definition: object
+    part: str
+    order: int
+    func: object
+    list_url: object
+
+    def value(self, township_ids, start, end):
+        return self.func(None if township_ids is None else list(township_ids), start, end)
+
+    def url(self, township_ids, start, end):
+        return self.list_url(None if township_ids is None else list(township_ids), start, end) if self.list_url else ""
+
+
+PARTS = ("training", "mechanism", "supervision")
+_figures = {}
+
+
+def figure(key, *, label, unit, definition, list_url=None, part, order=0):
+    """Register `func(township_ids or None, start, end)` as the report figure `key` ("<app>.<name>")."""
+    if "." not in key or part not in PARTS:
+        raise ValueError(f"Figure {key!r}: the key is <app>.<name> and the part one of {PARTS}")
+
+    def decorator(func):
+        _figures[key] = Figure(key, label, unit, definition, part, order, func, list_url)
+        return func
+    return decorator
+
+
+class _Figures:
+    """The registry of report figures: `figures.all()`, `figures.get(key)`, `figures.read(keys,
+    scope, start, end)`."""
+
+    def all(self):
+        return sorted(_figures.values(), key=lambda f: (PARTS.index(f.part), f.order, f.key))
+
+    def keys(self):
+        return set(_figures)
+
+    def get(self, key):
+        return _figures.get(key)
+
+    def read(self, keys, scope, start, end):
+        """{key: value} of these figures for the scope (a list of township ids, or None for the
+        whole county) over start..end. An unknown key raises KeyError."""
+        return {key: _figures[key].value(scope, start, end) for key in keys}
+
+
+figures = _Figures()
+
+
+def scoped(queryset, lookup, township_ids):
+    """The queryset limited to the townships (by `lookup`, e.g. "organization__township"), or as it
+    is for the whole county (township_ids None)."""
+    return queryset if township_ids is None else queryset.filter(**{f"{lookup}__in": township_ids})
+
+
+def year_of(start, end):
+    """The year a period lies in (for a list's year filter), or None when it spans two years."""
+    return start.year if start.year == end.year else None
+
+
+def overlapping(start, end, prefix=""):
+    """Records whose [started_on, ended_on] (an open end runs on) meets start..end."""
+    return Q(**{f"{prefix}started_on__lte": end}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": start}))
+
+
+def list_link(name, township_ids, *, township_param="township", **params):
+    """The URL of a list page filtered by params (and by the township when the scope is one)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if township_ids is not None and len(township_ids) == 1:
+        query[township_param] = township_ids[0]
+    return reverse(name) + ("?" + urlencode(query) if query else "")

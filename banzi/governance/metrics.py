@@ -30,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock, rules
@@ -623,3 +623,62 @@ def _decisions_of_townships(township_ids, start, end):
                      direction="up", label=_("Major matters decided collectively"))
 def collective_decisions_indicator(ids, start, end):
     return dashboard.by_township(ids, lambda townships: _decisions_of_townships(townships, start, end))
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+def _meetings(township_ids, start, end, **filters):
+    qs = Meeting.objects.filter(held_on__range=(start, end), **filters)
+    return dashboard.scoped(qs, "organization__township", township_ids).order_by()
+
+
+def _major_items(township_ids, start, end):
+    qs = AgendaItem.objects.filter(meeting__held_on__range=(start, end)).exclude(category=AgendaItem.Category.ORDINARY)
+    return dashboard.scoped(qs, "meeting__organization__township", township_ids).order_by()
+
+
+def _meeting_link(**params):
+    def link(township_ids, start, end):
+        return dashboard.list_link("governance:meeting_list", township_ids, year=dashboard.year_of(start, end),
+                                   **params)
+    return link
+
+
+def _major_link(township_ids, start, end):
+    return dashboard.list_link("governance:agendaitem_list", township_ids, year=dashboard.year_of(start, end),
+                               major="true")
+
+
+@dashboard.figure("governance.meetings", part="mechanism", order=10, label=_("Meetings held"),
+                  unit=pgettext_lazy("unit", "meetings"), list_url=_meeting_link(), definition=_(
+                      "Meetings of every kind (committee meetings, the three meetings and a lecture, organizational "
+                      "life, democratic life meetings, …) held in the period by organizations of the scope."))
+def meetings_held(township_ids, start, end):
+    return _meetings(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@dashboard.figure("governance.life_meetings", part="mechanism", order=11, label=_("Democratic life meetings held"),
+                  unit=pgettext_lazy("unit", "meetings"), list_url=_meeting_link(kind=MeetingKind.LIFE_MEETING),
+                  definition=_("Democratic life meetings of the leadership teams held in the period."))
+def life_meetings(township_ids, start, end):
+    return _meetings(township_ids, start, end, kind=MeetingKind.LIFE_MEETING).aggregate(n=Count("id"))["n"]
+
+
+@dashboard.figure("governance.major_decisions", part="mechanism", order=12, label=_("Major matters put to a meeting"),
+                  unit=pgettext_lazy("unit", "items"), list_url=_major_link, definition=_(
+                      "Agenda items on major decisions, important appointments, major projects or large sums (三重一大) "
+                      "of meetings held in the period."))
+def major_decisions(township_ids, start, end):
+    return _major_items(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@dashboard.figure("governance.collective_rate", part="mechanism", order=13,
+                  label=_("Major matters decided collectively"), unit=pgettext_lazy("unit", "%"),
+                  list_url=_major_link, definition=_(
+                      "Of the major matters of meetings held in the period, the share decided (not pending) with "
+                      "the members' opinions recorded, as a whole percentage."))
+def collective_rate(township_ids, start, end):
+    row = _major_items(township_ids, start, end).aggregate(
+        major=Count("pk", distinct=True), collective=Count("pk", distinct=True, filter=Q(
+            opinions__isnull=False) & ~Q(outcome=AgendaItem.Outcome.PENDING)))
+    return dashboard.percent(row["collective"], row["major"])

@@ -10,14 +10,14 @@ from collections import defaultdict
 from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banzi.core import clock, metrics
 from banzi.core.roles import STAFF, has_role
 from banzi.org.models import Organization, TeamMembership, VillageDesignation
 from banzi.study import credits, duties
 
-from .models import HARD_CATEGORIES, Mentorship, Posting, RectificationGroup, WorkLog
+from .models import HARD_CATEGORIES, Mentorship, Posting, RectificationGroup, StudyVisit, WorkLog
 
 # Postings that are hard assignments whatever the place (急难险重).
 HARD_KINDS = (Posting.Kind.FIRST_SECRETARY, Posting.Kind.RECTIFICATION, Posting.Kind.OTHER)
@@ -334,3 +334,74 @@ def postings_indicator(ids, start, end):
         out[pk] = metrics.Reading(value, _("%(served)d postings served, %(judged)d ended with a result") % row,
                                   f"{url}?cadre={pk}")
     return out
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+def _link(name, *, by_year=False, **params):
+    def link(township_ids, start, end):
+        year = metrics.year_of(start, end) if by_year else None
+        return metrics.list_link(f"practice:{name}", township_ids, year=year, **params)
+    return link
+
+
+def _enterprise_postings(township_ids, start, end):
+    """Enterprise-service postings that ran for part of start..end, at enterprises of the townships."""
+    qs = Posting.objects.filter(metrics.overlapping(start, end), kind=Posting.Kind.ENTERPRISE)
+    return metrics.scoped(qs, "organization__township", township_ids).order_by()
+
+
+@metrics.figure("practice.rectification_groups", part="training", order=30,
+                label=gettext_lazy("Township rectification working groups"), unit=pgettext_lazy("unit", "groups"),
+                list_url=_link("rectificationgroup_list", by_year=True), definition=gettext_lazy(
+                    "Rectification working groups of the townships at work for part of the period (started on or "
+                    "before its end, not ended before its start)."))
+def rectification_groups(township_ids, start, end):
+    qs = metrics.scoped(RectificationGroup.objects.filter(metrics.overlapping(start, end)), "township", township_ids)
+    return qs.order_by().aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("practice.rectification_townships", part="training", order=31,
+                label=gettext_lazy("Townships with a rectification working group"),
+                unit=pgettext_lazy("unit", "townships"), list_url=_link("rectificationgroup_list", by_year=True),
+                definition=gettext_lazy("Townships with at least one rectification working group at work for part "
+                                        "of the period."))
+def rectification_townships(township_ids, start, end):
+    qs = metrics.scoped(RectificationGroup.objects.filter(metrics.overlapping(start, end)), "township", township_ids)
+    return qs.order_by().aggregate(n=Count("township", distinct=True))["n"]
+
+
+@metrics.figure("practice.enterprise_cadres", part="training", order=32, label=gettext_lazy("Cadres serving enterprises"),
+                unit=pgettext_lazy("unit", "people"), list_url=_link("posting_list", kind=Posting.Kind.ENTERPRISE),
+                definition=gettext_lazy("Distinct cadres with an enterprise-service posting that ran for part of the "
+                                        "period."))
+def enterprise_cadres(township_ids, start, end):
+    return _enterprise_postings(township_ids, start, end).aggregate(n=Count("cadre", distinct=True))["n"]
+
+
+@metrics.figure("practice.enterprises_served", part="training", order=33, label=gettext_lazy("Enterprises served"),
+                unit=pgettext_lazy("unit", "enterprises"),
+                list_url=_link("posting_list", kind=Posting.Kind.ENTERPRISE),
+                definition=gettext_lazy("Distinct enterprises with a cadre posted to serve them for part of the "
+                                        "period."))
+def enterprises_served(township_ids, start, end):
+    return _enterprise_postings(township_ids, start, end).aggregate(n=Count("organization", distinct=True))["n"]
+
+
+@metrics.figure("practice.mentorships", part="training", order=34, label=gettext_lazy("Mentoring pairs"),
+                unit=pgettext_lazy("unit", "pairs"), list_url=_link("mentorship_list"),
+                definition=gettext_lazy("Mentoring pairs (传帮带) active for part of the period, by the mentee's "
+                                        "township."))
+def mentorships(township_ids, start, end):
+    qs = metrics.scoped(Mentorship.objects.filter(metrics.overlapping(start, end)),
+                        "mentee__organization__township", township_ids)
+    return qs.order_by().aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("practice.study_visits", part="training", order=35, label=gettext_lazy("Study visits"),
+                unit=pgettext_lazy("unit", "times"), list_url=lambda ids, start, end: metrics.list_link(
+                    "practice:studyvisit_list", ids, year=metrics.year_of(start, end)),
+                definition=gettext_lazy("Study visits to model units made in the period."))
+def study_visits(township_ids, start, end):
+    qs = metrics.scoped(StudyVisit.objects.filter(visited_on__range=(start, end)), "organization__township", township_ids)
+    return qs.order_by().aggregate(n=Count("id"))["n"]

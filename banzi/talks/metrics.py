@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import STAFF, has_role
@@ -378,3 +378,51 @@ def talk_coverage_indicator(ids, start, end):
                          _("%(covered)d of %(due)d planned talks held on time"),
                          lambda pk: f"{list_url}?township={pk}&held_after={start}&held_before={end}")
     return metrics.by_township(ids, of_townships)
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+def _talks_in(township_ids, start, end, **filters):
+    qs = Talk.objects.filter(held_on__range=(start, end), **filters)
+    return metrics.scoped(qs, "organization__township", township_ids).order_by()
+
+
+def _talks_link(**params):
+    def link(township_ids, start, end):
+        return metrics.list_link("talks:talk_list", township_ids, held_after=start.isoformat(),
+                                 held_before=end.isoformat(), **params)
+    return link
+
+
+@metrics.figure("talks.talks", part="mechanism", order=20, label=gettext_lazy("Talks held"),
+                unit=pgettext_lazy("unit", "times"), list_url=_talks_link(), definition=gettext_lazy(
+                    "Talks of every kind held in the period with cadres of the scope (by the talkee's unit)."))
+def talks_held(township_ids, start, end):
+    return _talks_in(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("talks.cadres_talked_to", part="mechanism", order=21, label=gettext_lazy("Cadres talked to"),
+                unit=pgettext_lazy("unit", "people"), list_url=_talks_link(), definition=gettext_lazy(
+                    "Distinct cadres with at least one talk held with them in the period."))
+def cadres_talked_to(township_ids, start, end):
+    return _talks_in(township_ids, start, end).aggregate(n=Count("talkee", distinct=True))["n"]
+
+
+@metrics.figure("talks.integrity_talks", part="mechanism", order=22, label=gettext_lazy("Integrity talks"),
+                unit=pgettext_lazy("unit", "times"), list_url=_talks_link(kind=Talk.Kind.INTEGRITY),
+                definition=gettext_lazy("Integrity talks (廉政谈话) held in the period."))
+def integrity_talks(township_ids, start, end):
+    return _talks_in(township_ids, start, end, kind=Talk.Kind.INTEGRITY).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("talks.coverage_rate", part="mechanism", order=23, label=gettext_lazy("Planned talks held on time"),
+                unit=pgettext_lazy("unit", "%"), list_url=_talks_link(), definition=gettext_lazy(
+                    "Of the talk plans' entries due in the period (with cadres of the scope), the share covered by "
+                    "a talk by their deadline, as a whole percentage; entries not yet due are left out."))
+def coverage_rate(township_ids, start, end):
+    today = min(clock.today(), end + datetime.timedelta(days=1))
+    entries = metrics.scoped(TalkPlanEntry.objects.filter(due_on__range=(start, end)),
+                             "talkee__organization__township", township_ids)
+    row = with_states(entries, today).order_by().aggregate(
+        due=Count("pk", filter=~Q(state=DUE)), covered=Count("pk", filter=Q(state=COVERED)))
+    return metrics.percent(row["covered"], row["due"])

@@ -41,7 +41,7 @@ from django.db.models.functions import Cast, Coalesce, Mod, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import BUSINESS, has_role
@@ -1350,3 +1350,42 @@ def inspection_findings_indicator(ids, start, end):
             "n": rows.get(pk, 0)}, _url("tasks:problem_list", township=pk, source=Problem.Source.INSPECTION,
                                         year=start.year)) for pk in townships}
     return metrics.by_township(ids, of_townships)
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+def _tasks_due(township_ids, start, end):
+    """Tasks (cancelled ones aside) of the scope's organizations with their deadline in start..end."""
+    qs = Task.objects.filter(deadline__range=(start, end)).exclude(status=Task.Status.CANCELLED)
+    return metrics.scoped(qs, "organization__township", township_ids).order_by()
+
+
+def _tasks_link(township_ids, start, end):
+    return metrics.list_link("tasks:task_list", township_ids, year=metrics.year_of(start, end))
+
+
+@metrics.figure("tasks.tasks", part="supervision", order=20, label=gettext_lazy("Tasks due"),
+                unit=pgettext_lazy("unit", "items"), list_url=_tasks_link, definition=gettext_lazy(
+                    "Tasks of the work lists and of assignments (cancelled ones aside) with their deadline in the "
+                    "period."))
+def tasks_due(township_ids, start, end):
+    return _tasks_due(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("tasks.on_time_rate", part="supervision", order=21, label=gettext_lazy("Tasks done on time"),
+                unit=pgettext_lazy("unit", "%"), list_url=_tasks_link, definition=gettext_lazy(
+                    "Of the tasks due in the period, the share done by their deadline, as a whole percentage."))
+def on_time_rate(township_ids, start, end):
+    row = _tasks_due(township_ids, start, end).aggregate(
+        due=Count("id"), on_time=Count("id", filter=Q(status=Task.Status.DONE, completed_on__lte=F("deadline"))))
+    return metrics.percent(row["on_time"], row["due"])
+
+
+@metrics.figure("tasks.items_closed", part="supervision", order=22,
+                label=gettext_lazy("Supervised items closed out (13710)"), unit=pgettext_lazy("unit", "items"),
+                list_url=lambda ids, start, end: metrics.list_link(
+                    "tasks:superviseditem_list", ids, status=SupervisedItem.Status.CLOSED),
+                definition=gettext_lazy("Items under the 13710 supervision closed out in the period."))
+def items_closed(township_ids, start, end):
+    qs = SupervisedItem.objects.filter(status=SupervisedItem.Status.CLOSED, closed_at__date__range=(start, end))
+    return metrics.scoped(qs, "organization__township", township_ids).order_by().aggregate(n=Count("id"))["n"]

@@ -23,6 +23,7 @@ from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import STAFF, Role, has_role
@@ -362,3 +363,89 @@ def team_training_indicator(ids, start, end):
             "met": met, "members": len(cadres), "min_days": rule["days"], "min_hours": rule["credit_hours"]}),
             f"{url}?year={start.year}")
     return out
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+
+def _present_in(township_ids, start, end, *kinds):
+    """Present attendances at sessions held in start..end (of programs of these kinds), of the
+    townships' cadres (every cadre for the county)."""
+    qs = Attendance.objects.filter(status=PRESENT, session__held_on__range=(start, end))
+    if kinds:
+        qs = qs.filter(session__program__kind__in=kinds)
+    return metrics.scoped(qs, "cadre__organization__township", township_ids).order_by()
+
+
+def _programs_link(kind):
+    def link(township_ids, start, end):
+        return metrics.list_link("training:trainingprogram_list", None, kind=kind, year=metrics.year_of(start, end))
+    return link
+
+
+def _attendance_link(township_ids, start, end):
+    return metrics.list_link("training:attendance_list", township_ids, status=PRESENT,
+                             year=metrics.year_of(start, end))
+
+
+@metrics.figure("training.newly_promoted_trained", part="training", order=10, label=_("Newly promoted cadres trained"),
+                unit=pgettext_lazy("unit", "people"), list_url=_programs_link(TrainingProgram.Kind.SPECIAL), definition=_(
+                    "Newly promoted cadres present at least once at a session of a special training held in the "
+                    "period (each cadre once)."))
+def newly_promoted_trained(township_ids, start, end):
+    return _present_in(township_ids, start, end, TrainingProgram.Kind.SPECIAL).filter(
+        cadre__is_newly_promoted=True).aggregate(n=Count("cadre", distinct=True))["n"]
+
+
+@metrics.figure("training.special_training_days", part="training", order=11, label=_("Days of special training"),
+                unit=pgettext_lazy("unit", "days"), list_url=_programs_link(TrainingProgram.Kind.SPECIAL), definition=_(
+                    "Calendar days on which a session of a special training was held in the period, with at "
+                    "least one cadre of the scope present."))
+def special_training_days(township_ids, start, end):
+    return _present_in(township_ids, start, end, TrainingProgram.Kind.SPECIAL).aggregate(
+        n=Count("session__held_on", distinct=True))["n"]
+
+
+@metrics.figure("training.lecture_halls", part="training", order=12, label=_("Cadre lecture halls held"),
+                unit=pgettext_lazy("unit", "editions"), list_url=_programs_link(TrainingProgram.Kind.LECTURE_HALL), definition=_(
+                    "Cadre lecture hall programs with a session held in the period and at least one cadre of the "
+                    "scope present."))
+def lecture_halls(township_ids, start, end):
+    return _present_in(township_ids, start, end, TrainingProgram.Kind.LECTURE_HALL).aggregate(
+        n=Count("session__program", distinct=True))["n"]
+
+
+@metrics.figure("training.to_townships_lecturers", part="training", order=13,
+                label=_("Lecturers of the training brought to the townships"), unit=pgettext_lazy("unit", "people"),
+                list_url=_programs_link(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
+                    "Distinct lecturers of the sessions of training brought to the townships held in the period "
+                    "with at least one cadre of the scope present."))
+def to_townships_lecturers(township_ids, start, end):
+    return _present_in(township_ids, start, end, TrainingProgram.Kind.TO_TOWNSHIPS).aggregate(
+        n=Count("session__lecturer", distinct=True))["n"]
+
+
+@metrics.figure("training.to_townships_days", part="training", order=14,
+                label=_("Days of training brought to the townships"), unit=pgettext_lazy("unit", "days"),
+                list_url=_programs_link(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
+                    "Calendar days on which a session of training brought to the townships was held in the "
+                    "period, with at least one cadre of the scope present."))
+def to_townships_days(township_ids, start, end):
+    return _present_in(township_ids, start, end, TrainingProgram.Kind.TO_TOWNSHIPS).aggregate(
+        n=Count("session__held_on", distinct=True))["n"]
+
+
+@metrics.figure("training.person_times", part="training", order=15, label=_("Person-times trained"),
+                unit=pgettext_lazy("unit", "person-times"), list_url=_attendance_link, definition=_(
+                    "Present attendances at every training session held in the period, summed over sessions "
+                    "(a cadre present at 6 sessions counts 6)."))
+def person_times(township_ids, start, end):
+    return _present_in(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("training.to_townships_person_times", part="training", order=16,
+                label=_("Person-times of the training brought to the townships"), unit=pgettext_lazy("unit", "person-times"),
+                list_url=_programs_link(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
+                    "Present attendances at the sessions of training brought to the townships held in the period, "
+                    "summed over sessions."))
+def to_townships_person_times(township_ids, start, end):
+    return _present_in(township_ids, start, end, TrainingProgram.Kind.TO_TOWNSHIPS).aggregate(n=Count("id"))["n"]
