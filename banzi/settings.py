@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "banzi.conduct",
     "banzi.tasks",
     "banzi.assessment",
+    "banzi.reserves",
     "banzi.dashboard",
     "banzi.jobs",
 ]

@@ -165,6 +165,11 @@ class Code(StrEnum):
     ASSESS_OWN_TOWNSHIP = "assess_own_township", "A member of a county assessment group works in a township the group assesses (回避)."
     UNIT_COVERED = "unit_covered", "A township is already covered by another assessment group of the same assessment."
 
+    # --- reserves: the reserve-cadre pool --------------------------------------------------------
+    RESERVE_OPEN_ENTRY = "reserve_open_entry", "The cadre already has a reserve entry that is nominated, vetted or in the pool."
+    RESERVE_DISQUALIFIED = "reserve_disqualified", "A nominated reserve cadre with a disqualifier (violation, low annual result, age, already in the pool) is vetted in."
+    POOL_FULL = "pool_full", "A township's reserve pool already holds the most cadres its rule allows."
+
 
 def single_errors(exc):
     """The one-message errors inside a Django ValidationError, of every field alike, each with its

@@ -1,0 +1,2 @@
+def load_reserves_demo():
+    return {}
