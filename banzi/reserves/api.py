@@ -23,6 +23,7 @@ class ReserveEntrySerializer(BaseSerializer):
     cadre_name = name_of("cadre.name")
     unit_name = name_of("unit.name")
     recommendation_file = ScopedFileField("reserves:reserveentry_file", required=False, allow_null=True)
+    exit_reason = serializers.ChoiceField(choices=ReserveEntry.ExitReason.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = ReserveEntry
@@ -39,28 +40,28 @@ class ReserveEntrySerializer(BaseSerializer):
         return data
 
 
-class VetInputSerializer(serializers.Serializer):
+class ReserveVetInputSerializer(serializers.Serializer):
     vetted_on = serializers.DateField(required=False, allow_null=True, help_text=_("default: today"))
     result = serializers.CharField(required=False, allow_blank=True)
 
 
-class RejectInputSerializer(serializers.Serializer):
+class ReserveRejectInputSerializer(serializers.Serializer):
     rejected_on = serializers.DateField(required=False, allow_null=True, help_text=_("default: today"))
     reason = serializers.CharField(allow_blank=True)
 
 
-class EnterInputSerializer(serializers.Serializer):
+class ReserveEnterInputSerializer(serializers.Serializer):
     entered_on = serializers.DateField(required=False, allow_null=True, help_text=_("default: today"))
     development_plan = serializers.CharField(allow_blank=True)
 
 
-class ExitInputSerializer(serializers.Serializer):
+class ReserveExitInputSerializer(serializers.Serializer):
     exited_on = serializers.DateField(required=False, allow_null=True, help_text=_("default: today"))
     reason = serializers.ChoiceField(choices=ReserveEntry.ExitReason.choices)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ReserveReviewInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2100,
                                     help_text=_("default: this year"))
     conclusion = serializers.ChoiceField(choices=ReserveReview.Conclusion.choices)
@@ -84,35 +85,35 @@ class ReserveEntryViewSet(ScopedModelViewSet):
     save_service = staticmethod(services.save_entry)
     delete_service = staticmethod(services.delete_entry)
 
-    @extend_schema(request=VetInputSerializer)
+    @extend_schema(request=ReserveVetInputSerializer)
     @action(detail=True, methods=["post"], step="vet")
     def vet(self, request, pk=None):
         """The county vets a nominated cadre; a cadre with a disqualifier is refused (reserve_disqualified)."""
-        return self.run_step(request, services.vet, VetInputSerializer)
+        return self.run_step(request, services.vet, ReserveVetInputSerializer)
 
-    @extend_schema(request=RejectInputSerializer)
+    @extend_schema(request=ReserveRejectInputSerializer)
     @action(detail=True, methods=["post"], step="reject")
     def reject(self, request, pk=None):
         """The county rejects a nomination at vetting, with the reason."""
-        return self.run_step(request, services.reject, RejectInputSerializer)
+        return self.run_step(request, services.reject, ReserveRejectInputSerializer)
 
-    @extend_schema(request=EnterInputSerializer)
+    @extend_schema(request=ReserveEnterInputSerializer)
     @action(detail=True, methods=["post"], step="enter")
     def enter(self, request, pk=None):
         """The county enters a vetted cadre into the pool with a development plan (pool_full past the rule)."""
-        return self.run_step(request, services.enter, EnterInputSerializer)
+        return self.run_step(request, services.enter, ReserveEnterInputSerializer)
 
-    @extend_schema(request=ReviewInputSerializer)
+    @extend_schema(request=ReserveReviewInputSerializer)
     @action(detail=True, methods=["post"], step="review")
     def review(self, request, pk=None):
         """Record the yearly review of a cadre in the pool (once a year)."""
-        return self.run_step(request, services.review, ReviewInputSerializer)
+        return self.run_step(request, services.review, ReserveReviewInputSerializer)
 
-    @extend_schema(request=ExitInputSerializer)
+    @extend_schema(request=ReserveExitInputSerializer)
     @action(detail=True, methods=["post"], step="exit")
     def exit(self, request, pk=None):
         """The county takes a cadre out of the pool: promoted, removed (with the reason), aged out, other."""
-        return self.run_step(request, services.exit_pool, ExitInputSerializer)
+        return self.run_step(request, services.exit_pool, ReserveExitInputSerializer)
 
     @extend_schema(operation_id="reserves_entries_checks", responses=serializers.ListSerializer(child=CheckSerializer))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -15,7 +15,7 @@ from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Cadre
 
 from . import checks
-from .models import DevelopmentMeasure, ReserveEntry, ReserveReview
+from .models import ReserveEntry, ReserveReview
 from .workflow import ENTRIES
 
 Status = ReserveEntry.Status

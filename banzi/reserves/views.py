@@ -5,10 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from banzi.core import clock
+from banzi.core.roles import STAFF
 from banzi.core.scoping import can_write_model
 from banzi.core.uploads import FileDownloadView
-
-from banzi.core.roles import STAFF
 from banzi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, StepView
 
 from . import checks, filters, forms, services, tables
