@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from banzi.core.routing import model_urls
 
@@ -23,4 +24,5 @@ urlpatterns = [
     *model_urls("memberships", TeamMembership, list_view=views.TeamMembershipListView,
                 detail_view=views.TeamMembershipDetailView, edit_view=views.TeamMembershipEditView),
     *imports.urlpatterns,
+    path("reserves/", RedirectView.as_view(pattern_name="reserves:reserveentry_list", permanent=False)),
 ]
