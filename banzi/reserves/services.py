@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from banzi.core import clock, services
 from banzi.core.errors import Code
 from banzi.core.roles import Role
+from banzi.core.scoping import can_write_model
 from banzi.core.workflow import check_visible, lock
 from banzi.org.models import Cadre
 
@@ -64,12 +65,16 @@ def set_flag(user, cadre_id):
 def save_entry(user, entry):
     """Nominate a cadre (the township its own cadres, the county anyone), or correct a nomination not
     yet vetted. The cadre must be active and have no other open entry (nominated, vetted, in the pool)."""
-    services.ensure_can_write(user, entry)
+    if not can_write_model(user, ReserveEntry):
+        raise PermissionDenied(_("You are not allowed to change %(model)s.") % {
+            "model": ReserveEntry._meta.verbose_name})
     if entry.pk is not None:
+        services.ensure_can_write(user, ReserveEntry.objects.get(pk=entry.pk))
         ENTRIES.check(user, ReserveEntry.objects.get(pk=entry.pk), "edit")
     if entry.cadre_id:
         cadre = Cadre.objects.select_related("organization").get(pk=entry.cadre_id)
         check_visible(user, cadre, "cadre", _("Choose a cadre of an organization you manage."))
+        entry.unit_id = cadre.organization.township_id or cadre.organization_id  # as clean() derives it
         if cadre.status != Cadre.Status.ACTIVE:
             raise ValidationError({"cadre": ValidationError(_("%(cadre)s is archived and cannot be nominated.") % {
                 "cadre": cadre}, code=Code.CADRE_ARCHIVED)})

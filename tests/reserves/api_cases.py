@@ -5,6 +5,7 @@ from banzi.core.roles import Role
 from banzi.reserves.models import ReserveEntry
 from tests import factories as f
 from tests.api import ActionCase, ReadCase, register_action, register_read
+from tests.dates import days_ago, this_year
 
 from .factories import Status, entry
 
@@ -16,7 +17,7 @@ def _county(township, status):
 register_action(ActionCase(
     url_name="reserves-reserveentry-vet",
     prepare=lambda township: _county(township, Status.NOMINATED),
-    data=lambda record: {"vetted_on": "2026-11-01", "result": "审查通过"},
+    data=lambda record: {"vetted_on": days_ago(30).isoformat(), "result": "审查通过"},
     done=lambda record: record.status == Status.VETTED and record.vetting_checks,
 ))
 register_action(ActionCase(
@@ -35,8 +36,8 @@ register_action(ActionCase(
     url_name="reserves-reserveentry-review",
     prepare=lambda township: (entry(township, status=Status.IN_POOL),
                               f.UserFactory(role=Role.TOWNSHIP_ADMIN, organization=township)),
-    data=lambda record: {"year": 2026, "conclusion": "keep"},
-    done=lambda record: record.reviews.filter(year=2026).exists(),
+    data=lambda record: {"year": this_year(), "conclusion": "keep"},
+    done=lambda record: record.reviews.filter(year=this_year()).exists(),
 ))
 register_action(ActionCase(
     url_name="reserves-reserveentry-exit",

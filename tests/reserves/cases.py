@@ -1,12 +1,13 @@
 """Generic-test cases of the reserve pool's models (see tests/generic.py)."""
 from banzi.reserves.models import DevelopmentMeasure, ReserveEntry, ReserveReview
+from tests.dates import days_ago, this_year
 from tests.generic import ModelCase, register
 
 from .factories import Status, entry, measure, review, young_cadre
 
 
 def _entry_form(township):
-    return {"cadre": young_cadre(township).pk, "nominated_on": "2026-11-20", "source": ReserveEntry.Source.COMMITTEE,
+    return {"cadre": young_cadre(township).pk, "nominated_on": days_ago(12).isoformat(), "source": ReserveEntry.Source.COMMITTEE,
             "recommendation": "经镇党委会研究，推荐为后备干部人选", "votes_for": "", "votes_total": "", "note": ""}
 
 
@@ -27,7 +28,7 @@ register(ModelCase(
 
 
 def _review_form(township):
-    return {"entry": entry(township, status=Status.IN_POOL).pk, "year": "2026", "conclusion": "keep",
+    return {"entry": entry(township, status=Status.IN_POOL).pk, "year": str(this_year()), "conclusion": "keep",
             "note": "表现良好"}
 
 
@@ -49,7 +50,7 @@ register(ModelCase(
 
 def _measure_form(township):
     return {"entry": entry(township, status=Status.IN_POOL).pk, "kind": DevelopmentMeasure.Kind.TRAINING,
-            "description": "参加县委党校中青班", "posting": "", "enrollment": "", "due_on": "2026-12-31",
+            "description": "参加县委党校中青班", "posting": "", "enrollment": "", "due_on": f"{this_year()}-12-31",
             "done_on": ""}
 
 
