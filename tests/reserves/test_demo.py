@@ -19,6 +19,8 @@ from banzi.reserves.models import DevelopmentMeasure, ReserveEntry, ReserveRevie
 from tests.assessment.test_demo import _fresh_sequences
 
 Status = ReserveEntry.Status
+# The whole demo county is loaded in the first test's setup: minutes on a busy machine.
+pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.fixture(scope="module")
