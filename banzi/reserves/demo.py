@@ -7,7 +7,8 @@ year or two back (by the township committee or by democratic recommendation), ve
 their enterprise-service and frontline postings and their training enrollments where the other demos
 made them, and a yearly review for each full year in the pool. A flagged cadre whom the checks would
 not let in (a violation, a low annual result, the pool full) is converted as migration 0002 converts
-a flag, and then removed from the pool with the reason. Besides: two current team members who came
+a flag, and this year's review recommends taking them out, with the reason (the flags the other
+demos read stay as the registry's demo set them). Besides: two current team members who came
 from the pool (exited as promoted on the day they joined the team), three cadres nominated this year
 awaiting vetting, and one nomination rejected at vetting because of a violation.
 
@@ -98,7 +99,7 @@ class ReservesDemo:
                 entry = self.nominate(cadre, nominated_on, rng)
                 entry = self.into_pool(entry, rng)
         except ValidationError:
-            self.converted_and_removed(cadre)
+            self.converted_and_reviewed(cadre)
             return
         self.measures(entry, rng)
         for year in range(entry.entered_on.year, self.today.year):
@@ -106,15 +107,17 @@ class ReservesDemo:
             services.review(self.user, entry, year, conclusion, NOTES[conclusion])
             self.created["reserve reviews"] += 1
 
-    def converted_and_removed(self, cadre):
-        """A flagged cadre the checks do not let in: converted as the migration converts a flag, then
-        removed from the pool, naming the disqualifier (or the full pool)."""
-        conversion.convert_flagged_cadre(cadre, self.user)
-        entry = ReserveEntry.objects.get(cadre=cadre, status=Status.IN_POOL)
+    def converted_and_reviewed(self, cadre):
+        """A flagged cadre the checks do not let in: converted as migration 0002 converts a flag (the
+        pool's state is kept), and this year's review recommends the county take them out, naming
+        the disqualifier (or the full pool). The county's decision is left to the county."""
+        entry = conversion.convert_flagged_cadre(cadre, self.user)
         found = checks.disqualifiers(checks.run_checks(entry))
         reason = "；".join(f"{c.label}（{c.detail}）" for c in found) or "乡镇后备干部人数超过核定数"
-        services.exit_pool(self.user, entry, self.today, ReserveEntry.ExitReason.REMOVED, f"动态调整：{reason}")
+        services.review(self.user, entry, self.today.year, ReserveReview.Conclusion.EXIT,
+                        f"年度考察发现：{reason}，建议调整出库。")
         self.created["reserve entries"] += 1
+        self.created["reserve reviews"] += 1
 
     def measures(self, entry, rng):
         for posting in (Posting.objects.filter(cadre=entry.cadre).select_related("organization")

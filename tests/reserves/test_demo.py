@@ -55,6 +55,9 @@ def test_pool_entries_have_their_history(demo, db):
     assert enrolled.exists() and all(m.enrollment.cadre_id == m.entry.cadre_id for m in enrolled)
     assert not DevelopmentMeasure.objects.filter(done_on__gt=today).exists()
     assert ReserveReview.objects.exists()
+    # A converted flag (the checks would not let the cadre in) has this year's review recommending exit.
+    for entry in ReserveEntry.objects.filter(note=NOTE):
+        assert entry.reviews.filter(year=today.year, conclusion=ReserveReview.Conclusion.EXIT).exists()
 
 
 def test_the_other_stories(demo, db):
