@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "banzi.tasks",
     "banzi.assessment",
     "banzi.reports",
+    "banzi.reserves",
     "banzi.dashboard",
     "banzi.jobs",
 ]
@@ -386,6 +387,7 @@ SPECTACULAR_SETTINGS = {
         "UserScopeLevelEnum": "banzi.accounts.api.SCOPE_LEVELS",
         "AuditOutcomeEnum": "banzi.core.models.AuditEvent.Outcome",
         "AssessmentGradeEnum": "banzi.assessment.models.Grade",
+        "ReserveExitReasonEnum": "banzi.reserves.models.ReserveEntry.ExitReason",
     },
     # Docs are served offline: assets from the sidecar package, no online validator badge.
     "SWAGGER_UI_DIST": "SIDECAR",

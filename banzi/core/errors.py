@@ -169,6 +169,10 @@ class Code(StrEnum):
     UNKNOWN_FIGURE = "unknown_figure", "A report template names a figure ({app.figure}) that no app registers."
     NO_RECORDS = "no_records", "The report's scope and period hold no records for any of its figures."
     BAD_PERIOD = "bad_period", "A report's period is not a year, a half-year (2026-H1) or \"election\" (since the last election)."
+    # --- reserves: the reserve-cadre pool --------------------------------------------------------
+    RESERVE_OPEN_ENTRY = "reserve_open_entry", "The cadre already has a reserve entry that is nominated, vetted or in the pool."
+    RESERVE_DISQUALIFIED = "reserve_disqualified", "A nominated reserve cadre with a disqualifier (violation, low annual result, age, already in the pool) is vetted in."
+    POOL_FULL = "pool_full", "A township's reserve pool already holds the most cadres its rule allows."
 
 
 def single_errors(exc):

@@ -57,7 +57,7 @@ class CadreSerializer(BaseSerializer):
                   "id_number", "party_joined_on", "work_started_on", "education_fulltime", "education_inservice",
                   "organization", "organization_name", "post", "rank", "phone", "is_newly_promoted", "promoted_on",
                   "is_reserve", "is_key_position", "status", "archived_on", "notes", *TIMESTAMPS]
-        read_only_fields = ["status", "archived_on"]
+        read_only_fields = ["status", "archived_on", "is_reserve"]  # the reserve pool keeps the flag
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

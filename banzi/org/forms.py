@@ -37,7 +37,7 @@ class CadreForm(BaseModelForm):
         fields = [
             "name", "gender", "ethnicity", "birth_date", "native_place", "id_number", "party_joined_on",
             "work_started_on", "education_fulltime", "education_inservice", "organization", "post", "rank",
-            "phone", "is_newly_promoted", "promoted_on", "is_reserve", "is_key_position", "notes",
+            "phone", "is_newly_promoted", "promoted_on", "is_key_position", "notes",
         ]
 
 

@@ -99,7 +99,7 @@ def registry_cards(user):
         {"label": _("Active cadres"), "value": counts["total"], "url": cadre_list + "?status=active"},
         {"label": _("Newly promoted cadres"), "value": counts["promoted"],
          "url": cadre_list + "?is_newly_promoted=true&status=active"},
-        {"label": _("Reserve cadres"), "value": counts["reserve"], "url": cadre_list + "?is_reserve=true&status=active"},
+        {"label": _("Reserve cadres"), "value": counts["reserve"], "url": reverse("reserves:reserveentry_list") + "?status=in_pool"},
     ]
 
 

@@ -197,7 +197,6 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
     phone = Column("联系电话", "phone", example="13912345678")
     is_newly_promoted = Column("新提拔", "is_newly_promoted", YesNoWidget(), example="是")
     promoted_on = Column("提拔时间", "promoted_on", DateWidget(), example=datetime.date(2022, 3, 1))
-    is_reserve = Column("后备干部", "is_reserve", YesNoWidget(), example="否")
     is_key_position = Column("关键岗位", "is_key_position", YesNoWidget(), example="否")
 
     scope_attribute = "organization"

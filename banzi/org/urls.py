@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from banzi.core.routing import model_urls
 
@@ -24,4 +25,5 @@ urlpatterns = [
                 detail_view=views.TeamMembershipDetailView, edit_view=views.TeamMembershipEditView),
     *imports.urlpatterns,
     path("structure/", structure_views.StructureView.as_view(), name="structure"),
+    path("reserves/", RedirectView.as_view(pattern_name="reserves:reserveentry_list", permanent=False)),
 ]

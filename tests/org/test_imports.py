@@ -256,7 +256,7 @@ def test_list_page_links_to_import(county_client, township_client):
 @pytest.mark.parametrize("url_name, headings", [
     ("org:cadre_import_template", ["姓名", "性别", "民族", "出生日期", "身份证号", "籍贯", "入党时间", "参加工作时间",
                                    "全日制学历", "在职学历", "现工作单位", "现任职务", "职级", "联系电话", "新提拔",
-                                   "提拔时间", "后备干部", "关键岗位"]),
+                                   "提拔时间", "关键岗位"]),
     ("org:teammembership_import_template", MEMBER_HEADINGS),
 ])
 def test_template_is_an_xlsx_with_the_headings_and_an_example(county_client, township, url_name, headings):
