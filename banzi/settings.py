@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "banzi.conduct",
     "banzi.tasks",
     "banzi.assessment",
+    "banzi.cadres",
     "banzi.dashboard",
     "banzi.jobs",
 ]
