@@ -17,6 +17,11 @@ from banzi.org.models import Cadre
 CADRE_SCOPE = Scope(township="cadre__organization__township", cadre="cadre")
 
 
+def first_of_month(day):
+    """The month of a day, stored as its first day (the form and the .lrmx file speak in yyyy.mm)."""
+    return day.replace(day=1) if day else day
+
+
 def photo_path(instance, filename):
     return f"cadres/photos/{instance.cadre_id}/{filename}"
 
@@ -77,6 +82,7 @@ class ResumeEntry(BaseModel):
 
     def clean(self):
         super().clean()
+        self.starts_on, self.ends_on = first_of_month(self.starts_on), first_of_month(self.ends_on)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": ValidationError(_("The end month cannot be before the start month."),
                                                               code=Code.DATE_ORDER)})
@@ -107,6 +113,10 @@ class EducationRecord(BaseModel):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.school} {self.major}".strip()
+
+    def clean(self):
+        super().clean()
+        self.graduated_on = first_of_month(self.graduated_on)
 
 
 class FamilyMember(BaseModel):
