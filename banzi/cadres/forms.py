@@ -1,6 +1,7 @@
 """Forms of the cadre-file pages. The cadre is one the user may see (and active); months are entered
 as a month; the rules live in `services.py`."""
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from banzi.core.forms import BaseModelForm
 from banzi.org.models import Cadre
@@ -87,9 +88,11 @@ class RewardPunishmentForm(CadreFileForm):
     class Meta:
         model = RewardPunishment
         fields = ["cadre", "kind", "title", "decided_on", "decided_by", "document_number"]
+        labels = {"decided_by": _("deciding body")}
 
 
 class EarlierAssessmentResultForm(CadreFileForm):
     class Meta:
         model = EarlierAssessmentResult
         fields = ["cadre", "year", "result"]
+        labels = {"result": _("assessment result")}

@@ -49,7 +49,8 @@ def check_photo(photo):
     try:
         validator(photo)
     except ValidationError as exc:
-        raise ValidationError({"photo": exc}) from None
+        errors = {"photo": exc.error_list}  # the validator's own errors, with their codes, on the field
+        raise ValidationError(errors) from None
 
 
 def _check_cadre(user, record):

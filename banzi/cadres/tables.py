@@ -102,6 +102,7 @@ class FamilyMemberTable(CadreTableMixin, BaseTable):
 
 class RewardPunishmentTable(CadreTableMixin, BaseTable):
     title = tables.Column(linkify=_link)
+    decided_by = tables.Column(verbose_name=_("deciding body"))
 
     class Meta(BaseTable.Meta):
         model = RewardPunishment
@@ -110,6 +111,7 @@ class RewardPunishmentTable(CadreTableMixin, BaseTable):
 
 class EarlierAssessmentResultTable(CadreTableMixin, BaseTable):
     year = tables.Column(linkify=_link)
+    result = tables.Column(verbose_name=_("assessment result"))
 
     class Meta(BaseTable.Meta):
         model = EarlierAssessmentResult
