@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "banzi.assessment",
     "banzi.reports",
     "banzi.reserves",
+    "banzi.cadres",
     "banzi.dashboard",
     "banzi.jobs",
 ]

@@ -164,6 +164,9 @@ class Code(StrEnum):
     AWARD_NOT_EARNED = "award_not_earned", "An award is nominated from a result that is not an annual assessment's confirmed excellent (individuals) or good (teams)."
     ASSESS_OWN_TOWNSHIP = "assess_own_township", "A member of a county assessment group works in a township the group assesses (回避)."
     UNIT_COVERED = "unit_covered", "A township is already covered by another assessment group of the same assessment."
+    # --- cadre files ----------------------------------------------------------------------------
+    RESUME_OVERLAPS = "resume_overlaps", "A résumé entry overlaps another entry of the same cadre and neither is marked concurrent."
+    RESULT_IN_ASSESSMENT = "result_in_assessment", "An earlier assessment result is entered for a year the assessment module already holds a published annual result of the cadre for."
 
     # --- reports: the year-end report drafted from the records ------------------------------------
     UNKNOWN_FIGURE = "unknown_figure", "A report template names a figure ({app.figure}) that no app registers."

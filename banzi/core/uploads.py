@@ -136,18 +136,28 @@ def _sniff_ole2(f):
 class FileContentValidator:
     """Accepts an upload only if its content is one of `kinds` ("image", "pdf", "office"), its
     name's extension agrees with that content, and it is no larger than `max_bytes` (default: the
-    BANZI_UPLOAD_MAX_BYTES setting, read when the file is checked). Files already stored are not
-    read again."""
+    BANZI_UPLOAD_MAX_BYTES setting, read when the file is checked). `types` narrows the accepted
+    content further to named real types (("jpeg", "png") for a photo), with `types_message` as the
+    refusal. Files already stored are not read again."""
 
-    def __init__(self, kinds=KINDS, max_bytes=None):
+    def __init__(self, kinds=KINDS, max_bytes=None, types=None, types_message=None):
         unknown = set(kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"Unknown upload kinds: {sorted(unknown)}")
+        if types is not None:
+            unknown = set(types) - set(TYPES)
+            if unknown:
+                raise ValueError(f"Unknown upload types: {sorted(unknown)}")
+            types = tuple(types)
+            kinds = tuple(dict.fromkeys(TYPES[t][0] for t in types))
         self.kinds = tuple(kinds)
         self.max_bytes = max_bytes
+        self.types = types
+        self.types_message = types_message
 
     def __eq__(self, other):
-        return isinstance(other, FileContentValidator) and (self.kinds, self.max_bytes) == (other.kinds, other.max_bytes)
+        return isinstance(other, FileContentValidator) and (self.kinds, self.max_bytes, self.types) == (
+            other.kinds, other.max_bytes, other.types)
 
     def __call__(self, value):
         if isinstance(value, str):  # a stored name, as history rows keep it
@@ -163,7 +173,11 @@ class FileContentValidator:
             real = sniff(value)
         finally:
             value.seek(position)
-        if real is None or TYPES[real][0] not in self.kinds:
+        if self.types is not None:
+            if real not in self.types:
+                raise ValidationError(self.types_message or _("This file is not %(types)s.") % {
+                    "types": _(" or ").join(str(TYPES[t][2]) for t in self.types)}, code=Code.FILE_TYPE)
+        elif real is None or TYPES[real][0] not in self.kinds:
             raise ValidationError(_NOT_ACCEPTED[frozenset(self.kinds)], code=Code.FILE_TYPE)
         self.check_name(value.name, real)
 

@@ -92,6 +92,9 @@ class CadreDetailView(ObjectDetailView):
         from banzi.assessment.results import last_results  # the assessment app builds on the registry
 
         ctx["annual_results"] = last_results(self.request.user, self.object)
+        from banzi.cadres.file import cadre_file  # the cadre's file builds on the registry
+
+        ctx["cadre_file"] = cadre_file(self.request.user, self.object, ctx["annual_results"])
         return ctx
 
 

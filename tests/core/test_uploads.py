@@ -241,3 +241,26 @@ def test_an_import_bomb_is_refused_by_the_services_too(xlsx_bomb):
         with pytest.raises(ValidationError) as error:
             read(xlsx_bomb)
         assert error.value.code == Code.FILE_UNPACKED_SIZE
+
+
+@pytest.mark.parametrize("name", ["photo.jpg", "photo.JPEG", "scan.png"])
+def test_types_narrow_an_image_to_jpeg_and_png(name):
+    FileContentValidator(types=("jpeg", "png"))(upload(name, CONTENT[name]))
+
+
+@pytest.mark.parametrize("name", ["anim.gif", "photo.webp", "report.pdf"])
+def test_types_refuse_other_images_and_kinds(name):
+    error = refusal(FileContentValidator(types=("jpeg", "png")), name, CONTENT[name])
+    assert error.code == Code.FILE_TYPE
+    assert error.messages == ["This file is not a JPEG image or a PNG image."]
+    error = refusal(FileContentValidator(types=("jpeg", "png"), types_message="A photo must be a JPEG or PNG image."),
+                    name, CONTENT[name])
+    assert error.messages == ["A photo must be a JPEG or PNG image."]
+
+
+def test_types_keep_the_name_and_size_checks():
+    validator = FileContentValidator(types=("jpeg", "png"), max_bytes=50)
+    assert refusal(validator, "photo.png", CONTENT["photo.jpg"]).code == Code.FILE_NAME
+    assert refusal(validator, "scan.png", CONTENT["scan.png"] + b"\0" * 10).code == Code.FILE_SIZE
+    with pytest.raises(ValueError):
+        FileContentValidator(types=("bmp",))
