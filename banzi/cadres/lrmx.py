@@ -447,6 +447,13 @@ def day_text(value):
     return f"{value:%Y%m%d}" if value else ""
 
 
+def birth_text(value):
+    """A family member's birth date: the month, with the day where it is known (not the 1st)."""
+    if not value:
+        return ""
+    return day_text(value) if value.day != 1 else month_text(value)
+
+
 def resume_text(lines):
     """The résumé as the form writes it: one "YYYY.MM--YYYY.MM 经历" line each, CRLF between them."""
     out = []
@@ -503,7 +510,7 @@ def write(person):
             for member in person.family:
                 item = SubElement(node, "Item")
                 for child, value in zip(FAMILY_ELEMENTS, (
-                        member.relation, member.name, month_text(member.birth_date) if member.birth_date else "",
+                        member.relation, member.name, birth_text(member.birth_date),
                         member.political_status, member.unit_and_post), strict=True):
                     SubElement(item, child).text = value
             continue
