@@ -347,20 +347,25 @@ def grade_text(grade):
 
 
 def last_three_results(user, cadre):
-    """[(year, result)] of the last three years with a result, latest last: the assessment module's
-    confirmed annual results where it holds them, the earlier results entered for the other years."""
+    """([(year, result)] of the last three years with a result, latest last; whether any comes from the
+    assessment module): its confirmed annual results where it holds them, the earlier results entered
+    (or read from a form) for the other years."""
     from banzi.assessment.results import last_results
 
     found = {r.year: r.result for r in cadre.earlier_assessment_results.all()}
-    for result in last_results(user, cadre):
+    module = last_results(user, cadre)
+    for result in module:
         found[result["year"]] = grade_text(result["grade"])
-    return sorted(found.items())[-3:]
+    return sorted(found.items())[-3:], bool(module)
 
 
 def assessment_text(user, cadre, profile):
-    if profile.assessment_text:
+    """The form's 年度考核结果: from the assessment module's results where it holds any, else the text
+    the form was imported with, else the earlier results entered."""
+    results, from_module = last_three_results(user, cadre)
+    if profile.assessment_text and not from_module:
         return profile.assessment_text
-    return "；".join(f"{year}年度考核{result}" for year, result in last_three_results(user, cadre))
+    return "；".join(f"{year}年度考核{result}" for year, result in results)
 
 
 def rewards_text(cadre, profile):

@@ -9,7 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from banzi.cadres import lrmx, lrmx_records
-from banzi.cadres.models import CadreProfile, EarlierAssessmentResult, EducationRecord, FamilyMember, ResumeEntry
+from banzi.cadres.models import (
+    CadreProfile,
+    EarlierAssessmentResult,
+    EducationRecord,
+    FamilyMember,
+    ResumeEntry,
+)
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
 from banzi.org.models import Cadre
