@@ -20,6 +20,7 @@ urlpatterns = [
     path("conduct/", include("banzi.conduct.urls")),
     path("tasks/", include("banzi.tasks.urls")),
     path("assessment/", include("banzi.assessment.urls")),
+    path("cadres/lrmx/", include("banzi.cadres.lrmx_urls")),
     path("jobs/", include("banzi.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("banzi.core.api_urls")),
