@@ -12,7 +12,7 @@ class CadresConfig(AppConfig):
         from banzi.core import api_routes, navigation
         from banzi.core.roles import STAFF
 
-        api_routes.register("cadres-lrmx", "banzi.cadres.lrmx_api_urls")
+        api_routes.register("cadres", "banzi.cadres.lrmx_api_urls")
         navigation.register("org", _("Registry"), 10, navigation.MenuItem(
             _("Import appointment forms (.lrmx)"), "cadres_lrmx:import", set(STAFF)))
         # --- end of the .lrmx block ---

@@ -78,9 +78,6 @@ class FieldError:
     message: str
     code: str
 
-    def as_validation_error(self):
-        return ValidationError(self.message, code=self.code)
-
 
 @dataclasses.dataclass
 class LrmxEducation:

@@ -1,5 +1,5 @@
-"""The API of the 干部任免审批表 in and out: import .lrmx forms (files or zips) into a unit, with
-`dry_run` for the preview; download a cadre's, a team's or a filtered list's forms as .lrmx (a zip
+"""The API of the 干部任免审批表 in and out (/api/v1/cadres/lrmx-units/, lrmx-cadres/, lrmx-teams/): import
+.lrmx forms (files or zips) into a unit, with `dry_run` for the preview; download a cadre's, a team's or a filtered list's forms as .lrmx (a zip
 for many) or as the printable .docx. The committees only; every record through `visible_to`, every
 write through the same services as the pages (`lrmx_records`), every download an export event."""
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -141,7 +141,7 @@ class CadreFormViewSet(viewsets.GenericViewSet):
                                   obj=cadre)
 
     @extend_schema(filters=False, responses={(200, lrmx_views.ZIP_CONTENT_TYPE): ZIP})
-    @action(detail=False, methods=["get"], url_path="lrmx")
+    @action(detail=False, methods=["get"], url_path="export-lrmx")
     def list_lrmx(self, request):
         """The forms of the cadres the filters of the cadre list select (at most 500)."""
         title = f"{_('Cadres')} {lrmx_views.stamp()}"
@@ -149,7 +149,7 @@ class CadreFormViewSet(viewsets.GenericViewSet):
         return lrmx_views.download(content, f"{title}.zip", lrmx_views.ZIP_CONTENT_TYPE)
 
     @extend_schema(filters=False, responses={(200, approval_form.DOCX_CONTENT_TYPE): DOCX})
-    @action(detail=False, methods=["get"], url_path="forms")
+    @action(detail=False, methods=["get"], url_path="export-forms")
     def list_forms(self, request):
         """The printable forms of the cadres the filters of the cadre list select, one a page."""
         return lrmx_views.docx_of(request.user, self._filtered(request),

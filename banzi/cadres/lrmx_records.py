@@ -204,10 +204,12 @@ def import_forms(user, forms, unit=None):
     if wrong:
         first = wrong[0]
         transaction.set_rollback(True)
-        raise ValidationError(
+        error = ValidationError(
             _("%(count)d of %(total)d forms have errors (%(name)s: %(message)s); nothing was imported.") % {
                 "count": len(wrong), "total": len(items), "name": first.file_name, "message": first.errors[0].message},
-            code=first.errors[0].code)
+            code=Code.INVALID)
+        error.code = Code._value2member_map_.get(first.errors[0].code, Code.INVALID)  # the first form's rule
+        raise error
     cadres = [item.applied for item in items]
     record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.IMPORT, user=user, model=Cadre,
                  obj=cadres[0] if len(cadres) == 1 else None,
