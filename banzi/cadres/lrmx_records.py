@@ -204,6 +204,10 @@ def import_forms(user, forms, unit=None):
     if wrong:
         first = wrong[0]
         transaction.set_rollback(True)
+        for item in items:  # the photos stored for the forms that went through are not kept either
+            stored = getattr(item.applied, "lrmx_photo", None)
+            if stored:
+                stored.storage.delete(stored.name)
         error = ValidationError(
             _("%(count)d of %(total)d forms have errors (%(name)s: %(message)s); nothing was imported.") % {
                 "count": len(wrong), "total": len(items), "name": first.file_name, "message": first.errors[0].message},
@@ -279,6 +283,7 @@ def apply_person(user, person, cadre=None, unit=None, *, store_photo=True):
     if person.photo and store_photo:
         extension = "png" if person.photo.startswith(b"\x89PNG") else "jpg"
         profile.photo.save(f"photo.{extension}", ContentFile(person.photo), save=False)
+        cadre.lrmx_photo = profile.photo
     core_services.save_object(user, profile, reason=reason)
 
     for model in (ResumeEntry, EducationRecord, FamilyMember):

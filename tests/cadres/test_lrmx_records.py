@@ -3,6 +3,7 @@ without writing, all-or-nothing import through the services, scoping, zips, and 
 (export → import gives the same records field by field; import → export gives the same form)."""
 import io
 import zipfile
+from pathlib import Path
 from xml.etree.ElementTree import fromstring
 
 import pytest
@@ -228,3 +229,9 @@ def test_a_team_or_a_list_exports_as_a_zip(county_admin, township):
     assert archive.namelist() == [lrmx_records.file_name(c) for c in cadres]
     assert lrmx.parse(archive.read(archive.namelist()[0])).name == "王建国"
     assert AuditEvent.objects.get(action=AuditEvent.Action.EXPORT).content_type.model == "cadre"
+
+
+def test_a_refused_import_keeps_no_photo(county_admin, township, settings):
+    with pytest.raises(ValidationError):
+        lrmx_records.import_forms(county_admin, [WANG, ("bad.lrmx", fixture("bad_checksum.lrmx"))], township)
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
