@@ -214,10 +214,12 @@ def new_document():
 def build(user, cadres):
     """The forms of the cadres (each starting on a new page) as the bytes of a .docx."""
     document = new_document()
+    cadres = list(cadres)
+    results = lrmx_records.module_results(user, cadres)
     for number, cadre in enumerate(cadres):
         if number:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        person = lrmx_records.person_of(user, cadre)
+        person = lrmx_records.person_of(user, cadre, results.get(cadre.pk, {}))
         add_form(document, person, person.assessment_text)
     buffer = io.BytesIO()
     document.save(buffer)

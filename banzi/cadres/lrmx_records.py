@@ -353,23 +353,33 @@ def grade_text(grade):
         return str(Grade(grade).label)
 
 
-def last_three_results(user, cadre):
+def module_results(user, cadres):
+    """{cadre id: {year: result in Chinese}} of the assessment module's confirmed annual results the
+    user may see, for many cadres in one query (the latest assessment of a year wins)."""
+    from banzi.assessment.results import annual_results
+
+    found = {}
+    rows = annual_results(user).filter(cadre__in=[c.pk for c in cadres]).order_by(
+        "assessment__year", "assessment_id", "pk").values_list("cadre_id", "assessment__year", "confirmed_grade")
+    for cadre_id, year, grade in rows:
+        found.setdefault(cadre_id, {})[year] = grade_text(grade)
+    return found
+
+
+def last_three_results(user, cadre, module=None):
     """([(year, result)] of the last three years with a result, latest last; whether any comes from the
     assessment module): its confirmed annual results where it holds them, the earlier results entered
-    (or read from a form) for the other years."""
-    from banzi.assessment.results import last_results
-
+    (or read from a form) for the other years. `module`: the cadre's `module_results`, when fetched."""
+    module = module_results(user, [cadre]).get(cadre.pk, {}) if module is None else module
     found = {r.year: r.result for r in cadre.earlier_assessment_results.all()}
-    module = last_results(user, cadre)
-    for result in module:
-        found[result["year"]] = grade_text(result["grade"])
+    found.update(module)
     return sorted(found.items())[-3:], bool(module)
 
 
-def assessment_text(user, cadre, profile):
+def assessment_text(user, cadre, profile, module=None):
     """The form's 年度考核结果: from the assessment module's results where it holds any, else the text
     the form was imported with, else the earlier results entered."""
-    results, from_module = last_three_results(user, cadre)
+    results, from_module = last_three_results(user, cadre, module)
     if profile.assessment_text and not from_module:
         return profile.assessment_text
     return "；".join(f"{year}年度考核{result}" for year, result in results)
@@ -381,8 +391,9 @@ def rewards_text(cadre, profile):
     return "；".join(f"{r.decided_on:%Y.%m} {r.decided_by}{r.title}".strip() for r in cadre.rewards_punishments.all())
 
 
-def person_of(user, cadre):
-    """The form of a cadre as its records say it (the ID number in full only to those who may see it)."""
+def person_of(user, cadre, module=None):
+    """The form of a cadre as its records say it (the ID number in full only to those who may see it);
+    `module`: the cadre's `module_results`, when fetched for many cadres at once."""
     profile = _profile(cadre)
     records = list(cadre.education_records.all())
     return lrmx.LrmxPerson(
@@ -394,7 +405,7 @@ def person_of(user, cadre):
         inservice=_education(records, EducationRecord.Kind.INSERVICE), current_post=cadre.post,
         proposed_post=profile.proposed_post, proposed_removal=profile.proposed_removal,
         resume=[lrmx.LrmxResumeLine(e.starts_on, e.ends_on, e.text) for e in cadre.resume_entries.all()],
-        rewards_text=rewards_text(cadre, profile), assessment_text=assessment_text(user, cadre, profile),
+        rewards_text=rewards_text(cadre, profile), assessment_text=assessment_text(user, cadre, profile, module),
         appointment_reason=profile.appointment_reason,
         family=[lrmx.LrmxFamilyMember(m.relation, m.name, m.birth_date, m.political_status, m.unit_and_post)
                 for m in cadre.family_members.all()],
@@ -419,10 +430,11 @@ def export_one(user, cadre):
 def export_zip(user, cadres, *, title, obj=None):
     """A zip of the cadres' .lrmx files (bytes), recorded as one export of `obj` (a team) or the list."""
     cadres = list(cadres)
+    results = module_results(user, cadres)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for cadre in cadres:
-            archive.writestr(file_name(cadre), lrmx.write(person_of(user, cadre)))
+            archive.writestr(file_name(cadre), lrmx.write(person_of(user, cadre, results.get(cadre.pk, {}))))
     record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=user, obj=obj,
                  model=None if obj is not None else Cadre,
                  detail=_("干部任免审批表 (.lrmx) of %(count)d cadres: %(title)s") % {"count": len(cadres), "title": title})

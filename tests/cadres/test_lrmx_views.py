@@ -149,3 +149,24 @@ def test_api_refuses_cadres_and_a_zip_bomb(cadre_user, township_admin, township,
     response = api_for(township_admin).post(url, {"files": [SimpleUploadedFile("a.zip", buffer.getvalue())]},
                                             format="multipart")
     assert response.status_code == 400 and Code.FILE_UNPACKED_SIZE in response.content.decode()
+
+
+def test_a_lists_forms_cost_the_same_queries_however_many_cadres(county_client, township):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert county_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add():
+        cadre = f.CadreFactory(organization=township)
+        ResumeEntry.objects.create(cadre=cadre, starts_on="2010-01-01", text="科员")
+
+    for url in (reverse("cadres_lrmx:list_lrmx"), reverse("cadres_lrmx:list_docx")):
+        add()
+        few = queries(url)
+        for _ in range(4):
+            add()
+        assert queries(url) == few
