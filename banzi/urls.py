@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("banzi.reports.urls")),
     path("reserves/", include("banzi.reserves.urls")),
     path("cadres/", include("banzi.cadres.urls")),
+    path("cadres/lrmx/", include("banzi.cadres.lrmx_urls")),
     path("jobs/", include("banzi.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("banzi.core.api_urls")),

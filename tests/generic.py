@@ -140,8 +140,11 @@ def _discover():
 
     for info in pkgutil.iter_modules(tests.__path__):
         if info.ispkg:
-            # cases.py: the models' cases; api_cases.py: the API's workflow actions and figures.
-            for module in ("cases", "api_cases"):
+            # cases.py: the models' cases; api_cases.py (and api_cases_<part>.py, where an app's API comes
+            # in parts): the API's workflow actions and figures.
+            package = importlib.import_module(f"tests.{info.name}")
+            names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+            for module in ("cases", "api_cases", *(n for n in names if n.startswith("api_cases_"))):
                 try:
                     importlib.import_module(f"tests.{info.name}.{module}")
                 except ModuleNotFoundError as exc:

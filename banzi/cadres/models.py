@@ -34,6 +34,9 @@ class CadreProfile(BaseModel):
     health = models.CharField(_("health"), max_length=50, blank=True, default="健康")
     professional_title = models.CharField(_("professional title"), max_length=100, blank=True)
     speciality = models.CharField(_("familiar field and speciality"), max_length=200, blank=True)
+    # A democratic party (九三学社, 民盟 …) as the form writes it where a Party member's joining month would
+    # be (RuDangShiJian); the cadre's record holds only the Party joining date (migration 0002, .lrmx).
+    party_affiliation = models.CharField(_("democratic party or other affiliation"), max_length=50, blank=True)
     photo = models.FileField(_("photo"), upload_to=photo_path, blank=True)
     # The appointment form's own entries (拟任 / 拟免 / 任免理由 / 呈报单位 / 填表), kept so that a form
     # read from a .lrmx file is written back unchanged.

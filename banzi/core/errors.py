@@ -71,6 +71,15 @@ class Code(StrEnum):
     EXAMPLE_ROW = "example_row", "A row of an import file is the template's example row."
     IMPORT_EXPIRED = "import_expired", "An upload has already been imported or has expired; it is uploaded again."
 
+    # --- the cadre's form as a .lrmx file (banzi/cadres/lrmx.py) ---------------------------------
+    LRMX_ENCODING = "lrmx_encoding", "A .lrmx file is neither UTF-8 nor GBK/GB18030 text."
+    LRMX_MALFORMED = "lrmx_malformed", "A .lrmx file is not well-formed XML."
+    LRMX_ENTITIES = "lrmx_entities", "A .lrmx file declares a DTD or entities (entity expansion); it is refused unread."
+    LRMX_ROOT = "lrmx_root", "A .lrmx file's root element is not <Person>."
+    LRMX_DATE = "lrmx_date", "A date of a .lrmx file (yyyyMM or yyyyMMdd, a résumé line's months) is no real or possible date."
+    ZIP_MEMBERS = "zip_members", "A .zip of forms has too many members, a path outside itself, or a member that is not a .lrmx file."
+    LRMX_NO_FILES = "lrmx_no_files", "An import of .lrmx forms holds no file."
+
     # --- accounts and sign-in -------------------------------------------------------------------
     PASSWORD_TOO_SIMPLE = "password_too_simple", "A password mixes fewer than three character classes."
     LOCKED = "locked", "The account is locked after too many failed sign-ins."
