@@ -95,4 +95,3 @@ class EarlierAssessmentResultForm(CadreFileForm):
     class Meta:
         model = EarlierAssessmentResult
         fields = ["cadre", "year", "result"]
-        labels = {"result": _("assessment result")}

@@ -177,7 +177,7 @@ class EarlierAssessmentResult(BaseModel):
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE,
                               related_name="earlier_assessment_results")
     year = models.PositiveIntegerField(_("year"))
-    result = models.CharField(_("result"), max_length=50, help_text=_("For example 优秀, 称职."))
+    result = models.CharField(_("assessment result"), max_length=50, help_text=_("For example 优秀, 称职."))
 
     scope = CADRE_SCOPE
 

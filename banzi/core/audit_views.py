@@ -19,10 +19,8 @@ from .views import ObjectListView
 def _record_types(request=None):
     """The kinds of record the auditor filters by: Banzi's own models, never their history tables or
     the framework's internals (sessions, content types)."""
-    models = [model for model in django_apps.get_models()
-              if model.__module__.startswith("banzi.") and not model.__name__.startswith("Historical")]
-    ids = [ct.pk for ct in ContentType.objects.get_for_models(*models, for_concrete_models=False).values()]
-    return ContentType.objects.filter(pk__in=ids)
+    labels = [config.label for config in django_apps.get_app_configs() if config.name.startswith("banzi.")]
+    return ContentType.objects.filter(app_label__in=labels).exclude(model__startswith="historical")
 
 
 class RecordTypeField(forms.ModelChoiceField):

@@ -87,6 +87,11 @@ class BaseFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A filter's form field is built once and cached on the filter; one built on the class's filter
+        # (the API schema reads them) would be copied into every filterset with its label frozen in
+        # the language of that moment, or with none at all ("Meeting kind"). Each request builds its own.
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
         for field in self.form.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Select | forms.NullBooleanSelect):

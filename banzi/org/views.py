@@ -62,6 +62,9 @@ class VillageDesignationEditView(ObjectEditView):
 
 @no_store
 class CadreListView(ObjectListView):
+    """The cadres, with the appointment forms of the filtered list to download (banzi.cadres)."""
+
+    template_name = "org/cadre_list.html"
     queryset = Cadre.objects.select_related("organization")
     filterset_class = filters.CadreFilterSet
     table_class = tables.CadreTable

@@ -117,6 +117,15 @@ def test_the_filtered_list_downloads_its_forms(county_client, township, other_to
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert len(names) == 1 and names[0].startswith("甲_")
     assert county_client.get(reverse("cadres_lrmx:list_docx")).status_code == 200
+    # The cadre list offers the forms of its own filtered rows.
+    page = county_client.get(reverse("org:cadre_list") + "?q=甲").content.decode()
+    assert f'href="{reverse("cadres_lrmx:list_lrmx")}?q=%E7%94%B2"' in page
+    assert f'href="{reverse("cadres_lrmx:list_docx")}?q=%E7%94%B2"' in page
+
+
+def test_the_cadre_list_offers_no_forms_to_a_cadre(cadre_user, client_for):
+    page = client_for(cadre_user).get(reverse("org:cadre_list")).content.decode()
+    assert 'id="list-lrmx-download"' not in page
 
 
 def test_api_import_dry_run_errors_and_import(township_admin, township):
