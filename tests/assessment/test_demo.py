@@ -269,3 +269,7 @@ def test_the_demo_score_sheets_are_the_records_counted_one_by_one(demo, db):
         in_time = [o for o in outings if not o.is_late]
         assert lines["outings"].value == (round(100 * len(in_time) / len(outings)) if outings else None)
     assert trained  # the demo township's cadres were trained in the year: the check compared something
+
+
+# The whole demo loads once for the module: minutes on a busy two-core machine, more than the default limit.
+pytestmark = pytest.mark.timeout(1800)

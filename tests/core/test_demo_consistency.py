@@ -227,3 +227,7 @@ def test_professors_of_the_party_schools_and_the_agricultural_university_teach_2
     assert present.filter(cadre__organization__kind=Organization.Kind.DEPARTMENT,
                           cadre__rank__in=[Cadre.Rank.SECTION_CHIEF, Cadre.Rank.DEPUTY_SECTION_CHIEF]).exists()
     assert present.filter(cadre__organization__township__isnull=False).exists()
+
+
+# The whole demo loads once for the module: minutes on a busy two-core machine, more than the default limit.
+pytestmark = pytest.mark.timeout(1800)

@@ -163,3 +163,7 @@ def test_plan_after_the_2021_term_elects_the_next_team():
     heads = [m for m in plan.memberships if m["fields"]["is_head"] and m["fields"]["ended_on"] is None]
     assert len(heads) == 13
     assert all(m["fields"]["started_on"].year == 2026 for m in heads)
+
+
+# The whole demo loads once for the module: minutes on a busy two-core machine, more than the default limit.
+pytestmark = pytest.mark.timeout(1800)
