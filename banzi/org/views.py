@@ -98,6 +98,9 @@ class CadreDetailView(ObjectDetailView):
         from banzi.cadres.file import cadre_file  # the cadre's file builds on the registry
 
         ctx["cadre_file"] = cadre_file(self.request.user, self.object, ctx["annual_results"])
+        from banzi.reserves.models import ReserveEntry  # the pool builds on the registry
+
+        ctx["reserve_entries"] = list(ReserveEntry.objects.visible_to(self.request.user).filter(cadre=self.object))
         return ctx
 
 

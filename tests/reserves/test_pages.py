@@ -120,3 +120,17 @@ def test_history_of_an_entry(township, county_admin, county_client):
     services.vet(county_admin, record, days_ago(1))
     page = county_client.get(reverse("reserves:reserveentry_history", args=[record.pk]))
     assert page.status_code == 200 and len(page.context["entries"]) >= 1
+
+
+def test_the_cadre_page_shows_the_cadres_entries_in_the_pool(township, county_client, client_for, cadre_user):
+    cadre = cadre_user.cadre
+    earlier = entry(township, cadre=cadre, status=Status.REJECTED)
+    current = entry(township, cadre=cadre, status=Status.IN_POOL)
+    others = entry(township)
+    page = county_client.get(cadre.get_absolute_url()).content.decode()
+    assert f'data-reserve-entry="{current.pk}"' in page and f'data-reserve-entry="{earlier.pk}"' in page
+    assert f'data-reserve-entry="{others.pk}"' not in page
+    # The cadre sees their own entries on their own page; a cadre never in the pool shows no section.
+    assert f'data-reserve-entry="{current.pk}"' in client_for(cadre_user).get(cadre.get_absolute_url()).content.decode()
+    lone = young_cadre(township)
+    assert 'id="reserve-entries"' not in county_client.get(lone.get_absolute_url()).content.decode()
