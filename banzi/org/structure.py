@@ -14,6 +14,7 @@ day (the members serving that day) instead of one date for all.
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -28,14 +29,17 @@ from .models import Cadre, Team, TeamMembership
 RULE = "org.team_structure"
 rules.register(
     RULE,
-    {"min_women": 1, "min_young": 1, "young_max_age": 35, "min_university_percent": 60, "max_average_age": 45},
+    {"min_women": 1, "min_young": 1, "young_max_age": 35, "min_university_percent": 60, "max_average_age": 45,
+     "min_economy_agriculture_law": 0},
     gettext_lazy("Structure of the leadership teams"),
     fields={"min_women": gettext_lazy("women: at least this many members"),
             "min_young": gettext_lazy("young members: at least this many"),
             "young_max_age": gettext_lazy("a young member is at most this old (years)"),
             "min_university_percent": gettext_lazy(
                 "university education or above (full-time or in-service): at least this percentage of members"),
-            "max_average_age": gettext_lazy("average age: at most this many years (0: no limit)")},
+            "max_average_age": gettext_lazy("average age: at most this many years (0: no limit)"),
+            "min_economy_agriculture_law": gettext_lazy(
+                "members who studied economics, agriculture or law: at least this many (0: no rule)")},
     check=lambda values: check_rule(values),
 )
 
@@ -45,6 +49,19 @@ AGE_BANDS = (("35_or_under", None, 35), ("36_45", 36, 45), ("46_55", 46, 55), ("
 EDUCATION_ORDER = [value for value, _label in Cadre.Education.choices]
 UNIVERSITY_OR_ABOVE = (Cadre.Education.POSTGRADUATE, Cadre.Education.UNIVERSITY)
 HAN = ("汉族", "汉", "")
+# Fields of study (学科背景), read from the majors of the cadres' education records (banzi.cadres) obtained
+# by the day: a major counts in every field whose words it holds (农业经济管理: agriculture and economics).
+FIELDS = (
+    ("economics", gettext_lazy("Economics and finance"), ("经济", "金融", "会计", "财务", "财政", "税", "贸易", "工商", "商务")),
+    ("agriculture", gettext_lazy("Agriculture and forestry"), ("农", "林", "牧", "畜", "兽", "园艺", "水产", "植物")),
+    ("law", gettext_lazy("Law"), ("法学", "法律")),
+    ("administration", gettext_lazy("Public administration"), ("管理",)),
+    ("humanities", gettext_lazy("Politics and humanities"),
+     ("政治", "思想", "马克思", "党", "汉语", "中文", "文学", "历史", "哲学", "新闻", "教育", "社会")),
+    ("engineering", gettext_lazy("Science and engineering"),
+     ("工程", "工学", "理学", "计算机", "机械", "电气", "电子", "土木", "建筑", "化学", "物理", "数学", "信息")),
+)
+RURAL_FIELDS = ("economics", "agriculture", "law")  # the rule asks for one of these (rural revitalization)
 
 
 def check_rule(values):
@@ -165,7 +182,29 @@ def serving(ref, team_ids):
     return (TeamMembership.objects.filter(holds, team_id__in=team_ids).exclude(Exists(earlier))
             .annotate(birth_month_day=ExtractMonth("cadre__birth_date") * 100 + ExtractDay("cadre__birth_date"),
                       start_day=ExtractDay("started_on"),
-                      in_previous_team=Exists(in_previous_team)))
+                      in_previous_team=Exists(in_previous_team), **_studied(day)))
+
+
+def _major_in(words):
+    condition = Q()
+    for word in words:
+        condition |= Q(major__contains=word)
+    return condition
+
+
+def _studied(day):
+    """For each field of study, whether the member holds by `day` an education whose major is in it;
+    and whether any major is recorded at all."""
+    EducationRecord = django_apps.get_model("cadres", "EducationRecord")
+    if isinstance(day, F):  # each team on its own election day: the membership's team, outside
+        day = OuterRef(day.name)
+    held = EducationRecord.objects.filter(Q(graduated_on__isnull=True) | Q(graduated_on__lte=day),
+                                          cadre=OuterRef("cadre")).exclude(major="")
+    words = {key: value for key, _label, value in FIELDS}
+    flags = {f"studied_{key}": Exists(held.filter(_major_in(words[key]))) for key in words}
+    flags["studied_rural"] = Exists(held.filter(_major_in([w for key in RURAL_FIELDS for w in words[key]])))
+    flags["studied_any"] = Exists(held)
+    return flags
 
 
 def _promoted(ref):
@@ -211,6 +250,10 @@ def aggregates(ref, young_max_age):
     for level in EDUCATION_ORDER:
         figures[f"fulltime_{level}"] = _count(Q(cadre__education_fulltime=level))
         figures[f"highest_{level}"] = _count(_highest(level))
+    for key, _label, _words in FIELDS:
+        figures[f"field_{key}"] = _count(Q(**{f"studied_{key}": True}))
+    figures["economy_agriculture_law"] = _count(Q(studied_rural=True))
+    figures["field_unknown"] = _count(Q(studied_any=False))
     figures["fulltime_unknown"] = _count(Q(cadre__education_fulltime=""))
     figures["highest_unknown"] = _count(Q(cadre__education_fulltime="", cadre__education_inservice=""))
     return figures
@@ -258,6 +301,11 @@ def shortfalls(row, values):
         found.append(Shortfall("min_university_percent", _(
             "University education or above: %(have)s %%, at least %(need)s %% required.")
             % {"have": _number(row["university_percent"]), "need": _number(percent)}))
+    need = int(values.get("min_economy_agriculture_law", 0))
+    if need and row["economy_agriculture_law"] < need:
+        found.append(Shortfall("min_economy_agriculture_law", _(
+            "Members who studied economics, agriculture or law: %(have)d, at least %(need)d required.")
+            % {"have": row["economy_agriculture_law"], "need": need}))
     limit = int(values["max_average_age"])
     if limit and row["average_age"] is not None and row["average_age"] > limit:
         found.append(Shortfall("max_average_age", _("Average age: %(have)s, at most %(need)d allowed.")

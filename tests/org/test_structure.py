@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from banzi.cadres.models import EducationRecord
 from banzi.core.models import AuditEvent, Rule
 from banzi.org import structure
 from banzi.org.models import Cadre, TeamMembership
@@ -107,6 +108,13 @@ def expected(team, day):
         figures["newly_promoted"] += promoted
         figures["stayed_on"] += (not promoted) and c.pk in previous_cadres
         figures["other_newcomers"] += (not promoted) and c.pk not in previous_cadres
+        majors = [e.major for e in EducationRecord.objects.filter(cadre=c) if e.major
+                  and (e.graduated_on is None or e.graduated_on <= day)]
+        fields = {key for key, _label, words in structure.FIELDS for major in majors if any(w in major for w in words)}
+        for key in fields:
+            figures[f"field_{key}"] += 1
+        figures["economy_agriculture_law"] += bool(fields & set(structure.RURAL_FIELDS))
+        figures["field_unknown"] += not majors
     n = figures["members"]
     figures["non_party"] = n - figures["party_members"]
     figures["average_age"] = round(sum(ages) / n, 1) if n else None
@@ -211,6 +219,29 @@ def test_women_and_the_average_age_at_their_limits(township, county_admin):
     assert rules_broken(county_admin, team) == {"max_average_age"}
     Rule.objects.filter(key=structure.RULE).update(value={"min_women": 0, "max_average_age": 0})  # 0: no limit
     assert rules_broken(county_admin, team) == set()
+
+
+def test_fields_of_study_come_from_the_majors_held_on_the_day(township, county_admin):
+    """A major counts in each field whose words it holds; a degree obtained after the day does not count
+    yet; the rule on economics, agriculture or law is off by default and falls short at its limit."""
+    team = f.TeamFactory(township=township, elected_on=ELECTION)
+    agri_econ = member(team, gender=Cadre.Gender.FEMALE, birth_date=D(1995, 1, 1), education_fulltime="university").cadre
+    EducationRecord.objects.create(cadre=agri_econ, kind="fulltime", level="university", major="农业经济管理",
+                                   graduated_on=D(2016, 7, 1))
+    lawyer = member(team, birth_date=D(1990, 1, 1), education_fulltime="university").cadre
+    EducationRecord.objects.create(cadre=lawyer, kind="inservice", level="university", major="法学",
+                                   graduated_on=D(2026, 12, 20))  # after the day counted
+    member(team, birth_date=D(1990, 1, 1), education_fulltime="university")  # no major recorded
+    figures = by_team(structure.compute(county_admin, TODAY))[team.pk].figures
+    assert figures == expected(team, TODAY)
+    assert (figures["field_agriculture"], figures["field_economics"], figures["field_administration"],
+            figures["field_law"], figures["economy_agriculture_law"], figures["field_unknown"]) == (1, 1, 1, 0, 1, 2)
+    later = by_team(structure.compute(county_admin, D(2027, 1, 4)))[team.pk].figures
+    assert (later["field_law"], later["economy_agriculture_law"], later["field_unknown"]) == (1, 2, 1)
+    assert "min_economy_agriculture_law" not in rules_broken(county_admin, team)
+    Rule.objects.create(key=structure.RULE, value={"min_economy_agriculture_law": 2})
+    assert "min_economy_agriculture_law" in rules_broken(county_admin, team)  # 1 of 2 on the day
+    assert "min_economy_agriculture_law" not in rules_broken(county_admin, team, D(2027, 1, 4))
 
 
 def test_a_team_with_nobody_serving_falls_short(township, county_admin):
