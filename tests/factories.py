@@ -80,7 +80,8 @@ class CadreFactory(DjangoModelFactory):
     # factor), all between 1960 and 2003: a plain 37 * n ran into the future after ~500 cadres.
     birth_date = factory.Sequence(lambda n: datetime.date(1960, 1, 1) + datetime.timedelta(days=37 * n % 16000))
     organization = factory.SubFactory(TownshipFactory)
-    id_number = factory.LazyAttributeSequence(lambda o, n: make_id_number(o.birth_date, o.gender, n % 50))
+    # The sequence number order (000–998) keeps two cadres given the same birth date by a test apart.
+    id_number = factory.LazyAttributeSequence(lambda o, n: make_id_number(o.birth_date, o.gender, n % 500))
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     post = "科员"
 

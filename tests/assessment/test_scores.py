@@ -213,7 +213,8 @@ def test_the_assessee_page_shows_the_sheet_with_links(unit, county_client):
     page = county_client.get(reverse("assessment:assessee_detail", args=[member.pk]))
     body = page.content.decode()
     assert 'id="score-sheet"' in body and "Political and ideological building" in body
-    assert f'href="{reverse("conduct:violation_list")}?cadre={member.cadre_id}&amp;year=2026"' in body
+    assert (f'href="{reverse("conduct:violation_list")}?cadre={member.cadre_id}&amp;status=confirmed'
+            f'&amp;decided_after=2026-01-01&amp;decided_before=2026-12-31"') in body
     assert "1 violations decided in the period" in body
 
 
