@@ -22,6 +22,7 @@ from banzi.core import clock
 from banzi.core import services as core_services
 from banzi.org.models import Cadre, Organization, TeamMembership, VillageDesignation
 from banzi.tasks.demo import demo_user
+from banzi.training.demo import demo_year
 
 from . import metrics, services
 from .models import (
@@ -72,7 +73,9 @@ class PracticeDemo:
     def __init__(self, user, today=None):
         self.user = user
         self.today = today or clock.today()
-        self.year = self.today.year
+        # The demo year of the other modules (this year from October on, else last year): the
+        # rectification campaign, its groups and postings fall in the year the reports speak of.
+        self.year = demo_year(self.today)
         self.created = Counter()
 
     def rng(self, *parts):
