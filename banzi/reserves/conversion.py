@@ -4,7 +4,8 @@ the township committee, noted as converted), with its history row. Run by migrat
 against the migration's historical models, so that it also runs on the real models (tests, the demo),
 where django-simple-history writes the history row itself."""
 from django.apps import apps as django_apps
-from django.utils import timezone
+
+from banzi.core import clock
 
 NOTE = "由原后备干部标记转入"
 
@@ -12,7 +13,7 @@ NOTE = "由原后备干部标记转入"
 def _convert(apps, cadre, user=None):
     Entry = apps.get_model("reserves", "ReserveEntry")
     History = apps.get_model("reserves", "HistoricalReserveEntry")
-    day = timezone.localtime(cadre.created_at).date() if cadre.created_at else timezone.localdate()
+    day = clock.local_date(cadre.created_at) if cadre.created_at else clock.today()
     entry = Entry(cadre_id=cadre.pk, unit_id=cadre.organization.township_id or cadre.organization_id,
                   nominated_on=day, source="committee", recommendation=NOTE, note=NOTE, status="in_pool",
                   entered_on=day, development_plan=NOTE)
@@ -23,7 +24,7 @@ def _convert(apps, cadre, user=None):
         kept = {field.attname for field in History._meta.concrete_fields}
         values = {field.attname: getattr(entry, field.attname) for field in Entry._meta.concrete_fields
                   if field.attname in kept}
-        History.objects.create(**values, history_date=timezone.now(), history_type="+",
+        History.objects.create(**values, history_date=clock.now(), history_type="+",
                                history_change_reason=NOTE, history_user_id=getattr(user, "pk", None))
     return entry
 
