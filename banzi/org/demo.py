@@ -116,6 +116,13 @@ def load_county_data():
         return json.load(fh)
 
 
+def demo_year(today=None):
+    """The year the demo's programs, campaigns and reports fall in: this year from October on, else
+    last year, so that every demo session has taken place."""
+    today = today or clock.today()
+    return today.year if today.month >= 10 else today.year - 1
+
+
 def add_years(day, years):
     try:
         return day.replace(year=day.year + years)
@@ -330,6 +337,9 @@ class PlanBuilder:
             )
 
     def designation(self, village, year, category, designated_on, lifted_on=None, reason=None):
+        if any(d["village"] == village and d["year"] == year and d["category"] == category
+               for d in self.plan.designations):
+            return
         self.plan.designations.append({
             "village": village, "year": year, "category": category,
             "fields": {"designated_on": designated_on, "lifted_on": lifted_on,
@@ -337,7 +347,15 @@ class PlanBuilder:
         })
 
     def build_designations(self):
-        year = self.today.year
+        # Last year's list too while the other modules' demo year is last year (January to September),
+        # so that its rectification campaign has the villages it works on; drawn from a separate
+        # sequence, so that this year's list and everything after it stay as they were.
+        last = demo_year(self.today)
+        if last != self.today.year:
+            self.build_designations_of(last, random.Random(f"{self.seed}/designations/{last}"), with_2021=False)
+        self.build_designations_of(self.today.year, self.rng, with_2021=True)
+
+    def build_designations_of(self, year, rng, with_2021):
         # Drawn up by 10 March; in the year's first days, the day before (the list for the new year is
         # made at the turn of the year), so that a village can already have been lifted by today.
         designated_on = min(datetime.date(year, 3, 10), self.today - datetime.timedelta(days=1))
@@ -345,14 +363,14 @@ class PlanBuilder:
         for township in self.townships:
             villages = [v for v in township["villages"] if v not in township.get("model_villages", [])]
             # The weak and lax villages found after the 2021 election, rectified the next year.
-            for village in self.rng.sample(villages, self.rng.choice((1, 1, 2))):
+            for village in rng.sample(villages, rng.choice((1, 1, 2))) if with_2021 else ():
                 self.designation(village, 2021, Category.WEAK_LAX, datetime.date(2021, 11, 15),
                                  lifted_on=datetime.date(2022, 6, 30))
-            counts = {Category.WEAK_LAX: self.rng.choice((1, 1, 2)), Category.DISPUTE_HEAVY: 1,
-                      Category.WEAK_ECONOMY: self.rng.choice((1, 2)),
-                      Category.REGISTERED_POOR: self.rng.choice((0, 1, 1, 2))}
+            counts = {Category.WEAK_LAX: rng.choice((1, 1, 2)), Category.DISPUTE_HEAVY: 1,
+                      Category.WEAK_ECONOMY: rng.choice((1, 2)),
+                      Category.REGISTERED_POOR: rng.choice((0, 1, 1, 2))}
             for category, count in counts.items():
-                for village in self.rng.sample(villages, count):
+                for village in rng.sample(villages, count):
                     self.designation(village, year, category, designated_on)
             for village in township.get("model_villages", []):
                 self.designation(village, year, Category.MODEL_UNIT, designated_on)

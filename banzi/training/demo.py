@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history
 from banzi.accounts.models import User
 from banzi.core import clock
 from banzi.core.roles import Role
+from banzi.org.demo import demo_year  # noqa: F401 (the demo year, imported from here by the other demos)
 from banzi.org.models import Cadre, Organization, TeamMembership
 
 from . import services
@@ -88,13 +89,6 @@ LECTURE_HALLS = [
      "政治理论", 9, 16),
 ]
 MORNING, AFTERNOON = (datetime.time(9, 0), datetime.time(12, 0)), (datetime.time(14, 30), datetime.time(17, 30))
-
-
-def demo_year(today=None):
-    """The year the demo's programs fall in: this year from October on, else last year, so that
-    every demo session has taken place."""
-    today = today or clock.today()
-    return today.year if today.month >= 10 else today.year - 1
 
 
 def demo_user():

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from banzi.accounts.models import User
-from banzi.core import clock
-from banzi.org.demo import load_demo
+from banzi.org.demo import demo_year, load_demo
 from banzi.org.models import Organization, VillageDesignation
 from banzi.practice import metrics, services
 from banzi.practice.demo import load_practice_demo
@@ -47,7 +46,7 @@ def test_99_leading_and_reserve_cadres_serve_41_enterprises(demo, db):
 
 def test_a_group_per_township_led_by_a_team_member(demo, db):
     townships = Organization.objects.filter(kind=Organization.Kind.TOWNSHIP)
-    overview = metrics.campaign_overview(demo["user"])
+    overview = metrics.campaign_overview(demo["user"], demo_year())
     assert overview["groups"] == townships.count() == 13 and not overview["without_group"]
     for group in RectificationGroup.objects.select_related("leader", "township"):
         assert services.is_team_member_on(group.leader, group.township, group.started_on)
@@ -56,7 +55,7 @@ def test_a_group_per_township_led_by_a_team_member(demo, db):
 
 
 def test_designated_villages_in_every_township_and_first_secretaries_in_the_weak_and_poor(demo, db):
-    year = clock.today().year
+    year = demo_year()
     designated = VillageDesignation.objects.filter(year=year, category__in=HARD_CATEGORIES)
     assert set(designated.values_list("organization__township", flat=True)) == set(
         Organization.objects.filter(kind=Organization.Kind.TOWNSHIP).values_list("pk", flat=True))
