@@ -222,18 +222,29 @@ def table_pks(response):
     return {row.record.pk for row in rows}
 
 
-def xlsx_rows(response):
-    """The rows of an exported .xlsx (header first), as lists of strings."""
+def xlsx_sheet(response):
+    """The first sheet of an exported .xlsx, loaded in full (styles, widths, print settings)."""
     from openpyxl import load_workbook
 
     assert response.status_code == 200, response.status_code
     assert "spreadsheetml" in response["Content-Type"], response["Content-Type"]
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    book = load_workbook(io.BytesIO(body), read_only=True)
-    try:
-        return [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    return load_workbook(io.BytesIO(body)).active
+
+
+def xlsx_rows(response):
+    """The table of an exported .xlsx, header first, as lists of strings: a list export's title rows
+    above the header and its 序号 column (banzi/core/exporting.py) are left out."""
+    def text(value):
+        if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+            return value.date().isoformat()  # a date cell: openpyxl reads every Excel date as a datetime
+        return "" if value is None else str(value)
+
+    rows = [[text(v) for v in row] for row in xlsx_sheet(response).iter_rows(values_only=True)]
+    for index, row in enumerate(rows[:3]):
+        if row and row[0] in ("序号", "No."):
+            return [r[1:] for r in rows[index:]]
+    return rows
 
 
 def login_url_of(response):

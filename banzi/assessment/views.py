@@ -11,7 +11,6 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from django_tables2.export import TableExport
 from openpyxl import Workbook
 
 from banzi.core import clock
@@ -19,6 +18,7 @@ from banzi.core import metrics as core_metrics
 from banzi.core import services as core_services
 from banzi.core.audit import record_event
 from banzi.core.errors import Code, single_errors
+from banzi.core.exporting import TableWorkbook
 from banzi.core.importing.views import ImportUploadForm
 from banzi.core.importing.workbook import XLSX_CONTENT_TYPE
 from banzi.core.masking import no_store
@@ -359,15 +359,12 @@ class UnitGradesView(ScopedMixin, TemplateView):
             raise Http404
         sheet = sheet[0]
         table = tables.UnitGradeTable(sheet["rows"], metrics.tally(self.assessment, self.unit))
-        exporter = TableExport("xlsx", table, dataset_kwargs={"title": str(self.unit)[:31]})
         labels = dict(Grade.choices)
-        width = len(exporter.dataset.headers)
-        exporter.dataset.append([""] * width)
-        quota_row = [_("Quota of “%(grade)s”") % {"grade": labels[sheet["quota"]["grade"]]},
-                     tables.quota_text(sheet["quota"])]
-        exporter.dataset.append(quota_row + [""] * (width - len(quota_row)))
-        weights_row = [_("Weights of the evaluation groups"), sheet["weights"]]
-        exporter.dataset.append(weights_row + [""] * (width - len(weights_row)))
+        notes = [
+            [_("Quota of “%(grade)s”") % {"grade": labels[sheet["quota"]["grade"]]}, tables.quota_text(sheet["quota"])],
+            [_("Weights of the evaluation groups"), sheet["weights"]],
+        ]
+        exporter = TableWorkbook("xlsx", table, title=f"{self.assessment} · {self.unit}", notes=notes)
         file_name = f"{self.assessment}-{self.unit}-{clock.local_now():%Y%m%d-%H%M}.xlsx"
         record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
                      obj=self.assessment, detail=f"{file_name}"[:500], request=self.request)
@@ -726,7 +723,7 @@ class PriorityListView(ScopedMixin, TemplateView):
         self.data = results.priority_list(request.user)
         if request.GET.get("_export") == "xlsx":
             table = tables.PriorityTable(self.data["rows"])
-            exporter = TableExport("xlsx", table, dataset_kwargs={"title": str(_("Promotion priority"))[:31]})
+            exporter = TableWorkbook("xlsx", table, title=_("Promotion priority"))
             return exporter.response(filename=f"{_('Promotion priority')}-{clock.local_now():%Y%m%d-%H%M}.xlsx")
         return super().get(request, *args, **kwargs)
 

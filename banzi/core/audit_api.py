@@ -4,7 +4,6 @@ filters. An export is itself recorded in the trail, as one from the page is."""
 import json
 
 from django.utils.translation import gettext_lazy as _
-from django_tables2.export import TableExport
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, renderers, serializers, viewsets
@@ -14,10 +13,11 @@ from banzi.core import clock
 
 from .audit import AUDITOR_ONLY, audit_trail, may_read_audit, record_event
 from .audit_views import AuditEventFilterSet, AuditEventTable
+from .exporting import TableWorkbook
 from .models import AuditEvent
 from .separation import WithinDuties
 
-XLSX = TableExport.FORMATS[TableExport.XLSX]
+XLSX = TableWorkbook.FORMATS["xlsx"]
 
 
 class XlsxRenderer(renderers.BaseRenderer):
@@ -108,8 +108,8 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     def export(self, request):
         """The audit trail with the list's filters, as an .xlsx workbook (every matching event)."""
         events = self.filter_queryset(self.get_queryset())
-        exporter = TableExport(TableExport.XLSX, AuditEventTable(events))
         plural = AuditEvent._meta.verbose_name_plural
+        exporter = TableWorkbook("xlsx", AuditEventTable(events), title=plural)
         response = exporter.response(filename=f"{plural}-{clock.local_now():%Y%m%d-%H%M}.xlsx")
         record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=request.user,
                      detail=f"{plural} ?{request.GET.urlencode()}", request=request)

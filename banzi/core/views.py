@@ -32,6 +32,7 @@ from .audit import (
     shown_changes,
     validation_errors,
 )
+from .exporting import TableWorkbook, filters_text
 from .models import AuditEvent
 from .net import client_ip
 from .scoping import can_write_model
@@ -80,9 +81,15 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    export_class = TableWorkbook
+
+    def export_title(self):
+        match = self.request.resolver_match
+        return (navigation.label_for(match.view_name) if match else None) or self.get_model()._meta.verbose_name_plural
+
     def get_export_filename(self, export_format):
         stamp = clock.local_now().strftime("%Y%m%d-%H%M")
-        return f"{self.get_model()._meta.verbose_name_plural}-{stamp}.{export_format}"
+        return f"{self.export_title()}-{stamp}.{export_format}"
 
     def create_export(self, export_format):
         # A long list is exported by a background job (banzi/jobs), which asks this same view again as
@@ -95,7 +102,10 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
                 if not getattr(self.request, "banzi_export_confirmed", False):
                     return self.confirm_export_job(export_format, rows)
                 return self.start_export_job(export_format, rows)
-        response = super().create_export(export_format)
+        exporter = TableWorkbook(export_format, self.get_table(**self.get_table_kwargs()),
+                                 exclude_columns=self.exclude_columns, title=self.export_title(),
+                                 filters=filters_text(getattr(self, "filterset", None)))
+        response = exporter.response(filename=self.get_export_filename(export_format))
         record_event(
             kind=AuditEvent.Kind.TRANSFER,
             action=AuditEvent.Action.EXPORT,

@@ -14,7 +14,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from django_tables2.export import TableExport
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +23,7 @@ from rest_framework.views import APIView
 from banzi.core import clock
 from banzi.core.audit import record_event
 from banzi.core.errors import Code
+from banzi.core.exporting import TableWorkbook
 from banzi.core.models import AuditEvent
 from banzi.core.roles import STAFF, Role, has_role
 from banzi.core.separation import WithinDuties
@@ -175,7 +175,7 @@ class StructureView(LoginRequiredMixin, TemplateView):
     def export(self):
         title = _("Team structure")
         table = StructureTable(table_rows(self.result))
-        response = TableExport("xlsx", table, dataset_kwargs={"title": str(title)[:31]}).response(
+        response = TableWorkbook("xlsx", table, title=_("%(title)s on %(day)s") % {"title": title, "day": self.on}).response(
             filename=f"{title}-{self.on:%Y%m%d}.xlsx")
         record_event(kind=AuditEvent.Kind.TRANSFER, action=AuditEvent.Action.EXPORT, user=self.request.user,
                      detail=f"{title} ?{self.request.GET.urlencode()}", request=self.request)

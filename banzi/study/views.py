@@ -19,6 +19,7 @@ from django_tables2.export import ExportMixin
 
 from banzi.core import clock
 from banzi.core import services as core_services
+from banzi.core.exporting import TableWorkbook
 from banzi.core.roles import STAFF, Role, has_role
 from banzi.core.scoping import can_write_model, sees_everything
 from banzi.core.uploads import FileDownloadView
@@ -257,8 +258,14 @@ class MonthlyTotalsView(LoginRequiredMixin, ExportMixin, SingleTableMixin, Templ
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    export_class = TableWorkbook
+
     def get_export_filename(self, export_format):
         return f"{_('Monthly study totals')}-{self.year}-{self.month:02d}.{export_format}"
+
+    def get_dataset_kwargs(self):
+        title = f"{_('Monthly study totals')} {self.year}-{self.month:02d}"
+        return {"title": f"{title} · {self.township}" if self.township else title}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
