@@ -299,3 +299,15 @@ def test_the_errors_read_in_chinese(township_admin, client_for, wang):
     page = response.content.decode()
     assert "“博士后”不是有效值" in page and "研究生" in page and 'data-row="2"' in page
     assert not EducationRecord.objects.exists()
+
+
+@pytest.mark.zh
+def test_the_templates_explain_the_columns_in_chinese(township_client):
+    response = township_client.get(reverse("cadres:cadreprofile_import_template"))
+    notes = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+    explained = {row[0]: row[2] for row in notes.iter_rows(values_only=True) if row and row[0]}
+    assert "逐条奖惩另有导入" in explained["奖惩情况"] and "九三学社" in explained["民主党派"]
+    response = township_client.get(reverse("cadres:earlierassessmentresult_import_template"))
+    lines = [row[0] for row in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1].iter_rows(
+        values_only=True) if row and row[0]]
+    assert "姓名、考核年度与已有记录相同的行将更新该记录；其他行将新建记录。" in lines
