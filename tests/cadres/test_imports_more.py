@@ -288,6 +288,8 @@ def test_the_list_shows_the_import_button_to_writers_only(kind, township_client,
     url, _model = IMPORTS[kind]
     list_url = reverse(url.replace("_import", "_list"))
     assert reverse(url) in township_client.get(list_url).content.decode()
+    page = township_client.get(reverse(url)).content.decode()
+    assert reverse(f"{url}_template") in page and "姓名" in page
     assert cadre_client.get(reverse(url)).status_code == 403
 
 
