@@ -1,5 +1,5 @@
 """Pages under /cadres/: each record of the cadre's file with its list, detail, edit, delete and
-history pages, the scoped photo view, and the Excel imports of résumé entries and family members."""
+history pages, the scoped photo view, and the Excel imports of every record."""
 from django.urls import path
 
 from banzi.core.routing import model_urls

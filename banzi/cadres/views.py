@@ -1,6 +1,6 @@
-"""Cadre-file pages: declarations over core's generic views (list = Excel export, detail, edit and
-delete through the services, history), the scoped photo view, and the file section of the cadre page
-(`cadre_file`). No page keeps personal data in a browser or proxy cache."""
+"""Cadre-file pages: declarations over core's generic views (list = Excel export with the import
+button of `imports`, detail, edit and delete through the services, history), the scoped photo view,
+and the file section of the cadre page (`cadre_file`). No page keeps personal data in a browser or proxy cache."""
 import mimetypes
 import os
 
@@ -26,6 +26,7 @@ class CadreProfileListView(ObjectListView):
     queryset = CadreProfile.objects.select_related(*CADRE_JOINS)
     filterset_class = filters.CadreProfileFilterSet
     table_class = tables.CadreProfileTable
+    import_url_name = "cadres:cadreprofile_import"
 
 
 @no_store
@@ -82,6 +83,7 @@ class EducationRecordListView(ObjectListView):
     queryset = EducationRecord.objects.select_related(*CADRE_JOINS)
     filterset_class = filters.EducationRecordFilterSet
     table_class = tables.EducationRecordTable
+    import_url_name = "cadres:educationrecord_import"
 
 
 @no_store
@@ -130,6 +132,7 @@ class RewardPunishmentListView(ObjectListView):
     queryset = RewardPunishment.objects.select_related(*CADRE_JOINS)
     filterset_class = filters.RewardPunishmentFilterSet
     table_class = tables.RewardPunishmentTable
+    import_url_name = "cadres:rewardpunishment_import"
 
 
 class RewardPunishmentDetailView(ObjectDetailView):
@@ -146,6 +149,7 @@ class EarlierAssessmentResultListView(ObjectListView):
     queryset = EarlierAssessmentResult.objects.select_related(*CADRE_JOINS)
     filterset_class = filters.EarlierAssessmentResultFilterSet
     table_class = tables.EarlierAssessmentResultTable
+    import_url_name = "cadres:earlierassessmentresult_import"
 
 
 class EarlierAssessmentResultDetailView(ObjectDetailView):
