@@ -24,6 +24,7 @@ from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from banzi.core import clock
 from banzi.core.errors import Code
@@ -116,6 +117,17 @@ class LrmxFamilyMember:
 
 
 @dataclasses.dataclass
+class LrmxReward:
+    kind: str  # "reward" / "punishment"
+    decided_on: datetime.date  # the month's first day
+    title: str
+
+
+_REWARD_DATE = re.compile(r"^(\d{4})\s*(?:年|\.|-|/)\s*(\d{1,2})\s*(?:月份?)?(?:\s|，|,|：|:)*")
+_PUNISHMENT = re.compile(r"处分|警告|记过|降级|撤职|开除|诫勉|通报批评")
+
+
+@dataclasses.dataclass
 class LrmxPerson:
     """Everything one .lrmx file says of a cadre, read into Python values, with what is wrong in it
     (`errors`, by element) and what was done to read it (`notes`, e.g. a GBK file converted)."""
@@ -163,6 +175,25 @@ class LrmxPerson:
         found = {}
         for error in self.errors:
             found.setdefault(error.element, []).append(error)
+        return found
+
+    def rewards(self):
+        """[LrmxReward] that the text of JiangChengQingKuang names with a month: each entry (a line, or
+        a part between semicolons) dated 2019.12, 2019年12月 or 2019-12 …, a punishment when it names
+        one (处分, 警告, 记过, 降级, 撤职, 开除, 诫勉), else a reward. Entries without a month stay in the
+        text only (无, 未受奖惩 …); the text itself is kept as the form has it."""
+        found = []
+        for part in re.split(r"[；;\r\n]+", self.rewards_text or ""):
+            part = part.strip(" 。，,")
+            match = _REWARD_DATE.match(part)
+            if not match:
+                continue
+            year, month = int(match.group(1)), int(match.group(2))
+            title = part[match.end():].strip(" ，,：:")
+            if not title or not 1 <= month <= 12:
+                continue
+            kind = "punishment" if _PUNISHMENT.search(title) else "reward"
+            found.append(LrmxReward(kind, datetime.date(year, month, 1), title[:200]))
         return found
 
     def assessment_results(self):
@@ -421,6 +452,11 @@ def parse(content):
     person.proposed_removal = _text(root, "NiMianZhiWu")
     person.resume = parse_resume(person, (root.findtext("JianLi") or ""))
     person.rewards_text = _text(root, "JiangChengQingKuang")
+    dated = len(person.rewards())
+    if dated:
+        person.notes.append(ngettext(
+            "%(count)d dated entry of 奖惩情况 is kept as a reward or punishment record too.",
+            "%(count)d dated entries of 奖惩情况 are kept as reward or punishment records too.", dated) % {"count": dated})
     person.assessment_text = _text(root, "NianDuKaoHeJieGuo")
     person.appointment_reason = _text(root, "RenMianLiYou")
     person.family = _family(person, root)

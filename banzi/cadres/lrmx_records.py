@@ -31,7 +31,14 @@ from banzi.core.uploads import check_unpacked, format_size
 from banzi.org.models import Cadre
 
 from . import lrmx
-from .models import CadreProfile, EarlierAssessmentResult, EducationRecord, FamilyMember, ResumeEntry
+from .models import (
+    CadreProfile,
+    EarlierAssessmentResult,
+    EducationRecord,
+    FamilyMember,
+    ResumeEntry,
+    RewardPunishment,
+)
 
 MAX_FILES = 200  # forms in one import (files, or members of the zips)
 EXTENSIONS = (".lrmx", ".xml")
@@ -258,7 +265,8 @@ def _education_records(cadre, education, kind):
 
 def apply_person(user, person, cadre=None, unit=None, *, store_photo=True):
     """Write one form into the records: the cadre (new in `unit`, or the matched one), the profile,
-    the résumé, the education and the family (replaced), the earlier annual results (by year)."""
+    the résumé, the education and the family (replaced), the dated rewards and punishments (added),
+    the earlier annual results (by year)."""
     reason = _("Imported from a 干部任免审批表 (.lrmx)")
     if cadre is None:
         cadre = Cadre(organization=unit)
@@ -300,6 +308,14 @@ def apply_person(user, person, cadre=None, unit=None, *, store_photo=True):
             cadre=cadre, relation=member.relation, name=member.name, birth_date=member.birth_date,
             political_status=member.political_status, unit_and_post=member.unit_and_post, sort_order=number),
             reason=reason)
+    # The dated entries of the form's 奖惩情况 become records too (added once: the same title on the
+    # same month is not added again); the form's text is kept as it is for the form.
+    known = set(RewardPunishment.objects.filter(cadre=cadre).values_list("title", "decided_on"))
+    for entry in person.rewards():
+        if (entry.title, entry.decided_on) not in known:
+            known.add((entry.title, entry.decided_on))
+            core_services.save_object(user, RewardPunishment(cadre=cadre, kind=entry.kind, title=entry.title,
+                                                             decided_on=entry.decided_on), reason=reason)
     existing = {r.year: r for r in EarlierAssessmentResult.objects.filter(cadre=cadre)}
     for year, result in person.assessment_results():
         record = existing.get(year) or EarlierAssessmentResult(cadre=cadre, year=year)

@@ -1,6 +1,7 @@
 """The .lrmx forms and the records of the cadre's file (banzi/cadres/lrmx_records.py): preview
 without writing, all-or-nothing import through the services, scoping, zips, and the round trips
 (export → import gives the same records field by field; import → export gives the same form)."""
+import datetime
 import io
 import zipfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from banzi.cadres.models import (
     EducationRecord,
     FamilyMember,
     ResumeEntry,
+    RewardPunishment,
 )
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent
@@ -30,7 +32,7 @@ WANG = ("wang_jianguo.lrmx", fixture("wang_jianguo.lrmx"))
 ZHAO = ("zhao_li_awkward.lrmx", fixture("zhao_li_awkward.lrmx"))
 LIU = ("liu_gbk.lrmx", fixture("liu_gbk.lrmx"))
 
-FILE_MODELS = (CadreProfile, ResumeEntry, EducationRecord, FamilyMember, EarlierAssessmentResult)
+FILE_MODELS = (CadreProfile, ResumeEntry, EducationRecord, FamilyMember, EarlierAssessmentResult, RewardPunishment)
 
 
 def counts():
@@ -166,6 +168,36 @@ def _elements(content):
         else:
             out[node.tag] = "\n".join(line.strip() for line in (node.text or "").strip().splitlines())
     return out
+
+
+REWARDS = ("2018年12月被县委、县政府评为优秀共产党员；2020.07 被评为全县脱贫攻坚先进个人\r\n"
+           "2023-03 受到党内警告处分；2019年被评为全县优秀共产党员；无")
+
+
+def test_the_dated_rewards_and_punishments_of_the_form_become_records_once(county_admin, township):
+    name, content = WANG
+    text = content.decode("utf-8").replace("2019年被评为全县优秀共产党员", REWARDS.replace("\r\n", "&#13;&#10;"))
+    form = (name, text.encode("utf-8"))
+    assert any("3" in note for note in lrmx_records.preview(county_admin, [form], township).items[0].notes)
+    cadre = lrmx_records.import_forms(county_admin, [form], township)[0]
+    records = list(RewardPunishment.objects.filter(cadre=cadre).values_list("kind", "decided_on", "title"))
+    assert records == [
+        ("reward", datetime.date(2018, 12, 1), "被县委、县政府评为优秀共产党员"),
+        ("reward", datetime.date(2020, 7, 1), "被评为全县脱贫攻坚先进个人"),
+        ("punishment", datetime.date(2023, 3, 1), "受到党内警告处分"),
+    ]  # the entry without a month, and 无, stay in the form's text only
+    assert all(r.history.first().history_user == county_admin for r in RewardPunishment.objects.filter(cadre=cadre))
+    # The same form again adds nothing, and the form's text comes back as it was.
+    lrmx_records.import_forms(county_admin, [form], township)
+    assert RewardPunishment.objects.filter(cadre=cadre).count() == 3
+    _name, exported = lrmx_records.export_one(county_admin, lrmx_records.with_file(Cadre.objects).get(pk=cadre.pk))
+    assert _elements(exported)["JiangChengQingKuang"] == _elements(form[1])["JiangChengQingKuang"]
+
+
+def test_a_form_without_dated_rewards_adds_no_record(county_admin, township):
+    cadre = lrmx_records.import_forms(county_admin, [WANG, ZHAO], township)[0]
+    assert not RewardPunishment.objects.exists()
+    assert cadre.profile.rewards_text == "2019年被评为全县优秀共产党员"
 
 
 def test_import_then_export_gives_the_same_form(county_admin, township):
