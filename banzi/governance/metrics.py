@@ -755,7 +755,7 @@ def _org_life_link(township_ids, start, end):
 
 
 @dashboard.figure("governance.org_life_rate", part="mechanism", order=14,
-                  label=_("Organizational life held as required"), unit=pgettext_lazy("unit", "%"),
+                  label=_("Organizational-life compliance rate"), unit=pgettext_lazy("unit", "%"),
                   list_url=_org_life_link, definition=_(
                       "Of the meetings the organizational-life rules require (the three meetings and a lecture, "
                       "theme Party days, organizational life meetings, democratic appraisal, the teams' democratic "
