@@ -81,6 +81,11 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    def get_paginate_by(self, queryset):
+        # The table paginates (get_table_pagination); ListView paginating the same rows again would
+        # cost every list a second COUNT.
+        return None
+
     export_class = TableWorkbook
 
     def export_title(self):
