@@ -381,7 +381,7 @@ def attachments(data):
          task_table(data) if data.tasks else None),
         (_("Items open past their deadline"), [] if data.overdue else none,
          overdue_table(data) if data.overdue else None),
-        (_("Problems found and rectified"), [] if data.problems else none,
+        (_("Problem list"), [] if data.problems else none,
          problem_table(data) if data.problems else None),
     ]
 
@@ -689,6 +689,8 @@ def _sheet(workbook, name, title, columns, rows, first=False):
             cell = sheet.cell(row=row_index, column=index, value=typed)
             if number_format:
                 cell.number_format = number_format
+            elif display_width(str(typed)) > 50:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             widths[index - 1] = max(widths[index - 1], 10 if number_format else display_width(str(typed)))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(6, min(50, width + 2))

@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.html import escape
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -214,6 +216,16 @@ def test_a_notice_without_attachments_keeps_its_layout():
     assert not any(p.paragraph_format.page_break_before for p in paragraphs)
     assert not any(p.text.startswith("Attachment") for p in paragraphs)
     assert paragraphs[-1].text == "2026-11-01"
+
+
+def test_the_page_shows_the_same_columns_and_definitions(sc, county, county_client):
+    response = county_client.get(reverse("tasks:bulletin_detail", args=[county_bulletin(county).pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and escape(bulletin_documents.definitions()) in page
+    members = page[page.index('id="bulletin-members"'):]
+    members = members[:members.index("</thead>")]
+    assert "Open past deadline (earlier periods)" in members and "Rank" not in members
+    assert f'data-figure="overdue">{len(response.context["data"].overdue)}<' in page
 
 
 # --- the workbook ----------------------------------------------------------------------------------
