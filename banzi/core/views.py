@@ -301,8 +301,12 @@ class ObjectEditView(ScopedMixin, FormView):
                 form.add_error(None, exc)
             return self.form_invalid(form)
         self.saved = saved or instance
-        messages.success(self.request, _("Saved “%(obj)s”.") % {"obj": self.saved})
+        messages.success(self.request, self.success_text(self.saved))
         return HttpResponseRedirect(self.get_success_url())
+
+    def success_text(self, saved):
+        """What the message after a save says happened (a page whose save does more says so)."""
+        return _("Saved “%(obj)s”.") % {"obj": saved}
 
     def get_success_url(self):
         return self.saved.get_absolute_url()
