@@ -96,10 +96,11 @@ class ViolationFilterSet(BaseFilterSet):
     cadre = _cadre()
     status = django_filters.ChoiceFilter(choices=Violation.Status.choices, label=_("status"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("decided on"))
+    occurred = django_filters.DateFromToRangeFilter(field_name="occurred_on", label=_("occurred on"))
 
     class Meta:
         model = Violation
-        fields = ["q", "year", "township", "cadre", "rule", "status", "decided"]
+        fields = ["q", "year", "township", "cadre", "rule", "status", "decided", "occurred"]
 
 
 class LeaveRequestFilterSet(BaseFilterSet):

@@ -210,7 +210,7 @@ def _confirmed_violations(township_ids, start, end):
 
 def _violations_link(township_ids, start, end):
     return metrics.list_link("conduct:violation_list", township_ids, status=Violation.Status.CONFIRMED,
-                             year=metrics.year_of(start, end))
+                             occurred_after=start.isoformat(), occurred_before=end.isoformat())
 
 
 @metrics.figure("conduct.violations", part="supervision", order=10, label=gettext_lazy("Confirmed violations"),

@@ -40,9 +40,11 @@ class AgendaItemFilterSet(BaseFilterSet):
     major = django_filters.BooleanFilter(method="filter_major", label=_("major matter"), widget=forms.Select(
         choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]))
 
+    held = django_filters.DateFromToRangeFilter(field_name="meeting__held_on", label=_("held on"))
+
     class Meta:
         model = AgendaItem
-        fields = ["q", "year", "township", "category", "outcome", "major", "meeting"]
+        fields = ["q", "year", "township", "category", "outcome", "major", "meeting", "held"]
 
     def filter_major(self, queryset, name, value):
         if value is None:

@@ -640,14 +640,14 @@ def _major_items(township_ids, start, end):
 
 def _meeting_link(**params):
     def link(township_ids, start, end):
-        return dashboard.list_link("governance:meeting_list", township_ids, year=dashboard.year_of(start, end),
-                                   **params)
+        return dashboard.list_link("governance:meeting_list", township_ids, held_after=start.isoformat(),
+                                   held_before=end.isoformat(), **params)
     return link
 
 
 def _major_link(township_ids, start, end):
-    return dashboard.list_link("governance:agendaitem_list", township_ids, year=dashboard.year_of(start, end),
-                               major="true")
+    return dashboard.list_link("governance:agendaitem_list", township_ids, held_after=start.isoformat(),
+                               held_before=end.isoformat(), major="true")
 
 
 @dashboard.figure("governance.meetings", part="mechanism", order=10, label=_("Meetings held"),

@@ -46,6 +46,24 @@ class ActiveFilterMixin:
         return queryset.filter(_active_q()) if value else queryset.exclude(_active_q())
 
 
+def _during():
+    """`during_after` / `during_before`: at work for part of the period (started on or before its end,
+    not ended before its start), as the year-end report's figures count them (core.metrics.overlapping)."""
+    return django_filters.DateFromToRangeFilter(method="filter_during", label=_("at work during"))
+
+
+class DuringFilterMixin:
+    def filter_during(self, queryset, name, value):
+        if not value:
+            return queryset
+        start, end = value.start, value.stop
+        if start is not None:
+            queryset = queryset.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        if end is not None:
+            queryset = queryset.filter(started_on__lte=end)
+        return queryset
+
+
 class DesignationOverviewFilterSet(BaseFilterSet):
     """The designated villages (the registry's designations) with their rectification."""
 
@@ -72,16 +90,17 @@ class VillageRectificationFilterSet(BaseFilterSet):
         fields = ["q", "year", "category", "township"]
 
 
-class RectificationGroupFilterSet(BaseFilterSet):
+class RectificationGroupFilterSet(DuringFilterMixin, BaseFilterSet):
     search_fields = ("campaign", "township__name", "leader__name", "leader__name_initials")
     township = _township("township")
+    during = _during()
 
     class Meta:
         model = RectificationGroup
-        fields = ["q", "year", "township", "campaign"]
+        fields = ["q", "year", "township", "campaign", "during"]
 
 
-class PostingFilterSet(ActiveFilterMixin, BaseFilterSet):
+class PostingFilterSet(DuringFilterMixin, ActiveFilterMixin, BaseFilterSet):
     search_fields = ("cadre__name", "cadre__name_pinyin", "cadre__name_initials", "organization__name", "goals")
     township = _township("organization__township")
     kind = django_filters.ChoiceFilter(choices=Posting.Kind.choices, label=_("kind"))
@@ -90,10 +109,11 @@ class PostingFilterSet(ActiveFilterMixin, BaseFilterSet):
     cadre = _hidden("cadre", _("cadre"))
     organization = _hidden("organization", _("posted to"))
     group = _hidden("group", _("rectification working group"))
+    during = _during()
 
     class Meta:
         model = Posting
-        fields = ["q", "kind", "township", "active", "year", "result", "cadre", "organization", "group"]
+        fields = ["q", "kind", "township", "active", "year", "result", "cadre", "organization", "group", "during"]
 
 
 class WorkLogFilterSet(BaseFilterSet):
@@ -109,15 +129,16 @@ class WorkLogFilterSet(BaseFilterSet):
         fields = ["q", "township", "kind", "date_from", "date_to", "posting"]
 
 
-class MentorshipFilterSet(ActiveFilterMixin, BaseFilterSet):
+class MentorshipFilterSet(DuringFilterMixin, ActiveFilterMixin, BaseFilterSet):
     search_fields = ("mentor__name", "mentor__name_initials", "mentee__name", "mentee__name_initials", "goals")
     township = _township("mentee__organization__township")
     active = YesNoFilter(method="filter_active_pair", label=_("active"))
     cadre = _hidden("mentee", _("mentee"))
+    during = _during()
 
     class Meta:
         model = Mentorship
-        fields = ["q", "township", "active", "cadre"]
+        fields = ["q", "township", "active", "cadre", "during"]
 
     def filter_active_pair(self, queryset, name, value):
         if value is None:
@@ -142,7 +163,8 @@ class StudyVisitFilterSet(BaseFilterSet):
     township = _township("organization__township")
     year = django_filters.NumberFilter(field_name="visited_on", lookup_expr="year", label=_("year"))
     participant = _hidden("participants", _("participant"))
+    visited = django_filters.DateFromToRangeFilter(field_name="visited_on", label=_("visited on"))
 
     class Meta:
         model = StudyVisit
-        fields = ["q", "year", "township", "participant"]
+        fields = ["q", "year", "township", "participant", "visited"]

@@ -338,10 +338,11 @@ def postings_indicator(ids, start, end):
 
 # --- report figures (the year-end report, banzi.reports) -------------------------------------------
 
-def _link(name, *, by_year=False, **params):
+def _link(name, **params):
+    """The list of the records a figure counts: those at work for part of the period, in its scope."""
     def link(township_ids, start, end):
-        year = metrics.year_of(start, end) if by_year else None
-        return metrics.list_link(f"practice:{name}", township_ids, year=year, **params)
+        return metrics.list_link(f"practice:{name}", township_ids, during_after=start.isoformat(),
+                                 during_before=end.isoformat(), **params)
     return link
 
 
@@ -353,7 +354,7 @@ def _enterprise_postings(township_ids, start, end):
 
 @metrics.figure("practice.rectification_groups", part="training", order=30,
                 label=gettext_lazy("Township rectification working groups"), unit=pgettext_lazy("unit", "groups"),
-                list_url=_link("rectificationgroup_list", by_year=True), definition=gettext_lazy(
+                list_url=_link("rectificationgroup_list"), definition=gettext_lazy(
                     "Rectification working groups of the townships at work for part of the period (started on or "
                     "before its end, not ended before its start)."))
 def rectification_groups(township_ids, start, end):
@@ -363,7 +364,7 @@ def rectification_groups(township_ids, start, end):
 
 @metrics.figure("practice.rectification_townships", part="training", order=31,
                 label=gettext_lazy("Townships with a rectification working group"),
-                unit=pgettext_lazy("unit", "townships"), list_url=_link("rectificationgroup_list", by_year=True),
+                unit=pgettext_lazy("unit", "townships"), list_url=_link("rectificationgroup_list"),
                 definition=gettext_lazy("Townships with at least one rectification working group at work for part "
                                         "of the period."))
 def rectification_townships(township_ids, start, end):
@@ -400,7 +401,7 @@ def mentorships(township_ids, start, end):
 
 @metrics.figure("practice.study_visits", part="training", order=35, label=gettext_lazy("Study visits"),
                 unit=pgettext_lazy("unit", "times"), list_url=lambda ids, start, end: metrics.list_link(
-                    "practice:studyvisit_list", ids, year=metrics.year_of(start, end)),
+                    "practice:studyvisit_list", ids, visited_after=start.isoformat(), visited_before=end.isoformat()),
                 definition=gettext_lazy("Study visits to model units made in the period."))
 def study_visits(township_ids, start, end):
     qs = metrics.scoped(StudyVisit.objects.filter(visited_on__range=(start, end)), "organization__township", township_ids)

@@ -44,10 +44,11 @@ class StudySessionFilterSet(BaseFilterSet):
     organization = _hidden("organization", _("organization"))
     kind = django_filters.ChoiceFilter(choices=StudyKind.choices, label=_("kind"))
     lecturer = _hidden("lecturer", _("lecturer"))
+    held = django_filters.DateFromToRangeFilter(field_name="held_on", label=_("held on"))
 
     class Meta:
         model = StudySession
-        fields = ["q", "year", "month", "township", "kind", "organization", "lecturer"]
+        fields = ["q", "year", "month", "township", "kind", "organization", "lecturer", "held"]
 
 
 class StudyAttendanceFilterSet(BaseFilterSet):
@@ -58,10 +59,11 @@ class StudyAttendanceFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(choices=StudyAttendance.AttendanceRole.choices, label=_("role"))
     session = _hidden("session", _("group study session"))
     cadre = _hidden("cadre", _("cadre"))
+    held = django_filters.DateFromToRangeFilter(field_name="session__held_on", label=_("held on"))
 
     class Meta:
         model = StudyAttendance
-        fields = ["q", "year", "township", "status", "role", "session", "cadre"]
+        fields = ["q", "year", "township", "status", "role", "session", "cadre", "held"]
 
 
 class StudyRecordFilterSet(BaseFilterSet):

@@ -299,13 +299,14 @@ def _sessions(township_ids, start, end, **filters):
 
 def _session_link(**params):
     def link(township_ids, start, end):
-        return metrics.list_link("study:studysession_list", township_ids, year=metrics.year_of(start, end), **params)
+        return metrics.list_link("study:studysession_list", township_ids, held_after=start.isoformat(),
+                                 held_before=end.isoformat(), **params)
     return link
 
 
 def _attendance_link(township_ids, start, end):
-    return metrics.list_link("study:studyattendance_list", township_ids, year=metrics.year_of(start, end),
-                             status=StudyAttendance.Status.PRESENT)
+    return metrics.list_link("study:studyattendance_list", township_ids, held_after=start.isoformat(),
+                             held_before=end.isoformat(), status=StudyAttendance.Status.PRESENT)
 
 
 @metrics.figure("study.sessions", part="training", order=1, label=gettext_lazy("Group study sessions held"),
