@@ -85,6 +85,8 @@ class WorkListForm(TasksModelForm):
 
 
 class TaskForm(TasksModelForm):
+    narrow = {"responsible": "organization"}  # the responsible cadre among the owner unit's people
+
     class Meta:
         model = Task
         fields = ["work_list", "title", "organization", "responsible", "source", "target", "measures", "start_on",
@@ -123,6 +125,8 @@ class ProgressReportForm(TasksModelForm):
 
 
 class SupervisedItemForm(TasksModelForm):
+    narrow = {"assignee": "organization"}  # 责任人 among the 承办单位's people
+
     class Meta:
         model = SupervisedItem
         fields = ["title", "description", "item_class", "assigner_name", "organization", "assignee", "task",
