@@ -71,7 +71,9 @@
       searchField: ["text", "py"],
       maxOptions: null,
       allowEmptyOption: !multiple,
-      hidePlaceholder: true,
+      // A multiple choice keeps its search box: hiding it when the picker loses focus would shrink the box
+      // under the pointer on a phone, and the button below would move away between press and release.
+      hidePlaceholder: !multiple,
       placeholder: TEXT.search,
       plugins: multiple ? { remove_button: { title: TEXT.remove } } : {},
       render: {
@@ -85,8 +87,6 @@
       }
     };
     var ts = new window.TomSelect(select, settings);
-    var label = select.id && document.querySelector("label[for='" + select.id + "']");
-    if (label && ts.control_input) { ts.control_input.setAttribute("aria-label", label.textContent.trim()); }
     if (select.hasAttribute("data-narrow-by")) { narrowBy(select, ts); }
   }
 
