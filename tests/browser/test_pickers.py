@@ -14,6 +14,7 @@ from tests import factories as f
 from tests.training import factories as tf
 
 from .conftest import PHONE
+from .test_chart_xss import WATCH_CSP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,6 +124,7 @@ def test_a_person_picked_by_pinyin_among_the_units_people(live_server, open_page
 def test_a_name_with_markup_shows_as_written(browser, live_server, log_in, township, people, bypass_csp):
     context = browser.new_context(viewport=WIDE, locale="zh-CN", timezone_id="Asia/Shanghai", bypass_csp=bypass_csp)
     context.set_default_timeout(20_000)
+    context.add_init_script(WATCH_CSP)
     try:
         page = context.new_page()
         log_in(page, "ducha", f.PASSWORD)
@@ -137,6 +139,8 @@ def test_a_name_with_markup_shows_as_written(browser, live_server, log_in, towns
         assert IMG in page.inner_text("#id_assignee-ts-control >> xpath=..")
         assert page.locator("img[src=x]").count() == 0
         assert page.evaluate("window.__xss") is None
+        if not bypass_csp:  # the pickers need no inline script or style element
+            assert page.evaluate("window.__csp") == []
     finally:
         context.close()
 
