@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.errors import Code
-from banzi.core.forms import BaseModelForm, DateInput
+from banzi.core.forms import BaseModelForm, DateInput, use_pickers
 from banzi.org.models import Cadre, Organization
 
 from .models import (
@@ -249,6 +249,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+        use_pickers(self)
 
 
 class ProgressStepForm(StepForm):

@@ -194,3 +194,14 @@ def test_a_tasks_responsible_cadre_must_be_of_its_unit(township, other_township,
     assert form_codes(form) == {"responsible": [Code.OUTSIDE_UNIT]}
     data["responsible"] = f.CadreFactory(organization=township).pk
     assert TaskForm(data=data, user=county_admin).is_valid()
+
+
+def test_a_workflow_steps_person_choice_is_a_picker_too(township, county_admin):
+    """A plain form of a workflow step (the look-back review's responsible cadre) gets the labels and pinyin,
+    though its queryset is set after the pickers were prepared."""
+    from banzi.tasks.forms import ReviewStepForm
+
+    f.CadreFactory(name="张三", organization=township, post="组织委员")
+    html = str(ReviewStepForm(user=county_admin)["responsible"])
+    assert option_for(html, f"张三 · {township.name} · 组织委员")["data-py"] == "zhangsan zs"
+    assert options(html)[0][1] == "Choose…"
