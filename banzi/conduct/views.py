@@ -117,6 +117,43 @@ class LeaveRequestListView(ObjectListView):
     table_class = tables.LeaveRequestTable
 
 
+# Opinions an approver picks with one tap (and may change before sending).
+DECISION_PRESETS = (
+    gettext_lazy("Approved."),
+    gettext_lazy("Approved; hand over your work before you go."),
+    gettext_lazy("Approved; keep your phone on and report back on time."),
+    gettext_lazy("Returned: please give the reason in more detail."),
+    gettext_lazy("Returned: the work cannot spare you then; please choose other days."),
+)
+
+
+def leave_timeline(leave):
+    """The request's progress, step by step: what happened (when, by whom) and what it waits for."""
+    Status = LeaveRequest.Status
+    approver = leave.decided_by or leave.approver
+    approver_name = approver.display_name if approver else leave.get_approver_kind_display()
+    steps = [{"label": _("Filled in"), "when": leave.created_at, "who": leave.cadre.name, "state": "done"}]
+    if leave.submitted_at:
+        steps.append({"label": _("Submitted for approval"), "when": leave.submitted_at, "who": leave.cadre.name,
+                      "state": "done"})
+    if leave.status == Status.SUBMITTED:
+        steps.append({"label": _("Waiting for %(approver)s to decide") % {"approver": approver_name},
+                      "state": "current"})
+    elif leave.decided_at:  # approved (then perhaps cancelled) or rejected: a rejected one is never cancelled
+        rejected = leave.status == Status.REJECTED
+        steps.append({"label": _("Rejected") if rejected else _("Approved"), "when": leave.decided_at,
+                      "who": approver_name, "note": leave.decision_note, "state": "refused" if rejected else "done"})
+    if leave.status == Status.APPROVED:
+        steps.append({"label": _("Back at work") if leave.returned_on else _("Waiting for the report back from leave"),
+                      "when": leave.returned_on, "date_only": True, "who": leave.cadre.name if leave.returned_on else "",
+                      "state": "done" if leave.returned_on else "current"})
+    if leave.status == Status.CANCELLED:
+        steps.append({"label": _("Cancelled"), "when": leave.cancelled_at, "note": leave.cancel_reason, "state": "refused"})
+    if leave.status == Status.DRAFT:
+        steps.append({"label": _("Not yet submitted"), "state": "current"})
+    return steps
+
+
 class LeaveRequestDetailView(ObjectDetailView):
     queryset = LeaveRequest.objects.select_related(*LEAVE_RELATED)
     template_name = "conduct/leaverequest_detail.html"
@@ -128,6 +165,12 @@ class LeaveRequestDetailView(ObjectDetailView):
         if leave.kind == LeaveKind.ANNUAL:
             ctx["balance"] = services.annual_balance(leave.cadre, leave.starts_on.year)
             ctx["ledger"] = leave.ledger_entries.order_by("entry_on", "id")
+        ctx["timeline"] = leave_timeline(leave)
+        # The approver decides in the decision bar, not among the other steps.
+        steps = ctx["steps"]
+        if "approve" in steps or "reject" in steps:
+            ctx["decision"] = {"approve": steps.pop("approve", None), "reject": steps.pop("reject", None),
+                               "presets": [str(p) for p in DECISION_PRESETS]}
         return ctx
 
     def step_link(self, step, leave):
@@ -146,6 +189,12 @@ class LeaveRequestEditView(ObjectEditView):
         if "_submit" in self.request.POST:
             return services.save_and_submit_leave(user, leave)
         return services.save_leave(user, leave)
+
+    def success_text(self, leave):
+        if leave.status == LeaveRequest.Status.SUBMITTED:
+            approver = leave.approver.display_name if leave.approver_id else leave.get_approver_kind_display()
+            return _("The request has been submitted to %(approver)s for approval.") % {"approver": approver}
+        return _("The draft has been saved; submit it when it is ready.")
 
 
 class LeaveRequestDeleteView(ObjectDeleteView):
@@ -273,14 +322,16 @@ class LeaveSubmitStep(StepView):
     success_message = gettext_lazy("The request has been submitted to the approver.")
 
 
+# Approve and reject are one decision taken in one form (the decision bar, conduct/_decision_bar.html):
+# the same opinion field, two buttons.
 class LeaveApproveStep(StepView):
-    model, step, form_class, prefix = LeaveRequest, "approve", forms.NoteStepForm, "approve"
+    model, step, form_class, prefix = LeaveRequest, "approve", forms.NoteStepForm, "decision"
     service = staticmethod(services.approve_leave)
     success_message = gettext_lazy("The leave has been approved.")
 
 
 class LeaveRejectStep(StepView):
-    model, step, form_class, prefix = LeaveRequest, "reject", forms.RejectStepForm, "reject"
+    model, step, form_class, prefix = LeaveRequest, "reject", forms.RejectStepForm, "decision"
     service = staticmethod(services.reject_leave)
     success_message = gettext_lazy("The leave has been rejected.")
 

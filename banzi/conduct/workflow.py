@@ -37,6 +37,15 @@ FOR_CADRE = Actor("the cadre themself, or the committee managing them", acts_for
 APPROVER = Actor("the approver", is_approver)
 
 
+def deciding(user, leave):
+    """The approver of a request that waits for their decision: they approve or reject it, they do
+    not withdraw it for the cadre."""
+    return leave.status == Leave.SUBMITTED and is_approver(user, leave)
+
+
+WITHDRAWS = FOR_CADRE & ~Actor("the approver deciding it", deciding)
+
+
 def _waits_for(leave):
     if leave.status != Leave.SUBMITTED:  # nobody decides on it now
         return DECISION_REFUSAL % {"status": leave.get_status_display()}
@@ -68,7 +77,7 @@ LEAVE = register(Lifecycle(
          guard=_not_returned(gettext_lazy(
              "The cadre has already returned from that leave; it can no longer be amended."))),
     Step("cancel", gettext_lazy("Cancel the request"), (Leave.DRAFT, Leave.SUBMITTED, Leave.APPROVED), Leave.CANCELLED,
-         actors=FOR_CADRE, refusal=gettext_lazy("This request is %(status)s and cannot be cancelled."),
+         actors=WITHDRAWS, refusal=gettext_lazy("This request is %(status)s and cannot be cancelled."),
          guard=_not_returned(gettext_lazy(
              "The cadre has returned from this leave; it was taken and cannot be cancelled.")),
          style="btn-outline-warning"),

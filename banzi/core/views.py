@@ -81,6 +81,11 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    def get_paginate_by(self, queryset):
+        # The table paginates (get_table_pagination); ListView paginating the same rows again would
+        # cost every list a second COUNT.
+        return None
+
     export_class = TableWorkbook
 
     def export_title(self):
@@ -296,8 +301,12 @@ class ObjectEditView(ScopedMixin, FormView):
                 form.add_error(None, exc)
             return self.form_invalid(form)
         self.saved = saved or instance
-        messages.success(self.request, _("Saved “%(obj)s”.") % {"obj": self.saved})
+        messages.success(self.request, self.success_text(self.saved))
         return HttpResponseRedirect(self.get_success_url())
+
+    def success_text(self, saved):
+        """What the message after a save says happened (a page whose save does more says so)."""
+        return _("Saved “%(obj)s”.") % {"obj": saved}
 
     def get_success_url(self):
         return self.saved.get_absolute_url()

@@ -5,6 +5,8 @@ from django.views.generic import TemplateView
 
 from banzi.core import metrics
 
+from . import workbench
+
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "dashboard/home.html"
@@ -14,4 +16,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         ctx["cards"], ctx["actions"], ctx["panels"] = metrics.home_figures(user)
         ctx["has_chart"] = any(p.get("chart") for p in ctx["panels"])
+        ctx["shortcuts"] = workbench.shortcuts_for(user)
+        ctx["done"] = workbench.done_by(user)
         return ctx

@@ -24,10 +24,11 @@ class MeetingFilterSet(BaseFilterSet):
                                                 label=_("township"))
     organization = django_filters.ModelChoiceFilter(queryset=organizations, label=_("organization"))
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("kind"))
+    held = django_filters.DateFromToRangeFilter(field_name="held_on", label=_("held on"))
 
     class Meta:
         model = Meeting
-        fields = ["q", "year", "township", "organization", "kind"]
+        fields = ["q", "year", "township", "organization", "kind", "held"]
 
 
 class AgendaItemFilterSet(BaseFilterSet):

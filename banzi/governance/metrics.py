@@ -29,6 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -682,3 +683,84 @@ def collective_rate(township_ids, start, end):
         major=Count("pk", distinct=True), collective=Count("pk", distinct=True, filter=Q(
             opinions__isnull=False) & ~Q(outcome=AgendaItem.Outcome.PENDING)))
     return dashboard.percent(row["collective"], row["major"])
+
+
+# --- organizational-life compliance over any period (the year-end report) ---------------------------
+
+def _meets(threshold, due, present):
+    """In SQL, `meets(present, due, threshold)` of a meeting: a condition over its members due and present."""
+    numerator, denominator, strict = _FRACTIONS[Threshold(threshold)]
+    compare = GreaterThan if strict else GreaterThanOrEqual
+    return Q(GreaterThan(due, 0)) & Q(compare(present * denominator, due * numerator))
+
+
+def org_life_counts(township_ids, start, end, today=None):
+    """(held, due) of the compliance calendar's cells (organization × rule × period of the rule's
+    frequency) of the organizations of the scope (None: the whole county) whose period lies within
+    start..end: due are the held, missing and short ones, as the compliance calendar and the county
+    overview count them, as of `today` (by default the day after the period, or today while it runs).
+    Counted by the database: three queries (the rules, the organizations per kind, one aggregate over
+    the meetings) whatever the number of organizations, meetings or years."""
+    today = today or min(clock.today(), end + datetime.timedelta(days=1))
+    rule_list = active_rules()
+    if not rule_list:
+        return 0, 0
+    organizations = dashboard.scoped(Organization.objects.filter(
+        kind__in={rule.organization_kind for rule in rule_list}, is_active=True), "township", township_ids)
+    org_counts = dict(organizations.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    groups = defaultdict(list)
+    for rule in rule_list:
+        groups[(rule.frequency, rule.min_attendance or "")].append(rule)
+    meeting_kinds = sorted({rule.meeting_kind for rule in rule_list})
+    kind_index = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(meeting_kinds)], output_field=IntegerField())
+    member = Attendance.objects.filter(meeting=OuterRef("pk"), role=Attendance.Role.MEMBER)
+    due = _count_of(member, "meeting") + F("other_members_due")
+    present = _count_of(member.filter(present=True), "meeting") + F("other_members_present")
+    counts, cells_ended = {}, 0
+    for year in range(start.year, end.year + 1):
+        for number, ((frequency, threshold), rules_of) in enumerate(groups.items()):
+            inside = [p for p in periods(frequency, year) if start <= p.start and p.end <= end]
+            if not inside:
+                continue
+            ended = [p for p in inside if p.end < today]
+            cells_ended += len(ended) * sum(org_counts.get(rule.organization_kind, 0) for rule in rules_of)
+            # One number per (organization, meeting kind, period): a cell of the compliance calendar.
+            cell = ExpressionWrapper(F("organization_id") * 1024 + kind_index * 16 + _period_index(frequency, year),
+                                     output_field=BigIntegerField())
+            pairs = Q()
+            for rule in rules_of:
+                pairs |= Q(organization__kind=rule.organization_kind, kind=rule.meeting_kind)
+            held = pairs & Q(held_on__range=(inside[0].start, inside[-1].end))
+            if threshold:
+                held &= _meets(threshold, due, present)
+            name = f"cell_{year}_{number}"
+            counts[f"{name}_held"] = Count(cell, distinct=True, filter=held)
+            if ended:
+                counts[f"{name}_ended"] = Count(cell, distinct=True, filter=held & Q(held_on__lte=ended[-1].end))
+    if not counts:
+        return 0, 0
+    row = (Meeting.objects.filter(organization__in=organizations.values("pk"), held_on__range=(start, end),
+                                  kind__in=meeting_kinds).order_by().aggregate(**counts))
+    held = sum(v or 0 for k, v in row.items() if k.endswith("_held"))
+    held_ended = sum(v or 0 for k, v in row.items() if k.endswith("_ended"))
+    return held, held + cells_ended - held_ended
+
+
+def _org_life_link(township_ids, start, end):
+    """One township: its compliance calendar; the county: the overview of the townships."""
+    year = dashboard.year_of(start, end)
+    if township_ids is not None and len(township_ids) == 1:
+        return dashboard.list_link("governance:compliance", township_ids, year=year)
+    return dashboard.list_link("governance:overview", None, year=year)
+
+
+@dashboard.figure("governance.org_life_rate", part="mechanism", order=14,
+                  label=_("Organizational-life compliance rate"), unit=pgettext_lazy("unit", "%"),
+                  list_url=_org_life_link, definition=_(
+                      "Of the meetings the organizational-life rules require (the three meetings and a lecture, "
+                      "theme Party days, organizational life meetings, democratic appraisal, the teams' democratic "
+                      "life meetings) of the organizations of the scope, for each period of the rule's frequency "
+                      "that lies in the report period and has ended (or already had its meeting), the share held "
+                      "with the minimum attendance, as a whole percentage: the compliance calendar's figure."))
+def org_life_rate(township_ids, start, end):
+    return dashboard.percent(*org_life_counts(township_ids, start, end))

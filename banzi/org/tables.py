@@ -46,6 +46,7 @@ class CadreTable(BaseTable):
     is_newly_promoted = YesNoColumn()
     is_reserve = YesNoColumn()
     is_key_position = YesNoColumn()
+    phone_column_names = ("name", "organization", "post", "status")
 
     class Meta(BaseTable.Meta):
         model = Cadre
@@ -101,7 +102,11 @@ class CadreTable(BaseTable):
 
     def html_rows(self):
         renderers = self._cell_renderers()
-        columns = [(column, renderers.get(column.name), column.attrs["td"].as_html()) for column in self.columns]
+        phone = self.phone_columns
+        columns = [(column, renderers.get(column.name),
+                    column.attrs["td"].as_html() + format_html(' data-label="{}"', column.header)
+                    + (" data-phone" if not phone or column.name in phone else ""))
+                   for column in self.columns]
         rows = []
         for index, row in enumerate(self.paginated_rows):
             cells = []

@@ -73,6 +73,8 @@ class StudyRecordForm(OwnRecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["studied_on"].initial = clock.today()  # most study is recorded the day it is done
         # The material and note are the cadre's own: a committee correcting a record sees neither.
         if self.instance.pk and not self.is_owner():
             del self.fields["material"]

@@ -14,7 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banzi.core import clock, metrics
 from banzi.core.roles import STAFF, Role, has_role
@@ -287,3 +287,57 @@ def lead_duties_indicator(ids, start, end):
         out[pk] = metrics.Reading(metrics.percent(n, len(keys)), _("%(shown)d of %(total)d duties shown") % {
             "shown": n, "total": len(keys)}, f"{reverse('study:leader_duties', args=[pk])}?year={start.year}")
     return out
+
+
+# --- report figures (the year-end report, banzi.reports) -------------------------------------------
+# Group study held and attended: never minutes, time online or check-ins (DESIGN.md principle 2).
+
+def _sessions(township_ids, start, end, **filters):
+    qs = StudySession.objects.filter(held_on__range=(start, end), **filters)
+    return metrics.scoped(qs, "organization__township", township_ids).order_by()
+
+
+def _session_link(**params):
+    def link(township_ids, start, end):
+        return metrics.list_link("study:studysession_list", township_ids, year=metrics.year_of(start, end), **params)
+    return link
+
+
+def _attendance_link(township_ids, start, end):
+    return metrics.list_link("study:studyattendance_list", township_ids, year=metrics.year_of(start, end),
+                             status=StudyAttendance.Status.PRESENT)
+
+
+@metrics.figure("study.sessions", part="training", order=1, label=gettext_lazy("Group study sessions held"),
+                unit=pgettext_lazy("unit", "times"), list_url=_session_link(), definition=gettext_lazy(
+                    "Group study sessions of every kind (committee theory study, staff study, Party group study, "
+                    "Party lectures) recorded as held in the period by organizations of the scope."))
+def sessions_held(township_ids, start, end):
+    return _sessions(township_ids, start, end).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("study.committee_theory_sessions", part="training", order=2,
+                label=gettext_lazy("Committee theory study sessions held"), unit=pgettext_lazy("unit", "times"),
+                list_url=_session_link(kind=StudyKind.COMMITTEE_THEORY), definition=gettext_lazy(
+                    "Group study sessions of the kind committee theory study (党委中心组学习) held in the period by "
+                    "organizations of the scope."))
+def committee_theory_sessions(township_ids, start, end):
+    return _sessions(township_ids, start, end, kind=StudyKind.COMMITTEE_THEORY).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("study.party_lectures", part="training", order=3, label=gettext_lazy("Party lectures given"),
+                unit=pgettext_lazy("unit", "times"), list_url=_session_link(kind=StudyKind.PARTY_LECTURE),
+                definition=gettext_lazy("Group study sessions of the kind Party lecture held in the period by "
+                                        "organizations of the scope."))
+def party_lectures(township_ids, start, end):
+    return _sessions(township_ids, start, end, kind=StudyKind.PARTY_LECTURE).aggregate(n=Count("id"))["n"]
+
+
+@metrics.figure("study.person_times", part="training", order=4, label=gettext_lazy("Person-times at group study"),
+                unit=pgettext_lazy("unit", "person-times"), list_url=_attendance_link, definition=gettext_lazy(
+                    "Cadres marked present at the group study sessions held in the period by organizations of "
+                    "the scope, summed over the sessions (a cadre at two sessions counts twice)."))
+def study_person_times(township_ids, start, end):
+    qs = StudyAttendance.objects.filter(status=StudyAttendance.Status.PRESENT, session__held_on__range=(start, end))
+    return metrics.scoped(qs, "session__organization__township", township_ids).order_by().aggregate(
+        n=Count("id"))["n"]

@@ -124,21 +124,33 @@ class BattleMapSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-class BulletinRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField(allow_null=True, help_text=_("By on-time rate; null when nothing was due."))
+class BulletinFiguresRowSerializer(serializers.Serializer):
+    """A township's or a person's figures in a bulletin: due = on time + done late + late."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     rate = BoardRateSerializer()
     total = serializers.IntegerField()
     done = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    at_risk = serializers.IntegerField()
+    done_late = serializers.IntegerField(help_text=_("Due in the period and done after the deadline."))
+    late = serializers.IntegerField(help_text=_("Due in the period and still open past the deadline."))
+    carried = serializers.IntegerField(help_text=_("Still open past a deadline that fell before the period."))
+    overdue = serializers.IntegerField(help_text=_("Open past their deadline: late plus carried."))
+    at_risk = serializers.IntegerField(help_text=_("Not yet due but behind (at risk or late on a 13710 stage)."))
     progress = serializers.IntegerField(allow_null=True)
     opened = serializers.IntegerField(help_text=_("Problems found in the period."))
     closed = serializers.IntegerField(help_text=_("Problems closed in the period."))
 
 
-class BulletinMemberRowSerializer(BulletinRowSerializer):
+class BulletinRowSerializer(BulletinFiguresRowSerializer):
+    rank = serializers.IntegerField(allow_null=True, help_text=_(
+        "By on-time rate (1, 1, 3: equal rates share a rank); null when nothing was due."))
+    tied = serializers.BooleanField(help_text=_("Another township has the same rank."))
+
+
+class BulletinMemberRowSerializer(BulletinFiguresRowSerializer):
+    """People are not ranked (DESIGN.md principle 2, no point rankings)."""
+
     post = serializers.CharField()
     township = serializers.CharField()
 
@@ -177,10 +189,16 @@ class BulletinFiguresSerializer(serializers.Serializer):
     progress = serializers.IntegerField(allow_null=True)
     opened = serializers.IntegerField(help_text=_("Problems found in the period."))
     closed = serializers.IntegerField(help_text=_("Problems closed in the period."))
+    done_late = serializers.IntegerField(help_text=_("Due in the period and done after the deadline."))
+    late = serializers.IntegerField(help_text=_("Due in the period and still open past the deadline."))
+    carried = serializers.IntegerField(help_text=_("Still open past a deadline that fell before the period."))
+    behind = serializers.IntegerField(help_text=_("Not yet due but behind (at risk or late on a 13710 stage)."))
+    definitions = serializers.CharField(help_text=_("What each figure counts, as the bulletin states it."))
     townships = BulletinRowSerializer(many=True)
     members = BulletinMemberRowSerializer(many=True)
     tasks = BoardEntrySerializer(many=True, help_text=_("Each task's target, progress and effect."))
-    overdue = BoardEntrySerializer(many=True)
+    overdue = BoardEntrySerializer(many=True, help_text=_(
+        "The entries open past their deadline (late and carried), longest overdue first."))
     problems_opened = BulletinProblemSerializer(many=True)
     problems_closed = BulletinProblemSerializer(many=True)
 
@@ -195,7 +213,9 @@ def bulletin_figures(data):
         "bulletin": data.bulletin, "today": data.today, "is_county": data.is_county,
         "intro": bulletin_documents.intro_sentence(data), "summary": bulletin_documents.summary_sentence(data),
         "rate": data.rate.as_dict(), "counts": data.counts, "total": data.total, "progress": data.progress,
-        "opened": data.opened, "closed": data.closed, "townships": _rows(data.townships), "members": _rows(data.members),
+        "opened": data.opened, "closed": data.closed, "done_late": data.done_late, "late": data.late,
+        "carried": data.carried, "behind": data.behind, "definitions": bulletin_documents.definitions(),
+        "townships": _rows(data.townships), "members": _rows(data.members),
         "tasks": [metrics.entry_json(e) for e in data.tasks], "overdue": [metrics.entry_json(e) for e in data.overdue],
         "problems_opened": data.problems_opened, "problems_closed": data.problems_closed,
     }

@@ -167,6 +167,7 @@ class BulletinDetailView(views.BulletinDetailView):
         ctx["data"] = data
         ctx["summary"] = bulletin_documents.summary_sentence(data)
         ctx["intro"] = bulletin_documents.intro_sentence(data)
+        ctx["definitions"] = bulletin_documents.definitions()
         return ctx
 
 

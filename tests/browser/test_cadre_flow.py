@@ -96,10 +96,15 @@ def test_cadre_list_fits_a_phone(live_server, open_page, log_in, officer, townsh
     )
     assert overflow["doc"] <= overflow["view"], overflow
     assert overflow["body"] <= overflow["view"], overflow
-    # The wide table scrolls inside its own box instead.
+    # Nor does the table scroll sideways: each row is a card of what matters (name, unit, post), the rest
+    # is on the cadre's page.
     assert page.evaluate(
-        "() => { const box = document.querySelector('.table-responsive'); return box.scrollWidth > box.clientWidth; }"
+        "() => { const box = document.querySelector('.table-responsive'); return box.scrollWidth <= box.clientWidth; }"
     )
+    assert page.locator("table[data-cards] thead").is_hidden()
+    first = page.locator("table[data-cards] tbody tr").first
+    shown = [cell.get_attribute("data-label") for cell in first.locator("td").all() if cell.is_visible()]
+    assert shown == ["姓名", "现工作单位", "现任职务", "状态"]
     # The search box is always there; the other filters fold away until asked for.
     assert page.locator("#id_q").is_visible()
     assert not page.locator("#id_township").is_visible()

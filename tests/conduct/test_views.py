@@ -76,12 +76,12 @@ def test_only_the_approver_gets_the_buttons_and_others_are_told_why(client, peop
     login(client, township_admin)  # the township's user, but not its secretary
     page = client.get(leave.get_absolute_url()).content.decode()
     assert step("approve", leave) not in page
-    response = client.post(step("approve", leave), {"approve-note": ""}, follow=True)
+    response = client.post(step("approve", leave), {"decision-note": ""}, follow=True)
     assert "You are not the approver of this request" in response.content.decode()
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.SUBMITTED
     login(client, people["secretary_user"])
     assert step("approve", leave) in client.get(leave.get_absolute_url()).content.decode()
-    client.post(step("approve", leave), {"approve-note": "同意"})
+    client.post(step("approve", leave), {"decision-note": "同意"})
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
 
 
@@ -93,9 +93,9 @@ def test_the_organization_committee_member_approves_from_their_list(client, town
     assert step("approve", leave) in page and step("cancel", leave) not in page  # approves, does not act for them
     listed = client.get(reverse("conduct:leaverequest_list"), {"to_approve": "true"})
     assert [row.record.pk for row in listed.context["table"].rows] == [leave.pk]
-    response = client.post(step("reject", leave), {"reject-note": ""}, follow=True)
+    response = client.post(step("reject", leave), {"decision-note": ""}, follow=True)
     assert "This field is required" in response.content.decode()
-    client.post(step("reject", leave), {"reject-note": "请补充病历"})
+    client.post(step("reject", leave), {"decision-note": "请补充病历"})
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.REJECTED
     # Decided: no longer waiting for them, though they still see the request they decided.
     assert len(client.get(reverse("conduct:leaverequest_list"), {"to_approve": "true"}).context["table"].rows) == 0

@@ -16,9 +16,11 @@ from .. import factories as f
 
 def _standard_rows(table):
     """The rows as includes/table.html renders them through django-tables2, cell by cell."""
+    phone = table.phone_columns
     return [f"<tr {row.attrs.as_html()}>" + "".join(
-        f"<td {column.attrs['td'].as_html()}>{conditional_escape(cell)}</td>" for column, cell in row.items())
-        + "</tr>" for row in table.paginated_rows]
+        f"<td {column.attrs['td'].as_html()} data-label=\"{conditional_escape(column.header)}\""
+        f"{' data-phone' if column.name in phone else ''}>{conditional_escape(cell)}</td>"
+        for column, cell in row.items()) + "</tr>" for row in table.paginated_rows]
 
 
 def _squeeze(html):

@@ -5,7 +5,9 @@ import datetime
 from banzi.assessment.models import Assessment, Award, Grade
 from banzi.conduct.models import Violation
 from banzi.governance.models import AgendaItem, MeetingKind, Opinion
+from banzi.org.models import Organization
 from banzi.practice.models import Posting, StudyVisit
+from banzi.study.models import StudyAttendance, StudyKind, StudySession
 from banzi.talks.models import Talk
 from banzi.tasks.models import SupervisedItem, Task
 from banzi.training.models import Attendance, TrainingProgram
@@ -68,6 +70,30 @@ def governance(township, day, weight):
     gc.agenda_item(township, meeting, category=AgendaItem.Category.ORDINARY)
 
 
+def org_life(township, day, weight):
+    """A village branch's meetings of the three meetings and a lecture on the day, and the township
+    team's democratic life meeting attended by enough members (weight odd) or too few (even)."""
+    village = (Organization.objects.filter(parent=township, kind=Organization.Kind.VILLAGE).first()
+               or f.VillageFactory(parent=township))
+    for kind in (MeetingKind.BRANCH_COMMITTEE, MeetingKind.PARTY_GROUP)[:weight]:
+        gc.meeting(village, kind=kind, members=[], held_on=day)
+    members = [f.CadreFactory(organization=township) for _ in range(3)]
+    gc.meeting(township, kind=MeetingKind.LIFE_MEETING, members=members, held_on=day,
+               present=3 if weight % 2 else 1)
+
+
+def study(township, day, weight):
+    """Group study sessions on the day, each with cadres present and one absent (not counted)."""
+    cadres = [f.CadreFactory(organization=township) for _ in range(weight + 1)]
+    for kind in (StudyKind.COMMITTEE_THEORY, StudyKind.PARTY_LECTURE, StudyKind.STAFF_STUDY)[:weight + 1]:
+        session = StudySession.objects.create(organization=township, kind=kind, held_on=day, minutes=90,
+                                              topic="集体学习", lecturer=cadres[0])
+        for cadre in cadres[:-1]:
+            StudyAttendance.objects.create(session=session, cadre=cadre)
+        StudyAttendance.objects.create(session=session, cadre=cadres[-1], status=StudyAttendance.Status.ABSENT,
+                                       absence_reason="公出")
+
+
 def talks_held(township, day, weight):
     talkee = f.CadreFactory(organization=township)
     for index in range(weight):
@@ -116,7 +142,7 @@ def assessment(township, day, weight):
     af.confirmed_result(township, parent=parent, grade=Grade.COMPETENT)
 
 
-BUILDERS = (training, practice, governance, talks_held, conduct, tasks, assessment)
+BUILDERS = (training, study, practice, governance, org_life, talks_held, conduct, tasks, assessment)
 
 
 def make_records(township, other):

@@ -3,8 +3,13 @@ SQL beyond reading the table): what the registered figure (an aggregate query) m
 from banzi.assessment.models import Assessee, Assessment, Award, Grade
 from banzi.conduct.models import Violation
 from banzi.core import clock
-from banzi.governance.models import AgendaItem, Meeting, MeetingKind
+from banzi.governance.metrics import periods
+from banzi.governance.models import AgendaItem, Meeting, MeetingKind, OrgLifeRule
+from banzi.governance.models import Attendance as MeetingAttendance
+from banzi.governance.services import meets
+from banzi.org.models import Organization
 from banzi.practice.models import Mentorship, Posting, RectificationGroup, StudyVisit
+from banzi.study.models import StudyAttendance, StudyKind, StudySession
 from banzi.talks.models import Talk, TalkPlanEntry
 from banzi.tasks.models import SupervisedItem, Task
 from banzi.training.models import Attendance, TrainingProgram
@@ -94,7 +99,58 @@ def _coverage(ids, start, end):
     return covered, due
 
 
+def _counts_toward(meeting, rule):
+    """A meeting meets the rule's minimum attendance: its member rows present plus the members outside
+    the registry, of its member rows plus those outside."""
+    if not rule.min_attendance:
+        return True
+    members = [a for a in meeting.attendances.all() if a.role == MeetingAttendance.Role.MEMBER]
+    due = len(members) + meeting.other_members_due
+    present = len([a for a in members if a.present]) + meeting.other_members_present
+    return due > 0 and meets(present, due, rule.min_attendance)
+
+
+def _org_life(ids, start, end):
+    """(held, due) of the compliance calendar's cells whose period lies in start..end, cell by cell:
+    held when a meeting of the rule's kind meeting its minimum was held in it, due when held or
+    ended (as of the day after the period, or today while it runs)."""
+    import datetime
+
+    today = min(clock.today(), end + datetime.timedelta(days=1))
+    rules = [r for r in OrgLifeRule.objects.all() if r.is_active]
+    meetings = list(Meeting.objects.prefetch_related("attendances"))
+    held = due = 0
+    for organization in Organization.objects.all():
+        if not (organization.is_active and _in(ids, organization.township_id)):
+            continue
+        for rule in rules:
+            if rule.organization_kind != organization.kind:
+                continue
+            for year in range(start.year, end.year + 1):
+                for period in periods(rule.frequency, year):
+                    if not (start <= period.start and period.end <= end):
+                        continue
+                    ok = any(_counts_toward(m, rule) for m in meetings if m.organization_id == organization.pk
+                             and m.kind == rule.meeting_kind and period.start <= m.held_on <= period.end)
+                    held += ok
+                    due += ok or period.end < today
+    return held, due
+
+
+def _study(ids, start, end, *kinds):
+    return [s for s in StudySession.objects.select_related("organization") if start <= s.held_on <= end
+            and (not kinds or s.kind in kinds) and _in(ids, s.organization.township_id)]
+
+
 REFERENCE = {
+    "study.sessions": lambda ids, s, e: len(_study(ids, s, e)),
+    "study.committee_theory_sessions": lambda ids, s, e: len(_study(ids, s, e, StudyKind.COMMITTEE_THEORY)),
+    "study.party_lectures": lambda ids, s, e: len(_study(ids, s, e, StudyKind.PARTY_LECTURE)),
+    "study.person_times": lambda ids, s, e: len([
+        a for a in StudyAttendance.objects.select_related("session__organization")
+        if a.status == StudyAttendance.Status.PRESENT and s <= a.session.held_on <= e
+        and _in(ids, a.session.organization.township_id)]),
+    "governance.org_life_rate": lambda ids, s, e: _percent(*_org_life(ids, s, e)),
     "training.newly_promoted_trained": lambda ids, s, e: len(
         {a.cadre_id for a in _present(ids, s, e, KIND.SPECIAL) if a.cadre.is_newly_promoted}),
     "training.special_training_days": lambda ids, s, e: len({a.session.held_on for a in _present(ids, s, e, KIND.SPECIAL)}),

@@ -120,3 +120,14 @@ def test_a_township_gets_its_own_townships_demo_report(demo, db):
     for key, value in built.values.items():
         assert value.value == REFERENCE[key]([township.pk], period.start, period.end), key
     assert built.values["practice.rectification_groups"].value == 1
+
+
+def test_the_demo_years_report_tells_its_group_study_and_organizational_life(demo, db):
+    values = demo["report"].values
+    period = demo["period"]
+    for key in ("study.sessions", "study.committee_theory_sessions", "study.person_times", "governance.org_life_rate"):
+        assert values[key].value == REFERENCE[key](None, period.start, period.end), key
+        assert values[key].value, key  # the demo records group study and meetings in its year
+    text = "".join(p.text for p in demo["report"].paragraphs)
+    assert f"本期共组织集体学习{values['study.sessions'].value}次" in text
+    assert f"按期召开的占{values['governance.org_life_rate'].value}%" in text

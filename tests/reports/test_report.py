@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from docx import Document
 
-from banzi.core import services
+from banzi.core import clock, services
 from banzi.core.errors import Code
 from banzi.core.metrics import figures
 from banzi.core.models import AuditEvent
@@ -301,3 +301,118 @@ def test_the_report_page_costs_the_same_queries_however_many_records(county_clie
     for month in range(2, 9):
         _talks(f.TownshipFactory(), D(2026, month, 1), 3)
     assert queries() == few
+
+
+# --- group study and organizational-life compliance in the report ----------------------------------
+
+def _study_session(township, day, present=2, kind="committee_theory"):
+    from banzi.study.models import StudyAttendance, StudySession
+
+    session = StudySession.objects.create(organization=township, kind=kind, held_on=day, minutes=90, topic="学习")
+    for _ in range(present):
+        StudyAttendance.objects.create(session=session, cadre=f.CadreFactory(organization=township))
+    return session
+
+
+def _village_rule():
+    from banzi.governance.models import OrgLifeRule
+
+    OrgLifeRule.objects.update(is_active=False)
+    OrgLifeRule.objects.update_or_create(organization_kind="village", meeting_kind="branch_general", defaults={
+        "frequency": "quarterly", "min_attendance": "", "is_active": True})
+
+
+def test_the_default_templates_report_group_study_and_the_compliance_rate(db):
+    study = ReportTemplate.objects.get(part="training", sort_order=5)
+    assert {"study.sessions", "study.person_times"} <= set(study.figure_keys)
+    assert study.empty_text and not any(key in study.empty_text for key in study.figure_keys)
+    org_life = ReportTemplate.objects.get(part="mechanism", sort_order=20)
+    assert "governance.org_life_rate" in org_life.figure_keys
+
+
+def test_the_migration_leaves_a_paragraph_the_county_edited_as_it_is(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("banzi.reports.migrations.0003_study_and_org_life_figures")
+    org_life = ReportTemplate.objects.get(part="mechanism", sort_order=20)
+    migration.backward(apps, None)
+    assert not ReportTemplate.objects.filter(part="training", sort_order=5).exists()
+    assert "{governance.org_life_rate}" not in ReportTemplate.objects.get(pk=org_life.pk).text
+    ReportTemplate.objects.filter(pk=org_life.pk).update(text="本县自行修改的组织生活段落{governance.meetings}次。")
+    migration.forward(apps, None)
+    assert ReportTemplate.objects.get(pk=org_life.pk).text == "本县自行修改的组织生活段落{governance.meetings}次。"
+    assert ReportTemplate.objects.filter(part="training", sort_order=5).exists()
+
+
+def test_the_study_paragraph_counts_the_scopes_sessions_and_compares_with_the_previous_year(county_admin, township,
+                                                                                           other_township):
+    _study_session(township, D(2025, 4, 1), present=3)
+    for _ in range(3):
+        _study_session(township, D(2026, 4, 1), present=2)
+    _study_session(other_township, D(2026, 4, 1), present=5)
+    _only("组织集体学习{study.sessions}次，参加学习{study.person_times}人次。", empty="本期没有集体学习的记录。",
+          part="training")
+    scope = report.resolve_scope(county_admin, str(township.pk))
+    built = report.build(scope, report.resolve_period("2026", scope))
+    assert built.paragraphs[0].text == "组织集体学习3次，参加学习6人次。"
+    assert built.values["study.sessions"].comparison == "Group study sessions held up 2 times on the previous year"
+    assert built.values["study.person_times"].comparison == \
+        "Person-times at group study up 3 person-times on the previous year"
+    county = report.build(report.resolve_scope(county_admin, "county"), report.resolve_period("2026", scope))
+    assert county.paragraphs[0].text == "组织集体学习4次，参加学习11人次。"
+    empty = report.build(scope, report.resolve_period("2024", scope))
+    assert empty.paragraphs[0].empty and empty.paragraphs[0].text == "本期没有集体学习的记录。"
+
+
+def test_a_township_committee_reads_its_own_townships_study_and_compliance(township, other_township, township_admin):
+    from tests.governance import cases as gc
+
+    _village_rule()
+    gc.meeting(f.VillageFactory(parent=township), kind="branch_general", members=[], held_on=D(2026, 2, 2))
+    f.VillageFactory(parent=other_township)
+    _study_session(township, D(2026, 4, 1))
+    for _ in range(4):
+        _study_session(other_township, D(2026, 4, 1))
+    _only("学习{study.sessions}次，组织生活落实率{governance.org_life_rate}。", empty="无。")
+    scope = report.resolve_scope(township_admin, "")
+    built = report.build(scope, report.resolve_period("2026", scope))
+    keys = ["study.sessions", "governance.org_life_rate"]
+    own = figures.read(keys, [township.pk], D(2026, 1, 1), D(2026, 12, 31))
+    assert {key: built.values[key].value for key in keys} == own
+    assert own != figures.read(keys, [other_township.pk], D(2026, 1, 1), D(2026, 12, 31))
+    assert built.values["governance.org_life_rate"].url == f"/governance/compliance/?year=2026&township={township.pk}"
+
+
+def test_the_compliance_rate_compares_in_percentage_points(county_admin, township):
+    from tests.governance import cases as gc
+
+    _village_rule()
+    village = f.VillageFactory(parent=township)
+    gc.meeting(village, kind="branch_general", members=[], held_on=D(2025, 2, 2))  # 2025: 1 of 4 quarters
+    for month in (2, 5, 8):
+        gc.meeting(village, kind="branch_general", members=[], held_on=D(2026, month, 2))
+    _only("组织生活落实率{governance.org_life_rate}。", empty="无。")
+    scope = report.resolve_scope(county_admin, "county")
+    value = report.build(scope, report.resolve_period("2026", scope)).values["governance.org_life_rate"]
+    assert value.previous == 25
+    # Q4 of 2026 counts as due once it has ended.
+    assert value.value == round(100 * 3 / (4 if clock.today() > D(2026, 12, 31) else 3))
+    diff = value.value - 25
+    assert value.comparison == f"Organizational-life compliance rate up {diff} percentage points on the previous year"
+
+
+@pytest.mark.zh
+def test_without_a_meeting_the_organizational_life_paragraph_says_so_plainly(county_admin, township):
+    _village_rule()
+    f.VillageFactory(parent=township)  # its quarters passed without a meeting
+    _talks(township, D(2026, 3, 1), 2)  # other records: a report is drafted
+    scope = report.resolve_scope(county_admin, "county")
+    built = report.build(scope, report.resolve_period("2026", scope))
+    assert built.values["governance.org_life_rate"].value == 0
+    paragraph = next(p for p in built.paragraphs if p.template.part == "mechanism" and p.template.sort_order == 20)
+    assert paragraph.empty and paragraph.text == paragraph.template.empty_text == "本期没有组织生活会议的记录。"
+    assert "0%" not in paragraph.text and "0次" not in paragraph.text
+    study = next(p for p in built.paragraphs if p.template.part == "training" and p.template.sort_order == 5)
+    assert study.text == "本期没有集体学习的记录。"

@@ -155,10 +155,15 @@ def test_county_bulletin_figures(request, sc, county, role):
     data = figures(request.getfixturevalue(role), bulletin)
     assert data["bulletin"]["document_number"] == "襄组通〔2026〕5号" and data["is_county"]
     assert (data["rate"]["due"], data["rate"]["on_time"], data["rate"]["percent"]) == (7, 4, 57.1)
-    assert [(r["name"], r["rank"], r["rate"]["percent"]) for r in data["townships"]] == [
-        ("赵康镇", 1, 66.7), ("新城镇", 2, 50)]
-    assert [r["name"] for r in data["members"]] == ["赵三", "张一", "王二"]
-    assert data["members"][0]["post"] == "乡镇长" and data["members"][0]["township"] == "赵康镇"
+    assert [(r["name"], r["rank"], r["tied"], r["rate"]["percent"]) for r in data["townships"]] == [
+        ("赵康镇", 1, False, 66.7), ("新城镇", 2, False, 50)]
+    # People are listed by township, unranked (no point rankings, DESIGN.md principle 2).
+    assert [r["name"] for r in data["members"]] == ["张一", "王二", "赵三"]
+    assert all("rank" not in r for r in data["members"])
+    assert data["members"][2]["post"] == "乡镇长" and data["members"][2]["township"] == "赵康镇"
+    # The overdue figures add up: due = on time + done late + late; the list is late + carried.
+    assert data["rate"]["due"] == data["rate"]["on_time"] + data["done_late"] + data["late"]
+    assert len(data["overdue"]) == data["late"] + data["carried"]
     assert {e["title"] for e in data["overdue"]} == {"S1", "T3"}
     assert [e["title"] for e in data["tasks"]][:1] and {e["kind"] for e in data["tasks"]} == {"task"}
     assert (data["opened"], data["closed"]) == (4, 2)
@@ -171,8 +176,10 @@ def test_the_api_gives_the_bulletin_pages_figures(sc, county, county_admin, coun
     page = county_client.get(reverse("tasks:bulletin_detail", args=[bulletin.pk])).context
     data = figures(county_admin, bulletin)
     assert data["summary"] == page["summary"] and data["intro"] == page["intro"]
-    assert [(r["id"], r["rank"], r["total"], r["overdue"]) for r in data["members"]] == [
-        (r["id"], r["rank"], r["total"], r["overdue"]) for r in page["data"].members]
+    assert [(r["id"], r["total"], r["late"], r["carried"]) for r in data["members"]] == [
+        (r["id"], r["total"], r["late"], r["carried"]) for r in page["data"].members]
+    assert [(r["id"], r["rank"], r["tied"]) for r in data["townships"]] == [
+        (r["id"], r["rank"], r["tied"]) for r in page["data"].townships]
     assert [e["id"] for e in data["tasks"]] == [e.obj.pk for e in page["data"].tasks]
 
 

@@ -133,8 +133,10 @@ def test_bulletin_page_shows_the_computed_figures(sc, county, county_client):
     assert response.status_code == 200
     data = response.context["data"]
     assert data.rate.display() == "57.1%"
-    assert [(r["name"], r["rank"]) for r in data.townships] == [("赵康镇", 1), ("新城镇", 2)]
-    assert [r["name"] for r in data.members] == ["赵三", "张一", "王二"]
+    assert [(r["name"], r["rank"], r["tied"]) for r in data.townships] == [("赵康镇", 1, False), ("新城镇", 2, False)]
+    # People are listed by township, unranked (no point rankings, DESIGN.md principle 2).
+    assert [r["name"] for r in data.members] == ["张一", "王二", "赵三"]
+    assert all("rank" not in r for r in data.members)
     assert {e.title for e in data.overdue} == {"S1", "T3"}
     assert "57.1%" in response.content.decode()
     assert reverse("tasks:bulletin_docx", args=[bulletin.pk]) in response.content.decode()
@@ -177,7 +179,7 @@ def test_bulletin_docx_is_an_official_document_with_the_on_time_rate(sc, county,
     assert run.font.size == Pt(22) and title.alignment == 1  # centred
     assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     headings = [p.text for p in document.paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
-    assert len(headings) == 6
+    assert len(headings) == 4  # overall, townships, overdue items, problems; the full lists are attachments
     heading_run = next(p for p in document.paragraphs if p.text.startswith("一、")).runs[0]
     assert heading_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体" and heading_run.font.size == Pt(16)
     body = next(p for p in document.paragraphs if "57.1%" in p.text).runs[0]
@@ -218,10 +220,11 @@ def test_bulletin_xlsx_opens_with_the_figures(sc, county, county_client):
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert len(workbook.sheetnames) == 6
-    overall = [[c for c in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    assert ["57.1%"] == [row[1] for row in overall if row[1] == "57.1%"]
-    townships = list(workbook.worksheets[1].iter_rows(values_only=True))
-    assert townships[1][:2] == (1, "赵康镇") and townships[1][4] == "66.7%"
+    overall = workbook.worksheets[0]
+    rate = next(row[1] for row in overall.iter_rows(min_row=4) if row[0].value == "On-time rate")
+    assert rate.value == pytest.approx(0.571) and rate.number_format == "0.0%"  # a number, shown as 57.1%
+    townships = list(workbook.worksheets[1].iter_rows(min_row=4, values_only=True))
+    assert townships[0][:2] == ("No. 1", "赵康镇") and townships[0][4] == pytest.approx(0.667)
 
 
 def test_bulletins_outside_the_scope_are_404(sc, county, township_client, other_township):

@@ -21,6 +21,14 @@
     if (field) { field.focus(); }
   }
 
+  // <button data-preset="text"> puts a common opinion into its form's text box (the approver's decision bar).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-preset]") : null;
+    if (!button) { return; }
+    var box = button.form && button.form.querySelector("textarea");
+    if (box) { box.value = button.getAttribute("data-preset"); box.focus(); }
+  });
+
   // <form data-confirm="Question?"> asks before it submits.
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute("data-confirm");
