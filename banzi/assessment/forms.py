@@ -53,7 +53,6 @@ class AssesseeForm(AssessmentModelForm):
         self.townships_only("unit")
         self.fields["cadre"].queryset = Cadre.objects.visible_to(user).filter(
             status=Cadre.Status.ACTIVE).select_related("organization")
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.organization}）"
         self.fields["team"].queryset = Team.objects.visible_to(user).select_related("township")
 
 
@@ -81,7 +80,6 @@ class AssessmentGroupForm(AssessmentModelForm):
         cadres = Cadre.objects.visible_to(user).filter(status=Cadre.Status.ACTIVE).select_related("organization")
         for name in ("leader", "members"):
             self.fields[name].queryset = cadres
-            self.fields[name].label_from_instance = lambda c: f"{c.name}（{c.organization}）"
         self.fields["members"].widget.attrs["size"] = 8
         self.fields["units"].widget.attrs["size"] = 8
 

@@ -36,6 +36,7 @@ class Code(StrEnum):
     WRONG_TYPE = "wrong_type", "A value is not of the type its setting takes (a number, true or false, a text)."
     OUTSIDE_SCOPE = "outside_scope", "A referenced record lies outside the organizations the user may see or manage."
     OTHER_TOWNSHIP = "other_township", "A referenced cadre or organization belongs to another township."
+    OUTSIDE_UNIT = "outside_unit", "A person chosen beside a unit is not one of that unit's people (nor of its township)."
     WRONG_KIND = "wrong_kind", "A referenced organization or record is not of the kind this record needs."
     NOT_APPLICABLE = "not_applicable", "A value was given that this record does not take in its situation."
     STATUS_MISMATCH = "status_mismatch", "The status contradicts the record's other values."

@@ -26,7 +26,6 @@ class TalksModelForm(BaseModelForm):
             if name in self.fields:
                 self.fields[name].queryset = self.fields[name].queryset.filter(
                     status=Cadre.Status.ACTIVE).select_related("organization")
-                self.fields[name].label_from_instance = lambda c: f"{c.name}（{c.organization}）"
 
 
 class TalkForm(TalksModelForm):

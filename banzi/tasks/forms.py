@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.errors import Code
-from banzi.core.forms import BaseModelForm, DateInput
+from banzi.core.forms import BaseModelForm, DateInput, use_pickers
 from banzi.org.models import Cadre, Organization
 
 from .models import (
@@ -85,6 +85,8 @@ class WorkListForm(TasksModelForm):
 
 
 class TaskForm(TasksModelForm):
+    narrow = {"responsible": "organization"}  # the responsible cadre among the owner unit's people
+
     class Meta:
         model = Task
         fields = ["work_list", "title", "organization", "responsible", "source", "target", "measures", "start_on",
@@ -123,6 +125,8 @@ class ProgressReportForm(TasksModelForm):
 
 
 class SupervisedItemForm(TasksModelForm):
+    narrow = {"assignee": "organization"}  # 责任人 among the 承办单位's people
+
     class Meta:
         model = SupervisedItem
         fields = ["title", "description", "item_class", "assigner_name", "organization", "assignee", "task",
@@ -245,6 +249,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+        use_pickers(self)
 
 
 class ProgressStepForm(StepForm):

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.errors import Code
-from banzi.core.forms import BaseModelForm
+from banzi.core.forms import BaseModelForm, use_pickers
 from banzi.org.models import Cadre, Organization
 
 from .models import (
@@ -161,6 +161,7 @@ class EnrollCadresForm(forms.Form):
         self.fields["cadres"].queryset = qs.order_by("organization__name", "name_pinyin")
         self.fields["township"].queryset = Organization.objects.visible_to(user).filter(
             kind=Organization.Kind.TOWNSHIP, is_active=True)
+        use_pickers(self)  # searchable, with pinyin: chosen one by one without Ctrl-click
 
     def clean(self):
         data = super().clean()
