@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from banzi.accounts.models import User
 from banzi.core import clock, rules, services
 from banzi.core.errors import Code
-from banzi.core.notifications import Message, notify_many_on_commit, notify_on_commit
+from banzi.core.notifications import Message, notify_many_on_commit, notify_on_commit, settle_on_commit
 from banzi.core.roles import Role
 from banzi.core.workdays import Calendar
 from banzi.core.workflow import is_visible, lock
@@ -162,6 +162,11 @@ def _notify_cadre(cadre, key, title, record, body=""):
     account = User.objects.filter(cadre=cadre, is_active=True).first()
     if account is not None:
         notify_on_commit(account, key, title, url=record.get_absolute_url(), body=body)
+
+
+def _settle_approvers(leave):
+    """The request is decided or withdrawn: its call to approve is read for everyone it went to."""
+    settle_on_commit(f"conduct.leave:{leave.pk}:submitted")
 
 
 def _notify_approvers(leave):
@@ -480,6 +485,7 @@ def approve_leave(user, leave, *, note=""):
             leave=leave, entry_on=clock.today(), note=str(leave)[:200]))
     _notify_cadre(leave.cadre, f"conduct.leave:{leave.pk}:approved", _("Your leave request was approved: %(leave)s")
                   % {"leave": leave}, leave, body=leave.decision_note)
+    _settle_approvers(leave)
     return leave
 
 
@@ -497,6 +503,7 @@ def reject_leave(user, leave, *, note):
     _save_step(user, leave, _("Rejected"))
     _notify_cadre(leave.cadre, f"conduct.leave:{leave.pk}:rejected", _("Your leave request was rejected: %(leave)s")
                   % {"leave": leave}, leave, body=leave.decision_note)
+    _settle_approvers(leave)
     return leave
 
 
@@ -506,6 +513,7 @@ def _cancel(user, leave, reason):
     leave.cancelled_at = clock.now().replace(microsecond=0)
     leave.cancel_reason = reason
     _save_step(user, leave, _("Cancelled"))
+    _settle_approvers(leave)
     if was_approved and leave.kind == LeaveKind.ANNUAL:
         _write_ledger(user, LeaveLedgerEntry(
             cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.REVERSAL, days=leave.days,

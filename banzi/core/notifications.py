@@ -89,6 +89,14 @@ def notify_many_on_commit(messages):
     transaction.on_commit(lambda: notify_many(messages))
 
 
+def settle_on_commit(key_prefix):
+    """Once the current transaction commits, mark read every unread notification whose key starts
+    with `key_prefix`, whoever holds it: what it asked for has been done (a request decided or
+    withdrawn), so nobody is left with a call to act on it."""
+    transaction.on_commit(lambda: Notification.objects.filter(
+        key__startswith=key_prefix, read_at__isnull=True).update(read_at=clock.now()))
+
+
 def unread_count(user):
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

@@ -144,6 +144,8 @@ def test_cadre_on_duty_asks_for_a_swap_and_the_township_approves(township, towns
     assert night.history.first().history_user == township_admin
     assert Notification.objects.filter(user=requester).exists()
     assert Notification.objects.filter(user=colleague_user, key=f"conduct.dutyswap:{swap.pk}:replacement").exists()
+    # Decided: the committee's call to decide it is read (the decision is what it asked for).
+    assert Notification.objects.get(user=township_admin, key=f"conduct.dutyswap:{swap.pk}:requested").read_at
     with refused(ALL, Code.WRONG_STATE):
         services.approve_swap(township_admin, swap)
     with refused(ALL, Code.WRONG_STATE):

@@ -104,6 +104,28 @@ def test_a_request_to_the_county_notifies_every_county_administrator(people, dja
     assert set(Notification.objects.values_list("user", flat=True)) == {first.pk, second.pk}
 
 
+@pytest.mark.parametrize("outcome", ["approved", "rejected", "withdrawn"])
+def test_once_decided_or_withdrawn_nobody_is_still_asked_to_approve(people, django_capture_on_commit_callbacks,
+                                                                     outcome):
+    first, second = c.county_user(), c.county_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        leave = services.submit_leave(people["secretary_user"], new(people["secretary"]))
+        other = services.submit_leave(people["member_user"], new(people["member"]))
+    asked = Notification.objects.filter(key__contains=":submitted")
+    assert asked.filter(read_at__isnull=True).count() == 3  # two county administrators, and the secretary
+    with django_capture_on_commit_callbacks(execute=True):
+        if outcome == "approved":
+            services.approve_leave(first, leave)
+        elif outcome == "rejected":
+            services.reject_leave(first, leave, note="请改期")
+        else:
+            services.cancel_leave(people["secretary_user"], leave, reason="计划有变")
+    # Both administrators' calls to act are read; the other request still waits for its approver.
+    assert set(asked.filter(read_at__isnull=True).values_list("user", flat=True)) == {people["secretary_user"].pk}
+    assert other.approver == people["secretary_user"]
+    assert {first.pk, second.pk} == set(asked.filter(read_at__isnull=False).values_list("user", flat=True))
+
+
 # --- approval by the right person ---------------------------------------------------------------
 
 def test_approval_by_someone_who_is_not_the_approver_is_refused(township, people, township_admin):

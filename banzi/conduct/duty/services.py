@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from banzi.accounts.models import User
 from banzi.core import clock, services
 from banzi.core.errors import Code
-from banzi.core.notifications import notify_on_commit
+from banzi.core.notifications import notify_on_commit, settle_on_commit
 from banzi.core.roles import Role
 from banzi.core.workflow import lock
 
@@ -143,6 +143,7 @@ def reject_swap(user, swap, *, note):
 
 
 def _notify_decision(swap, title):
+    settle_on_commit(f"conduct.dutyswap:{swap.pk}:requested")  # decided: no committee member is still asked
     requester = _user_of(swap.requested_by)
     if requester is not None:
         notify_on_commit(requester, f"conduct.dutyswap:{swap.pk}:{swap.status}", title % {"swap": swap}, _url(swap),
