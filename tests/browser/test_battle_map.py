@@ -161,3 +161,19 @@ def test_county_wall_stacks_on_a_phone(live_server, open_page, log_in, thirteen)
                 && !e.closest('.table-responsive')).map(e => e.className)""")
     assert too_wide == []
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+
+def test_county_wall_prints_on_one_a3_landscape_page(live_server, open_page, log_in, thirteen):
+    import re
+
+    page = open_page(WALL)
+    _open_wall(page, live_server, log_in)
+    page.emulate_media(media="print")
+    assert page.locator("header.navbar").is_hidden() and page.locator("[data-print]").is_hidden()
+    assert page.locator(".bm-tile").first.is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
+    boxes = {tuple(round(float(n)) for n in box.split())
+             for box in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf)}
+    assert len(pages) == 1
+    assert boxes == {(0, 0, 1191, 842)}  # A3 (420 x 297 mm) landscape, in points
