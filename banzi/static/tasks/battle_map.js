@@ -63,7 +63,6 @@
     part("rate").textContent = pct(rate.percent);
     part("rate-detail").textContent = i18n.rate_detail.replace("{on_time}", rate.on_time).replace("{due}", rate.due);
     part("rate-bar").style.width = (rate.percent || 0) + "%";
-    part("rate-bar").classList.add("bm-measure");
     part("rate-bar-label").setAttribute("aria-label", i18n.rate_bar.replace("{rate}", pct(rate.percent)));
     part("total").textContent = data.total;
     part("progress").textContent = pct(data.progress);
