@@ -108,6 +108,9 @@ class BattleMapView(BattleMapScope, TemplateView):
             breadcrumbs=self.breadcrumbs(township, cadre, year),
             data_url=self.scope_url("tasks:battle_map_data", year, **params),
             scope_params={k: v for k, v in params.items() if v is not None},
+            level="person" if cadre else "township" if township else "county",
+            overdue_urls=[(_("Overdue tasks"), f"{reverse('tasks:task_list')}?state=overdue&year={year}"),
+                          (_("Overdue supervised items"), f"{reverse('tasks:superviseditem_list')}?state=overdue")],
             i18n=script_strings(),
             states=[{"key": k, "label": label, "colour": colour} for k, (label, colour) in metrics.STATES.items()
                     if k != metrics.CANCELLED],
@@ -135,6 +138,11 @@ def script_strings():
         "supervised": _("Supervised item"),
         "task": _("Task"),
         "failed": _("The battle map could not be loaded. Reload the page to try again."),
+        "rate_short": _("Implementation rate"),
+        "open_township": _("Open {name}"),
+        "no_due": _("Nothing due yet"),
+        "overdue_top": _("The {shown} earliest overdue of {total}"),
+        "done_late": _("Done late"),
     }
 
 

@@ -94,12 +94,52 @@ def test_overdue_item_carries_the_overdue_colour(sc, county_client):
     assert t3["state"] == "overdue" and t3["colour"] == data["states"]["overdue"]["colour"] == "#d63939"
 
 
-def test_print_stylesheet_is_a3_landscape(county_client, sc):
+def _battle_map_css():
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("tasks/battle_map.css"), encoding="utf-8").read()
+    return open(finders.find("tasks/battle_map.css"), encoding="utf-8").read()
+
+
+def test_print_stylesheet_is_a3_landscape(county_client, sc):
+    css = _battle_map_css()
     assert "@page { size: A3 landscape" in css
+    print_rules = css[css.index("@media print"):]
+    assert ".bm-county .bm-tiles { grid-template-columns: repeat(" in print_rules  # a fixed grid on paper
     assert b"tasks/battle_map.css" in county_client.get(MAP).content
+
+
+def test_each_state_has_one_colour_defined_once(county_client, sc):
+    """The stylesheet's state colours are the figures' (metrics.STATES), and the page and script
+    use the variables, not colour literals of their own."""
+    import re
+
+    from banzi.tasks import metrics
+
+    css = _battle_map_css()
+    for state, (_label, colour) in metrics.STATES.items():
+        name = "--bm-" + state.replace("_", "-")
+        assert re.findall(rf"{name}: (#[0-9a-f]{{6}});", css) == [colour], state
+    page = county_client.get(MAP).content.decode()
+    assert "background:#" not in page.replace(" ", "")
+    from django.contrib.staticfiles import finders
+
+    script = open(finders.find("tasks/battle_map.js"),
+                  encoding="utf-8").read()
+    assert not re.search(r"#[0-9a-fA-F]{6}", script)
+
+
+def test_county_page_is_a_wall_and_a_township_page_keeps_its_timeline(sc, county_client):
+    county = county_client.get(MAP)
+    assert county.context["level"] == "county"
+    assert b'data-bm="tiles"' in county.content and b'data-bm="timeline"' not in county.content
+    links = [url for _label, url in county.context["overdue_urls"]]
+    assert all("state=overdue" in url for url in links)
+    assert all(county_client.get(url).status_code == 200 for url in links)
+    township = county_client.get(MAP, {"township": sc.a.pk})
+    assert township.context["level"] == "township"
+    assert b'data-bm="timeline"' in township.content and b'data-bm="tiles"' not in township.content
+    person = county_client.get(MAP, {"cadre": sc.a1.pk})
+    assert person.context["level"] == "person" and b'data-bm="timeline"' in person.content
 
 
 def _queries(client, params):

@@ -1,7 +1,10 @@
 /* The battle map: fetches the scope's data (tasks:battle_map_data) and draws the implementation
-   rate against the 100% target, a row per township or team member (drill down by clicking), a
-   timeline of every task and supervised item with its milestones in traffic-light colours, and a
-   table of the same items that also serves printing and screen readers. */
+   rate against the 100% target. The county is a wall of township tiles (traffic-light counts and
+   rate; a tile opens its township) with the earliest overdue entries folded below it. A township
+   has a row per team member (drill down by clicking), a timeline of every task and supervised item
+   with its milestones, and a table of the same items that also serves printing and screen readers.
+   Each state has one colour (the --bm-* variables of battle_map.css); rates and progress are
+   figures and grey bars, never a state's colour. */
 (function () {
   "use strict";
 
@@ -14,7 +17,21 @@
   var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var fontFamily = getComputedStyle(document.body).fontFamily;
 
+  var COUNTY_ITEMS = 10;  // overdue entries listed under the county wall; the lists hold them all
+  var css = getComputedStyle(root);
+
   function part(name) { return root.querySelector("[data-bm='" + name + "']"); }
+
+  // A state's colour, from the stylesheet's variables (the one definition), for the charts.
+  function colour(state) {
+    return css.getPropertyValue("--bm-" + state.replace("_", "-")).trim();
+  }
+
+  function milestoneColour(m) {
+    // A milestone met late is still met: the done colour; "late" is said in words.
+    return m.state === "overdue" ? colour("overdue") : m.state === "done" || m.state === "done_late" ? colour("done")
+      : colour("pending");
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -34,10 +51,10 @@
                         text: data.states[state] ? data.states[state].label : state });
   }
 
-  function progressBar(value, colour) {
+  function progressBar(value) {
     var bar = el("div", { "class": "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
                           "aria-valuenow": String(value || 0), "aria-label": i18n.progress });
-    bar.appendChild(el("div", { "class": "progress-bar", style: "width:" + (value || 0) + "%;background:" + colour }));
+    bar.appendChild(el("div", { "class": "progress-bar bm-measure", style: "width:" + (value || 0) + "%" }));
     return el("div", { "class": "bm-progress" }, [bar, el("small", { "class": "text-secondary", text: pct(value) })]);
   }
 
@@ -46,9 +63,6 @@
     part("rate").textContent = pct(rate.percent);
     part("rate-detail").textContent = i18n.rate_detail.replace("{on_time}", rate.on_time).replace("{due}", rate.due);
     part("rate-bar").style.width = (rate.percent || 0) + "%";
-    part("rate-bar").style.background = rate.percent === null ? "" : (rate.percent >= 100 ? data.states.done.colour
-      : rate.percent >= 80 ? data.states.on_track.colour : rate.percent >= 60 ? data.states.at_risk.colour
-      : data.states.overdue.colour);
     part("rate-bar-label").setAttribute("aria-label", i18n.rate_bar.replace("{rate}", pct(rate.percent)));
     part("total").textContent = data.total;
     part("progress").textContent = pct(data.progress);
@@ -66,8 +80,53 @@
     });
   }
 
+  function stateKeys(data) {
+    return Object.keys(data.states).filter(function (state) { return state !== "cancelled"; });
+  }
+
+  // The county: a tile per township with its rate and traffic-light counts, linking to the township.
+  function renderTiles(data) {
+    var list = part("tiles");
+    list.textContent = "";
+    data.groups.forEach(function (group) {
+      var name = group.url
+        ? el("a", { "class": "bm-tile-name stretched-link", href: group.url, text: group.name,
+                    "aria-label": i18n.open_township.replace("{name}", group.name) })
+        : el("span", { "class": "bm-tile-name", text: group.name });
+      name.setAttribute("title", group.name);
+      var rate = group.rate;
+      var lights = el("ul", { "class": "bm-lights" });
+      stateKeys(data).forEach(function (state) {
+        var count = group.counts[state] || 0;
+        var light = el("li", { "data-count": state }, [
+          el("span", { "class": "bm-light bm-bg-" + state, "aria-hidden": "true" }),
+          el("span", { text: data.states[state].label }),
+          el("strong", { text: String(count) })
+        ]);
+        if (!count) { light.setAttribute("data-zero", ""); }
+        lights.appendChild(light);
+      });
+      var bar = el("div", { "class": "progress", "aria-hidden": "true" },
+                   [el("div", { "class": "progress-bar bm-measure", style: "width:" + (rate.percent || 0) + "%" })]);
+      var tile = el("li", { "class": "bm-tile", "data-group": String(group.id) }, [
+        name,
+        el("div", { "class": "bm-tile-rate" }, [
+          el("span", { "class": "bm-tile-percent", "data-rate": "", text: pct(rate.percent),
+                       title: i18n.implementation_rate }),
+          el("small", { "class": "text-secondary",
+                        text: rate.due ? i18n.rate_detail.replace("{on_time}", rate.on_time).replace("{due}", rate.due)
+                          : i18n.no_due })
+        ]),
+        bar,
+        lights
+      ]);
+      if (group.counts.overdue) { tile.setAttribute("data-overdue", ""); }
+      list.appendChild(tile);
+    });
+  }
+
   function renderGroups(data) {
-    if (!data.groups.length) { return; }
+    if (!data.groups.length || !part("groups-card")) { return; }
     part("groups-card").hidden = false;
     var county = data.scope.level === "county";
     part("groups-title").textContent = county ? i18n.by_township : i18n.by_member;
@@ -78,12 +137,12 @@
       var name = group.url ? el("a", { href: group.url, text: group.name }) : el("span", { text: group.name });
       var cells = [
         el("td", {}, [name, group.post ? el("div", { "class": "small text-secondary", text: group.post }) : null]),
-        el("td", { "data-rate": pct(group.rate.percent) }, [progressBar(group.rate.percent, "#206bc4")]),
+        el("td", { "data-rate": pct(group.rate.percent) }, [progressBar(group.rate.percent)]),
         el("td", { text: String(group.rate.due) }),
         el("td", { text: String(group.rate.on_time) })
       ];
-      Object.keys(data.states).forEach(function (state) {
-        if (state !== "cancelled") { cells.push(el("td", { text: String(group.counts[state] || 0) })); }
+      stateKeys(data).forEach(function (state) {
+        cells.push(el("td", { text: String(group.counts[state] || 0) }));
       });
       cells.push(el("td", { text: pct(group.progress) }));
       body.appendChild(el("tr", { "data-group": String(group.id) }, cells));
@@ -109,12 +168,11 @@
         type: "bar", name: i18n.implementation_rate, barMaxWidth: 18,
         data: data.groups.map(function (g) {
           return { value: g.rate.percent === null ? 0 : g.rate.percent,
-                   itemStyle: { color: g.rate.percent !== null && g.rate.percent < 60 ? data.states.overdue.colour
-                                : data.states.done.colour } };
+                   itemStyle: { color: colour("measure") } };
         }),
         label: { show: true, position: "right", formatter: function (p) {
           var g = data.groups[p.dataIndex]; return pct(g.rate.percent); } },
-        markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#1d273b" },
+        markLine: { symbol: "none", lineStyle: { type: "dashed", color: colour("pending") },
                     label: { formatter: i18n.target, position: "start" }, data: [{ xAxis: 100 }] }
       }]
     });
@@ -147,14 +205,12 @@
     var chart = window.echarts.init(chartEl, null, { renderer: "svg" });
     charts.push(chart);
     var bars = items.map(function (item, index) {
-      return { value: [index, day(item.start), day(item.deadline), item.progress], itemStyle: { color: item.colour } };
+      return { value: [index, day(item.start), day(item.deadline), item.progress], itemStyle: { color: colour(item.state) } };
     });
     var marks = [];
     items.forEach(function (item, index) {
       item.milestones.forEach(function (m) {
-        var colour = m.state === "overdue" ? data.states.overdue.colour : m.state === "done" ? data.states.done.colour
-          : m.state === "done_late" ? data.states.at_risk.colour : "#1d273b";
-        marks.push({ value: [day(m.due), index], name: m.title, itemStyle: { color: colour } });
+        marks.push({ value: [day(m.due), index], name: m.title, itemStyle: { color: milestoneColour(m) } });
       });
     });
     chart.setOption({
@@ -193,7 +249,7 @@
         },
         { type: "scatter", name: i18n.milestone, symbol: "diamond", symbolSize: 11, data: marks, z: 3 },
         { type: "line", data: [], markLine: { symbol: "none", silent: true,
-          lineStyle: { color: data.states.overdue.colour, type: "dashed" }, label: { formatter: i18n.today },
+          lineStyle: { color: colour("pending"), type: "dashed" }, label: { formatter: i18n.today },
           data: [{ xAxis: day(data.scope.today) }] } }
       ]
     });
@@ -202,16 +258,26 @@
   function renderItems(data) {
     var body = part("items-table").querySelector("tbody");
     body.textContent = "";
-    data.items.forEach(function (item) {
+    var items = data.items;
+    if (data.scope.level === "county") {
+      // The earliest overdue entries (they come by deadline); the task and item lists hold them all.
+      items = items.slice(0, COUNTY_ITEMS);
+      var title = part("items-title");
+      title.textContent = i18n.overdue_only;
+      if ((data.counts.overdue || 0) > items.length) {
+        title.appendChild(el("span", { "class": "small text-secondary ms-2",
+          text: i18n.overdue_top.replace("{shown}", items.length).replace("{total}", data.counts.overdue) }));
+      }
+      part("empty").hidden = items.length > 0;
+    }
+    items.forEach(function (item) {
       var title = item.url ? el("a", { href: item.url, text: item.title }) : el("span", { text: item.title });
       var kind = el("div", { "class": "small text-secondary", text: item.kind === "supervised" ? i18n.supervised : i18n.task });
       var milestones = el("ul", { "class": "bm-milestones" });
       item.milestones.forEach(function (m) {
-        var colour = m.state === "overdue" ? data.states.overdue.colour : m.state === "done" ? data.states.done.colour
-          : m.state === "done_late" ? data.states.at_risk.colour : "#1d273b";
         milestones.appendChild(el("li", { "data-state": m.state }, [
-          el("span", { "class": "bm-dot", style: "background:" + colour }),
-          el("span", { text: m.title + " " + (m.due || "") })
+          el("span", { "class": "bm-dot", style: "background:" + milestoneColour(m) }),
+          el("span", { text: m.title + " " + (m.due || "") + (m.state === "done_late" ? " · " + i18n.done_late : "") })
         ]));
       });
       var warn = item.warnings.length ? el("div", { "class": "small text-warning", text: item.warnings.join(" ") }) : null;
@@ -221,7 +287,7 @@
         el("td", { text: item.person + (item.township ? " · " + item.township : "") }),
         el("td", { text: item.start }),
         el("td", { text: item.deadline }),
-        el("td", {}, [progressBar(item.progress, item.colour)]),
+        el("td", {}, [progressBar(item.progress)]),
         el("td", {}, [milestones])
       ]));
     });
@@ -241,8 +307,12 @@
     .then(function (data) {
       renderSummary(data);
       renderItems(data);
-      renderGroups(data);
-      renderTimeline(data);
+      if (data.scope.level === "county" && part("tiles")) {
+        renderTiles(data);
+      } else {
+        renderGroups(data);
+        renderTimeline(data);
+      }
       root.setAttribute("aria-busy", "false");
       root.setAttribute("data-loaded", "true");
     })
