@@ -2,6 +2,7 @@
 responsible cadre, status, source and the computed state (on track / at risk / overdue / done)."""
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
@@ -108,10 +109,19 @@ class TaskFilterSet(BaseFilterSet):
     responsible = _responsible("responsible")
     state = django_filters.ChoiceFilter(choices=TASK_STATE_CHOICES, method="filter_state", label=_("state"))
     work_list = django_filters.ModelChoiceFilter(queryset=work_lists, label=_("work list"))
+    deadline = django_filters.DateFromToRangeFilter(field_name="deadline", label=_("deadline"))
+    cancelled = YesNoFilter(method="filter_cancelled", label=_("cancelled"))
 
     class Meta:
         model = Task
-        fields = ["q", "year", "township", "responsible", "status", "source", "state", "work_list"]
+        fields = ["q", "year", "township", "responsible", "status", "source", "state", "work_list", "deadline",
+                  "cancelled"]
+
+    def filter_cancelled(self, queryset, name, value):
+        if value is None:
+            return queryset
+        cancelled = Q(status=Task.Status.CANCELLED)
+        return queryset.filter(cancelled) if value else queryset.exclude(cancelled)
 
     def filter_state(self, queryset, name, value):
         if not value:
@@ -161,10 +171,11 @@ class SupervisedItemFilterSet(BaseFilterSet):
     township = _township("organization__township")
     responsible = _responsible("assignee")
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", label=_("state"))
+    closed = django_filters.DateFromToRangeFilter(field_name="closed_at__date", label=_("closed out on"))
 
     class Meta:
         model = SupervisedItem
-        fields = ["q", "year", "township", "responsible", "status", "item_class", "state"]
+        fields = ["q", "year", "township", "responsible", "status", "item_class", "state", "closed"]
 
     def filter_state(self, queryset, name, value):
         if not value:

@@ -1361,7 +1361,8 @@ def _tasks_due(township_ids, start, end):
 
 
 def _tasks_link(township_ids, start, end):
-    return metrics.list_link("tasks:task_list", township_ids, year=metrics.year_of(start, end))
+    return metrics.list_link("tasks:task_list", township_ids, deadline_after=start.isoformat(),
+                             deadline_before=end.isoformat(), cancelled="false")
 
 
 @metrics.figure("tasks.tasks", part="supervision", order=20, label=gettext_lazy("Tasks due"),
@@ -1384,7 +1385,8 @@ def on_time_rate(township_ids, start, end):
 @metrics.figure("tasks.items_closed", part="supervision", order=22,
                 label=gettext_lazy("Supervised items closed out (13710)"), unit=pgettext_lazy("unit", "items"),
                 list_url=lambda ids, start, end: metrics.list_link(
-                    "tasks:superviseditem_list", ids, status=SupervisedItem.Status.CLOSED),
+                    "tasks:superviseditem_list", ids, status=SupervisedItem.Status.CLOSED,
+                    closed_after=start.isoformat(), closed_before=end.isoformat()),
                 definition=gettext_lazy("Items under the 13710 supervision closed out in the period."))
 def items_closed(township_ids, start, end):
     qs = SupervisedItem.objects.filter(status=SupervisedItem.Status.CLOSED, closed_at__date__range=(start, end))

@@ -106,10 +106,11 @@ class AttendanceFilterSet(BaseFilterSet):
     township = django_filters.ModelChoiceFilter(field_name="cadre__organization__township", queryset=townships,
                                                 label=_("township"))
     year = _year("session__held_on__year")
+    held = django_filters.DateFromToRangeFilter(field_name="session__held_on", label=_("held on"))
 
     class Meta:
         model = Attendance
-        fields = ["q", "program", "session", "cadre", "status", "township", "year"]
+        fields = ["q", "program", "session", "cadre", "status", "township", "year", "held"]
 
 
 class TrainingNeedFilterSet(BaseFilterSet):

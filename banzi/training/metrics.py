@@ -384,7 +384,7 @@ def _programs_link(kind):
 
 def _attendance_link(township_ids, start, end):
     return metrics.list_link("training:attendance_list", township_ids, status=PRESENT,
-                             year=metrics.year_of(start, end))
+                             held_after=start.isoformat(), held_before=end.isoformat())
 
 
 @metrics.figure("training.newly_promoted_trained", part="training", order=10, label=_("Newly promoted cadres trained"),

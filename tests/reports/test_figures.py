@@ -98,7 +98,8 @@ def test_each_figure_links_to_a_list_page(records, county_client):
 # period, half a year included, the link lists exactly the records counted.
 ROW_COUNTS = ("practice.rectification_groups", "practice.mentorships", "practice.study_visits", "conduct.violations",
               "governance.meetings", "governance.life_meetings", "study.sessions", "study.committee_theory_sessions",
-              "study.party_lectures", "study.person_times")
+              "study.party_lectures", "study.person_times", "tasks.tasks", "tasks.items_closed",
+              "training.person_times")
 
 
 @pytest.mark.parametrize("period", [(D(2026, 1, 1), D(2026, 6, 30)), (D(2026, 7, 1), D(2026, 12, 31)),
