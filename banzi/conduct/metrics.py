@@ -60,7 +60,7 @@ def _url(name, query=""):
     return reverse(name) + (f"?{query}" if query else "")
 
 
-@metrics.card(45)
+@metrics.card(45, part="supervision")
 def conduct_cards(user):
     if not has_role(user, STAFF):
         return []

@@ -38,10 +38,22 @@ _panels = []
 
 CACHE = "figures"
 
+# The three parts of the seed's work, in its order: 强化培训实践, 完善运行机制, 从严监督管理.
+PARTS = ("training", "mechanism", "supervision")
 
-def card(order):
+
+def card(order, part=None):
+    """Register `func(user) -> [card]` for the home page. `part` is the seed's part the figures belong to
+    (one of PARTS: 强化培训实践, 完善运行机制, 从严监督管理), under whose heading the home page shows
+    them; None: the registry's and the system's own figures, shown first."""
     def decorator(func):
-        _cards.append((order, func))
+        if part is not None and part not in PARTS:
+            raise ValueError(f"Card {func.__qualname__}: the part is one of {PARTS}")
+
+        def tagged(user):
+            return [{**c, "part": c.get("part", part)} for c in (func(user) or [])]
+
+        _cards.append((order, tagged))
         return func
     return decorator
 
@@ -237,7 +249,6 @@ class Figure:
         return self.list_url(None if township_ids is None else list(township_ids), start, end) if self.list_url else ""
 
 
-PARTS = ("training", "mechanism", "supervision")
 _figures = {}
 
 

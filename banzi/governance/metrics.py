@@ -519,7 +519,7 @@ def _manages(user):
     return has_role(user, STAFF)
 
 
-@dashboard.card(35)
+@dashboard.card(35, part="mechanism")
 def compliance_cards(user):
     """This year's organizational-life compliance in the user's scope: held as a share of the due periods."""
     if not _manages(user):

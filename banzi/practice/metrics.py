@@ -274,7 +274,7 @@ def _is_staff(user):
     return has_role(user, STAFF)
 
 
-@metrics.card(30)
+@metrics.card(30, part="training")
 def practice_cards(user):
     if not _is_staff(user):
         return []

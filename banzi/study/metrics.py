@@ -243,7 +243,7 @@ def team_matrix(team, year):
 
 # --- the dashboard ---------------------------------------------------------------------------------
 
-@metrics.card(20)
+@metrics.card(20, part="training")
 def study_cards(user):
     today = clock.today()
     if getattr(user, "role", None) == Role.CADRE and user.cadre_id:

@@ -282,7 +282,7 @@ def latest_plan(user):
     return TalkPlan.objects.visible_to(user).order_by("-starts_on", "-id").first()
 
 
-@metrics.card(62)
+@metrics.card(62, part="mechanism")
 def talk_cards(user):
     if not _staff(user):
         return []

@@ -1154,7 +1154,7 @@ def _entry_item(entry):
             "note": _("%(person)s · due %(date)s") % {"person": entry.person, "date": entry.deadline.isoformat()}}
 
 
-@metrics.card(30)
+@metrics.card(30, part="supervision")
 def work_cards(user):
     if not _works(user):
         return []

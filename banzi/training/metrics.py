@@ -259,7 +259,7 @@ def uncovered_needs(user, today=None, *, township=None):
 
 # --- the dashboard -----------------------------------------------------------------------------
 
-@metrics.card(50)
+@metrics.card(50, part="training")
 def training_cards(user):
     year = clock.today().year
     if user.role == Role.CADRE:

@@ -22,7 +22,7 @@ def tonight(user, day=None):
             "checked_in": shifts["checked_in"], **checks}
 
 
-@metrics.card(45)
+@metrics.card(45, part="supervision")
 def duty_card(user):
     if not has_role(user, STAFF):
         return []
