@@ -64,7 +64,7 @@ def test_county_drafts_edits_and_downloads_the_demo_years_report(live_server, op
     assert link.inner_text() == str(count) and count
     link.click()
     page.wait_for_url(f"{url}/study/sessions/**")
-    assert f"year={year}" in page.url
+    assert f"held_after={year}-01-01" in page.url and f"held_before={year}-12-31" in page.url
     assert "集体学习" in page.inner_text("main")
     page.go_back()
     _rate, rate = _value("governance.org_life_rate", None, year)
