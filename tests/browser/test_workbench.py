@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from banzi.conduct.models import LeaveRequest, OutingReport
+from banzi.core import clock
 from banzi.study.models import StudyRecord
 from tests import factories as f
 from tests.browser.conftest import PHONE
@@ -101,8 +102,9 @@ def test_an_outing_report_from_the_workbench(live_server, open_page, log_in, mem
     assert journey.fits()
     journey.fill("#id_destination", "临汾市")
     journey.fill("#id_reason", "到市里参加培训报到")
-    journey.fill("#id_departs_at", "2026-12-03T08:00")
-    journey.fill("#id_planned_return_at", "2026-12-03T18:00")
+    tomorrow = clock.today() + datetime.timedelta(days=1)
+    journey.fill("#id_departs_at", f"{tomorrow}T08:00")
+    journey.fill("#id_planned_return_at", f"{tomorrow}T18:00")
     journey.fill("#id_contact", "13800000000")
     journey.tap("main button[type=submit]")
     journey.page.wait_for_load_state()

@@ -1,6 +1,7 @@
 """The workbench (工作台) on the home page: each role's daily actions one tap away, offered only where
 the user may take them, and the 待办 / 已办 tabs (banzi/dashboard/workbench.py)."""
 import dataclasses
+import datetime
 import html
 import re
 
@@ -10,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from banzi.conduct.models import LeaveRequest
+from banzi.core import clock
 from banzi.core.models import AuditEvent
 from banzi.dashboard import workbench
 from tests import factories as f
-from tests.conduct.factories import leave
+from tests.conduct.factories import future_monday, leave
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def test_a_cadre_records_study_asks_for_leave_and_reports_an_outing_from_the_hom
     assert found["记学习"] == reverse("study:studyrecord_add")
     assert found["请假"] == reverse("conduct:leaverequest_add")
     assert found["外出报备"] == reverse("conduct:outingreport_add")
-    assert f"cadre={cadre_user.cadre_id}" in found["值班签到"] and "date=2026-12-02" in found["值班签到"]
+    assert f"cadre={cadre_user.cadre_id}" in found["值班签到"] and f"date={clock.today()}" in found["值班签到"]
     assert f"responsible={cadre_user.cadre_id}" in found["我的任务"]
     for url in found.values():  # every tile opens a page the cadre may use
         assert cadre_client.get(url).status_code == 200, url
@@ -52,19 +54,20 @@ def test_a_township_committee_sees_what_waits_for_its_approval(township_client, 
     assert re.search(r'badge[^>]*>2<', approve)
     listed = township_client.get(found["待审批"])
     assert listed.status_code == 200 and len(listed.context["table"].rows) == 2
-    # This week's meetings: Monday 2026-11-30 to Sunday 2026-12-06 around the pinned Wednesday.
-    assert "held_after=2026-11-30" in found["本周会议"] and "held_before=2026-12-06" in found["本周会议"]
+    # This week's meetings: from Monday to Sunday of the week of the (pinned) day.
+    monday = clock.today() - datetime.timedelta(days=clock.today().weekday())
+    assert f"held_after={monday}" in found["本周会议"]
+    assert f"held_before={monday + datetime.timedelta(days=6)}" in found["本周会议"]
     for url in found.values():
         assert township_client.get(url).status_code == 200, url
 
 
 def test_this_weeks_meetings_lists_only_this_weeks(township_client, township):
-    import datetime
-
     from tests.governance.cases import meeting
 
-    inside = meeting(township, held_on=datetime.date(2026, 12, 1))
-    outside = meeting(township, held_on=datetime.date(2026, 11, 29))
+    monday = clock.today() - datetime.timedelta(days=clock.today().weekday())
+    inside = meeting(township, held_on=monday)
+    outside = meeting(township, held_on=monday - datetime.timedelta(days=1))
     found = dict(tiles(township_client.get("/").content.decode()))
     response = township_client.get(found["This week's meetings"])
     listed = {row.record.pk for row in response.context["table"].rows}
@@ -96,8 +99,8 @@ def test_done_lists_the_users_own_writes_with_links_newest_first(cadre_client, c
     AuditEvent.objects.create(kind=AuditEvent.Kind.DATA, action=AuditEvent.Action.UPDATE, user=None,
                               object_repr="别人的记录")
     response = cadre_client.post(reverse("conduct:leaverequest_add"), {
-        "cadre": cadre_user.cadre_id, "kind": LeaveRequest.Kind.PERSONAL, "starts_on": "2026-12-14",
-        "ends_on": "2026-12-15", "reason": "家中有事", "amends": ""})
+        "cadre": cadre_user.cadre_id, "kind": LeaveRequest.Kind.PERSONAL, "starts_on": future_monday().isoformat(),
+        "ends_on": (future_monday() + datetime.timedelta(days=1)).isoformat(), "reason": "家中有事", "amends": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
     created = LeaveRequest.objects.get(cadre=cadre_user.cadre)
     done = workbench.done_by(cadre_user)
