@@ -1,7 +1,8 @@
 """Demo meetings for the demo county (run by `manage.py load_demo` after the registry, the work and
 the talks demos).
 
-For this year up to today: every village branch holds its 三会一课, theme Party days, organizational
+For the demo year (this year from October on, else last year: the year the other demos and the
+year-end report speak of) up to today: every village branch holds its 三会一课, theme Party days, organizational
 life meeting and democratic appraisal, with a few periods missed so that the compliance calendar has
 gaps; the township team members attend some of them (dual organizational life), a few fewer than
 twice; team members give some of the Party lectures. Each township's Party committee meets monthly
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from banzi.core import clock
+from banzi.org.demo import demo_year
 from banzi.org.models import Organization, TeamMembership
 
 from . import metrics, services
@@ -71,7 +73,7 @@ class GovernanceDemo:
     def __init__(self, user, today=None):
         self.user = user
         self.today = today or clock.today()
-        self.year = self.today.year
+        self.year = demo_year(self.today)
         self.created = Counter()
         self.pending = []
 
