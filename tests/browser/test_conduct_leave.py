@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
+from banzi.conduct import services
 from banzi.conduct.models import LeaveRequest
 from tests import factories as f
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.conduct import factories as c
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,3 +73,23 @@ def test_a_cadre_asks_for_leave_and_the_secretary_approves_it(live_server, open_
     page.goto(f"{live_server.url}/conduct/leave/")
     assert page.locator(f"tr:has(a[href='/conduct/leave/{leave.pk}/']) [data-status=approved]").count() == 1
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
+
+
+def test_the_decision_bar_is_on_the_screen_at_desktop_width_too(live_server, open_page, log_in, township):
+    people = c.team(township)
+    member, secretary = set_password(people["member_user"]), set_password(people["secretary_user"])
+    first = c.future_monday()
+    leave = services.save_and_submit_leave(member, LeaveRequest(
+        cadre=people["member"], kind=LeaveRequest.Kind.PERSONAL, starts_on=first, ends_on=first, reason="家中有事"))
+    page = open_page(DESKTOP)
+    log_in(page, secretary.username, f.PASSWORD)
+    page.goto(f"{live_server.url}{leave.get_absolute_url()}")
+    bar = page.locator("#decision")
+    box = bar.bounding_box()
+    assert bar.is_visible() and box["y"] + box["height"] <= DESKTOP["height"] + 1  # no scrolling to decide
+    page.click("#decision [data-preset^='退回：请补充']")
+    assert page.locator("#id_decision-note").input_value().startswith("退回：请补充")
+    page.click("#decision button[value=reject]")
+    page.wait_for_selector("[data-status=rejected]")
+    timeline = page.locator("#timeline").inner_text()
+    assert "未批准" in timeline and "退回：请补充详细的请假事由。" in timeline
