@@ -131,12 +131,19 @@ def lock_chain(using="default"):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _fill_user(event):
+def _fill_user(event, names=None):
+    """The event's username and how its user is shown; `names` ({user id: (username, shown)}) keeps
+    them for the next events of the same user (a bulk write's thousand events have one user)."""
     user = event.user if event.user_id else None
     if user is not None:
-        event.username = event.username or user.get_username()
+        known = names.get(user.pk) if names is not None else None
+        if known is None:
+            known = (user.get_username(), str(getattr(user, "display_name", "") or user.get_username()))
+            if names is not None:
+                names[user.pk] = known
+        event.username = event.username or known[0]
         if not event.user_display:
-            event.user_display = str(getattr(user, "display_name", "") or user.get_username())
+            event.user_display = known[1]
     event.username = (event.username or "")[:150]
     event.user_display = (event.user_display or "")[:150]
     event.object_repr = (event.object_repr or "")[:255]
@@ -172,10 +179,11 @@ def append_many(events, *, batch_size=1000, using=None):
         lock_chain(using)
         previous = head_mac(using)
         moment = clock.now()
+        names = {}
         for event in events:
             if event.time is None:
                 event.time = moment
-            _fill_user(event)
+            _fill_user(event, names)
             event.mac = previous = event_mac(event, previous)
         # The queryset refuses bulk inserts (they would bypass the chain); these are chained above.
         # Each value is prepared once (`bulk.RowValues`): most repeat from one event to the next.
