@@ -143,6 +143,11 @@ def script_strings():
         "no_due": _("Nothing due yet"),
         "overdue_top": _("The {shown} earliest overdue of {total}"),
         "done_late": _("Done late"),
+        "average_progress": _("Average progress"),
+        "timeline_open": _("Open work, most urgent first"),
+        "timeline_top": _("(the {shown} most urgent of {open}; the table below holds them all)"),
+        "nothing": _("Nothing to show for this scope and year."),
+        "count": _("({count})"),
     }
 
 

@@ -177,3 +177,62 @@ def test_county_wall_prints_on_one_a3_landscape_page(live_server, open_page, log
              for box in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf)}
     assert len(pages) == 1
     assert boxes == {(0, 0, 1191, 842)}  # A3 (420 x 297 mm) landscape, in points
+
+
+@pytest.fixture
+def crowded(scenario):
+    """The scenario's township with a full team of 12 and 40 more tasks: more work than a screen holds."""
+    from tests.tasks.boards_data import many_tasks
+
+    team = [f.CadreFactory(organization=scenario.a, name=f"委员{n}", post="党委委员") for n in range(10)]
+    many_tasks(scenario.a, 40, [scenario.a1, scenario.a2] + team)
+    return scenario
+
+
+def test_township_is_a_wall_of_members_with_its_most_urgent_work(live_server, open_page, log_in, crowded):
+    page = open_page(WALL)
+    log_in(page, "ducha", f.PASSWORD)
+    page.goto(f"{live_server.url}/tasks/battle-map/?township={crowded.a.pk}&year=2026")
+    page.wait_for_selector("#battle-map[data-loaded=true]")
+    data = _data(page)
+    # A tile per team member with the endpoint's counts and the member's post; a tile opens the person.
+    members = [g for g in data["groups"] if g["id"] is not None]
+    assert page.locator(".bm-tile").count() == len(data["groups"]) and len(members) == 12
+    for group in members:
+        tile = page.locator(f".bm-tile[data-group='{group['id']}']")
+        assert tile.locator(".bm-tile-name").inner_text() == group["name"]
+        for state in ("on_track", "at_risk", "overdue", "done"):
+            assert tile.locator(f"[data-count={state}] strong").inner_text() == str(group["counts"].get(state, 0))
+    # The timeline draws only the most urgent open work, overdue first; the table below holds every entry, folded.
+    open_work = [i for i in data["items"] if i["state"] in ("overdue", "at_risk", "on_track")]
+    assert len(open_work) > 15
+    title = page.locator("[data-bm=timeline-title]").inner_text()
+    assert f"共{len(open_work)}项" in title and "15项" in title
+    assert page.locator("[data-bm=timeline]").evaluate("e => e.getBoundingClientRect().height") <= 30 * 15 + 70
+    assert "T3" in page.locator("[data-bm=timeline] svg").text_content()  # the township's overdue task
+    assert page.locator("[data-bm=items-table] tbody tr").count() == len(data["items"])
+    assert not page.locator("[data-bm=items-table]").is_visible()
+    assert f"（{len(data['items'])}项）" in page.locator("[data-bm=all-items] > summary").inner_text()
+    # About two screens, not twenty.
+    heights = page.evaluate("() => [document.scrollingElement.scrollHeight, window.innerHeight]")
+    assert heights[0] <= 2.2 * heights[1], heights
+    page.click("[data-bm=all-items] > summary")
+    assert page.locator("[data-bm=items-table]").is_visible()
+    page.click(f".bm-tile[data-group='{crowded.a1.pk}'] a")
+    page.wait_for_url(f"**/tasks/battle-map/?cadre={crowded.a1.pk}&year=2026")
+    page.wait_for_selector("#battle-map[data-loaded=true]")
+    assert page.locator(".bm-tile").count() == 0
+    assert page.locator("[data-bm=items-table] tbody tr").count() == len(_data(page)["items"])
+
+
+def test_township_prints_on_one_a3_landscape_page(live_server, open_page, log_in, crowded):
+    import re
+
+    page = open_page(WALL)
+    log_in(page, "ducha", f.PASSWORD)
+    page.goto(f"{live_server.url}/tasks/battle-map/?township={crowded.a.pk}&year=2026")
+    page.wait_for_selector("#battle-map[data-loaded=true]")
+    page.emulate_media(media="print")
+    assert page.locator(".bm-tile").first.is_visible() and page.locator("[data-bm=all-items]").is_hidden()
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

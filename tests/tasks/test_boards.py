@@ -128,7 +128,7 @@ def test_each_state_has_one_colour_defined_once(county_client, sc):
     assert not re.search(r"#[0-9a-fA-F]{6}", script)
 
 
-def test_county_page_is_a_wall_and_a_township_page_keeps_its_timeline(sc, county_client):
+def test_county_and_township_pages_are_walls_and_a_township_keeps_its_timeline(sc, county_client):
     county = county_client.get(MAP)
     assert county.context["level"] == "county"
     assert b'data-bm="tiles"' in county.content and b'data-bm="timeline"' not in county.content
@@ -137,9 +137,12 @@ def test_county_page_is_a_wall_and_a_township_page_keeps_its_timeline(sc, county
     assert all(county_client.get(url).status_code == 200 for url in links)
     township = county_client.get(MAP, {"township": sc.a.pk})
     assert township.context["level"] == "township"
-    assert b'data-bm="timeline"' in township.content and b'data-bm="tiles"' not in township.content
+    # A township: its members' tiles, the timeline of its open work, all of its work folded below.
+    assert b'data-bm="timeline"' in township.content and b'data-bm="tiles"' in township.content
+    assert b'data-bm="all-items"' in township.content and b'data-bm="overdue"' not in township.content
     person = county_client.get(MAP, {"cadre": sc.a1.pk})
     assert person.context["level"] == "person" and b'data-bm="timeline"' in person.content
+    assert b'data-bm="tiles"' not in person.content and b'data-bm="all-items"' not in person.content
 
 
 def _queries(client, params):

@@ -1,8 +1,10 @@
 /* The battle map: fetches the scope's data (tasks:battle_map_data) and draws the implementation
    rate against the 100% target. The county is a wall of township tiles (traffic-light counts and
    rate; a tile opens its township) with the earliest overdue entries folded below it. A township
-   has a row per team member (drill down by clicking), a timeline of every task and supervised item
-   with its milestones, and a table of the same items that also serves printing and screen readers.
+   is a wall of its team members' tiles (a tile opens the person), a timeline of the open work that
+   most needs attention (overdue, at risk, then by deadline; at most TIMELINE_ROWS rows, so the page
+   fits a screen and an A3 sheet) and, folded below, the table of all of its work. A person has the
+   timeline and the table of all of their work.
    Each state has one colour (the --bm-* variables of battle_map.css); rates and progress are
    figures and grey bars, never a state's colour. */
 (function () {
@@ -18,6 +20,8 @@
   var fontFamily = getComputedStyle(document.body).fontFamily;
 
   var COUNTY_ITEMS = 10;  // overdue entries listed under the county wall; the lists hold them all
+  var TIMELINE_ROWS = 15;  // open entries on a township's timeline; the table below holds them all
+  var URGENCY = { overdue: 0, at_risk: 1, on_track: 2 };
   var css = getComputedStyle(root);
 
   function part(name) { return root.querySelector("[data-bm='" + name + "']"); }
@@ -84,7 +88,8 @@
     return Object.keys(data.states).filter(function (state) { return state !== "cancelled"; });
   }
 
-  // The county: a tile per township with its rate and traffic-light counts, linking to the township.
+  // A tile per township (the county) or team member (a township) with its rate and traffic-light
+  // counts, linking to the township or the person.
   function renderTiles(data) {
     var list = part("tiles");
     list.textContent = "";
@@ -108,8 +113,10 @@
       });
       var bar = el("div", { "class": "progress", "aria-hidden": "true" },
                    [el("div", { "class": "progress-bar bm-measure", style: "width:" + (rate.percent || 0) + "%" })]);
+      var members = data.scope.level === "township";
       var tile = el("li", { "class": "bm-tile", "data-group": String(group.id) }, [
         name,
+        members && group.post ? el("div", { "class": "bm-tile-post small text-secondary", text: group.post }) : null,
         el("div", { "class": "bm-tile-rate" }, [
           el("span", { "class": "bm-tile-percent", "data-rate": "", text: pct(rate.percent),
                        title: i18n.implementation_rate }),
@@ -118,82 +125,49 @@
                           : i18n.no_due })
         ]),
         bar,
-        lights
+        lights,
+        members ? el("div", { "class": "small text-secondary mt-1", "data-progress": "",
+                              text: i18n.average_progress + " " + pct(group.progress) }) : null
       ]);
       if (group.counts.overdue) { tile.setAttribute("data-overdue", ""); }
       list.appendChild(tile);
     });
   }
 
-  function renderGroups(data) {
-    if (!data.groups.length || !part("groups-card")) { return; }
-    part("groups-card").hidden = false;
-    var county = data.scope.level === "county";
-    part("groups-title").textContent = county ? i18n.by_township : i18n.by_member;
-    part("group-name-heading").textContent = county ? i18n.township : i18n.member;
-    var body = part("groups-table").querySelector("tbody");
-    body.textContent = "";
-    data.groups.forEach(function (group) {
-      var name = group.url ? el("a", { href: group.url, text: group.name }) : el("span", { text: group.name });
-      var cells = [
-        el("td", {}, [name, group.post ? el("div", { "class": "small text-secondary", text: group.post }) : null]),
-        el("td", { "data-rate": pct(group.rate.percent) }, [progressBar(group.rate.percent)]),
-        el("td", { text: String(group.rate.due) }),
-        el("td", { text: String(group.rate.on_time) })
-      ];
-      stateKeys(data).forEach(function (state) {
-        cells.push(el("td", { text: String(group.counts[state] || 0) }));
-      });
-      cells.push(el("td", { text: pct(group.progress) }));
-      body.appendChild(el("tr", { "data-group": String(group.id) }, cells));
-    });
-    if (!window.echarts) { return; }
-    var names = data.groups.map(function (g) { return g.name; });
-    var chartEl = part("groups-chart");
-    chartEl.style.height = Math.max(220, 28 * names.length + 60) + "px";
-    var chart = window.echarts.init(chartEl, null, { renderer: "svg" });
-    charts.push(chart);
-    chart.setOption({
-      animation: !reduceMotion,
-      textStyle: { fontFamily: fontFamily },
-      grid: { left: 8, right: 48, top: 24, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (params) {
-        var g = data.groups[params[0].dataIndex];
-        return escapeHtml(g.name) + "<br>" + params[0].marker + escapeHtml(i18n.implementation_rate) + ": " +
-          escapeHtml(pct(g.rate.percent));
-      } },
-      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: names, inverse: true },
-      series: [{
-        type: "bar", name: i18n.implementation_rate, barMaxWidth: 18,
-        data: data.groups.map(function (g) {
-          return { value: g.rate.percent === null ? 0 : g.rate.percent,
-                   itemStyle: { color: colour("measure") } };
-        }),
-        label: { show: true, position: "right", formatter: function (p) {
-          var g = data.groups[p.dataIndex]; return pct(g.rate.percent); } },
-        markLine: { symbol: "none", lineStyle: { type: "dashed", color: colour("pending") },
-                    label: { formatter: i18n.target, position: "start" }, data: [{ xAxis: 100 }] }
-      }]
-    });
-    chart.on("click", function (params) {
-      var group = data.groups[params.dataIndex];
-      if (group && group.url) { window.location.href = group.url; }
-    });
-  }
-
   function day(value) { return value ? new Date(value + "T00:00:00").getTime() : null; }
 
+  // The entries the timeline draws: a person's all; a township's open ones, most urgent first.
+  function timelineItems(data) {
+    if (data.scope.level !== "township") { return data.items; }
+    var open = data.items.filter(function (item) { return item.state in URGENCY; });
+    open.sort(function (a, b) {
+      return URGENCY[a.state] - URGENCY[b.state] || (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0);
+    });
+    return open;
+  }
+
   function renderTimeline(data) {
-    var items = data.items;
-    if (data.items_are_overdue_only) { part("items-title").textContent = i18n.overdue_only; }
-    if (data.items_limited) {
-      part("items-title").appendChild(el("span", { "class": "small text-secondary ms-2",
+    var items = timelineItems(data);
+    var title = part("timeline-title");
+    if (data.scope.level === "township") {
+      title.textContent = i18n.timeline_open;
+      if (items.length > TIMELINE_ROWS) {
+        title.appendChild(el("span", { "class": "small text-secondary ms-2",
+          text: i18n.timeline_top.replace("{shown}", TIMELINE_ROWS).replace("{open}", items.length) }));
+        items = items.slice(0, TIMELINE_ROWS);
+      }
+    } else if (data.items_limited) {
+      title.appendChild(el("span", { "class": "small text-secondary ms-2",
         text: i18n.limited.replace("{shown}", items.length) }));
     }
     if (!items.length) {
-      part("empty").hidden = false;
       part("timeline-body").hidden = true;
+      if (!data.items.length && data.scope.level === "person") {
+        part("empty").hidden = false;  // under the timeline, in the same card
+      } else {
+        if (!data.items.length) { part("timeline-empty").textContent = i18n.nothing; }
+        part("timeline-empty").hidden = false;
+      }
       return;
     }
     if (!window.echarts) { part("timeline-body").hidden = true; return; }
@@ -269,6 +243,10 @@
           text: i18n.overdue_top.replace("{shown}", items.length).replace("{total}", data.counts.overdue) }));
       }
       part("empty").hidden = items.length > 0;
+    } else if (data.scope.level === "township") {
+      part("items-title").appendChild(el("span", { "class": "small text-secondary ms-2", "data-bm": "items-count",
+        text: i18n.count.replace("{count}", items.length) }));
+      part("empty").hidden = items.length > 0;
     }
     items.forEach(function (item) {
       var title = item.url ? el("a", { href: item.url, text: item.title }) : el("span", { text: item.title });
@@ -307,12 +285,8 @@
     .then(function (data) {
       renderSummary(data);
       renderItems(data);
-      if (data.scope.level === "county" && part("tiles")) {
-        renderTiles(data);
-      } else {
-        renderGroups(data);
-        renderTimeline(data);
-      }
+      if (part("tiles")) { renderTiles(data); }
+      if (part("timeline")) { renderTimeline(data); }
       root.setAttribute("aria-busy", "false");
       root.setAttribute("data-loaded", "true");
     })
