@@ -167,8 +167,8 @@ def build(args, today):
 # What the database alone needs for each level's figures and listed rows, in plain SQL over the
 # same tables: per-group counts of tasks (their state from columns, a missed milestone by EXISTS,
 # the straight-line lag in integer day arithmetic) and of supervised items joined with a small table
-# of stage due times per (assigned day, class) that the 13710 clock works out (the calendar is not
-# in the database's reach), then the rows the page lists. Items on a filed timetable (none in this
+# of stage due times and at-risk ceilings per (assigned day, class) that the 13710 clock works out
+# (the calendar is not in the database's reach), then the rows the page lists. Items on a filed timetable (none in this
 # data) are left out.
 
 def _sql_dialect(connection):
@@ -216,7 +216,9 @@ def _task_figures_sql(q, group, where, period, today, lag):
 
 
 def _dues_table(q, cursor, where, now):
-    """(sql of a VALUES table of stage due times per assigned day and class, the calendar warnings)."""
+    """(sql of a VALUES table of stage due times and the at-risk ceiling per assigned day and class,
+    the calendar warnings): an open item not overdue is at risk when its latest percent is at most
+    the ceiling (`clock13710.at_risk_ceiling`)."""
     from django.utils import timezone
 
     from banzi.tasks import clock13710
@@ -237,29 +239,28 @@ def _dues_table(q, cursor, where, now):
         warnings.update(item_clock.warnings(probe, list(stages.values())))
         done_day = stages["done"].due_on
         next_day = datetime.datetime.combine(done_day + datetime.timedelta(days=1), datetime.time.min, tz)
+        ceiling = item_clock.at_risk_ceiling(probe.assigned_at.date(), stages["done"].due_at)
         rows.append(f"({q['date'](probe.assigned_at.date())}, {q['date'](done_day)}, "
                     f"'{probe.item_class}', {q['moment'](stages['deploy'].due_at)}, "
                     f"{q['moment'](stages['first_report'].due_at)}, {q['moment'](stages['done'].due_at)}, "
-                    f"{q['moment'](next_day)})")
-    soon = clock13710.end_of_day(item_clock.calendar.add_working_days(now.astimezone(tz).date(), 1))
+                    f"{q['moment'](next_day)}, {int(ceiling)})")
     if not rows:
-        rows.append("(NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
-    columns = "day, done_day, item_class, deploy_due, report_due, done_due, next_day"
-    return f"dues ({columns}) AS (VALUES {', '.join(rows)})", warnings, soon
+        rows.append("(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
+    columns = "day, done_day, item_class, deploy_due, report_due, done_due, next_day, at_risk_max"
+    return f"dues ({columns}) AS (VALUES {', '.join(rows)})", warnings
 
 
-def _item_figures_sql(q, dues, group, where, period, today, now, soon):
-    ps, pe, td, nw, sn = (q["date"](period.start), q["date"](period.end), q["date"](today), q["moment"](now),
-                          q["moment"](soon))
+def _item_figures_sql(q, dues, group, where, period, today, now):
+    ps, pe, td, nw = q["date"](period.start), q["date"](period.end), q["date"](today), q["moment"](now)
     done = "(i.done_at IS NOT NULL OR (i.status IN ('done', 'closed') AND i.closed_at IS NOT NULL))"
     done_at = "COALESCE(i.done_at, CASE WHEN i.status IN ('done', 'closed') THEN i.closed_at END)"
     overdue = (f"(NOT {done} AND ((i.deployed_at IS NULL AND d.deploy_due < {nw}) OR (i.first_report_at IS NULL"
                f" AND d.report_due < {nw}) OR d.done_due < {nw}))")
-    at_risk = (f"(NOT {done} AND NOT {overdue} AND ((i.deployed_at IS NULL AND d.deploy_due <= {sn})"
-               f" OR (i.first_report_at IS NULL AND d.report_due <= {sn}) OR d.done_due <= {sn}))")
     due = f"(d.done_day BETWEEN {ps} AND {pe} AND ({done} OR d.done_day < {td}))"
     latest = ("(SELECT r.percent FROM tasks_supervisedreport r WHERE r.item_id = i.id AND r.percent IS NOT NULL"
               " ORDER BY r.reported_at DESC, r.id DESC LIMIT 1)")
+    # Time runs ahead of the work: the latest percent (0 before any) is at most the ceiling.
+    at_risk = f"(NOT {done} AND NOT {overdue} AND COALESCE({latest}, 0) <= d.at_risk_max)"
     return f"""
         WITH {dues}
         SELECT {group} AS g, COUNT(*),
@@ -297,9 +298,8 @@ def hand_written(level, scope_id, period, today, now, lag, shown):
         cursor.execute(_task_figures_sql(q, task_group, task_where, period, today, lag))
         for row in cursor.fetchall():
             figures[row[0]] = list(row[1:])
-        dues, warnings, soon = _dues_table(q, cursor, f"{item_where} AND {item_period}", now)
-        sql, overdue = _item_figures_sql(q, dues, item_group, f"{item_where} AND {item_period}", period, today, now,
-                                         soon)
+        dues, warnings = _dues_table(q, cursor, f"{item_where} AND {item_period}", now)
+        sql, overdue = _item_figures_sql(q, dues, item_group, f"{item_where} AND {item_period}", period, today, now)
         cursor.execute(sql)
         for row in cursor.fetchall():
             figures[row[0]] = [a + (b or 0) for a, b in zip(figures.get(row[0], [0] * 8), row[1:], strict=True)]

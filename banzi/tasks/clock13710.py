@@ -11,7 +11,14 @@ Counting follows the rule for periods in the Civil Code (arts. 200–203): the d
 not counted, so an item assigned at 09:00 or at 23:59 on a Monday is due to be deployed by the end
 of Tuesday; a period runs to the end (23:59:59 local time) of its last day.
 
-Load the calendar and the rule once for a batch (`Clock.for_items`) and ask it about every item;
+An open item's overall state is "overdue" when a stage is past its due time, and otherwise "at
+risk" only when its time runs ahead of its work: the share of its time elapsed, counted in whole
+days from the day of assignment to the day the "done" stage is due, exceeds its latest reported
+progress (0 before any report) by more than the progress rule's `at_risk_lag` points — the margin
+tasks have on the battle map (`metrics.progress_rule`). A new item is on track; a stage falling
+due soon is a reminder, not a risk (`at_risk_ceiling`).
+
+Load the calendar and the rules once for a batch (`Clock.for_items`) and ask it about every item;
 the module-level functions do the same for a single item.
 """
 import datetime
@@ -121,6 +128,31 @@ def _local_day(moment):
     return clock.local_date(moment) if timezone.is_aware(moment) else moment.date()
 
 
+def at_risk_ceiling(start, deadline, today, lag):
+    """The highest progress percent at which an open item assigned on the day `start` and due to be
+    done on the day `deadline` is at risk on `today`; below 0 when none is.
+
+    The share of its time elapsed is (today − start) ÷ (deadline − start) in whole days, from 0 on
+    the day of assignment to 100% on the deadline's day (100% when the deadline is not after the
+    day of assignment). The item is at risk when that share exceeds its progress by more than `lag`
+    points: 100·elapsed − progress·span > lag·span, in integers, so that the clock and the figures
+    counted in SQL (`metrics.ItemTimes`, one ceiling per assigned day and class) agree exactly."""
+    span = (deadline - start).days
+    if span <= 0:
+        elapsed, span = 1, 1
+    else:
+        elapsed = min(max((today - start).days, 0), span)
+    # progress·span < 100·elapsed − lag·span  ⇔  progress ≤ ⌊(100·elapsed − lag·span − 1) ÷ span⌋
+    return (100 * elapsed - int(lag) * span - 1) // span
+
+
+def latest_percent(item):
+    """The item's latest reported progress percent (the latest report with one), 0 before any.
+    Reads `item.reports.all()`: prefetch the reports when asking about many items."""
+    percents = [r for r in item.reports.all() if r.percent is not None]
+    return max(percents, key=lambda r: (r.reported_at, r.pk)).percent if percents else 0
+
+
 @dataclass
 class Clock:
     """The 13710 clock with its rule and calendar loaded once, for any number of items."""
@@ -129,15 +161,30 @@ class Clock:
     calendar: Calendar
     now: datetime.datetime
     _years: dict = field(default_factory=dict)
+    # The progress rule's `at_risk_lag` (points); read when first needed if not given.
+    at_risk_lag: int | None = None
 
     @classmethod
-    def for_items(cls, items, now=None, calendar=None, values=None):
-        """A clock for a batch: one read of the rule and one load of the calendar covering every year
-        the items' stages can reach."""
+    def for_items(cls, items, now=None, calendar=None, values=None, at_risk_lag=None):
+        """A clock for a batch: one read of the rules (this one and the progress rule's margin) and
+        one load of the calendar covering every year the items' stages can reach."""
         now = now or clock.now()
+        if not values:
+            values, read_lag = _rules()
+            at_risk_lag = read_lag if at_risk_lag is None else at_risk_lag
         if calendar is None:
             calendar = load_calendar(items, now)
-        return cls(values=values or rule(), calendar=calendar, now=now)
+        return cls(values=values, calendar=calendar, now=now, at_risk_lag=at_risk_lag)
+
+    @property
+    def lag(self):
+        if self.at_risk_lag is None:
+            self.at_risk_lag = _progress_lag()
+        return self.at_risk_lag
+
+    @property
+    def today(self):
+        return _local_day(self.now)
 
     @property
     def working(self):
@@ -217,17 +264,23 @@ class Clock:
             window_start = due if actual is None or actual <= due else actual
         return stages
 
+    def at_risk_ceiling(self, start, done_due_at):
+        """`at_risk_ceiling` of an item assigned on the day `start` whose "done" stage is due at
+        `done_due_at`, today (the clock's), with the progress rule's margin."""
+        return at_risk_ceiling(start, _local_day(done_due_at), self.today, self.lag)
+
     def item_state(self, item, stages=None):
-        """done / overdue / at_risk (a stage falls due by the end of the next working day) / on_track."""
+        """done (the "done" stage is done) / overdue (an open stage is past its due time) / at_risk
+        (the share of its time elapsed exceeds its latest progress by more than the progress rule's
+        `at_risk_lag` points, see `at_risk_ceiling`) / on_track. A stage falling due soon is not a
+        risk: the reminders see to it."""
         stages = stages if stages is not None else self.stages(item)
         done = next(s for s in stages if s.name == "done")
         if done.done_at is not None:
             return ITEM_DONE
-        open_stages = [s for s in stages if s.is_open and s.due_at is not None]
-        if any(s.state == OVERDUE for s in open_stages):
+        if any(s.state == OVERDUE for s in stages if s.is_open and s.due_at is not None):
             return ITEM_OVERDUE
-        soon = end_of_day(self.calendar.add_working_days(clock.local_date(self.now), 1))
-        if any(s.due_at <= soon for s in open_stages):
+        if latest_percent(item) <= self.at_risk_ceiling(_local_day(item.assigned_at), done.due_at):
             return AT_RISK
         return ON_TRACK
 
@@ -249,6 +302,20 @@ class Clock:
             return []
         return [str(_("No holiday schedule is on record for %(years)s: only weekends count as rest days "
                       "until the county enters that year's schedule.") % {"years": "、".join(map(str, years))})]
+
+
+def _rules():
+    """(this rule, the progress rule's `at_risk_lag`), read in one query."""
+    from .metrics import PROGRESS_RULE  # registers the progress rule (metrics imports this module)
+
+    values = rules.get_many(RULE_KEY, PROGRESS_RULE)
+    return values[RULE_KEY], values[PROGRESS_RULE]["at_risk_lag"]
+
+
+def _progress_lag():
+    from .metrics import progress_rule
+
+    return progress_rule()["at_risk_lag"]
 
 
 def calendar_years(items, now):

@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from banzi.core import clock, metrics, rules
 from banzi.core.roles import BUSINESS, has_role
 from banzi.core.scoping import sees_everything
-from banzi.core.workdays import end_of_day
 from banzi.org.models import Cadre, Organization, TeamMembership
 
 from . import clock13710
@@ -216,8 +215,6 @@ def item_entry(item, item_clock):
     stages = item_clock.stages(item)
     state = item_clock.item_state(item, stages)
     done_stage = next(s for s in stages if s.name == "done")
-    percents = [r for r in item.reports.all() if r.percent is not None]
-    latest = max(percents, key=lambda r: (r.reported_at, r.pk)) if percents else None
     milestones = [
         {"title": s.label, "due": s.due_on, "done": clock.local_date(s.done_at) if s.done_at else None,
          "state": s.state}
@@ -228,7 +225,7 @@ def item_entry(item, item_clock):
         organization=item.organization.name, person_id=item.assignee_id, person=item.assignee.name,
         post=item.assignee.post, start=clock.local_date(item.assigned_at), deadline=done_stage.due_on,
         done_on=clock.local_date(done_stage.done_at) if done_stage.done_at else None,
-        progress=100 if state == DONE else (latest.percent if latest else 0), state=state,
+        progress=100 if state == DONE else clock13710.latest_percent(item), state=state,
         milestones=milestones, target=item.description, warnings=item_clock.warnings(item, stages),
         deadline_at=done_stage.due_at,
     )
@@ -420,7 +417,7 @@ def collect(user, period, *, township=None, cadre=None, county=None, today=None,
     lag = progress_rule()["at_risk_lag"]
     tasks = task_rows(Task.objects.visible_to(user).filter(period.task_filter(), scope_filter(township, cadre, county)))
     items = list(item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False)))
-    item_clock = clock13710.Clock.for_items(items, now=now)
+    item_clock = clock13710.Clock.for_items(items, now=now, at_risk_lag=lag)
     entries = [task_entry(t, today, lag) for t in tasks]
     entries += [item_entry(i, item_clock) for i in items]
     entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
@@ -510,9 +507,12 @@ def ranked(rows):
 # A task's state is a function of its columns and today. A supervised item's stage due times depend
 # only on the day it was assigned and its class (ordinary or not), through the rule and the
 # working-day calendar: the clock is asked once per distinct (day, class) in the scope — a few
-# hundred at most in a year — and the answers go into the query as ranges of `assigned_at`. Items
-# on a filed timetable have monthly stages matched against their reports; the few of them are
-# counted from their entries.
+# hundred at most in a year — and the answers go into the query as ranges of `assigned_at`. So does
+# an item's at-risk test: in whole days, the share of its time elapsed depends only on that day, its
+# class and today, so the clock gives one ceiling per (day, class) — the highest latest progress at
+# which it is at risk (`clock13710.at_risk_ceiling`) — and the query compares the latest report's
+# percent with it. Items on a filed timetable have monthly stages matched against their reports;
+# the few of them are counted from their entries.
 
 class DayNumber(Func):
     """A date as a whole number of days since 1970-01-01, the same on SQLite and PostgreSQL: the
@@ -624,16 +624,17 @@ class ItemTimes:
     stages: dict  # {(day, ordinary): {stage name: Stage}}
     warnings: set
     clock: clock13710.Clock
-    soon: datetime.datetime
+    # {(day, ordinary): the highest latest progress percent at which such an item is at risk today}
+    ceilings: dict = field(default_factory=dict)
 
     @property
     def now(self):
         return self.clock.now
 
     @classmethod
-    def load(cls, items, now, timetabled=(), values=None):
+    def load(cls, items, now, timetabled=(), values=None, lag=None):
         """`items`: a queryset of items not on a timetable; `timetabled`: the others, loaded;
-        `values`: the 13710 rule, when already read."""
+        `values`: the 13710 rule and `lag` the progress rule's `at_risk_lag`, when already read."""
         tz = timezone.get_default_timezone()
         keys = sorted({
             (day, item_class == SupervisedItem.ItemClass.ORDINARY)
@@ -646,15 +647,16 @@ class ItemTimes:
                 item_class=SupervisedItem.ItemClass.ORDINARY if key[1] else SupervisedItem.ItemClass.COMPLEX)
             for key in keys
         }
-        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now, values=values)
-        stages, warnings = {}, set()
+        item_clock = clock13710.Clock.for_items([*probes.values(), *timetabled], now=now, values=values,
+                                                at_risk_lag=lag)
+        stages, warnings, ceilings = {}, set(), {}
         for key, probe in probes.items():
             found = item_clock.stages(probe)
             stages[key] = {s.name: s for s in found}
             warnings.update(item_clock.warnings(probe, found))
-        soon = end_of_day(item_clock.calendar.add_working_days(clock.local_date(now), 1))
+            ceilings[key] = item_clock.at_risk_ceiling(key[0], stages[key]["done"].due_at)
         days = {ordinary: [day for day, o in keys if o == ordinary] for ordinary in (True, False)}
-        return cls(days=days, stages=stages, warnings=warnings, clock=item_clock, soon=soon)
+        return cls(days=days, stages=stages, warnings=warnings, clock=item_clock, ceilings=ceilings)
 
     def where(self, test):
         """Rows whose (day, class) passes `test(stages)`."""
@@ -667,13 +669,22 @@ class ItemTimes:
 
     def by_days(self, value_of, output_field):
         """A CASE giving `value_of(stages)` per row."""
+        return self.by_keys(lambda key: value_of(self.stages[key]), output_field)
+
+    def by_keys(self, value_of, output_field):
+        """A CASE giving `value_of((day, ordinary))` per row."""
         whens = []
         for ordinary, class_q in ((True, ORDINARY_Q), (False, ~ORDINARY_Q)):
             days = self.days[ordinary]
             if days:
-                case = _by_days(days, lambda day, o=ordinary: value_of(self.stages[(day, o)]), output_field)
+                case = _by_days(days, lambda day, o=ordinary: value_of((day, o)), output_field)
                 whens.append(When(class_q, then=case))
         return Case(*whens, default=Cast(None, output_field), output_field=output_field)
+
+    def at_risk_ceiling(self):
+        """Each row's at-risk ceiling (`clock13710.at_risk_ceiling`): an open item that is not
+        overdue is at risk when its latest progress is at most this."""
+        return self.by_keys(self.ceilings.__getitem__, IntegerField())
 
     def overdue_q(self):
         now = self.now
@@ -741,15 +752,11 @@ def _item_figures(items, key, period, today, times):
               .order_by("-reported_at", "-pk").values("percent")[:1])
     done_at = Coalesce("done_at", Case(When(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED),
                                             then=F("closed_at"))))
-    now, soon = times.now, times.soon
     state = Case(
         When(ITEM_DONE_Q, then=Value(DONE)),
-        When(Q(deployed_at__isnull=True) & times.where(lambda s: now > s["deploy"].due_at)
-             | Q(first_report_at__isnull=True) & times.where(lambda s: now > s["first_report"].due_at)
-             | times.where(lambda s: now > s["done"].due_at), then=Value(OVERDUE)),
-        When(Q(deployed_at__isnull=True) & times.where(lambda s: s["deploy"].due_at <= soon)
-             | Q(first_report_at__isnull=True) & times.where(lambda s: s["first_report"].due_at <= soon)
-             | times.where(lambda s: s["done"].due_at <= soon), then=Value(AT_RISK)),
+        When(times.overdue_q(), then=Value(OVERDUE)),
+        # Time runs ahead of the work: the latest percent is at or below the (day, class)'s ceiling.
+        When(_percent__lte=F("_ceiling"), then=Value(AT_RISK)),
         default=Value(ON_TRACK),
     )
     in_period = times.where(lambda s: period.start <= s["done"].due_on <= period.end)
@@ -758,12 +765,14 @@ def _item_figures(items, key, period, today, times):
     next_day = times.by_days(lambda s: _start_of(s["done"].due_on + datetime.timedelta(days=1))
                              if period.start <= s["done"].due_on <= period.end else None, DateTimeField())
     rows = (
-        items.order_by().alias(_done_at=done_at, _next_day=next_day).annotate(_state=state)
+        items.order_by().alias(_done_at=done_at, _next_day=next_day, _ceiling=times.at_risk_ceiling(),
+                               _percent=Coalesce(Subquery(latest), Value(0)))
+        .annotate(_state=state)
         .values(key, "_state").annotate(
             _total=Count("pk"),
             _due=Count("pk", filter=in_period & (ITEM_DONE_Q | past)),
             _on_time=Count("pk", filter=ITEM_DONE_Q & Q(_done_at__lt=F("_next_day"))),
-            _progress=Sum(Case(When(ITEM_DONE_Q, then=Value(0)), default=Coalesce(Subquery(latest), Value(0)),
+            _progress=Sum(Case(When(ITEM_DONE_Q, then=Value(0)), default=F("_percent"),
                                output_field=IntegerField())),
         )
     )
@@ -834,7 +843,8 @@ def summary(user, period, *, by=None, township=None, cadre=None, county=None, to
     task_key, item_key = GROUP_KEYS[by]
     tasks, items = _scoped(user, period, township, cadre, county)
     timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
-    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY])
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY],
+                           lag=lag)
     groups = defaultdict(Figures)
     for part in (_task_figures(tasks, task_key, period, today, lag),
                  _item_figures(items.exclude(ON_TIMETABLE_Q), item_key, period, today, times)):
@@ -877,7 +887,7 @@ def few_entries(user, period, limit, *, by=None, township=None, cadre=None, coun
             milestones[task_id].append(MilestoneRow(title, due_on, done_on))
     values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
     lag = values[PROGRESS_RULE]["at_risk_lag"]
-    item_clock = clock13710.Clock.for_items(items, now=now, values=values[clock13710.RULE_KEY])
+    item_clock = clock13710.Clock.for_items(items, now=now, values=values[clock13710.RULE_KEY], at_risk_lag=lag)
     entries = [task_entry(TaskRow(row, milestones.get(row[0]) or _Rows()), today, lag) for row in rows]
     entries += [item_entry(item, item_clock) for item in items]
     entries.sort(key=lambda e: (e.deadline, e.kind, e.obj.pk))
@@ -1145,7 +1155,7 @@ def open_entries(user, today=None, now=None):
     lag = progress_rule()["at_risk_lag"]
     tasks = task_rows(Task.objects.visible_to(user).exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)))
     items = list(item_queryset(user).exclude(status__in=(SupervisedItem.Status.DONE, SupervisedItem.Status.CLOSED)))
-    item_clock = clock13710.Clock.for_items(items, now=now)
+    item_clock = clock13710.Clock.for_items(items, now=now, at_risk_lag=lag)
     return [task_entry(t, today, lag) for t in tasks] + [item_entry(i, item_clock) for i in items]
 
 
@@ -1255,8 +1265,9 @@ def _item_readings(ids, start, end, key, entry_key, detail, url):
     items = SupervisedItem.objects.filter(period.item_filter(), **{f"{key}__in": ids})
     timetabled = list(items.filter(ON_TIMETABLE_Q).select_related("organization__township", "assignee")
                       .prefetch_related("reports"))
-    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled,
-                           values=rules.get(clock13710.RULE_KEY))
+    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY],
+                           lag=values[PROGRESS_RULE]["at_risk_lag"])
     found = defaultdict(Figures, _item_figures(items.exclude(ON_TIMETABLE_Q), key, period, today, times))
     for item in timetabled:
         entry = item_entry(item, times.clock)

@@ -5,13 +5,14 @@ import pytest
 from banzi.core.models import Rule
 from banzi.core.workdays import Calendar
 from banzi.tasks import clock13710
-from banzi.tasks.models import SupervisedItem
+from banzi.tasks.models import SupervisedItem, SupervisedReport
 from tests.dates import without_schedule
 
 from .boards_data import at, item, report
 
 pytestmark = pytest.mark.django_db
 COMPLEX = SupervisedItem.ItemClass.COMPLEX
+PROGRESS = SupervisedReport.Kind.PROGRESS
 
 
 @pytest.fixture
@@ -90,15 +91,30 @@ def test_states_done_done_late_pending_overdue():
     assert s["done"].state == clock13710.OVERDUE  # due end of Monday 23 Nov
     assert s["close_out"].state == clock13710.PENDING
     assert clock13710.item_state(obj, now=at(2026, 11, 24, 12)) == clock13710.ITEM_OVERDUE
-    # Before the deadline, with the report filed (late), nothing falls due by the next working day.
-    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.ON_TRACK
+    # Before the deadline, one day of its seven gone (14%) with no progress reported: on track.
+    assert clock13710.item_state(obj, now=at(2026, 11, 17, 12)) == clock13710.ON_TRACK
 
 
-def test_at_risk_when_a_stage_falls_due_by_the_next_working_day():
+def test_at_risk_when_the_elapsed_share_outruns_the_progress_not_when_a_stage_falls_due_soon():
     obj = item(assigned_at=at(2026, 11, 16, 9), deployed_at=at(2026, 11, 16, 18))
-    # First report due end of Thursday 19 Nov; on Wednesday 18 it is due by the next working day.
-    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.AT_RISK
+    # Done due end of Monday 23 Nov (7 days). On Tuesday 17 one day has gone (14%): on track.
     assert clock13710.item_state(obj, now=at(2026, 11, 17, 8)) == clock13710.ON_TRACK
+    # On Wednesday 18 two have gone (29%): more than 20 points (the default margin) ahead of 0%.
+    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.AT_RISK
+    # With 10% reported it is within the margin, though its first report (due end of Thursday 19)
+    # falls due by the next working day: that is a reminder, not a risk.
+    report(obj, at(2026, 11, 18, 9), kind=PROGRESS, percent=10)
+    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.ON_TRACK
+    # The latest report with a percent counts: 8% is 21 points behind.
+    report(obj, at(2026, 11, 18, 10), kind=PROGRESS, percent=8)
+    assert clock13710.item_state(obj, now=at(2026, 11, 18, 12)) == clock13710.AT_RISK
+    # On the deadline's day all the time has gone: 80% is within the margin, 79% is not.
+    obj.first_report_at = at(2026, 11, 18, 9)  # else the first report is overdue by then
+    obj.save(update_fields=["first_report_at"])
+    report(obj, at(2026, 11, 23, 9), kind=PROGRESS, percent=80)
+    assert clock13710.item_state(obj, now=at(2026, 11, 23, 12)) == clock13710.ON_TRACK
+    report(obj, at(2026, 11, 23, 10), kind=PROGRESS, percent=79)
+    assert clock13710.item_state(obj, now=at(2026, 11, 23, 12)) == clock13710.AT_RISK
 
 
 def test_done_item_and_close_out():
@@ -129,7 +145,7 @@ def test_complex_item_on_a_timetable_needs_a_report_every_month():
                deployed_at=at(2026, 6, 1, 15), first_report_at=at(2026, 6, 3, 9))
     report(obj, at(2026, 6, 25))
     report(obj, at(2026, 7, 20))
-    report(obj, at(2026, 9, 2))  # late for the month ending 31 Aug
+    report(obj, at(2026, 9, 2), percent=40)  # late for the month ending 31 Aug
     now = at(2026, 9, 15)
     s = by_name(obj, now)
     # Months of 30 days from 1 Jun: 1 Jul, 31 Jul, 30 Aug (a Sunday → 31 Aug), 29 Sep.
@@ -138,6 +154,7 @@ def test_complex_item_on_a_timetable_needs_a_report_every_month():
     assert [s[f"monthly_{k}"].state for k in range(1, 5)] == [clock13710.DONE, clock13710.DONE, clock13710.DONE_LATE, clock13710.PENDING]
     assert "monthly_5" not in s
     assert s["done"].due_on == at(2026, 12, 31).date()
+    # 106 of its 213 days gone (50%), 40% reported: within the margin of 20 points.
     assert clock13710.item_state(obj, now=now) == clock13710.ON_TRACK
     later = at(2026, 10, 1)
     assert by_name(obj, later)["monthly_4"].state == clock13710.OVERDUE
