@@ -12,12 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from banzi.conduct import services as conduct
+from banzi.conduct.duty import services as duty
+from banzi.conduct.duty.models import DutySwap
 from banzi.conduct.models import LeaveRequest
 from banzi.core import clock, notifications
 from banzi.core.models import Notification
 from banzi.core.notifications import Message
 from banzi.core.roles import Role
 from tests import factories as f
+from tests.conduct import duty_factories as d
 from tests.conduct import factories as c
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +91,23 @@ def test_leave_calls_to_act_and_decisions_for_information(township, django_captu
         conduct.cancel_leave(member, other)
     withdrawn = Notification.objects.get(user=secretary, key__contains=":cancelled")
     assert withdrawn.digest and notifications.unread_count(secretary) == 0
+
+
+def test_a_duty_swap_asks_the_township_and_the_replacement_and_tells_the_requester(
+        township, township_admin, django_capture_on_commit_callbacks):
+    night = d.shift(township, clock.today() + datetime.timedelta(days=3))
+    requester = f.UserFactory(role=Role.CADRE, cadre=night.staff)
+    colleague = f.CadreFactory(organization=township)
+    replacement = f.UserFactory(role=Role.CADRE, cadre=colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        swap = duty.save_swap(requester, DutySwap(shift=night, requested_by=night.staff, replacement=colleague,
+                                                  reason="参加培训"))
+    assert notifications.unread_count(township_admin) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        duty.approve_swap(township_admin, swap)
+    assert notifications.unread_count(replacement) == 1  # on duty that night: a call to act
+    told = Notification.objects.get(user=requester)
+    assert told.digest and notifications.unread_count(requester) == 0
 
 
 # --- the digest ---------------------------------------------------------------------------------------
