@@ -158,10 +158,10 @@ def decide_declaration(user, declaration, *, decision, resign_by=None, note=""):
 # --- notifications -----------------------------------------------------------------------------
 
 
-def _notify_cadre(cadre, key, title, record, body=""):
+def _notify_cadre(cadre, key, title, record, body="", digest=False):
     account = User.objects.filter(cadre=cadre, is_active=True).first()
     if account is not None:
-        notify_on_commit(account, key, title, url=record.get_absolute_url(), body=body)
+        notify_on_commit(account, key, title, url=record.get_absolute_url(), body=body, digest=digest)
 
 
 def _settle_approvers(leave):
@@ -484,7 +484,7 @@ def approve_leave(user, leave, *, note=""):
             cadre=leave.cadre, year=leave.starts_on.year, kind=LeaveLedgerEntry.Kind.TAKEN, days=-leave.days,
             leave=leave, entry_on=clock.today(), note=str(leave)[:200]))
     _notify_cadre(leave.cadre, f"conduct.leave:{leave.pk}:approved", _("Your leave request was approved: %(leave)s")
-                  % {"leave": leave}, leave, body=leave.decision_note)
+                  % {"leave": leave}, leave, body=leave.decision_note, digest=True)
     _settle_approvers(leave)
     return leave
 
@@ -534,7 +534,7 @@ def cancel_leave(user, leave, *, reason=""):
     _cancel(user, leave, (reason or "").strip())
     if was_submitted and leave.approver_id:
         notify_on_commit(leave.approver, f"conduct.leave:{leave.pk}:cancelled", _("Leave request withdrawn: %(leave)s")
-               % {"leave": leave}, url=leave.get_absolute_url())
+               % {"leave": leave}, url=leave.get_absolute_url(), digest=True)
     return leave
 
 

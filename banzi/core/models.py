@@ -312,13 +312,19 @@ class Notification(models.Model):
     level = models.CharField(_("level"), max_length=10, default="info")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # For information only (someone else's request decided, a colleague's leave): it does not ring the
+    # bell; the day's ones reach the user gathered in one digest notification (`send_digest`), which
+    # sets `digested_on` to the digest's date.
+    digest = models.BooleanField(_("for information"), default=False)
+    digested_on = models.DateField(_("digested on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [models.Index(fields=["user", "read_at"]),
+                   models.Index(fields=["digest", "digested_on"], name="notification_to_digest")]
 
     def __str__(self):
         return self.title

@@ -118,7 +118,7 @@ def approve_swap(user, swap, *, note=""):
     SWAPS.advance(swap, "approve")
     swap.decided_by, swap.decided_at, swap.decision_note = user, clock.now(), (note or "").strip()
     swap = services.save_object(user, swap, reason=_("Approved"))
-    _notify_decision(swap, _("Duty swap approved: %(swap)s"))
+    _notify_decision(swap, _("Duty swap approved: %(swap)s"), digest=True)
     replacement = _user_of(swap.replacement)
     if replacement is not None:
         notify_on_commit(replacement, f"conduct.dutyswap:{swap.pk}:replacement",
@@ -142,12 +142,12 @@ def reject_swap(user, swap, *, note):
     return swap
 
 
-def _notify_decision(swap, title):
+def _notify_decision(swap, title, digest=False):
     settle_on_commit(f"conduct.dutyswap:{swap.pk}:requested")  # decided: no committee member is still asked
     requester = _user_of(swap.requested_by)
     if requester is not None:
         notify_on_commit(requester, f"conduct.dutyswap:{swap.pk}:{swap.status}", title % {"swap": swap}, _url(swap),
-               swap.decision_note)
+               swap.decision_note, digest=digest)
 
 
 # --- check-ins ----------------------------------------------------------------------------------
