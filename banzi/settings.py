@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # The three separated administrators (三员分立): no page or API outside their duties.
     "banzi.core.separation.SeparationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A file answer sets a fresh random cookie, so that the page ends its busy state (core/downloads.py).
+    "banzi.core.downloads.DownloadCookieMiddleware",
 ]
 
 ROOT_URLCONF = "banzi.urls"

@@ -29,10 +29,66 @@
     if (box) { box.value = button.getAttribute("data-preset"); box.focus(); }
   });
 
-  // <form data-confirm="Question?"> asks before it submits.
+  // Busy. A button that starts something (a save, a search, an export) shows a spinner and cannot be
+  // pressed again until the answer comes; after BUSY_DELAY a thin bar runs along the top of the page. A
+  // new page ends it by replacing this one. A download leaves the page as it is: the server's answer then
+  // sets a fresh banzi_download cookie (core/downloads.py), and its change ends the busy state.
+  var BUSY_DELAY = 300, BUSY_LIMIT = 60000, busy = null;
+
+  function downloadMark() {
+    var found = document.cookie.match(/(?:^|;\s*)banzi_download=([^;]*)/);
+    return found ? found[1] : "";
+  }
+
+  function endBusy() {
+    if (!busy) { return; }
+    busy.control.classList.remove("btn-loading");
+    busy.control.removeAttribute("aria-busy");
+    busy.timers.forEach(clearTimeout);
+    clearInterval(busy.watch);
+    document.documentElement.removeAttribute("data-busy");
+    busy = null;
+  }
+
+  function startBusy(control) {
+    if (busy) { return; }
+    var mark = downloadMark();
+    control.classList.add("btn-loading");
+    control.setAttribute("aria-busy", "true");
+    busy = {
+      control: control,
+      timers: [setTimeout(function () { document.documentElement.setAttribute("data-busy", ""); }, BUSY_DELAY),
+               setTimeout(endBusy, BUSY_LIMIT)],
+      watch: setInterval(function () { if (downloadMark() !== mark) { endBusy(); } }, 250)
+    };
+  }
+  // Back to this page from the browser's cache: nothing is awaited any more.
+  window.addEventListener("pageshow", endBusy);
+
+  // <form data-confirm="Question?"> asks before it submits. A form being sent is not sent twice.
   document.addEventListener("submit", function (event) {
-    var question = event.target.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) { event.preventDefault(); }
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    if (busy) { event.preventDefault(); return; }
+    var control = event.submitter || form.querySelector("[type=submit]");
+    if (!control || form.hasAttribute("data-no-busy") || form.target === "_blank") { return; }
+    // Busy at once (a second press in the same moment is refused); a form that a script then sends
+    // itself (a later handler's preventDefault) is not busy after all.
+    startBusy(control);
+    setTimeout(function () { if (event.defaultPrevented) { endBusy(); } }, 0);
+  });
+
+  // A button-like link (.btn) that leads to a page or a file is busy in the same way.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.btn[href]") : null;
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    var href = link.getAttribute("href");
+    if (!href || href.charAt(0) === "#" || link.target === "_blank" || link.hasAttribute("data-bs-toggle") ||
+        link.origin !== window.location.origin) { return; }
+    if (busy) { event.preventDefault(); return; }
+    startBusy(link);
+    setTimeout(function () { if (event.defaultPrevented) { endBusy(); } }, 0);
   });
 
   // <select data-autosubmit> submits its form when it changes.
