@@ -390,8 +390,8 @@ def _attendances(kind, **params):
 
 
 @metrics.figure("training.newly_promoted_trained", part="training", order=10, label=_("Newly promoted cadres trained"),
-                unit=pgettext_lazy("unit", "people"), list_url=_attendances(TrainingProgram.Kind.SPECIAL, newly_promoted="true", one_per="cadre"),
-                definition=_(
+                unit=pgettext_lazy("unit", "people"),
+                list_url=_attendances(TrainingProgram.Kind.SPECIAL, newly_promoted="true", one_per="cadre"), definition=_(
                     "Newly promoted cadres present at least once at a session of a special training held in the "
                     "period (each cadre once)."))
 def newly_promoted_trained(township_ids, start, end):
@@ -410,7 +410,8 @@ def special_training_days(township_ids, start, end):
 
 
 @metrics.figure("training.lecture_halls", part="training", order=12, label=_("Cadre lecture halls held"),
-                unit=pgettext_lazy("unit", "editions"), list_url=_attendances(TrainingProgram.Kind.LECTURE_HALL, one_per="program"), definition=_(
+                unit=pgettext_lazy("unit", "editions"),
+                list_url=_attendances(TrainingProgram.Kind.LECTURE_HALL, one_per="program"), definition=_(
                     "Cadre lecture hall programs with a session held in the period and at least one cadre of the "
                     "scope present."))
 def lecture_halls(township_ids, start, end):
