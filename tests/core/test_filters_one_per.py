@@ -44,7 +44,7 @@ def test_one_row_per_cadre_of_the_rows_the_other_filters_keep(violations, county
     # Applied after the status filter: the cadre's first confirmed violation, not the dismissed one.
     assert sorted(row.pk for row in rows) == sorted([confirmed[0].pk, elsewhere[0].pk])
     assert {row.cadre_id for row in _rows(county_client, "one_per=cadre")} == {cadre.pk, other.pk}
-    assert [row.pk for row in _rows(county_client, "one_per=cadre&cadre=%d" % cadre.pk)] == [dismissed.pk]
+    assert [row.pk for row in _rows(county_client, f"one_per=cadre&cadre={cadre.pk}")] == [dismissed.pk]
 
 
 def test_a_township_user_gets_one_row_of_each_of_their_own_only(violations, township_client, county_client):
