@@ -1,8 +1,9 @@
 """Filters of the assessment lists, shared by the pages and the API."""
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banzi.core.filters import BaseFilterSet
+from banzi.core.filters import BaseFilterSet, YesNoFilter
 from banzi.org.filters import townships
 
 from .models import (
@@ -15,6 +16,9 @@ from .models import (
     Grade,
     QuotaApproval,
 )
+
+# The assessments whose results count (as the year-end report's figures read them).
+RESULT_STATUSES = (Assessment.Status.CONFIRMED, Assessment.Status.PUBLISHED)
 
 
 def assessments(request):
@@ -43,10 +47,19 @@ class AssesseeFilterSet(BaseFilterSet):
     unit = django_filters.ModelChoiceFilter(queryset=townships, label=_("unit"))
     category = django_filters.ChoiceFilter(choices=Assessee.Category.choices, label=_("category"))
     confirmed_grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("confirmed grade"))
+    township = django_filters.ModelChoiceFilter(field_name="unit__township", queryset=townships, label=_("township"))
+    ends = django_filters.DateFromToRangeFilter(field_name="assessment__ends_on", label=_("assessment period ends"))
+    results = YesNoFilter(method="filter_results", label=_("results confirmed or published"))
 
     class Meta:
         model = Assessee
-        fields = ["q", "assessment", "unit", "category", "confirmed_grade"]
+        fields = ["q", "assessment", "unit", "category", "confirmed_grade", "township", "ends", "results"]
+
+    def filter_results(self, queryset, name, value):
+        if value is None:
+            return queryset
+        published = Q(assessment__status__in=RESULT_STATUSES)
+        return queryset.filter(published) if value else queryset.exclude(published)
 
 
 class QuotaApprovalFilterSet(BaseFilterSet):
@@ -86,10 +99,13 @@ class AwardFilterSet(BaseFilterSet):
     unit = django_filters.ModelChoiceFilter(queryset=townships, field_name="assessee__unit", label=_("unit"))
     kind = django_filters.ChoiceFilter(choices=Award.Kind.choices, label=_("award"))
     status = django_filters.ChoiceFilter(choices=Award.Status.choices, label=_("status"))
+    township = django_filters.ModelChoiceFilter(field_name="assessee__unit__township", queryset=townships,
+                                                label=_("township"))
+    decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("decided on"))
 
     class Meta:
         model = Award
-        fields = ["q", "assessment", "unit", "kind", "status"]
+        fields = ["q", "assessment", "unit", "kind", "status", "township", "decided"]
 
 
 class ConsequenceFilterSet(BaseFilterSet):

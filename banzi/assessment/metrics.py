@@ -341,7 +341,8 @@ RESULT_STATUSES = (Assessment.Status.CONFIRMED, Assessment.Status.PUBLISHED)
 
 @registry.figure("assessment.excellent", part="supervision", order=30, label=gettext_lazy("Assessed as excellent"),
                  unit=pgettext_lazy("unit", "people or teams"), list_url=lambda ids, start, end: registry.list_link(
-                     "assessment:assessee_list", ids, township_param="unit", confirmed_grade=Grade.EXCELLENT),
+                     "assessment:assessee_list", ids, confirmed_grade=Grade.EXCELLENT, results="true",
+                     ends_after=start.isoformat(), ends_before=end.isoformat()),
                  definition=gettext_lazy(
                      "Assessees (teams and cadres) graded excellent in a confirmed or published assessment whose "
                      "period ends in the report's period."))
@@ -354,7 +355,8 @@ def excellent(township_ids, start, end):
 @registry.figure("assessment.awards", part="supervision", order=31,
                  label=gettext_lazy("Good teams, heads, members and backbones awarded"),
                  unit=pgettext_lazy("unit", "people or teams"), list_url=lambda ids, start, end: registry.list_link(
-                     "assessment:award_list", ids, township_param="unit", status=Award.Status.DECIDED),
+                     "assessment:award_list", ids, status=Award.Status.DECIDED, decided_after=start.isoformat(),
+                     decided_before=end.isoformat()),
                  definition=gettext_lazy("Awards (好班子、好班长、好成员、好骨干) decided by the county in the period."))
 def awards(township_ids, start, end):
     qs = Award.objects.filter(status=Award.Status.DECIDED, decided_on__range=(start, end))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
-from banzi.core.filters import BaseFilterSet, YesNoFilter
+from banzi.core.filters import BaseFilterSet, OnePerFilter, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import Cadre
 
@@ -97,10 +97,11 @@ class ViolationFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(choices=Violation.Status.choices, label=_("status"))
     decided = django_filters.DateFromToRangeFilter(field_name="decided_on", label=_("decided on"))
     occurred = django_filters.DateFromToRangeFilter(field_name="occurred_on", label=_("occurred on"))
+    one_per = OnePerFilter(("cadre", "cadre", _("one per cadre")))
 
     class Meta:
         model = Violation
-        fields = ["q", "year", "township", "cadre", "rule", "status", "decided", "occurred"]
+        fields = ["q", "year", "township", "cadre", "rule", "status", "decided", "occurred", "one_per"]
 
 
 class LeaveRequestFilterSet(BaseFilterSet):

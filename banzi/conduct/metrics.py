@@ -208,9 +208,13 @@ def _confirmed_violations(township_ids, start, end):
     return metrics.scoped(qs, "cadre__organization__township", township_ids).order_by()
 
 
-def _violations_link(township_ids, start, end):
+def _violations_link(township_ids, start, end, **params):
     return metrics.list_link("conduct:violation_list", township_ids, status=Violation.Status.CONFIRMED,
-                             occurred_after=start.isoformat(), occurred_before=end.isoformat())
+                             occurred_after=start.isoformat(), occurred_before=end.isoformat(), **params)
+
+
+def _cadres_disciplined_link(township_ids, start, end):
+    return _violations_link(township_ids, start, end, one_per="cadre")
 
 
 @metrics.figure("conduct.violations", part="supervision", order=10, label=gettext_lazy("Confirmed violations"),
@@ -222,7 +226,7 @@ def violations(township_ids, start, end):
 
 @metrics.figure("conduct.cadres_disciplined", part="supervision", order=11,
                 label=gettext_lazy("Cadres with a confirmed violation"), unit=pgettext_lazy("unit", "people"),
-                list_url=_violations_link, definition=gettext_lazy(
+                list_url=_cadres_disciplined_link, definition=gettext_lazy(
                     "Distinct cadres with at least one confirmed violation that occurred in the period."))
 def cadres_disciplined(township_ids, start, end):
     return _confirmed_violations(township_ids, start, end).aggregate(n=Count("cadre", distinct=True))["n"]

@@ -1,7 +1,7 @@
 """FilterSet base shared by the UI lists and the API: a `q` search box and Bootstrap widgets."""
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +111,14 @@ class BaseFilterSet(django_filters.FilterSet):
             if getattr(field, "queryset", None) is not None:
                 field.queryset = _label_only(field.queryset)
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # One row per person, place or day is taken from the rows every other filter kept.
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, OnePerFilter):
+                queryset = filter_.first_of_each(queryset, self.form.cleaned_data.get(name))
+        return queryset
+
     def limit_choices_to_user(self, user):
         """Offer only records the user may see as filter choices: another township's teams or
         villages must not show up in a township user's drop-downs."""
@@ -131,3 +139,27 @@ class YesNoFilter(django_filters.BooleanFilter):
             forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
         )
         super().__init__(*args, **kwargs)
+
+
+class OnePerFilter(django_filters.ChoiceFilter):
+    """`one_per=<choice>`: of the rows the list's other filters keep, only the first (lowest id) of each
+    distinct value of a field (a cadre, a program, a day): a year-end figure that counts distinct
+    people, places or days links to the list of exactly as many rows. Rows without a value are left
+    out, as a distinct count leaves them out. `choices` are (value, lookup, label); applied after
+    every other filter (BaseFilterSet.filter_queryset), on the rows the user may see."""
+
+    def __init__(self, *choices, **kwargs):
+        self.lookups = {value: lookup for value, lookup, _label in choices}
+        kwargs.setdefault("label", _("one row per"))
+        super().__init__(choices=[(value, label) for value, _lookup, label in choices], **kwargs)
+
+    def filter(self, qs, value):
+        return qs  # see first_of_each
+
+    def first_of_each(self, queryset, value):
+        lookup = self.lookups.get(value)
+        if not lookup:
+            return queryset
+        firsts = (queryset.order_by().exclude(**{f"{lookup}__isnull": True}).values(lookup)
+                  .annotate(first=Min("pk")).values("first"))
+        return queryset.filter(pk__in=firsts)

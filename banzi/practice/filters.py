@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from banzi.core import clock
-from banzi.core.filters import BaseFilterSet, YesNoFilter
+from banzi.core.filters import BaseFilterSet, OnePerFilter, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import VillageDesignation
 
@@ -94,10 +94,11 @@ class RectificationGroupFilterSet(DuringFilterMixin, BaseFilterSet):
     search_fields = ("campaign", "township__name", "leader__name", "leader__name_initials")
     township = _township("township")
     during = _during()
+    one_per = OnePerFilter(("township", "township", _("one per township")))
 
     class Meta:
         model = RectificationGroup
-        fields = ["q", "year", "township", "campaign", "during"]
+        fields = ["q", "year", "township", "campaign", "during", "one_per"]
 
 
 class PostingFilterSet(DuringFilterMixin, ActiveFilterMixin, BaseFilterSet):
@@ -110,10 +111,12 @@ class PostingFilterSet(DuringFilterMixin, ActiveFilterMixin, BaseFilterSet):
     organization = _hidden("organization", _("posted to"))
     group = _hidden("group", _("rectification working group"))
     during = _during()
+    one_per = OnePerFilter(("cadre", "cadre", _("one per cadre")), ("organization", "organization", _("one per unit")))
 
     class Meta:
         model = Posting
-        fields = ["q", "kind", "township", "active", "year", "result", "cadre", "organization", "group", "during"]
+        fields = ["q", "kind", "township", "active", "year", "result", "cadre", "organization", "group", "during",
+                  "one_per"]
 
 
 class WorkLogFilterSet(BaseFilterSet):

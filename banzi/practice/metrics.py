@@ -364,7 +364,7 @@ def rectification_groups(township_ids, start, end):
 
 @metrics.figure("practice.rectification_townships", part="training", order=31,
                 label=gettext_lazy("Townships with a rectification working group"),
-                unit=pgettext_lazy("unit", "townships"), list_url=_link("rectificationgroup_list"),
+                unit=pgettext_lazy("unit", "townships"), list_url=_link("rectificationgroup_list", one_per="township"),
                 definition=gettext_lazy("Townships with at least one rectification working group at work for part "
                                         "of the period."))
 def rectification_townships(township_ids, start, end):
@@ -373,7 +373,7 @@ def rectification_townships(township_ids, start, end):
 
 
 @metrics.figure("practice.enterprise_cadres", part="training", order=32, label=gettext_lazy("Cadres serving enterprises"),
-                unit=pgettext_lazy("unit", "people"), list_url=_link("posting_list", kind=Posting.Kind.ENTERPRISE),
+                unit=pgettext_lazy("unit", "people"), list_url=_link("posting_list", kind=Posting.Kind.ENTERPRISE, one_per="cadre"),
                 definition=gettext_lazy("Distinct cadres with an enterprise-service posting that ran for part of the "
                                         "period."))
 def enterprise_cadres(township_ids, start, end):
@@ -382,7 +382,7 @@ def enterprise_cadres(township_ids, start, end):
 
 @metrics.figure("practice.enterprises_served", part="training", order=33, label=gettext_lazy("Enterprises served"),
                 unit=pgettext_lazy("unit", "enterprises"),
-                list_url=_link("posting_list", kind=Posting.Kind.ENTERPRISE),
+                list_url=_link("posting_list", kind=Posting.Kind.ENTERPRISE, one_per="organization"),
                 definition=gettext_lazy("Distinct enterprises with a cadre posted to serve them for part of the "
                                         "period."))
 def enterprises_served(township_ids, start, end):

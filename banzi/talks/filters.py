@@ -3,7 +3,8 @@ talk's summary or follow-up: a filter would disclose what a list does not show."
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from banzi.core.filters import BaseFilterSet
+from banzi.core import clock
+from banzi.core.filters import BaseFilterSet, OnePerFilter, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import Cadre
 
@@ -31,10 +32,11 @@ class TalkFilterSet(BaseFilterSet):
                                          label=_("reason"))
     held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("from"))
     held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("to"))
+    one_per = OnePerFilter(("talkee", "talkee", _("one per cadre talked to")))
 
     class Meta:
         model = Talk
-        fields = ["q", "township", "talker", "talkee", "kind", "reason", "held_after", "held_before"]
+        fields = ["q", "township", "talker", "talkee", "kind", "reason", "held_after", "held_before", "one_per"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +63,21 @@ class TalkPlanEntryFilterSet(BaseFilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=plans, label=_("talk plan"))
     priority_group = django_filters.ChoiceFilter(choices=[c for c in TalkPlanEntry.PriorityGroup.choices if c[0]],
                                                  label=_("priority group"))
+    township = django_filters.ModelChoiceFilter(field_name="talkee__organization__township", queryset=townships,
+                                                label=_("township"))
+    due = django_filters.DateFromToRangeFilter(field_name="due_on", label=_("due date"))
+    not_yet_due = YesNoFilter(method="filter_not_yet_due", label=_("not yet due"))
 
     class Meta:
         model = TalkPlanEntry
-        fields = ["q", "plan", "priority_group"]
+        fields = ["q", "plan", "priority_group", "township", "due", "not_yet_due"]
+
+    def filter_not_yet_due(self, queryset, name, value):
+        """Entries still open to be covered in time (neither covered nor past their due date): what
+        the coverage rate leaves out (talks.metrics.with_states, state "due")."""
+        if value is None:
+            return queryset
+        from .metrics import DUE, with_states
+
+        pending = with_states(TalkPlanEntry.objects.filter(due_on__gte=clock.today())).filter(state=DUE).values("pk")
+        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)

@@ -394,6 +394,12 @@ def _talks_link(**params):
     return link
 
 
+def _plan_entries_link(township_ids, start, end):
+    """The coverage rate's denominator: the plan entries due in the period, those not yet due aside."""
+    return metrics.list_link("talks:talkplanentry_list", township_ids, due_after=start.isoformat(),
+                             due_before=end.isoformat(), not_yet_due="false")
+
+
 @metrics.figure("talks.talks", part="mechanism", order=20, label=gettext_lazy("Talks held"),
                 unit=pgettext_lazy("unit", "times"), list_url=_talks_link(), definition=gettext_lazy(
                     "Talks of every kind held in the period with cadres of the scope (by the talkee's unit)."))
@@ -402,7 +408,7 @@ def talks_held(township_ids, start, end):
 
 
 @metrics.figure("talks.cadres_talked_to", part="mechanism", order=21, label=gettext_lazy("Cadres talked to"),
-                unit=pgettext_lazy("unit", "people"), list_url=_talks_link(), definition=gettext_lazy(
+                unit=pgettext_lazy("unit", "people"), list_url=_talks_link(one_per="talkee"), definition=gettext_lazy(
                     "Distinct cadres with at least one talk held with them in the period."))
 def cadres_talked_to(township_ids, start, end):
     return _talks_in(township_ids, start, end).aggregate(n=Count("talkee", distinct=True))["n"]
@@ -416,7 +422,7 @@ def integrity_talks(township_ids, start, end):
 
 
 @metrics.figure("talks.coverage_rate", part="mechanism", order=23, label=gettext_lazy("Planned talks held on time"),
-                unit=pgettext_lazy("unit", "%"), list_url=_talks_link(), definition=gettext_lazy(
+                unit=pgettext_lazy("unit", "%"), list_url=_plan_entries_link, definition=gettext_lazy(
                     "Of the talk plans' entries due in the period (with cadres of the scope), the share covered by "
                     "a talk by their deadline, as a whole percentage; entries not yet due are left out."))
 def coverage_rate(township_ids, start, end):

@@ -3,7 +3,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banzi.core.filters import BaseFilterSet, YesNoFilter
+from banzi.core.filters import BaseFilterSet, OnePerFilter, YesNoFilter
 from banzi.org.filters import townships
 from banzi.org.models import Organization
 
@@ -107,10 +107,17 @@ class AttendanceFilterSet(BaseFilterSet):
                                                 label=_("township"))
     year = _year("session__held_on__year")
     held = django_filters.DateFromToRangeFilter(field_name="session__held_on", label=_("held on"))
+    kind = django_filters.ChoiceFilter(field_name="session__program__kind", choices=TrainingProgram.Kind.choices,
+                                       label=_("kind"))
+    newly_promoted = YesNoFilter(field_name="cadre__is_newly_promoted", label=_("newly promoted"))
+    one_per = OnePerFilter(("cadre", "cadre", _("one per cadre")), ("program", "session__program", _("one per program")),
+                           ("lecturer", "session__lecturer", _("one per lecturer")),
+                           ("day", "session__held_on", _("one per day")))
 
     class Meta:
         model = Attendance
-        fields = ["q", "program", "session", "cadre", "status", "township", "year", "held"]
+        fields = ["q", "program", "session", "cadre", "status", "township", "year", "held", "kind", "newly_promoted",
+                  "one_per"]
 
 
 class TrainingNeedFilterSet(BaseFilterSet):

@@ -376,19 +376,22 @@ def _present_in(township_ids, start, end, *kinds):
     return metrics.scoped(qs, "cadre__organization__township", township_ids).order_by()
 
 
-def _programs_link(kind):
+def _attendance_link(township_ids, start, end, **params):
+    """Present attendances at sessions held in the period, of the scope's cadres; `one_per` keeps one
+    row per cadre, program, lecturer or day, for the figures that count those."""
+    return metrics.list_link("training:attendance_list", township_ids, status=PRESENT,
+                             held_after=start.isoformat(), held_before=end.isoformat(), **params)
+
+
+def _attendances(kind, **params):
     def link(township_ids, start, end):
-        return metrics.list_link("training:trainingprogram_list", None, kind=kind, year=metrics.year_of(start, end))
+        return _attendance_link(township_ids, start, end, kind=kind, **params)
     return link
 
 
-def _attendance_link(township_ids, start, end):
-    return metrics.list_link("training:attendance_list", township_ids, status=PRESENT,
-                             held_after=start.isoformat(), held_before=end.isoformat())
-
-
 @metrics.figure("training.newly_promoted_trained", part="training", order=10, label=_("Newly promoted cadres trained"),
-                unit=pgettext_lazy("unit", "people"), list_url=_programs_link(TrainingProgram.Kind.SPECIAL), definition=_(
+                unit=pgettext_lazy("unit", "people"),
+                list_url=_attendances(TrainingProgram.Kind.SPECIAL, newly_promoted="true", one_per="cadre"), definition=_(
                     "Newly promoted cadres present at least once at a session of a special training held in the "
                     "period (each cadre once)."))
 def newly_promoted_trained(township_ids, start, end):
@@ -397,7 +400,8 @@ def newly_promoted_trained(township_ids, start, end):
 
 
 @metrics.figure("training.special_training_days", part="training", order=11, label=_("Days of special training"),
-                unit=pgettext_lazy("unit", "days"), list_url=_programs_link(TrainingProgram.Kind.SPECIAL), definition=_(
+                unit=pgettext_lazy("unit", "days"), list_url=_attendances(TrainingProgram.Kind.SPECIAL, one_per="day"),
+                definition=_(
                     "Calendar days on which a session of a special training was held in the period, with at "
                     "least one cadre of the scope present."))
 def special_training_days(township_ids, start, end):
@@ -406,7 +410,8 @@ def special_training_days(township_ids, start, end):
 
 
 @metrics.figure("training.lecture_halls", part="training", order=12, label=_("Cadre lecture halls held"),
-                unit=pgettext_lazy("unit", "editions"), list_url=_programs_link(TrainingProgram.Kind.LECTURE_HALL), definition=_(
+                unit=pgettext_lazy("unit", "editions"),
+                list_url=_attendances(TrainingProgram.Kind.LECTURE_HALL, one_per="program"), definition=_(
                     "Cadre lecture hall programs with a session held in the period and at least one cadre of the "
                     "scope present."))
 def lecture_halls(township_ids, start, end):
@@ -416,7 +421,7 @@ def lecture_halls(township_ids, start, end):
 
 @metrics.figure("training.to_townships_lecturers", part="training", order=13,
                 label=_("Lecturers of the training brought to the townships"), unit=pgettext_lazy("unit", "people"),
-                list_url=_programs_link(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
+                list_url=_attendances(TrainingProgram.Kind.TO_TOWNSHIPS, one_per="lecturer"), definition=_(
                     "Distinct lecturers of the sessions of training brought to the townships held in the period "
                     "with at least one cadre of the scope present."))
 def to_townships_lecturers(township_ids, start, end):
@@ -426,7 +431,7 @@ def to_townships_lecturers(township_ids, start, end):
 
 @metrics.figure("training.to_townships_days", part="training", order=14,
                 label=_("Days of training brought to the townships"), unit=pgettext_lazy("unit", "days"),
-                list_url=_programs_link(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
+                list_url=_attendances(TrainingProgram.Kind.TO_TOWNSHIPS, one_per="day"), definition=_(
                     "Calendar days on which a session of training brought to the townships was held in the "
                     "period, with at least one cadre of the scope present."))
 def to_townships_days(township_ids, start, end):
@@ -444,7 +449,7 @@ def person_times(township_ids, start, end):
 
 @metrics.figure("training.to_townships_person_times", part="training", order=16,
                 label=_("Person-times of the training brought to the townships"), unit=pgettext_lazy("unit", "person-times"),
-                list_url=_programs_link(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
+                list_url=_attendances(TrainingProgram.Kind.TO_TOWNSHIPS), definition=_(
                     "Present attendances at the sessions of training brought to the townships held in the period, "
                     "summed over sessions."))
 def to_townships_person_times(township_ids, start, end):

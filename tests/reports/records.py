@@ -38,11 +38,13 @@ def training(township, day, weight):
     lecturer = tf.lecturer(township)
     for kind in (KIND.SPECIAL, KIND.LECTURE_HALL, KIND.TO_TOWNSHIPS, KIND.CENTRALIZED):
         program = tf.program(township, kind=kind, start_on=day, end_on=day)
-        session = tf.session(program, held_on=day, lecturer=lecturer)
-        for cadre in promoted:
-            tf.attend(session, cadre)
-        for cadre in others:
-            tf.attend(session, cadre, Attendance.Status.ABSENT if weight % 2 else Attendance.Status.PRESENT)
+        # Two sessions on the day by one lecturer: the same cadres, program, lecturer and day twice.
+        for _session in range(2):
+            session = tf.session(program, held_on=day, lecturer=lecturer)
+            for cadre in promoted:
+                tf.attend(session, cadre)
+            for cadre in others:
+                tf.attend(session, cadre, Attendance.Status.ABSENT if weight % 2 else Attendance.Status.PRESENT)
 
 
 def practice(township, day, weight):
@@ -51,6 +53,9 @@ def practice(township, day, weight):
     cadre = f.CadreFactory(organization=township)
     for _ in range(weight):
         pc.posting(township, cadre=cadre, kind=Posting.Kind.ENTERPRISE, started_on=day, ended_on=day)
+    # Another cadre serving the enterprise of the last posting: two cadres at one enterprise.
+    pc.posting(township, kind=Posting.Kind.ENTERPRISE, place=Posting.objects.latest("pk").organization,
+               started_on=day, ended_on=day)
     pc.posting(township, kind=Posting.Kind.FIRST_SECRETARY, started_on=day, ended_on=day)
     pc.mentorship(township, started_on=day, ended_on=day)
     StudyVisit.objects.create(title="观摩学习", organization=township, host=pc.model_unit(township), visited_on=day,

@@ -198,3 +198,13 @@ REFERENCE = {
         if a.status == Award.Status.DECIDED and a.decided_on and s <= a.decided_on <= e
         and _in(ids, a.assessee.unit.township_id)]),
 }
+
+# The denominator of each rate counted row by row: the records its link lists. The organizational-life
+# compliance rate has none: its denominator is cells of the compliance calendar (organization × rule ×
+# period of the rule), not records of a list, and it links to the calendar (or the county's overview).
+DENOMINATORS = {
+    "governance.collective_rate": lambda ids, s, e: len(_major(ids, s, e)),
+    "talks.coverage_rate": lambda ids, s, e: _coverage(ids, s, e)[1],
+    "tasks.on_time_rate": lambda ids, s, e: len(_tasks(ids, s, e)),
+    "governance.org_life_rate": None,
+}

@@ -3,10 +3,12 @@ for the county and each township, over the two halves of 2026 and the whole year
 each edge of the halves; each figure runs a fixed number of queries."""
 import datetime
 import inspect
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from banzi.core import clock
 from banzi.core.metrics import PARTS, figures
@@ -23,7 +25,7 @@ from tests import factories as f
 from tests.governance import cases as gc
 
 from .records import make_records
-from .reference import REFERENCE
+from .reference import DENOMINATORS, REFERENCE
 
 D = datetime.date
 PERIODS = [(D(2026, 1, 1), D(2026, 6, 30)), (D(2026, 7, 1), D(2026, 12, 31)), (D(2026, 1, 1), D(2026, 12, 31))]
@@ -94,30 +96,83 @@ def test_each_figure_links_to_a_list_page(records, county_client):
         assert county_client.get(url).status_code == 200, (figure.key, url)
 
 
-# Figures that count the rows their list shows (not distinct people or places among them): for any
-# period, half a year included, the link lists exactly the records counted.
-ROW_COUNTS = ("practice.rectification_groups", "practice.mentorships", "practice.study_visits", "conduct.violations",
-              "governance.meetings", "governance.life_meetings", "study.sessions", "study.committee_theory_sessions",
-              "study.party_lectures", "study.person_times", "tasks.tasks", "tasks.items_closed",
-              "training.person_times")
+# The rates (a whole percentage of a numerator over a denominator): their link lists the records of
+# their denominator, counted row by row in reference.DENOMINATORS (None: no list holds them).
+RATES = ("governance.collective_rate", "governance.org_life_rate", "talks.coverage_rate", "tasks.on_time_rate")
+# Every other figure is a count: of rows, or of distinct people, places or days among rows (its list
+# then keeps one row per person, place or day, `one_per`).
+COUNTS = [figure.key for figure in figures.all() if figure.key not in RATES]
+LINK_PERIODS = {"first-half": (D(2026, 1, 1), D(2026, 6, 30)), "second-half": (D(2026, 7, 1), D(2026, 12, 31)),
+                "year": (D(2026, 1, 1), D(2026, 12, 31))}
 
 
-@pytest.mark.parametrize("period", [(D(2026, 1, 1), D(2026, 6, 30)), (D(2026, 7, 1), D(2026, 12, 31)),
-                                    (D(2026, 1, 1), D(2026, 12, 31))], ids=["first-half", "second-half", "year"])
+def test_the_rates_are_the_figures_given_in_percent():
+    with translation.override("en"):
+        assert {figure.key for figure in figures.all() if str(figure.unit) == "%"} == set(RATES)
+    assert set(DENOMINATORS) == set(RATES)
+    assert len(COUNTS) == len(figures.all()) - len(RATES) > len(RATES)
+
+
+def _rows(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["table"].paginator.count
+
+
+@pytest.mark.parametrize("period", list(LINK_PERIODS.values()), ids=list(LINK_PERIODS))
 def test_a_links_list_holds_exactly_the_records_counted(records, county_client, period):
     township, _other = records
     start, end = period
-    counted = set()
-    for key in ROW_COUNTS:
+    for key in COUNTS:
         figure = figures.get(key)
         for scope in ([township.pk], None):
             value = figure.value(scope, start, end)
-            response = county_client.get(figure.url(scope, start, end))
-            assert response.status_code == 200, key
-            assert response.context["table"].paginator.count == value, (key, scope, period)
-            if value:
-                counted.add(key)
-    assert len(counted) >= len(ROW_COUNTS) - 2, set(ROW_COUNTS) - counted  # the records fill nearly every figure
+            assert value, (key, scope, period)  # the records make every figure count something
+            assert _rows(county_client, figure.url(scope, start, end)) == value, (key, scope, period)
+
+
+@pytest.mark.parametrize("period", list(LINK_PERIODS.values()), ids=list(LINK_PERIODS))
+def test_a_rates_link_lists_the_records_of_its_denominator(records, county_client, period):
+    township, _other = records
+    start, end = period
+    for key in RATES:
+        figure = figures.get(key)
+        for scope in ([township.pk], None):
+            url = figure.url(scope, start, end)
+            if DENOMINATORS[key] is None:
+                assert county_client.get(url).status_code == 200, (key, url)
+                continue
+            denominator = DENOMINATORS[key](scope, start, end)
+            assert denominator and figure.value(scope, start, end) is not None, (key, scope, period)
+            assert _rows(county_client, url) == denominator, (key, scope, period)
+
+
+# Figures that count distinct people, places or days among the rows of their list.
+DISTINCT = ("training.newly_promoted_trained", "training.special_training_days", "training.lecture_halls",
+            "training.to_townships_lecturers", "training.to_townships_days", "practice.rectification_townships",
+            "practice.enterprise_cadres", "practice.enterprises_served", "talks.cadres_talked_to",
+            "conduct.cadres_disciplined")
+
+
+def test_a_distinct_figures_link_keeps_one_row_of_each_and_the_records_have_more(records, county_client):
+    township, _other = records
+    start, end = LINK_PERIODS["year"]
+    for key in DISTINCT:
+        url = figures.get(key).url([township.pk], start, end)
+        assert "one_per=" in url, key
+        every_row = _rows(county_client, re.sub(r"&?one_per=[a-z]+", "", url))
+        assert every_row > figures.get(key).value([township.pk], start, end), key
+
+
+def test_a_township_user_follows_the_links_to_their_own_records_only(records, township_client, county_client):
+    township, other = records
+    start, end = LINK_PERIODS["year"]
+    for key in [*COUNTS, *(key for key in RATES if DENOMINATORS[key])]:
+        figure = figures.get(key)
+        own = _rows(county_client, figure.url([township.pk], start, end))
+        # The county's link (no township) as the township's user opens it: their own rows, no more.
+        assert _rows(township_client, figure.url(None, start, end)) == own, key
+        assert _rows(township_client, figure.url([other.pk], start, end)) in (0, own), key
 
 
 # --- the organizational-life compliance rate ------------------------------------------------------
