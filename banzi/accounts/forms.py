@@ -111,6 +111,9 @@ class RoleForm(forms.ModelForm):
 
         self.fields["role"].choices = [("", gettext("No role (opens nothing)"))] + [
             (value, label) for value, label in Role.choices if value in BUSINESS]
-        self.fields["organization"].queryset = Organization.objects.filter(is_active=True).only("name", "kind")
-        self.fields["cadre"].queryset = Cadre.objects.only("name").order_by("name", "pk")
+        from banzi.core.forms import use_pickers
+
+        self.fields["organization"].queryset = Organization.objects.filter(is_active=True)
+        self.fields["cadre"].queryset = Cadre.objects.order_by("name", "pk")
         _bootstrap(self)
+        use_pickers(self)  # searchable by name or pinyin; a cadre as 姓名 · 单位 · 职务, not a bare name

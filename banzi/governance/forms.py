@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banzi.core import clock
 from banzi.core.errors import Code
-from banzi.core.forms import BaseModelForm, DateInput
+from banzi.core.forms import BaseModelForm, DateInput, use_pickers
 from banzi.org.models import Cadre
 
 from .models import AgendaItem, Attendance, Meeting, MeetingKind, Opinion, OrgLifeRule
@@ -111,6 +111,7 @@ class AttendanceForm(forms.Form):
             self.fields["other_present"] = forms.IntegerField(
                 label=_("other members present"), min_value=0, initial=meeting.other_members_present,
                 widget=forms.NumberInput(attrs={"class": "form-control"}))
+        use_pickers(self)  # the leaders: searchable, chosen without Ctrl-click
 
     def row_fields(self):
         return [(row, self[f"status_{row.cadre_id}"], self[f"reason_{row.cadre_id}"]) for row in self.rows]
@@ -197,6 +198,7 @@ class CriticismForm(forms.Form):
         self.fields["cadre"].queryset = Cadre.objects.filter(
             meeting_attendances__meeting=meeting, meeting_attendances__role=Attendance.Role.MEMBER,
             meeting_attendances__present=True)
+        use_pickers(self)
 
 
 class RectificationForm(forms.Form):
@@ -211,6 +213,7 @@ class RectificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = _active_cadres(user).filter(
             organization__township=meeting.organization.township_id)
+        use_pickers(self)
 
 
 class TalksForm(forms.Form):
@@ -227,3 +230,4 @@ class TalksForm(forms.Form):
                                          .select_related("talker", "talkee").only(
                                              "id", "held_on", "kind", "talker__name", "talkee__name", "organization_id"))
         self.fields["talks"].initial = list(meeting.talks.values_list("pk", flat=True))
+        use_pickers(self)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.errors import Code
-from banzi.core.forms import BaseModelForm
+from banzi.core.forms import BaseModelForm, use_pickers
 from banzi.org.models import Cadre, Organization
 
 from .models import CONFIDENTIAL_FIELDS, Talk, TalkPlan, TalkPlanEntry
@@ -103,3 +103,4 @@ class FillPlanForm(forms.Form):
         self.fields["talker_organization"].widget.attrs["class"] = "form-select"
         if plan is not None and plan.organization.kind == Organization.Kind.TOWNSHIP:
             self.fields["talker_organization"].initial = plan.organization_id
+        use_pickers(self)
