@@ -1,7 +1,10 @@
 """FilterSet base shared by the UI lists and the API: a `q` search box and Bootstrap widgets."""
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Min, Q
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +16,20 @@ def _attrs_html(attrs):
                    for name, value in attrs.items() if value is not False)
 
 
+@functools.lru_cache(maxsize=50_000)
+def label_pinyin(label):
+    """The pinyin a picker searches a record's label by ("xinchengzhen xcz" for 新城镇); kept, as the
+    same units and people are offered page after page."""
+    from banzi.core.forms import search_pinyin
+
+    return search_pinyin(label)
+
+
 class FastSelectMixin:
     """A drop-down rendered as Django's select.html and select_option.html render it, but in Python:
-    a unit or cadre filter offers hundreds of options, one included template each in Django's way."""
+    a unit or cadre filter offers hundreds of options, one included template each in Django's way. A
+    record's option carries its label's pinyin (`data-py`): the searchable picker (static/js/pickers.js)
+    finds 新城镇 by "xcz" in a list's filters as in its forms."""
 
     def render(self, name, value, attrs=None, renderer=None):
         # As get_context() and optgroups() compute them, without a dictionary per option.
@@ -33,8 +47,10 @@ class FastSelectMixin:
                 subvalue = "" if subvalue is None else subvalue
                 selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
                 has_selected |= selected
-                parts.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
-                             f'{conditional_escape(sublabel)}</option>')
+                pinyin = (f' data-py="{conditional_escape(label_pinyin(str(sublabel)))}"'
+                          if isinstance(subvalue, ModelChoiceIteratorValue) else "")
+                parts.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}'
+                             f'{pinyin}>{conditional_escape(sublabel)}</option>')
             if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")

@@ -47,3 +47,11 @@ def test_the_talk_plan_and_the_role_form_offer_units_and_people_with_pinyin(town
     form = RoleForm()
     assert any(label == f"李娜 · {township.name} · 组织委员" and "ln" in py.split() for label, py in options(form, "cadre"))
     assert cadre.pk and any(label == township.name for label, _py in options(form, "organization"))
+
+
+def test_a_lists_filters_offer_units_with_their_pinyin(township, county_client):
+    f.CadreFactory(organization=township)
+    page = county_client.get("/org/cadres/").content.decode()
+    option = re.search(r'<select name="township"[^>]*>.*?</select>', page, flags=re.S).group(0)
+    assert f'data-py="xinchengzhen xcz">{township.name}</option>' in option  # 新城镇
+    assert '<option value="" selected>' in option or '<option value="">' in option  # "any" carries none
