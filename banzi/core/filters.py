@@ -47,14 +47,16 @@ class FastSelectMixin:
                 subvalue = "" if subvalue is None else subvalue
                 selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
                 has_selected |= selected
-                pinyin = (f' data-py="{conditional_escape(label_pinyin(str(sublabel)))}"'
-                          if isinstance(subvalue, ModelChoiceIteratorValue) else "")
                 parts.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}'
-                             f'{pinyin}>{conditional_escape(sublabel)}</option>')
+                             f'{_attrs_html(self.option_data(subvalue, sublabel))}>{conditional_escape(sublabel)}</option>')
             if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
+
+    def option_data(self, value, label):
+        """The data- attributes of an option: a record's pinyin."""
+        return {"data-py": label_pinyin(str(label))} if isinstance(value, ModelChoiceIteratorValue) else {}
 
 
 class FastSelect(FastSelectMixin, forms.Select):

@@ -11,13 +11,11 @@ from functools import lru_cache
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from banzi.core.errors import Code
 from banzi.core.fields import EncryptedMixin
-from banzi.core.filters import _attrs_html
+from banzi.core.filters import FastSelectMixin
 from banzi.core.pinyin import pinyin_and_initials
 
 EMPTY_LABEL = _("Choose…")
@@ -157,27 +155,14 @@ def _paths(tree, prefix=""):
             yield from _paths(sub, f"{prefix}{name}__")
 
 
-class PickerMixin:
+class PickerMixin(FastSelectMixin):
     """Options with `data-py` (pinyin), `data-unit` and `data-township` for the searchable picker, drawn
     as Django's select.html would draw them but in Python (hundreds of options, one template each)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        select_attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            select_attrs["multiple"] = True
-        values = set(self.format_value(value))
-        parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(select_attrs)}>']
-        has_selected = False
-        for option_value, label in self.choices:
-            key = "" if option_value is None else str(option_value)
-            selected = (not has_selected or self.allow_multiple_selected) and key in values
-            has_selected |= selected
-            option_attrs = {"value": key, "selected": selected}
-            if isinstance(option_value, ModelChoiceIteratorValue) and option_value.instance is not None:
-                option_attrs.update(picker_data(option_value.instance, label))
-            parts.append(f"\n  <option{_attrs_html(option_attrs)}>{conditional_escape(label)}</option>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+    def option_data(self, value, label):
+        if isinstance(value, ModelChoiceIteratorValue) and value.instance is not None:
+            return picker_data(value.instance, label)
+        return {}
 
 
 def picker_data(obj, label):
