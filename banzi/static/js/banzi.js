@@ -86,6 +86,8 @@
     var href = link.getAttribute("href");
     if (!href || href.charAt(0) === "#" || link.target === "_blank" || link.hasAttribute("data-bs-toggle") ||
         link.origin !== window.location.origin) { return; }
+    // A place on this same page loads nothing: nothing to wait for.
+    if (link.hash && link.pathname === window.location.pathname && link.search === window.location.search) { return; }
     if (busy) { event.preventDefault(); return; }
     startBusy(link);
     setTimeout(function () { if (event.defaultPrevented) { endBusy(); } }, 0);
