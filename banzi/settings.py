@@ -191,6 +191,9 @@ BANZI_SESSION_MAX_HOURS = int(os.environ.get("BANZI_SESSION_MAX_HOURS", "8"))
 SESSION_COOKIE_AGE = BANZI_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# A picker with more options than this (a province's people or units) loads them from the server as the user
+# types (core/pickers.py); up to it every option is in the page, searched there by label and pinyin.
+BANZI_PICKER_REMOTE_OVER = int(os.environ.get("BANZI_PICKER_REMOTE_OVER", "1000"))
 BANZI_TOKEN_HOURS = int(os.environ.get("BANZI_TOKEN_HOURS", "12"))  # an API token's life from its issue
 # 5 failed sign-ins lock an account for 30 minutes; 20 failures from one client address within those 30 minutes
 # refuse that address (any username). Login page and token endpoint share the counts.

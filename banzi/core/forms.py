@@ -66,6 +66,11 @@ class ChoiceLabel:
     pinyin: object = None
     unit: object = None
     township: object = None
+    # For a picker that loads its options from the server (core/pickers.py): the fields a typed word is
+    # looked for in (stored pinyin included), and the lookups of the record's unit and township.
+    search: tuple = ()
+    unit_lookup: str = None
+    township_lookup: str = None
 
 
 def _cadre_pinyin(cadre):
@@ -77,11 +82,14 @@ CHOICE_LABELS = {
     "org.Cadre": ChoiceLabel(
         label=lambda c: _joined(c.name, _unit_name(c.organization), c.post),
         related=("organization__township",), pinyin=_cadre_pinyin,
-        unit=lambda c: c.organization_id, township=lambda c: c.organization.township_id),
+        unit=lambda c: c.organization_id, township=lambda c: c.organization.township_id,
+        search=("name", "name_pinyin", "name_initials", "post", "organization__name"),
+        unit_lookup="organization_id", township_lookup="organization__township_id"),
     # Villages of the same name in two townships.
     "org.Organization": ChoiceLabel(
         label=_unit_name, related=("township",), pinyin=lambda o: search_pinyin(o.name),
-        unit=lambda o: o.pk, township=lambda o: o.township_id),
+        unit=lambda o: o.pk, township=lambda o: o.township_id,
+        search=("name", "township__name"), unit_lookup="pk", township_lookup="township_id"),
     "org.VillageDesignation": ChoiceLabel(
         label=lambda d: _joined(_unit_name(d.organization), d.year, d.get_category_display()),
         related=("organization__township",), pinyin=lambda d: search_pinyin(d.organization.name),
@@ -90,18 +98,25 @@ CHOICE_LABELS = {
     "tasks.Task": ChoiceLabel(
         label=lambda t: _joined(t.title, t.organization.name, t.responsible.name, _day(t.deadline)),
         related=("organization", "responsible"), pinyin=lambda t: search_pinyin(t.title),
-        unit=lambda t: t.organization_id, township=lambda t: t.organization.township_id),
+        unit=lambda t: t.organization_id, township=lambda t: t.organization.township_id,
+        search=("title", "organization__name", "responsible__name", "responsible__name_pinyin",
+                "responsible__name_initials"),
+        unit_lookup="organization_id", township_lookup="organization__township_id"),
     "governance.Meeting": ChoiceLabel(
         label=lambda m: _joined(m, _unit_name(m.organization)), related=("organization__township",),
-        pinyin=lambda m: search_pinyin(m.topic), unit=lambda m: m.organization_id),
+        pinyin=lambda m: search_pinyin(m.topic), unit=lambda m: m.organization_id,
+        search=("topic", "organization__name"), unit_lookup="organization_id"),
     "governance.AgendaItem": ChoiceLabel(
         label=lambda i: _joined(i.title, _day(i.meeting.held_on), _unit_name(i.meeting.organization)),
-        related=("meeting__organization__township",), pinyin=lambda i: search_pinyin(i.title)),
+        related=("meeting__organization__township",), pinyin=lambda i: search_pinyin(i.title),
+        search=("title", "meeting__topic", "meeting__organization__name")),
     "study.StudySession": ChoiceLabel(
         label=lambda s: _joined(s, _unit_name(s.organization)), related=("organization__township",),
-        pinyin=lambda s: search_pinyin(s.topic), unit=lambda s: s.organization_id),
+        pinyin=lambda s: search_pinyin(s.topic), unit=lambda s: s.organization_id,
+        search=("topic", "organization__name"), unit_lookup="organization_id"),
     "training.TrainingSession": ChoiceLabel(
-        label=lambda s: _joined(s, s.program.name), related=("program",), pinyin=lambda s: search_pinyin(s.title)),
+        label=lambda s: _joined(s, s.program.name), related=("program",), pinyin=lambda s: search_pinyin(s.title),
+        search=("title", "program__name")),
     "talks.TalkPlan": ChoiceLabel(
         label=lambda p: _joined(p.title, p.organization.name), related=("organization",),
         pinyin=lambda p: search_pinyin(p.title), unit=lambda p: p.organization_id),
@@ -129,23 +144,28 @@ class PickerChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        queryset = self.queryset
-        model = queryset.model
-        spec = choice_label(model)
-        related = spec.related if spec else ()
-        if related and queryset.query.select_related is not True:
-            queryset = queryset.select_related(*related)
-        sealed = _sealed_fields(model)
-        joined = queryset.query.select_related
-        if isinstance(joined, dict):
-            for path in _paths(joined):
-                sealed += _sealed_fields(_related_model(model, path), f"{path}__")
-        if sealed and queryset.query.deferred_loading[1]:  # deferring (not narrowed by only())
-            queryset = queryset.defer(*sealed)
+        queryset = label_queryset(self.queryset)
         if not queryset._prefetch_related_lookups:
             queryset = queryset.iterator()
         for obj in queryset:
             yield self.choice(obj)
+
+
+def label_queryset(queryset):
+    """`queryset` joining what its records' labels read, its sealed columns (and theirs) left unread."""
+    model = queryset.model
+    spec = choice_label(model)
+    related = spec.related if spec else ()
+    if related and queryset.query.select_related is not True:
+        queryset = queryset.select_related(*related)
+    sealed = _sealed_fields(model)
+    joined = queryset.query.select_related
+    if isinstance(joined, dict):
+        for path in _paths(joined):
+            sealed += _sealed_fields(_related_model(model, path), f"{path}__")
+    if sealed and queryset.query.deferred_loading[1]:  # deferring (not narrowed by only())
+        queryset = queryset.defer(*sealed)
+    return queryset
 
 
 def _paths(tree, prefix=""):
@@ -157,7 +177,26 @@ def _paths(tree, prefix=""):
 
 class PickerMixin(FastSelectMixin):
     """Options with `data-py` (pinyin), `data-unit` and `data-township` for the searchable picker, drawn
-    as Django's select.html would draw them but in Python (hundreds of options, one template each)."""
+    as Django's select.html would draw them but in Python (hundreds of options, one template each).
+
+    A picker with more options than `BANZI_PICKER_REMOTE_OVER` draws only the chosen ones and
+    `data-source`, where the picker loads the others as the user types (core/pickers.py); it needs to know
+    for whom (`picker_user`, set by `use_pickers`)."""
+
+    picker_user = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from banzi.core import pickers
+
+        source = pickers.source_for(self.choices, self.picker_user)
+        if source is None:
+            return super().render(name, value, attrs, renderer)
+        everything = self.choices
+        self.choices = pickers.chosen_choices(everything, self.format_value(value))
+        try:
+            return super().render(name, value, {**(attrs or {}), "data-source": source}, renderer)
+        finally:
+            self.choices = everything
 
     def option_data(self, value, label):
         if isinstance(value, ModelChoiceIteratorValue) and value.instance is not None:
@@ -187,15 +226,19 @@ class PickerSelectMultiple(PickerMixin, forms.SelectMultiple):
 PICKER_WIDGETS = {forms.Select: PickerSelect, forms.SelectMultiple: PickerSelectMultiple}
 
 
-def use_pickers(form, narrow=None):
+def use_pickers(form, narrow=None, user=None):
     """Make every model choice of `form` a picker: unique labels, pinyin and unit on each option, joins for
     the label, "Choose…" for the empty choice. `narrow` = {person field: unit field} makes the person picker
-    show only the chosen unit's people. Call it at the end of a plain form's `__init__` (BaseModelForm does)."""
+    show only the chosen unit's people. `user` (default: the form's) is whom a long picker's options are
+    kept for on the server. Call it at the end of a plain form's `__init__` (BaseModelForm does)."""
+    user = user if user is not None else getattr(form, "user", None)
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
             picker = PICKER_WIDGETS.get(type(field.widget))
             if picker is not None:
                 field.widget.__class__ = picker  # the same widget (attributes), drawn with the picker's data
+            if isinstance(field.widget, PickerMixin):
+                field.widget.picker_user = user
             spec = choice_label(field.queryset.model) if field.queryset is not None else None
             if spec is not None and "label_from_instance" not in field.__dict__:
                 field.label_from_instance = spec.label

@@ -328,3 +328,30 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PickerSource(models.Model):
+    """The choices of a long picker, kept on the server for the user whose page drew it.
+
+    A picker with more options than `BANZI_PICKER_REMOTE_OVER` (a province's people, units, tasks) draws
+    only what is chosen into the page and asks `core:picker_options` for the rest, searched, narrowed
+    by unit and a page at a time. The query is kept here, in the database, as Django pickles a
+    queryset's query: the options offered are exactly those the form accepts, whichever app server
+    answers. Only the user who drew the page may read it; rows older than a session are removed."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    model_label = models.CharField(_("record type"), max_length=100)
+    to_field = models.CharField(_("value field"), max_length=100, blank=True)
+    query = models.BinaryField(_("query"))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("picker's choices")
+        verbose_name_plural = _("pickers' choices")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.key

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, calendar_views, notification_views, rule_views
+from . import audit_views, calendar_views, notification_views, picker_views, rule_views
 from .models import CalendarDay, CalendarYear
 from .routing import model_urls
 
@@ -15,6 +15,7 @@ urlpatterns = [
                 detail_view=calendar_views.CalendarYearDetailView, edit_view=calendar_views.CalendarYearEditView),
     *model_urls("calendar/days", CalendarDay, list_view=calendar_views.CalendarDayListView,
                 detail_view=calendar_views.CalendarDayDetailView, edit_view=calendar_views.CalendarDayEditView),
+    path("pickers/<str:key>/", picker_views.PickerOptionsView.as_view(), name="picker_options"),
     path("rules/", rule_views.RuleListView.as_view(), name="rule_list"),
     path("rules/<str:key>/edit/", rule_views.RuleEditView.as_view(), name="rule_edit"),
     path("rules/<str:key>/history/", rule_views.RuleHistoryView.as_view(), name="rule_history"),

@@ -6,6 +6,9 @@
    Ctrl-click). A person picker with data-narrow-by="<unit field name>" shows only the chosen unit's
    people (data-unit / data-township); the server checks the same rule.
 
+   A long picker (data-source="<url>", core/pickers.py) holds only its chosen options: it asks the server
+   for a page of matches as the user types (and when it opens), narrowed there by the chosen unit.
+
    The texts come from the page (data- attributes of this script's tag, translated there). Every label is
    escaped in the render functions: a name such as "<img src=x onerror=...>" shows as written. */
 (function () {
@@ -16,8 +19,12 @@
   var TEXT = {
     noResults: data.noResults || "",
     remove: data.remove || "",
-    search: data.search || ""
+    search: data.search || "",
+    loading: data.loading || "",
+    more: data.more || "",
+    failed: data.failed || ""
   };
+  var NOTE = "\u0000note";  // the value of the line that says more matches follow (never chosen)
   var THRESHOLD = 20;
 
   function escape(value) {
@@ -29,24 +36,48 @@
 
   function wanted(select) {
     if (select.tomselect || select.hasAttribute("data-no-picker") || !window.TomSelect) { return false; }
-    return select.multiple || select.options.length > THRESHOLD;
+    return select.multiple || select.options.length > THRESHOLD || select.hasAttribute("data-source");
   }
 
   // Is this option one of the chosen unit's people? The unit's own, or, for a township-level unit, anyone
   // of its township (its villages too); no unit chosen: everyone.
   function belongs(option, unit) {
-    if (!unit || !unit.value || option.value === "") { return true; }
-    var township = unit.dataset.township || "";
-    return option.unit === unit.value || (township !== "" && option.township === township);
+    if (!unit || option.value === "") { return true; }
+    return String(option.unit) === unit.value || (unit.township !== "" && String(option.township) === unit.township);
+  }
+
+  // The unit chosen in `field`: its value and township (from its option, or from what its own picker
+  // loaded when the unit picker is a long one too).
+  function chosenUnit(field) {
+    var option = field.selectedOptions[0];
+    if (!option || !option.value) { return null; }
+    var loaded = field.tomselect && field.tomselect.options[option.value];
+    var township = loaded && loaded.township !== undefined && loaded.township !== null ? String(loaded.township) :
+      (option.dataset.township || "");
+    return { value: option.value, township: township };
+  }
+
+  function narrowingField(select) {
+    var form = select.form;
+    var field = form && form.elements[select.getAttribute("data-narrow-by")];
+    return field && field.tagName === "SELECT" ? field : null;
+  }
+
+  // Chosen people outside the newly chosen unit are taken off the picker.
+  function dropOutsiders(ts, field) {
+    var unit = chosenUnit(field);
+    [].concat(ts.getValue() || []).forEach(function (value) {
+      var option = ts.options[value];
+      if (value !== "" && option && !belongs(option, unit)) { ts.removeItem(value, true); }
+    });
   }
 
   function narrowBy(select, ts) {
-    var form = select.form;
-    var field = form && form.elements[select.getAttribute("data-narrow-by")];
-    if (!field || field.tagName !== "SELECT") { return; }
+    var field = narrowingField(select);
+    if (!field) { return; }
     var everyone = Object.keys(ts.options).map(function (key) { return ts.options[key]; });
     function apply(clearOutsiders) {
-      var unit = field.selectedOptions[0] || null;
+      var unit = chosenUnit(field);
       var keep = everyone.filter(function (option) { return belongs(option, unit); });
       var kept = {};
       keep.forEach(function (option) { kept[option.value] = true; });
@@ -63,6 +94,55 @@
     }
     apply(false);
     field.addEventListener("change", function () { apply(true); });
+  }
+
+  // A long picker: the server searches (every word, pinyin too) and narrows by unit; a page at a time.
+  function loadFromServer(select, settings) {
+    var source = select.getAttribute("data-source");
+    var field = select.hasAttribute("data-narrow-by") ? narrowingField(select) : null;
+    var generation = 0;
+    function note(text) { return { value: NOTE, text: text, note: true, disabled: true, gen: generation }; }
+    settings.preload = "focus";
+    settings.loadThrottle = 250;
+    settings.shouldLoad = function () { return true; };
+    settings.score = function () { return function (item) { return item.gen === generation ? 1 : 0; }; };
+    settings.render.loading = function () { return "<div class=\"no-results\">" + escape(TEXT.loading) + "</div>"; };
+    settings.render.option = function (item) {
+      return item.note ? "<div class=\"text-secondary small\">" + escape(item.text) + "</div>" :
+        "<div>" + escape(item.text) + "</div>";
+    };
+    settings.load = function (query, callback) {
+      var ts = this;
+      var params = new URLSearchParams({ q: query });
+      if (field && field.value) { params.set("unit", field.value); }
+      fetch(source + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.json().then(function (json) {
+            if (!response.ok) { throw new Error(json.error || TEXT.failed); }
+            return json;
+          });
+        })
+        .then(function (json) {
+          generation += 1;
+          var results = json.results.map(function (item) { item.gen = generation; return item; });
+          if (json.more) { results.push(note(TEXT.more)); }
+          finish(ts, results, callback);
+        })
+        .catch(function (error) {
+          generation += 1;
+          finish(ts, [note(error && error.message ? error.message : TEXT.failed)], callback);
+        });
+    };
+    function finish(ts, results, callback) {
+      // Only this answer's options are offered; the chosen ones stay (and are offered again if they match).
+      ts.clearOptions();
+      results.forEach(function (item) {
+        if (ts.options[item.value]) { ts.updateOption(item.value, item); }
+      });
+      callback(results);
+      ts.loadedSearches = {};  // typing the same words again asks again: the records may have changed
+    }
+    return field;
   }
 
   function enhance(select) {
@@ -86,8 +166,18 @@
         if (multiple) { this.setTextboxValue(""); this.refreshOptions(false); }
       }
     };
+    var remote = select.hasAttribute("data-source");
+    var field = remote ? loadFromServer(select, settings) : null;
     var ts = new window.TomSelect(select, settings);
-    if (select.hasAttribute("data-narrow-by")) { narrowBy(select, ts); }
+    if (remote && field) {
+      field.addEventListener("change", function () {
+        dropOutsiders(ts, field);
+        ts.clearOptions();
+        ts.wrapper.classList.remove("preloaded");  // the next opening asks for the new unit's people
+      });
+    } else if (select.hasAttribute("data-narrow-by")) {
+      narrowBy(select, ts);
+    }
   }
 
   function enhanceWithin(root) {
