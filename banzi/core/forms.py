@@ -73,23 +73,25 @@ class ChoiceLabel:
     township_lookup: str = None
 
 
-def _cadre_pinyin(cadre):
-    return f"{cadre.name_pinyin} {cadre.name_initials}" if cadre.name_pinyin else search_pinyin(cadre.name)
+def _stored_pinyin(obj):
+    """A cadre's or unit's name pinyin as saved with it (what the server searches too)."""
+    return f"{obj.name_pinyin} {obj.name_initials}" if obj.name_pinyin else search_pinyin(obj.name)
 
 
 CHOICE_LABELS = {
     # A person: 姓名 · 单位 · 职务 (two 张伟 in one county are told apart by unit and post).
     "org.Cadre": ChoiceLabel(
         label=lambda c: _joined(c.name, _unit_name(c.organization), c.post),
-        related=("organization__township",), pinyin=_cadre_pinyin,
+        related=("organization__township",), pinyin=_stored_pinyin,
         unit=lambda c: c.organization_id, township=lambda c: c.organization.township_id,
         search=("name", "name_pinyin", "name_initials", "post", "organization__name"),
         unit_lookup="organization_id", township_lookup="organization__township_id"),
     # Villages of the same name in two townships.
     "org.Organization": ChoiceLabel(
-        label=_unit_name, related=("township",), pinyin=lambda o: search_pinyin(o.name),
+        label=_unit_name, related=("township",), pinyin=lambda o: _stored_pinyin(o),
         unit=lambda o: o.pk, township=lambda o: o.township_id,
-        search=("name", "township__name"), unit_lookup="pk", township_lookup="township_id"),
+        search=("name", "name_pinyin", "name_initials", "township__name"), unit_lookup="pk",
+        township_lookup="township_id"),
     "org.VillageDesignation": ChoiceLabel(
         label=lambda d: _joined(_unit_name(d.organization), d.year, d.get_category_display()),
         related=("organization__township",), pinyin=lambda d: search_pinyin(d.organization.name),

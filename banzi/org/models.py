@@ -10,7 +10,7 @@ from banzi.core import clock, crypto, masking
 from banzi.core.errors import Code
 from banzi.core.fields import EncryptedCharField
 from banzi.core.models import BaseModel
-from banzi.core.pinyin import full_pinyin, pinyin_initials
+from banzi.core.pinyin import full_pinyin, pinyin_and_initials, pinyin_initials
 from banzi.core.scoping import CATALOG, Scope, ScopedQuerySet
 from banzi.core.validators import (
     check_date_order,
@@ -90,6 +90,9 @@ class Organization(BaseModel):
     CODE_LENGTHS = {Kind.COUNTY: 6, Kind.TOWNSHIP: 9, Kind.VILLAGE: 12, Kind.COMMUNITY: 12}
 
     name = models.CharField(_("name"), max_length=100)
+    # For a long unit picker searched on the server (core/pickers.py): "xcz" finds 新城镇 there as in the page.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=600, blank=True, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent organization"), null=True, blank=True, on_delete=models.PROTECT,
@@ -163,10 +166,18 @@ class Organization(BaseModel):
 
     def save(self, *args, **kwargs):
         self.township = self.compute_township()
+        self.fill_pinyin()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
         super().save(*args, **kwargs)
         if self.kind == self.Kind.TOWNSHIP and self.township_id != self.pk:
             self.township = self
             super().save(update_fields=["township"])
+
+    def fill_pinyin(self):
+        """What save() derives from the name (a bulk insert calls it itself)."""
+        self.name_pinyin, self.name_initials = pinyin_and_initials(self.name)
 
     def compute_township(self):
         if self.kind == self.Kind.TOWNSHIP:

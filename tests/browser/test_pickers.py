@@ -49,6 +49,20 @@ def pick(page, select_id, text):
     page.keyboard.press("Enter")
 
 
+def search_server(page, select_id, text):
+    """Type into the open long picker and wait for the server's answer to these words."""
+    page.keyboard.type(text)
+    page.wait_for_function("([id, text]) => { const select = document.getElementById(id);"
+                           " return select.dataset.answered === text && select.tomselect.loading === 0; }",
+                           arg=[select_id, text])
+
+
+def pick_from_server(page, select_id, text):
+    open_picker(page, select_id)
+    search_server(page, select_id, text)
+    page.keyboard.press("Enter")
+
+
 def leave(page):
     """Move away from the picker, as a tap elsewhere does: it closes and forgets what was typed."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -167,3 +181,48 @@ def test_enrolment_chooses_several_without_ctrl(live_server, open_page, log_in, 
     page.wait_for_url(f"**{program.get_absolute_url()}#enroll")
     enrolled = set(Enrollment.objects.filter(program=program).values_list("cadre__name", flat=True))
     assert enrolled == {wang.name, "干部1"}
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1366", "390"])
+def test_long_pickers_load_their_options_from_the_server(settings, live_server, open_page, log_in, township,
+                                                         other_township, people, viewport):
+    """Beyond BANZI_PICKER_REMOTE_OVER options (here 10: 27 units, 28 people) the page holds only what is
+    chosen; typing asks the server, which searches pinyin and narrows the people by the chosen unit."""
+    settings.BANZI_PICKER_REMOTE_OVER = 10
+    page = open_page(viewport)
+    log_in(page, "ducha", f.PASSWORD)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/core/pickers/" in request.url else None)
+    page.goto(f"{live_server.url}/tasks/supervised-items/add/")
+    page.wait_for_selector("#id_assignee-ts-control")
+    for select_id in ("id_organization", "id_assignee"):
+        assert page.get_attribute(f"#{select_id}", "data-source")
+        assert page.locator(f"#{select_id} option").count() == 1  # "Choose…" only
+    page.fill("#id_title", "督办人居环境整治")
+
+    # The unit by its pinyin initials, found by the server.
+    pick_from_server(page, "id_organization", "xcz")
+    assert page.input_value("#id_organization") == str(township.pk)
+
+    # "zs": 张三 of the chosen township; 赵四 (zs too) works elsewhere and is not offered.
+    open_picker(page, "id_assignee")
+    search_server(page, "id_assignee", "zs")
+    offered = shown(page, "id_assignee")
+    assert any(text.startswith("张三 · 新城镇") for text in offered), offered
+    assert not any(text.startswith("赵四") for text in offered), offered
+    assert any(f"unit={township.pk}" in url and "q=zs" in url for url in asked), asked
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_assignee") == str(people["zhang"].pk)
+
+    # Another unit drops the person chosen for the first.
+    pick_from_server(page, "id_organization", "zkz")  # 赵康镇
+    assert page.input_value("#id_organization") == str(other_township.pk)
+    assert page.input_value("#id_assignee") == ""
+    pick_from_server(page, "id_organization", "xcz")
+    pick_from_server(page, "id_assignee", "zhangsan")
+    assert page.input_value("#id_assignee") == str(people["zhang"].pk)
+    fits(page, viewport)
+    page.click("button[accesskey=s]")
+    page.wait_for_url(lambda url: "/add/" not in url)
+    item = SupervisedItem.objects.get()
+    assert item.organization == township and item.assignee == people["zhang"]

@@ -101,21 +101,31 @@
     var source = select.getAttribute("data-source");
     var field = select.hasAttribute("data-narrow-by") ? narrowingField(select) : null;
     var generation = 0;
-    function note(text) { return { value: NOTE, text: text, note: true, disabled: true, gen: generation }; }
+    function note(text, query) { return { value: NOTE, text: text, note: true, disabled: true, gen: generation, q: query }; }
     settings.preload = "focus";
     settings.loadThrottle = 250;
     settings.shouldLoad = function () { return true; };
-    settings.score = function () { return function (item) { return item.gen === generation ? 1 : 0; }; };
+    // Only the latest answer, and only while its words are still those typed: not the list of the words
+    // before them, which Enter would otherwise choose from.
+    settings.score = function (query) {
+      return function (item) { return item.gen === generation && item.q === query ? 1 : 0; };
+    };
     settings.render.loading = function () { return "<div class=\"no-results\">" + escape(TEXT.loading) + "</div>"; };
     settings.render.option = function (item) {
       return item.note ? "<div class=\"text-secondary small\">" + escape(item.text) + "</div>" :
         "<div>" + escape(item.text) + "</div>";
     };
+    var pending = null;
     settings.load = function (query, callback) {
       var ts = this;
       var params = new URLSearchParams({ q: query });
       if (field && field.value) { params.set("unit", field.value); }
-      fetch(source + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      // Only the answer to the latest words counts: an earlier request still under way is abandoned.
+      if (pending) { pending.abort(); }
+      var asking = pending = new AbortController();
+      fetch(source + "?" + params.toString(), {
+        credentials: "same-origin", headers: { Accept: "application/json" }, signal: asking.signal
+      })
         .then(function (response) {
           return response.json().then(function (json) {
             if (!response.ok) { throw new Error(json.error || TEXT.failed); }
@@ -123,17 +133,19 @@
           });
         })
         .then(function (json) {
+          if (asking.signal.aborted) { callback(); return; }
           generation += 1;
-          var results = json.results.map(function (item) { item.gen = generation; return item; });
-          if (json.more) { results.push(note(TEXT.more)); }
-          finish(ts, results, callback);
+          var results = json.results.map(function (item) { item.gen = generation; item.q = query; return item; });
+          if (json.more) { results.push(note(TEXT.more, query)); }
+          finish(ts, query, results, callback);
         })
         .catch(function (error) {
+          if (asking.signal.aborted) { callback(); return; }  // replaced by a later request
           generation += 1;
-          finish(ts, [note(error && error.message ? error.message : TEXT.failed)], callback);
+          finish(ts, query, [note(error && error.message ? error.message : TEXT.failed, query)], callback);
         });
     };
-    function finish(ts, results, callback) {
+    function finish(ts, query, results, callback) {
       // Only this answer's options are offered; the chosen ones stay (and are offered again if they match).
       ts.clearOptions();
       results.forEach(function (item) {
@@ -141,6 +153,7 @@
       });
       callback(results);
       ts.loadedSearches = {};  // typing the same words again asks again: the records may have changed
+      select.setAttribute("data-answered", query);
     }
     return field;
   }

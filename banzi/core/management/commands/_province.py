@@ -175,6 +175,9 @@ def save(model, objects, user, created, label, ids):
     now = clock.now()
     auto_now = [f for f in opts.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     relations = [f for f in opts.concrete_fields if f.is_relation]
+    if model is Organization:
+        for obj in objects:
+            obj.fill_pinyin()  # what Organization.save() derives
     fresh = [obj for obj in objects if obj.pk is None]
     for obj, pk in zip(fresh, ids.take(model, len(fresh)), strict=True):
         obj.pk = pk
