@@ -29,9 +29,28 @@ class FastSelectMixin:
     """A drop-down rendered as Django's select.html and select_option.html render it, but in Python:
     a unit or cadre filter offers hundreds of options, one included template each in Django's way. A
     record's option carries its label's pinyin (`data-py`): the searchable picker (static/js/pickers.js)
-    finds 新城镇 by "xcz" in a list's filters as in its forms."""
+    finds 新城镇 by "xcz" in a list's filters as in its forms.
+
+    A choice of records with more options than `BANZI_PICKER_REMOTE_OVER` draws only the chosen ones and
+    `data-source`, where the picker loads the others as the user types (core/pickers.py); it needs to know
+    for whom (`picker_user`: set by `use_pickers` in a form, by BaseFilterSet in a list's filters)."""
+
+    picker_user = None
 
     def render(self, name, value, attrs=None, renderer=None):
+        from banzi.core import pickers
+
+        source = pickers.source_for(self.choices, self.picker_user)
+        if source is None:
+            return self.render_options(name, value, attrs)
+        everything = self.choices
+        self.choices = pickers.ChosenChoices(everything, self.format_value(value))
+        try:
+            return self.render_options(name, value, {**(attrs or {}), "data-source": source})
+        finally:
+            self.choices = everything
+
+    def render_options(self, name, value, attrs):
         # As get_context() and optgroups() compute them, without a dictionary per option.
         select_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
@@ -121,13 +140,15 @@ class BaseFilterSet(django_filters.FilterSet):
         if "q" in self.form.fields:
             self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Name or pinyin initials"))
             self.form.fields["q"].widget.attrs.setdefault("type", "search")
-        self.limit_choices_to_user(getattr(self.request, "user", None))
+        user = getattr(self.request, "user", None)
+        self.limit_choices_to_user(user)
         for field in self.form.fields.values():
             fast = FAST_WIDGETS.get(type(field.widget))
             if fast is not None:
                 field.widget.__class__ = fast  # the same widget (choices, attributes), rendered in Python
             if getattr(field, "queryset", None) is not None:
                 field.queryset = _label_only(field.queryset)
+                field.widget.picker_user = user  # a long one loads its options from the server
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

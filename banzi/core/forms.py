@@ -181,24 +181,7 @@ class PickerMixin(FastSelectMixin):
     """Options with `data-py` (pinyin), `data-unit` and `data-township` for the searchable picker, drawn
     as Django's select.html would draw them but in Python (hundreds of options, one template each).
 
-    A picker with more options than `BANZI_PICKER_REMOTE_OVER` draws only the chosen ones and
-    `data-source`, where the picker loads the others as the user types (core/pickers.py); it needs to know
-    for whom (`picker_user`, set by `use_pickers`)."""
-
-    picker_user = None
-
-    def render(self, name, value, attrs=None, renderer=None):
-        from banzi.core import pickers
-
-        source = pickers.source_for(self.choices, self.picker_user)
-        if source is None:
-            return super().render(name, value, attrs, renderer)
-        everything = self.choices
-        self.choices = pickers.chosen_choices(everything, self.format_value(value))
-        try:
-            return super().render(name, value, {**(attrs or {}), "data-source": source}, renderer)
-        finally:
-            self.choices = everything
+    A long picker loads its options from the server (FastSelectMixin); `use_pickers` says for whom."""
 
     def option_data(self, value, label):
         if isinstance(value, ModelChoiceIteratorValue) and value.instance is not None:

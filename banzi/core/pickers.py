@@ -18,7 +18,7 @@ import pickle
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import reverse
 
 from . import clock
@@ -83,12 +83,10 @@ class ChosenChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in label_queryset(self.queryset):
-            yield self.choice(obj)
-
-
-def chosen_choices(choices, values):
-    return ChosenChoices(choices, values)
+        spec = choice_label(self.queryset.model)
+        for obj in label_queryset(self.queryset.defer(None)):
+            # Labelled as the server labels the options it sends, whatever a list's filter shows in the page.
+            yield (ModelChoiceIteratorValue(self.field.prepare_value(obj), obj), spec.label(obj))
 
 
 def options(source, user, words="", unit=None, page=1):
@@ -106,7 +104,8 @@ def options(source, user, words="", unit=None, page=1):
     if unit is not None and spec.unit_lookup:
         queryset = queryset.filter(_belongs(spec, unit))
     start = (page - 1) * PAGE_SIZE
-    rows = list(label_queryset(queryset)[start:start + PAGE_SIZE + 1])
+    # A list's filter reads only the label's own fields (filters._label_only): the server's label reads more.
+    rows = list(label_queryset(queryset.defer(None))[start:start + PAGE_SIZE + 1])
     results = []
     for obj in rows[:PAGE_SIZE]:
         text = str(spec.label(obj))

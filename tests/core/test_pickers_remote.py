@@ -202,3 +202,36 @@ def test_a_form_page_with_a_long_picker_saves_what_was_chosen(county_client, tow
                                         "assignee": people["zhang"].pk})
     assert response.status_code == 200
     assert "张三 · 新城镇 · 组织委员" in labels(str(response.context["form"]["assignee"]))
+
+
+# --- a list's filters -----------------------------------------------------------------------------
+
+
+def test_a_lists_long_unit_filter_loads_from_the_server(county_client, township, other_township, people):
+    """The cadre list's 单位 filter (6 units here, over the limit of 3) draws only the chosen unit."""
+    url = reverse("org:cadre_list")
+    page = county_client.get(url, {"organization": township.pk})
+    assert page.status_code == 200
+    html = page.content.decode()
+    select = re.search(r'<select name="organization"[^>]*>.*?</select>', html, re.S).group(0)
+    assert labels(select) == ["All", "新城镇"]
+    source = source_of(select)
+    assert texts(answer(county_client, source, q="xcz")) == ["新城镇"]
+    assert texts(answer(county_client, source, q="东")) == ["东村 · 新城镇"]
+    # The list is still filtered by the chosen unit.
+    assert sorted(c.name for c in page.context["object_list"]) == sorted(["张三", "李四"])
+
+
+def test_a_list_with_long_filters_costs_as_many_queries_drawn_again(county_client, township, people):
+    url = reverse("org:cadre_list")
+    county_client.get(url)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert county_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i in range(20):
+        f.CadreFactory(organization=f.VillageFactory(parent=township), name=f"丙{i}")
+    assert queries() == few
