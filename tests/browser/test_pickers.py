@@ -226,3 +226,21 @@ def test_long_pickers_load_their_options_from_the_server(settings, live_server, 
     page.wait_for_url(lambda url: "/add/" not in url)
     item = SupervisedItem.objects.get()
     assert item.organization == township and item.assignee == people["zhang"]
+
+
+def test_a_long_picker_whose_choices_are_gone_says_to_reload(settings, live_server, open_page, log_in, township,
+                                                             people):
+    """After an upgrade the kept query may no longer read: the picker says so in Chinese, and offers nothing."""
+    from banzi.core.models import PickerSource
+
+    settings.BANZI_PICKER_REMOTE_OVER = 10
+    page = open_page(WIDE)
+    log_in(page, "ducha", f.PASSWORD)
+    page.goto(f"{live_server.url}/tasks/supervised-items/add/")
+    page.wait_for_selector("#id_assignee-ts-control")
+    PickerSource.objects.update(query=b"not a query")
+    open_picker(page, "id_assignee")
+    search_server(page, "id_assignee", "zs")
+    assert shown(page, "id_assignee") == ["页面已过期，请刷新后重新选择。"]
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_assignee") == ""

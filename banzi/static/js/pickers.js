@@ -127,9 +127,10 @@
         credentials: "same-origin", headers: { Accept: "application/json" }, signal: asking.signal
       })
         .then(function (response) {
-          return response.json().then(function (json) {
-            if (!response.ok) { throw new Error(json.error || TEXT.failed); }
-            return json;
+          if (response.ok) { return response.json(); }
+          // The server's own words when it has some (the page is out of date), else ours.
+          return response.json().catch(function () { return {}; }).then(function (json) {
+            throw { shown: typeof json.error === "string" ? json.error : TEXT.failed };
           });
         })
         .then(function (json) {
@@ -142,7 +143,7 @@
         .catch(function (error) {
           if (asking.signal.aborted) { callback(); return; }  // replaced by a later request
           generation += 1;
-          finish(ts, query, [note(error && error.message ? error.message : TEXT.failed, query)], callback);
+          finish(ts, query, [note(error && error.shown ? error.shown : TEXT.failed, query)], callback);
         });
     };
     function finish(ts, query, results, callback) {
