@@ -3,6 +3,7 @@ import functools
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Min, Q
 from django.forms.models import ModelChoiceIteratorValue
 from django.utils.html import conditional_escape
@@ -40,13 +41,15 @@ class FastSelectMixin:
     def render(self, name, value, attrs=None, renderer=None):
         from banzi.core import pickers
 
-        source = pickers.source_for(self.choices, self.picker_user)
-        if source is None:
-            return self.render_options(name, value, attrs)
         everything = self.choices
-        self.choices = pickers.ChosenChoices(everything, self.format_value(value))
+        if not pickers.can_load(everything, self.picker_user):
+            return self.render_options(name, value, attrs)
+        few = pickers.few_choices(everything, settings.BANZI_PICKER_REMOTE_OVER)
+        if few is None:
+            attrs = {**(attrs or {}), "data-source": pickers.source_url(everything, self.picker_user)}
+        self.choices = few if few is not None else pickers.ChosenChoices(everything, self.format_value(value))
         try:
-            return self.render_options(name, value, {**(attrs or {}), "data-source": source})
+            return self.render_options(name, value, attrs)
         finally:
             self.choices = everything
 

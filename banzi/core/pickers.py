@@ -30,18 +30,32 @@ WORDS = 5  # a search reads at most this many words
 REFRESH = datetime.timedelta(hours=1)  # a source drawn again after this long lives a session more
 
 
-def source_for(choices, user):
-    """The URL a picker loads its options from, or None when its options belong in the page: a short list,
-    no user to keep them for, or a model (or label) the server cannot search."""
+def can_load(choices, user):
+    """Whether a choice could load its options from the server, were it long: a choice of records the
+    server can search and label as the page does, drawn for a signed-in user. Reads nothing."""
     if user is None or not getattr(user, "is_authenticated", False) or not isinstance(choices, ModelChoiceIterator):
-        return None
+        return False
     field, queryset = choices.field, choices.queryset
     spec = choice_label(queryset.model) if queryset is not None else None
-    if spec is None or not spec.search or field.__dict__.get("label_from_instance", spec.label) is not spec.label:
-        return None
-    if queryset.count() <= settings.BANZI_PICKER_REMOTE_OVER:
-        return None
-    return reverse("core:picker_options", args=[keep(user, queryset, field.to_field_name or "")])
+    return bool(spec and spec.search) and field.__dict__.get("label_from_instance", spec.label) is spec.label
+
+
+def few_choices(choices, limit):
+    """The choices as a list when they hold at most `limit` records, else None; reads at most limit + 1
+    of them, in the one query that draws them: a short list costs nothing more than before."""
+    kept, records = [], 0
+    for choice in choices:
+        if isinstance(choice[0], ModelChoiceIteratorValue):
+            records += 1
+            if records > limit:
+                return None
+        kept.append(choice)
+    return kept
+
+
+def source_url(choices, user):
+    """Where a long picker loads its options from: the field's queryset kept for `user`."""
+    return reverse("core:picker_options", args=[keep(user, choices.queryset, choices.field.to_field_name or "")])
 
 
 def keep(user, queryset, to_field=""):

@@ -72,10 +72,13 @@ def test_a_long_picker_draws_only_what_is_chosen(county_admin, people):
 
 
 def test_a_short_picker_keeps_every_option_in_the_page(settings, county_admin, people):
-    settings.BANZI_PICKER_REMOTE_OVER = 1000
-    html = str(TaskForm(user=county_admin)["responsible"])
+    settings.BANZI_PICKER_REMOTE_OVER = 5  # exactly as many as there are people
+    field = TaskForm(user=county_admin)["responsible"]
+    with CaptureQueriesContext(connection) as ctx:
+        html = str(field)
     assert "data-source" not in html
     assert len(labels(html)) == 1 + 5  # the empty choice and everyone
+    assert len(ctx.captured_queries) == 1  # the one query that draws them: no count before it
     assert not PickerSource.objects.exists()
 
 
