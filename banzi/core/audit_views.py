@@ -20,7 +20,8 @@ def _record_types(request=None):
     """The kinds of record the auditor filters by: Banzi's own models, never their history tables or
     the framework's internals (sessions, content types)."""
     labels = [config.label for config in django_apps.get_app_configs() if config.name.startswith("banzi.")]
-    return ContentType.objects.filter(app_label__in=labels).exclude(model__startswith="historical")
+    return (ContentType.objects.filter(app_label__in=labels).exclude(model__startswith="historical")
+            .exclude(app_label="core", model="pickersource"))  # a picker's kept choices: never audited
 
 
 class RecordTypeField(forms.ModelChoiceField):

@@ -277,3 +277,15 @@ def test_auditor_filters_the_trail_by_outcome_on_the_page_and_in_the_api(auditor
     rows = api_for(auditor).get("/api/v1/core/audit-events/", {"outcome": "denied"}).json()["results"]
     assert [(r["action"], r["outcome"], r["outcome_label"], r["username"], r["user_display"]) for r in rows] == [
         ("denied", "denied", "Denied", "cadre", cadre_user.display_name)]
+
+
+def test_the_record_types_offered_are_banzis_records_not_its_internals(auditor_client):
+    """Neither history tables, the framework's tables nor a picker's kept choices are offered to filter by."""
+    from banzi.core.audit_views import _record_types
+    from banzi.core.models import PickerSource
+
+    offered = set(_record_types().values_list("app_label", "model"))
+    assert ("org", "cadre") in offered
+    assert ("core", PickerSource._meta.model_name) not in offered
+    assert not any(model.startswith("historical") for _, model in offered)
+    assert not any(app in ("sessions", "contenttypes", "auth", "admin") for app, _ in offered)
