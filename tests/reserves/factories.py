@@ -3,6 +3,7 @@ each state, written straight to the database (the services are tested on their o
 import datetime
 import itertools
 
+from banzi.org.models import Cadre
 from banzi.reserves.models import DevelopmentMeasure, ReserveEntry, ReserveReview
 from tests import factories as f
 from tests.dates import days_ago, this_year
@@ -13,9 +14,18 @@ Status = ReserveEntry.Status
 
 
 def young_cadre(township, **fields):
-    """A cadre of about 30, well within the pool's age limit."""
+    """A cadre of about 30, well within the pool's age limit. Young cadres share 300 birth dates, so the
+    ID number's order is one no cadre of that date holds yet (the factory's own sequence could repeat
+    one after a few thousand cadres in a long test run)."""
     n = next(_seq)
     fields.setdefault("birth_date", D(this_year() - 31, 1, 1) + datetime.timedelta(days=n % 300))
+    if "id_number" not in fields:
+        gender = fields.get("gender", Cadre.Gender.MALE)  # the factory's
+        for order in range(500):
+            number = f.make_id_number(fields["birth_date"], gender, (n // 300 + order) % 500)
+            if not Cadre.objects.filter(id_number_index=Cadre.id_number_fingerprint(number)).exists():
+                fields["id_number"] = number
+                break
     return f.CadreFactory(organization=township, **fields)
 
 
