@@ -111,7 +111,7 @@ class AttendanceForm(forms.Form):
             self.fields["other_present"] = forms.IntegerField(
                 label=_("other members present"), min_value=0, initial=meeting.other_members_present,
                 widget=forms.NumberInput(attrs={"class": "form-control"}))
-        use_pickers(self)  # the leaders: searchable, chosen without Ctrl-click
+        use_pickers(self, user=user)  # the leaders: searchable, chosen without Ctrl-click
 
     def row_fields(self):
         return [(row, self[f"status_{row.cadre_id}"], self[f"reason_{row.cadre_id}"]) for row in self.rows]
@@ -213,7 +213,7 @@ class RectificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = _active_cadres(user).filter(
             organization__township=meeting.organization.township_id)
-        use_pickers(self)
+        use_pickers(self, user=user)
 
 
 class TalksForm(forms.Form):
@@ -230,4 +230,4 @@ class TalksForm(forms.Form):
                                          .select_related("talker", "talkee").only(
                                              "id", "held_on", "kind", "talker__name", "talkee__name", "organization_id"))
         self.fields["talks"].initial = list(meeting.talks.values_list("pk", flat=True))
-        use_pickers(self)
+        use_pickers(self, user=user)

@@ -103,4 +103,4 @@ class FillPlanForm(forms.Form):
         self.fields["talker_organization"].widget.attrs["class"] = "form-select"
         if plan is not None and plan.organization.kind == Organization.Kind.TOWNSHIP:
             self.fields["talker_organization"].initial = plan.organization_id
-        use_pickers(self)
+        use_pickers(self, user=user)

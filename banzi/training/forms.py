@@ -161,7 +161,7 @@ class EnrollCadresForm(forms.Form):
         self.fields["cadres"].queryset = qs.order_by("organization__name", "name_pinyin")
         self.fields["township"].queryset = Organization.objects.visible_to(user).filter(
             kind=Organization.Kind.TOWNSHIP, is_active=True)
-        use_pickers(self)  # searchable, with pinyin: chosen one by one without Ctrl-click
+        use_pickers(self, user=user)  # searchable, with pinyin: chosen one by one without Ctrl-click
 
     def clean(self):
         data = super().clean()

@@ -244,3 +244,27 @@ def test_a_long_picker_whose_choices_are_gone_says_to_reload(settings, live_serv
     assert shown(page, "id_assignee") == ["页面已过期，请刷新后重新选择。"]
     page.keyboard.press("Enter")
     assert page.input_value("#id_assignee") == ""
+
+
+def test_a_long_multiple_choice_loads_from_the_server(settings, live_server, open_page, log_in, township, people):
+    """Training enrolment over the limit: each cadre found on the server by pinyin is added, × removes one."""
+    settings.BANZI_PICKER_REMOTE_OVER = 10
+    program = tf.program(township, name="乡镇干部轮训班")
+    wang = f.CadreFactory(organization=township, name="王五")
+    page = open_page(PHONE)
+    log_in(page, "ducha", f.PASSWORD)
+    page.goto(f"{live_server.url}{program.get_absolute_url()}")
+    page.wait_for_selector("#id_cadres-ts-control")
+    assert page.get_attribute("#id_cadres", "data-source")
+    for words in ("zs", "ww", "gb1"):
+        pick_from_server(page, "id_cadres", words)
+    chosen = page.locator("#id_cadres-ts-control >> xpath=.. >> .item")
+    assert chosen.count() == 3
+    page.locator(f"#id_cadres-ts-control >> xpath=.. >> .item[data-value='{people['zhang'].pk}'] .remove").click()
+    assert chosen.count() == 2
+    leave(page)
+    fits(page, PHONE)
+    page.click("#enroll button[type=submit]")
+    page.wait_for_url(f"**{program.get_absolute_url()}#enroll")
+    enrolled = set(Enrollment.objects.filter(program=program).values_list("cadre__name", flat=True))
+    assert enrolled == {wang.name, "干部1"}
