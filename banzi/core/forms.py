@@ -88,7 +88,7 @@ CHOICE_LABELS = {
         unit_lookup="organization_id", township_lookup="organization__township_id"),
     # Villages of the same name in two townships.
     "org.Organization": ChoiceLabel(
-        label=_unit_name, related=("township",), pinyin=lambda o: _stored_pinyin(o),
+        label=_unit_name, related=("township",), pinyin=_stored_pinyin,
         unit=lambda o: o.pk, township=lambda o: o.township_id,
         search=("name", "name_pinyin", "name_initials", "township__name"), unit_lookup="pk",
         township_lookup="township_id"),

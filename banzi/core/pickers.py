@@ -79,7 +79,6 @@ class ChosenChoices(ModelChoiceIterator):
 
     def __init__(self, choices, values):
         super().__init__(choices.field)
-        self.iterator = choices
         self.queryset = self._chosen(choices.queryset, values)
 
     def _chosen(self, queryset, values):
