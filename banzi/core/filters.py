@@ -1,14 +1,20 @@
 """FilterSet base shared by the UI lists and the API: a `q` search box and Bootstrap widgets."""
 import functools
+import hashlib
 
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models import Min, Q
-from django.forms.models import ModelChoiceIteratorValue
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from . import clock, metrics
 
 
 def _attrs_html(attrs):
@@ -26,6 +32,50 @@ def label_pinyin(label):
     return search_pinyin(label)
 
 
+LONG = "long"  # kept in place of the options of a choice too long to draw (it loads them from the server)
+
+
+class KeptChoices:
+    """The options a list's record filters draw (223 units and their pinyin for a county's cadre list,
+    read and drawn on every request), kept for the user while nothing is written, as the home page keeps
+    its figures (core.metrics.home_figures): the key holds the last audit event, which every committed
+    write adds in its own transaction, the query's SQL and parameters (the user's scope, any date the
+    clock gave it), the language and the user; `BANZI_FIGURES_SECONDS` bounds how long (0: never kept).
+    One per filterset: the last audit event is read once for all its filters, and only when one is drawn
+    (the API's filtersets draw nothing)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.version = None
+
+    def key(self, choices, loadable):
+        seconds = settings.BANZI_FIGURES_SECONDS
+        if seconds <= 0 or not isinstance(choices, ModelChoiceIterator) or choices.queryset is None:
+            return None
+        field = choices.field
+        if "label_from_instance" in field.__dict__:
+            return None  # a label made for this form alone: nothing says what it reads
+        try:
+            sql, params = choices.queryset.query.sql_with_params()
+        except (EmptyResultSet, FullResultSet):
+            return None
+        if self.version is None:
+            self.version = metrics.data_version()
+        moment = int(clock.now().timestamp()) // seconds
+        raw = "\0".join([
+            self.version, str(moment), str(getattr(self.user, "pk", "")), translation.get_language() or "",
+            f"{type(field).__module__}.{type(field).__qualname__}", str(field.empty_label), field.to_field_name or "",
+            str(loadable), str(settings.BANZI_PICKER_REMOTE_OVER), sql, repr(params),
+        ])
+        return "choices:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def get(self, key):
+        return caches[metrics.CACHE].get(key)
+
+    def set(self, key, parts):
+        caches[metrics.CACHE].set(key, parts, settings.BANZI_FIGURES_SECONDS)
+
+
 class FastSelectMixin:
     """A drop-down rendered as Django's select.html and select_option.html render it, but in Python:
     a unit or cadre filter offers hundreds of options, one included template each in Django's way. A
@@ -37,44 +87,59 @@ class FastSelectMixin:
     for whom (`picker_user`: set by `use_pickers` in a form, by BaseFilterSet in a list's filters)."""
 
     picker_user = None
+    kept_choices = None  # a list's record filters keep the options they draw (KeptChoices; BaseFilterSet)
 
     def render(self, name, value, attrs=None, renderer=None):
         from banzi.core import pickers
 
         everything = self.choices
-        if not pickers.can_load(everything, self.picker_user):
-            return self.render_options(name, value, attrs)
-        few = pickers.few_choices(everything, settings.BANZI_PICKER_REMOTE_OVER)
-        if few is None:
+        loadable = pickers.can_load(everything, self.picker_user)
+        keeper = self.kept_choices
+        key = keeper.key(everything, loadable) if keeper is not None else None
+        parts = keeper.get(key) if key else None
+        if parts is None:
+            few = pickers.few_choices(everything, settings.BANZI_PICKER_REMOTE_OVER) if loadable else everything
+            parts = LONG if few is None else self.option_parts(few)
+            if key:
+                keeper.set(key, parts)
+        if parts == LONG:
             attrs = {**(attrs or {}), "data-source": pickers.source_url(everything, self.picker_user)}
-        self.choices = few if few is not None else pickers.ChosenChoices(everything, self.format_value(value))
-        try:
-            return self.render_options(name, value, attrs)
-        finally:
-            self.choices = everything
+            parts = self.option_parts(pickers.ChosenChoices(everything, self.format_value(value)))
+        return self.render_parts(name, value, attrs, parts)
 
-    def render_options(self, name, value, attrs):
-        # As get_context() and optgroups() compute them, without a dictionary per option.
-        select_attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            select_attrs["multiple"] = True
-        values = set(self.format_value(value))
-        parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(select_attrs)}>']
-        has_selected = False
-        for option_value, option_label in self.choices:
+    def option_parts(self, choices):
+        """[(value, html before, html after)] of every option, " selected" going between the two; an
+        optgroup's lines have no value. What can be kept while nothing is written (KeptChoices)."""
+        parts = []
+        for option_value, option_label in choices:
             group = isinstance(option_label, list | tuple)
             if group:
-                parts.append(f'\n  <optgroup label="{conditional_escape(option_value)}">')
+                parts.append((None, f'\n  <optgroup label="{conditional_escape(option_value)}">', ""))
             for subvalue, sublabel in option_label if group else [(option_value, option_label)]:
                 subvalue = "" if subvalue is None else subvalue
-                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
-                has_selected |= selected
-                parts.append(f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}'
-                             f'{_attrs_html(self.option_data(subvalue, sublabel))}>{conditional_escape(sublabel)}</option>')
+                parts.append((str(subvalue), f'\n  <option value="{conditional_escape(str(subvalue))}"',
+                              f'{_attrs_html(self.option_data(subvalue, sublabel))}>{conditional_escape(sublabel)}</option>'))
             if group:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+                parts.append((None, "\n  </optgroup>", ""))
+        return parts
+
+    def render_parts(self, name, value, attrs, parts):
+        # As get_context() and optgroups() compute them, without a dictionary per option.
+        select_attrs = self.build_attrs(self.attrs, attrs)
+        multiple = self.allow_multiple_selected
+        if multiple:
+            select_attrs["multiple"] = True
+        values = set(self.format_value(value))
+        html = [f'<select name="{conditional_escape(name)}"{_attrs_html(select_attrs)}>']
+        has_selected = False
+        for option_value, before, after in parts:
+            if option_value is not None and (multiple or not has_selected) and option_value in values:
+                has_selected = True
+                html += (before, " selected", after)
+            else:
+                html += (before, after)
+        html.append("\n</select>")
+        return mark_safe("".join(html))
 
     def option_data(self, value, label):
         """The data- attributes of an option: a record's pinyin."""
@@ -145,6 +210,7 @@ class BaseFilterSet(django_filters.FilterSet):
             self.form.fields["q"].widget.attrs.setdefault("type", "search")
         user = getattr(self.request, "user", None)
         self.limit_choices_to_user(user)
+        keeper = KeptChoices(user)
         for field in self.form.fields.values():
             fast = FAST_WIDGETS.get(type(field.widget))
             if fast is not None:
@@ -152,6 +218,7 @@ class BaseFilterSet(django_filters.FilterSet):
             if getattr(field, "queryset", None) is not None:
                 field.queryset = _label_only(field.queryset)
                 field.widget.picker_user = user  # a long one loads its options from the server
+                field.widget.kept_choices = keeper
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
