@@ -63,7 +63,7 @@ def workbook_must_not_be_read(monkeypatch):
     for target in (import_services, import_workbook):
         monkeypatch.setattr(target, "read_sheet", refuse)
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
-    monkeypatch.setattr(import_workbook.openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(import_workbook, "load_workbook", refuse)
 
 
 @pytest.mark.django_db

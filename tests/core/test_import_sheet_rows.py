@@ -1,15 +1,18 @@
-"""An upload's rows are read as openpyxl reads them (`workbook.sheet_rows`, which reads a cell of
-inline text without openpyxl's rich-text objects): the same values, row numbers and rows, whatever
-the cells hold."""
+"""An upload's rows are read as openpyxl reads them (`workbook.load_workbook` and `sheet_rows`, which
+read the worksheet and its shared strings with lxml, without openpyxl's per-cell dictionaries and
+rich-text objects): the same values, row numbers and rows, whatever the cells hold."""
 import datetime
 import io
 import zipfile
 
 import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from banzi.core.importing.workbook import MAX_COLUMNS, read_sheet, sheet_rows
+from banzi.core.errors import Code
+from banzi.core.importing.workbook import MAX_COLUMNS, load_workbook, read_sheet, sheet_rows
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -23,10 +26,12 @@ SHEET_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <row r="4"><c t="inlineStr"><is><t>李</t><r><t>四</t></r></is></c><c><v>2.5</v></c><c t="str"><f>A4</f><v>算出</v></c><c r="F4" t="inlineStr"><is></is></c></row>
 <row r="3"><c r="A3" t="inlineStr"><is><t>out of order</t></is></c></row>
 <row><c r="A5" t="inlineStr"><is><t>王五</t></is></c><c r="CZ5" t="inlineStr"><is><t>too far</t></is></c><c r="B5" s="1"><v>44000</v></c></row>
+<row r="6"><c r="A6" t="s"><v>1</v></c><c r="B6" t="s"><v>2</v></c><c r="C6" s="1"><v>99999999999</v></c><c r="D6" t="d"><v>2021-03-04T05:06:07</v></c><c r="E6" t="b"><v>0</v></c><c r="F6"><v></v></c><!-- a note --><c r="G6" t="inlineStr"><is><t>x</t><!-- inside --></is></c></row>
 </sheetData></worksheet>"""
 
 SHARED_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<sst xmlns="{NS}" count="1" uniqueCount="1"><si><r><t>性</t></r><r><t>别</t></r></si></sst>"""
+<sst xmlns="{NS}" count="3" uniqueCount="3"><si><r><t>性</t></r><r><t>别</t></r></si>
+<si><t>赵_x005F_x000D_六</t><rPh sb="0" eb="1"><t>zhao</t></rPh></si><si><t xml:space="preserve">  </t></si></sst>"""
 
 
 def openpyxl_rows(content):
@@ -42,7 +47,7 @@ def openpyxl_rows(content):
 
 
 def our_rows(content):
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    book = load_workbook(content)
     rows = [(number, values) for number, values in sheet_rows(book.worksheets[0]) if any(v is not None for v in values)]
     book.close()
     return rows
@@ -114,6 +119,22 @@ def test_cells_as_other_programs_write_them_read_as_openpyxl_reads_them():
     assert values[4][:3] == ("李四", 2.5, "算出")
     # Out of order, and numbered after it (no number of its own): passed over, as openpyxl does.
     assert 3 not in values and 5 not in values
+    # Shared text as openpyxl reads it; a date it cannot place, an ISO date, a no, an empty value.
+    assert values[6][:7] == ("赵_x000D_六", "  ", "#VALUE!", datetime.datetime(2021, 3, 4, 5, 6, 7), False, None, "x")
+
+
+@pytest.mark.parametrize("part", ["sheet", "shared strings"])
+def test_a_part_declaring_entities_is_refused_unread(part):
+    doctype = '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+    sheet, shared = SHEET_XML, SHARED_XML
+    if part == "sheet":
+        sheet = doctype + sheet.split("?>", 1)[1].replace("<t>姓名</t>", "<t>&lol2;</t>")
+    else:
+        shared = doctype + shared.split("?>", 1)[1].replace("<t>性</t>", "<t>&lol2;</t>")
+    content = with_sheet(with_shared_strings(written_by_openpyxl()), sheet, shared)
+    with pytest.raises(ValidationError) as refused:
+        read_sheet(content)
+    assert refused.value.code == Code.FILE_UNREADABLE
 
 
 def test_the_upload_is_read_from_those_rows():

@@ -222,7 +222,7 @@ def test_an_import_bomb_is_refused_quickly_before_openpyxl_and_nothing_is_saved(
     def must_not_parse(*args, **kwargs):
         raise AssertionError("openpyxl was asked to parse a zip bomb")
 
-    monkeypatch.setattr(workbook.openpyxl, "load_workbook", must_not_parse)
+    monkeypatch.setattr(workbook, "load_workbook", must_not_parse)
     settings.LANGUAGE_CODE = "en"
     cadres = Cadre.objects.count()
     started = time.monotonic()
