@@ -8,6 +8,8 @@ gender, a date) once; a sealed field (`core.fields`) is sealed for every value, 
 nonce. `insert` writes prepared rows (COPY on PostgreSQL, multi-row INSERTs elsewhere), returning
 the new primary keys in the order of the rows when asked. `Blank` makes new records by the thousand, as `Model(**values)` does.
 """
+import contextlib
+import gc
 from itertools import pairwise
 
 from django.db import connections, models
@@ -21,6 +23,21 @@ _AS_IS = {models.CharField: str, models.TextField: str, models.BooleanField: boo
 def is_timestamp(field):
     """Whether the field is set by `save()` to the current moment (auto_now or auto_now_add)."""
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused while thousands of records are read, built and written:
+    each of its passes walks every live object again, which cost a 10,000-row import a sixth of its
+    time. Reference counting still frees what is dropped; the collector runs again afterwards. Usable
+    as a decorator; a pause within a pause leaves the collector as the outer one found it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Blank:

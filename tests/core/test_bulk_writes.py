@@ -94,3 +94,20 @@ def test_the_reach_of_the_user_is_checked_on_keys_given_in_a_row_and_on_others(t
         _ensure_within_reach(township_admin, Cadre, [c.pk for c in (*mine, *elsewhere)])  # one range
     with pytest.raises(PermissionDenied):
         _ensure_within_reach(township_admin, Cadre, [mine[0].pk, elsewhere[-1].pk + 1000, elsewhere[0].pk])  # named
+
+
+def test_the_collector_pause_gives_back_what_it_found():
+    import gc
+
+    from banzi.core.bulk import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause leaves the outer one paused
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError
+    assert gc.isenabled()

@@ -187,3 +187,24 @@ def test_rows_that_cannot_be_kept_leave_the_commit_to_the_upload(county_admin, t
     report = run(commit_import, county_admin, CadreResource, job)
 
     assert not report.has_errors and report.counts["new"] == Cadre.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_the_preview_and_the_commit_run_with_the_cyclic_collector_paused(county_admin, township, monkeypatch):
+    import gc
+
+    seen = []
+    run_batched = CadreResource.run_batched
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return run_batched(self, *args, **kwargs)
+
+    monkeypatch.setattr(CadreResource, "run_batched", watched)
+    assert gc.isenabled()
+    _preview, job = run(upload_for_preview, county_admin, CadreResource, roster_workbook(township), "roster.xlsx")
+    assert gc.isenabled()
+    report = run(commit_import, county_admin, CadreResource, job)
+    assert not report.has_errors
+    assert seen == [False, False]
+    assert gc.isenabled()  # given back, also after the commit

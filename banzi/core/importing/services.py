@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from banzi.core import clock, crypto
 from banzi.core.audit import record_event
+from banzi.core.bulk import collector_paused
 from banzi.core.errors import Code
 from banzi.core.models import AuditEvent, ImportJob
 from banzi.core.scoping import can_write_model
@@ -89,6 +90,7 @@ def preview_import(user, resource_class, content, file_name):
     return _preview(user, resource_class, content, file_name)[0]
 
 
+@collector_paused()
 def _preview(user, resource_class, content, file_name):
     """The preview's report and the sheet it read (`read_sheet` checks the content first)."""
     _ensure_can_import(user, resource_class)
@@ -120,6 +122,7 @@ def upload_for_preview(user, resource_class, content, file_name):
     return report, keep_job(user, resource_class, file_name, content, report, sheet)
 
 
+@collector_paused()
 def commit_import(user, resource_class, job):
     """Import a previewed upload, all or nothing, and use the job up.
 
