@@ -279,7 +279,8 @@ def sheet_rows(sheet):
             values = [None] * MAX_COLUMNS
             column = 0
             for cell in row:
-                coordinate = cell.get("r")
+                attributes = cell.attrib
+                coordinate = attributes.get("r")
                 if coordinate:
                     letters = coordinate.rstrip(_DIGITS)
                     column = _COLUMN_OF.get(letters) or coordinate_to_tuple(coordinate)[1]
@@ -287,17 +288,21 @@ def sheet_rows(sheet):
                     column += 1
                 if column > MAX_COLUMNS:
                     continue
-                kind = cell.get("t", "n")
+                kind = attributes.get("t", "n")
                 if kind == "inlineStr":
                     text = cell.find(INLINE_STRING)
                     values[column - 1] = None if text is None else text_content(text)
                     continue
-                value = cell.findtext(_VALUE) or None
+                value = None
+                for part in cell:  # its value: the text of its first <v> (findtext, without the path)
+                    if part.tag == _VALUE:
+                        value = part.text or None
+                        break
                 if value is None:
                     pass
                 elif kind == "n":
                     value = _cast_number(value)
-                    style = cell.get("s")
+                    style = attributes.get("s")
                     style = int(style) if style else 0
                     if style in dates:
                         try:
