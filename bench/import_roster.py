@@ -11,7 +11,10 @@ same run:
   kept: the run fails if the commit reads the workbook again) of that workbook, with their query counts;
 - a second preview of the same workbook once every cadre exists (every row an update).
 
-The ratio is (preview + commit) / openpyxl read; the issue's target is 3.
+The ratio is (preview + commit) / openpyxl read; the issue's target is 3. Each is the best of `--repeat`
+runs (3 by default), as the battle map's are: between two imports the cadres and history rows the first
+wrote and its job are removed, so that each imports the same file into the same database (its audit
+events stay: the trail is append-only).
 
 The workbook is measured twice (`--text both`, the default): as openpyxl writes it, each text cell
 inline (as Banzi's own templates and exports are), and with its text in a shared-string table, as
@@ -46,6 +49,9 @@ def parse_args(argv=None):
     parser.add_argument("--json", action="store_true", help="print the rows as JSON on the last line")
     parser.add_argument("--text", choices=("inline", "shared", "both"), default="both",
                         help="text cells inline (as openpyxl writes) or in a shared table (as Excel and WPS save)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the read and of the import (the best counts; the import's writes are removed "
+                             "between runs)")
     parser.add_argument("--run", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -66,7 +72,7 @@ def main():
                    BANZI_IMPORT_MAX_BYTES=str(50 * 1024 * 1024),
                    BANZI_IMPORT_MAX_UNPACKED_BYTES=str(500 * 1024 * 1024))
         command = [sys.executable, __file__, "--run", url, "--townships", str(args.townships),
-                   "--rows", str(args.rows), "--text", text]
+                   "--rows", str(args.rows), "--text", text, "--repeat", str(args.repeat)]
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         status |= done.returncode
         if done.returncode:
@@ -227,14 +233,52 @@ def build(args):
     return user, townships
 
 
+def remove_import(user):
+    """The cadres an import wrote, their history rows and its job, gone: the next run imports the same file
+    into the same database (a scratch database only). Its audit events stay (the trail is append-only);
+    the next run's events chain after them."""
+    from django.db import connection
+
+    from banzi.core.models import ImportJob
+    from banzi.org.models import Cadre
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Cadre.history.model._meta.db_table}")  # noqa: S608 - the models' own tables
+        cursor.execute(f"DELETE FROM {Cadre._meta.db_table}")  # noqa: S608
+    ImportJob.objects.filter(user=user).delete()
+
+
+def import_once(user, content, rows):
+    """(preview s, its queries, commit s, its queries) of one import of the workbook, every row new."""
+    from banzi.core import services
+    from banzi.core.importing import services as import_services
+    from banzi.core.importing.services import commit_import, upload_for_preview
+    from banzi.org.models import Cadre
+    from banzi.org.resources import CadreResource
+
+    (report, job), preview_s, preview_q = timed(
+        lambda: services.run(upload_for_preview, user, CadreResource, content, "roster.xlsx"))
+    assert not report.has_errors, report.errors[:5]
+    assert job is not None
+    reads = []
+    read_sheet = import_services.read_sheet
+    import_services.read_sheet = lambda content: reads.append(1) or read_sheet(content)
+    try:
+        report, commit_s, commit_q = timed(lambda: services.run(commit_import, user, CadreResource, job))
+    finally:
+        import_services.read_sheet = read_sheet
+    assert not report.has_errors, report.errors[:5]
+    assert not reads, "the commit read the workbook again"
+    assert Cadre.objects.count() == rows
+    return preview_s, preview_q, commit_s, commit_q
+
+
 def run(args):
     setup()
     from django.db import connection
 
     from banzi.core import services
-    from banzi.core.importing import services as import_services
-    from banzi.core.importing.services import commit_import, upload_for_preview
-    from banzi.org.models import Cadre
+    from banzi.core.importing.services import upload_for_preview
     from banzi.org.resources import CadreResource
 
     backend = connection.vendor
@@ -247,7 +291,7 @@ def run(args):
             inline_cells = openpyxl_read(content)
             content = shared_strings(content)
             assert openpyxl_read(content) == inline_cells
-        _cells, limit, _q = timed(lambda: openpyxl_read(content))
+        limit = min(timed(lambda: openpyxl_read(content))[1] for _ in range(max(1, args.repeat)))
         text = "text inline" if args.text == "inline" else "text shared (as Excel, WPS save)"
 
         def row(what, measured, queries, limit_s=limit, label="openpyxl read"):
@@ -255,20 +299,14 @@ def run(args):
                             "measured_s": round(measured, 3), "limit": label, "limit_s": round(limit_s, 3),
                             "ratio": round(measured / limit_s, 2), "target": TARGET, "queries": queries})
 
-        (report, job), preview_s, preview_q = timed(
-            lambda: services.run(upload_for_preview, user, CadreResource, content, "roster.xlsx"))
-        assert not report.has_errors, report.errors[:5]
-        assert job is not None
-        reads = []
-        read_sheet = import_services.read_sheet
-        import_services.read_sheet = lambda content: reads.append(1) or read_sheet(content)
-        try:
-            report, commit_s, commit_q = timed(lambda: services.run(commit_import, user, CadreResource, job))
-        finally:
-            import_services.read_sheet = read_sheet
-        assert not report.has_errors, report.errors[:5]
-        assert not reads, "the commit read the workbook again"
-        assert Cadre.objects.count() == args.rows
+        best = None
+        for attempt in range(max(1, args.repeat)):
+            if attempt:
+                remove_import(user)
+            measured = import_once(user, content, args.rows)
+            if best is None or measured[0] + measured[2] < best[0] + best[2]:
+                best = measured
+        preview_s, preview_q, commit_s, commit_q = best
         row(f"roster import {args.rows:,} rows, {text}: preview + commit", preview_s + commit_s, preview_q + commit_q)
         row(f"  preview (new cadres) {args.rows:,} rows, {text}", preview_s, preview_q)
         row(f"  commit (new cadres) {args.rows:,} rows, {text}", commit_s, commit_q)
