@@ -206,6 +206,20 @@ def _figures_computed_every_time(settings):
     settings.BANZI_FIGURES_SECONDS = 0
 
 
+@pytest.fixture
+def figures_kept(settings):
+    """What the home page and the lists' filters keep while nothing is written, kept for 60 s (the
+    default), in an empty cache: for the tests of that keeping."""
+    from django.core.cache import caches
+
+    from banzi.core import metrics
+
+    settings.BANZI_FIGURES_SECONDS = 60
+    caches[metrics.CACHE].clear()
+    yield
+    caches[metrics.CACHE].clear()
+
+
 @pytest.fixture(autouse=True)
 def english(request, settings):
     """Tests read messages in English, so they check what is said, not the catalog's wording.

@@ -7,32 +7,23 @@ import re
 from html import unescape
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from banzi.core import metrics
 from banzi.core.filters import KeptChoices
 from banzi.org.filters import CadreFilterSet
 from banzi.org.models import Cadre, Organization
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("figures_kept")]
 
 LIST = reverse("org:cadre_list")
 SELECT = re.compile(r'<select name="organization".*?</select>', re.S)
 OPTION = re.compile(r'<option value="([^"]*)"( selected)?[^>]*>([^<]*)</option>')
 OPTION_READS = ('FROM "org_organization"', 'FROM "org_position"')
 
-
-@pytest.fixture(autouse=True)
-def kept(settings):
-    settings.BANZI_FIGURES_SECONDS = 60
-    caches[metrics.CACHE].clear()
-    yield
-    caches[metrics.CACHE].clear()
 
 
 def unit_select(response):

@@ -3,7 +3,6 @@ the same figures as computed afresh, never a stale one after a write, the clock'
 import datetime
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,15 +11,8 @@ from banzi.core import metrics
 from banzi.org.models import Cadre
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("figures_kept")]
 
-
-@pytest.fixture(autouse=True)
-def kept(settings):
-    settings.BANZI_FIGURES_SECONDS = 60
-    caches[metrics.CACHE].clear()
-    yield
-    caches[metrics.CACHE].clear()
 
 
 def active_cadres(response):
