@@ -27,6 +27,7 @@ def test_a_phone_votes_with_a_code_then_the_code_is_refused(live_server, open_pa
     page.fill("#id_code", f"{code[:5]}-{code[5:]}")
     page.click("#code-form button[type=submit]")
     page.wait_for_selector("#ballot")
+    page.wait_for_load_state()  # the ballot's DOM can be there before its stylesheet; measure after it
     assert page.locator("fieldset[data-assessee]").count() == 3
 
     button = page.locator(f"label[for=id_a{people[0].pk}_1]")  # 称职
