@@ -180,17 +180,22 @@ def append_many(events, *, batch_size=1000, using=None):
         previous = head_mac(using)
         moment = clock.now()
         names = {}
-        for event in events:
-            if event.time is None:
-                event.time = moment
-            _fill_user(event, names)
-            event.mac = previous = event_mac(event, previous)
-        # The queryset refuses bulk inserts (they would bypass the chain); these are chained above.
+        # The queryset refuses bulk inserts (they would bypass the chain); these are chained here, each
+        # as its row is written (`bulk.Lazy`), in the order of the rows.
         # Each value is prepared once (`bulk.RowValues`): most repeat from one event to the next.
         connection = connections[using]
         fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]
         values = bulk.RowValues(fields, connection)
-        ids = bulk.insert(AuditEvent, fields, [values.row(event) for event in events], using=using,
+
+        def chained_row(event):
+            nonlocal previous
+            if event.time is None:
+                event.time = moment
+            _fill_user(event, names)
+            event.mac = previous = event_mac(event, previous)
+            return values.row(event)
+
+        ids = bulk.insert(AuditEvent, fields, bulk.Lazy(events, chained_row), using=using,
                           returning=True, batch_size=batch_size)
         if ids != sorted(ids):
             raise RuntimeError("audit events were not given ids in the order of the chain")

@@ -69,6 +69,20 @@ class Blank:
         return self.model(*args)
 
 
+class Lazy:
+    """A sequence of `len(items)` rows made one by one as they are read (`make(item)`): while COPY sends
+    the rows made so far, the database stores them and the next ones are made."""
+
+    def __init__(self, items, make):
+        self.items, self.make = items, make
+
+    def __len__(self):
+        return len(self.items)
+
+    def __iter__(self):
+        return map(self.make, self.items)
+
+
 class RowValues:
     """The driver's values of `fields` for records being created, as `bulk_create` would give them.
 
@@ -127,17 +141,22 @@ class RowValues:
 
 def insert(model, fields, rows, *, using="default", returning=False, batch_size=1000):
     """Insert rows of driver values (in the order of `fields`) into the model's table. Returns the
-    new primary keys in the order of the rows if `returning`, else None.
+    new primary keys in the order of the rows if `returning`, else None. `rows` is a sequence, or a
+    `Lazy` one whose rows are made as they are sent; fewer rows than its length are refused.
 
     PostgreSQL: the keys are taken from the table's sequence first (in one query, in ascending
     order, given to the rows in their order), and the rows sent by COPY, which the driver writes
     without quoting each value as a literal. Elsewhere: multi-row INSERTs of as many rows as the
     database takes parameters (`bulk_batch_size`), RETURNING the keys."""
-    if not rows:
+    announced = len(rows)
+    if not announced:
         return [] if returning else None
     connection = connections[using]
     if connection.vendor == "postgresql":
         return _copy(connection, model, fields, rows, returning)
+    rows = list(rows)
+    if len(rows) != announced:
+        raise RuntimeError(f"{announced} rows were announced for {model._meta.db_table}, {len(rows)} made")
     ops = connection.ops
     opts = model._meta
     head = f"INSERT INTO {ops.quote_name(opts.db_table)} ({', '.join(ops.quote_name(f.column) for f in fields)}) "
@@ -178,9 +197,16 @@ def _copy(connection, model, fields, rows, returning):
                            [quote(opts.db_table), opts.pk.column, len(rows)])
             keys = sorted(row[0] for row in cursor.fetchall())
             columns.insert(0, opts.pk.column)
-            rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
         names = ", ".join(quote(column) for column in columns)
+        announced, made = len(rows), 0
         with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
-    return keys
+                if made == announced:
+                    break
+                copy.write_row(row if keys is None else [keys[made], *row])
+                made += 1
+            else:
+                if made == announced:
+                    return keys
+            # Another number of rows than announced: raised within the COPY, which is abandoned.
+            raise RuntimeError(f"{announced} rows were announced for {opts.db_table}, another number made")

@@ -6,10 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from banzi.core import clock, crypto
-from banzi.core.bulk import Blank
+from banzi.core.bulk import Blank, Lazy, RowValues, insert
 from banzi.core.fields import raw_values
 from banzi.core.importing.batch import _ensure_within_reach, create_with_history
 from banzi.core.models import AuditEvent
@@ -82,6 +83,45 @@ def test_created_with_history_as_bulk_create_with_history_writes(county_admin, t
     for pk, values in raw_values(history, ["id_number", "phone"]):
         row = history.get(history_id=pk)
         assert values == sealed[row.id] and all(crypto.is_sealed(v) for v in values.values())
+
+
+def test_rows_made_as_they_are_sent_are_written_as_a_list_of_them_is(township):
+    cadres = new_cadres(township, 400)
+    fields = [f for f in Cadre._meta.concrete_fields if not f.primary_key]
+    values = RowValues(fields, connection, clock.now())
+    made = []
+
+    def row(cadre):
+        made.append(cadre.name)
+        return values.row(cadre)
+
+    rows = Lazy(cadres, row)
+    assert made == [] and len(rows) == 3  # nothing made before it is sent
+    keys = insert(Cadre, fields, rows, returning=True)
+    assert made == [c.name for c in cadres]  # each made once, in order
+    assert keys == sorted(keys) and [Cadre.objects.get(pk=key).name for key in keys] == made
+
+
+class Miscounted(Lazy):
+    def __init__(self, items, make, length):
+        super().__init__(items, make)
+        self.length = length
+
+    def __len__(self):
+        return self.length
+
+
+@pytest.mark.parametrize("announced", [2, 4])
+def test_rows_other_in_number_than_announced_are_refused_and_nothing_is_written(township, announced):
+    cadres = new_cadres(township, 500)
+    fields = [f for f in Cadre._meta.concrete_fields if not f.primary_key]
+    values = RowValues(fields, connection, clock.now())
+    before = Cadre.objects.count()
+    with pytest.raises(RuntimeError, match="announced"), transaction.atomic():
+        insert(Cadre, fields, Miscounted(cadres, values.row, announced), returning=True)
+    with pytest.raises(RuntimeError, match="announced"), transaction.atomic():
+        insert(Cadre, fields, Miscounted(cadres, values.row, announced))
+    assert Cadre.objects.count() == before
 
 
 def test_the_reach_of_the_user_is_checked_on_keys_given_in_a_row_and_on_others(township_admin, township,

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_update_with_history, get_history_model_for
 from banzi.core import clock, progress
 from banzi.core.audit import HISTORY_ACTIONS, _display, client_ip, current_request
 from banzi.core.audit_chain import append_many
-from banzi.core.bulk import Blank, RowValues, insert
+from banzi.core.bulk import Blank, Lazy, RowValues, insert
 from banzi.core.models import AuditEvent
 
 WRITE_BATCH = 1000
@@ -170,9 +170,14 @@ def create_with_history(model, instances, *, user, reason, moment, using=None):
     connection = connections[using]
     fields = [f for f in opts.concrete_fields if f is not opts.pk and not f.generated]
     values = RowValues(fields, connection, moment)
-    rows = [values.row(obj) for obj in instances]
+    rows = []
+
+    def row(obj):
+        rows.append(values.row(obj))
+        return rows[-1]
+
     with transaction.atomic(using=using, savepoint=False):
-        keys = insert(model, fields, rows, using=using, returning=True, batch_size=WRITE_BATCH)
+        keys = insert(model, fields, Lazy(instances, row), using=using, returning=True, batch_size=WRITE_BATCH)
         for obj, key in zip(instances, keys, strict=True):
             obj.pk = key
             obj._state.adding = False
@@ -180,7 +185,7 @@ def create_with_history(model, instances, *, user, reason, moment, using=None):
         if getattr(settings, "SIMPLE_HISTORY_ENABLED", True) and hasattr(opts, "simple_history_manager_attribute"):
             history = get_history_model_for_model(model)
             columns, build = _history_columns(history, fields, connection, user=user, reason=reason, moment=moment)
-            insert(history, columns, [build(obj, row) for obj, row in zip(instances, rows, strict=True)],
+            insert(history, columns, Lazy(range(len(instances)), lambda i: build(instances[i], rows[i])),
                    using=using, batch_size=WRITE_BATCH)
     return instances
 
