@@ -180,8 +180,12 @@ def append_many(events, *, batch_size=1000, using=None):
         previous = head_mac(using)
         moment = clock.now()
         names = {}
+        for event in events:  # what may read the database (an event's user), before the COPY
+            if event.time is None:
+                event.time = moment
+            _fill_user(event, names)
         # The queryset refuses bulk inserts (they would bypass the chain); these are chained here, each
-        # as its row is written (`bulk.Lazy`), in the order of the rows.
+        # as its row is written (`bulk.Lazy`: no query), in the order of the rows.
         # Each value is prepared once (`bulk.RowValues`): most repeat from one event to the next.
         connection = connections[using]
         fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]
@@ -189,9 +193,6 @@ def append_many(events, *, batch_size=1000, using=None):
 
         def chained_row(event):
             nonlocal previous
-            if event.time is None:
-                event.time = moment
-            _fill_user(event, names)
             event.mac = previous = event_mac(event, previous)
             return values.row(event)
 

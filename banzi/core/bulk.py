@@ -71,7 +71,8 @@ class Blank:
 
 class Lazy:
     """A sequence of `len(items)` rows made one by one as they are read (`make(item)`): while COPY sends
-    the rows made so far, the database stores them and the next ones are made."""
+    the rows made so far, the database stores them and the next ones are made. `make` must not query
+    the database (the connection is busy with the COPY: `insert` refuses it)."""
 
     def __init__(self, items, make):
         self.items, self.make = items, make
@@ -186,6 +187,10 @@ def insert(model, fields, rows, *, using="default", returning=False, batch_size=
     return keys if returning else None
 
 
+def _no_query_during_copy(execute, sql, params, many, context):
+    raise RuntimeError(f"a row made for a COPY ran a query ({sql[:80]}); make what reads the database before it")
+
+
 def _copy(connection, model, fields, rows, returning):
     quote = connection.ops.quote_name
     opts = model._meta
@@ -199,7 +204,9 @@ def _copy(connection, model, fields, rows, returning):
             columns.insert(0, opts.pk.column)
         names = ", ".join(quote(column) for column in columns)
         announced, made = len(rows), 0
-        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
+        # A query while the COPY is open would wait for it forever on the same connection: refused.
+        with connection.execute_wrapper(_no_query_during_copy), \
+                cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 if made == announced:
                     break

@@ -46,3 +46,13 @@ def test_nothing_to_append_writes_nothing():
     count = AuditEvent.objects.count()
     assert audit_chain.append_many([]) == []
     assert AuditEvent.objects.count() == count
+
+
+def test_events_of_a_user_given_by_key_alone_are_appended(county_admin):
+    """Who an event's user is may have to be read (a key alone given): it is, before the rows are sent."""
+    events = [AuditEvent(kind=AuditEvent.Kind.DATA, action=AuditEvent.Action.CREATE, user_id=county_admin.pk,
+                         object_id=str(i), object_repr=f"record {i}") for i in range(3)]
+    audit_chain.append_many(events)
+    stored = list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("id"))
+    assert [e.username for e in stored] == [county_admin.get_username()] * 3
+    assert audit_chain.verify() is None

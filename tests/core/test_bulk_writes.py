@@ -124,6 +124,23 @@ def test_rows_other_in_number_than_announced_are_refused_and_nothing_is_written(
     assert Cadre.objects.count() == before
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL sends the rows by COPY")
+def test_a_row_that_would_query_while_copy_sends_is_refused_and_nothing_is_written(township):
+    """A query on the connection COPY is using would wait for the COPY for ever: it is refused."""
+    cadres = new_cadres(township, 600)
+    fields = [f for f in Cadre._meta.concrete_fields if not f.primary_key]
+    values = RowValues(fields, connection, clock.now())
+    before = Cadre.objects.count()
+
+    def row(cadre):
+        Cadre.objects.exists()
+        return values.row(cadre)
+
+    with pytest.raises(RuntimeError, match="ran a query"), transaction.atomic():
+        insert(Cadre, fields, Lazy(cadres, row), returning=True)
+    assert Cadre.objects.count() == before
+
+
 def test_the_reach_of_the_user_is_checked_on_keys_given_in_a_row_and_on_others(township_admin, township,
                                                                                 other_township):
     mine = create_with_history(Cadre, new_cadres(township, 200), user=township_admin, reason="", moment=clock.now())
