@@ -23,7 +23,11 @@ class BaseModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    # A record's history is read by the record, the date and the user, never by a fingerprint or a
+    # name's pinyin: those are not indexed there (each index is written with every row, thousands at
+    # an import).
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"],
+                                no_db_index=["id_number_index", "phone_index", "name_pinyin", "name_initials"])
     objects = ScopedQuerySet.as_manager()
 
     scope = CATALOG
