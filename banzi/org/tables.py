@@ -1,6 +1,7 @@
 """Tables for the registry lists (also the columns of their Excel exports)."""
 import django_tables2 as tables
-from django.utils.formats import date_format
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -84,11 +85,14 @@ class CadreTable(BaseTable):
         def masked(name, mask):
             return lambda cadre: masking.shown(user, cadre, getattr(cadre, name), mask) if getattr(cadre, name) else None
 
+        # Reversed and looked up once for the page, not for each row.
+        cadre_url, unit_url = Cadre.url_maker(), Organization.url_maker()
+        short_date = get_format("SHORT_DATE_FORMAT")
         return {
-            "name": lambda cadre: link(cadre.get_absolute_url(), cadre.name) if cadre.name else None,
+            "name": lambda cadre: link(cadre_url(cadre.pk), cadre.name) if cadre.name else None,
             "gender": choice("gender"),
-            "birth_date": lambda cadre: date_format(cadre.birth_date, "SHORT_DATE_FORMAT") if cadre.birth_date else None,
-            "organization": lambda cadre: (link(cadre.organization.get_absolute_url(), cadre.organization)
+            "birth_date": lambda cadre: format_date(cadre.birth_date, short_date) if cadre.birth_date else None,
+            "organization": lambda cadre: (link(unit_url(cadre.organization_id), cadre.organization)
                                            if cadre.organization_id else None),
             "post": lambda cadre: text(cadre.post) or None,
             "rank": choice("rank"),

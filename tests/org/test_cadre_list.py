@@ -93,3 +93,11 @@ def test_filter_drop_downs_rendered_in_python_match_djangos_templates(county_adm
     assert compared >= 5  # township, unit, position, the yes/no filters, gender, rank, status
     if "gender" in params:
         assert '<option value="male" selected>' in str(form["gender"])
+
+
+def test_links_made_from_a_url_reversed_once_are_those_of_each_record(cadres):
+    for model, records in ((Cadre, list(cadres)), (type(cadres[0].organization), [c.organization for c in cadres])):
+        detail = model.url_maker()
+        assert [detail(record.pk) for record in records] == [record.get_absolute_url() for record in records]
+    edit = Cadre.url_maker("edit")
+    assert [edit(c.pk) for c in cadres] == [c.get_url("edit") for c in cadres] and None not in [edit(c.pk) for c in cadres]
