@@ -86,6 +86,7 @@ def test_an_import_runs_in_the_database_queue_with_progress_then_preview_then_re
 
     commit.refresh_from_db()
     assert commit.status == Job.Status.DONE and commit.result["counts"]["new"] == len(ROWS)
+    assert commit.done == commit.total > 0  # the bar reaches its end
     assert Cadre.objects.count() == before + len(ROWS)
     assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
     page = county_client.get(url, {"job": commit.pk}).content.decode()

@@ -122,12 +122,10 @@ def write_records(user, model, creates, updates, *, reason, fields, progress_=No
             made.user = user
         return made
 
-    for start in range(0, len(creates), WRITE_BATCH):
-        batch = creates[start:start + WRITE_BATCH]
-        saved = create_with_history(model, batch, user=user, reason=reason, moment=moment)
-        events.extend(event(instance, "+", []) for instance in saved)
-        if progress_ is not None:
-            progress_.advance(len(batch))
+    # The records created in one COPY (and their history in another), the progress told as each is sent.
+    saved = create_with_history(model, creates, user=user, reason=reason, moment=moment,
+                                made=progress_.advance if progress_ is not None else None)
+    events.extend(event(instance, "+", []) for instance in saved)
     _ensure_within_reach(user, model, [obj.pk for obj in creates])
     update_fields = [*fields, "updated_at"]
     for start in range(0, len(updates), WRITE_BATCH):
@@ -152,7 +150,7 @@ def write_records(user, model, creates, updates, *, reason, fields, progress_=No
     return len(events)
 
 
-def create_with_history(model, instances, *, user, reason, moment, using=None):
+def create_with_history(model, instances, *, user, reason, moment, using=None, made=None):
     """Insert new records, each with its creation history row, as `bulk_create_with_history` writes
     them (history date, user and reason given), in one transaction; returns the records, now with
     their primary keys.
@@ -174,6 +172,8 @@ def create_with_history(model, instances, *, user, reason, moment, using=None):
 
     def row(obj):
         rows.append(values.row(obj))
+        if made is not None:
+            made()
         return rows[-1]
 
     with transaction.atomic(using=using, savepoint=False):
