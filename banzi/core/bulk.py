@@ -143,7 +143,7 @@ class RowValues:
 def insert(model, fields, rows, *, using="default", returning=False, batch_size=1000):
     """Insert rows of driver values (in the order of `fields`) into the model's table. Returns the
     new primary keys in the order of the rows if `returning`, else None. `rows` is a sequence, or a
-    `Lazy` one whose rows are made as they are sent; fewer rows than its length are refused.
+    `Lazy` one whose rows are made as they are sent; a number of rows other than its length is refused.
 
     PostgreSQL: the keys are taken from the table's sequence first (in one query, in ascending
     order, given to the rows in their order), and the rows sent by COPY, which the driver writes
