@@ -12,9 +12,10 @@ same run:
 - a second preview of the same workbook once every cadre exists (every row an update).
 
 The ratio is (preview + commit) / openpyxl read; the issue's target is 3. Each is the best of `--repeat`
-runs (3 by default), as the battle map's are: between two imports the cadres and history rows the first
-wrote and its job are removed, so that each imports the same file into the same database (its audit
-events stay: the trail is append-only).
+runs (3 by default), as the battle map's are, the read and the import taken in turns (a slow spell of a
+shared machine then falls on both). Between two imports the cadres and history rows the first wrote and
+its job are removed, so that each imports the same file into the same database (its audit events stay:
+the trail is append-only).
 
 The workbook is measured twice (`--text both`, the default): as openpyxl writes it, each text cell
 inline (as Banzi's own templates and exports are), and with its text in a shared-string table, as
@@ -291,21 +292,24 @@ def run(args):
             inline_cells = openpyxl_read(content)
             content = shared_strings(content)
             assert openpyxl_read(content) == inline_cells
-        limit = min(timed(lambda: openpyxl_read(content))[1] for _ in range(max(1, args.repeat)))
         text = "text inline" if args.text == "inline" else "text shared (as Excel, WPS save)"
+        # The limit and the import taken in turns, each the best of its runs: a slow spell of the machine
+        # (a shared virtual machine's speed wanders by a sixth from one second to the next) falls on both.
+        limits, best = [], None
+        for attempt in range(max(1, args.repeat)):
+            limits.append(timed(lambda: openpyxl_read(content))[1])
+            if attempt:
+                remove_import(user)
+            measured = import_once(user, content, args.rows)
+            if best is None or measured[0] + measured[2] < best[0] + best[2]:
+                best = measured
+        limit = min(limits)
 
         def row(what, measured, queries, limit_s=limit, label="openpyxl read"):
             results.append({"what": what, "townships": args.townships, "backend": backend,
                             "measured_s": round(measured, 3), "limit": label, "limit_s": round(limit_s, 3),
                             "ratio": round(measured / limit_s, 2), "target": TARGET, "queries": queries})
 
-        best = None
-        for attempt in range(max(1, args.repeat)):
-            if attempt:
-                remove_import(user)
-            measured = import_once(user, content, args.rows)
-            if best is None or measured[0] + measured[2] < best[0] + best[2]:
-                best = measured
         preview_s, preview_q, commit_s, commit_q = best
         row(f"roster import {args.rows:,} rows, {text}: preview + commit", preview_s + commit_s, preview_q + commit_q)
         row(f"  preview (new cadres) {args.rows:,} rows, {text}", preview_s, preview_q)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import signals
 from simple_history.utils import bulk_create_with_history
 
 from banzi.core import clock, crypto
@@ -38,13 +39,51 @@ def new_cadres(township, start, count=3):
     return cadres
 
 
-def test_blank_records_are_those_the_model_makes():
-    made, plain = Blank(Cadre)(name="张三"), Cadre(name="张三")
-    assert [getattr(made, f.attname) for f in Cadre._meta.concrete_fields] == [
-        getattr(plain, f.attname) for f in Cadre._meta.concrete_fields]
-    assert made._state.adding and made.pk is None
+def _state_of(record):
+    return {name: value for name, value in vars(record).items() if name != "_state"}
+
+
+@pytest.mark.parametrize("receiver", [False, True], ids=["copied", "post_init receiver: Model()"])
+def test_blank_records_are_those_the_model_makes(receiver, township):
+    def seen(sender, instance, **kwargs):
+        calls.append(instance)
+
+    calls = []
+    if receiver:
+        signals.post_init.connect(seen, sender=Cadre)
+    try:
+        blank = Blank(Cadre)
+        assert (blank.template is None) is receiver
+        made, plain = blank(name="张三", organization_id=township.pk), Cadre(name="张三", organization_id=township.pk)
+        other = blank(name="李四")
+    finally:
+        signals.post_init.disconnect(seen, sender=Cadre)
+    assert _state_of(made) == _state_of(plain)
+    # Each record made tells the receivers, as Model() does; with none, a copy tells no one.
+    assert [id(obj) for obj in calls] == ([id(made), id(plain), id(other)] if receiver else [])
+    assert made._state.adding and made._state.db is None and made.pk is None
+    assert made._state is not other._state and not made._state.fields_cache
+    assert (made.name, other.name, other.organization_id) == ("张三", "李四", None)  # each record its own values
+    assert made.organization == township  # the key given is the key used
+    made.organization = None
+    assert made.organization_id is None and other.organization_id is None
     event = Blank(AuditEvent)(object_id="1")
     assert event.time is not None and event.outcome == AuditEvent.Outcome.SUCCESS  # a callable default, worked out
+    assert Blank(AuditEvent)().changes is not Blank(AuditEvent)().changes  # a list each
+
+
+@pytest.mark.parametrize("receiver", [False, True], ids=["copied", "post_init receiver: Model()"])
+def test_blank_refuses_a_field_the_model_does_not_have(receiver):
+    def seen(sender, instance, **kwargs):
+        pass
+
+    if receiver:
+        signals.post_init.connect(seen, sender=Cadre)
+    try:
+        with pytest.raises(TypeError, match="no field"):
+            Blank(Cadre)(name="张三", nickname="三儿")
+    finally:
+        signals.post_init.disconnect(seen, sender=Cadre)
 
 
 def test_created_with_history_as_bulk_create_with_history_writes(county_admin, township):

@@ -439,13 +439,13 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         value alone (`by_value`) is read once per distinct value of the file."""
         if self._readers is None:
             self._readers = [
-                (column, {} if getattr(column.widget, "by_value", False) and type(column).save is Field.save
+                (column, column.column_name, column.attribute, column.saves_null_values,
+                 {} if getattr(column.widget, "by_value", False) and type(column).save is Field.save
                  and not column.readonly and "__" not in column.attribute else None)
                 for column in self.columns() if column.attribute
             ]
         errors = {}
-        for column, memo in self._readers:
-            heading = column.column_name
+        for column, heading, attribute, saves_null, memo in self._readers:
             if heading not in row:
                 continue
             try:
@@ -465,10 +465,10 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                     valid, cleaned = True, column.clean(row)
                 if not valid:
                     raise ValueError(cleaned)
-                if cleaned is not None or column.saves_null_values:
-                    setattr(instance, column.attribute, cleaned)
+                if cleaned is not None or saves_null:
+                    setattr(instance, attribute, cleaned)
             except ValueError as exc:
-                errors[column.attribute] = str(exc)
+                errors[attribute] = str(exc)
         return errors
 
     def unchanged(self, instance, original, row):
