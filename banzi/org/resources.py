@@ -216,21 +216,10 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
         column = self.fields["id_number"]
         if column.column_name not in row:
             return ""
-        cell = row[column.column_name]
-        key = (type(cell), cell)
         try:
-            return self._numbers[key]  # read once a file (the prefetch, then each row)
-        except (KeyError, TypeError):
-            pass
-        try:
-            number = column.clean(row)
+            return self.read_cell(column, row)  # read once a file: the prefetch, then the row (`read_cells`)
         except ValueError:
-            number = ""  # the column's own error is reported when the row is read
-        try:
-            self._numbers[key] = number
-        except TypeError:
-            pass
-        return number
+            return ""  # the column's own error is reported when the row is read
 
     def _fingerprint(self, number):
         if number not in self._fingerprints:
@@ -245,7 +234,7 @@ class CadreResource(PersonalDataPreviewMixin, ImportResource):
 
     def prefetch(self, rows):
         super().prefetch(rows)
-        self._fingerprints, self._pinyins, self._numbers = {}, {}, {}
+        self._fingerprints, self._pinyins = {}, {}
         prints = sorted({self._fingerprint(number) for number in map(self._number, rows) if number})
         self._existing, self._taken = {}, {}
         for start in range(0, len(prints), PREFETCH_BATCH):

@@ -275,3 +275,28 @@ def test_commit_validates_again_a_cadre_changed_since_the_preview(county_admin, 
 
     assert [e["code"] for e in report.errors] == [Code.WORK_AGE]
     assert trail() == before
+
+
+@pytest.mark.django_db
+def test_each_id_number_is_read_once_a_file(county_admin, township, monkeypatch):
+    # The lookups of the file (`prefetch`) and the reading of each row share one reading of each number;
+    # a number that cannot be read is still reported on its row.
+    from banzi.core.importing.columns import IdNumberWidget
+
+    read = []
+    clean = IdNumberWidget.clean
+
+    def counted(self, value, row=None, **kwargs):
+        read.append(value)
+        return clean(self, value, row, **kwargs)
+
+    monkeypatch.setattr(IdNumberWidget, "clean", counted)
+    rows = roster(3, township.name)
+    content = workbook([*rows, row("坏号", datetime.date(1990, 1, 1), township.name, 0, 身份证号=123456789012345678)])
+
+    report = preview_import(county_admin, CadreResource, content, "roster.xlsx")
+
+    # Each number once, in the order of the rows (the last as Excel keeps 18 digits typed as a number).
+    assert read[:-1] == [r[HEADINGS.index("身份证号")] for r in rows] and isinstance(read[-1], int)
+    assert [(o.number, o.action) for o in report.rows] == [(2, "new"), (3, "new"), (4, "new"), (5, "error")]
+    assert any("lost its last digits" in str(e) for e in report.rows[3].errors)

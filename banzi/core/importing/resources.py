@@ -87,6 +87,7 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         self.example_rows = set()
         self._columns = None
         self._exports = None  # a batched import's values as the file writes them (`export_cell`)
+        self._readers = None  # how each column is read (`_cell_readers`), for one file
         self.progress = None
         for field in self.fields.values():
             if hasattr(field.widget, "user"):
@@ -433,10 +434,9 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
         row_result.original = original
         return instance, original
 
-    def read_cells(self, instance, row):
-        """Set the record's attributes from the row's cells, as `Column.save` does; returns the
-        message of each cell that cannot be read, by attribute. A cell whose widget reads it by its
-        value alone (`by_value`) is read once per distinct value of the file."""
+    def _cell_readers(self):
+        """(column, heading, attribute, null saved, memo) of each column that sets an attribute; memo:
+        the cleaned value or message by cell value, for a column read by its value alone, else None."""
         if self._readers is None:
             self._readers = [
                 (column, column.column_name, column.attribute, column.saves_null_values,
@@ -444,25 +444,48 @@ class ImportResource(ModelResource, metaclass=ImportResourceMetaclass):
                  and not column.readonly and "__" not in column.attribute else None)
                 for column in self.columns() if column.attribute
             ]
+        return self._readers
+
+    @staticmethod
+    def _read_by_value(column, memo, value, row):
+        """(True, the cleaned value) or (False, the message), worked out once per distinct value."""
+        try:
+            key = (type(value), value)
+            return memo[key]
+        except KeyError:
+            try:
+                read = memo[key] = (True, column.clean(row))
+            except ValueError as exc:
+                read = memo[key] = (False, str(exc))
+            return read
+        except TypeError:  # a value that cannot be a key: read each time
+            return True, column.clean(row)
+
+    def read_cell(self, column, row):
+        """`column.clean(row)` (ValueError with the message of a cell that cannot be read), worked out
+        once per distinct value for a column read by value, as `read_cells` reads it (the same memo)."""
+        for known, heading, _attribute, _null, memo in self._cell_readers():
+            if known is column and memo is not None:
+                valid, cleaned = self._read_by_value(column, memo, row[heading], row)
+                if not valid:
+                    raise ValueError(cleaned)
+                return cleaned
+        return column.clean(row)
+
+    def read_cells(self, instance, row):
+        """Set the record's attributes from the row's cells, as `Column.save` does; returns the
+        message of each cell that cannot be read, by attribute. A cell whose widget reads it by its
+        value alone (`by_value`) is read once per distinct value of the file."""
         errors = {}
-        for column, heading, attribute, saves_null, memo in self._readers:
+        read_by_value = self._read_by_value
+        for column, heading, attribute, saves_null, memo in self._cell_readers():
             if heading not in row:
                 continue
             try:
                 if memo is None:
                     column.save(instance, row)
                     continue
-                value = row[heading]
-                try:
-                    key = (type(value), value)
-                    valid, cleaned = memo[key]
-                except KeyError:
-                    try:
-                        valid, cleaned = memo[key] = (True, column.clean(row))
-                    except ValueError as exc:
-                        valid, cleaned = memo[key] = (False, str(exc))
-                except TypeError:  # a value that cannot be a key: read each time
-                    valid, cleaned = True, column.clean(row)
+                valid, cleaned = read_by_value(column, memo, row[heading], row)
                 if not valid:
                     raise ValueError(cleaned)
                 if cleaned is not None or saves_null:
