@@ -70,7 +70,9 @@ class Blank:
             else:
                 self.values.append(field.get_default())
         self.template = None
-        plain = all(type(inspect.getattr_static(model, field.attname, None)) in _PLAIN_ATTRIBUTES for field in fields)
+        plain = (model.__init__ is models.Model.__init__ and model.__setattr__ is models.Model.__setattr__
+                 and all(type(inspect.getattr_static(model, field.attname, None)) in _PLAIN_ATTRIBUTES
+                         for field in fields))
         if plain and not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model):
             blank = model(*self.values)
             self.template = {name: value for name, value in blank.__dict__.items() if name != "_state"}

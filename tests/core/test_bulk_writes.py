@@ -72,6 +72,20 @@ def test_blank_records_are_those_the_model_makes(receiver, township):
     assert Blank(AuditEvent)().changes is not Blank(AuditEvent)().changes  # a list each
 
 
+def test_blank_makes_records_through_a_model_s_own_init(monkeypatch):
+    made = []
+    plain_init = Cadre.__init__
+
+    def init(self, *args, **kwargs):
+        plain_init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Cadre, "__init__", init)
+    blank = Blank(Cadre)
+    cadre = blank(name="张三")
+    assert blank.template is None and made == [cadre] and cadre.name == "张三"
+
+
 @pytest.mark.parametrize("receiver", [False, True], ids=["copied", "post_init receiver: Model()"])
 def test_blank_refuses_a_field_the_model_does_not_have(receiver):
     def seen(sender, instance, **kwargs):
