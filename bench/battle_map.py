@@ -384,6 +384,11 @@ def measure(label, func, repeat=1):
 
 
 TARGET = 2.0
+# Issue 13 sets the battle map's target on PostgreSQL, the database of a county's server and of a
+# province. SQLite (the embedded default, in memory here) is measured and its ratio printed, for
+# information: its hand-written SQL takes a millisecond or two at township and person level, so
+# the ratio there is mostly the time Django takes to build the queries.
+TARGET_ON = "postgresql"
 
 
 def run(args):
@@ -427,11 +432,14 @@ def run(args):
                 repeat=args.repeat)
             same = same_figures(data, limit) and sorted(warnings) == data["warnings"]
             ratio = measured / limit_s
+            target = TARGET if connection.vendor == TARGET_ON else None
+            aim = f"target ≤ {TARGET:g}" if target else "no target on this database: the issue sets it on PostgreSQL"
             print(f"    {data['total']:,} entries, {len(data['groups']):,} rows, {len(data['items']):,} listed; "
-                  f"ratio {ratio:.2f} (target ≤ {TARGET:g}); same figures: {'yes' if same else 'NO'}", flush=True)
+                  f"ratio {ratio:.2f} ({aim}); same figures: {'yes' if same else 'NO'}", flush=True)
+            limit_is = "hand-written SQL" + ("" if target else " (target set on PostgreSQL)")
             rows.append({"what": what, "townships": args.townships, "backend": connection.vendor,
-                         "measured_s": round(measured, 4), "limit": "hand-written SQL", "limit_s": round(limit_s, 4),
-                         "ratio": round(ratio, 2), "target": TARGET, "queries": queries, "same_figures": same})
+                         "measured_s": round(measured, 4), "limit": limit_is, "limit_s": round(limit_s, 4),
+                         "ratio": round(ratio, 2), "target": target, "queries": queries, "same_figures": same})
 
         year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
         county_bulletin = Bulletin(title="县通报", organization=county, period_start=year_start, period_end=year_end,

@@ -64,7 +64,10 @@ class Calendar:
         years = set(range(first_year, last_year + 1))
         known = set(CalendarYear.objects.filter(year__in=years, is_published=True).values_list("year", flat=True))
         rest, work = set(), set()
-        for day, kind in CalendarDay.objects.filter(date__year__in=years).values_list("date", "kind"):
+        # A range of dates, not the dates' years: the index on the date answers it, where a year
+        # would be worked out for every row (on SQLite by a Python function).
+        within = (datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31))
+        for day, kind in CalendarDay.objects.filter(date__range=within).values_list("date", "kind"):
             (rest if kind == CalendarDay.Kind.REST else work).add(day)
         return cls(rest=rest, work=work, known_years=known)
 

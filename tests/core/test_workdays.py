@@ -63,6 +63,18 @@ def test_county_enters_next_years_schedule(db):
     assert cal.missing_years == set()
 
 
+def test_a_calendar_holds_the_days_of_its_years_from_1_january_to_31_december(db):
+    """The days are read by a range of dates: the first and last day of the range are in, the
+    days just outside it are not."""
+    for day in (D(2026, 12, 31), D(2029, 1, 1), D(2030, 1, 1), D(2030, 12, 31), D(2031, 1, 1)):
+        CalendarDay.objects.update_or_create(date=day, defaults={"kind": CalendarDay.Kind.REST, "name": "测试"})
+    cal = Calendar.load(2030, 2030)
+    assert cal.rest >= {D(2030, 1, 1), D(2030, 12, 31)}
+    assert not cal.rest & {D(2026, 12, 31), D(2029, 1, 1), D(2031, 1, 1)}
+    assert not cal.is_working_day(D(2030, 12, 31))  # a Tuesday, on record as a rest day
+    assert cal.is_working_day(D(2031, 1, 1))  # a Wednesday, outside the calendar's years
+
+
 def test_add_months_clamps_to_month_end():
     assert add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
     assert add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
