@@ -833,30 +833,53 @@ def _scoped_items(user, period, township, cadre, county):
     return item_queryset(user).filter(period.item_filter(), scope_filter(township, cadre, county, task=False))
 
 
+def _clocked(user, period, township, cadre, county, now):
+    """The scope's tasks and items (querysets), the progress rule's lag, the clock's answers for
+    the items not on a timetable and the entries of those on one."""
+    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
+    lag = values[PROGRESS_RULE]["at_risk_lag"]
+    tasks, items = _scoped(user, period, township, cadre, county)
+    timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
+    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY],
+                           lag=lag)
+    return tasks, items, lag, times, [item_entry(item, times.clock) for item in timetabled]
+
+
 def summary(user, period, *, by=None, township=None, cadre=None, county=None, today=None, now=None):
     """The figures of the entries `collect()` would give, per `by` ("township", "person" or None),
     counted by the database in a fixed number of queries."""
     now = now or clock.now()
     today = today or clock.local_date(now)
-    values = rules.get_many(PROGRESS_RULE, clock13710.RULE_KEY)
-    lag = values[PROGRESS_RULE]["at_risk_lag"]
     task_key, item_key = GROUP_KEYS[by]
-    tasks, items = _scoped(user, period, township, cadre, county)
-    timetabled = list(_scoped_items(user, period, township, cadre, county).filter(ON_TIMETABLE_Q))
-    times = ItemTimes.load(items.exclude(ON_TIMETABLE_Q), now, timetabled, values=values[clock13710.RULE_KEY],
-                           lag=lag)
+    tasks, items, lag, times, entries = _clocked(user, period, township, cadre, county, now)
     groups = defaultdict(Figures)
     for part in (_task_figures(tasks, task_key, period, today, lag),
                  _item_figures(items.exclude(ON_TIMETABLE_Q), item_key, period, today, times)):
         for group, figures in part.items():
             groups[group if by else None].add(figures)
     warnings = set(times.warnings)
-    entries = [item_entry(item, times.clock) for item in timetabled]
     for entry in entries:
         group = {None: None, "township": entry.township_id, "person": entry.person_id}[by]
         groups[group].add_entry(entry, period, today)
         warnings.update(entry.warnings)
     return Summary(groups=dict(groups), warnings=warnings, times=times, timetabled=entries, lag=lag)
+
+
+def overdue_count(user, period, *, today=None, now=None):
+    """How many entries of the user's scope in `period` are overdue — what `summary(…).total()`
+    counts as OVERDUE — and a `Summary` without figures for `listed_entries`: two counts instead
+    of the grouped figures of every state, which read each item's latest report and each task's
+    milestones."""
+    now = now or clock.now()
+    today = today or clock.local_date(now)
+    tasks, items, lag, times, entries = _clocked(user, period, None, None, None, now)
+    count = (
+        tasks.exclude(status__in=(Task.Status.DONE, Task.Status.CANCELLED)).filter(deadline__lt=today).count()
+        + items.exclude(ON_TIMETABLE_Q).filter(times.overdue_q()).count()
+        + sum(entry.state == OVERDUE for entry in entries)
+    )
+    warnings = set(times.warnings).union(*(entry.warnings for entry in entries))
+    return count, Summary(groups={}, warnings=warnings, times=times, timetabled=entries, lag=lag)
 
 
 def few_entries(user, period, limit, *, by=None, township=None, cadre=None, county=None, today=None, now=None):
@@ -1188,8 +1211,7 @@ def overdue_work(user):
         return []
     now = clock.now()
     today = clock.local_date(now)
-    found = summary(user, ALL_TIME, today=today, now=now)
-    count = found.total().counts[OVERDUE]
+    count, found = overdue_count(user, ALL_TIME, today=today, now=now)
     if not count:
         return []
     late = listed_entries(user, ALL_TIME, ITEMS_SHOWN, found, overdue_only=True, today=today)

@@ -242,6 +242,24 @@ def test_a_township_or_a_person_gets_the_same_page_from_its_entries(work, townsh
     assert all(data["total"] and data["items"] for data in from_entries)
 
 
+@pytest.mark.parametrize("who", ["county_admin", "township_admin", "auditor"])
+def test_overdue_count_is_the_summary_s_overdue_count(work, who, request):
+    """The home page's count of overdue work (`overdue_count`) is what the battle map's figures
+    count as overdue, in every period and any year, within the user's scope; it hands on the same
+    clock answers and timetabled entries for the listed entries."""
+    user = request.getfixturevalue(who)
+    seen = set()
+    for period in [*PERIODS, metrics.ALL_TIME]:
+        entries = metrics.collect(user, period, today=TODAY, now=NOW)
+        found = metrics.summary(user, period, today=TODAY, now=NOW)
+        count, partial = metrics.overdue_count(user, period, today=TODAY, now=NOW)
+        assert count == found.total().counts[metrics.OVERDUE] == len(metrics.overdue(entries)), period
+        assert partial.warnings == found.warnings
+        assert [(e.obj.pk, e.state) for e in partial.timetabled] == [(e.obj.pk, e.state) for e in found.timetabled]
+        seen.add(count)
+    assert (max(seen) > 0) == (who != "auditor")  # the scope has overdue work, which the auditor does not see
+
+
 def test_the_home_page_lists_the_first_overdue_entries_of_any_year(work, county_admin, travel):
     travel.move_to(NOW)
     late = metrics.overdue(metrics.open_entries(county_admin))
