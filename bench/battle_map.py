@@ -77,7 +77,7 @@ def table(rows):
     print(f"{'measured':<58} {'backend':<10} {'measured':>9} {'limit':>9} {'ratio':>6} {'target':>6} {'queries':>7}")
     for row in rows:
         print(f"{row['what']:<58} {row['backend']:<10} {row['measured_s']:8.3f}s {row['limit_s']:8.3f}s "
-              f"{row['ratio']:6.2f} {row['target']:6.1f} {row['queries']:7d}"
+              f"{row['ratio']:6.2f} {'—' if row['target'] is None else format(row['target'], '.1f'):>6} {row['queries']:7d}"
               + ("" if row.get("same_figures", True) else "  (figures differ!)"))
 
 
