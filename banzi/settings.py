@@ -159,6 +159,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     })
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No just-in-time compilation: PostgreSQL compiles a query whose estimated cost passes `jit_above_cost`,
+    # which the figures' grouped queries do at province scale, and compiling took 100–400 ms for queries
+    # that run in 100 ms (bench/README.md). A JIT setting given in DATABASE_URL's options is kept.
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in db_options.get("options", ""):
+        db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
